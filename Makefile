@@ -1,0 +1,128 @@
+# csms-c — one Makefile for the daemon, the FastCGI programs, the tools and
+# the tests.  `make run` and `make test` are the two commands README.md
+# documents; everything else here serves them.
+
+BUILD    ?= build
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+WARN      = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
+PKGS      = libwebsockets libcjson libmariadb fcgi
+SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+ifeq ($(SANITIZE),1)
+CFLAGS  += $(SAN_FLAGS)
+LDFLAGS += $(SAN_FLAGS)
+endif
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -MMD -MP -Ilib -I$(BUILD)/gen $(PKG_CFLAGS) -D_GNU_SOURCE
+LIBS       = $(PKG_LIBS) -lpthread -lcrypt -lm
+
+ifneq ($(V),1)
+Q = @
+quiet = @printf '  %-6s %s\n' $(1) $(2);
+endif
+
+LIB_SRC    := $(wildcard lib/*.c)
+LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/ocpp16_schemas.o
+OCPPD_SRC  := $(wildcard ocppd/*.c)
+CPSIM_SRC  := $(wildcard tools/cpsim/*.c)
+API_SRC    := $(wildcard cgi-bin/api*.c)
+DASH_SRC   := $(wildcard cgi-bin/dashboard*.c cgi-bin/ui-*.c)
+CGI_COMMON := $(filter-out $(API_SRC) $(DASH_SRC),$(wildcard cgi-bin/*.c))
+UNIT_SRC   := $(wildcard tests/unit/test_*.c)
+
+BINS := $(BUILD)/bin/ocppd
+ifneq ($(CPSIM_SRC),)
+BINS += $(BUILD)/bin/cpsim
+endif
+ifneq ($(API_SRC),)
+BINS += $(BUILD)/bin/api
+endif
+ifneq ($(DASH_SRC),)
+BINS += $(BUILD)/bin/dashboard
+endif
+UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all run start stop test test-asan unit clean deps bench format check-format install-deps
+all: $(BINS)
+
+$(BUILD)/libcsms.a: $(LIB_OBJ)
+	$(call quiet,AR,$@)ar rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(call quiet,CC,$<)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/gen/ocpp16_schemas.c: lib/ocpp16-schemas.json $(BUILD)/bin2c
+	@mkdir -p $(dir $@)
+	$(call quiet,GEN,$@)$(BUILD)/bin2c ocpp16_schemas_json < $< > $@
+
+$(BUILD)/gen/ocpp16_schemas.o: $(BUILD)/gen/ocpp16_schemas.c
+	$(call quiet,CC,$<)$(CC) $(CFLAGS) -c $< -o $@
+
+# A host tool: built without sanitizers so generation never depends on them.
+$(BUILD)/bin2c: tools/bin2c.c
+	@mkdir -p $(dir $@)
+	$(call quiet,CC,$<)$(CC) -O2 -o $@ $<
+
+$(BUILD)/bin/ocppd: $(OCPPD_SRC:%.c=$(BUILD)/%.o) $(BUILD)/libcsms.a
+	@mkdir -p $(dir $@)
+	$(call quiet,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/bin/cpsim: $(CPSIM_SRC:%.c=$(BUILD)/%.o) $(BUILD)/libcsms.a
+	@mkdir -p $(dir $@)
+	$(call quiet,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/bin/api: $(API_SRC:%.c=$(BUILD)/%.o) $(CGI_COMMON:%.c=$(BUILD)/%.o) $(BUILD)/libcsms.a
+	@mkdir -p $(dir $@)
+	$(call quiet,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/bin/dashboard: $(DASH_SRC:%.c=$(BUILD)/%.o) $(CGI_COMMON:%.c=$(BUILD)/%.o) $(BUILD)/libcsms.a
+	@mkdir -p $(dir $@)
+	$(call quiet,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libcsms.a
+	@mkdir -p $(dir $@)
+	$(call quiet,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+unit: $(UNIT_BINS)
+
+# The two commands.  install-deps is a no-op when everything is present.
+run: install-deps
+	@$(MAKE) --no-print-directory all
+	@scripts/stack.sh run
+
+start: all
+	@scripts/stack.sh start
+
+stop:
+	@scripts/stack.sh stop
+
+test:
+	@scripts/install-deps.sh --test
+	@$(MAKE) --no-print-directory all unit
+	@scripts/test.sh
+
+# The C unit tests and the integration suite against binaries built with
+# AddressSanitizer and UndefinedBehaviorSanitizer.
+test-asan:
+	@scripts/install-deps.sh --test
+	@$(MAKE) --no-print-directory BUILD=build/asan SANITIZE=1 all unit
+	@CSMS_BUILD=build/asan scripts/test.sh
+
+install-deps:
+	@scripts/install-deps.sh
+
+format:
+	clang-format -i $(wildcard lib/*.[ch] ocppd/*.[ch] cgi-bin/*.[ch] tools/*.c tools/*/*.[ch] tests/unit/*.[ch])
+
+check-format:
+	@clang-format --dry-run -Werror $(wildcard lib/*.[ch] ocppd/*.[ch] cgi-bin/*.[ch] tools/*.c tools/*/*.[ch] tests/unit/*.[ch])
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,68 @@
+/*
+ * config.h — csms.conf, the one configuration file every program reads.
+ *
+ * Keys live in one table (config.c) with their type, range and default.
+ * The file is "key = value" lines; an environment variable CSMS_<KEY>
+ * (upper case) overrides a key, so test harnesses and containers need no
+ * file edits.  Relative paths are resolved against the directory of the
+ * config file, so a checkout works from anywhere.
+ */
+#ifndef CSMS_CONFIG_H
+#define CSMS_CONFIG_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct csms_config {
+	/* network */
+	char ocpp_listen[64];
+	int ocpp_port;
+	int http_port;
+	/* database */
+	char db_host[256];
+	int db_port;
+	char db_socket[512];
+	char db_name[64];
+	char db_user[64];
+	char db_password[128];
+	char db_ro_user[64];
+	char db_ro_password[128];
+	char db_datadir[512];
+	int db_workers;
+	int db_queue_size;
+	/* ocppd */
+	char log_level[16];
+	char log_file[512];
+	char run_dir[512];
+	char sql_dir[512];
+	char control_socket[512];
+	int heartbeat_interval;
+	int ping_interval;
+	int allow_unknown_cps;
+	int accept_missing_subprotocol;
+	int lenient_unknown_properties;
+	int max_frame_size;
+	int max_concurrent_tx_per_tag;
+	int command_timeout;
+	/* web tier */
+	char templates_dir[512];
+	double price_per_kwh;
+	char currency[8];
+	char cors_origin[256];
+};
+
+/* Which file: $CSMS_CONF, else the path given, else "csms.conf". */
+const char *config_default_path(const char *given);
+
+/*
+ * Loads defaults, then the file (missing file is an error only when
+ * must_exist), then the environment.  On error returns -1 with one line in
+ * err naming the file, line and key.
+ */
+int config_load(struct csms_config *cfg, const char *path, int must_exist,
+		char *err, size_t errlen);
+
+/* Writes every key as "key=value" lines (shell-quoted values) to out. */
+void config_print(const struct csms_config *cfg, FILE *out);
+
+#endif

@@ -1,0 +1,95 @@
+/*
+ * db.h — MariaDB access for every csms-c program: prepared statements only.
+ *
+ * A struct db is one connection plus its cache of prepared statements, keyed
+ * by the address of the SQL string literal, so a statement is prepared once
+ * per connection and every value travels as a bound parameter — never as
+ * SQL text.
+ *
+ * Parameters are described by a format string, one letter per '?':
+ *   s  const char *        (NULL binds SQL NULL)
+ *   i  int
+ *   l  long long
+ *   d  double
+ *   t  int64_t ms since the epoch, UTC -> DATETIME(3) (DB_NULL_TIME = NULL)
+ *
+ * Results are read as text (DATETIME comes back "YYYY-MM-DD HH:MM:SS.sss")
+ * through db_next / db_str / db_int; db_time_ms parses a DATETIME column.
+ *
+ * Results stream from the server: call db_rows_end before the next
+ * statement on the same connection.  Not thread-safe: one struct db per
+ * thread.
+ */
+#ifndef CSMS_DB_H
+#define CSMS_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+
+#define DB_NULL_TIME INT64_MIN
+#define DB_MAX_STMTS 64
+#define DB_MAX_COLS 48
+
+struct st_mysql;
+struct st_mysql_stmt;
+
+struct db {
+	struct st_mysql *conn;
+	const struct csms_config *cfg;
+	int readonly;
+	int in_tx;
+	unsigned last_errno;
+	char err[512];
+	struct {
+		const char *sql;
+		struct st_mysql_stmt *st;
+	} stmts[DB_MAX_STMTS];
+	int nstmts;
+};
+
+struct db_rows {
+	struct db *db;
+	struct st_mysql_stmt *st;
+	int ncols;
+	char *buf[DB_MAX_COLS];
+	unsigned long cap[DB_MAX_COLS];
+	unsigned long len[DB_MAX_COLS];
+	char isnull[DB_MAX_COLS];
+	char error[DB_MAX_COLS];
+};
+
+/* readonly picks the db_ro_user account.  0 ok, -1 with db->err set. */
+int db_connect(struct db *db, const struct csms_config *cfg, int readonly);
+void db_close(struct db *db);
+/* Reconnects when the link is gone; 0 when usable. */
+int db_ensure(struct db *db);
+/* The last error was a lost or refused connection (retry later). */
+int db_conn_lost(const struct db *db);
+const char *db_error(const struct db *db);
+
+/* Rows affected (>= 0) or -1. */
+long long db_exec(struct db *db, const char *sql, const char *fmt, ...);
+unsigned long long db_insert_id(struct db *db);
+
+/* 0 ok (then db_next until it returns 0), -1 error. */
+int db_query(struct db *db, struct db_rows *rows, const char *sql,
+	     const char *fmt, ...);
+/* 1 row ready, 0 no more rows, -1 error. */
+int db_next(struct db_rows *rows);
+void db_rows_end(struct db_rows *rows);
+const char *db_str(const struct db_rows *rows, int col); /* NULL when NULL */
+long long db_int(const struct db_rows *rows, int col);   /* 0 when NULL */
+double db_dbl(const struct db_rows *rows, int col);
+int db_isnull(const struct db_rows *rows, int col);
+int64_t db_time_ms(const struct db_rows *rows, int col); /* DB_NULL_TIME */
+
+int db_begin(struct db *db);
+int db_commit(struct db *db);
+int db_rollback(struct db *db);
+
+/* Applies sql_dir/NNN_*.sql newer than schema_version; 0 ok. */
+int db_migrate(struct db *db, const char *sql_dir, char *err, size_t errlen);
+
+#endif

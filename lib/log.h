@@ -1,0 +1,32 @@
+/*
+ * log.h — one line per event, to stderr or a file.
+ *
+ * Lines look like "2026-11-25T13:00:00.123Z info ocpp: CP_1 | Boot ...".
+ * Each line is written with a single write(2) so threads never interleave
+ * and a log rotated under us loses nothing (log_reopen on SIGHUP).
+ */
+#ifndef CSMS_LOG_H
+#define CSMS_LOG_H
+
+#include <stddef.h>
+
+enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
+
+/* level: "error", "warn", "info", "debug"; file: "" for stderr. */
+int log_open(const char *level, const char *file, char *err, size_t errlen);
+int log_reopen(void);
+void log_close(void);
+int log_enabled(enum log_level level);
+void log_printf(enum log_level level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#define log_error(...) log_printf(LOG_ERROR, __VA_ARGS__)
+#define log_warn(...) log_printf(LOG_WARN, __VA_ARGS__)
+#define log_info(...) log_printf(LOG_INFO, __VA_ARGS__)
+#define log_debug(...)                                                         \
+	do {                                                                   \
+		if (log_enabled(LOG_DEBUG))                                    \
+			log_printf(LOG_DEBUG, __VA_ARGS__);                    \
+	} while (0)
+
+#endif

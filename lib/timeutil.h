@@ -1,0 +1,32 @@
+/*
+ * timeutil.h — ISO 8601 timestamps as OCPP 1.6 charge points send them, and
+ * the one canonical form the central system writes back.
+ *
+ * All times are int64 milliseconds since 1970-01-01T00:00:00Z.  Nothing here
+ * depends on the TZ environment or the C library's time zone tables.
+ */
+#ifndef CSMS_TIMEUTIL_H
+#define CSMS_TIMEUTIL_H
+
+#include <stdint.h>
+
+/*
+ * Parse "YYYY-MM-DDTHH:MM:SS[.fraction][offset]" into UTC milliseconds.
+ * Accepted leniently: a space (or 't') instead of 'T'; a fraction of any
+ * length ('.' or ','), truncated to milliseconds; offsets "Z", "+HH",
+ * "+HHMM", "+HH:MM" (or '-'); no offset at all, taken as UTC; second 60 as a
+ * leap second, clamped to 59.  Years 1970..9999.  Returns 0, or -1 (and
+ * leaves *ms_utc alone) for anything else.
+ */
+int time_parse_iso8601(const char *s, int64_t *ms_utc);
+
+/*
+ * Always "YYYY-MM-DDTHH:MM:SS.sssZ" (24 characters).  Values outside
+ * 0001-01-01..9999-12-31 are clamped so the shape never changes.
+ */
+void time_format_iso8601(int64_t ms_utc, char out[32]);
+
+/* CLOCK_REALTIME in milliseconds. */
+int64_t time_now_ms(void);
+
+#endif

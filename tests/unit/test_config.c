@@ -1,0 +1,139 @@
+/*
+ * test_config.c — csms.conf parsing: defaults, overrides, and the one-line
+ * errors an admin sees for a broken file.
+ */
+#include "check.h"
+#include "config.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+static char path[64];
+
+static void write_conf(const char *text)
+{
+	snprintf(path, sizeof path, "/tmp/csms-test-conf-%d", (int)getpid());
+	FILE *f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+}
+
+static void defaults_without_file(void)
+{
+	struct csms_config cfg;
+	char err[256];
+	unsetenv("CSMS_OCPP_PORT");
+	CHECK_INT(config_load(&cfg, "/nonexistent/csms.conf", 0, err,
+			      sizeof err),
+		  0);
+	CHECK_INT(cfg.ocpp_port, 9000);
+	CHECK_INT(cfg.http_port, 8080);
+	CHECK_INT(cfg.heartbeat_interval, 300);
+	CHECK_INT(cfg.allow_unknown_cps, 1);
+	CHECK_INT(cfg.accept_missing_subprotocol, 0);
+	CHECK_STR(cfg.db_name, "csms");
+	CHECK(cfg.price_per_kwh > 0.29 && cfg.price_per_kwh < 0.31);
+}
+
+static void missing_file_is_error_when_required(void)
+{
+	struct csms_config cfg;
+	char err[256];
+	CHECK_INT(config_load(&cfg, "/nonexistent/csms.conf", 1, err,
+			      sizeof err),
+		  -1);
+	CHECK(strstr(err, "/nonexistent/csms.conf") != NULL);
+}
+
+static void file_values_and_relative_paths(void)
+{
+	struct csms_config cfg;
+	char err[256];
+	write_conf("# comment\n"
+		   "ocpp_port = 9100\n"
+		   "  allow_unknown_cps = no  \n"
+		   "currency = \"CHF\"\n"
+		   "run_dir = var/run\n"
+		   "log_file = /var/log/ocppd.log\n");
+	CHECK_INT(config_load(&cfg, path, 1, err, sizeof err), 0);
+	CHECK_INT(cfg.ocpp_port, 9100);
+	CHECK_INT(cfg.allow_unknown_cps, 0);
+	CHECK_STR(cfg.currency, "CHF");
+	CHECK_STR(cfg.run_dir, "/tmp/var/run");
+	CHECK_STR(cfg.log_file, "/var/log/ocppd.log");
+	unlink(path);
+}
+
+static void environment_overrides_file(void)
+{
+	struct csms_config cfg;
+	char err[256];
+	write_conf("ocpp_port = 9100\n");
+	setenv("CSMS_OCPP_PORT", "9200", 1);
+	int rc = config_load(&cfg, path, 1, err, sizeof err);
+	unsetenv("CSMS_OCPP_PORT");
+	unlink(path);
+	CHECK_INT(rc, 0);
+	CHECK_INT(cfg.ocpp_port, 9200);
+}
+
+static void errors_name_file_line_and_key(void)
+{
+	struct csms_config cfg;
+	char err[256];
+	write_conf("ocpp_port = 9000\nocpp_prot = 1\n");
+	CHECK_INT(config_load(&cfg, path, 1, err, sizeof err), -1);
+	CHECK(strstr(err, ":2: unknown key \"ocpp_prot\"") != NULL);
+
+	write_conf("ocpp_port = 99999\n");
+	CHECK_INT(config_load(&cfg, path, 1, err, sizeof err), -1);
+	CHECK(strstr(err, ":1: ocpp_port: 99999 is outside 1..65535") != NULL);
+
+	write_conf("heartbeat_interval = soon\n");
+	CHECK_INT(config_load(&cfg, path, 1, err, sizeof err), -1);
+	CHECK(strstr(err, "not a whole number") != NULL);
+
+	write_conf("allow_unknown_cps = maybe\n");
+	CHECK_INT(config_load(&cfg, path, 1, err, sizeof err), -1);
+	CHECK(strstr(err, "not yes or no") != NULL);
+
+	write_conf("just some words\n");
+	CHECK_INT(config_load(&cfg, path, 1, err, sizeof err), -1);
+	CHECK(strstr(err, ":1: expected \"key = value\"") != NULL);
+
+	setenv("CSMS_HTTP_PORT", "eighty", 1);
+	write_conf("");
+	int rc = config_load(&cfg, path, 1, err, sizeof err);
+	unsetenv("CSMS_HTTP_PORT");
+	CHECK_INT(rc, -1);
+	CHECK(strstr(err, "CSMS_HTTP_PORT") != NULL);
+	unlink(path);
+}
+
+static void print_is_shell_quoted(void)
+{
+	struct csms_config cfg;
+	char err[256], *buf = NULL;
+	size_t len = 0;
+	write_conf("db_password = it's\n");
+	CHECK_INT(config_load(&cfg, path, 1, err, sizeof err), 0);
+	unlink(path);
+	FILE *out = open_memstream(&buf, &len);
+	config_print(&cfg, out);
+	fclose(out);
+	int ok = strstr(buf, "db_password='it'\\''s'\n") != NULL &&
+		 strstr(buf, "ocpp_port=9000\n") != NULL;
+	free(buf);
+	CHECK(ok);
+}
+
+int main(void)
+{
+	RUN(defaults_without_file);
+	RUN(missing_file_is_error_when_required);
+	RUN(file_values_and_relative_paths);
+	RUN(environment_overrides_file);
+	RUN(errors_name_file_line_and_key);
+	RUN(print_is_shell_quoted);
+	CHECK_EXIT();
+}
