@@ -84,7 +84,7 @@ $(BUILD)/bin/dashboard: $(DASH_SRC:%.c=$(BUILD)/%.o) $(CGI_COMMON:%.c=$(BUILD)/%
 	@mkdir -p $(dir $@)
 	$(call quiet,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libcsms.a
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(CGI_COMMON:%.c=$(BUILD)/%.o) $(BUILD)/libcsms.a
 	@mkdir -p $(dir $@)
 	$(call quiet,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 

@@ -1,0 +1,71 @@
+/*
+ * cgi.h — the request loop and request context shared by the api and
+ * dashboard programs.
+ *
+ * One binary serves FastCGI (lighttpd mod_fastcgi, Apache mod_fcgid /
+ * mod_proxy_fcgi) and, unchanged, plain CGI: cgi_main_loop() detects which
+ * and calls the handler once per request.  Output goes through req->out, a
+ * stdio FILE, so templates and JSON writers need not know which mode runs.
+ * Everything per-request lives in struct cgi_req and is reset each pass.
+ */
+#ifndef CSMS_CGI_H
+#define CSMS_CGI_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#define CGI_MAX_PARAMS 64
+
+struct cgi_param {
+	char *name;
+	char *value;
+};
+
+struct cgi_req {
+	FILE *out;		 /* the response, headers first */
+	const char *method;	 /* REQUEST_METHOD, "GET" when unset */
+	const char *path;	 /* PATH_INFO, "" when unset */
+	const char *query;	 /* QUERY_STRING, "" when unset */
+	const char *remote_user; /* REMOTE_USER or NULL */
+	const char *remote_addr;
+	long content_length;
+	struct cgi_param params[CGI_MAX_PARAMS];
+	int nparams;
+	int params_truncated; /* more than CGI_MAX_PARAMS were sent */
+	char *qbuf;	      /* owns the decoded query strings */
+	/* private */
+	void *fcgx_in;
+	char **envp;
+};
+
+typedef void (*cgi_handler)(struct cgi_req *req, void *ctx);
+
+/*
+ * Serves requests until the web server stops the process (FastCGI) or
+ * once (CGI).  Returns 0, or -1 when the FastCGI library failed.
+ */
+int cgi_main_loop(cgi_handler handler, void *ctx);
+
+const char *cgi_getenv(const struct cgi_req *req, const char *name);
+/* The first value of a query parameter, or NULL when absent. */
+const char *cgi_param(const struct cgi_req *req, const char *name);
+
+/*
+ * Parses an application/x-www-form-urlencoded string into params (pure:
+ * the fuzzing harness and the unit tests call it directly).  *buf receives
+ * the storage the params point into; the caller frees it.  Returns the
+ * number of params, with *truncated set when more than max were present.
+ */
+int cgi_parse_query(const char *query, struct cgi_param *params, int max,
+		    char **buf, int *truncated);
+
+/* Percent-decoding ('+' is a space when plus_is_space); in place. */
+void cgi_url_decode(char *s, int plus_is_space);
+
+/*
+ * Reads the request body (POST/PUT) up to max bytes; *body is NUL
+ * terminated and owned by the caller.  -1 when larger than max or short.
+ */
+int cgi_read_body(struct cgi_req *req, char **body, size_t *len, size_t max);
+
+#endif
