@@ -107,9 +107,9 @@ static const struct {
 	const char *name;
 	unsigned bit;
 } type_names[] = {
-	{"null", T_NULL},     {"boolean", T_BOOLEAN}, {"integer", T_INTEGER},
-	{"number", T_NUMBER}, {"string", T_STRING},   {"array", T_ARRAY},
-	{"object", T_OBJECT},
+    {"null", T_NULL},     {"boolean", T_BOOLEAN}, {"integer", T_INTEGER},
+    {"number", T_NUMBER}, {"string", T_STRING},   {"array", T_ARRAY},
+    {"object", T_OBJECT},
 };
 
 enum { F_MAX_LENGTH = 1, F_MIN_ITEMS = 2, F_MULTIPLE_OF = 4, F_CLOSED = 8 };
@@ -203,8 +203,10 @@ static void out_str(struct out *o, const char *s)
 	out_bytes(o, s, strlen(s));
 }
 
-__attribute__((format(printf, 2, 3))) static void out_fmt(struct out *o,
-							 const char *fmt, ...)
+static void out_fmt(struct out *o, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void out_fmt(struct out *o, const char *fmt, ...)
 {
 	char tmp[160];
 	va_list ap;
@@ -235,16 +237,17 @@ static int utf8_len(const unsigned char *s)
 		unsigned char lo = c == 0xE0 ? 0xA0 : 0x80;
 		unsigned char hi = c == 0xED ? 0x9F : 0xBF;
 
-		return s[1] >= lo && s[1] <= hi && is_cont(s[2]) ? 3 : 0;
+		if (s[1] < lo || s[1] > hi || !is_cont(s[2]))
+			return 0;
+		return 3;
 	}
 	if (c >= 0xF0 && c <= 0xF4) {
 		unsigned char lo = c == 0xF0 ? 0x90 : 0x80;
 		unsigned char hi = c == 0xF4 ? 0x8F : 0xBF;
 
-		return s[1] >= lo && s[1] <= hi && is_cont(s[2]) &&
-				       is_cont(s[3])
-			       ? 4
-			       : 0;
+		if (s[1] < lo || s[1] > hi || !is_cont(s[2]) || !is_cont(s[3]))
+			return 0;
+		return 4;
 	}
 	return 0;
 }
@@ -355,7 +358,7 @@ static int oom(struct compiler *c)
 }
 
 static struct node *compile(struct compiler *c, const cJSON *s,
-			    const struct path *at);
+                            const struct path *at);
 
 static int count_uint(const cJSON *v, uint32_t *out)
 {
@@ -369,7 +372,7 @@ static int count_uint(const cJSON *v, uint32_t *out)
 }
 
 static int kw_type(struct compiler *c, struct node *n, const cJSON *v,
-		   const struct path *at)
+                   const struct path *at)
 {
 	const cJSON *t = cJSON_IsArray(v) ? v->child : v;
 
@@ -392,7 +395,7 @@ static int kw_type(struct compiler *c, struct node *n, const cJSON *v,
 
 /* "properties" and "required" are built together once both are known. */
 static int kw_properties(struct compiler *c, struct node *n, const cJSON *v,
-			 const struct path *at)
+                         const struct path *at)
 {
 	(void)n;
 	if (!cJSON_IsObject(v))
@@ -401,7 +404,7 @@ static int kw_properties(struct compiler *c, struct node *n, const cJSON *v,
 }
 
 static int kw_required(struct compiler *c, struct node *n, const cJSON *v,
-		       const struct path *at)
+                       const struct path *at)
 {
 	const cJSON *r;
 
@@ -417,7 +420,7 @@ static int kw_required(struct compiler *c, struct node *n, const cJSON *v,
 }
 
 static int kw_additional(struct compiler *c, struct node *n, const cJSON *v,
-			 const struct path *at)
+                         const struct path *at)
 {
 	if (cJSON_IsFalse(v)) {
 		n->flags |= F_CLOSED;
@@ -430,16 +433,17 @@ static int kw_additional(struct compiler *c, struct node *n, const cJSON *v,
 }
 
 static int kw_items(struct compiler *c, struct node *n, const cJSON *v,
-		    const struct path *at)
+                    const struct path *at)
 {
 	if (!cJSON_IsObject(v))
-		return compile_error(c, at, "only a single schema is supported");
+		return compile_error(c, at,
+		                     "only a single schema is supported");
 	n->items = compile(c, v, at);
 	return n->items ? 0 : -1;
 }
 
 static int kw_min_items(struct compiler *c, struct node *n, const cJSON *v,
-			const struct path *at)
+                        const struct path *at)
 {
 	if (count_uint(v, &n->min_items))
 		return compile_error(c, at, "must be a non-negative integer");
@@ -448,7 +452,7 @@ static int kw_min_items(struct compiler *c, struct node *n, const cJSON *v,
 }
 
 static int kw_max_length(struct compiler *c, struct node *n, const cJSON *v,
-			 const struct path *at)
+                         const struct path *at)
 {
 	if (count_uint(v, &n->max_length))
 		return compile_error(c, at, "must be a non-negative integer");
@@ -457,7 +461,7 @@ static int kw_max_length(struct compiler *c, struct node *n, const cJSON *v,
 }
 
 static int kw_enum(struct compiler *c, struct node *n, const cJSON *v,
-		   const struct path *at)
+                   const struct path *at)
 {
 	int count = cJSON_GetArraySize(v);
 	const cJSON *e;
@@ -471,8 +475,8 @@ static int kw_enum(struct compiler *c, struct node *n, const cJSON *v,
 	cJSON_ArrayForEach(e, v)
 	{
 		if (!cJSON_IsString(e))
-			return compile_error(c, at,
-					     "only string values are supported");
+			return compile_error(
+			    c, at, "only string values are supported");
 		n->enums[i] = arena_strdup(c->arena, e->valuestring);
 		if (!n->enums[i++])
 			return oom(c);
@@ -482,7 +486,7 @@ static int kw_enum(struct compiler *c, struct node *n, const cJSON *v,
 }
 
 static int kw_format(struct compiler *c, struct node *n, const cJSON *v,
-		     const struct path *at)
+                     const struct path *at)
 {
 	if (cJSON_IsString(v) && !strcmp(v->valuestring, "date-time"))
 		n->format = FMT_DATE_TIME;
@@ -494,7 +498,7 @@ static int kw_format(struct compiler *c, struct node *n, const cJSON *v,
 }
 
 static int kw_multiple_of(struct compiler *c, struct node *n, const cJSON *v,
-			  const struct path *at)
+                          const struct path *at)
 {
 	if (!cJSON_IsNumber(v) || !(v->valuedouble > 0))
 		return compile_error(c, at, "must be a positive number");
@@ -504,37 +508,37 @@ static int kw_multiple_of(struct compiler *c, struct node *n, const cJSON *v,
 }
 
 typedef int (*keyword_fn)(struct compiler *, struct node *, const cJSON *,
-			  const struct path *);
+                          const struct path *);
 
 /* Every keyword a schema may contain; fn NULL marks annotations. */
 static const struct {
 	const char *name;
 	keyword_fn fn;
 } keywords[] = {
-	{"type", kw_type},
-	{"properties", kw_properties},
-	{"required", kw_required},
-	{"additionalProperties", kw_additional},
-	{"items", kw_items},
-	{"minItems", kw_min_items},
-	{"maxLength", kw_max_length},
-	{"enum", kw_enum},
-	{"format", kw_format},
-	{"multipleOf", kw_multiple_of},
-	{"$id", NULL},
-	{"$schema", NULL},
-	{"$comment", NULL},
-	{"title", NULL},
-	{"description", NULL},
-	{"default", NULL},
-	{"examples", NULL},
-	{"definitions", NULL}, /* compiled when a $ref reaches them */
+    {"type", kw_type},
+    {"properties", kw_properties},
+    {"required", kw_required},
+    {"additionalProperties", kw_additional},
+    {"items", kw_items},
+    {"minItems", kw_min_items},
+    {"maxLength", kw_max_length},
+    {"enum", kw_enum},
+    {"format", kw_format},
+    {"multipleOf", kw_multiple_of},
+    {"$id", NULL},
+    {"$schema", NULL},
+    {"$comment", NULL},
+    {"title", NULL},
+    {"description", NULL},
+    {"default", NULL},
+    {"examples", NULL},
+    {"definitions", NULL}, /* compiled when a $ref reaches them */
 };
 
 static int prop_cmp(const void *a, const void *b)
 {
 	return strcmp(((const struct prop *)a)->name,
-		      ((const struct prop *)b)->name);
+	              ((const struct prop *)b)->name);
 }
 
 static const struct prop *find_prop(const struct node *n, const char *name)
@@ -546,12 +550,11 @@ static const struct prop *find_prop(const struct node *n, const char *name)
 	return bsearch(&key, n->props, n->nprops, sizeof key, prop_cmp);
 }
 
-static int build_props(struct compiler *c, struct node *n,
-		       const cJSON *props, const cJSON *req,
-		       const struct path *at)
+static int build_props(struct compiler *c, struct node *n, const cJSON *props,
+                       const cJSON *req, const struct path *at)
 {
-	size_t max = (size_t)cJSON_GetArraySize(props) +
-		     (size_t)cJSON_GetArraySize(req);
+	size_t max =
+	    (size_t)cJSON_GetArraySize(props) + (size_t)cJSON_GetArraySize(req);
 	struct path here = {at, "properties", 0};
 	const cJSON *p;
 
@@ -586,7 +589,8 @@ static int build_props(struct compiler *c, struct node *n,
 				break;
 		if (i < n->nprops)
 			continue;
-		n->props[n->nprops].name = arena_strdup(c->arena, p->valuestring);
+		n->props[n->nprops].name =
+		    arena_strdup(c->arena, p->valuestring);
 		if (!n->props[n->nprops++].name)
 			return oom(c);
 	}
@@ -594,12 +598,12 @@ static int build_props(struct compiler *c, struct node *n,
 	for (size_t i = 1; i < n->nprops; i++)
 		if (!strcmp(n->props[i - 1].name, n->props[i].name))
 			return compile_error(c, &here, "duplicate property %s",
-					     n->props[i].name);
+			                     n->props[i].name);
 
 	if (!cJSON_GetArraySize(req))
 		return 0;
 	n->required = arena_alloc(c->arena, (size_t)cJSON_GetArraySize(req) *
-						    sizeof *n->required);
+	                                        sizeof *n->required);
 	if (!n->required)
 		return oom(c);
 	cJSON_ArrayForEach(p, req)
@@ -612,7 +616,7 @@ static int build_props(struct compiler *c, struct node *n,
 }
 
 static int fill(struct compiler *c, struct node *n, const cJSON *s,
-		const struct path *at)
+                const struct path *at)
 {
 	const cJSON *k;
 
@@ -632,8 +636,9 @@ static int fill(struct compiler *c, struct node *n, const cJSON *s,
 		if (keywords[i].fn && keywords[i].fn(c, n, k, &here))
 			return -1;
 	}
-	return build_props(c, n, cJSON_GetObjectItemCaseSensitive(s, "properties"),
-			   cJSON_GetObjectItemCaseSensitive(s, "required"), at);
+	return build_props(c, n,
+	                   cJSON_GetObjectItemCaseSensitive(s, "properties"),
+	                   cJSON_GetObjectItemCaseSensitive(s, "required"), at);
 }
 
 /* A local JSON pointer ("#/definitions/IdTagInfo") inside c->root. */
@@ -668,8 +673,8 @@ static const cJSON *resolve(const struct compiler *c, const char *ref)
 			long i = strtol(tok, &end, 10);
 
 			cur = *tok && !*end && i >= 0 && i <= INT32_MAX
-				      ? cJSON_GetArrayItem(cur, (int)i)
-				      : NULL;
+			          ? cJSON_GetArrayItem(cur, (int)i)
+			          : NULL;
 		} else if (cJSON_IsObject(cur)) {
 			cur = cJSON_GetObjectItemCaseSensitive(cur, tok);
 		} else {
@@ -687,7 +692,7 @@ static const cJSON *resolve(const struct compiler *c, const char *ref)
  * Keywords next to $ref are ignored, as draft-07 says.
  */
 static struct node *compile_ref(struct compiler *c, const cJSON *s,
-				const struct path *at)
+                                const struct path *at)
 {
 	const cJSON *ref;
 	struct node *n;
@@ -701,12 +706,12 @@ static struct node *compile_ref(struct compiler *c, const cJSON *s,
 		s = resolve(c, ref->valuestring);
 		if (!s) {
 			compile_error(c, at, "unresolved $ref %s",
-				      ref->valuestring);
+			              ref->valuestring);
 			return NULL;
 		}
 		if (++hops > 16 || !cJSON_IsObject(s)) {
 			compile_error(c, at, "$ref %s is not a usable schema",
-				      ref->valuestring);
+			              ref->valuestring);
 			return NULL;
 		}
 	}
@@ -735,7 +740,7 @@ static struct node *compile_ref(struct compiler *c, const cJSON *s,
 }
 
 static struct node *compile(struct compiler *c, const cJSON *s,
-			    const struct path *at)
+                            const struct path *at)
 {
 	struct node *n;
 
@@ -777,8 +782,9 @@ static int parse_id(struct compiler *c, const cJSON *id, struct loaded *l)
 	size_t n;
 
 	if (!cJSON_IsString(id) || strncmp(id->valuestring, "urn:", 4))
-		return compile_error(c, NULL, "$id must be \"urn:<Action>.req\""
-					      " or \"urn:<Action>.conf\"");
+		return compile_error(c, NULL,
+		                     "$id must be \"urn:<Action>.req\""
+		                     " or \"urn:<Action>.conf\"");
 	s = id->valuestring + 4;
 	dot = strrchr(s, '.');
 	if (!dot || (strcmp(dot, ".req") && strcmp(dot, ".conf")))
@@ -812,13 +818,15 @@ static int load_all(ocpp_schemas *set, const cJSON *arr, struct compiler *c)
 		c->root = s;
 		c->nmemo = 0;
 		if (!cJSON_IsObject(s)) {
-			compile_error(c, NULL, "array element %zu is not a schema", i);
+			compile_error(c, NULL,
+			              "array element %zu is not a schema", i);
 			goto out;
 		}
 		if (parse_id(c, id, &l[i]))
 			goto out;
 		sch = arena_alloc(&set->arena, sizeof *sch);
-		if (!sch || !(sch->name = arena_strdup(&set->arena, c->id + 4))) {
+		if (!sch ||
+		    !(sch->name = arena_strdup(&set->arena, c->id + 4))) {
 			oom(c);
 			goto out;
 		}
@@ -829,7 +837,8 @@ static int load_all(ocpp_schemas *set, const cJSON *arr, struct compiler *c)
 	}
 
 	qsort(l, n, sizeof *l, loaded_cmp);
-	set->entries = arena_alloc(&set->arena, (n ? n : 1) * sizeof *set->entries);
+	set->entries =
+	    arena_alloc(&set->arena, (n ? n : 1) * sizeof *set->entries);
 	if (!set->entries) {
 		oom(c);
 		goto out;
@@ -841,7 +850,7 @@ static int load_all(ocpp_schemas *set, const cJSON *arr, struct compiler *c)
 			if (l[i - 1].is_conf == l[i].is_conf) {
 				c->id = NULL;
 				compile_error(c, NULL, "duplicate $id for %s",
-					      l[i].schema->name);
+				              l[i].schema->name);
 				goto out;
 			}
 			e--;
@@ -862,7 +871,7 @@ out:
 }
 
 int ocpp_schemas_load(ocpp_schemas **out, const char *json_text, char *err,
-		      size_t errlen)
+                      size_t errlen)
 {
 	struct compiler c = {.err = err, .errlen = errlen};
 	ocpp_schemas *set;
@@ -877,8 +886,9 @@ int ocpp_schemas_load(ocpp_schemas **out, const char *json_text, char *err,
 		const char *at = cJSON_GetErrorPtr();
 
 		if (err && errlen)
-			snprintf(err, errlen, "schemas: JSON syntax error%s%.20s",
-				 at ? " near: " : "", at ? at : "");
+			snprintf(err, errlen,
+			         "schemas: JSON syntax error%s%.20s",
+			         at ? " near: " : "", at ? at : "");
 		return -1;
 	}
 	if (!cJSON_IsArray(arr)) {
@@ -916,17 +926,17 @@ size_t ocpp_schemas_count(const ocpp_schemas *schemas)
 }
 
 static const struct entry *find_entry(const ocpp_schemas *schemas,
-				      const char *action)
+                                      const char *action)
 {
 	if (!schemas || !action || !schemas->nentries ||
 	    strnlen(action, OCPP_ACTION_MAX + 1) > OCPP_ACTION_MAX)
 		return NULL;
 	return bsearch(action, schemas->entries, schemas->nentries,
-		       sizeof *schemas->entries, entry_cmp);
+	               sizeof *schemas->entries, entry_cmp);
 }
 
 const ocpp_schema *ocpp_schema_find(const ocpp_schemas *schemas,
-				    const char *action, int is_conf)
+                                    const char *action, int is_conf)
 {
 	const struct entry *e = find_entry(schemas, action);
 
@@ -984,7 +994,7 @@ static const char *json_type_name(const cJSON *x)
 }
 
 static enum ocpp_verr type_error(struct vctx *v, const struct node *n,
-				 const cJSON *x, const struct path *at)
+                                 const cJSON *x, const struct path *at)
 {
 	struct out *o = verr(v, at);
 
@@ -1026,7 +1036,7 @@ static int is_multiple(double d, double m)
 }
 
 static enum ocpp_verr check_number(struct vctx *v, const struct node *n,
-				   const cJSON *x, const struct path *at)
+                                   const cJSON *x, const struct path *at)
 {
 	double d = x->valuedouble;
 
@@ -1047,7 +1057,7 @@ static enum ocpp_verr check_number(struct vctx *v, const struct node *n,
 	}
 	if ((n->flags & F_MULTIPLE_OF) && !is_multiple(d, n->multiple_of)) {
 		out_fmt(verr(v, at), "%.15g is not a multiple of %.15g", d,
-			n->multiple_of);
+		        n->multiple_of);
 		return OCPP_ERR_PROPERTY;
 	}
 	return OCPP_VALID;
@@ -1072,7 +1082,7 @@ static int is_uri(const char *s)
 }
 
 static enum ocpp_verr enum_error(struct vctx *v, const struct node *n,
-				 const cJSON *x, const struct path *at)
+                                 const cJSON *x, const struct path *at)
 {
 	struct out *o = verr(v, at);
 
@@ -1090,7 +1100,7 @@ static enum ocpp_verr enum_error(struct vctx *v, const struct node *n,
 }
 
 static enum ocpp_verr check_string(struct vctx *v, const struct node *n,
-				   const cJSON *x, const struct path *at)
+                                   const cJSON *x, const struct path *at)
 {
 	const unsigned char *p = (const unsigned char *)x->valuestring;
 	size_t chars = 0;
@@ -1109,7 +1119,7 @@ static enum ocpp_verr check_string(struct vctx *v, const struct node *n,
 	}
 	if ((n->flags & F_MAX_LENGTH) && chars > n->max_length) {
 		out_fmt(verr(v, at), "longer than %u characters",
-			(unsigned)n->max_length);
+		        (unsigned)n->max_length);
 		return OCPP_ERR_PROPERTY;
 	}
 	if (n->nenums) {
@@ -1128,17 +1138,17 @@ static enum ocpp_verr check_string(struct vctx *v, const struct node *n,
 
 		out_clean(o, x->valuestring, 64, 1);
 		out_str(o, n->format == FMT_URI ? " is not a valid URI"
-						: " is not a valid date-time");
+		                                : " is not a valid date-time");
 		return OCPP_ERR_PROPERTY;
 	}
 	return OCPP_VALID;
 }
 
 static enum ocpp_verr check(struct vctx *v, const struct node *n,
-			    const cJSON *x, const struct path *at);
+                            const cJSON *x, const struct path *at);
 
 static enum ocpp_verr check_array(struct vctx *v, const struct node *n,
-				  const cJSON *x, const struct path *at)
+                                  const cJSON *x, const struct path *at)
 {
 	struct path here = {at, NULL, 0};
 	const cJSON *item;
@@ -1154,8 +1164,8 @@ static enum ocpp_verr check_array(struct vctx *v, const struct node *n,
 			count++;
 		if (count < n->min_items) {
 			out_fmt(verr(v, at), "at least %u item%s required",
-				(unsigned)n->min_items,
-				n->min_items == 1 ? "" : "s");
+			        (unsigned)n->min_items,
+			        n->min_items == 1 ? "" : "s");
 			return OCPP_ERR_OCCURRENCE;
 		}
 	}
@@ -1168,7 +1178,7 @@ static enum ocpp_verr check_array(struct vctx *v, const struct node *n,
 }
 
 static enum ocpp_verr check_object(struct vctx *v, const struct node *n,
-				   const cJSON *x, const struct path *at)
+                                   const cJSON *x, const struct path *at)
 {
 	uint64_t seen = 0; /* declared properties present, for "required" */
 	const cJSON *c;
@@ -1200,8 +1210,9 @@ static enum ocpp_verr check_object(struct vctx *v, const struct node *n,
 	for (size_t i = 0; i < n->nrequired; i++) {
 		unsigned idx = n->required[i];
 		const char *name = n->props[idx].name;
-		int present = idx < 64 ? (int)(seen >> idx & 1)
-				       : !!cJSON_GetObjectItemCaseSensitive(x, name);
+		int present = idx < 64
+		                  ? (int)(seen >> idx & 1)
+		                  : !!cJSON_GetObjectItemCaseSensitive(x, name);
 
 		if (!present) {
 			struct path here = {at, name, 0};
@@ -1214,7 +1225,7 @@ static enum ocpp_verr check_object(struct vctx *v, const struct node *n,
 }
 
 static enum ocpp_verr check(struct vctx *v, const struct node *n,
-			    const cJSON *x, const struct path *at)
+                            const cJSON *x, const struct path *at)
 {
 	enum ocpp_verr r;
 
@@ -1239,7 +1250,7 @@ static enum ocpp_verr check(struct vctx *v, const struct node *n,
 }
 
 enum ocpp_verr ocpp_validate(const ocpp_schema *schema, const cJSON *payload,
-			     unsigned flags, char *msg, size_t msglen)
+                             unsigned flags, char *msg, size_t msglen)
 {
 	struct vctx v = {.flags = flags};
 
@@ -1265,7 +1276,8 @@ const char *ocpp_verr_code(enum ocpp_verr err)
 	case OCPP_ERR_TYPE:
 		return "TypeConstraintViolation";
 	case OCPP_ERR_OCCURRENCE:
-		return "OccurenceConstraintViolation"; /* sic, as in OCPP-J 1.6 */
+		return "OccurenceConstraintViolation"; /* sic, as in OCPP-J 1.6
+		                                        */
 	case OCPP_ERR_PROPERTY:
 		return "PropertyConstraintViolation";
 	case OCPP_ERR_FORMATION:

@@ -29,9 +29,9 @@ enum ocpp_verr {
 	OCPP_ERR_TYPE,       /* wrong JSON type, non-integral integer */
 	OCPP_ERR_OCCURRENCE, /* missing required property, minItems */
 	OCPP_ERR_PROPERTY,   /* enum, maxLength, multipleOf, date-time, uri,
-				integer out of int32 range */
+	                        integer out of int32 range */
 	OCPP_ERR_FORMATION,  /* unknown property when additionalProperties is
-				false, payload not an object, invalid UTF-8 */
+	                        false, payload not an object, invalid UTF-8 */
 };
 
 /* Flags for ocpp_validate(). */
@@ -48,7 +48,7 @@ enum ocpp_verr {
  * change can never silently weaken validation.
  */
 int ocpp_schemas_load(ocpp_schemas **out, const char *json_text, char *err,
-		      size_t errlen);
+                      size_t errlen);
 void ocpp_schemas_free(ocpp_schemas *schemas);
 
 /* Number of compiled schemas (78 for the official OCPP 1.6 set). */
@@ -60,7 +60,7 @@ size_t ocpp_schemas_count(const ocpp_schemas *schemas);
  * search over the sorted action names; the result lives as long as the set.
  */
 const ocpp_schema *ocpp_schema_find(const ocpp_schemas *schemas,
-				    const char *action, int is_conf);
+                                    const char *action, int is_conf);
 
 /* "BootNotification.req" — for log lines. */
 const char *ocpp_schema_name(const ocpp_schema *schema);
@@ -71,7 +71,7 @@ const char *ocpp_schema_name(const ocpp_schema *schema);
  * (always NUL-terminated, truncated to msglen; msg may be NULL).
  */
 enum ocpp_verr ocpp_validate(const ocpp_schema *schema, const cJSON *payload,
-			     unsigned flags, char *msg, size_t msglen);
+                             unsigned flags, char *msg, size_t msglen);
 
 /* The OCPP-J 1.6 error code, e.g. "OccurenceConstraintViolation" (sic);
  * "" for OCPP_VALID, "GenericError" for anything unknown. */

@@ -18,7 +18,7 @@
 
 /* Days before each month in a common year. */
 static const int month_start[13] = {0,   31,  59,  90,  120, 151, 181,
-				    212, 243, 273, 304, 334, 365};
+                                    212, 243, 273, 304, 334, 365};
 
 static int is_leap(int64_t y)
 {
@@ -62,7 +62,8 @@ static void civil_from_days(int64_t n, int64_t *y, int *m, int *d)
 	int doy = (int)(n - days_before_year(year));
 	int mon = 1;
 
-	while (mon < 12 && doy >= month_start[mon] + (mon >= 2 && is_leap(year)))
+	while (mon < 12 &&
+	       doy >= month_start[mon] + (mon >= 2 && is_leap(year)))
 		mon++;
 	*y = year;
 	*m = mon;
@@ -190,7 +191,8 @@ void time_format_iso8601(int64_t ms_utc, char out[32])
 {
 	/* 0001-01-01T00:00:00.000Z .. 9999-12-31T23:59:59.999Z */
 	const int64_t lo = -EPOCH_DAYS * MS_PER_DAY;
-	const int64_t hi = (days_before_year(10000) - EPOCH_DAYS) * MS_PER_DAY - 1;
+	const int64_t hi =
+	    (days_before_year(10000) - EPOCH_DAYS) * MS_PER_DAY - 1;
 	int64_t y;
 	int m, d;
 
