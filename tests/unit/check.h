@@ -32,7 +32,7 @@ static int check_total_failed_;
 	do {                                                                   \
 		const char *check_a_ = (a), *check_b_ = (b);                  \
 		if (!check_a_ || !check_b_ || strcmp(check_a_, check_b_))     \
-			CHECK_FAIL_("%s:%d: \"%s\" != \"%s\"", __FILE__,       \
+			CHECK_FAIL_("%s:%d: \"%.400s\" != \"%.400s\"", __FILE__,       \
 				    __LINE__, check_a_ ? check_a_ : "(null)", \
 				    check_b_ ? check_b_ : "(null)");          \
 	} while (0)
