@@ -128,3 +128,7 @@ clean:
 .SECONDARY:
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# Load figures for docs/benchmarks.md (a fresh stack on ports 29000+).
+bench: all
+	@scripts/bench.sh
