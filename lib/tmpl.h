@@ -83,7 +83,7 @@ TMPL_varlist *TMPL_add_var(TMPL_varlist *varlist, ...);
  * unchanged and the caller still owns the loop).
  */
 TMPL_varlist *TMPL_add_loop(TMPL_varlist *varlist, const char *name,
-			    TMPL_loop *loop);
+                            TMPL_loop *loop);
 
 /*
  * Appends `varlist` as the next row of `loop` (NULL creates the loop); the
@@ -98,7 +98,7 @@ TMPL_loop *TMPL_add_varlist(TMPL_loop *loop, TMPL_varlist *varlist);
  * replaced.
  */
 TMPL_fmtlist *TMPL_add_fmt(TMPL_fmtlist *fmtlist, const char *name,
-			   TMPL_fmtfunc fmtfunc);
+                           TMPL_fmtfunc fmtfunc);
 
 typedef struct TMPL_options {
 	/* format for TMPL_VAR tags without fmt=; NULL means "entity" */
@@ -114,9 +114,9 @@ typedef struct TMPL_options {
  * message in err.
  */
 int TMPL_render(const char *filename, const char *tmplstr,
-		const TMPL_fmtlist *fmtlist, const TMPL_varlist *varlist,
-		const TMPL_options *opts, char **out, size_t *outlen, char *err,
-		size_t errlen);
+                const TMPL_fmtlist *fmtlist, const TMPL_varlist *varlist,
+                const TMPL_options *opts, char **out, size_t *outlen, char *err,
+                size_t errlen);
 
 /*
  * ctemplate's entry point: TMPL_render with default options, then the page
@@ -124,8 +124,8 @@ int TMPL_render(const char *filename, const char *tmplstr,
  * to errout (if not NULL); on error nothing is written to `out`.
  */
 int TMPL_write(const char *filename, const char *tmplstr,
-	       const TMPL_fmtlist *fmtlist, const TMPL_varlist *varlist,
-	       FILE *out, FILE *errout);
+               const TMPL_fmtlist *fmtlist, const TMPL_varlist *varlist,
+               FILE *out, FILE *errout);
 
 /* Frees a top-level list with all its loops and rows; NULL is a no-op.  A
  * list that is a row of a loop is freed with its loop, so it is ignored. */
