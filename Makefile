@@ -50,7 +50,7 @@ UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 all: $(BINS)
 
 $(BUILD)/libcsms.a: $(LIB_OBJ)
-	$(call quiet,AR,$@)ar rcs $@ $^
+	$(call quiet,AR,$@)rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
