@@ -39,10 +39,10 @@ ifneq ($(CPSIM_SRC),)
 BINS += $(BUILD)/bin/cpsim
 endif
 ifneq ($(API_SRC),)
-BINS += $(BUILD)/bin/api
+BINS += $(BUILD)/bin/api $(BUILD)/web/cgi-bin/api
 endif
 ifneq ($(DASH_SRC),)
-BINS += $(BUILD)/bin/dashboard
+BINS += $(BUILD)/bin/dashboard $(BUILD)/web/cgi-bin/dashboard
 endif
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
@@ -83,6 +83,12 @@ $(BUILD)/bin/api: $(API_SRC:%.c=$(BUILD)/%.o) $(CGI_COMMON:%.c=$(BUILD)/%.o) $(B
 $(BUILD)/bin/dashboard: $(DASH_SRC:%.c=$(BUILD)/%.o) $(CGI_COMMON:%.c=$(BUILD)/%.o) $(BUILD)/libcsms.a
 	@mkdir -p $(dir $@)
 	$(call quiet,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+# The web servers map /cgi-bin/ onto a directory that holds only the two
+# web programs, never ocppd or the tools.
+$(BUILD)/web/cgi-bin/%: $(BUILD)/bin/%
+	@mkdir -p $(dir $@)
+	$(Q)ln -f $< $@
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(CGI_COMMON:%.c=$(BUILD)/%.o) $(BUILD)/libcsms.a
 	@mkdir -p $(dir $@)
