@@ -15,7 +15,14 @@ static void set_err(struct db *db, unsigned no, const char *what,
 		    const char *msg)
 {
 	db->last_errno = no;
-	snprintf(db->err, sizeof db->err, "%s: %s", what, msg);
+	/* The message first: "what" may be a long SQL text that would
+	 * otherwise push the actual error out of the buffer. */
+	size_t wl = strlen(what);
+	if (wl > 80)
+		snprintf(db->err, sizeof db->err, "%s (in: %.80s...)", msg,
+			 what);
+	else
+		snprintf(db->err, sizeof db->err, "%s: %s", what, msg);
 }
 
 static void drop_stmts(struct db *db)

@@ -15,7 +15,7 @@ static const cJSON *member(const cJSON *obj, const char *name)
 }
 
 enum json_get json_get_string(const cJSON *obj, const char *name,
-			      const char **out, int optional)
+                              const char **out, int optional)
 {
 	const cJSON *v = member(obj, name);
 	if (!v)
@@ -27,7 +27,7 @@ enum json_get json_get_string(const cJSON *obj, const char *name,
 }
 
 enum json_get json_get_number(const cJSON *obj, const char *name, double *out,
-			      int optional)
+                              int optional)
 {
 	const cJSON *v = member(obj, name);
 	if (!v)
@@ -39,7 +39,7 @@ enum json_get json_get_number(const cJSON *obj, const char *name, double *out,
 }
 
 enum json_get json_get_int(const cJSON *obj, const char *name, long long *out,
-			   int optional)
+                           int optional)
 {
 	const cJSON *v = member(obj, name);
 	if (!v)
@@ -56,7 +56,7 @@ enum json_get json_get_int(const cJSON *obj, const char *name, long long *out,
 }
 
 enum json_get json_get_object(const cJSON *obj, const char *name,
-			      const cJSON **out, int optional)
+                              const cJSON **out, int optional)
 {
 	const cJSON *v = member(obj, name);
 	if (!v)
@@ -68,7 +68,7 @@ enum json_get json_get_object(const cJSON *obj, const char *name,
 }
 
 enum json_get json_get_array(const cJSON *obj, const char *name,
-			     const cJSON **out, int optional)
+                             const cJSON **out, int optional)
 {
 	const cJSON *v = member(obj, name);
 	if (!v)

@@ -14,21 +14,21 @@
 
 enum json_get {
 	JSON_OK = 0,
-	JSON_MISSING,	 /* no such member (only an error when required) */
+	JSON_MISSING,    /* no such member (only an error when required) */
 	JSON_WRONG_TYPE, /* present, but not the asked type or out of range */
 };
 
 /* optional: a missing member returns JSON_OK and leaves *out alone. */
 enum json_get json_get_string(const cJSON *obj, const char *name,
-			      const char **out, int optional);
+                              const char **out, int optional);
 enum json_get json_get_int(const cJSON *obj, const char *name, long long *out,
-			   int optional);
+                           int optional);
 enum json_get json_get_number(const cJSON *obj, const char *name, double *out,
-			      int optional);
+                              int optional);
 enum json_get json_get_object(const cJSON *obj, const char *name,
-			      const cJSON **out, int optional);
+                              const cJSON **out, int optional);
 enum json_get json_get_array(const cJSON *obj, const char *name,
-			     const cJSON **out, int optional);
+                             const cJSON **out, int optional);
 
 /* Shorthands for already-validated payloads: the value, or def when the
  * member is missing or of another type. */

@@ -144,7 +144,7 @@ ocppd_start() {
 	if [[ ${1:-} = foreground-log ]]; then
 		"$BIN/ocppd" -c "$CONF" 2> >(tee -a "$log" >&2) &
 	else
-		"$BIN/ocppd" -c "$CONF" 2>>"$log" &
+		"$BIN/ocppd" -c "$CONF" >/dev/null 2>>"$log" &
 	fi
 	echo $! >"$pidf"
 	wait_listen "$!" "$ocpp_port" ocppd "$log"
@@ -177,7 +177,7 @@ web_start() {
 	local out
 	out=$(/usr/sbin/lighttpd -tt -f "$ROOT/lighttpd/lighttpd.conf" 2>&1) ||
 		die "lighttpd config: $(echo "$out" | tail -n 1)"
-	/usr/sbin/lighttpd -D -f "$ROOT/lighttpd/lighttpd.conf" 2>>"$LOG_DIR/lighttpd.err" &
+	/usr/sbin/lighttpd -D -f "$ROOT/lighttpd/lighttpd.conf" >/dev/null 2>>"$LOG_DIR/lighttpd.err" &
 	echo $! >"$pidf"
 	wait_listen "$!" "$http_port" lighttpd "$LOG_DIR/lighttpd.err"
 }

@@ -1,0 +1,34 @@
+/*
+ * handle_firmware.c — DiagnosticsStatusNotification and
+ * FirmwareStatusNotification: the latest status per charge point, for the
+ * operator who asked for an upload or an update.
+ */
+#include "handlers.h"
+#include "jsonutil.h"
+
+enum hres handle_diagnostics_status(struct hctx *c, const cJSON *req,
+                                    cJSON *conf)
+{
+	(void)conf;
+	const char *status = json_str(req, "status", NULL);
+	if (db_exec(c->db,
+	            "UPDATE charge_points SET diagnostics_status = ?, "
+	            "diagnostics_ts = ? WHERE id = ?",
+	            "sts", status, c->now_ms, c->cp_id) < 0)
+		return hctx_db_error(c);
+	hctx_audit(c, "status=%s", status);
+	return H_OK;
+}
+
+enum hres handle_firmware_status(struct hctx *c, const cJSON *req, cJSON *conf)
+{
+	(void)conf;
+	const char *status = json_str(req, "status", NULL);
+	if (db_exec(c->db,
+	            "UPDATE charge_points SET firmware_status = ?, "
+	            "firmware_ts = ? WHERE id = ?",
+	            "sts", status, c->now_ms, c->cp_id) < 0)
+		return hctx_db_error(c);
+	hctx_audit(c, "status=%s", status);
+	return H_OK;
+}

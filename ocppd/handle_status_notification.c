@@ -1,0 +1,50 @@
+/*
+ * handle_status_notification.c — StatusNotification: the state of
+ * connector 0 (the whole charge point) or 1..n; a connector row is created
+ * the first time it is reported.
+ */
+#include <stdint.h>
+#include <stdio.h>
+
+#include "handlers.h"
+#include "jsonutil.h"
+#include "timeutil.h"
+
+enum hres handle_status_notification(struct hctx *c, const cJSON *req,
+                                     cJSON *conf)
+{
+	(void)conf;
+	long long connector = json_int(req, "connectorId", -1);
+	if (connector < 0) {
+		snprintf(c->err, sizeof c->err, "connectorId must be >= 0");
+		return H_BAD_VALUE;
+	}
+	const char *status = json_str(req, "status", NULL);
+	const char *error = json_str(req, "errorCode", NULL);
+	const char *info = json_str(req, "info", NULL);
+	const char *vendor = json_str(req, "vendorId", NULL);
+	const char *verr = json_str(req, "vendorErrorCode", NULL);
+	int64_t ts = c->now_ms;
+	const char *tstext = json_str(req, "timestamp", NULL);
+	if (tstext && time_parse_iso8601(tstext, &ts)) {
+		snprintf(c->err, sizeof c->err, "timestamp: not a date-time");
+		return H_BAD_VALUE;
+	}
+	if (db_exec(c->db,
+	            "INSERT INTO connectors (cp_id, connector_id, status, "
+	            "error_code, info, vendor_id, vendor_error_code, "
+	            "status_ts, last_update) "
+	            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+	            "ON DUPLICATE KEY UPDATE status = VALUES(status), "
+	            "error_code = VALUES(error_code), info = VALUES(info), "
+	            "vendor_id = VALUES(vendor_id), "
+	            "vendor_error_code = VALUES(vendor_error_code), "
+	            "status_ts = VALUES(status_ts), "
+	            "last_update = VALUES(last_update)",
+	            "sissssstt", c->cp_id, (int)connector, status, error, info,
+	            vendor, verr, ts, c->now_ms) < 0)
+		return hctx_db_error(c);
+	hctx_audit(c, "connector=%lld status=%s errorCode=%s", connector,
+	           status, error);
+	return H_OK;
+}

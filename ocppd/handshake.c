@@ -1,0 +1,121 @@
+/*
+ * handshake.c — see handshake.h.
+ */
+#include "handshake.h"
+
+#include <string.h>
+
+/* Length in bytes of the UTF-8 sequence at s (0 if invalid), and its code
+ * point in *cp.  Rejects overlongs, surrogates and values past U+10FFFF. */
+static size_t utf8_next(const unsigned char *s, unsigned *cp)
+{
+	unsigned c = s[0];
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	size_t n;
+	unsigned min;
+	if ((c & 0xE0) == 0xC0) {
+		n = 2;
+		min = 0x80;
+		c &= 0x1F;
+	} else if ((c & 0xF0) == 0xE0) {
+		n = 3;
+		min = 0x800;
+		c &= 0x0F;
+	} else if ((c & 0xF8) == 0xF0) {
+		n = 4;
+		min = 0x10000;
+		c &= 0x07;
+	} else {
+		return 0;
+	}
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3F);
+	}
+	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+		return 0;
+	*cp = c;
+	return n;
+}
+
+int handshake_identity(const char *path, char *out, size_t outlen,
+                       const char **why)
+{
+	*why = NULL;
+	if (!path || path[0] != '/') {
+		*why = "no request path";
+		return -1;
+	}
+	size_t end = strlen(path);
+	if (end > 1 && path[end - 1] == '/')
+		end--;
+	size_t start = end;
+	while (start > 0 && path[start - 1] != '/')
+		start--;
+	size_t len = end - start;
+	if (len == 0) {
+		*why = "no charge point identity in the path";
+		return -1;
+	}
+	if (len > CP_ID_BYTES || len >= outlen) {
+		*why = "identity longer than 50 characters";
+		return -1;
+	}
+	const unsigned char *s = (const unsigned char *)path + start;
+	size_t chars = 0;
+	for (size_t i = 0; i < len;) {
+		unsigned cp;
+		size_t n = utf8_next(s + i, &cp);
+		if (!n || i + n > len) {
+			*why = "identity is not valid UTF-8";
+			return -1;
+		}
+		/* C0, DEL and C1 controls: never part of an identity. */
+		if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) {
+			*why = "control character in identity";
+			return -1;
+		}
+		i += n;
+		chars++;
+	}
+	if (chars > CP_ID_CHARS) {
+		*why = "identity longer than 50 characters";
+		return -1;
+	}
+	memcpy(out, s, len);
+	out[len] = '\0';
+	return 0;
+}
+
+int handshake_subprotocol(const char *offered, int accept_missing,
+                          const char **why)
+{
+	*why = NULL;
+	if (!offered || !*offered) {
+		if (accept_missing)
+			return 1;
+		*why = "no Sec-WebSocket-Protocol offered (ocpp1.6 required; "
+		       "set accept_missing_subprotocol = yes for chargers "
+		       "that omit it)";
+		return 0;
+	}
+	/* A comma (or, for repeated headers, space) separated list. */
+	const size_t want = sizeof OCPP_SUBPROTOCOL - 1;
+	const char *p = offered;
+	while (*p) {
+		while (*p == ',' || *p == ' ' || *p == '\t')
+			p++;
+		const char *tok = p;
+		while (*p && *p != ',' && *p != ' ' && *p != '\t')
+			p++;
+		if ((size_t)(p - tok) == want &&
+		    !strncmp(tok, OCPP_SUBPROTOCOL, want))
+			return 1;
+	}
+	*why = "only unsupported subprotocols offered (need ocpp1.6)";
+	return 0;
+}

@@ -1,0 +1,372 @@
+/*
+ * rpc.c — OCPP-J envelope parsing, error codes and frame building.
+ *
+ * The rules for malformed input follow OCPP-J 1.6 §4: a CALL whose envelope
+ * is wrong is answered with FormationViolation when its uniqueId can be
+ * read, with ProtocolError when the uniqueId itself is unreadable but
+ * something usable can be recovered, and not at all when nothing can (there
+ * is no id to answer to).  Unknown message type numbers and malformed
+ * replies are ignored: answering a reply would start a loop.
+ */
+#include "rpc.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const codes[] = {
+    [RPC_OK] = "",
+    [RPC_NOT_IMPLEMENTED] = "NotImplemented",
+    [RPC_NOT_SUPPORTED] = "NotSupported",
+    [RPC_INTERNAL_ERROR] = "InternalError",
+    [RPC_PROTOCOL_ERROR] = "ProtocolError",
+    [RPC_SECURITY_ERROR] = "SecurityError",
+    [RPC_FORMATION_VIOLATION] = "FormationViolation",
+    [RPC_PROPERTY_CONSTRAINT_VIOLATION] = "PropertyConstraintViolation",
+    [RPC_OCCURENCE_CONSTRAINT_VIOLATION] = "OccurenceConstraintViolation",
+    [RPC_TYPE_CONSTRAINT_VIOLATION] = "TypeConstraintViolation",
+    [RPC_GENERIC_ERROR] = "GenericError",
+};
+
+const char *rpc_error_code(enum rpc_error e)
+{
+	if ((unsigned)e >= sizeof codes / sizeof codes[0])
+		return "GenericError";
+	return codes[e];
+}
+
+enum rpc_error rpc_error_for_handler(enum hres r)
+{
+	switch (r) {
+	case H_OK:
+		return RPC_OK;
+	case H_BAD_VALUE:
+		return RPC_PROPERTY_CONSTRAINT_VIOLATION;
+	case H_DB_ERROR:
+	case H_INTERNAL:
+	default:
+		return RPC_INTERNAL_ERROR;
+	}
+}
+
+enum rpc_error rpc_error_for_validation(enum ocpp_verr v)
+{
+	switch (v) {
+	case OCPP_VALID:
+		return RPC_OK;
+	case OCPP_ERR_TYPE:
+		return RPC_TYPE_CONSTRAINT_VIOLATION;
+	case OCPP_ERR_OCCURRENCE:
+		return RPC_OCCURENCE_CONSTRAINT_VIOLATION;
+	case OCPP_ERR_PROPERTY:
+		return RPC_PROPERTY_CONSTRAINT_VIOLATION;
+	case OCPP_ERR_FORMATION:
+		return RPC_FORMATION_VIOLATION;
+	default:
+		return RPC_GENERIC_ERROR;
+	}
+}
+
+static void reject(struct rpc_msg *m, enum rpc_error e, const char *why)
+{
+	m->kind = RPC_REJECT;
+	m->error = e;
+	m->why = why;
+}
+
+static void ignore(struct rpc_msg *m, const char *why)
+{
+	m->kind = RPC_IGNORE;
+	m->why = why;
+}
+
+static int is_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/*
+ * Text that is not JSON (often a truncated frame): when it starts like a
+ * CALL, [2,"id", take the id so the charge point learns which message
+ * failed.  Escapes end the attempt: a guessed id is worse than none.
+ */
+static int recover_id(const char *buf, size_t len, char *out)
+{
+	size_t i = 0, n = 0;
+	while (i < len && is_ws(buf[i]))
+		i++;
+	if (i >= len || buf[i++] != '[')
+		return 0;
+	while (i < len && is_ws(buf[i]))
+		i++;
+	if (i >= len || buf[i++] != '2')
+		return 0;
+	while (i < len && is_ws(buf[i]))
+		i++;
+	if (i >= len || buf[i++] != ',')
+		return 0;
+	while (i < len && is_ws(buf[i]))
+		i++;
+	if (i >= len || buf[i++] != '"')
+		return 0;
+	for (; i < len; i++) {
+		unsigned char c = (unsigned char)buf[i];
+		if (c == '"') {
+			out[n] = '\0';
+			return 1;
+		}
+		if (c == '\\' || c < 0x20 || n >= RPC_ID_MAX)
+			return 0;
+		out[n++] = (char)c;
+	}
+	return 0;
+}
+
+static void set_id(struct rpc_msg *m, const cJSON *v)
+{
+	if (cJSON_IsString(v) && v->valuestring) {
+		m->id = v->valuestring;
+		m->has_id = 1;
+	}
+}
+
+enum rpc_kind rpc_parse(const char *buf, size_t len, struct rpc_msg *m)
+{
+	memset(m, 0, sizeof *m);
+	m->root = cJSON_ParseWithLength(buf, len);
+	if (!m->root) {
+		reject(m, RPC_FORMATION_VIOLATION, "not valid JSON");
+		if (recover_id(buf, len, m->idbuf)) {
+			m->id = m->idbuf;
+			m->has_id = 1;
+		}
+		return m->kind;
+	}
+	const cJSON *a = m->root;
+	if (!cJSON_IsArray(a)) {
+		reject(m, RPC_FORMATION_VIOLATION, "not a JSON array");
+		return m->kind;
+	}
+	int n = cJSON_GetArraySize(a);
+	const cJSON *type = cJSON_GetArrayItem(a, 0);
+	const cJSON *id = cJSON_GetArrayItem(a, 1);
+	if (!type) {
+		reject(m, RPC_FORMATION_VIOLATION, "empty array");
+		return m->kind;
+	}
+	if (!cJSON_IsNumber(type)) {
+		/* Not even a message type: answer when the id is there, as
+		 * that is the only way the sender learns of its mistake. */
+		reject(m, RPC_FORMATION_VIOLATION,
+		       "messageTypeId is not a number");
+		set_id(m, id);
+		return m->kind;
+	}
+	double t = type->valuedouble;
+	if (t != 2 && t != 3 && t != 4) {
+		ignore(m, "unknown messageTypeId");
+		return m->kind;
+	}
+	if (t == 2) {
+		if (!cJSON_IsString(id) || !id->valuestring) {
+			reject(m, RPC_PROTOCOL_ERROR,
+			       "uniqueId is not a string");
+			/* "whatever id can be recovered": a number. */
+			if (cJSON_IsNumber(id) && isfinite(id->valuedouble)) {
+				snprintf(m->idbuf, sizeof m->idbuf, "%.17g",
+				         id->valuedouble);
+				m->id = m->idbuf;
+				m->has_id = 1;
+			}
+			return m->kind;
+		}
+		set_id(m, id);
+		if (!id->valuestring[0]) {
+			reject(m, RPC_PROTOCOL_ERROR, "uniqueId is empty");
+			return m->kind;
+		}
+		if (strlen(id->valuestring) > RPC_ID_MAX) {
+			reject(m, RPC_FORMATION_VIOLATION,
+			       "uniqueId longer than 36 characters");
+			return m->kind;
+		}
+		if (n != 4) {
+			reject(m, RPC_FORMATION_VIOLATION,
+			       "a CALL has exactly 4 elements");
+			return m->kind;
+		}
+		const cJSON *action = cJSON_GetArrayItem(a, 2);
+		if (!cJSON_IsString(action) || !action->valuestring) {
+			reject(m, RPC_FORMATION_VIOLATION,
+			       "action is not a string");
+			return m->kind;
+		}
+		m->kind = RPC_CALL;
+		m->action = action->valuestring;
+		m->payload = cJSON_GetArrayItem(a, 3);
+		return m->kind;
+	}
+	if (!cJSON_IsString(id) || !id->valuestring) {
+		ignore(m, "reply without a uniqueId");
+		return m->kind;
+	}
+	m->id = id->valuestring;
+	m->has_id = 1;
+	if (t == 3) {
+		if (n != 3) {
+			ignore(m, "a CALLRESULT has exactly 3 elements");
+			return m->kind;
+		}
+		m->kind = RPC_CALLRESULT;
+		m->payload = cJSON_GetArrayItem(a, 2);
+		return m->kind;
+	}
+	const cJSON *code = cJSON_GetArrayItem(a, 2);
+	const cJSON *desc = cJSON_GetArrayItem(a, 3);
+	if (n < 4 || n > 5 || !cJSON_IsString(code) || !cJSON_IsString(desc)) {
+		ignore(m, "malformed CALLERROR");
+		return m->kind;
+	}
+	m->kind = RPC_CALLERROR;
+	m->err_code = code->valuestring;
+	m->err_desc = desc->valuestring;
+	m->payload = cJSON_GetArrayItem(a, 4);
+	return m->kind;
+}
+
+void rpc_msg_free(struct rpc_msg *m)
+{
+	cJSON_Delete(m->root);
+	memset(m, 0, sizeof *m);
+}
+
+int rpc_is_security_action(const char *action)
+{
+	static const char *const names[] = {
+	    "CertificateSigned",
+	    "DeleteCertificate",
+	    "ExtendedTriggerMessage",
+	    "GetInstalledCertificateIds",
+	    "GetLog",
+	    "InstallCertificate",
+	    "LogStatusNotification",
+	    "SecurityEventNotification",
+	    "SignCertificate",
+	    "SignedFirmwareStatusNotification",
+	    "SignedUpdateFirmware",
+	};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (!strcmp(names[i], action))
+			return 1;
+	return 0;
+}
+
+enum rpc_error rpc_check_call(const ocpp_schemas *schemas,
+                              const struct rpc_action *table, size_t n,
+                              const char *action, const cJSON *payload,
+                              unsigned vflags, const struct rpc_action **found,
+                              char *msg, size_t msglen)
+{
+	*found = NULL;
+	if (msg && msglen)
+		msg[0] = '\0';
+	const struct rpc_action *row = NULL;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(table[i].name, action)) {
+			row = &table[i];
+			break;
+		}
+	if (!row) {
+		if (ocpp_action_known(schemas, action) ||
+		    rpc_is_security_action(action)) {
+			snprintf(msg, msglen,
+			         "%.64s is not supported from a charge point",
+			         action);
+			return RPC_NOT_SUPPORTED;
+		}
+		snprintf(msg, msglen, "unknown action %.64s", action);
+		return RPC_NOT_IMPLEMENTED;
+	}
+	const ocpp_schema *schema = row->schema;
+	if (!schema)
+		schema = ocpp_schema_find(schemas, action, 0);
+	if (!schema) {
+		snprintf(msg, msglen, "no schema for %.64s", action);
+		return RPC_INTERNAL_ERROR;
+	}
+	enum ocpp_verr v = ocpp_validate(schema, payload, vflags, msg, msglen);
+	if (v != OCPP_VALID)
+		return rpc_error_for_validation(v);
+	*found = row;
+	return RPC_OK;
+}
+
+static char *print(cJSON *arr, size_t *len)
+{
+	char *s = arr ? cJSON_PrintUnformatted(arr) : NULL;
+	cJSON_Delete(arr);
+	if (s && len)
+		*len = strlen(s);
+	return s;
+}
+
+char *rpc_result_text(const char *id, cJSON *payload, size_t *len)
+{
+	cJSON *arr = cJSON_CreateArray();
+	if (!payload)
+		payload = cJSON_CreateObject();
+	if (!arr || !payload) {
+		cJSON_Delete(arr);
+		cJSON_Delete(payload);
+		return NULL;
+	}
+	cJSON_AddItemToArray(arr, cJSON_CreateNumber(3));
+	cJSON_AddItemToArray(arr, cJSON_CreateString(id));
+	cJSON_AddItemToArray(arr, payload);
+	if (cJSON_GetArraySize(arr) != 3) {
+		cJSON_Delete(arr);
+		return NULL;
+	}
+	return print(arr, len);
+}
+
+char *rpc_error_text(const char *id, enum rpc_error e, const char *desc,
+                     size_t *len)
+{
+	cJSON *arr = cJSON_CreateArray();
+	if (!arr)
+		return NULL;
+	cJSON_AddItemToArray(arr, cJSON_CreateNumber(4));
+	cJSON_AddItemToArray(arr, cJSON_CreateString(id ? id : ""));
+	cJSON_AddItemToArray(arr, cJSON_CreateString(rpc_error_code(e)));
+	cJSON_AddItemToArray(arr, cJSON_CreateString(desc ? desc : ""));
+	cJSON_AddItemToArray(arr, cJSON_CreateObject());
+	if (cJSON_GetArraySize(arr) != 5) {
+		cJSON_Delete(arr);
+		return NULL;
+	}
+	return print(arr, len);
+}
+
+char *rpc_call_text(const char *id, const char *action, cJSON *payload,
+                    size_t *len)
+{
+	cJSON *arr = cJSON_CreateArray();
+	if (!payload)
+		payload = cJSON_CreateObject();
+	if (!arr || !payload) {
+		cJSON_Delete(arr);
+		cJSON_Delete(payload);
+		return NULL;
+	}
+	cJSON_AddItemToArray(arr, cJSON_CreateNumber(2));
+	cJSON_AddItemToArray(arr, cJSON_CreateString(id));
+	cJSON_AddItemToArray(arr, cJSON_CreateString(action));
+	cJSON_AddItemToArray(arr, payload);
+	if (cJSON_GetArraySize(arr) != 4) {
+		cJSON_Delete(arr);
+		return NULL;
+	}
+	return print(arr, len);
+}

@@ -1,0 +1,115 @@
+/*
+ * rpc.h — OCPP-J 1.6 framing: the [2,id,Action,{}] / [3,id,{}] /
+ * [4,id,code,description,{}] envelope, the CALLERROR codes, and the one
+ * place where validation and handler failures become those codes.
+ *
+ * Pure functions over cJSON: no sockets, no database, so every rule here is
+ * unit-tested (tests/unit/test_dispatch_rpc.c).
+ */
+#ifndef OCPPD_RPC_H
+#define OCPPD_RPC_H
+
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "ocpp_schema.h"
+
+#define RPC_ID_MAX 36 /* OCPP-J: a uniqueId is at most 36 characters */
+
+enum rpc_error {
+	RPC_OK = 0,
+	RPC_NOT_IMPLEMENTED,
+	RPC_NOT_SUPPORTED,
+	RPC_INTERNAL_ERROR,
+	RPC_PROTOCOL_ERROR,
+	RPC_SECURITY_ERROR,
+	RPC_FORMATION_VIOLATION,
+	RPC_PROPERTY_CONSTRAINT_VIOLATION,
+	RPC_OCCURENCE_CONSTRAINT_VIOLATION,
+	RPC_TYPE_CONSTRAINT_VIOLATION,
+	RPC_GENERIC_ERROR,
+};
+
+/* The exact OCPP 1.6 spelling, e.g. "OccurenceConstraintViolation". */
+const char *rpc_error_code(enum rpc_error e);
+
+/* What a handler reports; rpc_error_for_handler maps it to the wire. */
+enum hres {
+	H_OK = 0,
+	H_DB_ERROR,  /* a database call failed (the worker decides retries) */
+	H_INTERNAL,  /* anything else that is our fault (out of memory) */
+	H_BAD_VALUE, /* schema-valid but meaningless, e.g. connectorId -1 */
+};
+
+enum rpc_error rpc_error_for_handler(enum hres r);
+enum rpc_error rpc_error_for_validation(enum ocpp_verr v);
+
+enum rpc_kind {
+	RPC_REJECT = -1, /* malformed: answer error (if has_id) */
+	RPC_IGNORE = 0,  /* unknown message type or a malformed reply */
+	RPC_CALL = 2,
+	RPC_CALLRESULT = 3,
+	RPC_CALLERROR = 4,
+};
+
+struct rpc_msg {
+	enum rpc_kind kind;
+	cJSON *root; /* the parsed frame, owned (NULL if not JSON) */
+	/* uniqueId: for RPC_REJECT only when has_id; points into root or
+	 * into idbuf when recovered from text that is not JSON. */
+	const char *id;
+	int has_id;
+	char idbuf[RPC_ID_MAX + 1];
+	const char *action;   /* RPC_CALL */
+	cJSON *payload;       /* RPC_CALL a[3], RPC_CALLRESULT a[2],
+	                         RPC_CALLERROR a[4] (may be NULL) */
+	const char *err_code; /* RPC_CALLERROR */
+	const char *err_desc; /* RPC_CALLERROR */
+	enum rpc_error error; /* RPC_REJECT: the CALLERROR to answer */
+	const char *why;      /* RPC_REJECT / RPC_IGNORE: for the log */
+};
+
+/*
+ * Parses one text frame.  Always fills m (call rpc_msg_free afterwards).
+ * Returns m->kind.
+ */
+enum rpc_kind rpc_parse(const char *buf, size_t len, struct rpc_msg *m);
+void rpc_msg_free(struct rpc_msg *m);
+
+/* One row of an action table: name, handler (the caller's type), flags,
+ * schema. */
+struct rpc_action {
+	const char *name;
+	void (*handler)(void);
+	unsigned flags;
+	const ocpp_schema *schema; /* the .req schema, resolved at start */
+};
+
+/*
+ * Checks a CALL against a table: unknown action -> NotImplemented, an
+ * action OCPP 1.6 knows (or the security extension names) but the table
+ * lacks -> NotSupported, then the payload against the action's schema.
+ * On RPC_OK *found is the row.  msg gets a description for CALLERROR.
+ */
+enum rpc_error rpc_check_call(const ocpp_schemas *schemas,
+                              const struct rpc_action *table, size_t n,
+                              const char *action, const cJSON *payload,
+                              unsigned vflags, const struct rpc_action **found,
+                              char *msg, size_t msglen);
+
+/* 1 if action is one of the 1.6 security whitepaper messages. */
+int rpc_is_security_action(const char *action);
+
+/*
+ * Frame builders; each returns a malloc'd NUL-terminated JSON text (and its
+ * length in *len if len is not NULL), or NULL when out of memory.
+ * rpc_result_text takes ownership of payload (NULL means {}).
+ */
+char *rpc_result_text(const char *id, cJSON *payload, size_t *len);
+char *rpc_error_text(const char *id, enum rpc_error e, const char *desc,
+                     size_t *len);
+char *rpc_call_text(const char *id, const char *action, cJSON *payload,
+                    size_t *len);
+
+#endif

@@ -1,0 +1,708 @@
+/*
+ * ws.c — the libwebsockets server adapter; see ws.h.
+ *
+ * Everything here runs on the one service thread.  The handshake is judged
+ * in LWS_CALLBACK_HTTP_CONFIRM_UPGRADE, where a refusal can still be an
+ * HTTP status (400 bad identity or subprotocol, 404 unknown charge point,
+ * 503 shutting down).  Writes happen only in LWS_CALLBACK_SERVER_WRITEABLE
+ * from a per-connection queue.  Database replies arrive from the workers
+ * (dbq) addressed by a connection reference — slot index plus generation —
+ * because the socket may have closed while the job ran.
+ */
+#include "ws.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <libwebsockets.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "dbq.h"
+#include "dispatch.h"
+#include "evloop.h"
+#include "handlers.h"
+#include "handshake.h"
+#include "log.h"
+#include "timeutil.h"
+
+#define RX_CHUNK         2048 /* lws per-connection receive buffer */
+#define OUT_QUEUE_MAX    1024 /* replies a peer may leave unread */
+#define TICK_US          (100 * LWS_US_PER_MS)
+#define KNOWN_REFRESH_MS 10000
+#define DRAIN_TIMEOUT_MS 10000
+#define CLOSE_TIMEOUT_MS 3000
+
+enum phase { RUNNING, DRAINING, CLOSING, DONE };
+
+struct slot {
+	struct conn *c;
+	uint32_t gen;
+	uint32_t next_free;
+};
+
+static struct {
+	const struct csms_config *cfg;
+	struct lws_context *ctx;
+	void *evloop;        /* libev loop, or NULL: lws's poll() loop */
+	struct strmap conns; /* cp_id -> struct conn * */
+	struct strmap *known;
+	struct slot *slots;
+	uint32_t nslots, cap, free_head;
+	unsigned nconns;
+	enum phase phase;
+	int64_t deadline_ms, next_known_ms;
+	lws_sorted_usec_list_t tick;
+	volatile sig_atomic_t stop_requested, reopen_requested;
+} ws = {.free_head = UINT32_MAX};
+
+/* ---- connection references ------------------------------------------ */
+
+static int slot_alloc(struct conn *c)
+{
+	uint32_t i;
+	if (ws.free_head != UINT32_MAX) {
+		i = ws.free_head;
+		ws.free_head = ws.slots[i].next_free;
+	} else {
+		if (ws.nslots == ws.cap) {
+			uint32_t cap = ws.cap ? ws.cap * 2 : 1024;
+			struct slot *s = realloc(ws.slots, cap * sizeof *s);
+			if (!s)
+				return -1;
+			ws.slots = s;
+			ws.cap = cap;
+		}
+		i = ws.nslots++;
+		ws.slots[i].gen = 0;
+	}
+	ws.slots[i].c = c;
+	ws.slots[i].gen++;
+	if (!ws.slots[i].gen)
+		ws.slots[i].gen = 1; /* ref 0 stays "nobody" */
+	c->ref = ((uint64_t)ws.slots[i].gen << 32) | i;
+	return 0;
+}
+
+static void slot_free(struct conn *c)
+{
+	uint32_t i = (uint32_t)c->ref;
+	if (!c->ref || i >= ws.nslots || ws.slots[i].c != c)
+		return;
+	ws.slots[i].c = NULL;
+	ws.slots[i].gen++;
+	ws.slots[i].next_free = ws.free_head;
+	ws.free_head = i;
+	c->ref = 0;
+}
+
+static struct conn *conn_from_ref(uint64_t ref)
+{
+	uint32_t i = (uint32_t)ref, gen = (uint32_t)(ref >> 32);
+	if (i >= ws.nslots || ws.slots[i].gen != gen)
+		return NULL;
+	return ws.slots[i].c;
+}
+
+/* ---- sending --------------------------------------------------------- */
+
+void ws_send(struct conn *c, struct frame *f)
+{
+	if (!f)
+		return;
+	if (c->closing || c->out_count >= OUT_QUEUE_MAX) {
+		if (!c->closing) {
+			log_warn("ocpp: %s | %u replies unread: closing",
+			         c->cp_id, c->out_count);
+			c->closing = 1;
+			c->close_code = LWS_CLOSE_STATUS_POLICY_VIOLATION;
+			c->close_why = "too many unread replies";
+			lws_callback_on_writable(c->wsi);
+		}
+		free(f);
+		return;
+	}
+	f->next = NULL;
+	if (c->out_tail)
+		c->out_tail->next = f;
+	else
+		c->out_head = f;
+	c->out_tail = f;
+	c->out_count++;
+	lws_callback_on_writable(c->wsi);
+}
+
+static void close_conn(struct conn *c, uint16_t code, const char *why)
+{
+	if (c->closing)
+		return;
+	c->closing = 1;
+	c->close_code = code;
+	c->close_why = why;
+	lws_callback_on_writable(c->wsi);
+}
+
+static int on_writeable(struct lws *wsi, struct conn *c)
+{
+	/* Several frames per wake-up while the socket takes them. */
+	for (int i = 0; c->out_head && i < 32; i++) {
+		struct frame *f = c->out_head;
+		c->out_head = f->next;
+		if (!c->out_head)
+			c->out_tail = NULL;
+		c->out_count--;
+		int n =
+		    lws_write(wsi, f->buf + LWS_PRE, f->len, LWS_WRITE_TEXT);
+		size_t len = f->len;
+		free(f);
+		if (n < (int)len) {
+			c->close_why = "write failed";
+			return -1;
+		}
+		if (lws_send_pipe_choked(wsi))
+			break;
+	}
+	if (c->out_head) {
+		lws_callback_on_writable(wsi);
+		return 0;
+	}
+	if (c->closing) {
+		const char *why = c->close_why ? c->close_why : "";
+		lws_close_reason(wsi, (enum lws_close_status)c->close_code,
+		                 (unsigned char *)why, strlen(why));
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- replies from the database workers ------------------------------- */
+
+static void drain_replies(void)
+{
+	struct reply *r = dbq_take_replies();
+	while (r) {
+		struct reply *next = r->next;
+		if (r->known) {
+			if (ws.known) {
+				strmap_free(ws.known);
+				free(ws.known);
+			}
+			ws.known = r->known;
+			r->known = NULL;
+		} else {
+			struct conn *c = conn_from_ref(r->conn);
+			if (c && r->frame) {
+				if (r->boot_status)
+					c->boot_status =
+					    (uint8_t)r->boot_status;
+				ws_send(c, r->frame);
+				r->frame = NULL;
+			}
+		}
+		reply_free(r);
+		r = next;
+	}
+}
+
+/* ---- handshake ------------------------------------------------------- */
+
+static int refuse(struct lws *wsi, unsigned code, const char *why,
+                  const char *detail)
+{
+	char peer[64] = "";
+	lws_get_peer_simple(wsi, peer, sizeof peer);
+	log_warn("ocppd: handshake from %s refused (%u): %s%s%s", peer, code,
+	         why, detail ? ": " : "", detail ? detail : "");
+	char body[256];
+	snprintf(body, sizeof body, "%s", why);
+	if (lws_return_http_status(wsi, code, body))
+		return -1;
+	return 1;
+}
+
+static int path_of(struct lws *wsi, char *buf, size_t size)
+{
+	int n = lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI);
+	if (n <= 0 || (size_t)n >= size)
+		return -1;
+	if (lws_hdr_copy(wsi, buf, (int)size, WSI_TOKEN_GET_URI) < 0)
+		return -1;
+	return 0;
+}
+
+static int confirm_upgrade(struct lws *wsi, const char *upgrade)
+{
+	char path[1024], id[CP_ID_BYTES + 1], proto[512];
+	const char *why;
+	if (!upgrade || strcasecmp(upgrade, "websocket"))
+		return refuse(wsi, 400, "only WebSocket upgrades", upgrade);
+	if (ws.phase != RUNNING)
+		return refuse(wsi, 503, "shutting down", NULL);
+	if (path_of(wsi, path, sizeof path))
+		return refuse(wsi, 400, "bad request path", NULL);
+	if (handshake_identity(path, id, sizeof id, &why))
+		return refuse(wsi, 400, why, path);
+	int plen = lws_hdr_total_length(wsi, WSI_TOKEN_PROTOCOL);
+	if (plen >= (int)sizeof proto)
+		return refuse(wsi, 400, "Sec-WebSocket-Protocol too long", id);
+	proto[0] = '\0';
+	if (plen > 0 &&
+	    lws_hdr_copy(wsi, proto, sizeof proto, WSI_TOKEN_PROTOCOL) < 0)
+		return refuse(wsi, 400, "bad Sec-WebSocket-Protocol", id);
+	if (!handshake_subprotocol(proto, ws.cfg->accept_missing_subprotocol,
+	                           &why)) {
+		char detail[600];
+		snprintf(detail, sizeof detail, "%s offered \"%s\"", id, proto);
+		return refuse(wsi, 400, why, detail);
+	}
+	if (!ws.cfg->allow_unknown_cps &&
+	    (!ws.known || !strmap_get(ws.known, id)))
+		return refuse(wsi, 404, "unknown charge point", id);
+	return 0;
+}
+
+static int on_established(struct lws *wsi, struct conn *c)
+{
+	char path[1024], id[CP_ID_BYTES + 1];
+	const char *why;
+	memset(c, 0, sizeof *c);
+	c->wsi = wsi;
+	if (path_of(wsi, path, sizeof path) ||
+	    handshake_identity(path, id, sizeof id, &why))
+		return -1;
+	c->cp_id = strdup(id);
+	if (!c->cp_id || slot_alloc(c)) {
+		free(c->cp_id);
+		c->cp_id = NULL;
+		return -1;
+	}
+	c->live = 1;
+	ws.nconns++;
+	char peer[64] = "";
+	lws_get_peer_simple(wsi, peer, sizeof peer);
+
+	struct conn *old = strmap_get(&ws.conns, id);
+	if (old) {
+		/* A charge point reconnects before we notice its old link
+		 * died: the newest socket is the link. */
+		old->replaced = 1;
+		close_conn(old, LWS_CLOSE_STATUS_NORMAL,
+		           "replaced by a new connection");
+		log_info("ocpp: %s | new connection from %s takes over", id,
+		         peer);
+	}
+	if (strmap_put(&ws.conns, id, c))
+		return -1;
+	log_info("ocpp: %s | connected from %s", id, peer);
+
+	struct job *j = job_new(JOB_CONNECTED, id);
+	if (j) {
+		j->now_ms = time_now_ms();
+		snprintf(j->remote, sizeof j->remote, "%s", peer);
+		if (dbq_submit(j, 0)) {
+			log_warn("ocpp: %s | database queue full: connected "
+			         "flag not written",
+			         id);
+			job_free(j);
+		}
+	}
+	return 0;
+}
+
+static void on_closed(struct conn *c)
+{
+	if (!c->live)
+		return;
+	c->live = 0;
+	ws.nconns--;
+	char why[96];
+	if (c->replaced)
+		snprintf(why, sizeof why, "replaced by a new connection");
+	else if (c->close_why)
+		snprintf(why, sizeof why, "%s (code %u)", c->close_why,
+		         c->close_code);
+	else if (c->peer_close_code)
+		snprintf(why, sizeof why,
+		         "closed by the charge point (code %u)",
+		         c->peer_close_code);
+	else
+		snprintf(why, sizeof why, "connection lost");
+	log_info("ocpp: %s | disconnected: %s", c->cp_id, why);
+	if (!c->replaced) {
+		if (strmap_get(&ws.conns, c->cp_id) == c)
+			strmap_del(&ws.conns, c->cp_id);
+		struct job *j = job_new(JOB_DISCONNECTED, c->cp_id);
+		if (j && dbq_submit(j, 0))
+			job_free(j);
+	}
+	frame_free_list(c->out_head);
+	c->out_head = c->out_tail = NULL;
+	free(c->rx);
+	c->rx = NULL;
+	slot_free(c);
+	free(c->cp_id);
+	c->cp_id = NULL;
+}
+
+/* ---- receiving ------------------------------------------------------- */
+
+static int on_receive(struct lws *wsi, struct conn *c, const char *in,
+                      size_t len)
+{
+	if (c->closing)
+		return 0;
+	if (lws_frame_is_binary(wsi)) {
+		log_warn("ocpp: %s | binary frame: closing (1003)", c->cp_id);
+		c->close_why = "binary frames are not OCPP-J";
+		c->close_code = LWS_CLOSE_STATUS_UNACCEPTABLE_OPCODE;
+		lws_close_reason(wsi, LWS_CLOSE_STATUS_UNACCEPTABLE_OPCODE,
+		                 (unsigned char *)c->close_why,
+		                 strlen(c->close_why));
+		return -1;
+	}
+	size_t max = (size_t)ws.cfg->max_frame_size;
+	int final = lws_is_final_fragment(wsi);
+	if (c->rx_len + len > max) {
+		log_warn("ocpp: %s | message larger than %zu bytes: closing "
+		         "(1009)",
+		         c->cp_id, max);
+		c->close_why = "message too large";
+		c->close_code = LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE;
+		lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE,
+		                 (unsigned char *)c->close_why,
+		                 strlen(c->close_why));
+		return -1;
+	}
+	if (final && !c->rx_len) {
+		/* The common case: the whole message in one piece. */
+		dispatch_frame(c, in, len);
+		return 0;
+	}
+	if (c->rx_len + len > c->rx_cap) {
+		size_t cap = c->rx_cap ? c->rx_cap : 4096;
+		while (cap < c->rx_len + len)
+			cap *= 2;
+		if (cap > max)
+			cap = max;
+		char *p = realloc(c->rx, cap);
+		if (!p)
+			return -1;
+		c->rx = p;
+		c->rx_cap = cap;
+	}
+	memcpy(c->rx + c->rx_len, in, len);
+	c->rx_len += len;
+	if (final) {
+		dispatch_frame(c, c->rx, c->rx_len);
+		/* Give the memory back: idle links must stay small. */
+		free(c->rx);
+		c->rx = NULL;
+		c->rx_len = c->rx_cap = 0;
+	}
+	return 0;
+}
+
+/* ---- the protocol callback ------------------------------------------- */
+
+static int callback(struct lws *wsi, enum lws_callback_reasons reason,
+                    void *user, void *in, size_t len)
+{
+	struct conn *c = user;
+	switch (reason) {
+	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
+		return confirm_upgrade(wsi, in);
+	case LWS_CALLBACK_HTTP:
+		/* A plain HTTP request: this port only speaks OCPP-J. */
+		if (lws_return_http_status(wsi, 400,
+		                           "OCPP-J endpoint: connect with a "
+		                           "WebSocket to /<chargePointId>"))
+			return -1;
+		return lws_http_transaction_completed(wsi) ? -1 : 0;
+	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+		/* lws binds a handshake without Sec-WebSocket-Protocol to
+		 * the default protocol; confirm_upgrade has refused it
+		 * already unless allowed — this is the backstop. */
+		if (!ws.cfg->accept_missing_subprotocol &&
+		    lws_hdr_total_length(wsi, WSI_TOKEN_PROTOCOL) <= 0)
+			return 1;
+		return 0;
+	case LWS_CALLBACK_ESTABLISHED:
+		return on_established(wsi, c);
+	case LWS_CALLBACK_RECEIVE:
+		return c && c->live ? on_receive(wsi, c, in, len) : -1;
+	case LWS_CALLBACK_SERVER_WRITEABLE:
+		return c && c->live ? on_writeable(wsi, c) : 0;
+	case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
+		if (c && in && len >= 2) {
+			const unsigned char *p = in;
+			c->peer_close_code = (uint16_t)(p[0] << 8 | p[1]);
+		} else if (c) {
+			c->peer_close_code = LWS_CLOSE_STATUS_NO_STATUS;
+		}
+		return 0;
+	case LWS_CALLBACK_CLOSED:
+		if (c)
+			on_closed(c);
+		return 0;
+	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
+		drain_replies();
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+static const struct lws_protocols protocols[] = {
+    {OCPP_SUBPROTOCOL, callback, sizeof(struct conn), RX_CHUNK, 0, NULL, 0},
+    {NULL, NULL, 0, 0, 0, NULL, 0},
+};
+
+/* ---- the loop -------------------------------------------------------- */
+
+void ws_request_stop(void)
+{
+	ws.stop_requested = 1;
+	if (ws.ctx)
+		lws_cancel_service(ws.ctx);
+}
+
+void ws_request_reopen(void)
+{
+	ws.reopen_requested = 1;
+	if (ws.ctx)
+		lws_cancel_service(ws.ctx);
+}
+
+static void wake(void *arg)
+{
+	lws_cancel_service(arg);
+}
+
+static void close_all(void)
+{
+	for (uint32_t i = 0; i < ws.nslots; i++)
+		if (ws.slots[i].c)
+			close_conn(ws.slots[i].c, LWS_CLOSE_STATUS_GOINGAWAY,
+			           "server shutting down");
+}
+
+static int all_flushed(void)
+{
+	for (uint32_t i = 0; i < ws.nslots; i++)
+		if (ws.slots[i].c && ws.slots[i].c->out_head)
+			return 0;
+	return 1;
+}
+
+/* Every TICK: shutdown phases, log reopening, known-set refresh. */
+static void tick(lws_sorted_usec_list_t *sul)
+{
+	(void)sul;
+	int64_t now = time_now_ms();
+	drain_replies();
+	if (ws.reopen_requested) {
+		ws.reopen_requested = 0;
+		log_reopen();
+		log_info("ocppd: log reopened");
+	}
+	if (ws.stop_requested && ws.phase == RUNNING) {
+		log_info("ocppd: shutting down: finishing queued work");
+		ws.phase = DRAINING;
+		dispatch_shutdown();
+		ws.deadline_ms = now + DRAIN_TIMEOUT_MS;
+	}
+	if (ws.phase == DRAINING &&
+	    ((dbq_idle() && all_flushed()) || now > ws.deadline_ms)) {
+		drain_replies();
+		ws.phase = CLOSING;
+		ws.deadline_ms = now + CLOSE_TIMEOUT_MS;
+		close_all();
+	}
+	if (ws.phase == CLOSING && (!ws.nconns || now > ws.deadline_ms))
+		ws.phase = DONE;
+	if (ws.phase == DONE) {
+		evloop_break(ws.evloop);
+		return;
+	}
+	if (ws.phase == RUNNING && !ws.cfg->allow_unknown_cps &&
+	    now >= ws.next_known_ms) {
+		/* Charge points registered meanwhile by the dashboard. */
+		ws.next_known_ms = now + KNOWN_REFRESH_MS;
+		struct job *j = job_new(JOB_LOAD_KNOWN, "");
+		if (j && dbq_submit(j, 1))
+			job_free(j);
+	}
+	lws_sul_schedule(ws.ctx, 0, &ws.tick, tick, TICK_US);
+}
+
+static void lws_log(int level, const char *line)
+{
+	size_t n = strlen(line);
+	while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		n--;
+	if (level & LLL_ERR)
+		log_warn("lws: %.*s", (int)n, line);
+	else
+		log_debug("lws: %.*s", (int)n, line);
+}
+
+/* lws reports a failed bind only as a NULL context; try it ourselves
+ * first so the error names the real cause. */
+static void drop_known(void)
+{
+	if (ws.known) {
+		strmap_free(ws.known);
+		free(ws.known);
+		ws.known = NULL;
+	}
+}
+
+static int probe_listen(const char *addr, int port, char *err, size_t errlen)
+{
+	int v6 = strchr(addr, ':') != NULL;
+	int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot listen on %s:%d: %s", addr, port,
+		         strerror(errno));
+		return -1;
+	}
+	int one = 1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	int rc;
+	if (v6) {
+		struct sockaddr_in6 sa = {.sin6_family = AF_INET6,
+		                          .sin6_port = htons((uint16_t)port)};
+		rc = inet_pton(AF_INET6, addr, &sa.sin6_addr) == 1
+		         ? bind(fd, (struct sockaddr *)&sa, sizeof sa)
+		         : (errno = EINVAL, -1);
+	} else {
+		struct sockaddr_in sa = {.sin_family = AF_INET,
+		                         .sin_port = htons((uint16_t)port)};
+		rc = inet_pton(AF_INET, addr, &sa.sin_addr) == 1
+		         ? bind(fd, (struct sockaddr *)&sa, sizeof sa)
+		         : (errno = EINVAL, -1);
+	}
+	int e = errno;
+	close(fd);
+	if (rc) {
+		snprintf(err, errlen, "cannot listen on %s:%d: %s", addr, port,
+		         e == EINVAL ? "not an IP address" : strerror(e));
+		return -1;
+	}
+	return 0;
+}
+
+int ws_probe(const struct csms_config *cfg, char *err, size_t errlen)
+{
+	const char *addr = cfg->ocpp_listen[0] ? cfg->ocpp_listen : "0.0.0.0";
+	return probe_listen(addr, cfg->ocpp_port, err, errlen);
+}
+
+int ws_run(const struct csms_config *cfg, struct strmap *known, char *err,
+           size_t errlen)
+{
+	ws.cfg = cfg;
+	ws.known = known;
+	ws.phase = RUNNING;
+	strmap_init(&ws.conns);
+	const char *addr = cfg->ocpp_listen[0] ? cfg->ocpp_listen : "0.0.0.0";
+	if (probe_listen(addr, cfg->ocpp_port, err, errlen)) {
+		drop_known();
+		return -1;
+	}
+
+	lws_set_log_level(LLL_ERR | LLL_WARN | LLL_NOTICE, lws_log);
+	struct lws_context_creation_info info;
+	memset(&info, 0, sizeof info);
+	info.port = cfg->ocpp_port;
+	int v6 = strchr(addr, ':') != NULL;
+	info.iface = (!v6 && !strcmp(addr, "0.0.0.0")) || !strcmp(addr, "::")
+	                 ? NULL
+	                 : addr;
+	info.protocols = protocols;
+	info.options = LWS_SERVER_OPTION_VALIDATE_UTF8;
+	if (!v6)
+		info.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
+	info.gid = -1;
+	info.uid = -1;
+	info.count_threads = 1;
+	struct rlimit rl;
+	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur != RLIM_INFINITY)
+		info.fd_limit_per_thread = (unsigned)rl.rlim_cur;
+	/* Handshake must complete quickly; idle links are policed by the
+	 * ping policy below. */
+	info.timeout_secs = 10;
+	lws_retry_bo_t retry;
+	memset(&retry, 0, sizeof retry);
+	if (cfg->ping_interval > 0) {
+		retry.secs_since_valid_ping = (uint16_t)cfg->ping_interval;
+		retry.secs_since_valid_hangup =
+		    (uint16_t)(cfg->ping_interval * 2 + 10 > 65535
+		                   ? 65535
+		                   : cfg->ping_interval * 2 + 10);
+		info.retry_and_idle_policy = &retry;
+	}
+	/* epoll through libev when it is installed, else lws's poll(). */
+	ws.evloop = evloop_new();
+	if (ws.evloop) {
+		void *loops[1] = {ws.evloop};
+		info.options |= LWS_SERVER_OPTION_LIBEV;
+		info.foreign_loops = loops;
+		ws.ctx = lws_create_context(&info);
+		info.foreign_loops = NULL;
+		if (!ws.ctx) {
+			evloop_destroy(ws.evloop);
+			ws.evloop = NULL;
+			info.options &= ~(uint64_t)LWS_SERVER_OPTION_LIBEV;
+		}
+	}
+	if (!ws.ctx)
+		ws.ctx = lws_create_context(&info);
+	if (!ws.ctx) {
+		snprintf(err, errlen, "cannot listen on %s:%d: %s", addr,
+		         cfg->ocpp_port, "libwebsockets could not start");
+		drop_known();
+		return -1;
+	}
+	char derr[256];
+	if (dbq_start(cfg, wake, ws.ctx, derr, sizeof derr)) {
+		snprintf(err, errlen, "database workers: %s", derr);
+		lws_context_destroy(ws.ctx);
+		ws.ctx = NULL;
+		drop_known();
+		return -1;
+	}
+	log_info("ocppd: event loop: %s",
+	         ws.evloop ? "epoll (libev)" : "poll (libev not available)");
+	log_info("ocppd: listening on ws://%s:%d/", addr, cfg->ocpp_port);
+	lws_sul_schedule(ws.ctx, 0, &ws.tick, tick, TICK_US);
+	if (ws.stop_requested)
+		lws_cancel_service(ws.ctx);
+
+	if (ws.evloop)
+		while (ws.phase != DONE)
+			evloop_run(ws.evloop);
+	else
+		while (ws.phase != DONE)
+			if (lws_service(ws.ctx, 0) < 0)
+				break;
+
+	lws_sul_cancel(&ws.tick);
+	/* Connection-state jobs of the links just closed, then the rest. */
+	dbq_stop();
+	lws_context_destroy(ws.ctx);
+	ws.ctx = NULL;
+	evloop_destroy(ws.evloop);
+	ws.evloop = NULL;
+	strmap_free(&ws.conns);
+	drop_known();
+	free(ws.slots);
+	ws.slots = NULL;
+	ws.nslots = ws.cap = 0;
+	return 0;
+}

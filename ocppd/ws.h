@@ -1,0 +1,54 @@
+/*
+ * ws.h — the WebSocket transport (libwebsockets server): handshake checks,
+ * frame reassembly, per-connection outgoing queues, takeover of a
+ * duplicate identity, ping/pong.  Complete text frames go to dispatch;
+ * nothing here knows OCPP beyond the subprotocol name.
+ */
+#ifndef OCPPD_WS_H
+#define OCPPD_WS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "frame.h"
+#include "strmap.h"
+
+struct lws;
+
+/* One charge point link: lws's per-session data, kept small (15,000 of
+ * them must fit in a few KB each); buffers grow only when used. */
+struct conn {
+	struct lws *wsi;
+	char *cp_id;  /* owned */
+	uint64_t ref; /* slot + generation: survives in queued jobs */
+	struct frame *out_head, *out_tail;
+	char *rx; /* reassembly of a fragmented message */
+	size_t rx_len, rx_cap;
+	unsigned out_count;
+	uint16_t close_code;
+	uint16_t peer_close_code;
+	const char *close_why; /* static */
+	uint8_t boot_status;   /* enum boot_status */
+	unsigned boot_seen : 1, preboot_logged : 1, replaced : 1, closing : 1,
+	    live : 1;
+};
+
+/*
+ * Binds the listening socket and serves until ws_stop() and the drain are
+ * done.  known: the registered charge point ids (ownership passes).
+ * Returns 0 after a clean shutdown, -1 with err set when it could not
+ * start (err is the whole "cannot listen on ...: ..." line).
+ */
+int ws_run(const struct csms_config *cfg, struct strmap *known, char *err,
+           size_t errlen);
+/* Can the listening address be bound?  Checked before the database is
+ * touched, so a second ocppd on a busy port changes nothing. */
+int ws_probe(const struct csms_config *cfg, char *err, size_t errlen);
+/* Async-signal-safe: begin the graceful shutdown / reopen the log. */
+void ws_request_stop(void);
+void ws_request_reopen(void);
+/* Queues a frame on a connection (takes ownership). */
+void ws_send(struct conn *c, struct frame *f);
+
+#endif

@@ -1,0 +1,129 @@
+#!/usr/bin/env node
+// 32-ocpp-handshake.mjs — who gets a WebSocket: the identity from the
+// path, the ocpp1.6 subprotocol, registered charge points only when
+// allow_unknown_cps = no, and the takeover of a duplicate identity.
+// Every refusal is an HTTP status at the handshake.
+import {
+	check, checkEq, cpId, done, handshakeStatus, ocppClient, ownPort, q,
+	rawClient, rawHandshake, sql, sqlValue, startOcppd, test, until, env,
+} from '../node/lib.mjs';
+
+const connected = (id) => sqlValue(`SELECT connected FROM charge_points WHERE id = ${q(id)}`);
+
+// Subprotocol negotiation.
+await test('subprotocol_list_picks_ocpp16', async () => {
+	const r = await handshakeStatus(`/${cpId('sp1')}`, ['ocpp0.1', 'ocpp1.6']);
+	checkEq('subprotocol_list_status', r, { status: 101, protocol: 'ocpp1.6' });
+});
+checkEq('subprotocol_list_with_spaces', await rawHandshake(`/${cpId('sp2')}`,
+	{ 'Sec-WebSocket-Protocol': 'ocpp0.1, ocpp1.6' }), 101);
+checkEq('subprotocol_only_other_versions_refused',
+	(await handshakeStatus(`/${cpId('sp3')}`, ['ocpp2.0.1', 'ocpp1.5'])).status, 400);
+checkEq('subprotocol_missing_refused',
+	(await handshakeStatus(`/${cpId('sp4')}`, null)).status, 400);
+checkEq('subprotocol_missing_refused_raw', await rawHandshake(`/${cpId('sp5')}`,
+	{ 'Sec-WebSocket-Protocol': null }), 400);
+
+// Identities.
+checkEq('identity_empty_refused', await rawHandshake('/'), 400);
+checkEq('identity_51_chars_refused', await rawHandshake(`/${'x'.repeat(51)}`), 400);
+checkEq('identity_control_char_refused', await rawHandshake(`/${cpId('ctl')}%01`), 400);
+checkEq('identity_invalid_utf8_refused', await rawHandshake(`/${cpId('u8')}%FF`), 400);
+checkEq('plain_http_refused', await rawHandshake(`/${cpId('http')}`,
+	{ Upgrade: null, Connection: null, 'Sec-WebSocket-Key': null }), 400);
+
+async function acceptedAs(path, expectedId) {
+	const ws = await rawClient('', { path });
+	const ok = await until(() => connected(expectedId) === '1');
+	ws.close();
+	await ws.closed;
+	return ok;
+}
+
+await test('identity_50_chars_accepted', async () => {
+	const id = `${cpId('L')}_`.padEnd(50, 'y');
+	if (!await acceptedAs(`/${id}`, id)) throw new Error('not connected');
+});
+await test('identity_trailing_slash_tolerated', async () => {
+	const id = cpId('slash');
+	if (!await acceptedAs(`/${id}/`, id)) throw new Error('not connected');
+});
+await test('identity_percent_decoded', async () => {
+	const id = `${cpId('pct')} Ladesäule`;
+	if (!await acceptedAs(`/${encodeURIComponent(id)}`, id)) throw new Error('not connected');
+});
+await test('identity_is_last_segment_query_ignored', async () => {
+	const id = cpId('seg');
+	if (!await acceptedAs(`/ocpp/ws/${id}?token=abc`, id)) throw new Error('not connected');
+});
+
+// Takeover: the newest socket is the link; the old one is closed and its
+// close does not mark the charge point disconnected.
+await test('duplicate_identity_takes_over', async () => {
+	const id = cpId('dup');
+	const first = await rawClient(id);
+	await until(() => connected(id) === '1');
+	const second = await rawClient(id);
+	const c = await first.closed;
+	checkEq('takeover_old_closed_normal', c.code, 1000);
+	const r = await second.call(JSON.stringify([2, 'd1', 'Heartbeat', {}]));
+	check('takeover_new_link_answers', Array.isArray(r) && r[0] === 3 && r[1] === 'd1', JSON.stringify(r));
+	// The old link's close must not clear the flag: send one more call
+	// on the new link so the worker has certainly processed the close.
+	await second.call(JSON.stringify([2, 'd2', 'StatusNotification', { connectorId: 0, errorCode: 'NoError', status: 'Available' }]));
+	checkEq('takeover_still_connected', connected(id), '1');
+	second.close();
+	await second.closed;
+	check('takeover_disconnected_after_last_close', await until(() => connected(id) === '0'));
+});
+
+// accept_missing_subprotocol = yes: a charger without the header is
+// served as 1.6 (and nothing is echoed, as it offered nothing).
+await test('accept_missing_subprotocol_instance', async () => {
+	const d = await startOcppd({ CSMS_OCPP_PORT: ownPort(42), CSMS_ACCEPT_MISSING_SUBPROTOCOL: 'yes' }, '32-missing');
+	try {
+		const r = await handshakeStatus(`/${cpId('nosp')}`, null, { url: d.url });
+		checkEq('missing_subprotocol_accepted', r, { status: 101, protocol: '' });
+		checkEq('other_versions_still_refused',
+			(await handshakeStatus(`/${cpId('nosp2')}`, ['ocpp2.0.1'], { url: d.url })).status, 400);
+		const ws = await rawClient(cpId('nosp3'), { url: d.url, protocols: null });
+		const a = await ws.call(JSON.stringify([2, 'm1', 'Heartbeat', {}]));
+		check('missing_subprotocol_link_answers', Array.isArray(a) && a[0] === 3, JSON.stringify(a));
+		ws.close();
+	} finally {
+		await d.stop();
+	}
+});
+
+// allow_unknown_cps = no: registered charge points only, 404 otherwise.
+await test('unknown_charge_points_refused_instance', async () => {
+	const known = cpId('known');
+	sql(`INSERT IGNORE INTO charge_points (id) VALUES (${q(known)})`);
+	const d = await startOcppd({ CSMS_OCPP_PORT: ownPort(43), CSMS_ALLOW_UNKNOWN_CPS: 'no' }, '32-known');
+	try {
+		checkEq('unknown_cp_404', (await handshakeStatus(`/${cpId('stranger')}`, ['ocpp1.6'], { url: d.url })).status, 404);
+		checkEq('known_cp_accepted', (await handshakeStatus(`/${known}`, ['ocpp1.6'], { url: d.url })).status, 101);
+		checkEq('unknown_cp_not_registered', sqlValue(`SELECT COUNT(*) FROM charge_points WHERE id = ${q(cpId('stranger'))}`), '0');
+		const cli = await ocppClient(known, { url: d.url });
+		const b = await cli.call('BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' });
+		checkEq('known_cp_boot_accepted', b.status, 'Accepted');
+		await cli.close();
+	} finally {
+		await d.stop();
+	}
+});
+
+// A busy port: one line, exit status 1, and nothing touched.
+await test('port_in_use_one_line', async () => {
+	const { spawnSync } = await import('node:child_process');
+	const port = new URL(env.ocppUrl).port;
+	const childEnv = { ...process.env, CSMS_OCPP_PORT: port };
+	delete childEnv.CSMS_CONF;
+	const r = spawnSync(`${env.bin}/ocppd`, ['-c', env.conf], { env: childEnv, encoding: 'utf8', timeout: 20000 });
+	const lines = r.stderr.split('\n').filter((l) => l);
+	checkEq('port_in_use_exit_1', r.status, 1);
+	check('port_in_use_message', lines.length === 1 && /^ocppd: cannot listen on [0-9.]+:\d+: Address already in use$/.test(lines[0]),
+		JSON.stringify(r.stderr));
+});
+
+done();

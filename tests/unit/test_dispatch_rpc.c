@@ -1,0 +1,369 @@
+/*
+ * test_dispatch_rpc.c — ocppd's pure protocol layer: the OCPP-J envelope
+ * (ocppd/rpc.c), the CALLERROR mapping of schema violations, the
+ * handshake checks (ocppd/handshake.c) and the id map (ocppd/strmap.c).
+ *
+ * The ocppd sources are included directly: they are not part of lib/ and
+ * have no dependency beyond it.
+ */
+#include "check.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../ocppd/handshake.c"
+#include "../../ocppd/rpc.c"
+#include "../../ocppd/strmap.c"
+
+static ocpp_schemas *schemas;
+
+static enum rpc_kind parse(const char *text, struct rpc_msg *m)
+{
+	return rpc_parse(text, strlen(text), m);
+}
+
+static void test_error_codes_are_the_1_6_spellings(void)
+{
+	CHECK_STR(rpc_error_code(RPC_NOT_IMPLEMENTED), "NotImplemented");
+	CHECK_STR(rpc_error_code(RPC_NOT_SUPPORTED), "NotSupported");
+	CHECK_STR(rpc_error_code(RPC_INTERNAL_ERROR), "InternalError");
+	CHECK_STR(rpc_error_code(RPC_PROTOCOL_ERROR), "ProtocolError");
+	CHECK_STR(rpc_error_code(RPC_SECURITY_ERROR), "SecurityError");
+	CHECK_STR(rpc_error_code(RPC_FORMATION_VIOLATION),
+	          "FormationViolation");
+	CHECK_STR(rpc_error_code(RPC_PROPERTY_CONSTRAINT_VIOLATION),
+	          "PropertyConstraintViolation");
+	CHECK_STR(rpc_error_code(RPC_OCCURENCE_CONSTRAINT_VIOLATION),
+	          "OccurenceConstraintViolation");
+	CHECK_STR(rpc_error_code(RPC_TYPE_CONSTRAINT_VIOLATION),
+	          "TypeConstraintViolation");
+	CHECK_STR(rpc_error_code(RPC_GENERIC_ERROR), "GenericError");
+	CHECK_STR(rpc_error_code((enum rpc_error)99), "GenericError");
+}
+
+static void test_handler_and_validation_mapping(void)
+{
+	CHECK_INT(rpc_error_for_handler(H_OK), RPC_OK);
+	CHECK_INT(rpc_error_for_handler(H_DB_ERROR), RPC_INTERNAL_ERROR);
+	CHECK_INT(rpc_error_for_handler(H_INTERNAL), RPC_INTERNAL_ERROR);
+	CHECK_INT(rpc_error_for_handler(H_BAD_VALUE),
+	          RPC_PROPERTY_CONSTRAINT_VIOLATION);
+	CHECK_INT(rpc_error_for_validation(OCPP_ERR_TYPE),
+	          RPC_TYPE_CONSTRAINT_VIOLATION);
+	CHECK_INT(rpc_error_for_validation(OCPP_ERR_OCCURRENCE),
+	          RPC_OCCURENCE_CONSTRAINT_VIOLATION);
+	CHECK_INT(rpc_error_for_validation(OCPP_ERR_PROPERTY),
+	          RPC_PROPERTY_CONSTRAINT_VIOLATION);
+	CHECK_INT(rpc_error_for_validation(OCPP_ERR_FORMATION),
+	          RPC_FORMATION_VIOLATION);
+}
+
+static void test_parse_call(void)
+{
+	struct rpc_msg m;
+	CHECK_INT(parse(" [2, \"abc\", \"Heartbeat\", {}] ", &m), RPC_CALL);
+	CHECK_STR(m.id, "abc");
+	CHECK_STR(m.action, "Heartbeat");
+	CHECK(cJSON_IsObject(m.payload));
+	rpc_msg_free(&m);
+}
+
+static void test_parse_not_json_recovers_the_id(void)
+{
+	struct rpc_msg m;
+	CHECK_INT(parse("[2,\"id-7\",\"Heartbeat\",{", &m), RPC_REJECT);
+	CHECK_INT(m.error, RPC_FORMATION_VIOLATION);
+	CHECK(m.has_id);
+	CHECK_STR(m.id, "id-7");
+	rpc_msg_free(&m);
+	/* A reply that is not JSON is never answered. */
+	CHECK_INT(parse("[3,\"id-7\",{", &m), RPC_REJECT);
+	CHECK(!m.has_id);
+	rpc_msg_free(&m);
+	CHECK_INT(parse("hello", &m), RPC_REJECT);
+	CHECK(!m.has_id);
+	rpc_msg_free(&m);
+	/* An escape ends recovery rather than guessing. */
+	CHECK_INT(parse("[2,\"a\\\"b\",", &m), RPC_REJECT);
+	CHECK(!m.has_id);
+	rpc_msg_free(&m);
+	CHECK_INT(parse("", &m), RPC_REJECT);
+	CHECK(!m.has_id);
+	rpc_msg_free(&m);
+}
+
+static void test_parse_wrong_shapes(void)
+{
+	struct rpc_msg m;
+	CHECK_INT(parse("{\"a\":1}", &m), RPC_REJECT);
+	CHECK_INT(m.error, RPC_FORMATION_VIOLATION);
+	CHECK(!m.has_id);
+	rpc_msg_free(&m);
+	CHECK_INT(parse("[]", &m), RPC_REJECT);
+	CHECK(!m.has_id);
+	rpc_msg_free(&m);
+	CHECK_INT(parse("[\"2\",\"x\",\"Heartbeat\",{}]", &m), RPC_REJECT);
+	CHECK_INT(m.error, RPC_FORMATION_VIOLATION);
+	CHECK_STR(m.id, "x");
+	rpc_msg_free(&m);
+	CHECK_INT(parse("[2,\"x\",\"Heartbeat\"]", &m), RPC_REJECT);
+	CHECK_INT(m.error, RPC_FORMATION_VIOLATION);
+	CHECK_STR(m.id, "x");
+	rpc_msg_free(&m);
+	CHECK_INT(parse("[2,\"x\",\"Heartbeat\",{},1]", &m), RPC_REJECT);
+	rpc_msg_free(&m);
+	CHECK_INT(parse("[2,\"x\",17,{}]", &m), RPC_REJECT);
+	CHECK_INT(m.error, RPC_FORMATION_VIOLATION);
+	rpc_msg_free(&m);
+}
+
+static void test_parse_unreadable_id_is_protocol_error(void)
+{
+	struct rpc_msg m;
+	CHECK_INT(parse("[2,42,\"Heartbeat\",{}]", &m), RPC_REJECT);
+	CHECK_INT(m.error, RPC_PROTOCOL_ERROR);
+	CHECK(m.has_id);
+	CHECK_STR(m.id, "42");
+	rpc_msg_free(&m);
+	CHECK_INT(parse("[2,null,\"Heartbeat\",{}]", &m), RPC_REJECT);
+	CHECK_INT(m.error, RPC_PROTOCOL_ERROR);
+	CHECK(!m.has_id);
+	rpc_msg_free(&m);
+	CHECK_INT(parse("[2]", &m), RPC_REJECT);
+	CHECK(!m.has_id);
+	rpc_msg_free(&m);
+	CHECK_INT(parse("[2,\"0123456789012345678901234567890123456\","
+	                "\"Heartbeat\",{}]",
+	                &m),
+	          RPC_REJECT);
+	CHECK_INT(m.error, RPC_FORMATION_VIOLATION);
+	CHECK(m.has_id);
+	rpc_msg_free(&m);
+}
+
+static void test_parse_replies_and_unknown_types(void)
+{
+	struct rpc_msg m;
+	CHECK_INT(parse("[3,\"r1\",{\"status\":\"Accepted\"}]", &m),
+	          RPC_CALLRESULT);
+	CHECK_STR(m.id, "r1");
+	rpc_msg_free(&m);
+	CHECK_INT(parse("[4,\"r2\",\"NotSupported\",\"no\",{}]", &m),
+	          RPC_CALLERROR);
+	CHECK_STR(m.err_code, "NotSupported");
+	rpc_msg_free(&m);
+	CHECK_INT(parse("[3,\"r1\"]", &m), RPC_IGNORE);
+	rpc_msg_free(&m);
+	CHECK_INT(parse("[4,\"r2\",1,2,{}]", &m), RPC_IGNORE);
+	rpc_msg_free(&m);
+	CHECK_INT(parse("[5,\"x\",{}]", &m), RPC_IGNORE);
+	rpc_msg_free(&m);
+	CHECK_INT(parse("[2.5,\"x\",\"Heartbeat\",{}]", &m), RPC_IGNORE);
+	rpc_msg_free(&m);
+}
+
+static void test_parse_deep_nesting_does_not_crash(void)
+{
+	char buf[20001];
+	memset(buf, '[', 20000);
+	buf[20000] = '\0';
+	struct rpc_msg m;
+	CHECK_INT(parse(buf, &m), RPC_REJECT);
+	rpc_msg_free(&m);
+}
+
+static void test_frames(void)
+{
+	size_t len = 0;
+	char *s = rpc_error_text("id\"1", RPC_OCCURENCE_CONSTRAINT_VIOLATION,
+	                         "idTag: required", &len);
+	CHECK_STR(s, "[4,\"id\\\"1\",\"OccurenceConstraintViolation\","
+	             "\"idTag: required\",{}]");
+	CHECK_INT(len, strlen(s));
+	free(s);
+	cJSON *p = cJSON_CreateObject();
+	cJSON_AddStringToObject(p, "currentTime", "2026-01-01T00:00:00.000Z");
+	s = rpc_result_text("h1", p, NULL);
+	CHECK_STR(s, "[3,\"h1\",{\"currentTime\":"
+	             "\"2026-01-01T00:00:00.000Z\"}]");
+	free(s);
+	s = rpc_result_text("h2", NULL, NULL);
+	CHECK_STR(s, "[3,\"h2\",{}]");
+	free(s);
+	s = rpc_call_text("c1", "Reset", NULL, NULL);
+	CHECK_STR(s, "[2,\"c1\",\"Reset\",{}]");
+	free(s);
+}
+
+static void dummy(void)
+{
+}
+
+static const struct rpc_action table[] = {
+    {"Authorize", dummy, 0, NULL},
+    {"BootNotification", dummy, 0, NULL},
+    {"Heartbeat", dummy, 0, NULL},
+    {"StartTransaction", dummy, 0, NULL},
+    {"StatusNotification", dummy, 0, NULL},
+};
+
+static enum rpc_error check(const char *action, const char *payload,
+                            unsigned flags)
+{
+	cJSON *p = cJSON_Parse(payload);
+	const struct rpc_action *row;
+	char msg[256];
+	enum rpc_error e =
+	    rpc_check_call(schemas, table, sizeof table / sizeof table[0],
+	                   action, p, flags, &row, msg, sizeof msg);
+	if (e == RPC_OK && (!row || strcmp(row->name, action)))
+		e = RPC_GENERIC_ERROR;
+	cJSON_Delete(p);
+	return e;
+}
+
+static void test_check_call_actions(void)
+{
+	CHECK_INT(check("Heartbeat", "{}", 0), RPC_OK);
+	CHECK_INT(check("Teleport", "{}", 0), RPC_NOT_IMPLEMENTED);
+	CHECK_INT(check("heartbeat", "{}", 0), RPC_NOT_IMPLEMENTED);
+	CHECK_INT(check("Reset", "{\"type\":\"Soft\"}", 0), RPC_NOT_SUPPORTED);
+	CHECK_INT(check("SecurityEventNotification", "{}", 0),
+	          RPC_NOT_SUPPORTED);
+	CHECK_INT(check("", "{}", 0), RPC_NOT_IMPLEMENTED);
+}
+
+static void test_check_call_payloads(void)
+{
+	CHECK_INT(check("Authorize", "{\"idTag\":\"A\"}", 0), RPC_OK);
+	CHECK_INT(check("Authorize", "{}", 0),
+	          RPC_OCCURENCE_CONSTRAINT_VIOLATION);
+	CHECK_INT(check("Authorize", "{\"idTag\":5}", 0),
+	          RPC_TYPE_CONSTRAINT_VIOLATION);
+	CHECK_INT(
+	    check("Authorize", "{\"idTag\":\"123456789012345678901\"}", 0),
+	    RPC_PROPERTY_CONSTRAINT_VIOLATION);
+	CHECK_INT(check("Authorize", "{\"idTag\":\"A\",\"x\":1}", 0),
+	          RPC_FORMATION_VIOLATION);
+	CHECK_INT(check("Authorize", "{\"idTag\":\"A\",\"x\":1}",
+	                OCPP_V_LENIENT_UNKNOWN),
+	          RPC_OK);
+	CHECK_INT(check("Authorize", "[]", 0), RPC_FORMATION_VIOLATION);
+	CHECK_INT(check("StatusNotification",
+	                "{\"connectorId\":1,\"errorCode\":\"NoError\","
+	                "\"status\":\"Sleeping\"}",
+	                0),
+	          RPC_PROPERTY_CONSTRAINT_VIOLATION);
+	CHECK_INT(check("StartTransaction",
+	                "{\"connectorId\":1,\"idTag\":\"A\",\"meterStart\":0,"
+	                "\"timestamp\":\"yesterday\"}",
+	                0),
+	          RPC_PROPERTY_CONSTRAINT_VIOLATION);
+	CHECK_INT(check("StartTransaction",
+	                "{\"connectorId\":1,\"idTag\":\"A\",\"meterStart\":0,"
+	                "\"timestamp\":\"2026-01-01T10:00:00+02\"}",
+	                0),
+	          RPC_OK);
+}
+
+static void test_identity(void)
+{
+	char id[CP_ID_BYTES + 1];
+	const char *why;
+	CHECK_INT(handshake_identity("/CP_1", id, sizeof id, &why), 0);
+	CHECK_STR(id, "CP_1");
+	CHECK_INT(handshake_identity("/ocpp/CP_2/", id, sizeof id, &why), 0);
+	CHECK_STR(id, "CP_2");
+	CHECK_INT(handshake_identity("/Ladesäule 7", id, sizeof id, &why), 0);
+	CHECK_STR(id, "Ladesäule 7");
+	CHECK_INT(handshake_identity("/", id, sizeof id, &why), -1);
+	CHECK(why != NULL);
+	CHECK_INT(handshake_identity("", id, sizeof id, &why), -1);
+	CHECK_INT(handshake_identity(NULL, id, sizeof id, &why), -1);
+	CHECK_INT(handshake_identity("/a\tb", id, sizeof id, &why), -1);
+	CHECK_INT(handshake_identity("/a\x7f", id, sizeof id, &why), -1);
+	CHECK_INT(handshake_identity("/a\xc2\x85", id, sizeof id, &why), -1);
+	CHECK_INT(handshake_identity("/a\xff", id, sizeof id, &why), -1);
+	CHECK_INT(handshake_identity("/\xc0\xaf", id, sizeof id, &why), -1);
+	/* 50 characters fit, 51 do not: never truncated. */
+	char path[80] = "/";
+	memset(path + 1, 'x', 50);
+	path[51] = '\0';
+	CHECK_INT(handshake_identity(path, id, sizeof id, &why), 0);
+	CHECK_INT(strlen(id), 50);
+	strcat(path, "y");
+	CHECK_INT(handshake_identity(path, id, sizeof id, &why), -1);
+	/* 50 two-byte characters are 100 bytes and still fit. */
+	char wide[120] = "/";
+	for (int i = 0; i < 50; i++)
+		strcat(wide, "\xc3\xa4");
+	CHECK_INT(handshake_identity(wide, id, sizeof id, &why), 0);
+}
+
+static void test_subprotocol(void)
+{
+	const char *why;
+	CHECK_INT(handshake_subprotocol("ocpp1.6", 0, &why), 1);
+	CHECK_INT(handshake_subprotocol("ocpp0.1, ocpp1.6", 0, &why), 1);
+	CHECK_INT(handshake_subprotocol("ocpp1.5,ocpp1.6", 0, &why), 1);
+	CHECK_INT(handshake_subprotocol("ocpp2.0.1 ocpp1.6", 0, &why), 1);
+	CHECK_INT(handshake_subprotocol("ocpp2.0.1, ocpp1.5", 0, &why), 0);
+	CHECK(why != NULL);
+	CHECK_INT(handshake_subprotocol("ocpp1.6x", 0, &why), 0);
+	CHECK_INT(handshake_subprotocol("", 0, &why), 0);
+	CHECK_INT(handshake_subprotocol(NULL, 0, &why), 0);
+	CHECK_INT(handshake_subprotocol(NULL, 1, &why), 1);
+	CHECK_INT(handshake_subprotocol("ocpp2.0", 1, &why), 0);
+}
+
+static void test_strmap(void)
+{
+	struct strmap m;
+	strmap_init(&m);
+	CHECK(strmap_get(&m, "a") == NULL);
+	char key[32];
+	for (long i = 1; i <= 5000; i++) {
+		snprintf(key, sizeof key, "CP_%ld", i);
+		CHECK_INT(strmap_put(&m, key, (void *)i), 0);
+	}
+	CHECK_INT(m.len, 5000);
+	for (long i = 1; i <= 5000; i += 2) {
+		snprintf(key, sizeof key, "CP_%ld", i);
+		CHECK((long)strmap_del(&m, key) == i);
+	}
+	CHECK_INT(m.len, 2500);
+	for (long i = 1; i <= 5000; i++) {
+		snprintf(key, sizeof key, "CP_%ld", i);
+		void *v = strmap_get(&m, key);
+		CHECK(i % 2 ? v == NULL : (long)v == i);
+	}
+	CHECK_INT(strmap_put(&m, "CP_2", (void *)7L), 0);
+	CHECK((long)strmap_get(&m, "CP_2") == 7);
+	CHECK_INT(m.len, 2500);
+	strmap_free(&m);
+}
+
+int main(void)
+{
+	char err[256];
+	if (ocpp_schemas_load(&schemas, ocpp16_schemas_json, err, sizeof err)) {
+		printf("FAIL schemas_load: %s\n", err);
+		return 1;
+	}
+	RUN(test_error_codes_are_the_1_6_spellings);
+	RUN(test_handler_and_validation_mapping);
+	RUN(test_parse_call);
+	RUN(test_parse_not_json_recovers_the_id);
+	RUN(test_parse_wrong_shapes);
+	RUN(test_parse_unreadable_id_is_protocol_error);
+	RUN(test_parse_replies_and_unknown_types);
+	RUN(test_parse_deep_nesting_does_not_crash);
+	RUN(test_frames);
+	RUN(test_check_call_actions);
+	RUN(test_check_call_payloads);
+	RUN(test_identity);
+	RUN(test_subprotocol);
+	RUN(test_strmap);
+	ocpp_schemas_free(schemas);
+	CHECK_EXIT();
+}
