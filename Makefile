@@ -18,7 +18,7 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -MMD -MP -Ilib -I$(BUILD)/gen $(PKG_CFLAGS) -D_GNU_SOURCE
-LIBS       = $(PKG_LIBS) -lpthread -lcrypt -lm
+LIBS       = $(PKG_LIBS) -lev -lpthread -lcrypt -lm
 
 ifneq ($(V),1)
 Q = @

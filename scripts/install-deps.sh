@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 pkgs=(build-essential pkg-config libwebsockets-dev libcjson-dev libmariadb-dev
       libfcgi-dev mariadb-server mariadb-client lighttpd apache2
-      libapache2-mod-fcgid libcrypt-dev)
+      libapache2-mod-fcgid libcrypt-dev libev-dev)
 if [[ "${1:-}" == "--test" ]]; then
 	pkgs+=(curl chromium wrk)
 	command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
