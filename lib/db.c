@@ -39,6 +39,7 @@ void db_close(struct db *db)
 		mysql_close(db->conn);
 	db->conn = NULL;
 	db->in_tx = 0;
+	db->lost = 0;
 }
 
 int db_connect(struct db *db, const struct csms_config *cfg, int readonly)
@@ -78,6 +79,10 @@ int db_connect(struct db *db, const struct csms_config *cfg, int readonly)
 
 int db_ensure(struct db *db)
 {
+	/* A link found dead is dropped here, not where it was found: result
+	 * sets may still point at its statements until db_rows_end. */
+	if (db->lost)
+		db_close(db);
 	if (db->conn)
 		return 0;
 	return db_connect(db, db->cfg, db->readonly);
@@ -95,7 +100,7 @@ int db_conn_lost(const struct db *db)
 	case 1053: /* ER_SERVER_SHUTDOWN */
 		return 1;
 	default:
-		return db->conn == NULL;
+		return db->lost || db->conn == NULL;
 	}
 }
 
@@ -108,9 +113,13 @@ const char *db_error(const struct db *db)
  * reconnects instead of failing forever. */
 static void stmt_failed(struct db *db, MYSQL_STMT *st, const char *sql)
 {
-	set_err(db, mysql_stmt_errno(st), sql, mysql_stmt_error(st));
+	unsigned no = mysql_stmt_errno(st);
+	/* A connection killed while a result streams fails without an error
+	 * number: that is a lost link too. */
+	set_err(db, no ? no : CR_SERVER_LOST, sql,
+		no ? mysql_stmt_error(st) : "connection lost");
 	if (db_conn_lost(db))
-		db_close(db);
+		db->lost = 1;
 }
 
 static MYSQL_STMT *get_stmt(struct db *db, const char *sql)
@@ -129,7 +138,7 @@ static MYSQL_STMT *get_stmt(struct db *db, const char *sql)
 		set_err(db, mysql_stmt_errno(st), sql, mysql_stmt_error(st));
 		mysql_stmt_close(st);
 		if (db_conn_lost(db))
-			db_close(db);
+			db->lost = 1;
 		return NULL;
 	}
 	if (db->nstmts == DB_MAX_STMTS) {
@@ -444,7 +453,7 @@ static int simple(struct db *db, const char *sql)
 	if (mysql_real_query(db->conn, sql, strlen(sql))) {
 		set_err(db, mysql_errno(db->conn), sql, mysql_error(db->conn));
 		if (db_conn_lost(db))
-			db_close(db);
+			db->lost = 1;
 		return -1;
 	}
 	return 0;
@@ -467,7 +476,7 @@ int db_commit(struct db *db)
 int db_rollback(struct db *db)
 {
 	db->in_tx = 0;
-	if (!db->conn)
-		return 0;
+	if (!db->conn || db->lost)
+		return 0; /* the server rolled back when the link died */
 	return simple(db, "ROLLBACK");
 }

@@ -40,6 +40,7 @@ struct db {
 	const struct csms_config *cfg;
 	int readonly;
 	int in_tx;
+	int lost; /* the link died; closed and reopened by the next db_ensure */
 	unsigned last_errno;
 	char err[512];
 	struct {

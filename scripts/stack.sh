@@ -172,7 +172,7 @@ web_start() {
 	pid_alive "$pidf" && return 0
 	command -v lighttpd >/dev/null || [[ -x /usr/sbin/lighttpd ]] || die "lighttpd not found (run scripts/install-deps.sh)"
 	port_busy "$http_port" && die "port $http_port (http_port) is already in use"
-	export CSMS_ROOT=$ROOT CSMS_BIN_DIR=$BUILD_DIR/web/cgi-bin CSMS_HTTP_PORT=$http_port \
+	export CSMS_ROOT=$ROOT CSMS_BIN_DIR=$BUILD_DIR/web/cgi-bin CSMS_HTTP_PORT=$http_port CSMS_OCPP_PORT=$ocpp_port \
 		CSMS_RUN_DIR=$run_dir CSMS_LOG_DIR=$LOG_DIR
 	local out
 	out=$(/usr/sbin/lighttpd -tt -f "$ROOT/lighttpd/lighttpd.conf" 2>&1) ||

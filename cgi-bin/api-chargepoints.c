@@ -1,0 +1,240 @@
+/*
+ * api-chargepoints.c — charge points with their connectors and the
+ * transaction running on each connector.
+ *
+ * One query joins charge_points, connectors and the open transactions
+ * (idx_tx_open: cp_id, connector_id, stop_ts) in id order, so a charge
+ * point is complete when the next id appears and the list is built in
+ * one pass over the rows, without a query per charge point.
+ */
+#include "api-chargepoints.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "api-json.h"
+#include "api-params.h"
+#include "api-text.h"
+
+#define CP_SELECT                                                              \
+	"SELECT cp.id, cp.vendor, cp.model, cp.firmware_version,"              \
+	" cp.connected, cp.last_heartbeat, cp.total_kwh, c.connector_id,"      \
+	" c.status, c.error_code, c.last_update, t.id, t.id_tag,"              \
+	" t.meter_start, t.start_ts"                                           \
+	" FROM charge_points cp"                                               \
+	" LEFT JOIN connectors c ON c.cp_id = cp.id"                           \
+	" LEFT JOIN transactions t ON t.cp_id = c.cp_id"                       \
+	" AND t.connector_id = c.connector_id AND t.stop_ts IS NULL "
+/* A connector with two open transactions (a lost StopTransaction) shows
+ * the newest: it comes first. */
+#define CP_ORDER " ORDER BY cp.id, c.connector_id, t.start_ts DESC, t.id DESC"
+
+enum {
+	COL_ID,
+	COL_VENDOR,
+	COL_MODEL,
+	COL_FW,
+	COL_CONNECTED,
+	COL_HEARTBEAT,
+	COL_KWH,
+	COL_CONN,
+	COL_STATUS,
+	COL_ERROR,
+	COL_UPDATE,
+	COL_TX,
+	COL_TAG,
+	COL_METER,
+	COL_START
+};
+
+/* Indexed by filter: bit 0 connected, bit 1 id prefix.  The statement
+ * cache keys on the string's address, so these stay literals. */
+static const char *const sql_list[4] = {
+    CP_SELECT CP_ORDER,
+    CP_SELECT "WHERE cp.connected = ?" CP_ORDER,
+    CP_SELECT "WHERE cp.id LIKE ? ESCAPE '!'" CP_ORDER,
+    CP_SELECT "WHERE cp.connected = ? AND cp.id LIKE ? ESCAPE '!'" CP_ORDER,
+};
+static const char sql_one[] = CP_SELECT "WHERE cp.id = ?" CP_ORDER;
+
+static cJSON *cp_object(const struct db_rows *rows)
+{
+	cJSON *cp = cJSON_CreateObject();
+	api_json_str(cp, "id", db_str(rows, COL_ID));
+	api_json_str(cp, "vendor", db_str(rows, COL_VENDOR));
+	api_json_str(cp, "model", db_str(rows, COL_MODEL));
+	api_json_str(cp, "firmware_version", db_str(rows, COL_FW));
+	cJSON_AddBoolToObject(cp, "connected", db_int(rows, COL_CONNECTED));
+	api_json_time(cp, "last_heartbeat", db_time_ms(rows, COL_HEARTBEAT));
+	api_json_num(cp, "total_kwh", db_dbl(rows, COL_KWH));
+	cJSON_AddArrayToObject(cp, "connectors");
+	return cp;
+}
+
+static cJSON *connector_object(const struct db_rows *rows)
+{
+	cJSON *c = cJSON_CreateObject();
+	api_json_int(c, "connector_id", db_int(rows, COL_CONN));
+	api_json_str(c, "status", db_str(rows, COL_STATUS));
+	api_json_str(c, "error_code", db_str(rows, COL_ERROR));
+	api_json_time(c, "last_update", db_time_ms(rows, COL_UPDATE));
+	if (db_isnull(rows, COL_TX)) {
+		cJSON_AddNullToObject(c, "active_transaction");
+		return c;
+	}
+	cJSON *tx = cJSON_AddObjectToObject(c, "active_transaction");
+	api_json_int(tx, "id", db_int(rows, COL_TX));
+	api_json_str(tx, "id_tag", db_str(rows, COL_TAG));
+	api_json_int(tx, "meter_start", db_int(rows, COL_METER));
+	api_json_time(tx, "start_ts", db_time_ms(rows, COL_START));
+	return c;
+}
+
+/* Receives each finished charge point and owns it from then on. */
+typedef int (*cp_sink)(cJSON *cp, void *arg);
+
+/* Groups the rows into charge point objects for sink: 0, or -1 when the
+ * database failed (-2 when the sink failed). */
+static int each_cp(struct db_rows *rows, cp_sink sink, void *arg)
+{
+	cJSON *cp = NULL, *conns = NULL;
+	char cur[256] = "";
+	long long last_conn = -1;
+	int rc;
+	while ((rc = db_next(rows)) == 1) {
+		const char *id = db_str(rows, COL_ID);
+		if (!cp || strcmp(id, cur)) {
+			if (cp && sink(cp, arg))
+				return -2;
+			cp = cp_object(rows);
+			conns =
+			    cJSON_GetObjectItemCaseSensitive(cp, "connectors");
+			snprintf(cur, sizeof cur, "%s", id);
+			last_conn = -1;
+		}
+		if (db_isnull(rows, COL_CONN) ||
+		    db_int(rows, COL_CONN) == last_conn)
+			continue;
+		last_conn = db_int(rows, COL_CONN);
+		cJSON_AddItemToArray(conns, connector_object(rows));
+	}
+	if (rc < 0) {
+		cJSON_Delete(cp);
+		return -1;
+	}
+	if (cp && sink(cp, arg))
+		return -2;
+	return 0;
+}
+
+/* The list streams into memory, not to the client, so a database error
+ * half-way still becomes a clean 503 instead of truncated JSON. */
+struct list {
+	FILE *mem;
+	int n;
+};
+
+static int list_sink(cJSON *cp, void *arg)
+{
+	struct list *l = arg;
+	if (l->n++)
+		fputc(',', l->mem);
+	return api_json_write(l->mem, cp);
+}
+
+void api_cps_list(struct api_req *r)
+{
+	static const char *const bools[] = {"0", "1", NULL};
+	int connected = param_choice_or_400(r, "connected", bools);
+	const char *q;
+	if (connected == -2 || param_str_or_400(r, "q", 50, &q))
+		return;
+	char pattern[256];
+	if (q && api_like_prefix(q, pattern, sizeof pattern)) {
+		api_bad_param(r, "q", "q is too long");
+		return;
+	}
+	struct db_rows rows;
+	int rc;
+	if (connected >= 0 && q)
+		rc = db_query(r->db, &rows, sql_list[3], "is", connected,
+		              pattern);
+	else if (q)
+		rc = db_query(r->db, &rows, sql_list[2], "s", pattern);
+	else if (connected >= 0)
+		rc = db_query(r->db, &rows, sql_list[1], "i", connected);
+	else
+		rc = db_query(r->db, &rows, sql_list[0], "");
+	if (rc) {
+		api_db_error(r);
+		return;
+	}
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	if (!mem) {
+		db_rows_end(&rows);
+		api_error(r, 500, "internal_error", "out of memory");
+		return;
+	}
+	fputs("{\"items\":[", mem);
+	struct list list = {mem, 0};
+	rc = each_cp(&rows, list_sink, &list);
+	db_rows_end(&rows);
+	fprintf(mem, "],\"count\":%d}\n", list.n);
+	fclose(mem);
+	if (rc == -1)
+		api_db_error(r);
+	else if (rc < 0)
+		api_error(r, 500, "internal_error", "out of memory");
+	else
+		api_send(r, 200, API_JSON, API_NO_STORE, NULL, buf, len);
+	free(buf);
+}
+
+static int keep_sink(cJSON *cp, void *arg)
+{
+	*(cJSON **)arg = cp;
+	return 0;
+}
+
+/* The charge point named by the path, or NULL after answering. */
+static cJSON *load_one(struct api_req *r)
+{
+	struct db_rows rows;
+	if (db_query(r->db, &rows, sql_one, "s", r->arg)) {
+		api_db_error(r);
+		return NULL;
+	}
+	cJSON *cp = NULL;
+	int rc = each_cp(&rows, keep_sink, &cp);
+	db_rows_end(&rows);
+	if (rc < 0) {
+		api_db_error(r);
+		return NULL;
+	}
+	if (!cp)
+		api_error(r, 404, "not_found", "no charge point with this id");
+	return cp;
+}
+
+void api_cps_one(struct api_req *r)
+{
+	cJSON *cp = load_one(r);
+	if (cp)
+		api_send_json(r, 200, cp);
+}
+
+void api_connectors(struct api_req *r)
+{
+	cJSON *cp = load_one(r);
+	if (!cp)
+		return;
+	cJSON *body = cJSON_CreateObject();
+	cJSON_AddItemToObject(body, "cp_id",
+	                      cJSON_DetachItemFromObject(cp, "id"));
+	cJSON_AddItemToObject(body, "connectors",
+	                      cJSON_DetachItemFromObject(cp, "connectors"));
+	cJSON_Delete(cp);
+	api_send_json(r, 200, body);
+}

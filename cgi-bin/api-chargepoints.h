@@ -1,0 +1,13 @@
+/*
+ * api-chargepoints.h — GET /cps, /cps/{cp_id}, /connectors/{cp_id}.
+ */
+#ifndef CSMS_API_CHARGEPOINTS_H
+#define CSMS_API_CHARGEPOINTS_H
+
+#include "api.h"
+
+void api_cps_list(struct api_req *r);
+void api_cps_one(struct api_req *r);
+void api_connectors(struct api_req *r);
+
+#endif

@@ -1,0 +1,63 @@
+/*
+ * api-json.h — how the REST API answers: status line and headers, JSON
+ * bodies, and the one error shape {"error": {"code", "message"}}.
+ *
+ * The *_error functions have written the whole response when they return;
+ * a handler that calls one just returns.
+ */
+#ifndef CSMS_API_JSON_H
+#define CSMS_API_JSON_H
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "api.h"
+
+#define API_JSON "application/json; charset=utf-8"
+
+/* Live data must never be served from a cache; static documents may be,
+ * after revalidation (ETag). */
+enum api_cache { API_NO_STORE, API_REVALIDATE };
+
+/*
+ * The status line and headers, ending with the blank line.  extra holds
+ * more header lines, each ending in "\r\n", or NULL.
+ */
+void api_headers(struct api_req *r, int status, const char *content_type,
+                 enum api_cache cache, const char *extra);
+
+/* A complete response with a body already in memory. */
+void api_send(struct api_req *r, int status, const char *content_type,
+              enum api_cache cache, const char *extra, const char *body,
+              size_t len);
+
+/* Prints body as the JSON answer and frees it.  NULL (out of memory)
+ * becomes a 500. */
+void api_send_json(struct api_req *r, int status, cJSON *body);
+
+void api_error(struct api_req *r, int status, const char *code, const char *fmt,
+               ...) __attribute__((format(printf, 4, 5)));
+
+/* 400 invalid_parameter; the message and error.parameter name it. */
+void api_bad_param(struct api_req *r, const char *param, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* A query failed: 503 database_unavailable when the link is gone (it is
+ * retried on the next request), else 500 with the detail on stderr only. */
+void api_db_error(struct api_req *r);
+
+/* Object members for database values: NULL becomes JSON null, text is
+ * repaired to valid UTF-8, times are ISO 8601 UTC. */
+void api_json_str(cJSON *obj, const char *key, const char *s);
+void api_json_int(cJSON *obj, const char *key, long long v);
+void api_json_num(cJSON *obj, const char *key, double v);
+void api_json_time(cJSON *obj, const char *key, int64_t ms);
+/* An integer column that may be NULL. */
+void api_json_int_or_null(cJSON *obj, const char *key, const char *s);
+
+/* Prints one object into out as compact JSON and frees it; -1 when out of
+ * memory. */
+int api_json_write(FILE *out, cJSON *item);
+
+#endif

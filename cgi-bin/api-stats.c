@@ -1,0 +1,242 @@
+/*
+ * api-stats.c — network totals for people (/stats, JSON) and for
+ * monitoring (/metrics, Prometheus text format), from one loader so the
+ * two never disagree.
+ *
+ * "Today" and "this month" are UTC periods of start_ts (idx_tx_start).
+ * Energy and cost count the transactions of the period that have ended
+ * (a running one has no meter_stop yet), each as api_energy_wh counts it;
+ * cost is that energy times the tariff, rounded to cents.
+ */
+#include "api-stats.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "api-json.h"
+#include "api-text.h"
+#include "api-transactions.h"
+#include "timeutil.h"
+
+/* The connectors.status ENUM, in the schema's order. */
+static const char *const statuses[] = {
+    "Available", "Preparing", "Charging",    "SuspendedEVSE", "SuspendedEV",
+    "Finishing", "Reserved",  "Unavailable", "Faulted",
+};
+#define NSTATUS (sizeof statuses / sizeof statuses[0])
+
+struct period {
+	const char *name;
+	int64_t since;
+	long long started, completed, wh;
+};
+
+struct stats {
+	long long cps, connected, connectors, active;
+	long long by_status[NSTATUS];
+	double total_kwh;
+	struct period today, month;
+};
+
+static const char sql_cps[] = "SELECT COUNT(*), COALESCE(SUM(connected), 0),"
+                              " COALESCE(SUM(total_kwh), 0) FROM charge_points";
+static const char sql_connectors[] =
+    "SELECT status, COUNT(*) FROM connectors GROUP BY status";
+static const char sql_active[] = "SELECT COUNT(*) FROM " API_SQL_OPEN_TX("t");
+static const char sql_period[] =
+    "SELECT COUNT(*), COUNT(stop_ts),"
+    " COALESCE(SUM(GREATEST(meter_stop - meter_start, 0)), 0)"
+    " FROM transactions WHERE start_ts >= ? AND start_ts < ?";
+
+/* Runs a query and hands each row to fn; 0 or -1. */
+static int each_row(struct api_req *r, const char *sql,
+                    void (*fn)(const struct db_rows *, void *), void *arg,
+                    const char *fmt, int64_t a, int64_t b)
+{
+	struct db_rows rows;
+	if (db_query(r->db, &rows, sql, fmt, a, b))
+		return -1;
+	int rc;
+	while ((rc = db_next(&rows)) == 1)
+		fn(&rows, arg);
+	db_rows_end(&rows);
+	return rc < 0 ? -1 : 0;
+}
+
+static void take_cps(const struct db_rows *rows, void *arg)
+{
+	struct stats *st = arg;
+	st->cps = db_int(rows, 0);
+	st->connected = db_int(rows, 1);
+	st->total_kwh = db_dbl(rows, 2);
+}
+
+static void take_status(const struct db_rows *rows, void *arg)
+{
+	struct stats *st = arg;
+	const char *s = db_str(rows, 0);
+	for (size_t i = 0; s && i < NSTATUS; i++)
+		if (!strcmp(s, statuses[i]))
+			st->by_status[i] = db_int(rows, 1);
+	st->connectors += db_int(rows, 1);
+}
+
+static void take_active(const struct db_rows *rows, void *arg)
+{
+	((struct stats *)arg)->active = db_int(rows, 0);
+}
+
+static void take_period(const struct db_rows *rows, void *arg)
+{
+	struct period *p = arg;
+	p->started = db_int(rows, 0);
+	p->completed = db_int(rows, 1);
+	p->wh = db_int(rows, 2);
+}
+
+/* 00:00 UTC on the first of the month of t. */
+static int64_t month_start(int64_t t)
+{
+	char iso[32], buf[32];
+	int64_t ms = t;
+	time_format_iso8601(t, iso);
+	snprintf(buf, sizeof buf, "%.8s01T00:00:00Z", iso);
+	time_parse_iso8601(buf, &ms);
+	return ms;
+}
+
+static int load(struct api_req *r, struct stats *st)
+{
+	memset(st, 0, sizeof *st);
+	const int64_t day = 86400000;
+	st->today.name = "today";
+	st->today.since = r->now_ms - r->now_ms % day;
+	st->month.name = "month";
+	st->month.since = month_start(r->now_ms);
+	int64_t until = st->today.since + day;
+	return each_row(r, sql_cps, take_cps, st, "", 0, 0) ||
+	       each_row(r, sql_connectors, take_status, st, "", 0, 0) ||
+	       each_row(r, sql_active, take_active, st, "", 0, 0) ||
+	       each_row(r, sql_period, take_period, &st->today, "tt",
+	                st->today.since, until) ||
+	       each_row(r, sql_period, take_period, &st->month, "tt",
+	                st->month.since, until);
+}
+
+static void add_period(struct api_req *r, cJSON *body, const struct period *p)
+{
+	cJSON *o = cJSON_AddObjectToObject(body, p->name);
+	api_json_time(o, "since", p->since);
+	api_json_int(o, "transactions", p->started);
+	api_json_int(o, "completed", p->completed);
+	api_json_num(o, "energy_kwh", (double)p->wh / 1000);
+	long long cents =
+	    api_cost_cents(p->wh, api_price_micro(r->cfg->price_per_kwh));
+	api_json_num(o, "cost", (double)cents / 100);
+}
+
+void api_stats(struct api_req *r)
+{
+	struct stats st;
+	if (load(r, &st)) {
+		api_db_error(r);
+		return;
+	}
+	cJSON *body = cJSON_CreateObject();
+	cJSON *o = cJSON_AddObjectToObject(body, "charge_points");
+	api_json_int(o, "total", st.cps);
+	api_json_int(o, "connected", st.connected);
+	o = cJSON_AddObjectToObject(body, "connectors");
+	api_json_int(o, "total", st.connectors);
+	cJSON *by = cJSON_AddObjectToObject(o, "by_status");
+	for (size_t i = 0; i < NSTATUS; i++)
+		api_json_int(by, statuses[i], st.by_status[i]);
+	o = cJSON_AddObjectToObject(body, "transactions");
+	api_json_int(o, "active", st.active);
+	api_json_num(body, "energy_kwh_total", st.total_kwh);
+	add_period(r, body, &st.today);
+	add_period(r, body, &st.month);
+	api_json_str(body, "currency", r->cfg->currency);
+	api_json_num(body, "price_per_kwh", r->cfg->price_per_kwh);
+	api_json_time(body, "generated_at", r->now_ms);
+	api_send_json(r, 200, body);
+}
+
+static void metric(FILE *out, const char *name, const char *type,
+                   const char *help)
+{
+	fprintf(out, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+/* A label value from the config, escaped as the text format requires. */
+static void label_value(FILE *out, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\\' || *s == '"')
+			putc('\\', out);
+		putc(*s, out);
+	}
+}
+
+void api_metrics(struct api_req *r)
+{
+	struct stats st;
+	if (load(r, &st)) {
+		api_db_error(r);
+		return;
+	}
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	if (!out) {
+		api_error(r, 500, "internal_error", "out of memory");
+		return;
+	}
+	metric(out, "csms_charge_points_total", "gauge",
+	       "Charge points known to the central system.");
+	fprintf(out, "csms_charge_points_total %lld\n", st.cps);
+	metric(out, "csms_charge_points_connected", "gauge",
+	       "Charge points with an open OCPP connection.");
+	fprintf(out, "csms_charge_points_connected %lld\n", st.connected);
+	metric(out, "csms_connectors", "gauge",
+	       "Connectors by their last reported OCPP status.");
+	for (size_t i = 0; i < NSTATUS; i++)
+		fprintf(out, "csms_connectors{status=\"%s\"} %lld\n",
+		        statuses[i], st.by_status[i]);
+	metric(out, "csms_transactions_active", "gauge",
+	       "Transactions started and not yet stopped.");
+	fprintf(out, "csms_transactions_active %lld\n", st.active);
+	metric(out, "csms_energy_kwh_total", "counter",
+	       "Energy delivered by all charge points, in kWh.");
+	fprintf(out, "csms_energy_kwh_total %.3f\n", st.total_kwh);
+
+	const struct period *periods[] = {&st.today, &st.month};
+	metric(out, "csms_transactions_started", "gauge",
+	       "Transactions started in the UTC day or month so far.");
+	for (int i = 0; i < 2; i++)
+		fprintf(out, "csms_transactions_started{period=\"%s\"} %lld\n",
+		        periods[i]->name, periods[i]->started);
+	metric(out, "csms_period_energy_kwh", "gauge",
+	       "Energy of the ended transactions started in the UTC day or "
+	       "month so far, in kWh.");
+	char num[32];
+	for (int i = 0; i < 2; i++) {
+		api_format_kwh(periods[i]->wh, num);
+		fprintf(out, "csms_period_energy_kwh{period=\"%s\"} %s\n",
+		        periods[i]->name, num);
+	}
+	metric(out, "csms_period_cost", "gauge",
+	       "Cost of that energy at the configured tariff.");
+	long long price = api_price_micro(r->cfg->price_per_kwh);
+	for (int i = 0; i < 2; i++) {
+		api_format_cents(api_cost_cents(periods[i]->wh, price), num);
+		fprintf(out, "csms_period_cost{period=\"%s\",currency=\"",
+		        periods[i]->name);
+		label_value(out, r->cfg->currency);
+		fprintf(out, "\"} %s\n", num);
+	}
+	fclose(out);
+	api_send(r, 200, "text/plain; version=0.0.4; charset=utf-8",
+	         API_NO_STORE, NULL, buf, len);
+	free(buf);
+}

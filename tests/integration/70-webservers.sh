@@ -1,0 +1,144 @@
+#!/usr/bin/env bash
+# 70-webservers.sh — the web server configs admins use, tested for real:
+# Apache 2.4 with apache/csms.conf (mod_fcgid) and apache/csms-cgi.conf
+# (plain CGI), Basic auth, and the /ocpp/ WebSocket proxy of both Apache
+# and the running lighttpd (lighttpd/csms.conf), with cpsim as the charge
+# point.
+set -u
+ROOT=${CSMS_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+cd "$ROOT"
+fails=0
+pass() { echo "PASS $1"; }
+fail() { echo "FAIL $1: $2"; fails=$((fails + 1)); }
+
+ocpp_port=${CSMS_OCPP_URL##*:}
+http_port=${CSMS_HTTP_URL##*:}
+apache_port=$((ocpp_port + 90))
+A=$CSMS_TEST_OUT/apache
+rm -rf "$A"
+mkdir -p "$A"
+user=$(id -un)
+group=$(id -gn)
+if [[ $(id -u) -eq 0 ]]; then
+	user=www-data
+	group=www-data
+fi
+htpasswd -bc "$A/htpasswd" operator 's3cret pass' >/dev/null 2>&1
+
+sql() {
+	mariadb --no-defaults -S "$CSMS_DB_SOCKET" -u "$CSMS_DB_USER" -p"$CSMS_DB_PASSWORD" "$CSMS_DB_NAME" -N -B -e "$1"
+}
+
+# start_apache NAME [-D...]: a private Apache on apache_port.
+start_apache() {
+	local name=$1
+	shift
+	local dir=$A/$name
+	mkdir -p "$dir/fcgid"
+	chown "$user:$group" "$dir/fcgid" 2>/dev/null || true
+	CSMS_ROOT=$ROOT CSMS_CGI_BIN=$CSMS_BIN/../web/cgi-bin CSMS_CONF=$CSMS_CONF \
+		CSMS_APACHE_PORT=$apache_port CSMS_APACHE_DIR=$dir \
+		CSMS_OCPPD=ws://127.0.0.1:$ocpp_port CSMS_APACHE_USER=$user \
+		CSMS_APACHE_GROUP=$group CSMS_HTPASSWD=$A/htpasswd \
+		apache2 -f "$ROOT/apache/httpd-standalone.conf" -DFOREGROUND "$@" \
+		>"$dir/stdout.log" 2>&1 &
+	APACHE_PID=$!
+	for ((i = 0; i < 100; i++)); do
+		(exec 3<>"/dev/tcp/127.0.0.1/$apache_port") 2>/dev/null && return 0
+		kill -0 "$APACHE_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "apache $name did not start: $(tail -n 3 "$dir/stdout.log" "$dir/error.log" 2>/dev/null)"
+	return 1
+}
+
+stop_apache() {
+	kill "$APACHE_PID" 2>/dev/null
+	for ((i = 0; i < 100; i++)); do
+		kill -0 "$APACHE_PID" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	kill -9 "$APACHE_PID" 2>/dev/null
+}
+trap 'stop_apache 2>/dev/null' EXIT
+
+status() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
+
+# check_site NAME BASE [curl auth args]: API, dashboard, static, redirect.
+check_site() {
+	local name=$1 base=$2
+	shift 2
+	local body
+	body=$(curl -s "$@" -w '\n%{http_code} %{content_type}' "$base/cgi-bin/api/cps")
+	if [[ $body == *$'\n200 application/json'* && $body == *'"items"'* ]]; then
+		pass "${name}_api"
+	else
+		fail "${name}_api" "${body: -200}"
+	fi
+	body=$(curl -s "$@" -w '\n%{http_code} %{content_type}' "$base/cgi-bin/dashboard")
+	if [[ $body == *$'\n200 text/html'* && $body == *'<html'* ]]; then
+		pass "${name}_dashboard"
+	else
+		fail "${name}_dashboard" "${body: -200}"
+	fi
+	local code
+	code=$(status "$base/static/csms.css")
+	[[ $code == 200 ]] && pass "${name}_static" || fail "${name}_static" "status $code"
+	code=$(status "$base/cgi-bin/api/no-such-route" "$@")
+	[[ $code == 404 ]] && pass "${name}_json_404" || fail "${name}_json_404" "status $code"
+}
+
+# cpsim through a proxy: a whole session must land in the database.
+check_ws_proxy() {
+	local name=$1 url=$2 cp=$3
+	local out
+	out=$(timeout 60 "$CSMS_BIN/cpsim" "$url/ocpp/$cp" --sessions 1 --duration 2 \
+		--meter-interval 1 --exit-after-session --quiet 2>&1)
+	local rc=$?
+	local n
+	n=$(sql "SELECT COUNT(*) FROM transactions WHERE cp_id='$cp' AND meter_stop IS NOT NULL")
+	if ((rc == 0)) && [[ $n == 1 ]]; then
+		pass "${name}_websocket_proxy"
+	else
+		fail "${name}_websocket_proxy" "rc=$rc tx=$n: $(echo "$out" | tail -n 2)"
+	fi
+}
+
+ws_base=ws://127.0.0.1:$apache_port
+base=http://127.0.0.1:$apache_port
+
+# Apache + mod_fcgid, no auth.
+if start_apache fcgid; then
+	check_site apache_fcgid "$base"
+	check_ws_proxy apache "$ws_base" WEB-APACHE-1
+	stop_apache
+else
+	fail apache_fcgid_start "see $A/fcgid"
+fi
+
+# Apache + mod_fcgid with Basic auth.
+if start_apache auth -DCSMS_AUTH; then
+	code=$(status "$base/cgi-bin/api/cps")
+	[[ $code == 401 ]] && pass apache_auth_refuses_anonymous || fail apache_auth_refuses_anonymous "status $code"
+	code=$(status -u 'operator:wrong' "$base/cgi-bin/api/cps")
+	[[ $code == 401 ]] && pass apache_auth_refuses_wrong_password || fail apache_auth_refuses_wrong_password "status $code"
+	check_site apache_auth -u 'operator:s3cret pass' "$base"
+	code=$(status "$base/static/csms.css")
+	[[ $code == 200 ]] && pass apache_auth_static_public || fail apache_auth_static_public "status $code"
+	stop_apache
+else
+	fail apache_auth_start "see $A/auth"
+fi
+
+# Apache + plain CGI (mod_cgid): the same binaries, one request per process.
+if start_apache cgi -DCSMS_CGI; then
+	check_site apache_cgi "$base"
+	stop_apache
+else
+	fail apache_cgi_start "see $A/cgi"
+fi
+
+# lighttpd, the running test server, proxies /ocpp/ too.
+check_ws_proxy lighttpd "ws://127.0.0.1:$http_port" WEB-LIGHTTPD-1
+
+exit $((fails > 0))

@@ -1,0 +1,261 @@
+/*
+ * test_api_params.c — the pure parts of the REST API: strict parameter
+ * parsing, money, CSV fields, LIKE prefixes, UTF-8 repair, the OpenAPI
+ * document and the JSON error shape.
+ *
+ * The Makefile links unit tests against lib/ and the shared cgi-bin code
+ * only, so the API files under test are compiled in here.
+ */
+#include "../../cgi-bin/api-json.c"
+#include "../../cgi-bin/api-openapi.c"
+#include "../../cgi-bin/api-params.c"
+#include "../../cgi-bin/api-text.c"
+
+#include "check.h"
+
+static void test_parse_int(void)
+{
+	long long v = 0;
+	CHECK_INT(api_parse_int("1", 1, 10, &v), 0);
+	CHECK_INT(v, 1);
+	CHECK_INT(api_parse_int("007", 1, 10, &v), 0);
+	CHECK_INT(v, 7);
+	CHECK_INT(api_parse_int("0", 1, 10, &v), -2);
+	CHECK_INT(api_parse_int("-1", 1, 10, &v), -2);
+	CHECK_INT(api_parse_int("11", 1, 10, &v), -2);
+	CHECK_INT(api_parse_int("99999999999999999999", 1, 10, &v), -2);
+	const char *bad[] = {"",   "-",  "1.5", "abc",  "1e3",
+	                     " 1", "1 ", "+1",  "0x10", "1a"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		CHECK_INT(api_parse_int(bad[i], 1, 10, &v), -1);
+	CHECK_INT(v, 7); /* untouched by failures */
+}
+
+static void test_parse_time(void)
+{
+	int64_t ms = 0;
+	CHECK_INT(api_parse_time("2024-03-01", 0, &ms), 0);
+	CHECK_INT(ms, 1709251200000LL);
+	/* As an end, a date is the whole day: exclusive next midnight. */
+	CHECK_INT(api_parse_time("2024-03-01", 1, &ms), 0);
+	CHECK_INT(ms, 1709251200000LL + 86400000);
+	/* A date-time end includes its own millisecond. */
+	CHECK_INT(api_parse_time("2024-03-01T00:00:00.123Z", 1, &ms), 0);
+	CHECK_INT(ms, 1709251200124LL);
+	CHECK_INT(api_parse_time("2024-03-01T01:00:00+01:00", 0, &ms), 0);
+	CHECK_INT(ms, 1709251200000LL);
+	/* An unencoded '+' arrives as a space. */
+	CHECK_INT(api_parse_time("2024-03-01T01:00:00 01:00", 0, &ms), 0);
+	CHECK_INT(ms, 1709251200000LL);
+	CHECK_INT(api_parse_time("2024-03-01 00:00:00", 0, &ms), 0);
+	CHECK_INT(ms, 1709251200000LL);
+	const char *bad[] = {
+	    "",          "2024",        "2024-3-1",    "2024-02-30",
+	    "yesterday", "2024-03-01T", "2024-03-01x", "1969-12-31"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		CHECK_INT(api_parse_time(bad[i], 0, &ms), -1);
+}
+
+static void test_cost_cents(void)
+{
+	CHECK_INT(api_energy_wh(1000, 2250), 1250);
+	CHECK_INT(api_energy_wh(9000, 100), 0); /* meter went backwards */
+	long long p30 = api_price_micro(0.30);
+	CHECK_INT(p30, 300000);
+	CHECK_INT(api_cost_cents(1250, p30), 38); /* 0.375: half up */
+	CHECK_INT(api_cost_cents(1249, p30), 37); /* 0.3747 */
+	CHECK_INT(api_cost_cents(8250, p30), 248);
+	CHECK_INT(api_cost_cents(0, p30), 0);
+	CHECK_INT(api_cost_cents(-1250, p30), -38); /* symmetric */
+	CHECK_INT(api_cost_cents(1000000, api_price_micro(0.123456)), 12346);
+	/* No binary rounding drift on a large total: 1 GWh at 0.29. */
+	CHECK_INT(api_cost_cents(1000000000LL, api_price_micro(0.29)),
+	          29000000);
+	char buf[32];
+	api_format_cents(38, buf);
+	CHECK_STR(buf, "0.38");
+	api_format_cents(-5, buf);
+	CHECK_STR(buf, "-0.05");
+	api_format_cents(123456, buf);
+	CHECK_STR(buf, "1234.56");
+	api_format_kwh(1250, buf);
+	CHECK_STR(buf, "1.250");
+	api_format_kwh(-7, buf);
+	CHECK_STR(buf, "-0.007");
+}
+
+/* What api_csv_text writes for s (valid until the next call). */
+static char *csv(const char *s)
+{
+	static char *out;
+	size_t len;
+	free(out);
+	FILE *f = open_memstream(&out, &len);
+	api_csv_text(f, s);
+	fclose(f);
+	return out;
+}
+
+static void test_csv_text(void)
+{
+	CHECK_STR(csv("CP_1"), "CP_1");
+	CHECK_STR(csv(NULL), "");
+	CHECK_STR(csv("a,b"), "\"a,b\"");
+	CHECK_STR(csv("say \"hi\""), "\"say \"\"hi\"\"\"");
+	CHECK_STR(csv("two\nlines"), "\"two\nlines\"");
+	/* Formula injection: text stays text in a spreadsheet. */
+	CHECK_STR(csv("=SUM(A1)"), "\"'=SUM(A1)\"");
+	CHECK_STR(csv("+1"), "\"'+1\"");
+	CHECK_STR(csv("-x"), "\"'-x\"");
+	CHECK_STR(csv("@cmd"), "\"'@cmd\"");
+}
+
+static void test_like_prefix(void)
+{
+	char out[16];
+	CHECK_INT(api_like_prefix("CP_1", out, sizeof out), 0);
+	CHECK_STR(out, "CP!_1%");
+	CHECK_INT(api_like_prefix("a%b!c", out, sizeof out), 0);
+	CHECK_STR(out, "a!%b!!c%");
+	CHECK_INT(api_like_prefix("", out, sizeof out), 0);
+	CHECK_STR(out, "%");
+	CHECK_INT(api_like_prefix("0123456789abcde", out, sizeof out), -1);
+	CHECK_INT(api_like_prefix("__________", out, sizeof out), -1);
+}
+
+static void test_utf8(void)
+{
+	CHECK(api_utf8_valid("plain", 5));
+	CHECK(api_utf8_valid("\xc3\x9c\xe2\x9a\xa1\xf0\x9f\x94\x8c", 9));
+	CHECK(!api_utf8_valid("\xc3", 1));             /* truncated */
+	CHECK(!api_utf8_valid("\xc0\xaf", 2));         /* overlong '/' */
+	CHECK(!api_utf8_valid("\xed\xa0\x80", 3));     /* surrogate */
+	CHECK(!api_utf8_valid("\xf4\x90\x80\x80", 4)); /* past U+10FFFF */
+	CHECK(!api_utf8_valid("\xff", 1));
+	char *s = api_utf8_repair("a\xffz\xc3\x9c\xc3");
+	CHECK_STR(s, "a\xef\xbf\xbdz\xc3\x9c\xef\xbf\xbd");
+	free(s);
+}
+
+/* A request whose response goes to memory. */
+struct fake {
+	struct api_ctx ctx;
+	struct cgi_req cgi;
+	struct api_req r;
+	char *buf;
+	size_t len;
+};
+
+static void fake_open(struct fake *f)
+{
+	memset(f, 0, sizeof *f);
+	f->cgi.out = open_memstream(&f->buf, &f->len);
+	f->cgi.method = "GET";
+	f->cgi.path = "/x";
+	f->r.cgi = &f->cgi;
+	f->r.ctx = &f->ctx;
+	f->r.cfg = &f->ctx.cfg;
+	f->r.db = &f->ctx.db;
+	f->r.out = f->cgi.out;
+}
+
+static void test_error_shape(void)
+{
+	struct fake f;
+	fake_open(&f);
+	api_bad_param(&f.r, "page", "page must be between %d and %d", 1, 9);
+	fclose(f.cgi.out);
+	CHECK(!strncmp(f.buf, "Status: 400 Bad Request\r\n", 25));
+	CHECK(
+	    strstr(f.buf, "Content-Type: application/json; charset=utf-8\r\n"));
+	CHECK(strstr(f.buf, "Cache-Control: no-store\r\n"));
+	CHECK(!strstr(f.buf, "Access-Control-Allow-Origin"));
+	char *body = strstr(f.buf, "\r\n\r\n");
+	CHECK(body);
+	cJSON *j = cJSON_Parse(body + 4);
+	CHECK(j);
+	cJSON *e = cJSON_GetObjectItem(j, "error");
+	CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(e, "code")),
+	          "invalid_parameter");
+	CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(e, "message")),
+	          "page must be between 1 and 9");
+	CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(e, "parameter")),
+	          "page");
+	cJSON_Delete(j);
+	free(f.buf);
+
+	fake_open(&f);
+	strcpy(f.ctx.cfg.cors_origin, "https://ops.example");
+	api_error(&f.r, 405, "method_not_allowed", "no");
+	fclose(f.cgi.out);
+	CHECK(strstr(f.buf, "Allow: GET, HEAD, OPTIONS\r\n"));
+	CHECK(strstr(f.buf,
+	             "Access-Control-Allow-Origin: https://ops.example\r\n"));
+	CHECK(strstr(f.buf, "Vary: Origin\r\n"));
+	free(f.buf);
+}
+
+static void test_json_members(void)
+{
+	cJSON *o = cJSON_CreateObject();
+	api_json_str(o, "bad", "x\xff");
+	api_json_str(o, "null", NULL);
+	api_json_time(o, "t", 1709251200123LL);
+	api_json_time(o, "nt", DB_NULL_TIME);
+	api_json_int_or_null(o, "n", NULL);
+	api_json_int_or_null(o, "i", "42");
+	char *s = cJSON_PrintUnformatted(o);
+	CHECK_STR(s, "{\"bad\":\"x\xef\xbf\xbd\",\"null\":null,"
+	             "\"t\":\"2024-03-01T00:00:00.123Z\",\"nt\":null,"
+	             "\"n\":null,\"i\":42}");
+	free(s);
+	cJSON_Delete(o);
+}
+
+static void test_openapi_doc(void)
+{
+	cJSON *doc = api_openapi_doc("/base/cgi-bin/api");
+	CHECK(doc);
+	CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(doc, "openapi")),
+	          "3.0.3");
+	cJSON *server =
+	    cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "servers"), 0);
+	CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(server, "url")),
+	          "/base/cgi-bin/api");
+	cJSON *info = cJSON_GetObjectItem(doc, "info");
+	CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(info, "version")),
+	          CSMS_VERSION);
+	/* Every route of the table is described. */
+	cJSON *paths = cJSON_GetObjectItem(doc, "paths");
+	const char *want[] = {"/",
+	                      "/cps",
+	                      "/cps/{cp_id}",
+	                      "/connectors/{cp_id}",
+	                      "/transactions",
+	                      "/transactions.csv",
+	                      "/transactions/{id}",
+	                      "/users",
+	                      "/stats",
+	                      "/metrics",
+	                      "/health",
+	                      "/openapi.json",
+	                      "/docs"};
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+		CHECK(cJSON_GetObjectItemCaseSensitive(paths, want[i]));
+	CHECK_INT(cJSON_GetArraySize(paths), sizeof want / sizeof want[0]);
+	cJSON_Delete(doc);
+}
+
+int main(void)
+{
+	RUN(test_parse_int);
+	RUN(test_parse_time);
+	RUN(test_cost_cents);
+	RUN(test_csv_text);
+	RUN(test_like_prefix);
+	RUN(test_utf8);
+	RUN(test_error_shape);
+	RUN(test_json_members);
+	RUN(test_openapi_doc);
+	CHECK_EXIT();
+}

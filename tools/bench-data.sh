@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# bench-data.sh — fills a csms-c database with the benchmark data set:
+# 1,000 charge points (2 connectors each), 2,000 id tags, 1,000,000
+# transactions spread over the last 365 days (the newest 100 still active)
+# and 4 meter values for each of the newest 10,000 transactions.
+#
+# Everything is generated inside MariaDB with INSERT ... SELECT from the
+# SEQUENCE engine (seq_1_to_N), so a million rows take seconds, not a
+# million round trips.  Rows it writes have ids starting "BENCH-", and it
+# deletes them first, so it can run again; other rows are left alone, but
+# the transaction ids it generates start above the current maximum.
+#
+#   tools/bench-data.sh            # uses $CSMS_CONF (or csms.conf)
+#   BENCH_TX=100000 BENCH_CP=100 tools/bench-data.sh   # a smaller set
+#
+# Connection: the write account from the config (db_user, db_socket or
+# db_host), read with `ocppd --print-config` when ocppd is built; the
+# environment variables CSMS_DB_SOCKET, CSMS_DB_HOST, CSMS_DB_PORT,
+# CSMS_DB_NAME, CSMS_DB_USER, CSMS_DB_PASSWORD override it as they do for
+# every csms-c program.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BIN=${CSMS_BUILD:-$ROOT/build}/bin
+CONF=${CSMS_CONF:-$ROOT/csms.conf}
+N_TX=${BENCH_TX:-1000000}
+N_CP=${BENCH_CP:-1000}
+N_TAGS=2000
+N_ACTIVE=100
+
+die() {
+	echo "bench-data: $*" >&2
+	exit 1
+}
+
+[[ $N_TX =~ ^[0-9]+$ && $N_TX -ge 1000 ]] || die "BENCH_TX must be a number >= 1000"
+[[ $N_CP =~ ^[0-9]+$ && $N_CP -ge 100 && $N_CP -le 9999 ]] || die "BENCH_CP must be 100..9999 (one running transaction per connector)"
+
+if [[ -x $BIN/ocppd ]]; then
+	cfg=$("$BIN/ocppd" -c "$CONF" --print-config 2>&1) || die "$cfg"
+	eval "$cfg"
+else
+	# Without ocppd: the defaults of csms.conf, overridable by CSMS_*.
+	db_host=${CSMS_DB_HOST:-}
+	db_port=${CSMS_DB_PORT:-3306}
+	db_socket=${CSMS_DB_SOCKET:-$ROOT/var/run/mysqld.sock}
+	db_name=${CSMS_DB_NAME:-csms}
+	db_user=${CSMS_DB_USER:-csms}
+	db_password=${CSMS_DB_PASSWORD:-csms}
+fi
+
+conn=(--no-defaults -u "$db_user" "-p$db_password" "$db_name")
+if [[ -n $db_host ]]; then
+	conn+=(-h "$db_host" -P "$db_port")
+else
+	conn+=(-S "$db_socket")
+fi
+
+start=$(date +%s%N)
+mariadb "${conn[@]}" >/dev/null <<SQL || die "loading failed"
+SET SESSION unique_checks = 0, foreign_key_checks = 0;
+SET @now = UTC_TIMESTAMP(3);
+-- Spread the transactions evenly over 365 days, the newest ending now.
+SET @step_ms = 365 * 86400 * 1000 DIV $N_TX;
+
+DELETE FROM meter_values WHERE cp_id LIKE 'BENCH-%';
+DELETE FROM transactions WHERE cp_id LIKE 'BENCH-%';
+DELETE FROM connectors WHERE cp_id LIKE 'BENCH-%';
+DELETE FROM charge_points WHERE id LIKE 'BENCH-%';
+DELETE FROM users WHERE id_tag LIKE 'BENCH-%';
+
+INSERT INTO charge_points (id, vendor, model, firmware_version, serial_number,
+    boot_answer, last_boot, last_heartbeat, connected, connected_since,
+    total_kwh)
+SELECT CONCAT('BENCH-', LPAD(seq, 4, '0')),
+       ELT(1 + seq % 3, 'Alfen', 'ABB', 'Wallbox'),
+       ELT(1 + seq % 3, 'Eve Single', 'Terra AC', 'Pulsar Plus'),
+       CONCAT('5.', seq % 7, '.', seq % 3),
+       CONCAT('SN', LPAD(seq, 8, '0')),
+       'Accepted',
+       @now - INTERVAL 2 DAY,
+       IF(seq % 10 = 0, @now - INTERVAL 3 HOUR, @now - INTERVAL seq % 300 SECOND),
+       seq % 10 <> 0,
+       IF(seq % 10 = 0, NULL, @now - INTERVAL 2 DAY),
+       0
+FROM seq_1_to_$N_CP;
+
+INSERT INTO connectors (cp_id, connector_id, status, error_code, status_ts,
+    last_update)
+SELECT CONCAT('BENCH-', LPAD(c.seq, 4, '0')), k.seq,
+       ELT(1 + (c.seq + k.seq) % 5, 'Available', 'Available', 'Preparing',
+           'Unavailable', 'Faulted'),
+       IF((c.seq + k.seq) % 5 = 4, 'GroundFailure', 'NoError'),
+       @now - INTERVAL 1 HOUR, @now - INTERVAL 1 HOUR
+FROM seq_1_to_$N_CP c JOIN seq_1_to_2 k;
+
+INSERT INTO users (id_tag, name, status, expiry_date)
+SELECT CONCAT('BENCH-', LPAD(seq, 5, '0')), CONCAT('Bench driver ', seq),
+       ELT(1 + (seq % 50 = 0) + (seq % 97 = 0), 'Accepted', 'Blocked',
+           'Expired'),
+       IF(seq % 3 = 0, @now + INTERVAL 1 YEAR, NULL)
+FROM seq_1_to_$N_TAGS;
+
+-- Transaction n starts at now - (N - n + 1) steps; it takes 10..120 min
+-- and 2..40 kWh.  The newest N_ACTIVE are still running.
+SET @base_id = (SELECT COALESCE(MAX(id), 0) FROM transactions);
+INSERT INTO transactions (id, cp_id, connector_id, id_tag, meter_start,
+    meter_stop, start_ts, stop_ts, stop_reason)
+SELECT @base_id + seq,
+       CONCAT('BENCH-', LPAD(1 + seq % $N_CP, 4, '0')),
+       1 + (seq DIV $N_CP) % 2,
+       CONCAT('BENCH-', LPAD(1 + seq % $N_TAGS, 5, '0')),
+       (seq DIV $N_CP) * 50000,
+       IF(seq > $N_TX - $N_ACTIVE, NULL,
+          (seq DIV $N_CP) * 50000 + 2000 + (seq * 7919) % 38000),
+       @now - INTERVAL (($N_TX - seq + 1) * @step_ms) * 1000 MICROSECOND,
+       IF(seq > $N_TX - $N_ACTIVE, NULL,
+          @now - INTERVAL (($N_TX - seq + 1) * @step_ms) * 1000 MICROSECOND
+               + INTERVAL 10 + seq % 111 MINUTE),
+       IF(seq > $N_TX - $N_ACTIVE, NULL, 'Local')
+FROM seq_1_to_$N_TX;
+
+-- The connectors of the running transactions are Charging.
+UPDATE connectors c JOIN transactions t
+    ON t.cp_id = c.cp_id AND t.connector_id = c.connector_id
+   AND t.stop_ts IS NULL AND t.cp_id LIKE 'BENCH-%'
+SET c.status = 'Charging', c.error_code = 'NoError';
+
+UPDATE charge_points cp JOIN (
+    SELECT cp_id, SUM(meter_stop - meter_start) / 1000 AS kwh
+    FROM transactions WHERE cp_id LIKE 'BENCH-%' AND stop_ts IS NOT NULL
+    GROUP BY cp_id) s ON s.cp_id = cp.id
+SET cp.total_kwh = s.kwh;
+
+INSERT INTO meter_values (cp_id, connector_id, transaction_id, ts, measurand,
+    value, value_num, unit, context)
+SELECT t.cp_id, t.connector_id, t.id, t.start_ts + INTERVAL m.seq * 5 MINUTE,
+       'Energy.Active.Import.Register',
+       t.meter_start + m.seq * 500, t.meter_start + m.seq * 500, 'Wh',
+       'Sample.Periodic'
+FROM transactions t JOIN seq_1_to_4 m
+WHERE t.id > @base_id + $N_TX - 10000;
+
+ANALYZE TABLE charge_points, connectors, transactions, users, meter_values;
+SQL
+ms=$((($(date +%s%N) - start) / 1000000))
+printf 'bench-data: %d charge points, %d transactions loaded in %d.%01d s\n' \
+	"$N_CP" "$N_TX" $((ms / 1000)) $((ms % 1000 / 100))
