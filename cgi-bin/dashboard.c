@@ -1,0 +1,158 @@
+/*
+ * dashboard.c — entry point of the server-rendered dashboard
+ * (/cgi-bin/dashboard), a FastCGI program that also runs as plain CGI.
+ *
+ * Before the accept loop it loads csms.conf and opens the read-only
+ * database connection (a database that is down at start-up is not fatal:
+ * each request reconnects).  Each request is matched against the one
+ * routing table below; per-route flags are checked here once, so pages
+ * only do their own job.  Pages live one per file in ui-*.c.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cgi.h"
+#include "log.h"
+#include "timeutil.h"
+#include "tmpl.h"
+#include "ui-chargepoint.h"
+#include "ui-error.h"
+#include "ui-overview.h"
+#include "ui-shared.h"
+#include "ui-tags.h"
+#include "ui-transactions.h"
+
+enum route_flags {
+	ROUTE_PREFIX = 1, /* path starts with `path`; the rest is the arg */
+	ROUTE_DB = 2,     /* needs a working database connection */
+};
+
+struct route {
+	const char *path;
+	int flags;
+	void (*page)(struct ui_req *r, const char *arg);
+};
+
+static const struct route routes[] = {
+    {"/", ROUTE_DB, ui_overview},
+    {"/cp/", ROUTE_PREFIX | ROUTE_DB, ui_chargepoint},
+    {"/transactions", ROUTE_DB, ui_transactions},
+    {"/tags", ROUTE_DB, ui_tags},
+};
+
+struct app {
+	struct ui_ctx ui;
+	int config_ok;
+	char config_err[512];
+};
+
+/* A pooled connection may have died since the last request (MariaDB
+ * restarted): find out with one round trip and reconnect now rather than
+ * failing the page's first query. */
+static int db_ready(struct db *db)
+{
+	static const char ping[] = "DO 1";
+	if (db_ensure(db))
+		return -1;
+	if (db_exec(db, ping, "") >= 0)
+		return 0;
+	if (!db_conn_lost(db))
+		return -1;
+	return db_ensure(db);
+}
+
+static const struct route *find_route(const char *path, const char **arg)
+{
+	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+		const struct route *rt = &routes[i];
+		size_t n = strlen(rt->path);
+		if (rt->flags & ROUTE_PREFIX) {
+			if (!strncmp(path, rt->path, n) && path[n]) {
+				*arg = path + n;
+				return rt;
+			}
+		} else if (!strcmp(path, rt->path)) {
+			*arg = "";
+			return rt;
+		}
+	}
+	return NULL;
+}
+
+static void handle(struct cgi_req *cgi, void *p)
+{
+	struct app *app = p;
+	struct ui_req r;
+	char path[512];
+	const char *arg;
+
+	ui_req_init(&r, cgi, &app->ui);
+	if (!app->config_ok) {
+		log_error("dashboard: %s", app->config_err);
+		ui_error(&r, 500, "Configuration error",
+		         "The dashboard cannot read its configuration. The "
+		         "details are in the server log.");
+		return;
+	}
+	if (strcmp(cgi->method, "GET") && strcmp(cgi->method, "HEAD")) {
+		ui_error(&r, 405, "Method not allowed",
+		         "The dashboard only answers GET and HEAD requests.");
+		return;
+	}
+	if (cgi->params_truncated) {
+		ui_error(&r, 400, "Bad request", "Too many query parameters.");
+		return;
+	}
+	/* "" and "/" are the overview; one trailing slash is forgiven. */
+	size_t len = strlen(cgi->path);
+	if (len >= sizeof path) {
+		ui_error(&r, 404, "Page not found", "There is no such page.");
+		return;
+	}
+	memcpy(path, cgi->path, len + 1);
+	if (len > 1 && path[len - 1] == '/')
+		path[--len] = '\0';
+	if (!len)
+		strcpy(path, "/");
+
+	const struct route *rt = find_route(path, &arg);
+	if (!rt) {
+		ui_error(&r, 404, "Page not found",
+		         "There is no such page on this dashboard.");
+		return;
+	}
+	if ((rt->flags & ROUTE_DB) && db_ready(r.db)) {
+		ui_db_error(&r, "database");
+		return;
+	}
+	rt->page(&r, arg);
+	log_debug("dashboard: %s %s?%s in %lld ms", cgi->method, cgi->path,
+	          cgi->query, (long long)(time_now_ms() - r.now));
+}
+
+int main(void)
+{
+	static struct app app;
+	char err[512];
+
+	log_open("info", "", err, sizeof err);
+	if (config_load(&app.ui.cfg, config_default_path(NULL), 0,
+	                app.config_err, sizeof app.config_err)) {
+		/* Keep serving: every request gets a clear 500 page instead of
+		 * a worker that dies and is respawned in a loop. */
+		log_error("dashboard: %s", app.config_err);
+	} else {
+		app.config_ok = 1;
+		log_close();
+		if (log_open(app.ui.cfg.log_level, "", err, sizeof err))
+			log_open("info", "", err, sizeof err);
+		if (db_connect(&app.ui.db, &app.ui.cfg, 1))
+			log_warn("dashboard: database: %s (will retry)",
+			         db_error(&app.ui.db));
+	}
+	int rc = cgi_main_loop(handle, &app);
+	db_close(&app.ui.db);
+	TMPL_clear_cache();
+	log_close();
+	return rc ? 1 : 0;
+}

@@ -1,0 +1,128 @@
+/*
+ * ui-connector.c — one query for connectors and their running transaction.
+ *
+ * The energy so far of a running transaction is its newest whole-meter
+ * energy reading minus its meter_start (UI_SQL_LATEST_WH).
+ */
+#include "ui-connector.h"
+
+#include <string.h>
+
+#include "ui-format.h"
+#include "ui-txrow.h"
+
+#define CONNECTOR_SELECT                                                       \
+	"SELECT c.cp_id, c.connector_id, c.status, c.error_code, c.info, "     \
+	"c.vendor_error_code, c.status_ts, t.id, t.id_tag, t.start_ts, "       \
+	"t.meter_start, "                                                      \
+	"IF(t.id IS NULL, NULL, " UI_SQL_LATEST_WH(                            \
+	    "t.id") ") "                                                       \
+	            "FROM connectors c LEFT JOIN transactions t "              \
+	            "ON t.cp_id = c.cp_id AND t.connector_id = "               \
+	            "c.connector_id "                                          \
+	            "AND t.stop_ts IS NULL "
+
+/* Primary key order: no sort.  See ui_connectors_load for duplicates. */
+static const char sql_all[] =
+    CONNECTOR_SELECT "ORDER BY c.cp_id, c.connector_id";
+static const char sql_one[] =
+    CONNECTOR_SELECT "WHERE c.cp_id = ? ORDER BY c.connector_id";
+
+static TMPL_varlist *connector_vars(struct ui_req *r,
+                                    const struct db_rows *rows,
+                                    struct ui_connector *c)
+{
+	char buf[64], iso[32];
+	const char *err = db_str(rows, 3);
+	TMPL_varlist *vl = ui_add_fmt(NULL, "cid", "%d", c->id);
+	/* Connector 0 is the charge point as a whole. */
+	if (c->id)
+		snprintf(buf, sizeof buf, "#%d", c->id);
+	else
+		snprintf(buf, sizeof buf, "Station");
+	vl = TMPL_add_var(vl, "label", buf, "status", c->status, "status_class",
+	                  ui_status_class(c->status), (char *)NULL);
+	if (err && *err && strcmp(err, "NoError"))
+		vl = TMPL_add_var(vl, "error", err, (char *)NULL);
+	if (db_str(rows, 4) && *db_str(rows, 4))
+		vl = TMPL_add_var(vl, "info", db_str(rows, 4), (char *)NULL);
+	if (db_str(rows, 5) && *db_str(rows, 5))
+		vl = TMPL_add_var(vl, "vendor_error", db_str(rows, 5),
+		                  (char *)NULL);
+	int64_t ts = db_time_ms(rows, 6);
+	if (ts != DB_NULL_TIME) {
+		ui_fmt_ago(ts, r->now, buf, sizeof buf);
+		ui_fmt_iso(ts, iso, sizeof iso);
+		vl = TMPL_add_var(vl, "since", buf, "since_iso", iso,
+		                  (char *)NULL);
+	}
+	if (!c->has_tx)
+		return vl;
+	int64_t start = c->tx_start;
+	vl = TMPL_add_var(vl, "tx", "1", "tx_id", db_str(rows, 7), "tx_tag",
+	                  db_str(rows, 8) ? db_str(rows, 8) : "", (char *)NULL);
+	ui_fmt_kwh(c->tx_wh, 2, buf, sizeof buf);
+	vl = TMPL_add_var(vl, "tx_kwh", buf, (char *)NULL);
+	ui_fmt_duration(r->now - start, buf, sizeof buf);
+	vl = TMPL_add_var(vl, "tx_duration", buf, (char *)NULL);
+	ui_fmt_datetime(start, buf, sizeof buf);
+	return TMPL_add_var(vl, "tx_start", buf, (char *)NULL);
+}
+
+/*
+ * Two open transactions on one connector is an anomaly ocppd repairs on
+ * the next start; until then the join returns the connector twice.  Each
+ * row waits in `held` until the next connector shows up, and a later row
+ * for the same connector replaces it only when its transaction is newer.
+ */
+int ui_connectors_load(struct ui_req *r, const char *cp_id, ui_connector_fn fn,
+                       void *arg)
+{
+	struct db_rows rows;
+	struct ui_connector held = {0};
+	char held_cp[64] = "", held_status[32] = "";
+	int rc;
+
+	if (cp_id)
+		rc = db_query(r->db, &rows, sql_one, "s", cp_id);
+	else
+		rc = db_query(r->db, &rows, sql_all, "");
+	if (rc)
+		return -1;
+	while ((rc = db_next(&rows)) > 0) {
+		struct ui_connector c = {0};
+		c.cp_id = db_str(&rows, 0) ? db_str(&rows, 0) : "";
+		c.id = (int)db_int(&rows, 1);
+		c.status = db_str(&rows, 2) ? db_str(&rows, 2) : "";
+		c.has_tx = !db_isnull(&rows, 7);
+		c.tx_start = db_time_ms(&rows, 9);
+		if (c.has_tx && !db_isnull(&rows, 11)) {
+			c.tx_wh = db_dbl(&rows, 11) - db_dbl(&rows, 10);
+			if (c.tx_wh < 0)
+				c.tx_wh = 0;
+		}
+		int same =
+		    held.vars && held.id == c.id && !strcmp(held_cp, c.cp_id);
+		if (same && c.tx_start <= held.tx_start)
+			continue;
+		if (same) {
+			TMPL_free_varlist(held.vars);
+		} else if (held.vars) {
+			fn(&held, arg);
+		}
+		held = c;
+		held.vars = connector_vars(r, &rows, &c);
+		snprintf(held_cp, sizeof held_cp, "%s", c.cp_id);
+		snprintf(held_status, sizeof held_status, "%s", c.status);
+		held.cp_id = held_cp;
+		held.status = held_status;
+	}
+	if (held.vars) {
+		if (rc >= 0)
+			fn(&held, arg);
+		else
+			TMPL_free_varlist(held.vars);
+	}
+	db_rows_end(&rows);
+	return rc < 0 ? -1 : 0;
+}

@@ -1,0 +1,312 @@
+/*
+ * ui-format.c — formatting and strict parsing helpers of the dashboard.
+ *
+ * Times are int64 ms UTC as lib/db.h returns them, formatted and parsed by
+ * lib/timeutil, so the TZ of the web server never changes a page.
+ */
+#include "ui-format.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "db.h"
+#include "timeutil.h"
+
+void ui_fmt_ago(int64_t then_ms, int64_t now_ms, char *buf, size_t n)
+{
+	if (then_ms == DB_NULL_TIME) {
+		snprintf(buf, n, "%s", "");
+		return;
+	}
+	int64_t s = (now_ms - then_ms) / 1000;
+	if (s < 1)
+		snprintf(buf, n, "just now");
+	else if (s < 60)
+		snprintf(buf, n, "%lld s ago", (long long)s);
+	else if (s < 3600)
+		snprintf(buf, n, "%lld min ago", (long long)(s / 60));
+	else if (s < 86400)
+		snprintf(buf, n, "%lld h ago", (long long)(s / 3600));
+	else
+		snprintf(buf, n, "%lld d ago", (long long)(s / 86400));
+}
+
+void ui_fmt_duration(int64_t ms, char *buf, size_t n)
+{
+	long long s = ms > 0 ? (long long)(ms / 1000) : 0;
+	if (s < 60)
+		snprintf(buf, n, "%lld s", s);
+	else if (s < 3600)
+		snprintf(buf, n, "%lld min %02lld s", s / 60, s % 60);
+	else if (s < 86400)
+		snprintf(buf, n, "%lld h %02lld min", s / 3600, s % 3600 / 60);
+	else
+		snprintf(buf, n, "%lld d %lld h", s / 86400, s % 86400 / 3600);
+}
+
+void ui_fmt_datetime(int64_t ms, char *buf, size_t n)
+{
+	char iso[32];
+	if (ms == DB_NULL_TIME) {
+		snprintf(buf, n, "%s", "");
+		return;
+	}
+	/* "2025-11-25T13:00:01.000Z" -> "2025-11-25 13:00:01" */
+	time_format_iso8601(ms, iso);
+	iso[10] = ' ';
+	iso[19] = '\0';
+	snprintf(buf, n, "%s", iso);
+}
+
+void ui_fmt_iso(int64_t ms, char *buf, size_t n)
+{
+	char iso[32];
+	if (ms == DB_NULL_TIME) {
+		snprintf(buf, n, "%s", "");
+		return;
+	}
+	time_format_iso8601(ms, iso);
+	snprintf(buf, n, "%s", iso);
+}
+
+/* Inserts "," every three digits of the integer part of a formatted
+ * number ("-1234567.25" -> "-1,234,567.25"). */
+static void group_thousands(const char *num, char *buf, size_t n)
+{
+	const char *p = num;
+	size_t o = 0;
+	if (!n)
+		return;
+	if (*p == '-') {
+		if (o + 1 < n)
+			buf[o++] = '-';
+		p++;
+	}
+	size_t digits = strspn(p, "0123456789");
+	for (size_t i = 0; i < digits; i++) {
+		if (i && (digits - i) % 3 == 0 && o + 1 < n)
+			buf[o++] = ',';
+		if (o + 1 < n)
+			buf[o++] = p[i];
+	}
+	for (p += digits; *p && o + 1 < n; p++)
+		buf[o++] = *p;
+	buf[o] = '\0';
+}
+
+void ui_fmt_kwh(double wh, int decimals, char *buf, size_t n)
+{
+	char tmp[64];
+	if (!isfinite(wh))
+		wh = 0;
+	if (decimals < 0)
+		decimals = 0;
+	if (decimals > 3)
+		decimals = 3;
+	double kwh = wh / 1000.0;
+	snprintf(tmp, sizeof tmp, "%.*f", decimals, kwh);
+	/* "-0.00" reads as a bug on an energy column. */
+	if (tmp[0] == '-' && strspn(tmp + 1, "0.") == strlen(tmp + 1))
+		memmove(tmp, tmp + 1, strlen(tmp));
+	group_thousands(tmp, buf, n);
+}
+
+void ui_fmt_money(double amount, char *buf, size_t n)
+{
+	char tmp[64];
+	if (!isfinite(amount))
+		amount = 0;
+	snprintf(tmp, sizeof tmp, "%.2f", amount);
+	if (tmp[0] == '-' && strspn(tmp + 1, "0.") == strlen(tmp + 1))
+		memmove(tmp, tmp + 1, strlen(tmp));
+	group_thousands(tmp, buf, n);
+}
+
+void ui_fmt_count(long long v, char *buf, size_t n)
+{
+	char tmp[32];
+	snprintf(tmp, sizeof tmp, "%lld", v);
+	group_thousands(tmp, buf, n);
+}
+
+static const struct {
+	const char *status;
+	const char *cls;
+} status_classes[] = {
+    {"Available", "st-available"},   {"Preparing", "st-preparing"},
+    {"Charging", "st-charging"},     {"SuspendedEVSE", "st-suspended"},
+    {"SuspendedEV", "st-suspended"}, {"Finishing", "st-finishing"},
+    {"Reserved", "st-reserved"},     {"Unavailable", "st-unavailable"},
+    {"Faulted", "st-faulted"},
+};
+
+const char *ui_status_class(const char *status)
+{
+	if (status)
+		for (size_t i = 0;
+		     i < sizeof status_classes / sizeof status_classes[0]; i++)
+			if (!strcmp(status, status_classes[i].status))
+				return status_classes[i].cls;
+	return "st-unknown";
+}
+
+int ui_parse_int(const char *s, long min, long max, long *out)
+{
+	if (!s || !*s || strlen(s) > 18)
+		return -1;
+	if (s[0] == '0' && s[1])
+		return -1;
+	long long v = 0;
+	for (const char *p = s; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		v = v * 10 + (*p - '0');
+	}
+	if (v < min || v > max)
+		return -1;
+	*out = (long)v;
+	return 0;
+}
+
+int ui_parse_date(const char *s, int64_t *ms)
+{
+	char iso[32];
+	/* The exact shape only; timeutil checks the calendar (and would
+	 * accept more forms than a date). */
+	if (!s || strlen(s) != 10)
+		return -1;
+	for (int i = 0; i < 10; i++)
+		if (i == 4 || i == 7 ? s[i] != '-' : s[i] < '0' || s[i] > '9')
+			return -1;
+	snprintf(iso, sizeof iso, "%sT00:00:00Z", s);
+	return time_parse_iso8601(iso, ms);
+}
+
+int64_t ui_day_start(int64_t ms)
+{
+	int64_t day = ms / 86400000LL;
+	if (ms % 86400000LL < 0)
+		day--;
+	return day * 86400000LL;
+}
+
+int ui_like_contains(const char *in, char *out, size_t n)
+{
+	size_t o = 0;
+	if (n < 3)
+		return -1;
+	out[o++] = '%';
+	for (const char *p = in; *p; p++) {
+		if (*p == '%' || *p == '_' || *p == '\\') {
+			if (o + 1 >= n)
+				return -1;
+			out[o++] = '\\';
+		}
+		if (o + 1 >= n)
+			return -1;
+		out[o++] = *p;
+	}
+	if (o + 2 > n)
+		return -1;
+	out[o++] = '%';
+	out[o] = '\0';
+	return 0;
+}
+
+int ui_text_ok(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		unsigned c = *p;
+		int more;
+		unsigned cp;
+		if (c < 0x80) {
+			if ((c < 0x20 && c != '\t') || c == 0x7f)
+				return 0;
+			p++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) {
+			more = 1;
+			cp = c & 0x1f;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			more = 2;
+			cp = c & 0x0f;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			more = 3;
+			cp = c & 0x07;
+		} else {
+			return 0;
+		}
+		p++;
+		for (int i = 0; i < more; i++, p++) {
+			if ((*p & 0xc0) != 0x80)
+				return 0;
+			cp = cp << 6 | (*p & 0x3f);
+		}
+		/* overlong, surrogate or beyond U+10FFFF */
+		if ((more == 2 && cp < 0x800) || (more == 3 && cp < 0x10000) ||
+		    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+			return 0;
+	}
+	return 1;
+}
+
+long ui_page_count(long long total, long per_page)
+{
+	if (per_page <= 0 || total <= 0)
+		return 1;
+	return (long)((total + per_page - 1) / per_page);
+}
+
+void ui_qs_init(struct ui_qs *qs)
+{
+	qs->buf[0] = '\0';
+	qs->len = 0;
+	qs->overflow = 0;
+}
+
+static void qs_putc(struct ui_qs *qs, char c)
+{
+	if (qs->len + 1 >= sizeof qs->buf) {
+		qs->overflow = 1;
+		return;
+	}
+	qs->buf[qs->len++] = c;
+	qs->buf[qs->len] = '\0';
+}
+
+static void qs_encode(struct ui_qs *qs, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' ||
+		    *p == '_' || *p == '~') {
+			qs_putc(qs, (char)*p);
+		} else {
+			qs_putc(qs, '%');
+			qs_putc(qs, hex[*p >> 4]);
+			qs_putc(qs, hex[*p & 15]);
+		}
+	}
+}
+
+void ui_qs_add(struct ui_qs *qs, const char *name, const char *value)
+{
+	if (!value || !*value)
+		return;
+	if (qs->len)
+		qs_putc(qs, '&');
+	qs_encode(qs, name);
+	qs_putc(qs, '=');
+	qs_encode(qs, value);
+}
+
+void ui_qs_add_long(struct ui_qs *qs, const char *name, long value)
+{
+	char num[24];
+	snprintf(num, sizeof num, "%ld", value);
+	ui_qs_add(qs, name, num);
+}

@@ -1,0 +1,79 @@
+/*
+ * ui-format.h — the dashboard's pure helpers: how times, energy, money and
+ * statuses read on a page, and strict parsing of query parameters.
+ *
+ * Nothing here touches the database, the request or the clock (callers
+ * pass "now"), so every function is unit-tested on its own
+ * (tests/unit/test_ui_format.c).  Output buffers are always NUL-terminated
+ * and truncated rather than overrun.
+ */
+#ifndef CSMS_UI_FORMAT_H
+#define CSMS_UI_FORMAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* "just now", "12 s ago", "5 min ago", "3 h ago", "2 d ago"; "" for
+ * DB_NULL_TIME.  A time in the future (clock skew) reads "just now". */
+void ui_fmt_ago(int64_t then_ms, int64_t now_ms, char *buf, size_t n);
+
+/* "45 s", "12 min 03 s", "1 h 05 min", "2 d 3 h"; negative is "0 s". */
+void ui_fmt_duration(int64_t ms, char *buf, size_t n);
+
+/* "2025-11-25 13:00:01" (UTC, seconds); "" for DB_NULL_TIME. */
+void ui_fmt_datetime(int64_t ms, char *buf, size_t n);
+/* "2025-11-25T13:00:01.000Z" for <time datetime=…>; "" for DB_NULL_TIME. */
+void ui_fmt_iso(int64_t ms, char *buf, size_t n);
+
+/* Energy in Wh as kWh with `decimals` places and thousands separators:
+ * ui_fmt_kwh(1234567, 2) is "1,234.57". */
+void ui_fmt_kwh(double wh, int decimals, char *buf, size_t n);
+/* A sum of money with two decimals and thousands separators. */
+void ui_fmt_money(double amount, char *buf, size_t n);
+/* An integer with thousands separators: "1,000,000". */
+void ui_fmt_count(long long v, char *buf, size_t n);
+
+/* The CSS class of an OCPP 1.6 ChargePointStatus ("st-charging"); unknown
+ * or NULL statuses get "st-unknown" so a new value never breaks a page. */
+const char *ui_status_class(const char *status);
+
+/*
+ * Strict decimal integer in [min, max]: digits only (no sign, spaces, "+",
+ * fractions, hex or leading zeros beyond "0" itself).  0 ok, -1 otherwise.
+ */
+int ui_parse_int(const char *s, long min, long max, long *out);
+
+/* A calendar date "YYYY-MM-DD" (1970..9999) to UTC ms at 00:00.  0 or -1. */
+int ui_parse_date(const char *s, int64_t *ms);
+
+/* Start of the UTC day that contains ms. */
+int64_t ui_day_start(int64_t ms);
+
+/*
+ * Escapes LIKE wildcards (% _ \) in `in` and wraps it in % for a
+ * "contains" match.  -1 when it does not fit.
+ */
+int ui_like_contains(const char *in, char *out, size_t n);
+
+/* 1 when s is well-formed UTF-8 without control characters (other than
+ * tab), as a text filter must be before it reaches the database. */
+int ui_text_ok(const char *s);
+
+/* Number of pages for total rows at per_page per page; at least 1. */
+long ui_page_count(long long total, long per_page);
+
+/*
+ * A query string built from name/value pairs, skipping NULL and empty
+ * values, percent-encoding both ("cp_id=CP%201&page=2").  The result is not
+ * HTML-escaped: it goes through the template's default escaping.
+ */
+struct ui_qs {
+	char buf[1024];
+	size_t len;
+	int overflow;
+};
+void ui_qs_init(struct ui_qs *qs);
+void ui_qs_add(struct ui_qs *qs, const char *name, const char *value);
+void ui_qs_add_long(struct ui_qs *qs, const char *name, long value);
+
+#endif

@@ -1,0 +1,226 @@
+/*
+ * ui-shared.c — response plumbing of the dashboard: headers, the page
+ * frame variables, template rendering into memory, and the parameter
+ * helpers that answer 400 themselves.
+ */
+#include "ui-shared.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "timeutil.h"
+#include "ui-error.h"
+#include "ui-format.h"
+
+/* No inline script or style anywhere: refresh.js and csms.css are files.
+ * Inline SVG uses presentation attributes, which CSP does not cover. */
+static const char csp[] =
+    "default-src 'self'; script-src 'self'; style-src 'self'; "
+    "img-src 'self' data:; connect-src 'self'; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+static const char dashboard_suffix[] = "/cgi-bin/dashboard";
+
+void ui_req_init(struct ui_req *r, struct cgi_req *cgi, struct ui_ctx *ctx)
+{
+	memset(r, 0, sizeof *r);
+	r->cgi = cgi;
+	r->ctx = ctx;
+	r->db = &ctx->db;
+	r->now = time_now_ms();
+	r->head_only = !strcmp(cgi->method, "HEAD");
+
+	const char *script = cgi_getenv(cgi, "SCRIPT_NAME");
+	if (!script || !*script || strlen(script) >= sizeof r->base ||
+	    strpbrk(script, "\"'<>\\ "))
+		script = dashboard_suffix;
+	snprintf(r->base, sizeof r->base, "%s", script);
+	/* The static files and the API sit beside the dashboard: keep any
+	 * prefix the site mounts us under. */
+	size_t len = strlen(script), slen = strlen(dashboard_suffix);
+	int prefix = 0;
+	if (len >= slen && !strcmp(script + len - slen, dashboard_suffix))
+		prefix = (int)(len - slen);
+	snprintf(r->static_url, sizeof r->static_url, "%.*s/static", prefix,
+	         script);
+	snprintf(r->api_url, sizeof r->api_url, "%.*s/cgi-bin/api", prefix,
+	         script);
+}
+
+const char *ui_status_text(int status)
+{
+	switch (status) {
+	case 200:
+		return "OK";
+	case 400:
+		return "Bad Request";
+	case 404:
+		return "Not Found";
+	case 405:
+		return "Method Not Allowed";
+	case 500:
+		return "Internal Server Error";
+	case 503:
+		return "Service Unavailable";
+	default:
+		return "Error";
+	}
+}
+
+void ui_write_headers(struct ui_req *r, int status, const char *ctype,
+                      size_t length)
+{
+	FILE *out = r->cgi->out;
+	fprintf(out,
+	        "Status: %d %s\r\n"
+	        "Content-Type: %s\r\n"
+	        "Content-Length: %zu\r\n"
+	        "Cache-Control: no-store\r\n"
+	        "Content-Security-Policy: %s\r\n"
+	        "X-Content-Type-Options: nosniff\r\n"
+	        "X-Frame-Options: DENY\r\n"
+	        "Referrer-Policy: same-origin\r\n",
+	        status, ui_status_text(status), ctype, length, csp);
+	if (status == 405)
+		fputs("Allow: GET, HEAD\r\n", out);
+	if (status == 503)
+		fputs("Retry-After: 5\r\n", out);
+	fputs("\r\n", out);
+}
+
+TMPL_varlist *ui_add_fmt(TMPL_varlist *vl, const char *name, const char *fmt,
+                         ...)
+{
+	char buf[2048];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	return TMPL_add_var(vl, name, buf, (char *)NULL);
+}
+
+static TMPL_varlist *page_link(struct ui_req *r, TMPL_varlist *vl,
+                               const char *name, const char *path,
+                               const char *qs, long page)
+{
+	char num[32] = "";
+	if (page > 1)
+		snprintf(num, sizeof num, "%spage=%ld", *qs ? "&" : "", page);
+	return ui_add_fmt(vl, name, "%s%s%s%s%s", r->base, path,
+	                  *qs || *num ? "?" : "", qs, num);
+}
+
+TMPL_varlist *ui_pager_vars(struct ui_req *r, TMPL_varlist *vl,
+                            const char *path, const char *qs, long page,
+                            long pages)
+{
+	char buf[32];
+	ui_fmt_count(page, buf, sizeof buf);
+	vl = TMPL_add_var(vl, "page", buf, (char *)NULL);
+	ui_fmt_count(pages, buf, sizeof buf);
+	vl = TMPL_add_var(vl, "pages", buf, (char *)NULL);
+	if (pages > 1)
+		vl = TMPL_add_var(vl, "paged", "1", (char *)NULL);
+	if (page > 1) {
+		vl = page_link(r, vl, "first_href", path, qs, 1);
+		vl = page_link(r, vl, "prev_href", path, qs, page - 1);
+	}
+	if (page < pages) {
+		vl = page_link(r, vl, "next_href", path, qs, page + 1);
+		vl = page_link(r, vl, "last_href", path, qs, pages);
+	}
+	return vl;
+}
+
+TMPL_varlist *ui_frame_vars(struct ui_req *r, TMPL_varlist *vl,
+                            const char *title, const char *nav, int refresh)
+{
+	char when[32];
+	ui_fmt_datetime(r->now, when, sizeof when);
+	vl = TMPL_add_var(vl, "title", title, "base", r->base, "static",
+	                  r->static_url, "api", r->api_url, "generated", when,
+	                  "currency", r->ctx->cfg.currency, (char *)NULL);
+	if (nav)
+		vl = ui_add_fmt(vl, "nav", "%s", nav);
+	if (refresh > 0)
+		vl = ui_add_fmt(vl, "refresh", "%d", refresh);
+	return vl;
+}
+
+int ui_try_render(struct ui_req *r, int status, const char *tmpl,
+                  const TMPL_varlist *vl, char *err, size_t errlen)
+{
+	char path[1024];
+	char *body;
+	size_t len;
+	int n = snprintf(path, sizeof path, "%s/%s", r->ctx->cfg.templates_dir,
+	                 tmpl);
+	if (n < 0 || (size_t)n >= sizeof path) {
+		snprintf(err, errlen, "%s: templates_dir too long", tmpl);
+		return -1;
+	}
+	if (TMPL_render(path, NULL, NULL, vl, NULL, &body, &len, err, errlen))
+		return -1;
+	ui_write_headers(r, status, "text/html; charset=utf-8", len);
+	if (!r->head_only)
+		fwrite(body, 1, len, r->cgi->out);
+	free(body);
+	return 0;
+}
+
+void ui_render(struct ui_req *r, int status, const char *tmpl, TMPL_varlist *vl)
+{
+	char err[1024];
+	int rc = ui_try_render(r, status, tmpl, vl, err, sizeof err);
+	TMPL_free_varlist(vl);
+	if (rc) {
+		log_error("dashboard: %s %s: template: %s", r->cgi->method,
+		          r->cgi->path, err);
+		ui_error(r, 500, "Internal error",
+		         "This page could not be rendered. The details are in "
+		         "the server log.");
+	}
+}
+
+int ui_param_int_or_400(struct ui_req *r, const char *name, long min, long max,
+                        long def, long *out)
+{
+	const char *v = cgi_param(r->cgi, name);
+	char why[96];
+	if (!v || !*v) {
+		*out = def;
+		return 0;
+	}
+	if (ui_parse_int(v, min, max, out)) {
+		snprintf(why, sizeof why,
+		         "must be a whole number from %ld to %ld", min, max);
+		ui_bad_param(r, name, why);
+		return -1;
+	}
+	return 0;
+}
+
+int ui_param_text_or_400(struct ui_req *r, const char *name, size_t maxlen,
+                         const char **out)
+{
+	const char *v = cgi_param(r->cgi, name);
+	char why[96];
+	*out = "";
+	if (!v)
+		return 0;
+	if (strlen(v) > maxlen) {
+		snprintf(why, sizeof why, "is longer than %zu characters",
+		         maxlen);
+		ui_bad_param(r, name, why);
+		return -1;
+	}
+	if (!ui_text_ok(v)) {
+		ui_bad_param(r, name, "is not valid text");
+		return -1;
+	}
+	*out = v;
+	return 0;
+}

@@ -1,0 +1,121 @@
+/*
+ * ui-tags.c — /tags: the id tags of the users table with their status,
+ * expiry and parent tag, read-only (editing comes with the control
+ * socket).  A text filter and pages of 100.
+ *
+ * The status shown is the one a charge point would get: an Accepted tag
+ * past its expiry date shows as Expired, as Authorize answers it.
+ */
+#include "ui-tags.h"
+
+#include <string.h>
+
+#include "ui-error.h"
+#include "ui-format.h"
+
+#define PER_PAGE  100
+#define QUERY_MAX 100
+
+#define TAG_WHERE                                                              \
+	"WHERE (? = '' OR id_tag LIKE ? OR name LIKE ? OR parent_id_tag LIKE " \
+	"?)"
+
+static const char sql_count[] = "SELECT COUNT(*) FROM users " TAG_WHERE;
+static const char sql_page[] =
+    "SELECT id_tag, name, status, expiry_date, parent_id_tag, created_at "
+    "FROM users " TAG_WHERE " ORDER BY id_tag LIMIT ? OFFSET ?";
+
+static TMPL_varlist *tag_vars(struct ui_req *r, const struct db_rows *rows)
+{
+	char buf[32], iso[32];
+	const char *status = db_str(rows, 2) ? db_str(rows, 2) : "";
+	int64_t expiry = db_time_ms(rows, 3);
+	TMPL_varlist *vl = TMPL_add_var(
+	    NULL, "tag", db_str(rows, 0) ? db_str(rows, 0) : "", "name",
+	    db_str(rows, 1) ? db_str(rows, 1) : "", (char *)NULL);
+	if (!strcmp(status, "Accepted") && expiry != DB_NULL_TIME &&
+	    expiry <= r->now)
+		status = "Expired";
+	vl = TMPL_add_var(vl, "status", status, "status_class",
+	                  !strcmp(status, "Accepted")  ? "ok"
+	                  : !strcmp(status, "Blocked") ? "bad"
+	                                               : "muted",
+	                  (char *)NULL);
+	if (expiry != DB_NULL_TIME) {
+		ui_fmt_datetime(expiry, buf, sizeof buf);
+		ui_fmt_iso(expiry, iso, sizeof iso);
+		vl = TMPL_add_var(vl, "expiry", buf, "expiry_iso", iso,
+		                  (char *)NULL);
+	}
+	if (db_str(rows, 4) && *db_str(rows, 4))
+		vl = TMPL_add_var(vl, "parent", db_str(rows, 4), (char *)NULL);
+	ui_fmt_datetime(db_time_ms(rows, 5), buf, sizeof buf);
+	buf[10] = '\0';
+	return TMPL_add_var(vl, "created", buf, (char *)NULL);
+}
+
+void ui_tags(struct ui_req *r, const char *arg)
+{
+	struct db_rows rows;
+	const char *q;
+	char like[4 * QUERY_MAX + 8], buf[32];
+	long page;
+	long long total = 0;
+	int rc;
+	(void)arg;
+
+	if (ui_param_text_or_400(r, "q", QUERY_MAX, &q) ||
+	    ui_param_int_or_400(r, "page", 1, 100000000L, 1, &page))
+		return;
+	if (ui_like_contains(q, like, sizeof like)) {
+		ui_bad_param(r, "q", "is too long");
+		return;
+	}
+	if (db_query(r->db, &rows, sql_count, "ssss", q, like, like, like)) {
+		ui_db_error(r, "tags");
+		return;
+	}
+	if ((rc = db_next(&rows)) > 0)
+		total = db_int(&rows, 0);
+	db_rows_end(&rows);
+	if (rc < 0) {
+		ui_db_error(r, "tags");
+		return;
+	}
+	long pages = ui_page_count(total, PER_PAGE);
+	if (page > pages) {
+		char why[64];
+		snprintf(why, sizeof why, "is past the last page (%ld)", pages);
+		ui_bad_param(r, "page", why);
+		return;
+	}
+	long long offset = (long long)(page - 1) * PER_PAGE;
+	if (db_query(r->db, &rows, sql_page, "ssssil", q, like, like, like,
+	             PER_PAGE, offset)) {
+		ui_db_error(r, "tags");
+		return;
+	}
+	TMPL_loop *loop = NULL;
+	while ((rc = db_next(&rows)) > 0)
+		loop = TMPL_add_varlist(loop, tag_vars(r, &rows));
+	db_rows_end(&rows);
+
+	TMPL_varlist *vl = ui_frame_vars(r, NULL, "Id tags", "tags", 0);
+	if (loop)
+		vl = TMPL_add_loop(vl, "tags", loop);
+	if (rc < 0) {
+		TMPL_free_varlist(vl);
+		ui_db_error(r, "tags");
+		return;
+	}
+	vl = TMPL_add_var(vl, "q", q, (char *)NULL);
+	if (*q)
+		vl = TMPL_add_var(vl, "filtered", "1", (char *)NULL);
+	ui_fmt_count(total, buf, sizeof buf);
+	vl = TMPL_add_var(vl, "n_count", buf, (char *)NULL);
+	struct ui_qs qs;
+	ui_qs_init(&qs);
+	ui_qs_add(&qs, "q", q);
+	vl = ui_pager_vars(r, vl, "/tags", qs.buf, page, pages);
+	ui_render(r, 200, "tags.tmpl", vl);
+}
