@@ -178,7 +178,9 @@ int main(int argc, char **argv)
 	}
 
 	fatal_cfg = &cfg;
-	if (ws_probe(&cfg, err, sizeof err)) {
+	/* A busy port stops a second daemon before it touches the database;
+	 * --migrate alone never listens, so it runs beside a live daemon. */
+	if (!migrate_only && ws_probe(&cfg, err, sizeof err)) {
 		fatal("%s", err);
 		return 1;
 	}
