@@ -46,7 +46,8 @@ BINS += $(BUILD)/bin/dashboard $(BUILD)/web/cgi-bin/dashboard
 endif
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run start stop test test-asan unit clean deps bench format check-format install-deps
+.PHONY: all run start stop test test-asan unit clean deps bench format check-format install-deps \
+	install uninstall backup restore
 all: $(BINS)
 
 $(BUILD)/libcsms.a: $(LIB_OBJ)
@@ -138,3 +139,54 @@ clean:
 # Load figures for docs/benchmarks.md (a fresh stack on ports 29000+).
 bench: all
 	@scripts/bench.sh
+
+# Installation: `make install PREFIX=/usr/local DESTDIR=/tmp/stage`.
+PREFIX     ?= /usr/local
+SBINDIR    ?= $(PREFIX)/sbin
+BINDIR     ?= $(PREFIX)/bin
+LIBEXECDIR ?= $(PREFIX)/lib/csms
+DATADIR    ?= $(PREFIX)/share/csms
+SYSCONFDIR ?= $(PREFIX)/etc/csms
+SYSTEMDDIR ?= $(PREFIX)/lib/systemd/system
+SHARE_DIRS  = templates static sql lighttpd apache
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR)/cgi-bin \
+		$(DESTDIR)$(DATADIR)/doc $(DESTDIR)$(SYSCONFDIR) $(DESTDIR)$(SYSTEMDDIR)
+	install -m 755 $(BUILD)/bin/ocppd $(DESTDIR)$(SBINDIR)/ocppd
+	install -m 755 $(BUILD)/bin/cpsim $(DESTDIR)$(BINDIR)/cpsim
+	install -m 755 $(BUILD)/bin/api $(BUILD)/bin/dashboard $(DESTDIR)$(LIBEXECDIR)/cgi-bin/
+	for d in $(SHARE_DIRS); do \
+		install -d $(DESTDIR)$(DATADIR)/$$d && \
+		(cd $$d && find . -type d -exec install -d $(DESTDIR)$(DATADIR)/$$d/{} \; && \
+		 find . -type f -exec install -m 644 {} $(DESTDIR)$(DATADIR)/$$d/{} \;) || exit 1; \
+	done
+	install -m 644 docs/*.md README.md LICENSE $(DESTDIR)$(DATADIR)/doc/
+	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' -e 's|@DATADIR@|$(DATADIR)|g' \
+		systemd/ocppd.service.in > $(DESTDIR)$(SYSTEMDDIR)/ocppd.service
+	@# An existing config is the admin's: install the new one beside it.
+	sed -e 's|^templates_dir = .*|templates_dir = $(DATADIR)/templates|' \
+	    -e 's|^sql_dir = .*|sql_dir = $(DATADIR)/sql|' \
+	    -e 's|^run_dir = .*|run_dir = /run/csms|' \
+	    -e 's|^control_socket = .*|control_socket = /run/csms/ocppd.sock|' \
+	    -e 's|^db_datadir = .*|db_datadir =|' \
+	    -e 's|^db_socket = .*|db_socket = /run/mysqld/mysqld.sock|' \
+	    -e 's|^backup_dir = .*|backup_dir = /var/backups/csms|' \
+	    csms.conf > $(BUILD)/csms.conf.installed
+	if [ -e $(DESTDIR)$(SYSCONFDIR)/csms.conf ]; then \
+		install -m 640 $(BUILD)/csms.conf.installed $(DESTDIR)$(SYSCONFDIR)/csms.conf.new; \
+	else \
+		install -m 640 $(BUILD)/csms.conf.installed $(DESTDIR)$(SYSCONFDIR)/csms.conf; \
+	fi
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/ocppd $(DESTDIR)$(BINDIR)/cpsim $(DESTDIR)$(SYSTEMDDIR)/ocppd.service
+	rm -rf $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(DATADIR)
+	@echo "csms: kept $(DESTDIR)$(SYSCONFDIR) (your configuration)"
+
+# A consistent dump while everything runs; restore into a stopped stack.
+backup: all
+	@scripts/backup.sh backup
+
+restore: all
+	@scripts/backup.sh restore "$(FILE)"

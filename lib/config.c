@@ -70,6 +70,7 @@ static const struct key keys[] = {
 	D(price_per_kwh, "0.30"),
 	S(currency, "EUR"),
 	S(cors_origin, ""),
+	P(backup_dir, "var/backups"),
 };
 
 #define NKEYS (sizeof keys / sizeof keys[0])

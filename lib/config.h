@@ -49,6 +49,8 @@ struct csms_config {
 	double price_per_kwh;
 	char currency[8];
 	char cors_origin[256];
+	/* make backup */
+	char backup_dir[512];
 };
 
 /* Which file: $CSMS_CONF, else the path given, else "csms.conf". */

@@ -92,7 +92,7 @@ check_site() {
 check_ws_proxy() {
 	local name=$1 url=$2 cp=$3
 	local out
-	out=$(timeout 60 "$CSMS_BIN/cpsim" "$url/ocpp/$cp" --sessions 1 --duration 2 \
+	out=$(timeout 60 "$CSMS_BIN/cpsim" "$url/ocpp/$cp" --id-tag WEB-TAG --sessions 1 --duration 2 \
 		--meter-interval 1 --exit-after-session --quiet 2>&1)
 	local rc=$?
 	local n
@@ -104,6 +104,7 @@ check_ws_proxy() {
 	fi
 }
 
+sql "INSERT IGNORE INTO users (id_tag, name) VALUES ('WEB-TAG', 'web server tests')"
 ws_base=ws://127.0.0.1:$apache_port
 base=http://127.0.0.1:$apache_port
 
@@ -122,7 +123,7 @@ if start_apache auth -DCSMS_AUTH; then
 	[[ $code == 401 ]] && pass apache_auth_refuses_anonymous || fail apache_auth_refuses_anonymous "status $code"
 	code=$(status -u 'operator:wrong' "$base/cgi-bin/api/cps")
 	[[ $code == 401 ]] && pass apache_auth_refuses_wrong_password || fail apache_auth_refuses_wrong_password "status $code"
-	check_site apache_auth -u 'operator:s3cret pass' "$base"
+	check_site apache_auth "$base" -u 'operator:s3cret pass'
 	code=$(status "$base/static/csms.css")
 	[[ $code == 200 ]] && pass apache_auth_static_public || fail apache_auth_static_public "status $code"
 	stop_apache
