@@ -139,6 +139,32 @@ else
 	fail apache_cgi_start "see $A/cgi"
 fi
 
+# lighttpd with lighttpd/csms-auth.conf on top of the standalone config.
+lport=$((ocpp_port + 91))
+ldir=$A/lighttpd-auth
+mkdir -p "$ldir/run" "$ldir/log"
+cat >"$ldir/lighttpd.conf" <<CONF
+include "$ROOT/lighttpd/lighttpd.conf"
+var.csms_htpasswd = "$A/htpasswd"
+include "$ROOT/lighttpd/csms-auth.conf"
+CONF
+CSMS_ROOT=$ROOT CSMS_BIN_DIR=$CSMS_BIN/../web/cgi-bin CSMS_HTTP_PORT=$lport \
+	CSMS_OCPP_PORT=$ocpp_port CSMS_RUN_DIR=$ldir/run CSMS_LOG_DIR=$ldir/log \
+	/usr/sbin/lighttpd -D -f "$ldir/lighttpd.conf" >/dev/null 2>&1 &
+lpid=$!
+for ((i = 0; i < 100; i++)); do
+	(exec 3<>"/dev/tcp/127.0.0.1/$lport") 2>/dev/null && break
+	sleep 0.1
+done
+lbase=http://127.0.0.1:$lport
+code=$(status "$lbase/cgi-bin/api/cps")
+[[ $code == 401 ]] && pass lighttpd_auth_refuses_anonymous || fail lighttpd_auth_refuses_anonymous "status $code"
+code=$(status -u 'operator:wrong' "$lbase/cgi-bin/dashboard")
+[[ $code == 401 ]] && pass lighttpd_auth_refuses_wrong_password || fail lighttpd_auth_refuses_wrong_password "status $code"
+check_site lighttpd_auth "$lbase" -u 'operator:s3cret pass'
+kill "$lpid" 2>/dev/null
+wait "$lpid" 2>/dev/null
+
 # lighttpd, the running test server, proxies /ocpp/ too.
 check_ws_proxy lighttpd "ws://127.0.0.1:$http_port" WEB-LIGHTTPD-1
 
