@@ -12,7 +12,7 @@
 #include <time.h>
 
 static void set_err(struct db *db, unsigned no, const char *what,
-		    const char *msg)
+                    const char *msg)
 {
 	db->last_errno = no;
 	/* The message first: "what" may be a long SQL text that would
@@ -20,7 +20,7 @@ static void set_err(struct db *db, unsigned no, const char *what,
 	size_t wl = strlen(what);
 	if (wl > 80)
 		snprintf(db->err, sizeof db->err, "%s (in: %.80s...)", msg,
-			 what);
+		         what);
 	else
 		snprintf(db->err, sizeof db->err, "%s: %s", what, msg);
 }
@@ -39,6 +39,9 @@ void db_close(struct db *db)
 		mysql_close(db->conn);
 	db->conn = NULL;
 	db->in_tx = 0;
+	free(db->vbind);
+	db->vbind = NULL;
+	db->vcap = 0;
 	db->lost = 0;
 }
 
@@ -58,17 +61,16 @@ int db_connect(struct db *db, const struct csms_config *cfg, int readonly)
 	mysql_optionsv(db->conn, MYSQL_OPT_WRITE_TIMEOUT, &timeout);
 	mysql_optionsv(db->conn, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	/* Every time crosses the wire as UTC. */
-	mysql_optionsv(db->conn, MYSQL_INIT_COMMAND, "SET time_zone = '+00:00'");
+	mysql_optionsv(db->conn, MYSQL_INIT_COMMAND,
+	               "SET time_zone = '+00:00'");
 	const char *host = cfg->db_host[0] ? cfg->db_host : "localhost";
 	const char *sock = cfg->db_host[0] ? NULL : cfg->db_socket;
-	if (!mysql_real_connect(db->conn, host,
-				readonly ? cfg->db_ro_user : cfg->db_user,
-				readonly ? cfg->db_ro_password
-					 : cfg->db_password,
-				cfg->db_name, (unsigned)cfg->db_port, sock,
-				CLIENT_FOUND_ROWS)) {
+	if (!mysql_real_connect(
+	        db->conn, host, readonly ? cfg->db_ro_user : cfg->db_user,
+	        readonly ? cfg->db_ro_password : cfg->db_password, cfg->db_name,
+	        (unsigned)cfg->db_port, sock, CLIENT_FOUND_ROWS)) {
 		set_err(db, mysql_errno(db->conn), "connect",
-			mysql_error(db->conn));
+		        mysql_error(db->conn));
 		mysql_close(db->conn);
 		db->conn = NULL;
 		return -1;
@@ -117,7 +119,7 @@ static void stmt_failed(struct db *db, MYSQL_STMT *st, const char *sql)
 	/* A connection killed while a result streams fails without an error
 	 * number: that is a lost link too. */
 	set_err(db, no ? no : CR_SERVER_LOST, sql,
-		no ? mysql_stmt_error(st) : "connection lost");
+	        no ? mysql_stmt_error(st) : "connection lost");
 	if (db_conn_lost(db))
 		db->lost = 1;
 }
@@ -145,7 +147,7 @@ static MYSQL_STMT *get_stmt(struct db *db, const char *sql)
 		/* Full: evict the oldest; the cache is a cache. */
 		mysql_stmt_close(db->stmts[0].st);
 		memmove(&db->stmts[0], &db->stmts[1],
-			sizeof db->stmts[0] * (DB_MAX_STMTS - 1));
+		        sizeof db->stmts[0] * (DB_MAX_STMTS - 1));
 		db->nstmts--;
 	}
 	db->stmts[db->nstmts].sql = sql;
@@ -154,17 +156,22 @@ static MYSQL_STMT *get_stmt(struct db *db, const char *sql)
 	return st;
 }
 
-/* Storage for bound parameter values during one execute. */
-struct params {
-	MYSQL_BIND bind[DB_MAX_COLS];
+/* Where a bound value lives during one execute. */
+struct pslot {
 	union {
 		int i;
 		long long l;
 		double d;
 		MYSQL_TIME t;
-	} v[DB_MAX_COLS];
-	unsigned long len[DB_MAX_COLS];
-	my_bool null[DB_MAX_COLS];
+	} v;
+	unsigned long len;
+	my_bool null;
+};
+
+/* Storage for the bound parameters of a db_exec / db_query. */
+struct params {
+	MYSQL_BIND bind[DB_MAX_COLS];
+	struct pslot slot[DB_MAX_COLS];
 };
 
 static void ms_to_mysql_time(int64_t ms, MYSQL_TIME *t)
@@ -188,8 +195,55 @@ static void ms_to_mysql_time(int64_t ms, MYSQL_TIME *t)
 	t->time_type = MYSQL_TIMESTAMP_DATETIME;
 }
 
+/* Binds one value (b zeroed by the caller); -1 on an unknown type. */
+static int bind_value(MYSQL_BIND *b, struct pslot *p, const struct db_value *v)
+{
+	p->null = 0;
+	b->is_null = &p->null;
+	switch (v->type) {
+	case 's':
+		b->buffer_type = MYSQL_TYPE_STRING;
+		if (!v->u.s) {
+			p->null = 1;
+			break;
+		}
+		b->buffer = (void *)v->u.s;
+		p->len = strlen(v->u.s);
+		b->buffer_length = p->len;
+		b->length = &p->len;
+		break;
+	case 'i':
+		p->v.i = v->u.i;
+		b->buffer_type = MYSQL_TYPE_LONG;
+		b->buffer = &p->v.i;
+		break;
+	case 'l':
+		p->v.l = v->u.l;
+		b->buffer_type = MYSQL_TYPE_LONGLONG;
+		b->buffer = &p->v.l;
+		break;
+	case 'd':
+		p->v.d = v->u.d;
+		b->buffer_type = MYSQL_TYPE_DOUBLE;
+		b->buffer = &p->v.d;
+		break;
+	case 't':
+		b->buffer_type = MYSQL_TYPE_DATETIME;
+		if (v->u.t == DB_NULL_TIME) {
+			p->null = 1;
+			break;
+		}
+		ms_to_mysql_time(v->u.t, &p->v.t);
+		b->buffer = &p->v.t;
+		break;
+	default:
+		return -1;
+	}
+	return 0;
+}
+
 static int bind_params(struct db *db, MYSQL_STMT *st, struct params *p,
-		       const char *sql, const char *fmt, va_list ap)
+                       const char *sql, const char *fmt, va_list ap)
 {
 	size_t n = strlen(fmt);
 	if (n > DB_MAX_COLS || n != mysql_stmt_param_count(st)) {
@@ -198,50 +252,25 @@ static int bind_params(struct db *db, MYSQL_STMT *st, struct params *p,
 	}
 	memset(p->bind, 0, sizeof(MYSQL_BIND) * n);
 	for (size_t i = 0; i < n; i++) {
-		MYSQL_BIND *b = &p->bind[i];
-		p->null[i] = 0;
-		b->is_null = &p->null[i];
+		struct db_value v = {.type = fmt[i]};
 		switch (fmt[i]) {
-		case 's': {
-			const char *s = va_arg(ap, const char *);
-			b->buffer_type = MYSQL_TYPE_STRING;
-			if (!s) {
-				p->null[i] = 1;
-				break;
-			}
-			b->buffer = (void *)s;
-			p->len[i] = strlen(s);
-			b->buffer_length = p->len[i];
-			b->length = &p->len[i];
+		case 's':
+			v.u.s = va_arg(ap, const char *);
 			break;
-		}
 		case 'i':
-			p->v[i].i = va_arg(ap, int);
-			b->buffer_type = MYSQL_TYPE_LONG;
-			b->buffer = &p->v[i].i;
+			v.u.i = va_arg(ap, int);
 			break;
 		case 'l':
-			p->v[i].l = va_arg(ap, long long);
-			b->buffer_type = MYSQL_TYPE_LONGLONG;
-			b->buffer = &p->v[i].l;
+			v.u.l = va_arg(ap, long long);
 			break;
 		case 'd':
-			p->v[i].d = va_arg(ap, double);
-			b->buffer_type = MYSQL_TYPE_DOUBLE;
-			b->buffer = &p->v[i].d;
+			v.u.d = va_arg(ap, double);
 			break;
-		case 't': {
-			int64_t ms = va_arg(ap, int64_t);
-			b->buffer_type = MYSQL_TYPE_DATETIME;
-			if (ms == DB_NULL_TIME) {
-				p->null[i] = 1;
-				break;
-			}
-			ms_to_mysql_time(ms, &p->v[i].t);
-			b->buffer = &p->v[i].t;
+		case 't':
+			v.u.t = va_arg(ap, int64_t);
 			break;
 		}
-		default:
+		if (bind_value(&p->bind[i], &p->slot[i], &v)) {
 			set_err(db, 0, sql, "bad parameter format letter");
 			return -1;
 		}
@@ -254,7 +283,7 @@ static int bind_params(struct db *db, MYSQL_STMT *st, struct params *p,
 }
 
 static MYSQL_STMT *prepare_and_run(struct db *db, const char *sql,
-				   const char *fmt, va_list ap)
+                                   const char *fmt, va_list ap)
 {
 	struct params p;
 	MYSQL_STMT *st = get_stmt(db, sql);
@@ -280,13 +309,48 @@ long long db_exec(struct db *db, const char *sql, const char *fmt, ...)
 	return (long long)mysql_stmt_affected_rows(st);
 }
 
+long long db_exec_values(struct db *db, const char *sql,
+                         const struct db_value *v, size_t n)
+{
+	MYSQL_STMT *st = get_stmt(db, sql);
+	if (!st)
+		return -1;
+	if (n != mysql_stmt_param_count(st)) {
+		set_err(db, 0, sql, "parameter count does not match values");
+		return -1;
+	}
+	size_t one = sizeof(MYSQL_BIND) + sizeof(struct pslot);
+	if (n > db->vcap) {
+		void *nb = realloc(db->vbind, n * one);
+		if (!nb) {
+			set_err(db, CR_OUT_OF_MEMORY, sql, "out of memory");
+			return -1;
+		}
+		db->vbind = nb;
+		db->vcap = n;
+	}
+	MYSQL_BIND *bind = db->vbind;
+	struct pslot *slot = (struct pslot *)(bind + db->vcap);
+	memset(bind, 0, sizeof *bind * n);
+	for (size_t i = 0; i < n; i++)
+		if (bind_value(&bind[i], &slot[i], &v[i])) {
+			set_err(db, 0, sql, "bad parameter type");
+			return -1;
+		}
+	if ((n && mysql_stmt_bind_param(st, bind)) || mysql_stmt_execute(st)) {
+		stmt_failed(db, st, sql);
+		return -1;
+	}
+	return (long long)mysql_stmt_affected_rows(st);
+}
+
 unsigned long long db_insert_id(struct db *db)
 {
 	return db->conn ? mysql_insert_id(db->conn) : 0;
 }
 
 int db_query(struct db *db, struct db_rows *rows, const char *sql,
-	     const char *fmt, ...)
+             const char *fmt, ...)
 {
 	memset(rows, 0, sizeof *rows);
 	rows->db = db;
@@ -359,7 +423,7 @@ int db_next(struct db_rows *rows)
 			b.buffer_length = need;
 			b.length = &rows->len[i];
 			if (mysql_stmt_fetch_column(rows->st, &b, (unsigned)i,
-						    0))
+			                            0))
 				return -1;
 		}
 		/* Rebind so the next fetch uses the grown buffers. */
@@ -429,7 +493,7 @@ int64_t db_time_ms(const struct db_rows *rows, int col)
 	const char *s = db_str(rows, col);
 	int y, mo, d, h, mi, sec, n = 0;
 	if (!s || sscanf(s, "%d-%d-%d %d:%d:%d%n", &y, &mo, &d, &h, &mi, &sec,
-			 &n) != 6)
+	                 &n) != 6)
 		return DB_NULL_TIME;
 	long ms = 0;
 	if (s[n] == '.') {

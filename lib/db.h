@@ -29,8 +29,20 @@
 #include "config.h"
 
 #define DB_NULL_TIME INT64_MIN
-#define DB_MAX_STMTS 64
-#define DB_MAX_COLS 48
+#define DB_MAX_STMTS 96
+#define DB_MAX_COLS  48
+
+/* One bound value for db_exec_values; type is a format letter (above). */
+struct db_value {
+	char type;
+	union {
+		const char *s;
+		int i;
+		long long l;
+		double d;
+		int64_t t;
+	} u;
+};
 
 struct st_mysql;
 struct st_mysql_stmt;
@@ -48,6 +60,9 @@ struct db {
 		struct st_mysql_stmt *st;
 	} stmts[DB_MAX_STMTS];
 	int nstmts;
+	/* db_exec_values' bind arrays, grown on demand, owned here. */
+	void *vbind;
+	size_t vcap;
 };
 
 struct db_rows {
@@ -73,10 +88,16 @@ const char *db_error(const struct db *db);
 /* Rows affected (>= 0) or -1. */
 long long db_exec(struct db *db, const char *sql, const char *fmt, ...);
 unsigned long long db_insert_id(struct db *db);
+/*
+ * The same with the values in an array: for multi-row statements whose
+ * parameter count (n) exceeds what a format string comfortably holds.
+ */
+long long db_exec_values(struct db *db, const char *sql,
+                         const struct db_value *v, size_t n);
 
 /* 0 ok (then db_next until it returns 0), -1 error. */
 int db_query(struct db *db, struct db_rows *rows, const char *sql,
-	     const char *fmt, ...);
+             const char *fmt, ...);
 /* 1 row ready, 0 no more rows, -1 error. */
 int db_next(struct db_rows *rows);
 void db_rows_end(struct db_rows *rows);

@@ -1,7 +1,7 @@
 /*
  * cp_state.c — the connection columns of charge_points (connected,
- * connected_since, remote_addr, last_heartbeat), written by the database
- * workers in the same queue as the charge point's messages.
+ * connected_since, remote_addr), written by the database workers in the
+ * same queue as the charge point's messages.
  */
 #include "handlers.h"
 
@@ -33,16 +33,6 @@ int cp_state_disconnected(struct db *db, const char *cp_id)
 	return db_exec(db,
 	               "UPDATE charge_points SET connected = 0 WHERE id = ?",
 	               "s", cp_id) < 0
-	           ? -1
-	           : 0;
-}
-
-int cp_state_heartbeat(struct db *db, const char *cp_id, int64_t at_ms)
-{
-	return db_exec(db,
-	               "UPDATE charge_points SET last_heartbeat = ? "
-	               "WHERE id = ?",
-	               "ts", at_ms, cp_id) < 0
 	           ? -1
 	           : 0;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "coalesce.h"
 #include "log.h"
 #include "timeutil.h"
 #include "txcache.h"
@@ -33,6 +34,7 @@ struct worker {
 	int stopping;
 	struct db db;
 	struct txcache txc;
+	struct coalesce co;
 	int64_t next_connect_ms;
 	int backoff_ms;
 	int down_logged;
@@ -78,6 +80,11 @@ void reply_free(struct reply *r)
 	if (!r)
 		return;
 	frame_free_list(r->frame);
+	while (r->jobs) {
+		struct job *next = r->jobs->next;
+		job_free(r->jobs);
+		r->jobs = next;
+	}
 	if (r->known) {
 		strmap_free(r->known);
 		free(r->known);
@@ -159,7 +166,20 @@ static void post(struct reply *head, struct reply *tail)
 
 struct replies {
 	struct reply *head, *tail;
+	struct job *done; /* finished jobs, to be freed by the loop */
 };
+
+/*
+ * A finished job goes back to the event loop thread to be freed there:
+ * that thread allocated it and its parsed payload, and glibc's per-thread
+ * caches only pay off when memory returns to the thread that took it
+ * (freed here, every allocation of the loop would take the slow path).
+ */
+static void retire(struct replies *rs, struct job *j)
+{
+	j->next = rs->done;
+	rs->done = j;
+}
 
 static void add_reply(struct replies *rs, struct reply *r)
 {
@@ -232,6 +252,7 @@ static enum hres run_job(struct worker *w, struct job *j, struct outcome *o)
 	case JOB_CALL:
 		o->ctx.db = &w->db;
 		o->ctx.txc = &w->txc;
+		o->ctx.co = &w->co;
 		o->ctx.cfg = q.cfg;
 		o->ctx.cp_id = j->cp_id;
 		o->ctx.now_ms = j->now_ms;
@@ -248,7 +269,7 @@ static enum hres run_job(struct worker *w, struct job *j, struct outcome *o)
 		return cp_state_disconnected(&w->db, j->cp_id) ? H_DB_ERROR
 		                                               : H_OK;
 	case JOB_HEARTBEAT:
-		return cp_state_heartbeat(&w->db, j->cp_id, j->now_ms)
+		return coalesce_heartbeat(&w->co, &w->db, j->cp_id, j->now_ms)
 		           ? H_DB_ERROR
 		           : H_OK;
 	case JOB_LOAD_KNOWN:
@@ -275,6 +296,7 @@ enum tx_result { TX_COMMITTED, TX_FAILED, TX_DB_LOST };
 static enum tx_result run_tx(struct worker *w, struct job **jobs, int n,
                              struct outcome *out)
 {
+	coalesce_reset(&w->co);
 	if (db_begin(&w->db))
 		return db_conn_lost(&w->db) ? TX_DB_LOST : TX_FAILED;
 	for (int i = 0; i < n; i++) {
@@ -287,8 +309,17 @@ static enum tx_result run_tx(struct worker *w, struct job **jobs, int n,
 			         jobs[i]->action ? jobs[i]->action : "state",
 			         db_error(&w->db));
 		discard(out, i + 1);
+		coalesce_reset(&w->co);
 		db_rollback(&w->db);
 		return lost || db_conn_lost(&w->db) ? TX_DB_LOST : TX_FAILED;
+	}
+	/* The batch's coalesced writes, then the one COMMIT. */
+	if (coalesce_flush(&w->co, &w->db)) {
+		log_warn("ocppd: database batch write: %s", db_error(&w->db));
+		discard(out, n);
+		int lost = db_conn_lost(&w->db);
+		db_rollback(&w->db);
+		return lost ? TX_DB_LOST : TX_FAILED;
 	}
 	if (db_commit(&w->db)) {
 		log_warn("ocppd: database commit: %s", db_error(&w->db));
@@ -430,14 +461,14 @@ static void process(struct worker *w, struct job *list)
 				    run_tx(w, &w->batch[i], 1, &w->out[i]);
 				if (t1 == TX_COMMITTED) {
 					finish(w, w->batch[i], &w->out[i], &rs);
-					job_free(w->batch[i]);
+					retire(&rs, w->batch[i]);
 				} else if (t1 == TX_FAILED) {
 					w->out[i].r = H_DB_ERROR;
 					snprintf(w->out[i].ctx.err,
 					         sizeof w->out[i].ctx.err,
 					         "database error");
 					finish(w, w->batch[i], &w->out[i], &rs);
-					job_free(w->batch[i]);
+					retire(&rs, w->batch[i]);
 				} else {
 					fail_unavailable(w, w->batch[i], &rs);
 				}
@@ -447,7 +478,7 @@ static void process(struct worker *w, struct job *list)
 			snprintf(w->out[0].ctx.err, sizeof w->out[0].ctx.err,
 			         "database error");
 			finish(w, w->batch[0], &w->out[0], &rs);
-			job_free(w->batch[0]);
+			retire(&rs, w->batch[0]);
 		} else if (t == TX_DB_LOST) {
 			for (int i = 0; i < n; i++)
 				fail_unavailable(w, w->batch[i], &rs);
@@ -460,7 +491,20 @@ static void process(struct worker *w, struct job *list)
 		} else {
 			for (int i = 0; i < n; i++) {
 				finish(w, w->batch[i], &w->out[i], &rs);
-				job_free(w->batch[i]);
+				retire(&rs, w->batch[i]);
+			}
+		}
+	}
+	if (rs.done) {
+		struct reply *r = calloc(1, sizeof *r);
+		if (r) {
+			r->jobs = rs.done;
+			add_reply(&rs, r);
+		} else {
+			while (rs.done) {
+				struct job *next = rs.done->next;
+				job_free(rs.done);
+				rs.done = next;
 			}
 		}
 	}
@@ -524,8 +568,13 @@ int dbq_start(const struct csms_config *cfg, void (*wake)(void *),
 	q.wake = wake;
 	q.wake_arg = wake_arg;
 	q.n = cfg->db_workers > 0 ? cfg->db_workers : 1;
+	if (coalesce_init()) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	q.w = calloc((size_t)q.n, sizeof *q.w);
 	if (!q.w) {
+		coalesce_cleanup();
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
@@ -568,6 +617,7 @@ void dbq_stop(void)
 	}
 	free(q.w);
 	q.w = NULL;
+	coalesce_cleanup();
 	struct reply *r = dbq_take_replies();
 	while (r) {
 		struct reply *next = r->next;

@@ -7,8 +7,10 @@
  * bounded queue.  A job goes to worker hash(cp_id) % N, so one charge
  * point's messages are processed in order.  A worker takes everything
  * queued (up to DBQ_BATCH), runs the handlers inside ONE transaction (group
- * commit), commits, and only then posts the replies: a reply that confirms
- * data is never sent before that data is durable.  If one handler fails
+ * commit), writes the rows the handlers coalesced (coalesce.h: status
+ * upserts, meter values and heartbeats as multi-row statements), commits,
+ * and only then posts the replies: a reply that confirms data is never
+ * sent before that data is durable.  If one handler fails
  * with an SQL error, the batch is rolled back and re-run one job per
  * transaction so one bad message cannot fail the others.  When the
  * database is down, calls are answered InternalError (the charge point
@@ -16,7 +18,9 @@
  * wait for it.
  *
  * Replies come back through a completion list; the wake function (for
- * ocppd: lws_cancel_service) tells the event loop to collect them.
+ * ocppd: lws_cancel_service) tells the event loop to collect them.  The
+ * finished jobs travel back the same way and are freed on the loop thread
+ * that allocated them.
  */
 #ifndef OCPPD_DBQ_H
 #define OCPPD_DBQ_H
@@ -61,6 +65,7 @@ struct reply {
 	struct frame *frame;  /* NULL: nothing to send */
 	int boot_status;      /* enum boot_status, from BootNotification */
 	struct strmap *known; /* JOB_LOAD_KNOWN: new set, owned */
+	struct job *jobs;     /* finished jobs to free (list), owned */
 };
 
 /* A job for cp_id with everything zeroed; NULL when out of memory. */

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "coalesce.h"
 #include "handlers.h"
 #include "jsonutil.h"
 #include "timeutil.h"
@@ -35,58 +36,13 @@ static int parse_number(const char *value, double *out)
 	return 1;
 }
 
-/* One sampledValue, ready to bind. */
-struct mv_row {
-	int64_t ts;
-	const char *measurand, *value, *num, *unit, *phase, *context, *location,
-	    *format;
-	char numbuf[40];
-};
-
-#define MV_INSERT                                                              \
-	"INSERT INTO meter_values (cp_id, connector_id, transaction_id, ts, "  \
-	"measurand, value, value_num, unit, phase, context, location, "        \
-	"format) "                                                             \
-	"VALUES "
-#define MV_ROW "(?, ?, NULLIF(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-#define MV_FMT "siltssssssss"
-#define MV_ARGS(r)                                                             \
-	c->cp_id, connector_id, tx, (r).ts, (r).measurand, (r).value, (r).num, \
-	    (r).unit, (r).phase, (r).context, (r).location, (r).format
-#define MV_PER_STMT 4
-
-/*
- * Up to MV_PER_STMT rows in one statement: one round trip per
- * MeterValues in the common case instead of one per value.  The SQL texts
- * are literals so each is prepared once per connection.
- */
-static long long insert_rows(struct hctx *c, int connector_id, long long tx,
-                             const struct mv_row *r, int n)
+/* One sampledValue into a coalesced row. */
+static void to_row(struct hctx *c, int connector_id, long long tx, int64_t ts,
+                   const cJSON *sv, struct co_meter *r)
 {
-	switch (n) {
-	case 1:
-		return db_exec(c->db, MV_INSERT MV_ROW, MV_FMT, MV_ARGS(r[0]));
-	case 2:
-		return db_exec(c->db, MV_INSERT MV_ROW ", " MV_ROW,
-		               MV_FMT MV_FMT, MV_ARGS(r[0]), MV_ARGS(r[1]));
-	case 3:
-		return db_exec(c->db, MV_INSERT MV_ROW ", " MV_ROW ", " MV_ROW,
-		               MV_FMT MV_FMT MV_FMT, MV_ARGS(r[0]),
-		               MV_ARGS(r[1]), MV_ARGS(r[2]));
-	case 4:
-		return db_exec(
-		    c->db, MV_INSERT MV_ROW ", " MV_ROW ", " MV_ROW ", " MV_ROW,
-		    MV_FMT MV_FMT MV_FMT MV_FMT, MV_ARGS(r[0]), MV_ARGS(r[1]),
-		    MV_ARGS(r[2]), MV_ARGS(r[3]));
-	default:
-		return 0;
-	}
-}
-
-static void to_row(struct hctx *c, int64_t ts, const cJSON *sv,
-                   struct mv_row *r)
-{
-	(void)c;
+	r->cp_id = c->cp_id;
+	r->connector = connector_id;
+	r->tx = tx;
 	r->ts = ts;
 	r->value = json_str(sv, "value", "");
 	r->format = json_str(sv, "format", NULL);
@@ -98,23 +54,25 @@ static void to_row(struct hctx *c, int64_t ts, const cJSON *sv,
 	int energy = !strncmp(r->measurand, "Energy.", 7);
 	if (!r->unit && energy)
 		r->unit = "Wh";
-	r->num = NULL;
 	double d;
 	if ((!r->format || strcmp(r->format, "SignedData")) &&
 	    parse_number(r->value, &d)) {
 		if (energy &&
 		    (!strcmp(r->unit, "kWh") || !strcmp(r->unit, "kvarh")))
 			d *= 1000.0;
-		snprintf(r->numbuf, sizeof r->numbuf, "%.17g", d);
-		r->num = r->numbuf;
+		r->num = d;
+		r->has_num = 1;
 	}
 }
 
+/*
+ * The rows join the worker batch's multi-row INSERTs (coalesce.h): one
+ * round trip for the sampled values of many messages.
+ */
 int meter_values_store(struct hctx *c, int connector_id, long long tx_id,
                        const cJSON *meter_values)
 {
-	struct mv_row rows[MV_PER_STMT];
-	int n = 0, stored = 0;
+	int stored = 0;
 	long long tx = tx_id > 0 ? tx_id : 0;
 	const cJSON *mv;
 	cJSON_ArrayForEach(mv, meter_values)
@@ -128,19 +86,14 @@ int meter_values_store(struct hctx *c, int connector_id, long long tx_id,
 		const cJSON *sv;
 		cJSON_ArrayForEach(sv, svs)
 		{
-			to_row(c, ts, sv, &rows[n++]);
-			if (n == MV_PER_STMT) {
-				if (insert_rows(c, connector_id, tx, rows, n) <
-				    0)
-					return -1;
-				stored += n;
-				n = 0;
-			}
+			struct co_meter *r = coalesce_meter(c->co, c->db);
+			if (!r)
+				return -1;
+			to_row(c, connector_id, tx, ts, sv, r);
+			stored++;
 		}
 	}
-	if (n && insert_rows(c, connector_id, tx, rows, n) < 0)
-		return -1;
-	return stored + n;
+	return stored;
 }
 
 /* The transaction a MeterValues belongs to: the given id when it is one

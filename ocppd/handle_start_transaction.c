@@ -4,13 +4,15 @@
  *
  * A charge point that lost our answer sends the same StartTransaction
  * again; the uniq_start key (cp, connector, start time, meterStart, idTag)
- * finds the first row, so the retry gets the same transactionId and no
- * second session appears.  A Blocked or Invalid tag still gets a
- * transactionId: the charge point may already be charging offline and
- * decides itself.  A connector that still has an open transaction lost its
- * StopTransaction (power cut, firmware bug): that zombie is closed here and
- * flagged instead of staying open forever.
+ * makes its INSERT a no-op and finds the first row, so the retry gets the
+ * same transactionId and no second session appears.  Three statements in
+ * the common case: the tag, the insert, the stale-session check.  A Blocked or
+ * Invalid tag still gets a transactionId: the charge point may already be
+ * charging offline and decides itself.  A connector that still has an open
+ * transaction lost its StopTransaction (power cut, firmware bug): that zombie
+ * is closed here and flagged instead of staying open forever.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -43,6 +45,15 @@ static int find_retry(struct hctx *c, int connector, int64_t ts,
 	return rc < 0 ? -1 : 0;
 }
 
+/* DATETIME holds the years 1000..9999. */
+#define TS_MIN_MS (-30610224000000LL)
+#define TS_MAX_MS (253402300799999LL)
+
+static int in_int32(long long v)
+{
+	return v >= INT32_MIN && v <= INT32_MAX;
+}
+
 enum hres handle_start_transaction(struct hctx *c, const cJSON *req,
                                    cJSON *conf)
 {
@@ -56,21 +67,49 @@ enum hres handle_start_transaction(struct hctx *c, const cJSON *req,
 	long long reservation = json_int(req, "reservationId", 0);
 	int has_reservation = cJSON_HasObjectItem(req, "reservationId");
 	int64_t ts;
-	if (time_parse_iso8601(json_str(req, "timestamp", ""), &ts)) {
+	if (time_parse_iso8601(json_str(req, "timestamp", ""), &ts) ||
+	    ts < TS_MIN_MS || ts > TS_MAX_MS) {
 		snprintf(c->err, sizeof c->err, "timestamp: not a date-time");
 		return H_BAD_VALUE;
 	}
+	/* The columns are INT, and INSERT IGNORE below would clamp instead
+	 * of failing: refuse what does not fit here. */
+	if (!in_int32(meter_start) || !in_int32(reservation)) {
+		snprintf(c->err, sizeof c->err,
+		         "meterStart/reservationId out of range");
+		return H_BAD_VALUE;
+	}
 
-	long long id;
-	char prev_status[24];
-	if (find_retry(c, (int)connector, ts, meter_start, tag, &id,
-	               prev_status, sizeof prev_status))
-		return hctx_db_error(c);
 	struct id_tag_info info;
-	if (id) {
+	if (id_tag_lookup(c, tag, 0, 0, &info))
+		return hctx_db_error(c);
+	/*
+	 * Insert first: uniq_start turns a retry into "0 rows" instead of a
+	 * second session, so the common case needs no SELECT to find out.
+	 * IGNORE only ever meets the duplicate key: every value was checked
+	 * above to fit its column.
+	 */
+	long long n = db_exec(
+	    c->db,
+	    "INSERT IGNORE INTO transactions (cp_id, connector_id, id_tag, "
+	    "start_status, reservation_id, meter_start, start_ts) "
+	    "VALUES (?, ?, ?, ?, IF(?, ?, NULL), ?, ?)",
+	    "sissillt", c->cp_id, (int)connector, tag, info.status,
+	    has_reservation, reservation, meter_start, ts);
+	if (n < 0)
+		return hctx_db_error(c);
+	long long id;
+	if (n == 0) {
 		/* A retry: the same answer as the first time. */
-		if (id_tag_lookup(c, tag, 0, id, &info))
+		char prev_status[24];
+		if (find_retry(c, (int)connector, ts, meter_start, tag, &id,
+		               prev_status, sizeof prev_status))
 			return hctx_db_error(c);
+		if (!id) {
+			snprintf(c->err, sizeof c->err,
+			         "transaction not stored");
+			return H_DB_ERROR;
+		}
 		if (prev_status[0])
 			snprintf(info.status, sizeof info.status, "%.15s",
 			         prev_status);
@@ -81,27 +120,29 @@ enum hres handle_start_transaction(struct hctx *c, const cJSON *req,
 		           connector, tag, id);
 		return H_OK;
 	}
+	id = (long long)db_insert_id(c->db);
 
 	long long stale =
 	    db_exec(c->db,
 	            "UPDATE transactions SET stop_ts = GREATEST(start_ts, ?), "
 	            "stop_reason = 'Other', "
 	            "anomaly = 'closed: new StartTransaction on its connector' "
-	            "WHERE cp_id = ? AND connector_id = ? AND stop_ts IS NULL",
-	            "tsi", ts, c->cp_id, (int)connector);
+	            "WHERE cp_id = ? AND connector_id = ? AND stop_ts IS NULL "
+	            "AND id <> ?",
+	            "tsil", ts, c->cp_id, (int)connector, id);
 	if (stale < 0)
 		return hctx_db_error(c);
-
-	if (id_tag_lookup(c, tag, 1, 0, &info))
+	/* Counted after the stale ones are closed, as a charge point would
+	 * see it; only with max_concurrent_tx_per_tag set. */
+	char before[16];
+	snprintf(before, sizeof before, "%s", info.status);
+	if (id_tag_check_concurrent(c, tag, id, &info))
 		return hctx_db_error(c);
-	if (db_exec(c->db,
-	            "INSERT INTO transactions (cp_id, connector_id, id_tag, "
-	            "start_status, reservation_id, meter_start, start_ts) "
-	            "VALUES (?, ?, ?, ?, IF(?, ?, NULL), ?, ?)",
-	            "sissillt", c->cp_id, (int)connector, tag, info.status,
-	            has_reservation, reservation, meter_start, ts) < 0)
+	if (strcmp(before, info.status) &&
+	    db_exec(c->db,
+	            "UPDATE transactions SET start_status = ? WHERE id = ?",
+	            "sl", info.status, id) < 0)
 		return hctx_db_error(c);
-	id = (long long)db_insert_id(c->db);
 	txcache_put(c->txc, c->cp_id, id);
 	if (json_add_int(conf, "transactionId", id) ||
 	    id_tag_info_json(&info, conf))

@@ -1,11 +1,13 @@
 /*
  * handle_status_notification.c — StatusNotification: the state of
  * connector 0 (the whole charge point) or 1..n; a connector row is created
- * the first time it is reported.
+ * the first time it is reported.  The upsert joins the others of the
+ * worker's batch in one multi-row statement (coalesce.h).
  */
 #include <stdint.h>
 #include <stdio.h>
 
+#include "coalesce.h"
 #include "handlers.h"
 #include "jsonutil.h"
 #include "timeutil.h"
@@ -30,19 +32,10 @@ enum hres handle_status_notification(struct hctx *c, const cJSON *req,
 		snprintf(c->err, sizeof c->err, "timestamp: not a date-time");
 		return H_BAD_VALUE;
 	}
-	if (db_exec(c->db,
-	            "INSERT INTO connectors (cp_id, connector_id, status, "
-	            "error_code, info, vendor_id, vendor_error_code, "
-	            "status_ts, last_update) "
-	            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-	            "ON DUPLICATE KEY UPDATE status = VALUES(status), "
-	            "error_code = VALUES(error_code), info = VALUES(info), "
-	            "vendor_id = VALUES(vendor_id), "
-	            "vendor_error_code = VALUES(vendor_error_code), "
-	            "status_ts = VALUES(status_ts), "
-	            "last_update = VALUES(last_update)",
-	            "sissssstt", c->cp_id, (int)connector, status, error, info,
-	            vendor, verr, ts, c->now_ms) < 0)
+	struct co_status row = {c->cp_id, (int)connector, status, error,
+	                        info,     vendor,         verr,   ts,
+	                        c->now_ms};
+	if (coalesce_status(c->co, c->db, &row))
 		return hctx_db_error(c);
 	hctx_audit(c, "connector=%lld status=%s errorCode=%s", connector,
 	           status, error);

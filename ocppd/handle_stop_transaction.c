@@ -31,22 +31,31 @@ enum hres handle_stop_transaction(struct hctx *c, const cJSON *req, cJSON *conf)
 		return H_BAD_VALUE;
 	}
 
+	/* The session and the stop tag's users row in one round trip.  No
+	 * FOR UPDATE: only this charge point's worker writes its sessions,
+	 * and the UPDATE below only counts a stop that is still the first. */
 	struct db_rows r;
 	if (db_query(c->db, &r,
-	             "SELECT connector_id, id_tag, meter_start, meter_stop "
-	             "FROM transactions WHERE id = ? AND cp_id = ? FOR UPDATE",
-	             "ls", tx, c->cp_id))
+	             "SELECT t.connector_id, t.id_tag, t.meter_start, "
+	             "t.meter_stop, u.id_tag, u.status, u.expiry_date, "
+	             "u.parent_id_tag FROM transactions t "
+	             "LEFT JOIN users u ON u.id_tag = ? "
+	             "WHERE t.id = ? AND t.cp_id = ?",
+	             "sls", tag, tx, c->cp_id))
 		return hctx_db_error(c);
 	int rc = db_next(&r);
 	int found = rc > 0, first_stop = 0;
 	long long connector = 0, meter_start = 0;
 	char start_tag[21] = "";
+	struct id_tag_info info;
 	if (found) {
 		connector = db_int(&r, 0);
 		snprintf(start_tag, sizeof start_tag, "%s",
 		         db_str(&r, 1) ? db_str(&r, 1) : "");
 		meter_start = db_int(&r, 2);
 		first_stop = db_isnull(&r, 3);
+		id_tag_info_from(c, db_str(&r, 4), db_str(&r, 5),
+		                 db_time_ms(&r, 6), db_str(&r, 7), &info);
 	}
 	db_rows_end(&r);
 	if (rc < 0)
@@ -65,20 +74,21 @@ enum hres handle_stop_transaction(struct hctx *c, const cJSON *req, cJSON *conf)
 				anomaly = "stopped by an idTag outside the "
 				          "starting tag's group";
 		}
-		/* The stale-closure note of a zombie gives way to the real
-		 * stop; a real anomaly replaces it. */
+		/* The session and its energy in one statement.  The stale-
+		 * closure note of a zombie gives way to the real stop; a real
+		 * anomaly replaces it. */
+		long long wh =
+		    meter_stop >= meter_start ? meter_stop - meter_start : 0;
 		if (db_exec(c->db,
-		            "UPDATE transactions SET meter_stop = ?, "
-		            "stop_ts = ?, stop_reason = ?, stop_id_tag = ?, "
-		            "anomaly = ? WHERE id = ?",
-		            "ltsssl", meter_stop, ts, reason, tag, anomaly,
+		            "UPDATE transactions t "
+		            "LEFT JOIN charge_points c ON c.id = t.cp_id "
+		            "SET t.meter_stop = ?, t.stop_ts = ?, "
+		            "t.stop_reason = ?, t.stop_id_tag = ?, "
+		            "t.anomaly = ?, "
+		            "c.total_kwh = c.total_kwh + ? / 1000 "
+		            "WHERE t.id = ? AND t.meter_stop IS NULL",
+		            "ltsssll", meter_stop, ts, reason, tag, anomaly, wh,
 		            tx) < 0)
-			return hctx_db_error(c);
-		if (meter_stop >= meter_start &&
-		    db_exec(c->db,
-		            "UPDATE charge_points SET total_kwh = total_kwh + "
-		            "? / 1000 WHERE id = ?",
-		            "ls", meter_stop - meter_start, c->cp_id) < 0)
 			return hctx_db_error(c);
 		const cJSON *data = NULL;
 		json_get_array(req, "transactionData", &data, 1);
@@ -95,8 +105,7 @@ enum hres handle_stop_transaction(struct hctx *c, const cJSON *req, cJSON *conf)
 	}
 
 	if (tag) {
-		struct id_tag_info info;
-		if (id_tag_lookup(c, tag, 0, tx, &info))
+		if (!found && id_tag_lookup(c, tag, 0, tx, &info))
 			return hctx_db_error(c);
 		if (id_tag_info_json(&info, conf))
 			return H_INTERNAL;

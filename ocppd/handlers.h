@@ -8,6 +8,8 @@
  * Handlers never build SQL from strings and never touch the WebSocket.
  * Anything that must only happen once the transaction is committed (the
  * audit line) goes into the context and is done by the worker afterwards.
+ * Writes nothing in the batch reads back (connector status, meter values)
+ * go through c->co and reach the database just before the COMMIT.
  */
 #ifndef OCPPD_HANDLERS_H
 #define OCPPD_HANDLERS_H
@@ -23,10 +25,12 @@
 enum boot_status { BOOT_NONE = 0, BOOT_ACCEPTED, BOOT_PENDING, BOOT_REJECTED };
 
 struct txcache;
+struct coalesce;
 
 struct hctx {
 	struct db *db;       /* NULL for handlers run on the event loop */
 	struct txcache *txc; /* the worker's transaction owners (or NULL) */
+	struct coalesce *co; /* the batch's deferred multi-row writes */
 	const struct csms_config *cfg;
 	const char *cp_id;
 	int64_t now_ms;
@@ -70,13 +74,13 @@ int meter_values_store(struct hctx *c, int connector_id, long long tx_id,
 
 /*
  * Connection state, written through the same worker queue as the
- * messages so a charge point's rows change in order.
+ * messages so a charge point's rows change in order.  (last_heartbeat is
+ * a coalesced write: coalesce_heartbeat.)
  */
 int cp_state_connected(struct db *db, const struct csms_config *cfg,
                        const char *cp_id, int64_t since_ms,
                        const char *remote_addr);
 int cp_state_disconnected(struct db *db, const char *cp_id);
-int cp_state_heartbeat(struct db *db, const char *cp_id, int64_t at_ms);
 /* At start-up and shutdown: nobody is connected. */
 int cp_state_all_disconnected(struct db *db);
 

@@ -15,11 +15,57 @@ static void copy(char *dst, size_t size, const char *src)
 	snprintf(dst, size, "%s", src ? src : "");
 }
 
-int id_tag_lookup(struct hctx *c, const char *tag, int check_concurrent,
-                  long long exclude_tx, struct id_tag_info *out)
+void id_tag_info_from(struct hctx *c, const char *canonical, const char *status,
+                      int64_t expiry, const char *parent,
+                      struct id_tag_info *out)
 {
 	memset(out, 0, sizeof *out);
 	out->expiry_ms = DB_NULL_TIME;
+	if (!canonical) {
+		copy(out->status, sizeof out->status, "Invalid");
+		return;
+	}
+	copy(out->canonical, sizeof out->canonical, canonical);
+	copy(out->parent, sizeof out->parent, parent);
+	if (status && !strcmp(status, "Blocked")) {
+		copy(out->status, sizeof out->status, "Blocked");
+	} else if ((status && !strcmp(status, "Expired")) ||
+	           (expiry != DB_NULL_TIME && expiry <= c->now_ms)) {
+		copy(out->status, sizeof out->status, "Expired");
+		out->expiry_ms = expiry;
+	} else {
+		copy(out->status, sizeof out->status, "Accepted");
+		out->expiry_ms = expiry != DB_NULL_TIME
+		                     ? expiry
+		                     : c->now_ms + ID_TAG_CACHE_MS;
+	}
+}
+
+int id_tag_check_concurrent(struct hctx *c, const char *tag,
+                            long long exclude_tx, struct id_tag_info *info)
+{
+	if (strcmp(info->status, "Accepted") ||
+	    c->cfg->max_concurrent_tx_per_tag <= 0)
+		return 0;
+	struct db_rows r;
+	if (db_query(c->db, &r,
+	             "SELECT COUNT(*) FROM transactions "
+	             "WHERE id_tag = ? AND stop_ts IS NULL AND id <> ?",
+	             "sl", tag, exclude_tx))
+		return -1;
+	int rc = db_next(&r);
+	long long open = rc > 0 ? db_int(&r, 0) : 0;
+	db_rows_end(&r);
+	if (rc < 0)
+		return -1;
+	if (open >= c->cfg->max_concurrent_tx_per_tag)
+		copy(info->status, sizeof info->status, "ConcurrentTx");
+	return 0;
+}
+
+int id_tag_lookup(struct hctx *c, const char *tag, int check_concurrent,
+                  long long exclude_tx, struct id_tag_info *out)
+{
 	struct db_rows r;
 	if (db_query(c->db, &r,
 	             "SELECT id_tag, status, expiry_date, parent_id_tag "
@@ -31,45 +77,11 @@ int id_tag_lookup(struct hctx *c, const char *tag, int check_concurrent,
 		db_rows_end(&r);
 		return -1;
 	}
-	if (rc == 0) {
-		db_rows_end(&r);
-		copy(out->status, sizeof out->status, "Invalid");
-		return 0;
-	}
-	copy(out->canonical, sizeof out->canonical, db_str(&r, 0));
-	char status[16];
-	copy(status, sizeof status, db_str(&r, 1));
-	int64_t expiry = db_time_ms(&r, 2);
-	copy(out->parent, sizeof out->parent, db_str(&r, 3));
+	id_tag_info_from(c, rc ? db_str(&r, 0) : NULL, db_str(&r, 1),
+	                 db_time_ms(&r, 2), db_str(&r, 3), out);
 	db_rows_end(&r);
-
-	if (!strcmp(status, "Blocked")) {
-		copy(out->status, sizeof out->status, "Blocked");
-	} else if (!strcmp(status, "Expired") ||
-	           (expiry != DB_NULL_TIME && expiry <= c->now_ms)) {
-		copy(out->status, sizeof out->status, "Expired");
-		out->expiry_ms = expiry;
-	} else {
-		copy(out->status, sizeof out->status, "Accepted");
-		out->expiry_ms = expiry != DB_NULL_TIME
-		                     ? expiry
-		                     : c->now_ms + ID_TAG_CACHE_MS;
-	}
-	if (!strcmp(out->status, "Accepted") && check_concurrent &&
-	    c->cfg->max_concurrent_tx_per_tag > 0) {
-		if (db_query(c->db, &r,
-		             "SELECT COUNT(*) FROM transactions "
-		             "WHERE id_tag = ? AND stop_ts IS NULL AND id <> ?",
-		             "sl", tag, exclude_tx))
-			return -1;
-		rc = db_next(&r);
-		long long open = rc > 0 ? db_int(&r, 0) : 0;
-		db_rows_end(&r);
-		if (rc < 0)
-			return -1;
-		if (open >= c->cfg->max_concurrent_tx_per_tag)
-			copy(out->status, sizeof out->status, "ConcurrentTx");
-	}
+	if (check_concurrent)
+		return id_tag_check_concurrent(c, tag, exclude_tx, out);
 	return 0;
 }
 

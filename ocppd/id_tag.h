@@ -36,6 +36,20 @@ struct id_tag_info {
 int id_tag_lookup(struct hctx *c, const char *tag, int check_concurrent,
                   long long exclude_tx, struct id_tag_info *out);
 
+/*
+ * The idTagInfo of a users row read elsewhere (joined into another query):
+ * canonical NULL means no such user.  Does not check concurrency.
+ */
+void id_tag_info_from(struct hctx *c, const char *canonical, const char *status,
+                      int64_t expiry_ms, const char *parent,
+                      struct id_tag_info *out);
+
+/* An Accepted info becomes ConcurrentTx when max_concurrent_tx_per_tag is
+ * set and the tag has that many open transactions besides exclude_tx.
+ * 0 ok, -1 database error. */
+int id_tag_check_concurrent(struct hctx *c, const char *tag,
+                            long long exclude_tx, struct id_tag_info *info);
+
 /* Adds "idTagInfo": {status, expiryDate?, parentIdTag?} to obj. */
 int id_tag_info_json(const struct id_tag_info *info, cJSON *obj);
 

@@ -647,7 +647,7 @@ int ws_run(const struct csms_config *cfg, struct strmap *known, char *err,
 		                   : cfg->ping_interval * 2 + 10);
 		info.retry_and_idle_policy = &retry;
 	}
-	/* epoll through libev when it is installed, else lws's poll(). */
+	/* epoll through libev; lws's poll() if its libev plugin is missing. */
 	ws.evloop = evloop_new();
 	if (ws.evloop) {
 		void *loops[1] = {ws.evloop};
@@ -678,7 +678,8 @@ int ws_run(const struct csms_config *cfg, struct strmap *known, char *err,
 		return -1;
 	}
 	log_info("ocppd: event loop: %s",
-	         ws.evloop ? "epoll (libev)" : "poll (libev not available)");
+	         ws.evloop ? "epoll (libev)"
+	                   : "poll (lws libev plugin not available)");
 	log_info("ocppd: listening on ws://%s:%d/", addr, cfg->ocpp_port);
 	lws_sul_schedule(ws.ctx, 0, &ws.tick, tick, TICK_US);
 	if (ws.stop_requested)

@@ -1,0 +1,81 @@
+/*
+ * coalesce.h — the high-frequency writes of one worker batch
+ * (StatusNotification upserts, sampled meter values, last_heartbeat),
+ * gathered while the batch's handlers run and sent as multi-row
+ * statements just before its COMMIT.
+ *
+ * At 1,000s of messages per second the database round trip, not the
+ * work in it, is the cost: one INSERT of 64 rows costs about what one of
+ * a single row does.  Nothing in the batch reads these rows back, so
+ * deferring them to the end of the transaction changes no answer, and
+ * the replies still wait for the COMMIT.  Statements are prepared for
+ * 1, 2, 4, ... 64 rows (COALESCE_CHUNK), built once per process, so
+ * values only ever travel as bound parameters; n rows go out as the
+ * binary decomposition of n.  A full buffer is written at once, inside
+ * the same transaction.  Heartbeats of the same charge point in one batch
+ * become one row.
+ *
+ * Strings are not copied: they point into the jobs' payloads, which live
+ * until the batch's replies are built.  One struct coalesce per worker.
+ */
+#ifndef OCPPD_COALESCE_H
+#define OCPPD_COALESCE_H
+
+#include <stdint.h>
+
+#include "db.h"
+
+#define COALESCE_CHUNK 64 /* rows per statement at most; a power of two */
+
+struct co_status {
+	const char *cp_id;
+	int connector;
+	const char *status, *error, *info, *vendor, *vendor_error;
+	int64_t ts, now;
+};
+
+struct co_meter {
+	const char *cp_id;
+	int connector;
+	long long tx; /* 0: none (stored as NULL) */
+	int64_t ts;
+	const char *measurand, *value, *unit, *phase, *context, *location,
+	    *format;
+	int has_num;
+	double num;
+};
+
+struct co_beat {
+	const char *cp_id;
+	uint64_t hash;
+	int64_t at;
+};
+
+struct coalesce {
+	struct co_status status[COALESCE_CHUNK];
+	struct co_meter meter[COALESCE_CHUNK];
+	struct co_beat beat[COALESCE_CHUNK];
+	int nstatus, nmeter, nbeat;
+	struct db_value vals[COALESCE_CHUNK * 12];
+};
+
+/* Builds the statement texts; call once before any worker starts.
+ * 0 ok, -1 out of memory. */
+int coalesce_init(void);
+void coalesce_cleanup(void);
+
+/* Forgets what is buffered (after a rollback). */
+void coalesce_reset(struct coalesce *co);
+
+/* Each adds one row; 0 ok, -1 when writing a full buffer failed (the
+ * error is in db).  coalesce_meter returns the slot to fill, or NULL. */
+int coalesce_status(struct coalesce *co, struct db *db,
+                    const struct co_status *row);
+struct co_meter *coalesce_meter(struct coalesce *co, struct db *db);
+int coalesce_heartbeat(struct coalesce *co, struct db *db, const char *cp_id,
+                       int64_t at_ms);
+
+/* Writes everything buffered; 0 ok, -1 database error. */
+int coalesce_flush(struct coalesce *co, struct db *db);
+
+#endif
