@@ -39,7 +39,10 @@ void clock_iso8601(int64_t wall_ms, char out[32])
 	secs = (time_t)(wall_ms / 1000);
 	ms = (int)(wall_ms % 1000);
 	gmtime_r(&secs, &tm);
-	snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		 tm.tm_min, tm.tm_sec, ms);
+	/* The modulos tell the compiler the fields' ranges: no truncation. */
+	snprintf(out, 32, "%04u-%02u-%02uT%02u:%02u:%02u.%03uZ",
+	         (unsigned)(tm.tm_year + 1900) % 10000u,
+	         (unsigned)(tm.tm_mon + 1) % 100u, (unsigned)tm.tm_mday % 100u,
+	         (unsigned)tm.tm_hour % 100u, (unsigned)tm.tm_min % 100u,
+	         (unsigned)tm.tm_sec % 100u, (unsigned)ms % 1000u);
 }

@@ -76,8 +76,8 @@ static const char *skip_value(const char *p, const char *end)
 }
 
 /* Expect a string at p: set its contents and return the position after. */
-static const char *take_string(const char *p, const char *end,
-			       const char **s, size_t *n)
+static const char *take_string(const char *p, const char *end, const char **s,
+                               size_t *n)
 {
 	const char *e;
 
@@ -92,8 +92,8 @@ static const char *take_string(const char *p, const char *end,
 	return e;
 }
 
-static const char *take_value(const char *p, const char *end,
-			      const char **s, size_t *n)
+static const char *take_value(const char *p, const char *end, const char **s,
+                              size_t *n)
 {
 	const char *e;
 
@@ -154,22 +154,31 @@ int frame_scan(const char *s, size_t len, struct frame *f)
 			return -1;
 		/* Description and details are often missing from sloppy
 		 * peers; the code is what matters. */
-		if ((p = comma(p, end)) &&
-		    (p = take_string(p, end, &f->err_desc, &f->err_desc_len)) &&
-		    (p = comma(p, end)))
-			p = take_value(p, end, &f->payload, &f->payload_len);
-		return 0;
+		{
+			const char *q = comma(p, end);
+
+			if (q && (q = take_string(q, end, &f->err_desc,
+			                          &f->err_desc_len))) {
+				p = q;
+				if ((q = comma(p, end)) &&
+				    (q = take_value(q, end, &f->payload,
+				                    &f->payload_len)))
+					p = q;
+			}
+		}
+		break;
 	default:
 		return 0;
 	}
 	p = skip_ws(p, end);
 	if (p >= end || *p != ']')
 		return -1;
-	return 0;
+	/* Nothing but whitespace may follow the frame. */
+	return skip_ws(p + 1, end) == end ? 0 : -1;
 }
 
 int frame_obj_get(const char *obj, size_t len, const char *key,
-		  const char **val, size_t *vlen)
+                  const char **val, size_t *vlen)
 {
 	const char *end = obj + len, *p, *k, *v;
 	size_t klen = strlen(key), kn, vn;
@@ -275,29 +284,29 @@ static int fit(int n, size_t size)
 }
 
 int frame_call(char *buf, size_t n, const char *id, const char *action,
-	       const char *payload)
+               const char *payload)
 {
 	return fit(snprintf(buf, n, "[2,\"%s\",\"%s\",%s]", id, action,
-			    payload && *payload ? payload : "{}"),
-		   n);
+	                    payload && *payload ? payload : "{}"),
+	           n);
 }
 
 int frame_result(char *buf, size_t n, const char *id, size_t id_len,
-		 const char *payload)
+                 const char *payload)
 {
 	return fit(snprintf(buf, n, "[3,\"%.*s\",%s]", (int)id_len, id,
-			    payload && *payload ? payload : "{}"),
-		   n);
+	                    payload && *payload ? payload : "{}"),
+	           n);
 }
 
 int frame_error(char *buf, size_t n, const char *id, size_t id_len,
-		const char *code, const char *desc)
+                const char *code, const char *desc)
 {
 	char esc[512];
 
 	if (frame_json_escape(desc, strlen(desc), esc, sizeof esc) < 0)
 		esc[0] = '\0';
 	return fit(snprintf(buf, n, "[4,\"%.*s\",\"%s\",\"%s\",{}]",
-			    (int)id_len, id, code, esc),
-		   n);
+	                    (int)id_len, id, code, esc),
+	           n);
 }

@@ -43,7 +43,7 @@ int frame_scan(const char *s, size_t len, struct frame *f);
  * returned; -1 if absent or the object is malformed.
  */
 int frame_obj_get(const char *obj, size_t len, const char *key,
-		  const char **val, size_t *vlen);
+                  const char **val, size_t *vlen);
 /* The same for an integer member. */
 int frame_obj_int(const char *obj, size_t len, const char *key, long long *v);
 
@@ -56,10 +56,10 @@ int frame_json_escape(const char *in, size_t n, char *out, size_t outlen);
  * Payloads are JSON texts.
  */
 int frame_call(char *buf, size_t n, const char *id, const char *action,
-	       const char *payload);
+               const char *payload);
 int frame_result(char *buf, size_t n, const char *id, size_t id_len,
-		 const char *payload);
+                 const char *payload);
 int frame_error(char *buf, size_t n, const char *id, size_t id_len,
-		const char *code, const char *desc);
+                const char *code, const char *desc);
 
 #endif

@@ -50,8 +50,8 @@ int url_encode_segment(const char *in, char *out, size_t outlen)
 	for (; *in; in++) {
 		unsigned char c = (unsigned char)*in;
 		int plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-			    (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-			    c == '_' || c == '~';
+		            (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+		            c == '_' || c == '~';
 
 		if (o + (plain ? 1 : 3) >= outlen)
 			return -1;
@@ -82,7 +82,7 @@ int url_parse(const char *url, struct cp_url *u, char *err, size_t errlen)
 		p = url + 6;
 	} else {
 		snprintf(err, errlen, "URL must start with ws:// or wss://: %s",
-			 url);
+		         url);
 		return -1;
 	}
 
@@ -137,7 +137,7 @@ int url_parse(const char *url, struct cp_url *u, char *err, size_t errlen)
 	memcpy(u->prefix, ps, n);
 	u->prefix[n] = '\0';
 	if (pct_decode(slash + 1, strlen(slash + 1), u->identity,
-		       sizeof u->identity) < 0) {
+	               sizeof u->identity) < 0) {
 		snprintf(err, errlen, "identity too long");
 		return -1;
 	}
@@ -145,7 +145,7 @@ int url_parse(const char *url, struct cp_url *u, char *err, size_t errlen)
 }
 
 int url_path(const struct cp_url *u, const char *identity, char *out,
-	     size_t outlen)
+             size_t outlen)
 {
 	size_t n = strlen(u->prefix);
 	int m;

@@ -27,7 +27,7 @@ int url_parse(const char *url, struct cp_url *u, char *err, size_t errlen);
  * Returns the length, or -1 if it does not fit.
  */
 int url_path(const struct cp_url *u, const char *identity, char *out,
-	     size_t outlen);
+             size_t outlen);
 
 /* Percent-encode everything but RFC 3986 unreserved characters. */
 int url_encode_segment(const char *in, char *out, size_t outlen);

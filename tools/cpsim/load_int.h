@@ -1,0 +1,108 @@
+/*
+ * load_int.h — load mode's shared state, between load.c (phases, pacing,
+ * setup) and load_conn.c (one connection's protocol work).  Internal to
+ * load mode; nothing else includes it.
+ */
+#ifndef CPSIM_LOAD_INT_H
+#define CPSIM_LOAD_INT_H
+
+#include <libwebsockets.h>
+#include <stdint.h>
+
+#include "load_mix.h"
+#include "load_report.h"
+#include "opts.h"
+#include "url.h"
+
+#define LOAD_TX_BUF           4096
+#define LOAD_RX_BUF           1024
+#define LOAD_SRC_ADDRS        200
+#define LOAD_REPLY_TIMEOUT_US (30 * 1000000LL)
+#define LOAD_CONNECT_GRACE_US (60 * 1000000LL)
+#define LOAD_DRAIN_US         (3 * 1000000LL)
+#define LOAD_CLOSE_US         (5 * 1000000LL)
+
+enum lstate {
+	LS_WAITING,
+	LS_CONNECTING,
+	LS_BOOTING,
+	LS_READY,
+	LS_REJECTED,
+	LS_FAILED,
+	LS_CLOSED
+};
+enum phase { P_CONNECT, P_TRAFFIC, P_DRAIN, P_CLOSE, P_DONE };
+enum txs { TXS_NONE, TXS_STARTING, TXS_RUNNING };
+
+struct slot {
+	int64_t sent_us;
+	uint32_t id;
+	uint8_t kind;
+	uint8_t used;
+	uint8_t counted; /* sent in the traffic phase */
+};
+
+struct lconn {
+	struct lws *wsi;
+	uint32_t idx;
+	uint32_t next_id;
+	int32_t tx_id;
+	uint32_t meter_wh;
+	uint8_t state;
+	uint8_t inflight;
+	uint8_t cycle;
+	uint8_t tx;
+	uint8_t credits;
+	uint8_t in_ring;
+	uint8_t need_boot;
+	uint8_t want_close;
+	char *reply; /* answer to a server CALL, rare */
+	char *rx;    /* a message split over several reads, rare */
+	uint32_t rx_len;
+};
+
+struct load {
+	const struct cpsim_opts *o;
+	const struct cp_url *u;
+	struct lws_context *ctx;
+	struct lconn *conns;
+	struct slot *slots; /* K per connection */
+	int n, k;
+	enum phase phase;
+	int64_t start_us, phase_us, traffic_end_us;
+	int next_open, connecting, settled;
+	int bind_src;
+	char src[LOAD_SRC_ADDRS][16];
+	char address[256];
+	char host_hdr[300];
+	char auth_hdr[512];
+	/* rate mode */
+	double rate;
+	double granted;
+	uint32_t *ring;
+	int ring_head, ring_count;
+	/* output */
+	struct load_stats st;
+	uint64_t last_sent, last_answered;
+	int64_t last_status_us;
+	int tty;
+	char ts[32];
+	int64_t ts_ms;
+	unsigned char *txbuf;
+	lws_sorted_usec_list_t sul;
+	int done;
+	int use_ev;
+	int handled_signals;
+};
+
+/* load_conn.c */
+extern const struct lws_protocols load_protocols[];
+extern const lws_retry_bo_t load_no_validity;
+void load_open(struct load *L, struct lconn *c);
+void load_release(struct load *L, struct lconn *c);
+void load_boot_done(struct load *L, struct lconn *c, int accepted);
+void load_ring_push(struct load *L, struct lconn *c);
+struct lconn *load_ring_pop(struct load *L);
+struct slot *load_slots_of(struct load *L, struct lconn *c);
+
+#endif

@@ -1,0 +1,58 @@
+/*
+ * opts.h — cpsim's command line.
+ */
+#ifndef CPSIM_OPTS_H
+#define CPSIM_OPTS_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+enum load_mix { MIX_REALISTIC, MIX_HEARTBEAT, MIX_METER, MIX_HOLD };
+enum { EVLIB_AUTO, EVLIB_POLL, EVLIB_EV };
+
+struct cpsim_opts {
+	const char *url;
+	/* the charge point */
+	int connectors;
+	const char *id_tag;
+	double power_kw;
+	int duration_s;
+	int meter_interval_s;
+	int sessions;
+	long long meter_start_wh;
+	const char *vendor, *model, *firmware, *serial;
+	/* the link */
+	const char *basic_auth;
+	const char *ca_file;
+	int insecure;
+	const char *subprotocol; /* NULL: send no Sec-WebSocket-Protocol */
+	int timeout_s;           /* reply timeout */
+	/* behaviour and output */
+	int quiet, verbose;
+	int exit_after_session;
+	const char *scenario;
+	/* load mode */
+	int load;
+	int cps;
+	double rate;
+	int seconds;
+	int ramp_s;
+	int pid;
+	int inflight;
+	enum load_mix mix;
+	int json;
+	int hold_heartbeat_s;
+	int max_connecting;
+	int evlib; /* EVLIB_AUTO, EVLIB_POLL, EVLIB_EV */
+};
+
+/*
+ * Parse argv.  Returns 0 to run, 1 when --help was printed, -1 with a
+ * message in err for a usage error.
+ */
+int opts_parse(int argc, char **argv, struct cpsim_opts *o, char *err,
+               size_t errlen);
+void opts_usage(FILE *out);
+const char *opts_mix_name(enum load_mix m);
+
+#endif
