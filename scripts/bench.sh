@@ -84,7 +84,7 @@ field() { # field NAME KEY: a number from a run's JSON summary
 }
 
 echo "bench: holding $HOLD connections"
-run hold --cps "$HOLD" --mix hold --seconds "$SECS" --ramp 15
+run hold --cps "$HOLD" --mix hold --rate 0 --seconds "$SECS" --ramp 15
 echo "bench: closed-loop throughput, 100 CPs"
 run tput --cps 100 --rate 0 --seconds "$SECS"
 echo "bench: fixed rate $RATE msgs/s, 1000 CPs"
@@ -106,9 +106,9 @@ acknowledged message is committed to disk before its answer is sent).
 
 | run | command | result |
 |---|---|---|
-| connections held | \`cpsim --load --mix hold --cps $HOLD --seconds $SECS\` | $(field hold connected) connected, ocppd RSS $(field hold rss_per_conn_bytes) bytes per connection |
-| closed-loop throughput | \`cpsim --load --cps 100 --rate 0 --seconds $SECS\` | $(field tput msgs_per_s) msgs/s, p50 $(field tput latency_ms.p50) ms, p99 $(field tput latency_ms.p99) ms, errors $(field tput errors) |
-| fixed rate | \`cpsim --load --cps 1000 --rate $RATE --seconds $SECS\` | $(field rate msgs_per_s) msgs/s, p50 $(field rate latency_ms.p50) ms, p95 $(field rate latency_ms.p95) ms, p99 $(field rate latency_ms.p99) ms, max $(field rate latency_ms.max) ms, errors $(field rate errors) |
+| connections held | \`cpsim --load --mix hold --cps $HOLD --seconds $SECS\` | $(field hold held) held, ocppd RSS $(field hold server_kb_per_conn) KiB per connection |
+| closed-loop throughput | \`cpsim --load --cps 100 --rate 0 --seconds $SECS\` | $(field tput msgs_per_sec) msgs/s, p50 $(field tput latency_ms.p50) ms, p99 $(field tput latency_ms.p99) ms, CALLERRORs $(field tput callerrors), timeouts $(field tput timeouts) |
+| fixed rate | \`cpsim --load --cps 1000 --rate $RATE --seconds $SECS\` | $(field rate msgs_per_sec) msgs/s, p50 $(field rate latency_ms.p50) ms, p95 $(field rate latency_ms.p95) ms, p99 $(field rate latency_ms.p99) ms, max $(field rate latency_ms.max) ms, CALLERRORs $(field rate callerrors), timeouts $(field rate timeouts) |
 
 CPU split (ocppd / mariadbd / cpsim, 100% = one core):
 
