@@ -3,10 +3,13 @@
  * monitoring (/metrics, Prometheus text format), from one loader so the
  * two never disagree.
  *
- * "Today" and "this month" are UTC periods of start_ts (idx_tx_start).
- * Energy and cost count the transactions of the period that have ended
- * (a running one has no meter_stop yet), each as api_energy_wh counts it;
- * cost is that energy times the tariff, rounded to cents.
+ * "Today" and "this month" are UTC periods of start_ts.  Energy and cost
+ * count the transactions of the period that have ended (a running one has
+ * no meter_stop yet), each as money_energy_wh counts it; cost is that
+ * energy times the tariff, rounded to cents (money.c).  The transaction
+ * figures come from the per-day summary tx_daily through txquery.c, as the
+ * dashboard's counters do: a few hundred summary rows, not a month of
+ * transactions.
  */
 #include "api-stats.h"
 
@@ -14,9 +17,9 @@
 #include <string.h>
 
 #include "api-json.h"
-#include "api-text.h"
-#include "api-transactions.h"
+#include "money.h"
 #include "timeutil.h"
+#include "txquery.h"
 
 /* The connectors.status ENUM, in the schema's order. */
 static const char *const statuses[] = {
@@ -42,19 +45,13 @@ static const char sql_cps[] = "SELECT COUNT(*), COALESCE(SUM(connected), 0),"
                               " COALESCE(SUM(total_kwh), 0) FROM charge_points";
 static const char sql_connectors[] =
     "SELECT status, COUNT(*) FROM connectors GROUP BY status";
-static const char sql_active[] = "SELECT COUNT(*) FROM " API_SQL_OPEN_TX("t");
-static const char sql_period[] =
-    "SELECT COUNT(*), COUNT(stop_ts),"
-    " COALESCE(SUM(GREATEST(meter_stop - meter_start, 0)), 0)"
-    " FROM transactions WHERE start_ts >= ? AND start_ts < ?";
 
-/* Runs a query and hands each row to fn; 0 or -1. */
+/* Runs a query without parameters and hands each row to fn; 0 or -1. */
 static int each_row(struct api_req *r, const char *sql,
-                    void (*fn)(const struct db_rows *, void *), void *arg,
-                    const char *fmt, int64_t a, int64_t b)
+                    void (*fn)(const struct db_rows *, void *), void *arg)
 {
 	struct db_rows rows;
-	if (db_query(r->db, &rows, sql, fmt, a, b))
+	if (db_query(r->db, &rows, sql, ""))
 		return -1;
 	int rc;
 	while ((rc = db_next(&rows)) == 1)
@@ -81,17 +78,17 @@ static void take_status(const struct db_rows *rows, void *arg)
 	st->connectors += db_int(rows, 1);
 }
 
-static void take_active(const struct db_rows *rows, void *arg)
+/* The transactions that started in [since, until). */
+static int load_period(struct api_req *r, struct period *p, int64_t until)
 {
-	((struct stats *)arg)->active = db_int(rows, 0);
-}
-
-static void take_period(const struct db_rows *rows, void *arg)
-{
-	struct period *p = arg;
-	p->started = db_int(rows, 0);
-	p->completed = db_int(rows, 1);
-	p->wh = db_int(rows, 2);
+	struct txq_filter f = {.from = p->since, .to_excl = until};
+	struct txq_totals tot;
+	if (txq_totals(r->db, &f, &tot))
+		return -1;
+	p->started = tot.count;
+	p->completed = tot.count - tot.active;
+	p->wh = tot.wh;
+	return 0;
 }
 
 /* 00:00 UTC on the first of the month of t. */
@@ -114,13 +111,16 @@ static int load(struct api_req *r, struct stats *st)
 	st->month.name = "month";
 	st->month.since = month_start(r->now_ms);
 	int64_t until = st->today.since + day;
-	return each_row(r, sql_cps, take_cps, st, "", 0, 0) ||
-	       each_row(r, sql_connectors, take_status, st, "", 0, 0) ||
-	       each_row(r, sql_active, take_active, st, "", 0, 0) ||
-	       each_row(r, sql_period, take_period, &st->today, "tt",
-	                st->today.since, until) ||
-	       each_row(r, sql_period, take_period, &st->month, "tt",
-	                st->month.since, until);
+	struct txq_filter all = {.from = DB_NULL_TIME, .to_excl = DB_NULL_TIME};
+	struct txq_totals tot;
+	if (each_row(r, sql_cps, take_cps, st) ||
+	    each_row(r, sql_connectors, take_status, st) ||
+	    txq_totals(r->db, &all, &tot) ||
+	    load_period(r, &st->today, until) ||
+	    load_period(r, &st->month, until))
+		return -1;
+	st->active = tot.active;
+	return 0;
 }
 
 static void add_period(struct api_req *r, cJSON *body, const struct period *p)
@@ -131,7 +131,7 @@ static void add_period(struct api_req *r, cJSON *body, const struct period *p)
 	api_json_int(o, "completed", p->completed);
 	api_json_num(o, "energy_kwh", (double)p->wh / 1000);
 	long long cents =
-	    api_cost_cents(p->wh, api_price_micro(r->cfg->price_per_kwh));
+	    money_cost_cents(p->wh, money_price_micro(r->cfg->price_per_kwh));
 	api_json_num(o, "cost", (double)cents / 100);
 }
 
@@ -221,15 +221,16 @@ void api_metrics(struct api_req *r)
 	       "month so far, in kWh.");
 	char num[32];
 	for (int i = 0; i < 2; i++) {
-		api_format_kwh(periods[i]->wh, num);
+		money_format_kwh(periods[i]->wh, 3, num);
 		fprintf(out, "csms_period_energy_kwh{period=\"%s\"} %s\n",
 		        periods[i]->name, num);
 	}
 	metric(out, "csms_period_cost", "gauge",
 	       "Cost of that energy at the configured tariff.");
-	long long price = api_price_micro(r->cfg->price_per_kwh);
+	long long price = money_price_micro(r->cfg->price_per_kwh);
 	for (int i = 0; i < 2; i++) {
-		api_format_cents(api_cost_cents(periods[i]->wh, price), num);
+		money_format_cents(money_cost_cents(periods[i]->wh, price),
+		                   num);
 		fprintf(out, "csms_period_cost{period=\"%s\",currency=\"",
 		        periods[i]->name);
 		label_value(out, r->cfg->currency);

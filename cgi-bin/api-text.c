@@ -1,11 +1,9 @@
 /*
- * api-text.c — UTF-8 repair, CSV fields, LIKE patterns and money for the
- * REST API.  Money is integer arithmetic throughout: a tariff of 0.30 is
- * not exact in binary, and an invoice must not lose a cent to rounding.
+ * api-text.c — UTF-8 repair, CSV fields and LIKE patterns for the REST
+ * API.
  */
 #include "api-text.h"
 
-#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,44 +117,4 @@ int api_like_prefix(const char *prefix, char *out, size_t outlen)
 	out[o++] = '%';
 	out[o] = '\0';
 	return 0;
-}
-
-long long api_energy_wh(long long meter_start, long long meter_stop)
-{
-	return meter_stop > meter_start ? meter_stop - meter_start : 0;
-}
-
-long long api_price_micro(double price_per_kwh)
-{
-	return llround(price_per_kwh * 1e6);
-}
-
-long long api_cost_cents(long long wh, long long price_micro)
-{
-	/* Wh x micro-units per kWh = 1e-9 units; a cent is 1e7 of those. */
-	long long nano = wh * price_micro;
-	if (nano >= 0)
-		return (nano + 5000000) / 10000000;
-	return -((-nano + 5000000) / 10000000);
-}
-
-/* value / 10^decimals as a decimal number with that many decimals. */
-static void format_fixed(long long value, int decimals, long long scale,
-                         char out[32])
-{
-	unsigned long long mag = value < 0 ? 0ULL - (unsigned long long)value
-	                                   : (unsigned long long)value;
-	snprintf(out, 32, "%s%llu.%0*llu", value < 0 ? "-" : "",
-	         mag / (unsigned long long)scale, decimals,
-	         mag % (unsigned long long)scale);
-}
-
-void api_format_cents(long long cents, char out[32])
-{
-	format_fixed(cents, 2, 100, out);
-}
-
-void api_format_kwh(long long wh, char out[32])
-{
-	format_fixed(wh, 3, 1000, out);
 }

@@ -1,7 +1,8 @@
 /*
- * api-text.h — pure text and number helpers of the REST API: UTF-8 repair,
- * CSV fields, LIKE patterns, money.  No I/O beyond a FILE they are given,
- * no database, so the unit tests call them directly.
+ * api-text.h — pure text helpers of the REST API: UTF-8 repair, CSV
+ * fields, LIKE patterns (money is in money.h, shared with the dashboard).
+ * No I/O beyond a FILE they are given, no database, so the unit tests call
+ * them directly.
  */
 #ifndef CSMS_API_TEXT_H
 #define CSMS_API_TEXT_H
@@ -32,23 +33,5 @@ void api_csv_text(FILE *out, const char *s);
  * fit in out.
  */
 int api_like_prefix(const char *prefix, char *out, size_t outlen);
-
-/* The energy of a finished transaction in Wh: meter_stop - meter_start,
- * and 0 when the meter went backwards (a replaced or reset meter) rather
- * than a negative charge.  The dashboard counts it the same way. */
-long long api_energy_wh(long long meter_start, long long meter_stop);
-
-/* The tariff in millionths of the currency unit per kWh (exact for up to
- * six decimals). */
-long long api_price_micro(double price_per_kwh);
-
-/* energy (Wh) x tariff, in cents, rounded half away from zero. */
-long long api_cost_cents(long long wh, long long price_micro);
-
-/* "12.34", "-0.05": cents as a decimal number. */
-void api_format_cents(long long cents, char out[32]);
-
-/* "12.345": Wh as kWh with three decimals. */
-void api_format_kwh(long long wh, char out[32]);
 
 #endif

@@ -1,271 +1,88 @@
 /*
  * api-transactions.c — the charging history: pages, CSV export, detail.
  *
- * Every filter maps to an index: cp_id to idx_tx_cp_start (cp_id,
- * start_ts), id_tag to idx_tx_tag (id_tag, start_ts), from/to to
- * idx_tx_start, and "active" to idx_tx_open (cp_id, connector_id,
- * stop_ts) through a loose index scan over the (cp_id, connector_id)
- * pairs, because stop_ts alone has no index of its own.  The order is
- * start_ts DESC, id DESC: the index order, so a page never sorts the
- * table.
- *
- * A page is found in two steps: the ids of the page from the index alone
- * (a covering scan, no row reads for the rows skipped), then those rows
- * by primary key.  Pages past the middle scan from the oldest end, so the
- * last page costs what the first does.  total and the page come from one
- * read-only transaction, so they agree even while ocppd writes.
- *
- * The SQL for a combination of filters is composed from fixed fragments
- * (never from values: those are bound) once per process, and kept, since
- * the statement cache keys on the address of the text.
+ * The filters are checked here and handed to txquery.c, which the
+ * dashboard's transaction list uses too: totals from the per-day summary
+ * tx_daily (or the charge point's / id tag's own index), a page read from
+ * the few days that hold it, newest first (start_ts DESC, id DESC, the
+ * index order).  total and the page come from one read-only transaction,
+ * so they agree even while ocppd writes.
  */
 #include "api-transactions.h"
 
 #include <limits.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "api-json.h"
 #include "api-params.h"
 #include "api-text.h"
+#include "money.h"
 #include "timeutil.h"
+#include "txquery.h"
 
 enum {
-	F_CP = 1,
-	F_TAG = 2,
-	F_ACTIVE = 4,
-	F_DONE = 8,
-	F_FROM = 16,
-	F_TO = 32,
-	F_ALL = 64
-};
-
-enum tx_kind { K_COUNT, K_PAGE_NEWEST, K_PAGE_OLDEST, K_CSV, K_KINDS };
-
-struct tx_filter {
-	unsigned mask;
-	/* The bound values, in the order their '?' appear: cp_id, id_tag,
-	 * from, to (times as DATETIME text, which compares through the
-	 * index like a DATETIME). */
-	const char *arg[4];
-	int nargs;
-	char from[32], to[32];
-};
-
-#define TX_COLS(a)                                                             \
-	a "id, " a "cp_id, " a "connector_id, " a "id_tag, " a                 \
-	  "meter_start, " a "meter_stop, " a "start_ts, " a "stop_ts, " a      \
-	  "stop_reason"
-
-enum {
-	COL_ID,
-	COL_CP,
-	COL_CONN,
-	COL_TAG,
-	COL_MSTART,
-	COL_MSTOP,
-	COL_START,
-	COL_STOP,
-	COL_REASON,
-	COL_START_STATUS,
+	COL_START_STATUS = TXQ_NCOLS,
 	COL_RESERVATION,
 	COL_STOP_TAG,
 	COL_ANOMALY
 };
 
 static const char sql_one[] =
-    "SELECT " TX_COLS("") ", start_status, reservation_id, stop_id_tag,"
-                          " anomaly FROM transactions WHERE id = ?";
+    "SELECT " TXQ_COLUMNS ", t.start_status, t.reservation_id, "
+    "t.stop_id_tag, t.anomaly FROM transactions t WHERE t.id = ?";
 static const char sql_meter_values[] =
     "SELECT ts, measurand, value, value_num, unit, phase, context,"
     " location, format FROM meter_values WHERE transaction_id = ?"
     " ORDER BY ts, id";
 
-static void put_from_where(FILE *f, unsigned mask)
-{
-	/* With a cp_id, its few transactions are read by idx_tx_cp_start
-	 * and filtered on stop_ts; without, see API_SQL_OPEN_TX. */
-	int by_cp = mask & F_CP;
-	if ((mask & F_ACTIVE) && !by_cp)
-		fputs(" FROM " API_SQL_OPEN_TX("t"), f);
-	else
-		fputs(" FROM transactions t", f);
-	static const struct {
-		unsigned bit;
-		const char *cond;
-	} conds[] = {
-	    {F_CP, "t.cp_id = ?"},
-	    {F_TAG, "t.id_tag = ?"},
-	    {F_FROM, "t.start_ts >= ?"},
-	    {F_TO, "t.start_ts < ?"},
-	};
-	const char *sep = " WHERE ";
-	for (size_t i = 0; i < sizeof conds / sizeof conds[0]; i++) {
-		if (!(mask & conds[i].bit))
-			continue;
-		fprintf(f, "%s%s", sep, conds[i].cond);
-		sep = " AND ";
-	}
-	if ((mask & F_ACTIVE) && by_cp)
-		fprintf(f, "%st.stop_ts IS NULL", sep);
-	if ((mask & F_DONE) && by_cp)
-		fprintf(f, "%st.stop_ts IS NOT NULL", sep);
-	/* "Not open" rather than "stop_ts IS NOT NULL": the scan stays on
-	 * the (covering) start_ts index instead of reading every row. */
-	if ((mask & F_DONE) && !by_cp)
-		fprintf(f, "%st.id NOT IN (SELECT a.id FROM %s)", sep,
-		        API_SQL_OPEN_TX("a"));
-}
-
-/* The statement for a kind of query and a set of filters; NULL when out
- * of memory.  Built once per process, then owned by the cache. */
-static const char *tx_sql(enum tx_kind kind, unsigned mask)
-{
-	static char *cache[K_KINDS][F_ALL];
-	if (cache[kind][mask])
-		return cache[kind][mask];
-	char *sql = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&sql, &len);
-	if (!f)
-		return NULL;
-	switch (kind) {
-	case K_COUNT:
-		fputs("SELECT COUNT(*)", f);
-		put_from_where(f, mask);
-		break;
-	case K_PAGE_NEWEST:
-	case K_PAGE_OLDEST:
-		fputs("SELECT " TX_COLS("x.") " FROM (SELECT t.id", f);
-		put_from_where(f, mask);
-		fputs(kind == K_PAGE_NEWEST
-		          ? " ORDER BY t.start_ts DESC, t.id DESC"
-		          : " ORDER BY t.start_ts, t.id",
-		      f);
-		fputs(" LIMIT ? OFFSET ?) k JOIN transactions x ON x.id = k.id"
-		      " ORDER BY x.start_ts DESC, x.id DESC",
-		      f);
-		break;
-	default:
-		fputs("SELECT " TX_COLS("t."), f);
-		put_from_where(f, mask);
-		fputs(" ORDER BY t.start_ts DESC, t.id DESC", f);
-		break;
-	}
-	if (fclose(f)) {
-		free(sql);
-		return NULL;
-	}
-	cache[kind][mask] = sql;
-	return sql;
-}
-
-/* Runs a statement with the filter's values, then limit and offset when
- * the statement has them (extra arguments are ignored by the format). */
-static int tx_query(struct api_req *r, struct db_rows *rows, enum tx_kind kind,
-                    const struct tx_filter *f, long long limit,
-                    long long offset)
-{
-	const char *sql = tx_sql(kind, f->mask);
-	if (!sql)
-		return -1;
-	char fmt[8] = "ssss";
-	fmt[f->nargs] = '\0';
-	if (kind == K_PAGE_NEWEST || kind == K_PAGE_OLDEST)
-		strcat(fmt, "ll");
-	const char *const *a = f->arg;
-	switch (f->nargs) {
-	case 0:
-		return db_query(r->db, rows, sql, fmt, limit, offset);
-	case 1:
-		return db_query(r->db, rows, sql, fmt, a[0], limit, offset);
-	case 2:
-		return db_query(r->db, rows, sql, fmt, a[0], a[1], limit,
-		                offset);
-	case 3:
-		return db_query(r->db, rows, sql, fmt, a[0], a[1], a[2], limit,
-		                offset);
-	default:
-		return db_query(r->db, rows, sql, fmt, a[0], a[1], a[2], a[3],
-		                limit, offset);
-	}
-}
-
-static void db_datetime(int64_t ms, char out[32])
-{
-	char iso[32];
-	time_format_iso8601(ms, iso);
-	/* "YYYY-MM-DDTHH:MM:SS.sssZ" -> "YYYY-MM-DD HH:MM:SS.sss" */
-	iso[10] = ' ';
-	iso[23] = '\0';
-	memcpy(out, iso, 24);
-}
-
 /* The filters of /transactions and /transactions.csv; -1 after a 400. */
-static int tx_filter_or_400(struct api_req *r, struct tx_filter *f)
+static int tx_filter_or_400(struct api_req *r, struct txq_filter *f)
 {
 	static const char *const statuses[] = {"active", "completed", NULL};
 	memset(f, 0, sizeof *f);
-	const char *cp_id, *id_tag;
-	int64_t from, to;
 	int has_from, has_to;
 	int status = param_choice_or_400(r, "status", statuses);
-	if (status == -2 || param_str_or_400(r, "cp_id", 50, &cp_id) ||
-	    param_str_or_400(r, "id_tag", 20, &id_tag) ||
-	    param_time_or_400(r, "from", 0, &from, &has_from) ||
-	    param_time_or_400(r, "to", 1, &to, &has_to))
+	if (status == -2 || param_str_or_400(r, "cp_id", 50, &f->cp_id) ||
+	    param_str_or_400(r, "id_tag", 20, &f->id_tag) ||
+	    param_time_or_400(r, "from", 0, &f->from, &has_from) ||
+	    param_time_or_400(r, "to", 1, &f->to_excl, &has_to))
 		return -1;
-	if (has_from && has_to && from >= to) {
+	if (has_from && has_to && f->from >= f->to_excl) {
 		api_bad_param(r, "from", "from must not be after to");
 		return -1;
 	}
-	if (cp_id) {
-		f->mask |= F_CP;
-		f->arg[f->nargs++] = cp_id;
-	}
-	if (id_tag) {
-		f->mask |= F_TAG;
-		f->arg[f->nargs++] = id_tag;
-	}
-	if (has_from) {
-		f->mask |= F_FROM;
-		db_datetime(from, f->from);
-		f->arg[f->nargs++] = f->from;
-	}
-	if (has_to) {
-		f->mask |= F_TO;
-		db_datetime(to, f->to);
-		f->arg[f->nargs++] = f->to;
-	}
-	if (status == 0)
-		f->mask |= F_ACTIVE;
-	else if (status == 1)
-		f->mask |= F_DONE;
+	if (!has_from)
+		f->from = DB_NULL_TIME;
+	if (!has_to)
+		f->to_excl = DB_NULL_TIME;
+	f->status = status == 0   ? TXQ_ACTIVE
+	            : status == 1 ? TXQ_COMPLETED
+	                          : TXQ_ANY;
 	return 0;
 }
 
 static cJSON *tx_object(struct api_req *r, const struct db_rows *rows)
 {
 	cJSON *tx = cJSON_CreateObject();
-	int64_t start = db_time_ms(rows, COL_START);
-	int64_t stop = db_time_ms(rows, COL_STOP);
-	api_json_int(tx, "id", db_int(rows, COL_ID));
-	api_json_str(tx, "cp_id", db_str(rows, COL_CP));
-	api_json_int(tx, "connector_id", db_int(rows, COL_CONN));
-	api_json_str(tx, "id_tag", db_str(rows, COL_TAG));
+	int64_t start = db_time_ms(rows, TXQ_START);
+	int64_t stop = db_time_ms(rows, TXQ_STOP);
+	api_json_int(tx, "id", db_int(rows, TXQ_ID));
+	api_json_str(tx, "cp_id", db_str(rows, TXQ_CP));
+	api_json_int(tx, "connector_id", db_int(rows, TXQ_CONN));
+	api_json_str(tx, "id_tag", db_str(rows, TXQ_TAG));
 	api_json_str(tx, "status",
 	             stop == DB_NULL_TIME ? "active" : "completed");
-	api_json_int(tx, "meter_start", db_int(rows, COL_MSTART));
-	api_json_int_or_null(tx, "meter_stop", db_str(rows, COL_MSTOP));
-	if (db_isnull(rows, COL_MSTOP)) {
+	api_json_int(tx, "meter_start", db_int(rows, TXQ_MSTART));
+	api_json_int_or_null(tx, "meter_stop", db_str(rows, TXQ_MSTOP));
+	if (db_isnull(rows, TXQ_MSTOP)) {
 		cJSON_AddNullToObject(tx, "energy_kwh");
 		cJSON_AddNullToObject(tx, "cost");
 	} else {
-		long long wh = api_energy_wh(db_int(rows, COL_MSTART),
-		                             db_int(rows, COL_MSTOP));
+		long long wh = money_energy_wh(db_int(rows, TXQ_MSTART),
+		                               db_int(rows, TXQ_MSTOP));
 		api_json_num(tx, "energy_kwh", (double)wh / 1000);
-		long long cents =
-		    api_cost_cents(wh, api_price_micro(r->cfg->price_per_kwh));
+		long long cents = money_cost_cents(
+		    wh, money_price_micro(r->cfg->price_per_kwh));
 		api_json_num(tx, "cost", (double)cents / 100);
 	}
 	api_json_str(tx, "currency", r->cfg->currency);
@@ -274,100 +91,49 @@ static cJSON *tx_object(struct api_req *r, const struct db_rows *rows)
 	/* A running transaction has run until now. */
 	int64_t end = stop != DB_NULL_TIME ? stop : r->now_ms;
 	api_json_int(tx, "duration_s", end > start ? (end - start) / 1000 : 0);
-	api_json_str(tx, "stop_reason", db_str(rows, COL_REASON));
+	api_json_str(tx, "stop_reason", db_str(rows, TXQ_REASON));
 	return tx;
 }
 
-/* Adds the page's rows to items; -1 when the database failed. */
-static int add_rows(struct api_req *r, struct db_rows *rows, cJSON *items)
-{
-	int rc;
-	while ((rc = db_next(rows)) == 1)
-		cJSON_AddItemToArray(items, tx_object(r, rows));
-	return rc;
-}
+struct item_sink {
+	struct api_req *r;
+	cJSON *items;
+};
 
-static int count_one(struct api_req *r, const struct tx_filter *f,
-                     unsigned mask, long long *n)
+static void add_item(const struct db_rows *rows, void *arg)
 {
-	struct tx_filter g = *f;
-	g.mask = mask;
-	struct db_rows rows;
-	if (tx_query(r, &rows, K_COUNT, &g, 0, 0))
-		return -1;
-	int rc = db_next(&rows);
-	*n = rc == 1 ? db_int(&rows, 0) : 0;
-	db_rows_end(&rows);
-	return rc < 0 ? -1 : 0;
-}
-
-static int count_rows(struct api_req *r, const struct tx_filter *f,
-                      long long *total)
-{
-	if (!(f->mask & F_DONE) || (f->mask & F_CP))
-		return count_one(r, f, f->mask, total);
-	/* Completed = all - open: two index scans, where counting "not
-	 * open" directly would probe every row. */
-	long long all, open;
-	unsigned base = f->mask & ~(unsigned)F_DONE;
-	if (count_one(r, f, base, &all) ||
-	    count_one(r, f, base | F_ACTIVE, &open))
-		return -1;
-	*total = all - open;
-	return 0;
-}
-
-/* Fills items with the page at offset of total rows. */
-static int load_page(struct api_req *r, const struct tx_filter *f,
-                     long long total, long long offset, long long per_page,
-                     cJSON *items)
-{
-	if (offset >= total)
-		return 0;
-	struct db_rows rows;
-	int rc;
-	if (offset <= total / 2) {
-		rc = tx_query(r, &rows, K_PAGE_NEWEST, f, per_page, offset);
-	} else {
-		/* The same rows counted from the oldest end. */
-		long long from_end = total - offset - per_page;
-		long long limit = per_page;
-		if (from_end < 0) {
-			limit += from_end;
-			from_end = 0;
-		}
-		rc = tx_query(r, &rows, K_PAGE_OLDEST, f, limit, from_end);
-	}
-	if (rc)
-		return -1;
-	rc = add_rows(r, &rows, items);
-	db_rows_end(&rows);
-	return rc < 0 ? -1 : 0;
+	struct item_sink *sink = arg;
+	cJSON_AddItemToArray(sink->items, tx_object(sink->r, rows));
 }
 
 void api_tx_list(struct api_req *r)
 {
-	struct tx_filter f;
+	struct txq_filter f;
 	long long page, per_page;
 	if (tx_filter_or_400(r, &f) ||
 	    param_int_or_400(r, "page", 1, 1, 1000000000, &page) ||
 	    param_int_or_400(r, "per_page", 20, 1, 500, &per_page))
 		return;
-	long long total = 0;
 	cJSON *body = cJSON_CreateObject();
-	cJSON *items = cJSON_AddArrayToObject(body, "items");
-	if (db_begin(r->db) || count_rows(r, &f, &total) ||
-	    load_page(r, &f, total, (page - 1) * per_page, per_page, items) ||
-	    db_commit(r->db)) {
-		db_rollback(r->db);
+	struct item_sink sink = {r, cJSON_AddArrayToObject(body, "items")};
+	struct txq_page pg = {
+	    .offset = (page - 1) * per_page,
+	    .limit = per_page,
+	    .count_only = 1,
+	    .row = add_item,
+	    .arg = &sink,
+	};
+	struct txq_totals tot;
+	/* A page past the end (1) is an empty list, not an error. */
+	if (txq_page(r->db, &f, &pg, &tot) < 0) {
 		cJSON_Delete(body);
 		api_db_error(r);
 		return;
 	}
 	api_json_int(body, "page", page);
 	api_json_int(body, "per_page", per_page);
-	api_json_int(body, "total", total);
-	api_json_int(body, "pages", (total + per_page - 1) / per_page);
+	api_json_int(body, "total", tot.count);
+	api_json_int(body, "pages", (tot.count + per_page - 1) / per_page);
 	api_send_json(r, 200, body);
 }
 
@@ -376,27 +142,27 @@ static void csv_row(struct api_req *r, const struct db_rows *rows,
 {
 	FILE *out = r->out;
 	char start[32], stop[32] = "", num[32];
-	int64_t start_ms = db_time_ms(rows, COL_START);
-	int64_t stop_ms = db_time_ms(rows, COL_STOP);
+	int64_t start_ms = db_time_ms(rows, TXQ_START);
+	int64_t stop_ms = db_time_ms(rows, TXQ_STOP);
 	time_format_iso8601(start_ms, start);
 	if (stop_ms != DB_NULL_TIME)
 		time_format_iso8601(stop_ms, stop);
 	int64_t end = stop_ms != DB_NULL_TIME ? stop_ms : r->now_ms;
-	fprintf(out, "%lld,", db_int(rows, COL_ID));
-	api_csv_text(out, db_str(rows, COL_CP));
-	fprintf(out, ",%lld,", db_int(rows, COL_CONN));
-	api_csv_text(out, db_str(rows, COL_TAG));
+	fprintf(out, "%lld,", db_int(rows, TXQ_ID));
+	api_csv_text(out, db_str(rows, TXQ_CP));
+	fprintf(out, ",%lld,", db_int(rows, TXQ_CONN));
+	api_csv_text(out, db_str(rows, TXQ_TAG));
 	fprintf(out, ",%s,%s,%s,%lld,%lld,",
 	        stop_ms == DB_NULL_TIME ? "active" : "completed", start, stop,
 	        (long long)(end > start_ms ? (end - start_ms) / 1000 : 0),
-	        db_int(rows, COL_MSTART));
-	if (!db_isnull(rows, COL_MSTOP)) {
-		long long wh = api_energy_wh(db_int(rows, COL_MSTART),
-		                             db_int(rows, COL_MSTOP));
-		fprintf(out, "%lld,", db_int(rows, COL_MSTOP));
-		api_format_kwh(wh, num);
+	        db_int(rows, TXQ_MSTART));
+	if (!db_isnull(rows, TXQ_MSTOP)) {
+		long long wh = money_energy_wh(db_int(rows, TXQ_MSTART),
+		                               db_int(rows, TXQ_MSTOP));
+		fprintf(out, "%lld,", db_int(rows, TXQ_MSTOP));
+		money_format_kwh(wh, 3, num);
 		fprintf(out, "%s,", num);
-		api_format_cents(api_cost_cents(wh, price_micro), num);
+		money_format_cents(money_cost_cents(wh, price_micro), num);
 		fputs(num, out);
 	} else {
 		fputs(",,", out);
@@ -404,37 +170,61 @@ static void csv_row(struct api_req *r, const struct db_rows *rows,
 	putc(',', out);
 	api_csv_text(out, r->cfg->currency);
 	putc(',', out);
-	api_csv_text(out, db_str(rows, COL_REASON));
+	api_csv_text(out, db_str(rows, TXQ_REASON));
 	fputs("\r\n", out);
 }
 
-void api_tx_csv(struct api_req *r)
+struct csv_sink {
+	struct api_req *r;
+	long long price_micro;
+	int started;
+};
+
+static void csv_begin(void *arg)
 {
-	struct tx_filter f;
-	if (tx_filter_or_400(r, &f))
-		return;
-	struct db_rows rows;
-	/* Executed before the headers go out, so a failure is still a
-	 * JSON error; a failure after them can only cut the file short. */
-	if (tx_query(r, &rows, K_CSV, &f, 0, 0)) {
-		api_db_error(r);
-		return;
-	}
-	api_headers(r, 200, "text/csv; charset=utf-8", API_NO_STORE,
+	struct csv_sink *k = arg;
+	k->started = 1;
+	api_headers(k->r, 200, "text/csv; charset=utf-8", API_NO_STORE,
 	            "Content-Disposition: attachment;"
 	            " filename=\"transactions.csv\"\r\n");
 	fputs("id,cp_id,connector_id,id_tag,status,start_ts,stop_ts,"
 	      "duration_s,meter_start,meter_stop,energy_kwh,cost,currency,"
 	      "stop_reason\r\n",
-	      r->out);
-	long long price_micro = api_price_micro(r->cfg->price_per_kwh);
-	int rc = 0;
-	while (!r->head_only && (rc = db_next(&rows)) == 1)
-		csv_row(r, &rows, price_micro);
-	if (rc < 0)
-		fprintf(stderr, "api: %s: CSV cut short: %s\n", r->cgi->path,
-		        db_error(r->db));
-	db_rows_end(&rows);
+	      k->r->out);
+}
+
+static void csv_add(const struct db_rows *rows, void *arg)
+{
+	struct csv_sink *k = arg;
+	csv_row(k->r, rows, k->price_micro);
+}
+
+void api_tx_csv(struct api_req *r)
+{
+	struct txq_filter f;
+	if (tx_filter_or_400(r, &f))
+		return;
+	struct csv_sink k = {r, money_price_micro(r->cfg->price_per_kwh), 0};
+	/* Every row, streamed as it is read; HEAD reads none.  The headers
+	 * go out once the first query has run (csv_begin), so a failure
+	 * before that is still a JSON error; one after can only cut the file
+	 * short. */
+	struct txq_page all = {
+	    .offset = 0,
+	    .limit = r->head_only ? 0 : -1,
+	    .count_only = 1,
+	    .begin = csv_begin,
+	    .row = csv_add,
+	    .arg = &k,
+	};
+	struct txq_totals tot;
+	if (txq_page(r->db, &f, &all, &tot) < 0) {
+		if (!k.started)
+			api_db_error(r);
+		else
+			fprintf(stderr, "api: %s: CSV cut short: %s\n",
+			        r->cgi->path, db_error(r->db));
+	}
 }
 
 static cJSON *meter_values(struct api_req *r, long long id)

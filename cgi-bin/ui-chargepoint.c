@@ -34,7 +34,7 @@ static const char sql_last_tx[] =
 /* Energy per start day; a running session counts with its energy so far. */
 static const char sql_daily[] =
     "SELECT DATE_FORMAT(t.start_ts, '%Y-%m-%d'), "
-    "SUM(GREATEST(COALESCE(t.meter_stop, " UI_SQL_LATEST_WH(
+    "SUM(GREATEST(COALESCE(t.meter_stop, " TXQ_SQL_LATEST_WH(
         "t.id") ", "
                 "t.meter_start) - t.meter_start, 0)) "
                 "FROM transactions t WHERE t.cp_id = ? AND t.start_ts >= ? "

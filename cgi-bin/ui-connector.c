@@ -2,7 +2,7 @@
  * ui-connector.c — one query for connectors and their running transaction.
  *
  * The energy so far of a running transaction is its newest whole-meter
- * energy reading minus its meter_start (UI_SQL_LATEST_WH).
+ * energy reading minus its meter_start (TXQ_SQL_LATEST_WH).
  */
 #include "ui-connector.h"
 
@@ -15,7 +15,7 @@
 	"SELECT c.cp_id, c.connector_id, c.status, c.error_code, c.info, "     \
 	"c.vendor_error_code, c.status_ts, t.id, t.id_tag, t.start_ts, "       \
 	"t.meter_start, "                                                      \
-	"IF(t.id IS NULL, NULL, " UI_SQL_LATEST_WH(                            \
+	"IF(t.id IS NULL, NULL, " TXQ_SQL_LATEST_WH(                           \
 	    "t.id") ") "                                                       \
 	            "FROM connectors c LEFT JOIN transactions t "              \
 	            "ON t.cp_id = c.cp_id AND t.connector_id = "               \

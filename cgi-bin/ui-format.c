@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "db.h"
+#include "money.h"
 #include "timeutil.h"
 
 void ui_fmt_ago(int64_t then_ms, int64_t now_ms, char *buf, size_t n)
@@ -97,29 +98,22 @@ static void group_thousands(const char *num, char *buf, size_t n)
 
 void ui_fmt_kwh(double wh, int decimals, char *buf, size_t n)
 {
-	char tmp[64];
-	if (!isfinite(wh))
+	char tmp[32];
+	/* Readings may carry fractions of a Wh; the rounding to the shown
+	 * decimals is money.c's, as the API's. */
+	if (!isfinite(wh) || wh > 9e15 || wh < -9e15)
 		wh = 0;
-	if (decimals < 0)
-		decimals = 0;
-	if (decimals > 3)
-		decimals = 3;
-	double kwh = wh / 1000.0;
-	snprintf(tmp, sizeof tmp, "%.*f", decimals, kwh);
+	money_format_kwh(llround(wh), decimals, tmp);
 	/* "-0.00" reads as a bug on an energy column. */
 	if (tmp[0] == '-' && strspn(tmp + 1, "0.") == strlen(tmp + 1))
 		memmove(tmp, tmp + 1, strlen(tmp));
 	group_thousands(tmp, buf, n);
 }
 
-void ui_fmt_money(double amount, char *buf, size_t n)
+void ui_fmt_money(long long cents, char *buf, size_t n)
 {
-	char tmp[64];
-	if (!isfinite(amount))
-		amount = 0;
-	snprintf(tmp, sizeof tmp, "%.2f", amount);
-	if (tmp[0] == '-' && strspn(tmp + 1, "0.") == strlen(tmp + 1))
-		memmove(tmp, tmp + 1, strlen(tmp));
+	char tmp[32];
+	money_format_cents(cents, tmp);
 	group_thousands(tmp, buf, n);
 }
 

@@ -25,11 +25,13 @@ void ui_fmt_datetime(int64_t ms, char *buf, size_t n);
 /* "2025-11-25T13:00:01.000Z" for <time datetime=…>; "" for DB_NULL_TIME. */
 void ui_fmt_iso(int64_t ms, char *buf, size_t n);
 
-/* Energy in Wh as kWh with `decimals` places and thousands separators:
- * ui_fmt_kwh(1234567, 2) is "1,234.57". */
+/* Energy in Wh as kWh with `decimals` (0..3) places and thousands
+ * separators, rounded as money_format_kwh rounds (half away from zero, on
+ * whole Wh): ui_fmt_kwh(1234567, 2) is "1,234.57". */
 void ui_fmt_kwh(double wh, int decimals, char *buf, size_t n);
-/* A sum of money with two decimals and thousands separators. */
-void ui_fmt_money(double amount, char *buf, size_t n);
+/* Cents (money_cost_cents) with two decimals and thousands separators:
+ * 123456 is "1,234.56". */
+void ui_fmt_money(long long cents, char *buf, size_t n);
 /* An integer with thousands separators: "1,000,000". */
 void ui_fmt_count(long long v, char *buf, size_t n);
 

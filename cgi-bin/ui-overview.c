@@ -3,16 +3,18 @@
  * those matching the online/offline and text filters) with its connectors
  * and their running transactions.
  *
- * Three cheap queries and one join: counters, energy of today's sessions,
- * the charge points, then all connectors, which are attached to their
- * charge point through a sorted index.  With 1,000 charge points that is a
- * few thousand rows and no per-charge-point query.
+ * Three cheap queries and one join: counters, energy of today's sessions
+ * (from the per-day summary tx_daily), the charge points, then all
+ * connectors, which are attached to their charge point through a sorted
+ * index.  With 1,000 charge points that is a few thousand rows and no
+ * per-charge-point query.
  */
 #include "ui-overview.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "txquery.h"
 #include "ui-connector.h"
 #include "ui-error.h"
 #include "ui-format.h"
@@ -43,12 +45,6 @@ struct overview {
 
 static const char sql_counts[] =
     "SELECT COUNT(*), COALESCE(SUM(connected), 0) FROM charge_points";
-
-/* Energy of today's finished sessions; running ones are added from the
- * connector rows, which already carry their energy so far. */
-static const char sql_today[] =
-    "SELECT COALESCE(SUM(GREATEST(meter_stop - meter_start, 0)), 0) "
-    "FROM transactions WHERE start_ts >= ? AND meter_stop IS NOT NULL";
 
 /* connected < 0 means either; q "" means no text filter.  Charge point ids
  * are binary-collated: compare them case-insensitively like the rest. */
@@ -222,12 +218,18 @@ static int load_counters(struct ui_req *r, struct overview *o)
 		o->online = db_int(&rows, 1);
 	}
 	db_rows_end(&rows);
-	if (rc < 0 || db_query(r->db, &rows, sql_today, "t", o->today))
+	if (rc < 0)
 		return -1;
-	if ((rc = db_next(&rows)) > 0)
-		o->wh_today += db_dbl(&rows, 0);
-	db_rows_end(&rows);
-	return rc < 0 ? -1 : 0;
+	/* Energy of the sessions that started today (UTC) and finished, from
+	 * tx_daily as the API's /stats reads it; running ones are added from
+	 * the connector rows, which carry their energy so far. */
+	struct txq_filter today = {.from = o->today,
+	                           .to_excl = o->today + 86400000LL};
+	struct txq_totals tot;
+	if (txq_totals(r->db, &today, &tot))
+		return -1;
+	o->wh_today += (double)tot.wh;
+	return 0;
 }
 
 /* The filtered charge points, then every connector attached to its own;

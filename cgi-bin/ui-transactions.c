@@ -4,16 +4,18 @@
  * start time, page, per_page), totals of the filtered set, page links and
  * a link to the same list as CSV from the API.
  *
- * The query work is in ui-txquery.c; this file validates parameters and
- * fills the template.
+ * The query work is in txquery.c, shared with the API's /transactions;
+ * this file validates parameters and fills the template.
  */
 #include "ui-transactions.h"
 
 #include <string.h>
 
+#include "money.h"
+#include "txquery.h"
 #include "ui-error.h"
 #include "ui-format.h"
-#include "ui-txquery.h"
+#include "ui-txrow.h"
 
 #define PER_PAGE_DEFAULT 50
 #define PER_PAGE_MAX     500
@@ -24,7 +26,7 @@
 struct params {
 	const char *cp_id, *id_tag, *status, *from, *to;
 	long page, per_page;
-	struct ui_tx_filter f;
+	struct txq_filter f;
 };
 
 /* Reads and checks every parameter; -1 after a 400 page. */
@@ -45,11 +47,11 @@ static int read_params(struct ui_req *r, struct params *p)
 	p->f.cp_id = *p->cp_id ? p->cp_id : NULL;
 	p->f.id_tag = *p->id_tag ? p->id_tag : NULL;
 	if (!*p->status)
-		p->f.status = UI_TX_ANY;
+		p->f.status = TXQ_ANY;
 	else if (!strcmp(p->status, "active"))
-		p->f.status = UI_TX_ACTIVE;
+		p->f.status = TXQ_ACTIVE;
 	else if (!strcmp(p->status, "completed"))
-		p->f.status = UI_TX_COMPLETED;
+		p->f.status = TXQ_COMPLETED;
 	else {
 		ui_bad_param(r, "status", "must be active or completed");
 		return -1;
@@ -92,9 +94,9 @@ static TMPL_varlist *filter_vars(struct ui_req *r, TMPL_varlist *vl,
 	struct ui_qs qs;
 	vl = TMPL_add_var(vl, "f_cp", p->cp_id, "f_tag", p->id_tag, "f_from",
 	                  p->from, "f_to", p->to, (char *)NULL);
-	if (p->f.status == UI_TX_ACTIVE)
+	if (p->f.status == TXQ_ACTIVE)
 		vl = TMPL_add_var(vl, "f_active", "1", (char *)NULL);
-	if (p->f.status == UI_TX_COMPLETED)
+	if (p->f.status == TXQ_COMPLETED)
 		vl = TMPL_add_var(vl, "f_completed", "1", (char *)NULL);
 	if (p->per_page != PER_PAGE_DEFAULT)
 		vl = ui_add_fmt(vl, "f_per_page", "%ld", p->per_page);
@@ -108,7 +110,7 @@ static TMPL_varlist *filter_vars(struct ui_req *r, TMPL_varlist *vl,
 
 static TMPL_varlist *totals_vars(struct ui_req *r, TMPL_varlist *vl,
                                  const struct params *p,
-                                 const struct ui_tx_totals *tot)
+                                 const struct txq_totals *tot)
 {
 	char buf[64];
 	long long first = (long long)(p->page - 1) * p->per_page;
@@ -126,24 +128,45 @@ static TMPL_varlist *totals_vars(struct ui_req *r, TMPL_varlist *vl,
 	ui_fmt_count(last, buf, sizeof buf);
 	vl = TMPL_add_var(vl, "row_to", buf, (char *)NULL);
 	/* Whole kWh once the total is large: the counter stays one line. */
-	ui_fmt_kwh(tot->wh, tot->wh >= 1e8 ? 0 : 2, buf, sizeof buf);
+	ui_fmt_kwh((double)tot->wh, tot->wh >= 100000000 ? 0 : 2, buf,
+	           sizeof buf);
 	vl = TMPL_add_var(vl, "total_kwh", buf, (char *)NULL);
-	ui_fmt_money(tot->wh / 1000.0 * r->ctx->cfg.price_per_kwh, buf,
-	             sizeof buf);
+	/* The cost of the summed energy, as the API's /stats counts it. */
+	ui_fmt_money(money_cost_cents(
+	                 tot->wh, money_price_micro(r->ctx->cfg.price_per_kwh)),
+	             buf, sizeof buf);
 	return TMPL_add_var(vl, "total_cost", buf, (char *)NULL);
+}
+
+struct row_sink {
+	struct ui_req *r;
+	TMPL_loop *rows;
+};
+
+static void add_row(const struct db_rows *rows, void *arg)
+{
+	struct row_sink *sink = arg;
+	sink->rows = TMPL_add_varlist(sink->rows, ui_tx_vars(sink->r, rows));
 }
 
 void ui_transactions(struct ui_req *r, const char *arg)
 {
 	struct params p;
-	struct ui_tx_totals tot;
-	TMPL_loop *rows = NULL;
+	struct txq_totals tot;
+	struct row_sink sink = {.r = r};
 	(void)arg;
 
 	if (read_params(r, &p))
 		return;
-	long long offset = (long long)(p.page - 1) * p.per_page;
-	int rc = ui_tx_query(r, &p.f, offset, p.per_page, &tot, &rows);
+	struct txq_page page = {
+	    .offset = (long long)(p.page - 1) * p.per_page,
+	    .limit = p.per_page,
+	    .latest_wh = 1,
+	    .row = add_row,
+	    .arg = &sink,
+	};
+	int rc = txq_page(r->db, &p.f, &page, &tot);
+	TMPL_loop *rows = sink.rows;
 	TMPL_varlist *vl =
 	    ui_frame_vars(r, NULL, "Transactions", "transactions", 0);
 	if (rows)

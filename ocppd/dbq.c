@@ -15,7 +15,7 @@
 #include "txcache.h"
 
 #define BACKOFF_MIN_MS 200
-#define BACKOFF_MAX_MS 5000
+#define BACKOFF_MAX_MS 2000
 
 struct outcome {
 	enum hres r;

@@ -11,7 +11,11 @@
 # Environment: CSMS_BENCH_PORT_BASE (default 29200: OCPP on it, HTTP on
 # it + 80), BENCH_RUNS (default 21), BENCH_WRK_SECONDS (default 10),
 # BENCH_WRK_CONNECTIONS (default 32), BENCH_TX (default 1000000),
-# BENCH_OUT (default docs/benchmarks-api.md; "-" for stdout only).
+# BENCH_OUT (default docs/benchmarks-api.md; "-" for stdout only),
+# BENCH_DIR (the stack's data, default var/bench-api; about 1 GB),
+# BENCH_KEEP=1 (leave the stack running afterwards, to time the dashboard
+# on the same data; stop it with CSMS_CONF=$BENCH_DIR/csms.conf
+# scripts/stack.sh stop).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,7 +26,8 @@ RUNS=${BENCH_RUNS:-21}
 WRK_SECS=${BENCH_WRK_SECONDS:-10}
 WRK_CONNS=${BENCH_WRK_CONNECTIONS:-32}
 OUT=${BENCH_OUT:-docs/benchmarks-api.md}
-BDIR=$ROOT/var/bench-api
+BDIR=${BENCH_DIR:-$ROOT/var/bench-api}
+N_TX=${BENCH_TX:-1000000}
 HTTP=http://127.0.0.1:$((BASE + 80))
 API=$HTTP/cgi-bin/api
 
@@ -54,7 +59,9 @@ control_socket = $BDIR/run/ocppd.sock
 log_level = warn
 CONF
 export CSMS_CONF=$BDIR/csms.conf
-trap 'scripts/stack.sh stop >/dev/null 2>&1 || true' EXIT
+if [[ ${BENCH_KEEP:-0} != 1 ]]; then
+	trap 'scripts/stack.sh stop >/dev/null 2>&1 || true' EXIT
+fi
 CSMS_SEED_DEMO=0 scripts/stack.sh start >/dev/null
 load=$(tools/bench-data.sh)
 load=${load#bench-data: }
@@ -87,7 +94,7 @@ timeit() {
 loadavg=$(cut -d' ' -f1 /proc/loadavg)
 today=$(date -u +%F)
 month_ago=$(date -u -d '30 days ago' +%F)
-pages=$((1000000 / 20))
+pages=$((N_TX / 20))
 # path|what|target in ms (the issue's speed section; empty: none)
 rows=(
 	"/cps|GET /cps (1,000 CPs, 2,000 connectors)|50"
@@ -99,9 +106,12 @@ rows=(
 	"/transactions?cp_id=BENCH-0500&page=25|GET /transactions?cp_id=…&page=25|20"
 	"/transactions?id_tag=BENCH-00500|GET /transactions?id_tag=…|20"
 	"/transactions?status=active|GET /transactions?status=active|20"
+	"/transactions?status=active&page=6|GET /transactions?status=active, last page (a session open for 300 days)|20"
 	"/transactions?status=completed|GET /transactions?status=completed|20"
+	"/transactions?status=completed&page=$((pages / 2))|GET /transactions?status=completed, middle page|20"
 	"/transactions?from=$month_ago&to=$today&page=1000|GET /transactions?from=…&to=… (30 days), page 1000|20"
 	"/transactions/999990|GET /transactions/{id} with meter values|"
+	"/transactions.csv?status=active|GET /transactions.csv?status=active (101 rows)|"
 	"/users|GET /users (2,000 tags)|"
 	"/stats|GET /stats|"
 	"/metrics|GET /metrics|"
@@ -144,15 +154,22 @@ Throughput of \`GET /cps/{id}\`:
 \`wrk -t2 -c$WRK_CONNS -d${WRK_SECS}s --latency $API/cps/BENCH-0500\`:
 **$rps requests/s** (target 3,000), latency p50 $p50, p99 $p99${non2xx:+, non-2xx: $non2xx}.
 
-Where a /transactions target is missed, the time is the exact \`total\`: with
-no filter (or only \`status\`/\`from\`/\`to\` over a wide range) MariaDB counts
-every entry of an index, since a B-tree keeps no counts, and a middle page
-skips half a million index entries.  Both need a per-day count maintained
-when transactions are written (docs/api.md, "Speed").
+\`total\`, \`pages\` and every page of /transactions come from
+\`cgi-bin/txquery.c\`, which the dashboard's transaction list shares: counts
+per day from the summary table \`tx_daily\`, and a page read between the
+days that hold its first and its last row (docs/api.md, "Speed";
+docs/benchmarks-dashboard.md, "How the transaction list stays fast").
+/stats and /metrics read their transaction figures from \`tx_daily\` too.
 EOF
 )
 echo "$report"
+# What follows this line in $OUT is kept (notes written by hand).
+MARK='<!-- the text above is written by tools/bench-api.sh -->'
 if [[ $OUT != - ]]; then
-	printf '%s\n' "$report" >"$OUT"
+	tail=
+	if [[ -f $OUT ]] && grep -qxF "$MARK" "$OUT"; then
+		tail=$(awk -v m="$MARK" 'keep; $0 == m { keep = 1 }' "$OUT")
+	fi
+	printf '%s\n\n%s\n%s\n' "$report" "$MARK" "$tail" >"$OUT"
 	echo "bench-api: written to $OUT" >&2
 fi

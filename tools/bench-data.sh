@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # bench-data.sh — fills a csms-c database with the benchmark data set:
 # 1,000 charge points (2 connectors each), 2,000 id tags, 1,000,000
-# transactions spread over the last 365 days (the newest 100 still active)
-# and 4 meter values for each of the newest 10,000 transactions.
+# transactions spread over the last 365 days (the newest 100 still active,
+# and one from 300 days ago never stopped, as a lost StopTransaction
+# leaves it) and 4 meter values for each of the newest 10,000 transactions.
 #
 # Everything is generated inside MariaDB with INSERT ... SELECT from the
 # SEQUENCE engine (seq_1_to_N), so a million rows take seconds, not a
@@ -119,6 +120,11 @@ SELECT @base_id + seq,
                + INTERVAL 10 + seq % 111 MINUTE),
        IF(seq > $N_TX - $N_ACTIVE, NULL, 'Local')
 FROM seq_1_to_$N_TX;
+
+-- A session from 300 days ago that was never stopped: the running ones
+-- are not all recent, and a list of them must not read the months between.
+UPDATE transactions SET meter_stop = NULL, stop_ts = NULL, stop_reason = NULL
+WHERE id = @base_id + $N_TX * 65 DIV 365;
 
 -- The connectors of the running transactions are Charging.
 UPDATE connectors c JOIN transactions t

@@ -104,4 +104,20 @@ else
 	fail db_back_health "$(req /health)"
 fi
 
+# ocppd shares the database: after the restart a charge point's boot must
+# be accepted again within its reconnect backoff (later tests rely on it).
+scen=$CSMS_TEST_OUT/59-boot.txt
+printf '%s\n' 'send BootNotification {"chargePointVendor":"t","chargePointModel":"t"}' \
+	'expect field status Accepted' >"$scen"
+recovered=0
+for ((i = 0; i < 40; i++)); do
+	if timeout 10 "$CSMS_BIN/cpsim" --scenario "$scen" --timeout 3 \
+		"$CSMS_OCPP_URL/DBDOWN-RECOVER" >/dev/null 2>&1; then
+		recovered=1
+		break
+	fi
+	sleep 0.5
+done
+((recovered)) && pass ocppd_back_after_db_restart || fail ocppd_back_after_db_restart "BootNotification not accepted within 20 s"
+
 ((fails == 0))

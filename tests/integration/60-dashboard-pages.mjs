@@ -81,8 +81,11 @@ const price = Number(/^price_per_kwh=['"]?([\d.]+)/m.exec(execFileSync(`${env.bi
 
 // ------------------------------------------------------------------ helpers
 const group = (s) => s.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-const kwh = (wh, d = 2) => { const [i, f] = (wh / 1000).toFixed(d).split('.'); return group(i) + (f ? `.${f}` : ''); };
-const money = (v) => { const [i, f] = v.toFixed(2).split('.'); return `${group(i)}.${f}`; };
+// Rounded as cgi-bin/money.c rounds: half away from zero, in integers.
+const fixed = (v, d) => { const s = 10n ** BigInt(d); const i = `${v / s}`; return d ? `${group(i)}.${`${v % s}`.padStart(d, '0')}` : group(i); };
+const kwh = (wh, d = 2) => fixed((BigInt(wh) * 10n ** BigInt(d) + 500n) / 1000n, d);
+const priceMicro = BigInt(Math.round(price * 1e6));
+const cost = (wh) => fixed((BigInt(wh) * priceMicro + 5000000n) / 10000000n, 2);
 
 async function get(path, opts = {}) {
 	const r = await fetch(path.startsWith('http') ? path : DASH + path, { redirect: 'manual', ...opts });
@@ -287,7 +290,7 @@ await test('transactions_totals_and_rows_match_db', async () => {
 	expectEq('count', await text('#tx-count'), '121');
 	expectEq('active', await text('#tx-active'), '1');
 	expectEq('energy', await text('#tx-kwh'), `${kwh(wh)} kWh`);
-	expectEq('cost', await text('#tx-cost'), `${money(wh / 1000 * price)} EUR`);
+	expectEq('cost', await text('#tx-cost'), `${cost(wh)} EUR`);
 	// The running one first, energy so far; then the newest finished one.
 	const row = async (id) => Object.fromEntries(await page.$$eval(`tr[data-tx="${id}"] > *`,
 		(cells) => cells.map((c) => [c.dataset.label, c.textContent.replace(/\s+/g, ' ').trim()])));
@@ -299,7 +302,7 @@ await test('transactions_totals_and_rows_match_db', async () => {
 	expectEq('finished row', [last['Charge point'], last['Id tag'], last.Start, last.Stop, last.Duration,
 		last.kWh, last.Cost, last['Stop reason']],
 	[CPA, TAG, '2024-05-05 23:30:00', '2024-05-05 23:50:00', '20 min 00 s',
-		kwh(whOf(N_DONE - 1)), money(whOf(N_DONE - 1) / 1000 * price), 'Local']);
+		kwh(whOf(N_DONE - 1)), cost(whOf(N_DONE - 1)), 'Local']);
 });
 
 await test('transactions_filters', async () => {

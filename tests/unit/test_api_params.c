@@ -1,6 +1,6 @@
 /*
  * test_api_params.c — the pure parts of the REST API: strict parameter
- * parsing, money, CSV fields, LIKE prefixes, UTF-8 repair, the OpenAPI
+ * parsing, CSV fields, LIKE prefixes, UTF-8 repair, the OpenAPI
  * document and the JSON error shape.
  *
  * The Makefile links unit tests against lib/ and the shared cgi-bin code
@@ -54,34 +54,6 @@ static void test_parse_time(void)
 	    "yesterday", "2024-03-01T", "2024-03-01x", "1969-12-31"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		CHECK_INT(api_parse_time(bad[i], 0, &ms), -1);
-}
-
-static void test_cost_cents(void)
-{
-	CHECK_INT(api_energy_wh(1000, 2250), 1250);
-	CHECK_INT(api_energy_wh(9000, 100), 0); /* meter went backwards */
-	long long p30 = api_price_micro(0.30);
-	CHECK_INT(p30, 300000);
-	CHECK_INT(api_cost_cents(1250, p30), 38); /* 0.375: half up */
-	CHECK_INT(api_cost_cents(1249, p30), 37); /* 0.3747 */
-	CHECK_INT(api_cost_cents(8250, p30), 248);
-	CHECK_INT(api_cost_cents(0, p30), 0);
-	CHECK_INT(api_cost_cents(-1250, p30), -38); /* symmetric */
-	CHECK_INT(api_cost_cents(1000000, api_price_micro(0.123456)), 12346);
-	/* No binary rounding drift on a large total: 1 GWh at 0.29. */
-	CHECK_INT(api_cost_cents(1000000000LL, api_price_micro(0.29)),
-	          29000000);
-	char buf[32];
-	api_format_cents(38, buf);
-	CHECK_STR(buf, "0.38");
-	api_format_cents(-5, buf);
-	CHECK_STR(buf, "-0.05");
-	api_format_cents(123456, buf);
-	CHECK_STR(buf, "1234.56");
-	api_format_kwh(1250, buf);
-	CHECK_STR(buf, "1.250");
-	api_format_kwh(-7, buf);
-	CHECK_STR(buf, "-0.007");
 }
 
 /* What api_csv_text writes for s (valid until the next call). */
@@ -250,7 +222,6 @@ int main(void)
 {
 	RUN(test_parse_int);
 	RUN(test_parse_time);
-	RUN(test_cost_cents);
 	RUN(test_csv_text);
 	RUN(test_like_prefix);
 	RUN(test_utf8);

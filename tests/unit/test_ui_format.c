@@ -75,7 +75,9 @@ static void energy_money_counts(void)
 	CHECK_STR(b, "0.00");
 	ui_fmt_kwh(-2500, 1, b, sizeof b);
 	CHECK_STR(b, "-2.5");
-	ui_fmt_money(1234.5, b, sizeof b);
+	ui_fmt_kwh(1235, 2, b, sizeof b); /* half up, as the API rounds */
+	CHECK_STR(b, "1.24");
+	ui_fmt_money(123450, b, sizeof b); /* cents */
 	CHECK_STR(b, "1,234.50");
 	ui_fmt_count(1000000, b, sizeof b);
 	CHECK_STR(b, "1,000,000");

@@ -1,0 +1,429 @@
+/*
+ * txquery.c — totals and pages of the filtered transaction history (see
+ * txquery.h for the plan).
+ *
+ * lib/db.h caches a prepared statement by the address of its SQL text, so
+ * the statement for each combination of filters is built once per process
+ * and kept.  Every statement binds the same parameters in the same order
+ * (cp_id, id_tag, lower, upper[, limit, offset]); a filter that is not in
+ * use appears as "? IS NULL" with a NULL bound, a condition on no column
+ * that cannot change the plan.
+ */
+#include "txquery.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "paging.h"
+
+#define DAY_MS 86400000LL
+
+enum {
+	F_CP = 1,
+	F_TAG = 2,
+	F_LOWER = 4,
+	F_UPPER = 8,
+	F_ACTIVE = 16,
+	F_DONE = 32,
+	F_MASKS = 64
+};
+enum sql_kind { Q_TOTALS, Q_COUNT, Q_DESC, Q_ASC, Q_KINDS };
+
+/* Energy of a finished transaction, as money_energy_wh and tx_daily count
+ * it: a meter that went backwards is 0. */
+#define TX_WH                                                                  \
+	"IF(t.meter_stop IS NULL, 0, GREATEST(t.meter_stop - t.meter_start, "  \
+	"0))"
+
+/* Per day, summed over the writers' shards; DATE as DATETIME so that
+ * db_time_ms reads it. */
+static const char sql_days[] =
+    "SELECT CAST(day AS DATETIME), SUM(n), SUM(n_active), SUM(wh) "
+    "FROM tx_daily WHERE (? IS NULL OR day >= ?) AND (? IS NULL OR day < ?) "
+    "GROUP BY day ORDER BY day DESC";
+
+/* The same figures for part of a day, from the index. */
+static const char sql_window[] =
+    "SELECT COUNT(*), COALESCE(SUM(t.stop_ts IS NULL), 0), "
+    "COALESCE(SUM(" TX_WH "), 0) FROM transactions t "
+    "WHERE t.start_ts >= ? AND t.start_ts < ?";
+
+/* Built on first use, kept for the process (the db cache keys on them). */
+static const char *build_sql(enum sql_kind kind, unsigned mask, int latest)
+{
+	static char *cache[Q_KINDS][F_MASKS][2];
+	if (cache[kind][mask][latest])
+		return cache[kind][mask][latest];
+	const char *cp = mask & F_CP ? "t.cp_id = ?" : "? IS NULL";
+	const char *tag = mask & F_TAG ? "t.id_tag = ?" : "? IS NULL";
+	const char *lower = mask & F_LOWER ? "t.start_ts >= ?" : "? IS NULL";
+	const char *upper = mask & F_UPPER ? "t.start_ts < ?" : "? IS NULL";
+	const char *status = mask & F_ACTIVE ? " AND t.stop_ts IS NULL"
+	                     : mask & F_DONE ? " AND t.stop_ts IS NOT NULL"
+	                                     : "";
+	const char *cols =
+	    latest ? TXQ_COLUMNS ", " TXQ_COL_LATEST_WH : TXQ_COLUMNS;
+	char *sql = NULL;
+	int n;
+	switch (kind) {
+	case Q_TOTALS:
+		n = asprintf(
+		    &sql,
+		    "SELECT COUNT(*), COALESCE(SUM(t.stop_ts IS NULL), "
+		    "0), COALESCE(SUM(" TX_WH "), 0) "
+		    "FROM transactions t WHERE %s AND %s AND %s AND "
+		    "%s%s",
+		    cp, tag, lower, upper, status);
+		break;
+	case Q_COUNT:
+		/* The same shape; COUNT(*) alone stays in the index. */
+		n = asprintf(&sql,
+		             "SELECT COUNT(*), 0, 0 FROM transactions t "
+		             "WHERE %s AND %s AND %s AND %s%s",
+		             cp, tag, lower, upper, status);
+		break;
+	default:
+		/* Skipped rows are walked in the index only (a deferred
+		 * join): full rows are read for the page alone, and come
+		 * out newest first whichever end the page was read from. */
+		n = asprintf(
+		    &sql,
+		    "SELECT %s FROM (SELECT t.id FROM transactions t "
+		    "WHERE %s AND %s AND %s AND %s%s ORDER BY %s "
+		    "LIMIT ? OFFSET ?) k JOIN transactions t "
+		    "ON t.id = k.id ORDER BY t.start_ts DESC, t.id DESC",
+		    cols, cp, tag, lower, upper, status,
+		    kind == Q_DESC ? "t.start_ts DESC, t.id DESC"
+		                   : "t.start_ts, t.id");
+		break;
+	}
+	if (n < 0)
+		return NULL;
+	cache[kind][mask][latest] = sql;
+	return sql;
+}
+
+static unsigned filter_mask(const struct txq_filter *f, int64_t lower,
+                            int64_t upper)
+{
+	unsigned m = 0;
+	if (f->cp_id)
+		m |= F_CP;
+	if (f->id_tag)
+		m |= F_TAG;
+	if (lower != DB_NULL_TIME)
+		m |= F_LOWER;
+	if (upper != DB_NULL_TIME)
+		m |= F_UPPER;
+	if (f->status == TXQ_ACTIVE)
+		m |= F_ACTIVE;
+	if (f->status == TXQ_COMPLETED)
+		m |= F_DONE;
+	return m;
+}
+
+/* The summary pays only for the wide filters: a charge point or a tag
+ * narrows the set through its own index. */
+static int use_summary(const struct txq_filter *f)
+{
+	return !f->cp_id && !f->id_tag;
+}
+
+static int exact_totals(struct db *db, const struct txq_filter *f,
+                        int count_only, struct txq_totals *tot)
+{
+	struct db_rows rows;
+	const char *sql = build_sql(count_only ? Q_COUNT : Q_TOTALS,
+	                            filter_mask(f, f->from, f->to_excl), 0);
+	if (!sql) {
+		snprintf(db->err, sizeof db->err, "out of memory");
+		return -1;
+	}
+	if (db_query(db, &rows, sql, "sstt", f->cp_id, f->id_tag, f->from,
+	             f->to_excl))
+		return -1;
+	int rc = db_next(&rows);
+	if (rc > 0) {
+		tot->count = db_int(&rows, 0);
+		tot->active = db_int(&rows, 1);
+		tot->wh = db_int(&rows, 2);
+	}
+	db_rows_end(&rows);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Per-day counts of the filtered set, newest day first. */
+struct days {
+	long long *count;
+	int64_t *day;
+	size_t n, cap;
+};
+
+static void days_free(struct days *d)
+{
+	free(d->count);
+	free(d->day);
+}
+
+static int days_push(struct days *d, int64_t day, long long count)
+{
+	if (d->n == d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 512;
+		long long *c = realloc(d->count, cap * sizeof *c);
+		if (!c)
+			return -1;
+		d->count = c;
+		int64_t *t = realloc(d->day, cap * sizeof *t);
+		if (!t)
+			return -1;
+		d->day = t;
+		d->cap = cap;
+	}
+	d->count[d->n] = count;
+	d->day[d->n] = day;
+	d->n++;
+	return 0;
+}
+
+static int64_t day_floor(int64_t ms)
+{
+	int64_t r = ms % DAY_MS;
+	return ms - (r < 0 ? r + DAY_MS : r);
+}
+
+/* n, n_active and wh of [lo, hi) from the index, for a cut day. */
+static int window_figures(struct db *db, int64_t lo, int64_t hi,
+                          long long fig[3])
+{
+	struct db_rows rows;
+	if (db_query(db, &rows, sql_window, "tt", lo, hi))
+		return -1;
+	int rc = db_next(&rows);
+	for (int i = 0; i < 3; i++)
+		fig[i] = rc > 0 ? db_int(&rows, i) : 0;
+	db_rows_end(&rows);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Adds one day's n, n_active and wh to the totals as the status filter
+ * sees them; returns the day's count of matching rows. */
+static long long add_day(const struct txq_filter *f, const long long fig[3],
+                         struct txq_totals *tot)
+{
+	long long c = f->status == TXQ_ACTIVE      ? fig[1]
+	              : f->status == TXQ_COMPLETED ? fig[0] - fig[1]
+	                                           : fig[0];
+	if (f->status != TXQ_ACTIVE)
+		tot->wh += fig[2];
+	if (f->status != TXQ_COMPLETED)
+		tot->active += fig[1];
+	tot->count += c;
+	return c;
+}
+
+/*
+ * Totals and per-day counts (when d is not NULL) of a filter without
+ * cp_id or id_tag, from tx_daily.  0 or -1.
+ */
+static int summary(struct db *db, const struct txq_filter *f, struct days *d,
+                   struct txq_totals *tot)
+{
+	int64_t from = f->from, to = f->to_excl;
+	/* Whole days: from's day, up to the day that holds to's last ms. */
+	int64_t day_lo = from == DB_NULL_TIME ? DB_NULL_TIME : day_floor(from);
+	int64_t day_hi =
+	    to == DB_NULL_TIME ? DB_NULL_TIME : day_floor(to - 1) + DAY_MS;
+	struct db_rows rows;
+	int rc;
+
+	if (db_query(db, &rows, sql_days, "tttt", day_lo, day_lo, day_hi,
+	             day_hi))
+		return -1;
+	/* Cut days are counted once the summary's result set is closed. */
+	int64_t cut[2];
+	int ncut = 0;
+	while ((rc = db_next(&rows)) > 0) {
+		int64_t day = db_time_ms(&rows, 0);
+		long long fig[3] = {db_int(&rows, 1), db_int(&rows, 2),
+		                    db_int(&rows, 3)};
+		if (day == DB_NULL_TIME)
+			continue;
+		if ((from != DB_NULL_TIME && day < from) ||
+		    (to != DB_NULL_TIME && day + DAY_MS > to)) {
+			if (ncut < 2)
+				cut[ncut++] = day;
+			fig[0] = fig[1] = fig[2] = 0;
+		}
+		long long c = add_day(f, fig, tot);
+		if (d && days_push(d, day, c)) {
+			snprintf(db->err, sizeof db->err, "out of memory");
+			rc = -1;
+			break;
+		}
+	}
+	db_rows_end(&rows);
+	if (rc < 0)
+		return -1;
+	for (int i = 0; i < ncut; i++) {
+		int64_t lo = cut[i] > from ? cut[i] : from;
+		int64_t hi = to != DB_NULL_TIME && to < cut[i] + DAY_MS
+		                 ? to
+		                 : cut[i] + DAY_MS;
+		long long fig[3];
+		if (window_figures(db, lo, hi, fig))
+			return -1;
+		long long c = add_day(f, fig, tot);
+		for (size_t j = 0; d && j < d->n; j++)
+			if (d->day[j] == cut[i])
+				d->count[j] = c;
+	}
+	return 0;
+}
+
+/* Where the rows of a page go: p's callbacks, begin called once. */
+struct sink {
+	const struct txq_page *p;
+	int begun;
+};
+
+static void sink_begin(struct sink *k)
+{
+	if (!k->begun && k->p->begin)
+		k->p->begin(k->p->arg);
+	k->begun = 1;
+}
+
+static int read_rows(struct db *db, const struct txq_filter *f, struct sink *k,
+                     enum sql_kind kind, int64_t lower, int64_t upper,
+                     long long offset, long long limit)
+{
+	struct db_rows rows;
+	const char *sql =
+	    build_sql(kind, filter_mask(f, lower, upper), !!k->p->latest_wh);
+	int rc;
+
+	if (!sql) {
+		snprintf(db->err, sizeof db->err, "out of memory");
+		return -1;
+	}
+	if (db_query(db, &rows, sql, "ssttll", f->cp_id, f->id_tag, lower,
+	             upper, limit, offset))
+		return -1;
+	sink_begin(k);
+	while ((rc = db_next(&rows)) > 0)
+		k->p->row(&rows, k->p->arg);
+	db_rows_end(&rows);
+	return rc < 0 ? -1 : 0;
+}
+
+/*
+ * The page through the per-day counts.  Days that hold matching rows come
+ * in runs; each run the page touches is read with one query, from the end
+ * of the day that holds its first row needed back to the start of the day
+ * that holds its last, so neither a long OFFSET nor days without a
+ * matching row are walked.
+ */
+static int page_by_days(struct db *db, const struct txq_filter *f,
+                        struct sink *k, const struct days *d, long long offset,
+                        long long limit)
+{
+	size_t i;
+	long long inner;
+	if (page_locate(d->count, d->n, offset, &i, &inner))
+		return 1;
+	while (limit > 0 && i < d->n) {
+		size_t end = i; /* the run is [i, end) */
+		long long in_run = 0;
+		while (end < d->n && d->count[end] > 0)
+			in_run += d->count[end++];
+		long long take =
+		    in_run - inner < limit ? in_run - inner : limit;
+		size_t last = page_last_bucket(d->count, end, i, inner, take);
+		int64_t upper = d->day[i] + DAY_MS;
+		if (f->to_excl != DB_NULL_TIME && f->to_excl < upper)
+			upper = f->to_excl;
+		int64_t lower = d->day[last];
+		if (f->from != DB_NULL_TIME && f->from > lower)
+			lower = f->from;
+		if (read_rows(db, f, k, Q_DESC, lower, upper, inner, take))
+			return -1;
+		limit -= take;
+		inner = 0;
+		for (i = end; i < d->n && d->count[i] <= 0; i++)
+			;
+	}
+	return 0;
+}
+
+static int page_in_tx(struct db *db, const struct txq_filter *f, struct sink *k,
+                      struct txq_totals *tot)
+{
+	const struct txq_page *p = k->p;
+	struct days d = {0};
+	int rc;
+
+	if (use_summary(f))
+		rc = summary(db, f, &d, tot);
+	else
+		rc = exact_totals(db, f, p->count_only, tot);
+	if (rc)
+		goto out;
+	if (p->offset >= tot->count) {
+		rc = p->offset == 0 ? 0 : 1;
+		goto out;
+	}
+	long long limit = p->limit;
+	if (limit < 0 || limit > tot->count - p->offset)
+		limit = tot->count - p->offset;
+	if (use_summary(f)) {
+		rc = page_by_days(db, f, k, &d, p->offset, limit);
+	} else if (p->offset > tot->count / 2) {
+		/* The back half, counted from the oldest end. */
+		long long asc_offset;
+		long asc_limit;
+		page_reverse(tot->count, p->offset, (long)limit, &asc_offset,
+		             &asc_limit);
+		rc = read_rows(db, f, k, Q_ASC, f->from, f->to_excl, asc_offset,
+		               asc_limit);
+	} else {
+		rc = read_rows(db, f, k, Q_DESC, f->from, f->to_excl, p->offset,
+		               limit);
+	}
+out:
+	days_free(&d);
+	return rc;
+}
+
+int txq_page(struct db *db, const struct txq_filter *f,
+             const struct txq_page *p, struct txq_totals *tot)
+{
+	struct sink k = {p, 0};
+	memset(tot, 0, sizeof *tot);
+	/* One snapshot: the totals and the page describe the same rows. */
+	if (db_begin(db))
+		return -1;
+	int rc = page_in_tx(db, f, &k, tot);
+	if (rc < 0) {
+		char err[sizeof db->err];
+		unsigned no = db->last_errno;
+		memcpy(err, db->err, sizeof err);
+		db_rollback(db);
+		/* Keep the first error for the log and the 503/500 choice. */
+		memcpy(db->err, err, sizeof err);
+		db->last_errno = no;
+		return -1;
+	}
+	if (db_commit(db))
+		return -1;
+	sink_begin(&k);
+	return rc;
+}
+
+int txq_totals(struct db *db, const struct txq_filter *f,
+               struct txq_totals *tot)
+{
+	memset(tot, 0, sizeof *tot);
+	return use_summary(f) ? summary(db, f, NULL, tot)
+	                      : exact_totals(db, f, 0, tot);
+}
