@@ -32,11 +32,15 @@ CPSIM_SRC  := $(wildcard tools/cpsim/*.c)
 API_SRC    := $(wildcard cgi-bin/api*.c)
 DASH_SRC   := $(wildcard cgi-bin/dashboard*.c cgi-bin/ui-*.c)
 CGI_COMMON := $(filter-out $(API_SRC) $(DASH_SRC),$(wildcard cgi-bin/*.c))
+CSMSCTL_SRC := $(wildcard tools/csmsctl/*.c)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 
 BINS := $(BUILD)/bin/ocppd
 ifneq ($(CPSIM_SRC),)
 BINS += $(BUILD)/bin/cpsim
+endif
+ifneq ($(CSMSCTL_SRC),)
+BINS += $(BUILD)/bin/csmsctl
 endif
 ifneq ($(API_SRC),)
 BINS += $(BUILD)/bin/api $(BUILD)/web/cgi-bin/api
@@ -74,6 +78,10 @@ $(BUILD)/bin/ocppd: $(OCPPD_SRC:%.c=$(BUILD)/%.o) $(BUILD)/libcsms.a
 	$(call quiet,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/bin/cpsim: $(CPSIM_SRC:%.c=$(BUILD)/%.o) $(BUILD)/libcsms.a
+	@mkdir -p $(dir $@)
+	$(call quiet,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/bin/csmsctl: $(CSMSCTL_SRC:%.c=$(BUILD)/%.o) $(BUILD)/libcsms.a
 	@mkdir -p $(dir $@)
 	$(call quiet,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
@@ -154,7 +162,7 @@ install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR)/cgi-bin \
 		$(DESTDIR)$(DATADIR)/doc $(DESTDIR)$(SYSCONFDIR) $(DESTDIR)$(SYSTEMDDIR)
 	install -m 755 $(BUILD)/bin/ocppd $(DESTDIR)$(SBINDIR)/ocppd
-	install -m 755 $(BUILD)/bin/cpsim $(DESTDIR)$(BINDIR)/cpsim
+	install -m 755 $(BUILD)/bin/cpsim $(BUILD)/bin/csmsctl $(DESTDIR)$(BINDIR)/
 	install -m 755 $(BUILD)/bin/api $(BUILD)/bin/dashboard $(DESTDIR)$(LIBEXECDIR)/cgi-bin/
 	for d in $(SHARE_DIRS); do \
 		install -d $(DESTDIR)$(DATADIR)/$$d && \
@@ -180,7 +188,7 @@ install: all
 	fi
 
 uninstall:
-	rm -f $(DESTDIR)$(SBINDIR)/ocppd $(DESTDIR)$(BINDIR)/cpsim $(DESTDIR)$(SYSTEMDDIR)/ocppd.service
+	rm -f $(DESTDIR)$(SBINDIR)/ocppd $(DESTDIR)$(BINDIR)/cpsim $(DESTDIR)$(BINDIR)/csmsctl $(DESTDIR)$(SYSTEMDDIR)/ocppd.service
 	rm -rf $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(DATADIR)
 	@echo "csms: kept $(DESTDIR)$(SYSCONFDIR) (your configuration)"
 

@@ -36,6 +36,9 @@ struct csms_config {
 	char run_dir[512];
 	char sql_dir[512];
 	char control_socket[512];
+	char control_socket_mode[8];
+	char control_socket_group[64];
+	int control_tcp_port;
 	int heartbeat_interval;
 	int ping_interval;
 	int allow_unknown_cps;

@@ -9,8 +9,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "cmdlog.h"
 #include "coalesce.h"
+#include "control.h"
 #include "log.h"
+#include "tags.h"
 #include "timeutil.h"
 #include "txcache.h"
 
@@ -72,6 +75,8 @@ void job_free(struct job *job)
 	if (!job)
 		return;
 	cJSON_Delete(job->payload);
+	cmd_record_free(job->rec);
+	tag_op_free(job->tag);
 	free(job);
 }
 
@@ -131,6 +136,21 @@ struct reply *dbq_take_replies(void)
 	q.rhead = q.rtail = NULL;
 	pthread_mutex_unlock(&q.rlock);
 	return r;
+}
+
+int dbq_workers(void)
+{
+	return q.w ? q.n : 0;
+}
+
+int dbq_depth(int i)
+{
+	if (!q.w || i < 0 || i >= q.n)
+		return 0;
+	pthread_mutex_lock(&q.w[i].lock);
+	int n = q.w[i].count;
+	pthread_mutex_unlock(&q.w[i].lock);
+	return n;
 }
 
 int dbq_idle(void)
@@ -274,6 +294,10 @@ static enum hres run_job(struct worker *w, struct job *j, struct outcome *o)
 		           : H_OK;
 	case JOB_LOAD_KNOWN:
 		return H_OK; /* read-only, done after the commit */
+	case JOB_COMMAND:
+		return cmdlog_write(&w->db, j->rec) ? H_DB_ERROR : H_OK;
+	case JOB_TAG:
+		return tag_op_run(&w->db, j->tag);
 	}
 	return H_INTERNAL;
 }
@@ -339,6 +363,10 @@ static void finish(struct worker *w, struct job *j, struct outcome *o,
 		load_known(w, rs);
 		return;
 	}
+	if (j->kind == JOB_TAG) {
+		tag_op_answer(j->tag, o->r);
+		return;
+	}
 	if (j->kind != JOB_CALL)
 		return;
 	struct reply *r;
@@ -376,6 +404,17 @@ static void fail_unavailable(struct worker *w, struct job *j,
 		                          "database unavailable"));
 		log_warn("ocpp: %s | %s | InternalError: database unavailable",
 		         j->cp_id, j->action);
+		job_free(j);
+		return;
+	case JOB_TAG:
+		control_fail(j->tag->client, "db_unavailable", NULL,
+		             "the database is unavailable");
+		job_free(j);
+		return;
+	case JOB_COMMAND:
+		log_warn("ocpp: %s | %s | database unavailable: command %s "
+		         "not recorded",
+		         j->cp_id, j->rec->action, j->rec->uid);
 		job_free(j);
 		return;
 	case JOB_CONNECTED:

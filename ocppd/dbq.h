@@ -43,7 +43,12 @@ enum job_kind {
 	JOB_DISCONNECTED, /* connected = 0 */
 	JOB_HEARTBEAT,    /* last_heartbeat, best effort */
 	JOB_LOAD_KNOWN,   /* reload the set of registered charge points */
+	JOB_COMMAND,      /* a commands-table row (cmdlog.h) */
+	JOB_TAG,          /* a control-socket id-tag change (tags.h) */
 };
+
+struct cmd_record;
+struct tag_op;
 
 struct job {
 	struct job *next;
@@ -54,7 +59,9 @@ struct job {
 	cJSON *payload;     /* JOB_CALL, owned */
 	int64_t now_ms;
 	char uid[RPC_ID_MAX + 1];
-	char remote[64]; /* JOB_CONNECTED */
+	char remote[64];        /* JOB_CONNECTED */
+	struct cmd_record *rec; /* JOB_COMMAND, owned */
+	struct tag_op *tag;     /* JOB_TAG, owned */
 	char cp_id[];
 };
 
@@ -84,6 +91,9 @@ int dbq_submit(struct job *job, int best_effort);
 /* Every reply finished so far, oldest first; the caller frees them. */
 struct reply *dbq_take_replies(void);
 void reply_free(struct reply *r);
+/* Workers, and the jobs waiting for worker i (the status op). */
+int dbq_workers(void);
+int dbq_depth(int i);
 /* 1 when every queue is empty and no worker is inside a batch. */
 int dbq_idle(void);
 /* Stops and joins the workers (after draining what is queued). */

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "calls.h"
 #include "dbq.h"
 #include "handlers.h"
 #include "log.h"
@@ -202,10 +203,8 @@ void dispatch_frame(struct conn *c, const char *text, size_t len)
 		break;
 	case RPC_CALLRESULT:
 	case RPC_CALLERROR:
-		/* Calls to charge points come with the control socket; until
-		 * then no reply is expected. */
-		log_info("ocpp: %s | reply %.36s ignored: no call pending",
-		         c->cp_id, m.id);
+		/* The answer to a command from the control socket. */
+		calls_reply(c, &m);
 		break;
 	}
 	rpc_msg_free(&m);

@@ -17,6 +17,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "calls.h"
 #include "config.h"
 #include "db.h"
 #include "dispatch.h"
@@ -223,7 +224,8 @@ int main(int argc, char **argv)
 	}
 	db_close(&db);
 
-	if (dispatch_init(&cfg, schemas, err, sizeof err)) {
+	if (dispatch_init(&cfg, schemas, err, sizeof err) ||
+	    calls_init(&cfg, schemas, err, sizeof err)) {
 		fatal("%s", err);
 		strmap_free(known);
 		free(known);

@@ -23,6 +23,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "calls.h"
+#include "control.h"
+#include "ctl_ops.h"
 #include "dbq.h"
 #include "dispatch.h"
 #include "evloop.h"
@@ -107,6 +110,29 @@ static struct conn *conn_from_ref(uint64_t ref)
 	if (i >= ws.nslots || ws.slots[i].gen != gen)
 		return NULL;
 	return ws.slots[i].c;
+}
+
+struct conn *ws_conn_find(const char *cp_id)
+{
+	struct conn *c = strmap_get(&ws.conns, cp_id);
+	return c && c->live && !c->closing ? c : NULL;
+}
+
+unsigned ws_conn_count(void)
+{
+	return ws.nconns;
+}
+
+void ws_conn_each(void (*fn)(struct conn *c, void *arg), void *arg)
+{
+	for (uint32_t i = 0; i < ws.nslots; i++)
+		if (ws.slots[i].c && ws.slots[i].c->live)
+			fn(ws.slots[i].c, arg);
+}
+
+int ws_accepting(void)
+{
+	return ws.phase == RUNNING;
 }
 
 /* ---- sending --------------------------------------------------------- */
@@ -333,6 +359,7 @@ static void on_closed(struct conn *c)
 	else
 		snprintf(why, sizeof why, "connection lost");
 	log_info("ocpp: %s | disconnected: %s", c->cp_id, why);
+	calls_conn_closed(c);
 	if (!c->replaced) {
 		if (strmap_get(&ws.conns, c->cp_id) == c)
 			strmap_del(&ws.conns, c->cp_id);
@@ -451,6 +478,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason,
 		return 0;
 	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
 		drain_replies();
+		ctl_ops_run();
 		return 0;
 	default:
 		return 0;
@@ -505,6 +533,8 @@ static void tick(lws_sorted_usec_list_t *sul)
 	(void)sul;
 	int64_t now = time_now_ms();
 	drain_replies();
+	ctl_ops_run();
+	calls_tick(now);
 	if (ws.reopen_requested) {
 		ws.reopen_requested = 0;
 		log_reopen();
@@ -677,6 +707,14 @@ int ws_run(const struct csms_config *cfg, struct strmap *known, char *err,
 		drop_known();
 		return -1;
 	}
+	if (control_start(cfg, wake, ws.ctx, derr, sizeof derr)) {
+		snprintf(err, errlen, "%s", derr);
+		dbq_stop();
+		lws_context_destroy(ws.ctx);
+		ws.ctx = NULL;
+		drop_known();
+		return -1;
+	}
 	log_info("ocppd: event loop: %s",
 	         ws.evloop ? "epoll (libev)"
 	                   : "poll (lws libev plugin not available)");
@@ -698,6 +736,8 @@ int ws_run(const struct csms_config *cfg, struct strmap *known, char *err,
 	dbq_stop();
 	lws_context_destroy(ws.ctx);
 	ws.ctx = NULL;
+	/* Last: closing the links above answered their commands. */
+	control_stop();
 	evloop_destroy(ws.evloop);
 	ws.evloop = NULL;
 	strmap_free(&ws.conns);

@@ -15,6 +15,7 @@
 #include "strmap.h"
 
 struct lws;
+struct call;
 
 /* One charge point link: lws's per-session data, kept small (15,000 of
  * them must fit in a few KB each); buffers grow only when used. */
@@ -23,6 +24,7 @@ struct conn {
 	char *cp_id;  /* owned */
 	uint64_t ref; /* slot + generation: survives in queued jobs */
 	struct frame *out_head, *out_tail;
+	struct call *call_head, *call_tail; /* commands to it (calls.c) */
 	char *rx; /* reassembly of a fragmented message */
 	size_t rx_len, rx_cap;
 	unsigned out_count;
@@ -50,5 +52,13 @@ void ws_request_stop(void);
 void ws_request_reopen(void);
 /* Queues a frame on a connection (takes ownership). */
 void ws_send(struct conn *c, struct frame *f);
+
+/* For the control socket's ops (event loop thread only). */
+struct conn *ws_conn_find(const char *cp_id); /* the live link, or NULL */
+unsigned ws_conn_count(void);
+/* Calls fn for every live link (in no particular order). */
+void ws_conn_each(void (*fn)(struct conn *c, void *arg), void *arg);
+/* 0 once shutdown began: no new commands. */
+int ws_accepting(void);
 
 #endif

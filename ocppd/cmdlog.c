@@ -1,0 +1,91 @@
+/*
+ * cmdlog.c — the commands table; see cmdlog.h.
+ */
+#include "cmdlog.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "dbq.h"
+#include "log.h"
+
+void cmd_record_free(struct cmd_record *rec)
+{
+	if (!rec)
+		return;
+	free(rec->uid);
+	free(rec->cp_id);
+	free(rec->action);
+	free(rec->params);
+	free(rec->status);
+	free(rec->response);
+	free(rec->requested_by);
+	free(rec);
+}
+
+void cmdlog_submit(const char *cp_id, const char *uid, const char *action,
+                   const cJSON *params, const char *requested_by,
+                   int64_t created_ms, int64_t finished_ms, const char *status,
+                   const cJSON *response, int outcome)
+{
+	struct cmd_record *rec = calloc(1, sizeof *rec);
+	struct job *j = job_new(JOB_COMMAND, cp_id);
+	if (!rec || !j)
+		goto oom;
+	rec->uid = strdup(uid);
+	rec->cp_id = strdup(cp_id);
+	rec->action = strdup(action);
+	rec->status = strdup(status);
+	rec->requested_by =
+	    requested_by && *requested_by ? strdup(requested_by) : NULL;
+	rec->params = params ? cJSON_PrintUnformatted(params) : NULL;
+	rec->response = response ? cJSON_PrintUnformatted(response) : NULL;
+	rec->created_ms = created_ms;
+	rec->finished_ms = finished_ms;
+	rec->outcome = outcome;
+	if (!rec->uid || !rec->cp_id || !rec->action || !rec->status ||
+	    (params && !rec->params) || (response && !rec->response) ||
+	    (requested_by && *requested_by && !rec->requested_by))
+		goto oom;
+	j->rec = rec;
+	if (dbq_submit(j, 0)) {
+		log_warn("ocpp: %s | %s | database queue full: command %s not "
+		         "recorded",
+		         cp_id, action, uid);
+		job_free(j);
+	}
+	return;
+oom:
+	log_error("ocpp: %s | %s | out of memory: command %s not recorded",
+	          cp_id, action, uid);
+	cmd_record_free(rec);
+	job_free(j);
+}
+
+int cmdlog_write(struct db *db, const struct cmd_record *r)
+{
+	if (r->outcome) {
+		/* The outcome of a command recorded as pending: an UPDATE
+		 * (CLIENT_FOUND_ROWS: 1 when the row exists). */
+		long long n = db_exec(db,
+		                      "UPDATE commands SET finished_at = ?, "
+		                      "status = ?, response = ? WHERE uid = ?",
+		                      "tsss", r->finished_ms, r->status,
+		                      r->response, r->uid);
+		if (n != 0)
+			return n < 0 ? -1 : 0;
+		/* The pending row was lost (database outage): insert. */
+	}
+	return db_exec(db,
+	               "INSERT INTO commands (uid, created_at, finished_at, "
+	               "cp_id, action, params, status, response, "
+	               "requested_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+	               "ON DUPLICATE KEY UPDATE "
+	               "finished_at = VALUES(finished_at), "
+	               "status = VALUES(status), response = VALUES(response)",
+	               "sttssssss", r->uid, r->created_ms, r->finished_ms,
+	               r->cp_id, r->action, r->params, r->status, r->response,
+	               r->requested_by) < 0
+	           ? -1
+	           : 0;
+}

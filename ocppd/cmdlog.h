@@ -1,0 +1,39 @@
+/*
+ * cmdlog.h — the commands table: every control-socket command and its
+ * outcome (sql/003_commands.sql), written by the database workers in the
+ * charge point's own queue, so its rows change in order: the 'pending'
+ * row when ocppd accepts a command, its outcome when it is finished.
+ * Both are the same upsert keyed by the CALL's uniqueId, so an outcome
+ * still lands when the first write was lost to a database outage.
+ */
+#ifndef OCPPD_CMDLOG_H
+#define OCPPD_CMDLOG_H
+
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#include "db.h"
+
+struct cmd_record {
+	char *uid, *cp_id, *action, *params, *status, *response;
+	char *requested_by;
+	int64_t created_ms, finished_ms; /* finished: DB_NULL_TIME if not */
+	int outcome; /* the outcome of a row written as pending before */
+};
+
+/*
+ * Queues the row's write (event loop thread).  params and response are
+ * printed, not taken; either may be NULL.  outcome: the row was
+ * submitted as pending before (an UPDATE, else an INSERT).  A full queue loses
+ * the row (logged): history must never hold up a charge point's messages.
+ */
+void cmdlog_submit(const char *cp_id, const char *uid, const char *action,
+                   const cJSON *params, const char *requested_by,
+                   int64_t created_ms, int64_t finished_ms, const char *status,
+                   const cJSON *response, int outcome);
+/* The write itself (database worker); -1 on a database error. */
+int cmdlog_write(struct db *db, const struct cmd_record *rec);
+void cmd_record_free(struct cmd_record *rec);
+
+#endif

@@ -1,0 +1,57 @@
+/*
+ * send.h — the Central System -> Charge Point calls, one struct send_op
+ * per OCPP action, defined in the send_*.c files (one per action or small
+ * family) and listed in calls.c's table.
+ *
+ * An op builds the CALL payload from the control request's params (most
+ * take the params as the payload; some fill a default) and, once the
+ * charge point answered, writes the one-line audit of what happened.
+ * Validation against the action's .req schema, the queue, the uniqueId,
+ * timeouts and the history are calls.c's: an op is only what is specific
+ * to its action.
+ */
+#ifndef OCPPD_SEND_H
+#define OCPPD_SEND_H
+
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#define SEND_NOT_PENDING 1u /* refused while the boot status is Pending */
+
+struct send_op {
+	const char *action; /* the OCPP action, also the control op name */
+	unsigned flags;
+	/* params -> a new payload (NULL: copy params as they are).  0 ok,
+	 * -1 with why (-> invalid_params). */
+	int (*build)(const cJSON *params, cJSON **payload, char *why,
+	             size_t whylen);
+	/* The audit detail after a CALLRESULT (NULL: "status=..."). */
+	void (*audit)(const cJSON *payload, const cJSON *conf, char *out,
+	              size_t outlen);
+};
+
+/* "status=Accepted" or "answered": the default audit detail. */
+void send_audit_status(const cJSON *conf, char *out, size_t outlen);
+
+extern const struct send_op send_remote_start_transaction;
+extern const struct send_op send_remote_stop_transaction;
+extern const struct send_op send_reset;
+extern const struct send_op send_unlock_connector;
+extern const struct send_op send_change_availability;
+extern const struct send_op send_get_configuration;
+extern const struct send_op send_change_configuration;
+extern const struct send_op send_clear_cache;
+extern const struct send_op send_data_transfer;
+extern const struct send_op send_trigger_message;
+extern const struct send_op send_get_diagnostics;
+extern const struct send_op send_update_firmware;
+extern const struct send_op send_send_local_list;
+extern const struct send_op send_get_local_list_version;
+extern const struct send_op send_reserve_now;
+extern const struct send_op send_cancel_reservation;
+extern const struct send_op send_set_charging_profile;
+extern const struct send_op send_clear_charging_profile;
+extern const struct send_op send_get_composite_schedule;
+
+#endif

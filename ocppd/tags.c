@@ -1,0 +1,329 @@
+/*
+ * tags.c — tag_add, tag_update, tag_delete; see tags.h.
+ */
+#include "tags.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "control.h"
+#include "log.h"
+#include "jsonutil.h"
+#include "timeutil.h"
+
+/* Characters of valid UTF-8 without control characters, or -1. */
+static long utf8_chars(const char *s)
+{
+	long n = 0;
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		int len = *p < 0x80             ? 1
+		          : (*p & 0xE0) == 0xC0 ? 2
+		          : (*p & 0xF0) == 0xE0 ? 3
+		          : (*p & 0xF8) == 0xF0 ? 4
+		                                : 0;
+		if (!len || (len == 1 && (*p < 0x20 || *p == 0x7F)))
+			return -1;
+		if (len == 2 && *p < 0xC2)
+			return -1;
+		for (int i = 1; i < len; i++)
+			if ((p[i] & 0xC0) != 0x80)
+				return -1;
+		p += len;
+		n++;
+	}
+	return n;
+}
+
+/* A string field of 1..max characters; "" and null are absent when
+ * nullable.  0 ok (*out NULL when null), 1 not given, -1 with why. */
+static int text_field(const cJSON *params, const char *name, long max,
+                      int nullable, char *buf, size_t size, const char **out,
+                      char *why, size_t whylen)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(params, name);
+	*out = NULL;
+	if (!v)
+		return 1;
+	if (cJSON_IsNull(v) || (cJSON_IsString(v) && !v->valuestring[0])) {
+		if (nullable)
+			return 0;
+		snprintf(why, whylen, "%s: must not be empty", name);
+		return -1;
+	}
+	if (!cJSON_IsString(v)) {
+		snprintf(why, whylen, "%s: must be a string", name);
+		return -1;
+	}
+	long n = utf8_chars(v->valuestring);
+	if (n < 0) {
+		snprintf(why, whylen,
+		         "%s: not valid UTF-8 or has control characters", name);
+		return -1;
+	}
+	if (n > max || strlen(v->valuestring) >= size) {
+		snprintf(why, whylen, "%s: longer than %ld characters", name,
+		         max);
+		return -1;
+	}
+	snprintf(buf, size, "%s", v->valuestring);
+	*out = buf;
+	return 0;
+}
+
+/* ISO 8601 date-time, or a bare date (midnight UTC), as a date input
+ * field sends it. */
+static int parse_date(const char *s, int64_t *ms)
+{
+	char buf[32];
+	if (strlen(s) == 10) {
+		snprintf(buf, sizeof buf, "%sT00:00:00Z", s);
+		s = buf;
+	}
+	return time_parse_iso8601(s, ms);
+}
+
+static int known_fields(const cJSON *params, char *why, size_t whylen)
+{
+	static const char *const names[] = {"id_tag", "name", "status",
+	                                    "expiry_date", "parent_id_tag"};
+	for (const cJSON *m = params ? params->child : NULL; m; m = m->next) {
+		size_t i;
+		for (i = 0; i < sizeof names / sizeof names[0]; i++)
+			if (!strcmp(m->string, names[i]))
+				break;
+		if (i == sizeof names / sizeof names[0]) {
+			snprintf(why, whylen, "%.60s: unknown field",
+			         m->string);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int tag_op_parse(const char *op, const cJSON *params, struct tag_op *t,
+                 char *why, size_t whylen)
+{
+	memset(t, 0, sizeof *t);
+	t->expiry_ms = DB_NULL_TIME;
+	if (!strcmp(op, "tag_add"))
+		t->kind = TAG_ADD;
+	else if (!strcmp(op, "tag_update"))
+		t->kind = TAG_UPDATE;
+	else if (!strcmp(op, "tag_delete"))
+		t->kind = TAG_DELETE;
+	else {
+		snprintf(why, whylen, "unknown op %s", op);
+		return -1;
+	}
+	if (known_fields(params, why, whylen))
+		return -1;
+	const char *tag;
+	int rc = text_field(params, "id_tag", TAG_CHARS, 0, t->id_tag,
+	                    sizeof t->id_tag, &tag, why, whylen);
+	if (rc < 0)
+		return -1;
+	if (rc > 0) {
+		snprintf(why, whylen, "id_tag: required");
+		return -1;
+	}
+	if (t->kind == TAG_DELETE) {
+		if (params->child && params->child->next) {
+			snprintf(why, whylen, "tag_delete takes only id_tag");
+			return -1;
+		}
+		return 0;
+	}
+	rc = text_field(params, "name", 100, 1, t->name_buf, sizeof t->name_buf,
+	                &t->name, why, whylen);
+	if (rc < 0)
+		return -1;
+	if (!rc)
+		t->set |= TAG_SET_NAME;
+	rc = text_field(params, "parent_id_tag", TAG_CHARS, 1, t->parent_buf,
+	                sizeof t->parent_buf, &t->parent, why, whylen);
+	if (rc < 0)
+		return -1;
+	if (!rc)
+		t->set |= TAG_SET_PARENT;
+	const cJSON *st = cJSON_GetObjectItemCaseSensitive(params, "status");
+	if (st) {
+		if (!cJSON_IsString(st) ||
+		    (strcmp(st->valuestring, "Accepted") &&
+		     strcmp(st->valuestring, "Blocked") &&
+		     strcmp(st->valuestring, "Expired"))) {
+			snprintf(
+			    why, whylen,
+			    "status: must be Accepted, Blocked or Expired");
+			return -1;
+		}
+		snprintf(t->status, sizeof t->status, "%s", st->valuestring);
+		t->set |= TAG_SET_STATUS;
+	} else if (t->kind == TAG_ADD) {
+		snprintf(t->status, sizeof t->status, "Accepted");
+		t->set |= TAG_SET_STATUS;
+	}
+	const cJSON *ex =
+	    cJSON_GetObjectItemCaseSensitive(params, "expiry_date");
+	if (ex) {
+		if (cJSON_IsNull(ex) ||
+		    (cJSON_IsString(ex) && !ex->valuestring[0])) {
+			t->expiry_ms = DB_NULL_TIME;
+		} else if (!cJSON_IsString(ex) ||
+		           parse_date(ex->valuestring, &t->expiry_ms)) {
+			snprintf(why, whylen,
+			         "expiry_date: not an ISO 8601 date-time "
+			         "(YYYY-MM-DDTHH:MM:SSZ)");
+			return -1;
+		}
+		t->set |= TAG_SET_EXPIRY;
+	}
+	if (t->kind == TAG_UPDATE && !t->set) {
+		snprintf(why, whylen,
+		         "nothing to update: give name, status, expiry_date or "
+		         "parent_id_tag");
+		return -1;
+	}
+	return 0;
+}
+
+static cJSON *row_json(struct db_rows *r)
+{
+	cJSON *o = cJSON_CreateObject();
+	if (!o)
+		return NULL;
+	char ts[32];
+	int64_t exp = db_time_ms(r, 3);
+	if (exp != DB_NULL_TIME)
+		time_format_iso8601(exp, ts);
+	if (json_add_str(o, "id_tag", db_str(r, 0)) ||
+	    !(db_str(r, 1) ? cJSON_AddStringToObject(o, "name", db_str(r, 1))
+	                   : cJSON_AddNullToObject(o, "name")) ||
+	    json_add_str(o, "status", db_str(r, 2)) ||
+	    !(exp != DB_NULL_TIME
+	          ? cJSON_AddStringToObject(o, "expiry_date", ts)
+	          : cJSON_AddNullToObject(o, "expiry_date")) ||
+	    !(db_str(r, 4)
+	          ? cJSON_AddStringToObject(o, "parent_id_tag", db_str(r, 4))
+	          : cJSON_AddNullToObject(o, "parent_id_tag"))) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
+enum hres tag_op_run(struct db *db, struct tag_op *t)
+{
+	long long n;
+	/* A batch that failed runs again: start from nothing. */
+	cJSON_Delete(t->row);
+	t->row = NULL;
+	t->found = 0;
+	switch (t->kind) {
+	case TAG_ADD:
+		/* IGNORE: an existing tag is an answer (exists), not an
+		 * error that would roll back the whole batch. */
+		n = db_exec(
+		    db,
+		    "INSERT IGNORE INTO users (id_tag, name, status, "
+		    "expiry_date, parent_id_tag) VALUES (?, ?, ?, ?, ?)",
+		    "sssts", t->id_tag, t->name, t->status, t->expiry_ms,
+		    t->parent);
+		break;
+	case TAG_UPDATE:
+		/* One statement for every combination of fields: a flag per
+		 * field says whether to take the new value. */
+		n = db_exec(db,
+		            "UPDATE users SET name = IF(?, ?, name), "
+		            "status = IF(?, ?, status), "
+		            "expiry_date = IF(?, ?, expiry_date), "
+		            "parent_id_tag = IF(?, ?, parent_id_tag) "
+		            "WHERE id_tag = ?",
+		            "isisitiss", !!(t->set & TAG_SET_NAME), t->name,
+		            !!(t->set & TAG_SET_STATUS),
+		            t->set & TAG_SET_STATUS ? t->status : NULL,
+		            !!(t->set & TAG_SET_EXPIRY), t->expiry_ms,
+		            !!(t->set & TAG_SET_PARENT), t->parent, t->id_tag);
+		break;
+	case TAG_DELETE:
+		n = db_exec(db, "DELETE FROM users WHERE id_tag = ?", "s",
+		            t->id_tag);
+		break;
+	default:
+		return H_INTERNAL;
+	}
+	if (n < 0)
+		return H_DB_ERROR;
+	/* CLIENT_FOUND_ROWS: an update that changes nothing still counts
+	 * its row. */
+	t->found = n > 0;
+	if (!t->found || t->kind == TAG_DELETE)
+		return H_OK;
+	struct db_rows r;
+	if (db_query(db, &r,
+	             "SELECT id_tag, name, status, expiry_date, parent_id_tag "
+	             "FROM users WHERE id_tag = ?",
+	             "s", t->id_tag))
+		return H_DB_ERROR;
+	int rc = db_next(&r);
+	if (rc > 0)
+		t->row = row_json(&r);
+	db_rows_end(&r);
+	if (rc < 0)
+		return H_DB_ERROR;
+	return rc > 0 && !t->row ? H_INTERNAL : H_OK;
+}
+
+void tag_op_answer(struct tag_op *t, enum hres r)
+{
+	static const char *const names[] = {"tag_add", "tag_update",
+	                                    "tag_delete"};
+	const char *op = names[t->kind];
+	if (r == H_DB_ERROR) {
+		control_fail(t->client, "db_error", NULL,
+		             "%s %s: database error", op, t->id_tag);
+		return;
+	}
+	if (r != H_OK) {
+		control_fail(t->client, "internal", NULL, "%s %s: failed", op,
+		             t->id_tag);
+		return;
+	}
+	if (!t->found) {
+		if (t->kind == TAG_ADD)
+			control_fail(t->client, "exists", NULL,
+			             "id tag %s exists already", t->id_tag);
+		else
+			control_fail(t->client, "not_found", NULL,
+			             "no id tag %s", t->id_tag);
+		return;
+	}
+	log_info("ocppd: control | %s | idTag=%s%s%s", op, t->id_tag,
+	         t->set & TAG_SET_STATUS ? " status=" : "",
+	         t->set & TAG_SET_STATUS ? t->status : "");
+	if (t->kind == TAG_DELETE) {
+		cJSON *o = cJSON_CreateObject();
+		if (o && (json_add_str(o, "id_tag", t->id_tag) ||
+		          !cJSON_AddTrueToObject(o, "deleted"))) {
+			cJSON_Delete(o);
+			o = NULL;
+		}
+		if (o)
+			control_ok(t->client, o);
+		else
+			control_fail(t->client, "internal", NULL,
+			             "out of memory");
+		return;
+	}
+	control_ok(t->client, t->row);
+	t->row = NULL;
+}
+
+void tag_op_free(struct tag_op *t)
+{
+	if (!t)
+		return;
+	cJSON_Delete(t->row);
+	free(t);
+}
