@@ -67,8 +67,8 @@ field() { # field NAME KEY: a number from a run's JSON summary
 
 echo "bench: holding $HOLD connections"
 run hold --cps "$HOLD" --mix hold --rate 0 --seconds "$SECS" --ramp 15
-echo "bench: closed-loop throughput, 100 CPs"
-run tput --cps 100 --rate 0 --seconds "$SECS"
+echo "bench: closed-loop throughput, 1000 CPs"
+run tput --cps 1000 --rate 0 --seconds "$SECS" --ramp 2
 echo "bench: fixed rate $RATE msgs/s, 1000 CPs"
 run rate --cps 1000 --rate "$RATE" --seconds "$SECS"
 
@@ -89,7 +89,7 @@ acknowledged message is committed to disk before its answer is sent).
 | run | command | result |
 |---|---|---|
 | connections held | \`cpsim --load --mix hold --cps $HOLD --seconds $SECS\` | $(field hold held) held, ocppd RSS $(field hold server_kb_per_conn) KiB per connection |
-| closed-loop throughput | \`cpsim --load --cps 100 --rate 0 --seconds $SECS\` | $(field tput msgs_per_sec) msgs/s, p50 $(field tput latency_ms.p50) ms, p99 $(field tput latency_ms.p99) ms, CALLERRORs $(field tput callerrors), timeouts $(field tput timeouts) |
+| closed-loop throughput | \`cpsim --load --cps 1000 --rate 0 --seconds $SECS\` | $(field tput msgs_per_sec) msgs/s, p50 $(field tput latency_ms.p50) ms, p99 $(field tput latency_ms.p99) ms, CALLERRORs $(field tput callerrors), timeouts $(field tput timeouts) |
 | fixed rate | \`cpsim --load --cps 1000 --rate $RATE --seconds $SECS\` | $(field rate msgs_per_sec) msgs/s, p50 $(field rate latency_ms.p50) ms, p95 $(field rate latency_ms.p95) ms, p99 $(field rate latency_ms.p99) ms, max $(field rate latency_ms.max) ms, CALLERRORs $(field rate callerrors), timeouts $(field rate timeouts) |
 
 CPU split (ocppd / mariadbd / cpsim, 100% = one core):
@@ -102,7 +102,14 @@ CPU split (ocppd / mariadbd / cpsim, 100% = one core):
 
 The message mix is cpsim's realistic one (StatusNotification, MeterValues,
 Heartbeat, Authorize, StartTransaction/StopTransaction pairs); see
-docs/cpsim.md.
+docs/cpsim.md. How ocppd gets there (group commit, coalesced multi-row
+writes) and earlier measurements: docs/benchmarks-ocppd.md.
+
+## Web tier
+
+The REST API and the dashboard are measured on 1,000 charge points and
+1,000,000 transactions (\`tools/bench-data.sh\`, then \`tools/bench-api.sh\`):
+docs/benchmarks-api.md and docs/benchmarks-dashboard.md.
 EOF
 } >"$OUT"
 echo "bench: written to $OUT"
