@@ -20,8 +20,12 @@ static const char *status_text(int status)
 	switch (status) {
 	case 200:
 		return "OK";
+	case 201:
+		return "Created";
 	case 204:
 		return "No Content";
+	case 303:
+		return "See Other";
 	case 302:
 		return "Found";
 	case 304:
@@ -30,8 +34,22 @@ static const char *status_text(int status)
 		return "Bad Request";
 	case 404:
 		return "Not Found";
+	case 401:
+		return "Unauthorized";
+	case 403:
+		return "Forbidden";
 	case 405:
 		return "Method Not Allowed";
+	case 409:
+		return "Conflict";
+	case 413:
+		return "Content Too Large";
+	case 415:
+		return "Unsupported Media Type";
+	case 502:
+		return "Bad Gateway";
+	case 504:
+		return "Gateway Timeout";
 	case 503:
 		return "Service Unavailable";
 	default:
@@ -83,6 +101,8 @@ void api_send_json(struct api_req *r, int status, cJSON *body)
 	free(text);
 }
 
+static void send_error_body(struct api_req *r, int status, cJSON *body);
+
 static void send_error(struct api_req *r, int status, const char *code,
                        const char *param, const char *fmt, va_list ap)
 {
@@ -94,17 +114,31 @@ static void send_error(struct api_req *r, int status, const char *code,
 	api_json_str(err, "message", msg);
 	if (param)
 		api_json_str(err, "parameter", param);
-	char *text = cJSON_PrintUnformatted(body);
+	send_error_body(r, status, body);
+}
+
+void api_error_body(struct api_req *r, int status, cJSON *body)
+{
+	send_error_body(r, status, body);
+}
+
+static void send_error_body(struct api_req *r, int status, cJSON *body)
+{
+	char *text = body ? cJSON_PrintUnformatted(body) : NULL;
 	cJSON_Delete(body);
-	const char *extra = NULL;
+	char extra[160] = "";
 	if (status == 405)
-		extra = "Allow: GET, HEAD, OPTIONS\r\n";
+		snprintf(extra, sizeof extra, "Allow: %s\r\n",
+		         r->allow ? r->allow : "GET, HEAD, OPTIONS");
 	else if (status == 503)
-		extra = "Retry-After: 5\r\n";
+		snprintf(extra, sizeof extra, "Retry-After: 5\r\n");
+	else if (status == 401)
+		snprintf(extra, sizeof extra,
+		         "WWW-Authenticate: Basic realm=\"csms\"\r\n");
 	/* Without memory for the tree, still a JSON answer. */
 	const char *fallback = "{\"error\":{\"code\":\"internal_error\","
 	                       "\"message\":\"out of memory\"}}";
-	api_send(r, status, API_JSON, API_NO_STORE, extra,
+	api_send(r, status, API_JSON, API_NO_STORE, extra[0] ? extra : NULL,
 	         text ? text : fallback, strlen(text ? text : fallback));
 	fputc('\n', r->out);
 	free(text);

@@ -39,6 +39,10 @@ void api_send_json(struct api_req *r, int status, cJSON *body);
 void api_error(struct api_req *r, int status, const char *code, const char *fmt,
                ...) __attribute__((format(printf, 4, 5)));
 
+/* A complete error response with a body built by the caller
+ * ({"error": {...}}), which it frees. */
+void api_error_body(struct api_req *r, int status, cJSON *body);
+
 /* 400 invalid_parameter; the message and error.parameter name it. */
 void api_bad_param(struct api_req *r, const char *param, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

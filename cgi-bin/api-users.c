@@ -1,11 +1,15 @@
 /*
- * api-users.c — the id tags (users table) in id_tag order, read-only:
- * editing tags is ocppd's business, through its control socket.
+ * api-users.c — the id tags (users table) in id_tag order, and changes
+ * to them: ocppd does the writes (tag_add, tag_update, tag_delete through
+ * its control socket), which also validates them.
  */
 #include "api-users.h"
 
 #include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 
+#include "api-control.h"
 #include "api-json.h"
 
 static const char sql_users[] =
@@ -40,4 +44,55 @@ void api_users(struct api_req *r)
 	}
 	api_json_int(body, "count", n);
 	api_send_json(r, 200, body);
+}
+
+/* POST /users: {"id_tag", "name", "status", "expiry_date",
+ * "parent_id_tag"} → tag_add → 201 with the row. */
+static void user_create(struct api_req *r)
+{
+	cJSON *body = api_change_begin(r);
+	if (!body)
+		return;
+	cJSON *row = api_control_call(r, "tag_add", NULL, body, 0);
+	cJSON_Delete(body);
+	if (row)
+		api_send_json(r, 201, row);
+}
+
+void api_users_route(struct api_req *r)
+{
+	if (!strcmp(r->cgi->method, "POST"))
+		user_create(r);
+	else
+		api_users(r);
+}
+
+/* PUT /users/{id_tag} (tag_update) and DELETE /users/{id_tag}
+ * (tag_delete): the path names the tag. */
+void api_user_route(struct api_req *r)
+{
+	int del = !strcmp(r->cgi->method, "DELETE");
+	cJSON *body = api_change_begin(r);
+	if (!body)
+		return;
+	const cJSON *given = cJSON_GetObjectItemCaseSensitive(body, "id_tag");
+	if (given && !(cJSON_IsString(given) &&
+	               !strcasecmp(given->valuestring, r->arg))) {
+		cJSON_Delete(body);
+		api_bad_param(r, "id_tag",
+		              "id_tag in the body differs from the path");
+		return;
+	}
+	if (del && cJSON_GetArraySize(body) > (given ? 1 : 0)) {
+		cJSON_Delete(body);
+		api_error(r, 400, "invalid_body", "DELETE takes no body");
+		return;
+	}
+	cJSON_DeleteItemFromObjectCaseSensitive(body, "id_tag");
+	cJSON_AddStringToObject(body, "id_tag", r->arg);
+	cJSON *res = api_control_call(r, del ? "tag_delete" : "tag_update",
+	                              NULL, body, 0);
+	cJSON_Delete(body);
+	if (res)
+		api_send_json(r, 200, res);
 }

@@ -1,5 +1,6 @@
 /*
- * api-users.h — GET /users: the id tags the central system knows.
+ * api-users.h — the id tags the central system knows: GET and POST
+ * /users, PUT and DELETE /users/{id_tag}.
  */
 #ifndef CSMS_API_USERS_H
 #define CSMS_API_USERS_H
@@ -7,5 +8,7 @@
 #include "api.h"
 
 void api_users(struct api_req *r);
+void api_users_route(struct api_req *r);
+void api_user_route(struct api_req *r);
 
 #endif

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "api-chargepoints.h"
+#include "api-commands.h"
 #include "api-health.h"
 #include "api-json.h"
 #include "api-openapi.h"
@@ -29,53 +30,110 @@
 #include "log.h"
 #include "timeutil.h"
 
-static const struct route {
-	/* An exact path, or a prefix ending in '/' followed by one
-	 * segment, which the handler gets as r->arg. */
-	const char *path;
-	void (*fn)(struct api_req *r);
-} routes[] = {
-    {"/", api_index},
-    {"/cps", api_cps_list},
-    {"/cps/", api_cps_one},
-    {"/connectors/", api_connectors},
-    {"/transactions", api_tx_list},
-    {"/transactions.csv", api_tx_csv},
-    {"/transactions/", api_tx_one},
-    {"/users", api_users},
-    {"/stats", api_stats},
-    {"/metrics", api_metrics},
-    {"/health", api_health},
-    {"/openapi.json", api_openapi},
-    {"/docs", api_docs},
+enum {
+	M_GET = 1, /* and HEAD */
+	M_POST = 2,
+	M_PUT = 4,
+	M_DELETE = 8,
 };
 
-static const struct route *find_route(const char *path, const char **arg)
+static const struct route {
+	/* Segments separated by '/'; a "*" segment matches one non-empty
+	 * segment, handed to the handler as r->arg (then r->arg2). */
+	const char *path;
+	int methods;
+	void (*fn)(struct api_req *r);
+} routes[] = {
+    {"/", M_GET, api_index},
+    {"/cps", M_GET, api_cps_list},
+    {"/cps/*", M_GET, api_cps_one},
+    {"/cps/*/commands", M_GET, api_commands_list},
+    {"/cps/*/commands/*", M_POST, api_command_send},
+    {"/connectors/*", M_GET, api_connectors},
+    {"/transactions", M_GET, api_tx_list},
+    {"/transactions.csv", M_GET, api_tx_csv},
+    {"/transactions/*", M_GET, api_tx_one},
+    {"/users", M_GET | M_POST, api_users_route},
+    {"/users/*", M_PUT | M_DELETE, api_user_route},
+    {"/stats", M_GET, api_stats},
+    {"/metrics", M_GET, api_metrics},
+    {"/health", M_GET, api_health},
+    {"/openapi.json", M_GET, api_openapi},
+    {"/docs", M_GET, api_docs},
+};
+
+/* Matches path against pattern; the '*' segments are copied into
+ * args (NUL-separated storage in buf). */
+static int match(const char *pattern, const char *path, char *buf,
+                 size_t buflen, const char **args, int maxargs)
 {
-	char norm[256];
+	int nargs = 0;
+	size_t used = 0;
+	if (!strcmp(pattern, "/"))
+		return !strcmp(path, "/");
+	while (*pattern == '/' && *path == '/') {
+		pattern++;
+		path++;
+		size_t pl = strcspn(pattern, "/"), sl = strcspn(path, "/");
+		if (pl == 1 && *pattern == '*') {
+			if (!sl || nargs == maxargs || used + sl + 1 > buflen)
+				return 0;
+			memcpy(buf + used, path, sl);
+			buf[used + sl] = '\0';
+			args[nargs++] = buf + used;
+			used += sl + 1;
+		} else if (pl != sl || strncmp(pattern, path, pl)) {
+			return 0;
+		}
+		pattern += pl;
+		path += sl;
+	}
+	return !*pattern && !*path;
+}
+
+static const struct route *find_route(const char *path, char *buf,
+                                      size_t buflen, const char **args)
+{
+	char norm[512];
 	size_t n = strlen(path);
 	/* "" is the root; "/cps/" is "/cps". */
-	if (n == 0 || n >= sizeof norm)
-		path = n ? "" : "/";
-	n = strlen(path);
-	memcpy(norm, path, n + 1);
+	if (n >= sizeof norm)
+		return NULL;
+	memcpy(norm, n ? path : "/", n ? n + 1 : 2);
+	n = strlen(norm);
 	if (n > 1 && norm[n - 1] == '/')
 		norm[--n] = '\0';
-	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
-		const char *rp = routes[i].path;
-		size_t len = strlen(rp);
-		if (len > 1 && rp[len - 1] == '/') {
-			if (!strncmp(path, rp, len) && path[len] &&
-			    !strchr(path + len, '/')) {
-				*arg = path + len;
-				return &routes[i];
-			}
-		} else if (!strcmp(norm, rp)) {
-			*arg = "";
+	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
+		if (match(routes[i].path, norm, buf, buflen, args, 2))
 			return &routes[i];
-		}
-	}
 	return NULL;
+}
+
+static const char *allow_header(int methods)
+{
+	switch (methods) {
+	case M_POST:
+		return "POST, OPTIONS";
+	case M_GET | M_POST:
+		return "GET, HEAD, POST, OPTIONS";
+	case M_PUT | M_DELETE:
+		return "PUT, DELETE, OPTIONS";
+	default:
+		return "GET, HEAD, OPTIONS";
+	}
+}
+
+static int method_bit(const char *m)
+{
+	if (!strcmp(m, "GET") || !strcmp(m, "HEAD"))
+		return M_GET;
+	if (!strcmp(m, "POST"))
+		return M_POST;
+	if (!strcmp(m, "PUT"))
+		return M_PUT;
+	if (!strcmp(m, "DELETE"))
+		return M_DELETE;
+	return 0;
 }
 
 /* HEAD: handlers write their body as for GET, into nothing. */
@@ -106,25 +164,31 @@ static void handle(struct cgi_req *req, void *arg)
 			r.head_only = 1;
 		}
 	}
-	const char *path_arg = "";
-	const struct route *rt = find_route(req->path, &path_arg);
-	r.arg = path_arg;
+	char argbuf[512];
+	const char *args[2] = {"", ""};
+	const struct route *rt =
+	    find_route(req->path, argbuf, sizeof argbuf, args);
+	r.arg = args[0];
+	r.arg2 = args[1];
+	r.allow = allow_header(rt ? rt->methods : M_GET);
+	char allow[200];
 	if (!rt)
 		api_error(&r, 404, "not_found", "no such endpoint: %.200s",
 		          req->path);
 	else if (!strcmp(req->method, "OPTIONS"))
 		/* CORS preflight (api_headers adds the origin when on). */
-		api_headers(
-		    &r, 204, NULL, API_NO_STORE,
-		    "Allow: GET, HEAD, OPTIONS\r\n"
-		    "Access-Control-Allow-Methods: GET, HEAD, OPTIONS\r\n"
-		    "Access-Control-Allow-Headers: Accept, "
-		    "If-None-Match\r\n"
-		    "Access-Control-Max-Age: 600\r\n");
-	else if (strcmp(req->method, "GET") && strcmp(req->method, "HEAD"))
+		snprintf(allow, sizeof allow,
+		         "Allow: %s\r\n"
+		         "Access-Control-Allow-Methods: %s\r\n"
+		         "Access-Control-Allow-Headers: Accept, "
+		         "If-None-Match, Content-Type\r\n"
+		         "Access-Control-Max-Age: 600\r\n",
+		         r.allow, r.allow),
+		    api_headers(&r, 204, NULL, API_NO_STORE, allow);
+	else if (!(method_bit(req->method) & rt->methods))
 		api_error(&r, 405, "method_not_allowed",
-		          "%.20s is not allowed here: this API only reads",
-		          req->method);
+		          "%.20s is not allowed here (allowed: %s)",
+		          req->method, r.allow);
 	else if (req->params_truncated)
 		api_error(&r, 400, "invalid_parameter",
 		          "more than %d query parameters", CGI_MAX_PARAMS);

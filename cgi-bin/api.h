@@ -41,6 +41,10 @@ struct api_req {
 	/* The rest of the path after a route prefix ("CP_1" in /cps/CP_1),
 	 * as the web server decoded PATH_INFO; "" for exact routes. */
 	const char *arg;
+	/* The second '*' segment ("Reset" in /cps/CP_1/commands/Reset). */
+	const char *arg2;
+	/* The route's methods, for the Allow header of 405 and OPTIONS. */
+	const char *allow;
 	int64_t now_ms;
 };
 

@@ -469,7 +469,10 @@ await test('openapi_document', async () => {
 });
 
 await test('openapi_every_path_answers', async () => {
-	const subst = { cp_id: encodeURIComponent(CP1), id: String(firstId) };
+	// A command to a charge point that is not connected (409) and an id
+	// tag too long to exist (400): every method answers, nothing changes.
+	const subst = { cp_id: encodeURIComponent(CP1), id: String(firstId),
+		action: 'ClearCache', id_tag: 'X'.repeat(21) };
 	for (const [path, item] of Object.entries(spec.paths)) {
 		const url = path.replace(/\{(\w+)\}/g, (_, k) => subst[k]);
 		for (const method of Object.keys(item)) {

@@ -1,0 +1,13 @@
+/*
+ * api-commands.h — commands to a charge point and their history:
+ * POST /cps/{cp_id}/commands/{action}, GET /cps/{cp_id}/commands.
+ */
+#ifndef CSMS_API_COMMANDS_H
+#define CSMS_API_COMMANDS_H
+
+#include "api.h"
+
+void api_command_send(struct api_req *r);
+void api_commands_list(struct api_req *r);
+
+#endif

@@ -1,0 +1,100 @@
+/*
+ * webctl.c — the web tier's side of the control socket: requester,
+ * auth rule, the command list and error → HTTP status (webctl.h).
+ */
+#include "webctl.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int webctl_auth_required(const struct cgi_req *req)
+{
+	const char *v = cgi_getenv(req, "CSMS_REQUIRE_AUTH");
+	/* FastCGI passes the web server's setenv per request; a plain CGI
+	 * program or a spawned FastCGI process may have it in its own
+	 * environment instead. */
+	if (!v || !*v)
+		v = getenv("CSMS_REQUIRE_AUTH");
+	return v && !strcmp(v, "1");
+}
+
+int webctl_may_change(const struct cgi_req *req)
+{
+	if (!webctl_auth_required(req))
+		return 0;
+	return req->remote_user && *req->remote_user ? 0 : -1;
+}
+
+void webctl_requested_by(const struct cgi_req *req, char *buf, size_t len)
+{
+	if (!len)
+		return;
+	if (req->remote_user && *req->remote_user)
+		snprintf(buf, len, "%.100s", req->remote_user);
+	else if (req->remote_addr && *req->remote_addr)
+		snprintf(buf, len, "anonymous@%.80s", req->remote_addr);
+	else
+		snprintf(buf, len, "anonymous");
+	/* ocppd refuses control characters nowhere, but the history is
+	 * shown on pages and in logs: keep it printable. */
+	for (char *p = buf; *p; p++)
+		if (iscntrl((unsigned char)*p))
+			*p = '?';
+}
+
+static const char *const commands[] = {
+    "RemoteStartTransaction",
+    "RemoteStopTransaction",
+    "Reset",
+    "UnlockConnector",
+    "ChangeAvailability",
+    "GetConfiguration",
+    "ChangeConfiguration",
+    "ClearCache",
+    "DataTransfer",
+    "TriggerMessage",
+    "GetDiagnostics",
+    "UpdateFirmware",
+    "SendLocalList",
+    "GetLocalListVersion",
+    "ReserveNow",
+    "CancelReservation",
+    "SetChargingProfile",
+    "ClearChargingProfile",
+    "GetCompositeSchedule",
+    NULL,
+};
+
+int webctl_is_command(const char *action)
+{
+	for (int i = 0; action && commands[i]; i++)
+		if (!strcmp(action, commands[i]))
+			return 1;
+	return 0;
+}
+
+int webctl_http_status(const char *code)
+{
+	static const struct {
+		const char *code;
+		int status;
+	} map[] = {
+	    {"bad_request", 400},    {"invalid_params", 400},
+	    {"unknown_op", 404},     {"not_found", 404},
+	    {"cp_offline", 409},     {"cp_pending", 409},
+	    {"cp_rejected", 409},    {"exists", 409},
+	    {"busy", 503},           {"shutting_down", 503},
+	    {"db_unavailable", 503}, {"db_error", 503},
+	    {"timeout", 504},        {"internal", 500},
+	};
+	if (!code)
+		return 502;
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (!strcmp(code, map[i].code))
+			return map[i].status;
+	/* A charge point's CALLERROR (NotSupported, ...): a bad gateway
+	 * answer from the server's point of view. */
+	return 502;
+}

@@ -1,0 +1,82 @@
+/*
+ * test_api_webctl.c — the web tier's side of the control socket
+ * (cgi-bin/webctl.c): who asks, the auth rule, the command list and the
+ * error code → HTTP status map.  webctl.c is shared cgi-bin code, linked
+ * in by the Makefile.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../cgi-bin/webctl.h"
+#include "check.h"
+
+static void test_requested_by(void)
+{
+	struct cgi_req req;
+	char buf[128];
+	memset(&req, 0, sizeof req);
+	webctl_requested_by(&req, buf, sizeof buf);
+	CHECK_STR(buf, "anonymous");
+	req.remote_addr = "10.0.0.7";
+	webctl_requested_by(&req, buf, sizeof buf);
+	CHECK_STR(buf, "anonymous@10.0.0.7");
+	req.remote_user = "";
+	webctl_requested_by(&req, buf, sizeof buf);
+	CHECK_STR(buf, "anonymous@10.0.0.7");
+	req.remote_user = "alice\nx";
+	webctl_requested_by(&req, buf, sizeof buf);
+	CHECK_STR(buf, "alice?x");
+	char longname[300];
+	memset(longname, 'u', sizeof longname - 1);
+	longname[sizeof longname - 1] = '\0';
+	req.remote_user = longname;
+	webctl_requested_by(&req, buf, sizeof buf);
+	CHECK_INT((int)strlen(buf), 100);
+}
+
+static void test_auth_rule(void)
+{
+	struct cgi_req req;
+	memset(&req, 0, sizeof req);
+	unsetenv("CSMS_REQUIRE_AUTH");
+	CHECK_INT(webctl_auth_required(&req), 0);
+	CHECK_INT(webctl_may_change(&req), 0);
+	setenv("CSMS_REQUIRE_AUTH", "1", 1);
+	CHECK_INT(webctl_auth_required(&req), 1);
+	CHECK_INT(webctl_may_change(&req), -1);
+	req.remote_user = "";
+	CHECK_INT(webctl_may_change(&req), -1);
+	req.remote_user = "bob";
+	CHECK_INT(webctl_may_change(&req), 0);
+	setenv("CSMS_REQUIRE_AUTH", "yes", 1);
+	CHECK_INT(webctl_auth_required(&req), 0);
+	unsetenv("CSMS_REQUIRE_AUTH");
+}
+
+static void test_commands_and_statuses(void)
+{
+	CHECK_INT(webctl_is_command("Reset"), 1);
+	CHECK_INT(webctl_is_command("GetCompositeSchedule"), 1);
+	CHECK_INT(webctl_is_command("reset"), 0);
+	CHECK_INT(webctl_is_command("tag_add"), 0);
+	CHECK_INT(webctl_is_command("status"), 0);
+	CHECK_INT(webctl_is_command(NULL), 0);
+	CHECK_INT(webctl_http_status("invalid_params"), 400);
+	CHECK_INT(webctl_http_status("cp_offline"), 409);
+	CHECK_INT(webctl_http_status("cp_pending"), 409);
+	CHECK_INT(webctl_http_status("exists"), 409);
+	CHECK_INT(webctl_http_status("not_found"), 404);
+	CHECK_INT(webctl_http_status("timeout"), 504);
+	CHECK_INT(webctl_http_status("busy"), 503);
+	CHECK_INT(webctl_http_status("db_unavailable"), 503);
+	CHECK_INT(webctl_http_status("NotSupported"), 502);
+	CHECK_INT(webctl_http_status(NULL), 502);
+}
+
+int main(void)
+{
+	RUN(test_requested_by);
+	RUN(test_auth_rule);
+	RUN(test_commands_and_statuses);
+	CHECK_EXIT();
+}
