@@ -162,6 +162,11 @@ code=$(status "$lbase/cgi-bin/api/cps")
 code=$(status -u 'operator:wrong' "$lbase/cgi-bin/dashboard")
 [[ $code == 401 ]] && pass lighttpd_auth_refuses_wrong_password || fail lighttpd_auth_refuses_wrong_password "status $code"
 check_site lighttpd_auth "$lbase" -u 'operator:s3cret pass'
+# Through the auth fragment a state change carries the user and goes through.
+code=$(status -u 'operator:s3cret pass' -X POST -H 'Content-Type: application/json' \
+	--data '{"id_tag":"WEB-AUTH-TAG","name":"added through lighttpd auth"}' "$lbase/cgi-bin/api/users")
+n=$(sql "SELECT COUNT(*) FROM users WHERE id_tag='WEB-AUTH-TAG'")
+[[ $code == 201 && $n == 1 ]] && pass lighttpd_auth_state_change || fail lighttpd_auth_state_change "status $code rows $n"
 kill "$lpid" 2>/dev/null
 wait "$lpid" 2>/dev/null
 
