@@ -47,6 +47,17 @@ struct csms_config {
 	int max_frame_size;
 	int max_concurrent_tx_per_tag;
 	int command_timeout;
+	/* charge point security (docs/security.md) */
+	int security_profile_min;
+	int auth_fail_limit;
+	int auth_block_max;
+	char tls_cert[512];
+	char tls_key[512];
+	char tls_ca[512];
+	int max_connections;
+	int handshake_timeout;
+	int msg_rate;
+	int msg_burst;
 	/* web tier */
 	char templates_dir[512];
 	double price_per_kwh;

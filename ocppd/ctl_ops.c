@@ -11,6 +11,7 @@
 
 #include "calls.h"
 #include "control.h"
+#include "cp_sec_op.h"
 #include "dbq.h"
 #include "handlers.h"
 #include "jsonutil.h"
@@ -183,14 +184,46 @@ static void op_tag(const struct control_req *r)
 	}
 }
 
+static void op_cp_sec(const struct control_req *r)
+{
+	char why[256];
+	struct cp_sec_op *op = malloc(sizeof *op);
+	if (!op) {
+		control_fail(r->client, "internal", NULL, "out of memory");
+		return;
+	}
+	if (cp_sec_op_parse(r, op, why, sizeof why)) {
+		cp_sec_op_free(op);
+		control_fail(r->client, "invalid_params", NULL, "%s", why);
+		return;
+	}
+	struct job *j = job_new(JOB_CP_SEC, op->cp_id);
+	if (!j) {
+		cp_sec_op_free(op);
+		control_fail(r->client, "internal", NULL, "out of memory");
+		return;
+	}
+	j->sec = op;
+	if (dbq_submit(j, 0)) {
+		job_free(j);
+		control_fail(r->client, "busy", NULL,
+		             "the database queue is full");
+	}
+}
+
 struct op {
 	const char *name;
 	void (*fn)(const struct control_req *r);
 };
 
 static const struct op table[] = {
-    {"cps", op_cps},        {"status", op_status},  {"tag_add", op_tag},
-    {"tag_delete", op_tag}, {"tag_update", op_tag},
+    {"cps", op_cps},
+    {"cp_set_password", op_cp_sec},
+    {"cp_set_security", op_cp_sec},
+    {"status", op_status},
+    {"tag_add", op_tag},
+    {"tag_delete", op_tag},
+    {"tag_update", op_tag},
 };
 
 static void run_one(const struct control_req *r)

@@ -12,6 +12,8 @@
 #include "cmdlog.h"
 #include "coalesce.h"
 #include "control.h"
+#include "cp_auth.h"
+#include "cp_sec_op.h"
 #include "log.h"
 #include "tags.h"
 #include "timeutil.h"
@@ -77,6 +79,7 @@ void job_free(struct job *job)
 	cJSON_Delete(job->payload);
 	cmd_record_free(job->rec);
 	tag_op_free(job->tag);
+	cp_sec_op_free(job->sec);
 	free(job);
 }
 
@@ -90,10 +93,8 @@ void reply_free(struct reply *r)
 		job_free(r->jobs);
 		r->jobs = next;
 	}
-	if (r->known) {
-		strmap_free(r->known);
-		free(r->known);
-	}
+	cp_secmap_free(r->known);
+	cp_sec_op_free(r->sec);
 	free(r);
 }
 
@@ -109,8 +110,12 @@ int dbq_submit(struct job *job, int best_effort)
 {
 	if (!q.w)
 		return -1;
+	/* Credential changes share worker 0 with the map reloads, so a
+	 * reload never overtakes a change and brings back the old hash. */
 	struct worker *w =
-	    &q.w[job->kind == JOB_LOAD_KNOWN ? 0 : route(job->cp_id)];
+	    &q.w[job->kind == JOB_LOAD_KNOWN || job->kind == JOB_CP_SEC
+	             ? 0
+	             : route(job->cp_id)];
 	pthread_mutex_lock(&w->lock);
 	int limit = best_effort ? w->cap / 2 : w->cap;
 	if (w->stopping || w->count >= limit) {
@@ -240,22 +245,14 @@ static void load_known(struct worker *w, struct replies *rs)
 {
 	struct strmap *set = calloc(1, sizeof *set);
 	struct reply *r = calloc(1, sizeof *r);
-	struct db_rows rows;
-	if (!set || !r ||
-	    db_query(&w->db, &rows, "SELECT id FROM charge_points", "")) {
+	if (!set || !r) {
 		free(set);
 		free(r);
 		return;
 	}
 	strmap_init(set);
-	int rc, fail = 0;
-	while ((rc = db_next(&rows)) > 0)
-		if (strmap_put(set, db_str(&rows, 0), (void *)1))
-			fail = 1;
-	db_rows_end(&rows);
-	if (rc < 0 || fail) {
-		strmap_free(set);
-		free(set);
+	if (cp_sec_load(&w->db, set)) {
+		cp_secmap_free(set);
 		free(r);
 		return;
 	}
@@ -298,6 +295,8 @@ static enum hres run_job(struct worker *w, struct job *j, struct outcome *o)
 		return cmdlog_write(&w->db, j->rec) ? H_DB_ERROR : H_OK;
 	case JOB_TAG:
 		return tag_op_run(&w->db, j->tag);
+	case JOB_CP_SEC:
+		return cp_sec_op_run(&w->db, j->sec);
 	}
 	return H_INTERNAL;
 }
@@ -367,6 +366,18 @@ static void finish(struct worker *w, struct job *j, struct outcome *o,
 		tag_op_answer(j->tag, o->r);
 		return;
 	}
+	if (j->kind == JOB_CP_SEC) {
+		struct reply *r = o->r == H_OK ? calloc(1, sizeof *r) : NULL;
+		if (!r) {
+			cp_sec_op_fail(j->sec,
+			               o->r == H_OK ? H_INTERNAL : o->r);
+			return;
+		}
+		r->sec = j->sec;
+		j->sec = NULL;
+		add_reply(rs, r);
+		return;
+	}
 	if (j->kind != JOB_CALL)
 		return;
 	struct reply *r;
@@ -408,6 +419,11 @@ static void fail_unavailable(struct worker *w, struct job *j,
 		return;
 	case JOB_TAG:
 		control_fail(j->tag->client, "db_unavailable", NULL,
+		             "the database is unavailable");
+		job_free(j);
+		return;
+	case JOB_CP_SEC:
+		control_fail(j->sec->client, "db_unavailable", NULL,
 		             "the database is unavailable");
 		job_free(j);
 		return;

@@ -45,10 +45,12 @@ enum job_kind {
 	JOB_LOAD_KNOWN,   /* reload the set of registered charge points */
 	JOB_COMMAND,      /* a commands-table row (cmdlog.h) */
 	JOB_TAG,          /* a control-socket id-tag change (tags.h) */
+	JOB_CP_SEC,       /* a charge point's credentials (cp_sec_op.h) */
 };
 
 struct cmd_record;
 struct tag_op;
+struct cp_sec_op;
 
 struct job {
 	struct job *next;
@@ -62,6 +64,7 @@ struct job {
 	char remote[64];        /* JOB_CONNECTED */
 	struct cmd_record *rec; /* JOB_COMMAND, owned */
 	struct tag_op *tag;     /* JOB_TAG, owned */
+	struct cp_sec_op *sec;  /* JOB_CP_SEC, owned */
 	char cp_id[];
 };
 
@@ -71,8 +74,9 @@ struct reply {
 	uint64_t conn;
 	struct frame *frame;  /* NULL: nothing to send */
 	int boot_status;      /* enum boot_status, from BootNotification */
-	struct strmap *known; /* JOB_LOAD_KNOWN: new set, owned */
-	struct job *jobs;     /* finished jobs to free (list), owned */
+	struct strmap *known; /* JOB_LOAD_KNOWN: id -> struct cp_sec *, owned */
+	struct cp_sec_op *sec; /* JOB_CP_SEC done: apply on the loop, owned */
+	struct job *jobs;      /* finished jobs to free (list), owned */
 };
 
 /* A job for cp_id with everything zeroed; NULL when out of memory. */

@@ -19,6 +19,8 @@
 
 #include "calls.h"
 #include "config.h"
+#include "cp_auth.h"
+#include "cp_sec_op.h"
 #include "db.h"
 #include "dispatch.h"
 #include "handlers.h"
@@ -103,21 +105,6 @@ static int connect_with_retry(struct db *db, const struct csms_config *cfg)
 			return -1;
 		sleep_ms(250);
 	}
-}
-
-static int load_known(struct db *db, struct strmap *set)
-{
-	struct db_rows r;
-	if (db_query(db, &r, "SELECT id FROM charge_points", ""))
-		return -1;
-	int rc;
-	while ((rc = db_next(&r)) > 0)
-		if (strmap_put(set, db_str(&r, 0), (void *)1)) {
-			rc = -1;
-			break;
-		}
-	db_rows_end(&r);
-	return rc < 0 ? -1 : 0;
 }
 
 int main(int argc, char **argv)
@@ -212,12 +199,9 @@ int main(int argc, char **argv)
 	}
 	struct strmap *known = calloc(1, sizeof *known);
 	if (!known || cp_state_all_disconnected(&db) ||
-	    load_known(&db, known)) {
+	    cp_sec_load(&db, known)) {
 		fatal("database: %s", known ? db_error(&db) : "out of memory");
-		if (known) {
-			strmap_free(known);
-			free(known);
-		}
+		cp_secmap_free(known);
 		db_close(&db);
 		ocpp_schemas_free(schemas);
 		return 1;
@@ -227,8 +211,7 @@ int main(int argc, char **argv)
 	if (dispatch_init(&cfg, schemas, err, sizeof err) ||
 	    calls_init(&cfg, schemas, err, sizeof err)) {
 		fatal("%s", err);
-		strmap_free(known);
-		free(known);
+		cp_secmap_free(known);
 		ocpp_schemas_free(schemas);
 		return 1;
 	}

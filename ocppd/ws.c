@@ -3,11 +3,14 @@
  *
  * Everything here runs on the one service thread.  The handshake is judged
  * in LWS_CALLBACK_HTTP_CONFIRM_UPGRADE, where a refusal can still be an
- * HTTP status (400 bad identity or subprotocol, 404 unknown charge point,
- * 503 shutting down).  Writes happen only in LWS_CALLBACK_SERVER_WRITEABLE
- * from a per-connection queue.  Database replies arrive from the workers
- * (dbq) addressed by a connection reference — slot index plus generation —
- * because the socket may have closed while the job ran.
+ * HTTP status (400 bad identity or subprotocol, 401 bad or missing
+ * credentials, 403 TLS or certificate required, 404 unknown charge point,
+ * 429 address throttled after failed logins, 503 shutting down or
+ * max_connections reached); docs/security.md has the rules.  Writes happen only
+ * in LWS_CALLBACK_SERVER_WRITEABLE from a per-connection queue.  Database
+ * replies arrive from the workers (dbq) addressed by a connection reference —
+ * slot index plus generation — because the socket may have closed while the job
+ * ran.
  */
 #include "ws.h"
 
@@ -15,6 +18,7 @@
 #include <errno.h>
 #include <libwebsockets.h>
 #include <netinet/in.h>
+#include <openssl/ssl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,8 +27,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "auth_throttle.h"
 #include "calls.h"
 #include "control.h"
+#include "cp_auth.h"
+#include "cp_sec_op.h"
 #include "ctl_ops.h"
 #include "dbq.h"
 #include "dispatch.h"
@@ -52,9 +59,10 @@ struct slot {
 static struct {
 	const struct csms_config *cfg;
 	struct lws_context *ctx;
-	void *evloop;        /* libev loop, or NULL: lws's poll() loop */
-	struct strmap conns; /* cp_id -> struct conn * */
-	struct strmap *known;
+	void *evloop;         /* libev loop, or NULL: lws's poll() loop */
+	struct strmap conns;  /* cp_id -> struct conn * */
+	struct strmap *known; /* cp_id -> struct cp_sec * */
+	int tls, client_certs;
 	struct slot *slots;
 	uint32_t nslots, cap, free_head;
 	unsigned nconns;
@@ -128,6 +136,21 @@ void ws_conn_each(void (*fn)(struct conn *c, void *arg), void *arg)
 	for (uint32_t i = 0; i < ws.nslots; i++)
 		if (ws.slots[i].c && ws.slots[i].c->live)
 			fn(ws.slots[i].c, arg);
+}
+
+int ws_known_set(const char *cp_id, struct cp_sec *sec)
+{
+	if (!ws.known) {
+		ws.known = calloc(1, sizeof *ws.known);
+		if (!ws.known)
+			return -1;
+		strmap_init(ws.known);
+	}
+	struct cp_sec *old = strmap_get(ws.known, cp_id);
+	if (strmap_put(ws.known, cp_id, sec))
+		return -1;
+	free(old);
+	return 0;
 }
 
 int ws_accepting(void)
@@ -214,12 +237,12 @@ static void drain_replies(void)
 	while (r) {
 		struct reply *next = r->next;
 		if (r->known) {
-			if (ws.known) {
-				strmap_free(ws.known);
-				free(ws.known);
-			}
+			cp_secmap_free(ws.known);
 			ws.known = r->known;
 			r->known = NULL;
+		} else if (r->sec) {
+			cp_sec_op_apply(r->sec);
+			r->sec = NULL;
 		} else {
 			struct conn *c = conn_from_ref(r->conn);
 			if (c && r->frame) {
@@ -251,6 +274,131 @@ static int refuse(struct lws *wsi, unsigned code, const char *why,
 	return 1;
 }
 
+/* A refusal with the headers a client needs to react: the Basic
+ * challenge on 401, Retry-After on 429 and 503 when throttled. */
+static int refuse_hdr(struct lws *wsi, unsigned code, const char *why,
+                      const char *detail, int challenge, int retry_s)
+{
+	char peer[64] = "";
+	lws_get_peer_simple(wsi, peer, sizeof peer);
+	log_warn("ocppd: handshake from %s refused (%u): %s%s%s", peer, code,
+	         why, detail ? ": " : "", detail ? detail : "");
+	unsigned char buf[LWS_PRE + 1024];
+	unsigned char *start = buf + LWS_PRE, *p = start;
+	unsigned char *end = buf + sizeof buf - 1;
+	static const char realm[] = "Basic realm=\"ocpp\"";
+	char retry[16];
+	int rl = snprintf(retry, sizeof retry, "%d", retry_s);
+	size_t blen = strlen(why);
+	if (lws_add_http_header_status(wsi, code, &p, end) ||
+	    (challenge &&
+	     lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_WWW_AUTHENTICATE,
+	                                  (const unsigned char *)realm,
+	                                  (int)sizeof realm - 1, &p, end)) ||
+	    (retry_s > 0 && lws_add_http_header_by_name(
+	                        wsi, (const unsigned char *)"retry-after:",
+	                        (const unsigned char *)retry, rl, &p, end)) ||
+	    lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CONTENT_TYPE,
+	                                 (const unsigned char *)"text/plain",
+	                                 10, &p, end) ||
+	    lws_add_http_header_content_length(wsi, blen, &p, end) ||
+	    lws_finalize_http_header(wsi, &p, end) || (size_t)(end - p) < blen)
+		return -1;
+	memcpy(p, why, blen);
+	p += blen;
+	if (lws_write(wsi, start, (size_t)(p - start), LWS_WRITE_HTTP_HEADERS) <
+	    0)
+		return -1;
+	return 1;
+}
+
+/*
+ * The security profile checks (docs/security.md).  sec: the charge
+ * point's entry, NULL when it is not registered (allow_unknown_cps).
+ * Profile 1 and 2: HTTP Basic, user = identity, password against the
+ * stored hash; 2 and 3 only over TLS; 3: a client certificate (verified
+ * against tls_ca by OpenSSL) instead of a password.  With tls_ca set every
+ * certificate's CN must equal the identity, whatever the profile.
+ */
+static int authenticate(struct lws *wsi, const char *id,
+                        const struct cp_sec *sec)
+{
+	int profile = sec ? sec->profile : 0;
+	if (profile < ws.cfg->security_profile_min)
+		profile = ws.cfg->security_profile_min;
+	if (ws.client_certs) {
+		union lws_tls_cert_info_results *ci;
+		char cbuf[sizeof *ci + 256];
+		ci = (union lws_tls_cert_info_results *)cbuf;
+		if (lws_tls_peer_cert_info(wsi, LWS_TLS_CERT_INFO_COMMON_NAME,
+		                           ci, 256))
+			return refuse(wsi, 403, "client certificate required",
+			              id);
+		if (strcmp(ci->ns.name, id)) {
+			char detail[400];
+			snprintf(detail, sizeof detail,
+			         "%s presented CN \"%.*s\"", id,
+			         ci->ns.len > 200 ? 200 : ci->ns.len,
+			         ci->ns.name);
+			return refuse(wsi, 403,
+			              "client certificate is not the charge "
+			              "point's",
+			              detail);
+		}
+	}
+	if (profile >= 2 && !ws.tls)
+		return refuse(wsi, 403, "TLS required (security profile 2/3)",
+		              id);
+	if (profile == 3) {
+		if (!ws.client_certs)
+			return refuse(wsi, 403,
+			              "client certificate required (set "
+			              "tls_ca for security profile 3)",
+			              id);
+		return 0;
+	}
+	if (profile == 0)
+		return 0;
+
+	char peer[THROTTLE_ADDR] = "";
+	lws_get_peer_simple(wsi, peer, sizeof peer);
+	int64_t now = time_now_ms();
+	int wait = throttle_wait_s(peer, now);
+	if (wait)
+		return refuse_hdr(wsi, 429, "too many failed logins", id, 0,
+		                  wait);
+	char hdr[512], user[CP_ID_BYTES + 1], pass[CP_PASSWORD_MAX + 2];
+	int n = lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_AUTHORIZATION);
+	const char *why = NULL;
+	if (n <= 0)
+		why = "no credentials";
+	else if (n >= (int)sizeof hdr ||
+	         lws_hdr_copy(wsi, hdr, sizeof hdr,
+	                      WSI_TOKEN_HTTP_AUTHORIZATION) < 0 ||
+	         cp_auth_parse_basic(hdr, user, sizeof user, pass, sizeof pass))
+		why = "malformed Basic credentials";
+	else if (strcmp(user, id))
+		why = "Basic user is not the charge point identity";
+	else if (!sec || !sec->hash[0])
+		why = "no password set for this charge point";
+	else if (!cp_auth_verify(id, sec->hash, pass))
+		why = "wrong password";
+	explicit_bzero(hdr, sizeof hdr);
+	explicit_bzero(pass, sizeof pass);
+	if (!why) {
+		throttle_ok(peer);
+		return 0;
+	}
+	/* A missing header is a client's first try, not a guess. */
+	int block = n > 0 ? throttle_fail(peer, now, ws.cfg->auth_fail_limit,
+	                                  ws.cfg->auth_block_max)
+	                  : 0;
+	char detail[CP_ID_BYTES + 64];
+	snprintf(detail, sizeof detail, "%s%s", id,
+	         block ? " (address blocked)" : "");
+	return refuse_hdr(wsi, 401, why, detail, 1, 0);
+}
+
 static int path_of(struct lws *wsi, char *buf, size_t size)
 {
 	int n = lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI);
@@ -269,6 +417,8 @@ static int confirm_upgrade(struct lws *wsi, const char *upgrade)
 		return refuse(wsi, 400, "only WebSocket upgrades", upgrade);
 	if (ws.phase != RUNNING)
 		return refuse(wsi, 503, "shutting down", NULL);
+	if (ws.nconns >= (unsigned)ws.cfg->max_connections)
+		return refuse_hdr(wsi, 503, "too many connections", NULL, 0, 5);
 	if (path_of(wsi, path, sizeof path))
 		return refuse(wsi, 400, "bad request path", NULL);
 	if (handshake_identity(path, id, sizeof id, &why))
@@ -286,10 +436,10 @@ static int confirm_upgrade(struct lws *wsi, const char *upgrade)
 		snprintf(detail, sizeof detail, "%s offered \"%s\"", id, proto);
 		return refuse(wsi, 400, why, detail);
 	}
-	if (!ws.cfg->allow_unknown_cps &&
-	    (!ws.known || !strmap_get(ws.known, id)))
+	const struct cp_sec *sec = ws.known ? strmap_get(ws.known, id) : NULL;
+	if (!ws.cfg->allow_unknown_cps && !sec)
 		return refuse(wsi, 404, "unknown charge point", id);
-	return 0;
+	return authenticate(wsi, id, sec);
 }
 
 static int on_established(struct lws *wsi, struct conn *c)
@@ -309,6 +459,9 @@ static int on_established(struct lws *wsi, struct conn *c)
 	}
 	c->live = 1;
 	ws.nconns++;
+	c->rate_ms = time_now_ms();
+	/* A full bucket: msg_burst <= 10^6, so at most 10^9 units. */
+	c->rate_tokens = (uint32_t)ws.cfg->msg_burst * 1000u;
 	char peer[64] = "";
 	lws_get_peer_simple(wsi, peer, sizeof peer);
 
@@ -378,6 +531,33 @@ static void on_closed(struct conn *c)
 
 /* ---- receiving ------------------------------------------------------- */
 
+/*
+ * The per-link token bucket: msg_rate messages a second, up to msg_burst
+ * at once.  A charge point has one CALL outstanding at a time (OCPP-J
+ * 4.1.1), so only a broken or hostile one gets near it; it is closed
+ * rather than answered, because answering costs us as much as it costs
+ * the peer to send.  Integer arithmetic in 1/1000 messages, one clock
+ * read per message.
+ */
+static int rate_take(struct conn *c)
+{
+	int64_t now = time_now_ms();
+	uint64_t cap = (uint64_t)ws.cfg->msg_burst * 1000;
+	uint64_t t = c->rate_tokens;
+	if (now > c->rate_ms) {
+		t += (uint64_t)(now - c->rate_ms) * (uint64_t)ws.cfg->msg_rate;
+		c->rate_ms = now;
+	}
+	if (t > cap)
+		t = cap;
+	if (t < 1000) {
+		c->rate_tokens = (uint32_t)t;
+		return 0;
+	}
+	c->rate_tokens = (uint32_t)(t - 1000);
+	return 1;
+}
+
 static int on_receive(struct lws *wsi, struct conn *c, const char *in,
                       size_t len)
 {
@@ -394,6 +574,17 @@ static int on_receive(struct lws *wsi, struct conn *c, const char *in,
 	}
 	size_t max = (size_t)ws.cfg->max_frame_size;
 	int final = lws_is_final_fragment(wsi);
+	if (final && ws.cfg->msg_rate > 0 && !rate_take(c)) {
+		log_warn("ocpp: %s | more than %d messages/s (burst %d): "
+		         "closing (1008)",
+		         c->cp_id, ws.cfg->msg_rate, ws.cfg->msg_burst);
+		/* Through the queue, not at once: the close frame must reach
+		 * a peer whose unread flood would turn a hard close into a
+		 * reset; what it sends meanwhile is dropped unread. */
+		close_conn(c, LWS_CLOSE_STATUS_POLICY_VIOLATION,
+		           "message rate limit exceeded");
+		return 0;
+	}
 	if (c->rx_len + len > max) {
 		log_warn("ocpp: %s | message larger than %zu bytes: closing "
 		         "(1009)",
@@ -559,9 +750,9 @@ static void tick(lws_sorted_usec_list_t *sul)
 		evloop_break(ws.evloop);
 		return;
 	}
-	if (ws.phase == RUNNING && !ws.cfg->allow_unknown_cps &&
-	    now >= ws.next_known_ms) {
-		/* Charge points registered meanwhile by the dashboard. */
+	if (ws.phase == RUNNING && now >= ws.next_known_ms) {
+		/* Charge points registered meanwhile by the dashboard, and
+		 * credentials changed by another writer. */
 		ws.next_known_ms = now + KNOWN_REFRESH_MS;
 		struct job *j = job_new(JOB_LOAD_KNOWN, "");
 		if (j && dbq_submit(j, 1))
@@ -585,11 +776,8 @@ static void lws_log(int level, const char *line)
  * first so the error names the real cause. */
 static void drop_known(void)
 {
-	if (ws.known) {
-		strmap_free(ws.known);
-		free(ws.known);
-		ws.known = NULL;
-	}
+	cp_secmap_free(ws.known);
+	ws.known = NULL;
 }
 
 static int probe_listen(const char *addr, int port, char *err, size_t errlen)
@@ -660,13 +848,30 @@ int ws_run(const struct csms_config *cfg, struct strmap *known, char *err,
 		info.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
 	info.gid = -1;
 	info.uid = -1;
+	ws.tls = cfg->tls_cert[0] != '\0';
+	ws.client_certs = ws.tls && cfg->tls_ca[0];
+	if (ws.tls) {
+		/* TLS only on this port (no ALLOW_NON_SSL_ON_SSL_PORT): a
+		 * plain ws:// handshake never gets to the upgrade. */
+		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+		info.ssl_cert_filepath = cfg->tls_cert;
+		info.ssl_private_key_filepath =
+		    cfg->tls_key[0] ? cfg->tls_key : cfg->tls_cert;
+		info.ssl_options_set = SSL_OP_NO_SSLv2 | SSL_OP_NO_SSLv3 |
+		                       SSL_OP_NO_TLSv1 | SSL_OP_NO_TLSv1_1;
+		if (ws.client_certs) {
+			info.ssl_ca_filepath = cfg->tls_ca;
+			info.options |=
+			    LWS_SERVER_OPTION_REQUIRE_VALID_OPENSSL_CLIENT_CERT;
+		}
+	}
 	info.count_threads = 1;
 	struct rlimit rl;
 	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur != RLIM_INFINITY)
 		info.fd_limit_per_thread = (unsigned)rl.rlim_cur;
 	/* Handshake must complete quickly; idle links are policed by the
 	 * ping policy below. */
-	info.timeout_secs = 10;
+	info.timeout_secs = (unsigned)cfg->handshake_timeout;
 	lws_retry_bo_t retry;
 	memset(&retry, 0, sizeof retry);
 	if (cfg->ping_interval > 0) {
@@ -695,7 +900,10 @@ int ws_run(const struct csms_config *cfg, struct strmap *known, char *err,
 		ws.ctx = lws_create_context(&info);
 	if (!ws.ctx) {
 		snprintf(err, errlen, "cannot listen on %s:%d: %s", addr,
-		         cfg->ocpp_port, "libwebsockets could not start");
+		         cfg->ocpp_port,
+		         ws.tls ? "libwebsockets could not start (check "
+		                  "tls_cert, tls_key, tls_ca)"
+		                : "libwebsockets could not start");
 		drop_known();
 		return -1;
 	}
@@ -718,7 +926,9 @@ int ws_run(const struct csms_config *cfg, struct strmap *known, char *err,
 	log_info("ocppd: event loop: %s",
 	         ws.evloop ? "epoll (libev)"
 	                   : "poll (lws libev plugin not available)");
-	log_info("ocppd: listening on ws://%s:%d/", addr, cfg->ocpp_port);
+	log_info("ocppd: listening on %s://%s:%d/%s", ws.tls ? "wss" : "ws",
+	         addr, cfg->ocpp_port,
+	         ws.client_certs ? " (client certificates required)" : "");
 	lws_sul_schedule(ws.ctx, 0, &ws.tick, tick, TICK_US);
 	if (ws.stop_requested)
 		lws_cancel_service(ws.ctx);
@@ -742,6 +952,7 @@ int ws_run(const struct csms_config *cfg, struct strmap *known, char *err,
 	ws.evloop = NULL;
 	strmap_free(&ws.conns);
 	drop_known();
+	cp_auth_cleanup();
 	free(ws.slots);
 	ws.slots = NULL;
 	ws.nslots = ws.cap = 0;

@@ -16,6 +16,7 @@
 
 struct lws;
 struct call;
+struct cp_sec;
 
 /* One charge point link: lws's per-session data, kept small (15,000 of
  * them must fit in a few KB each); buffers grow only when used. */
@@ -28,6 +29,8 @@ struct conn {
 	char *rx; /* reassembly of a fragmented message */
 	size_t rx_len, rx_cap;
 	unsigned out_count;
+	uint32_t rate_tokens; /* message rate bucket, in 1/1000 messages */
+	int64_t rate_ms;      /* when it was last filled */
 	uint16_t close_code;
 	uint16_t peer_close_code;
 	const char *close_why; /* static */
@@ -38,7 +41,8 @@ struct conn {
 
 /*
  * Binds the listening socket and serves until ws_stop() and the drain are
- * done.  known: the registered charge point ids (ownership passes).
+ * done.  known: the registered charge points, id -> struct cp_sec *
+ * (ownership passes).
  * Returns 0 after a clean shutdown, -1 with err set when it could not
  * start (err is the whole "cannot listen on ...: ..." line).
  */
@@ -58,6 +62,9 @@ struct conn *ws_conn_find(const char *cp_id); /* the live link, or NULL */
 unsigned ws_conn_count(void);
 /* Calls fn for every live link (in no particular order). */
 void ws_conn_each(void (*fn)(struct conn *c, void *arg), void *arg);
+/* Replaces (or adds) a charge point's entry in the handshake's map
+ * (ownership of sec passes on success); 0 ok, -1 out of memory. */
+int ws_known_set(const char *cp_id, struct cp_sec *sec);
 /* 0 once shutdown began: no new commands. */
 int ws_accepting(void);
 

@@ -1,0 +1,57 @@
+/*
+ * cp_auth.h — charge point credentials (OCPP 1.6 security profiles 1-3):
+ * the in-memory map of registered charge points with their security
+ * profile and password hash, HTTP Basic parsing, salted password hashing
+ * and the verification the handshake runs.
+ *
+ * Passwords are stored as crypt(3) SHA-512 hashes ("$6$", 16 random salt
+ * characters).  A full crypt costs milliseconds of CPU on the event loop,
+ * so a successful verification is remembered per charge point as an
+ * HMAC-SHA1 of the password under a per-process random key, tied to the
+ * hash it was checked against: a reconnect storm of correct passwords
+ * costs one HMAC each, and a password change (a new hash) invalidates the
+ * entry by itself.  The clear password is never kept.
+ */
+#ifndef OCPPD_CP_AUTH_H
+#define OCPPD_CP_AUTH_H
+
+#include <stddef.h>
+
+#include "strmap.h"
+
+#define CP_PASSWORD_MIN 8
+#define CP_PASSWORD_MAX 64  /* bytes; AuthorizationKey is up to 40 hex */
+#define CP_HASH_MAX     127 /* "$6$" + salt + 86 characters fits */
+
+/* A registered charge point's security settings: the value of the known
+ * map (cp_id -> struct cp_sec *).  hash is "" when no password is set. */
+struct cp_sec {
+	int profile; /* 0..3 */
+	char hash[];
+};
+
+struct cp_sec *cp_sec_new(int profile, const char *hash);
+/* Frees the map's values and keys, and the map itself (may be NULL). */
+void cp_secmap_free(struct strmap *m);
+
+/*
+ * Decodes an "Authorization: Basic ..." header value into user and
+ * password (NUL-terminated).  -1 when it is not Basic, not base64, has
+ * no ':' or a part does not fit.
+ */
+int cp_auth_parse_basic(const char *header, char *user, size_t userlen,
+                        char *pass, size_t passlen);
+
+/* A new salted hash of password in out (at least CP_HASH_MAX + 1 bytes).
+ * Thread-safe (the database workers hash). */
+int cp_auth_hash(const char *password, char *out, size_t outlen, char *err,
+                 size_t errlen);
+
+/* 1 when password matches hash (cached per cp_id as described above),
+ * 0 when not.  Event loop thread only. */
+int cp_auth_verify(const char *cp_id, const char *hash, const char *password);
+
+/* Frees the verification cache (at shutdown). */
+void cp_auth_cleanup(void);
+
+#endif

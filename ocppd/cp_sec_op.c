@@ -1,0 +1,184 @@
+/*
+ * cp_sec_op.c — cp_set_password and cp_set_security; see cp_sec_op.h.
+ */
+#include "cp_sec_op.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jsonutil.h"
+#include "log.h"
+#include "ws.h"
+
+int cp_sec_load(struct db *db, struct strmap *set)
+{
+	struct db_rows rows;
+	if (db_query(
+	        db, &rows,
+	        "SELECT id, security_profile, auth_hash FROM charge_points",
+	        ""))
+		return -1;
+	int rc, fail = 0;
+	while ((rc = db_next(&rows)) > 0) {
+		struct cp_sec *s =
+		    cp_sec_new((int)db_int(&rows, 1), db_str(&rows, 2));
+		if (!s || strmap_put(set, db_str(&rows, 0), s)) {
+			free(s);
+			fail = 1;
+			break;
+		}
+	}
+	db_rows_end(&rows);
+	return rc < 0 || fail ? -1 : 0;
+}
+
+int cp_sec_op_parse(const struct control_req *r, struct cp_sec_op *out,
+                    char *why, size_t whylen)
+{
+	memset(out, 0, sizeof *out);
+	out->profile = -1;
+	out->client = r->client;
+	if (!r->cp_id[0]) {
+		snprintf(why, whylen, "cp_id: required");
+		return -1;
+	}
+	snprintf(out->cp_id, sizeof out->cp_id, "%s", r->cp_id);
+	long long p = -1;
+	int need_profile = !strcmp(r->op, "cp_set_security");
+	if (json_get_int(r->params, "profile", &p, !need_profile) ||
+	    (p != -1 && (p < 0 || p > 3))) {
+		snprintf(why, whylen, "profile: %s",
+		         need_profile ? "required, 0..3" : "0..3");
+		return -1;
+	}
+	out->profile = (int)p;
+	if (need_profile)
+		return 0;
+	const cJSON *pw =
+	    cJSON_GetObjectItemCaseSensitive(r->params, "password");
+	out->set_password = 1;
+	if (cJSON_IsNull(pw)) {
+		out->clear_password = 1;
+		return 0;
+	}
+	if (!cJSON_IsString(pw)) {
+		snprintf(why, whylen,
+		         "password: required (a string, or null "
+		         "to clear it)");
+		return -1;
+	}
+	size_t n = strlen(pw->valuestring);
+	if (n < CP_PASSWORD_MIN || n > CP_PASSWORD_MAX) {
+		snprintf(why, whylen, "password: %d..%d characters",
+		         CP_PASSWORD_MIN, CP_PASSWORD_MAX);
+		return -1;
+	}
+	/* Printable ASCII: what a charger's AuthorizationKey can hold and a
+	 * Basic header carries without charset questions. */
+	for (size_t i = 0; i < n; i++)
+		if (pw->valuestring[i] < 0x20 || pw->valuestring[i] > 0x7e) {
+			snprintf(why, whylen,
+			         "password: printable ASCII characters only");
+			return -1;
+		}
+	memcpy(out->password, pw->valuestring, n + 1);
+	return 0;
+}
+
+enum hres cp_sec_op_run(struct db *db, struct cp_sec_op *op)
+{
+	const char *hash = NULL;
+	if (op->set_password && !op->clear_password && !op->hash[0]) {
+		/* A retried batch reuses the hash computed the first time. */
+		int rc = cp_auth_hash(op->password, op->hash, sizeof op->hash,
+		                      op->err, sizeof op->err);
+		explicit_bzero(op->password, sizeof op->password);
+		if (rc)
+			return H_INTERNAL;
+	}
+	if (op->hash[0])
+		hash = op->hash;
+	long long n;
+	if (op->set_password && op->profile >= 0)
+		n = db_exec(db,
+		            "UPDATE charge_points SET auth_hash = ?, "
+		            "security_profile = ? WHERE id = ?",
+		            "sis", hash, op->profile, op->cp_id);
+	else if (op->set_password)
+		n = db_exec(
+		    db, "UPDATE charge_points SET auth_hash = ? WHERE id = ?",
+		    "ss", hash, op->cp_id);
+	else
+		n = db_exec(db,
+		            "UPDATE charge_points SET security_profile = ? "
+		            "WHERE id = ?",
+		            "is", op->profile, op->cp_id);
+	if (n < 0)
+		return H_DB_ERROR;
+	op->found = n > 0;
+	if (!op->found)
+		return H_OK;
+	/* The state the handshake must now see, whole. */
+	struct db_rows rows;
+	if (db_query(db, &rows,
+	             "SELECT security_profile, auth_hash FROM charge_points "
+	             "WHERE id = ?",
+	             "s", op->cp_id))
+		return H_DB_ERROR;
+	int rc = db_next(&rows);
+	if (rc > 0) {
+		op->new_profile = (int)db_int(&rows, 0);
+		const char *h = db_str(&rows, 1);
+		snprintf(op->hash, sizeof op->hash, "%s", h ? h : "");
+	}
+	db_rows_end(&rows);
+	return rc < 0 ? H_DB_ERROR : H_OK;
+}
+
+void cp_sec_op_fail(struct cp_sec_op *op, enum hres r)
+{
+	if (r == H_DB_ERROR)
+		control_fail(op->client, "db_error", NULL,
+		             "the database refused the change");
+	else
+		control_fail(op->client, "internal", NULL, "%s",
+		             op->err[0] ? op->err : "internal error");
+}
+
+void cp_sec_op_apply(struct cp_sec_op *op)
+{
+	if (!op->found) {
+		control_fail(op->client, "not_found", NULL,
+		             "no charge point \"%s\" is registered", op->cp_id);
+		cp_sec_op_free(op);
+		return;
+	}
+	struct cp_sec *s = cp_sec_new(op->new_profile, op->hash);
+	if (!s || ws_known_set(op->cp_id, s)) {
+		free(s);
+		control_fail(op->client, "internal", NULL, "out of memory");
+		cp_sec_op_free(op);
+		return;
+	}
+	log_info("ocppd: %s | security: profile %d, password %s", op->cp_id,
+	         op->new_profile,
+	         op->set_password ? (op->clear_password ? "cleared" : "changed")
+	                          : (op->hash[0] ? "set" : "not set"));
+	cJSON *o = cJSON_CreateObject();
+	if (o) {
+		json_add_str(o, "cp_id", op->cp_id);
+		json_add_int(o, "profile", op->new_profile);
+		cJSON_AddBoolToObject(o, "password_set", op->hash[0] != '\0');
+	}
+	control_ok(op->client, o);
+	cp_sec_op_free(op);
+}
+
+void cp_sec_op_free(struct cp_sec_op *op)
+{
+	if (!op)
+		return;
+	explicit_bzero(op, sizeof *op);
+	free(op);
+}
