@@ -16,15 +16,18 @@
 #include "timeutil.h"
 #include "tmpl.h"
 #include "ui-chargepoint.h"
+#include "ui-command.h"
 #include "ui-error.h"
 #include "ui-overview.h"
 #include "ui-shared.h"
+#include "ui-tagedit.h"
 #include "ui-tags.h"
 #include "ui-transactions.h"
 
 enum route_flags {
 	ROUTE_PREFIX = 1, /* path starts with `path`; the rest is the arg */
 	ROUTE_DB = 2,     /* needs a working database connection */
+	ROUTE_POST = 4,   /* answers POST (a form, ui-post.h) instead of GET */
 };
 
 struct route {
@@ -38,6 +41,9 @@ static const struct route routes[] = {
     {"/cp/", ROUTE_PREFIX | ROUTE_DB, ui_chargepoint},
     {"/transactions", ROUTE_DB, ui_transactions},
     {"/tags", ROUTE_DB, ui_tags},
+    /* Changes go to ocppd, not the (read-only) database. */
+    {"/cp/", ROUTE_PREFIX | ROUTE_POST, ui_cp_command},
+    {"/tags/edit", ROUTE_POST, ui_tag_edit},
 };
 
 struct app {
@@ -61,20 +67,37 @@ static int db_ready(struct db *db)
 	return db_ensure(db);
 }
 
-static const struct route *find_route(const char *path, const char **arg)
+static int match(const struct route *rt, const char *path, const char **arg)
 {
+	size_t n = strlen(rt->path);
+	if (rt->flags & ROUTE_PREFIX) {
+		if (strncmp(path, rt->path, n) || !path[n])
+			return 0;
+		*arg = path + n;
+		return 1;
+	}
+	if (strcmp(path, rt->path))
+		return 0;
+	*arg = "";
+	return 1;
+}
+
+/* The route for path and method; *other is set when the path exists
+ * for the other method only (405). */
+static const struct route *find_route(const char *path, int post,
+                                      const char **arg, int *other)
+{
+	const char *ignored;
+	*other = 0;
 	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
 		const struct route *rt = &routes[i];
-		size_t n = strlen(rt->path);
-		if (rt->flags & ROUTE_PREFIX) {
-			if (!strncmp(path, rt->path, n) && path[n]) {
-				*arg = path + n;
-				return rt;
-			}
-		} else if (!strcmp(path, rt->path)) {
-			*arg = "";
-			return rt;
+		if (!(rt->flags & ROUTE_POST) != !post) {
+			if (match(rt, path, &ignored))
+				*other = 1;
+			continue;
 		}
+		if (match(rt, path, arg))
+			return rt;
 	}
 	return NULL;
 }
@@ -94,9 +117,11 @@ static void handle(struct cgi_req *cgi, void *p)
 		         "details are in the server log.");
 		return;
 	}
-	if (strcmp(cgi->method, "GET") && strcmp(cgi->method, "HEAD")) {
+	int post = !strcmp(cgi->method, "POST");
+	if (!post && strcmp(cgi->method, "GET") &&
+	    strcmp(cgi->method, "HEAD")) {
 		ui_error(&r, 405, "Method not allowed",
-		         "The dashboard only answers GET and HEAD requests.");
+		         "The dashboard answers GET, HEAD and form POSTs.");
 		return;
 	}
 	if (cgi->params_truncated) {
@@ -115,7 +140,14 @@ static void handle(struct cgi_req *cgi, void *p)
 	if (!len)
 		strcpy(path, "/");
 
-	const struct route *rt = find_route(path, &arg);
+	int other;
+	const struct route *rt = find_route(path, post, &arg, &other);
+	if (!rt && other) {
+		ui_error(&r, 405, "Method not allowed",
+		         post ? "This page cannot take a form."
+		              : "This address only takes a form (POST).");
+		return;
+	}
 	if (!rt) {
 		ui_error(&r, 404, "Page not found",
 		         "There is no such page on this dashboard.");

@@ -3,8 +3,12 @@
  * information, firmware and diagnostics status), its connectors, its last
  * transactions and a chart of its energy per day over the last 30 days.
  *
- * All queries use the charge point's indexes (primary key, idx_tx_cp_start)
- * and touch only this charge point's rows.
+ * It also carries the command forms (POSTed to /cp/{id}/command,
+ * ui-command.c), the outcome of the last one after the redirect, and the
+ * charge point's recent commands from the commands table.
+ *
+ * All queries use the charge point's indexes (primary key, idx_tx_cp_start,
+ * idx_cmd_cp) and touch only this charge point's rows.
  */
 #include "ui-chargepoint.h"
 
@@ -14,6 +18,7 @@
 #include "ui-connector.h"
 #include "ui-error.h"
 #include "ui-format.h"
+#include "ui-post.h"
 #include "ui-txrow.h"
 
 #define CP_ID_MAX  50 /* charge_points.id */
@@ -30,6 +35,11 @@ static const char sql_cp[] =
 static const char sql_last_tx[] =
     "SELECT " UI_TX_COLUMNS " FROM transactions t WHERE t.cp_id = ? "
     "ORDER BY t.start_ts DESC, t.id DESC LIMIT 10";
+
+static const char sql_cmds[] =
+    "SELECT created_at, finished_at, action, params, status, "
+    "requested_by FROM commands WHERE cp_id = ? "
+    "ORDER BY created_at DESC, id DESC LIMIT 10";
 
 /* Energy per start day; a running session counts with its energy so far. */
 static const char sql_daily[] =
@@ -154,6 +164,39 @@ static int add_last_tx(struct ui_req *r, const char *id, TMPL_varlist **vl)
 	return rc < 0 ? -1 : 0;
 }
 
+static int add_commands(struct ui_req *r, const char *id, TMPL_varlist **vl)
+{
+	struct db_rows rows;
+	TMPL_loop *loop = NULL;
+	char when[32], iso[32];
+	int rc;
+	if (db_query(r->db, &rows, sql_cmds, "s", id))
+		return -1;
+	while ((rc = db_next(&rows)) > 0) {
+		const char *st = db_str(&rows, 4) ? db_str(&rows, 4) : "";
+		int64_t ms = db_time_ms(&rows, 0);
+		ui_fmt_datetime(ms, when, sizeof when);
+		ui_fmt_iso(ms, iso, sizeof iso);
+		TMPL_varlist *row = TMPL_add_var(
+		    NULL, "when", when, "when_iso", iso, "action",
+		    db_str(&rows, 2) ? db_str(&rows, 2) : "", "params",
+		    db_str(&rows, 3) ? db_str(&rows, 3) : "", "status", st,
+		    "status_class",
+		    !strcmp(st, "Accepted") || !strcmp(st, "Unlocked") ||
+		            !strcmp(st, "answered")
+		        ? "ok"
+		    : !strcmp(st, "pending") ? "muted"
+		                             : "bad",
+		    "by", db_str(&rows, 5) ? db_str(&rows, 5) : "",
+		    (char *)NULL);
+		loop = TMPL_add_varlist(loop, row);
+	}
+	db_rows_end(&rows);
+	if (loop)
+		*vl = TMPL_add_loop(*vl, "commands", loop);
+	return rc < 0 ? -1 : 0;
+}
+
 static int add_chart(struct ui_req *r, const char *id, TMPL_varlist **vl)
 {
 	struct db_rows rows;
@@ -246,6 +289,20 @@ void ui_chargepoint(struct ui_req *r, const char *id)
 		ui_db_error(r, "transactions");
 		return;
 	}
+	if (add_commands(r, id, &vl)) {
+		TMPL_free_varlist(vl);
+		ui_db_error(r, "commands");
+		return;
+	}
+	/* Without a token the forms are left out rather than shown to
+	 * fail (the reason is in the log). */
+	const char *token = ui_csrf_for(r);
+	if (token)
+		vl = TMPL_add_var(vl, "csrf", token, (char *)NULL);
+	char seg[3 * CP_ID_MAX + 1];
+	ui_path_escape(id, seg, sizeof seg);
+	vl = TMPL_add_var(vl, "id_path", seg, "forms", "1", (char *)NULL);
+	vl = ui_outcome_vars(r, vl);
 	struct ui_qs qs;
 	ui_qs_init(&qs);
 	ui_qs_add(&qs, "cp_id", id);

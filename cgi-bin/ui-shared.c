@@ -55,12 +55,22 @@ const char *ui_status_text(int status)
 	switch (status) {
 	case 200:
 		return "OK";
+	case 303:
+		return "See Other";
 	case 400:
 		return "Bad Request";
+	case 401:
+		return "Unauthorized";
+	case 403:
+		return "Forbidden";
 	case 404:
 		return "Not Found";
 	case 405:
 		return "Method Not Allowed";
+	case 413:
+		return "Content Too Large";
+	case 415:
+		return "Unsupported Media Type";
 	case 500:
 		return "Internal Server Error";
 	case 503:
@@ -86,6 +96,8 @@ void ui_write_headers(struct ui_req *r, int status, const char *ctype,
 	        status, ui_status_text(status), ctype, length, csp);
 	if (status == 405)
 		fputs("Allow: GET, HEAD\r\n", out);
+	if (r->location)
+		fprintf(out, "Location: %s\r\n", r->location);
 	if (status == 503)
 		fputs("Retry-After: 5\r\n", out);
 	fputs("\r\n", out);

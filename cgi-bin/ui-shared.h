@@ -34,6 +34,7 @@ struct ui_req {
 	char base[256];       /* this program's URL: "/cgi-bin/dashboard" */
 	char static_url[256]; /* "/static" */
 	char api_url[256];    /* "/cgi-bin/api" */
+	const char *location; /* sent as Location: when set (a redirect) */
 };
 
 /* Fills the URLs of r from SCRIPT_NAME (the dashboard may live under a

@@ -1,7 +1,7 @@
 /*
  * ui-tags.c — /tags: the id tags of the users table with their status,
- * expiry and parent tag, read-only (editing comes with the control
- * socket).  A text filter and pages of 100.
+ * expiry and parent tag, with the forms that change them (POSTed to
+ * /tags/edit, ui-tagedit.c).  A text filter and pages of 100.
  *
  * The status shown is the one a charge point would get: an Accepted tag
  * past its expiry date shows as Expired, as Authorize answers it.
@@ -12,6 +12,7 @@
 
 #include "ui-error.h"
 #include "ui-format.h"
+#include "ui-post.h"
 
 #define PER_PAGE  100
 #define QUERY_MAX 100
@@ -33,6 +34,7 @@ static TMPL_varlist *tag_vars(struct ui_req *r, const struct db_rows *rows)
 	TMPL_varlist *vl = TMPL_add_var(
 	    NULL, "tag", db_str(rows, 0) ? db_str(rows, 0) : "", "name",
 	    db_str(rows, 1) ? db_str(rows, 1) : "", (char *)NULL);
+	vl = TMPL_add_var(vl, "raw_status", status, (char *)NULL);
 	if (!strcmp(status, "Accepted") && expiry != DB_NULL_TIME &&
 	    expiry <= r->now)
 		status = "Expired";
@@ -109,6 +111,10 @@ void ui_tags(struct ui_req *r, const char *arg)
 		return;
 	}
 	vl = TMPL_add_var(vl, "q", q, (char *)NULL);
+	const char *token = ui_csrf_for(r);
+	if (token)
+		vl = TMPL_add_var(vl, "csrf", token, (char *)NULL);
+	vl = ui_outcome_vars(r, vl);
 	if (*q)
 		vl = TMPL_add_var(vl, "filtered", "1", (char *)NULL);
 	ui_fmt_count(total, buf, sizeof buf);

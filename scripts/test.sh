@@ -11,7 +11,9 @@
 #
 # Environment: CSMS_BUILD (build dir), CSMS_TEST_PORT_BASE (default 19000:
 # OCPP on it, HTTP on it + 80), CSMS_TEST_DIR (default var/test),
-# CSMS_TEST_ONLY (a regex: run only matching tests), CSMS_TEST_SKIP_UNIT=1.
+# CSMS_TEST_ONLY (a regex: run only matching tests), CSMS_TEST_SKIP_UNIT=1,
+# CSMS_ASAN_BUILD (a sanitizer build dir whose unit tests run too and whose
+# ocppd the leak test uses).
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -61,6 +63,17 @@ if [[ ${CSMS_TEST_SKIP_UNIT:-0} != 1 ]]; then
 		timeout 300 "$t" >"$TDIR/out/$name.log" 2>&1
 		tally "$name" "$TDIR/out/$name.log" $?
 	done
+	# The same tests built with the sanitizers (make test builds them).
+	if [[ -n ${CSMS_ASAN_BUILD:-} && $CSMS_ASAN_BUILD != "$CSMS_BUILD" ]]; then
+		for t in "$ROOT/$CSMS_ASAN_BUILD"/tests/test_*; do
+			[[ -x $t ]] || continue
+			name=asan-$(basename "$t")
+			[[ $name =~ $ONLY ]] || continue
+			ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+				timeout 300 "$t" >"$TDIR/out/$name.log" 2>&1
+			tally "$name" "$TDIR/out/$name.log" $?
+		done
+	fi
 fi
 
 export CSMS_CONF=$TDIR/csms.conf
@@ -76,6 +89,7 @@ if CSMS_SEED_DEMO=0 scripts/stack.sh start >"$TDIR/out/stack.log" 2>&1; then
 	export CSMS_HTTP_URL=http://127.0.0.1:$((BASE + 80))
 	export CSMS_BIN=$BUILD_ABS/bin
 	export CSMS_ROOT=$ROOT
+	[[ -n ${CSMS_ASAN_BUILD:-} ]] && export CSMS_ASAN_BIN=$ROOT/$CSMS_ASAN_BUILD/bin
 	export CSMS_DB_SOCKET=$TDIR/run/mysqld.sock CSMS_DB_NAME=csms
 	export CSMS_DB_USER=csms CSMS_DB_PASSWORD=csms
 	export CSMS_DB_RO_USER=csms_ro CSMS_DB_RO_PASSWORD=csms_ro

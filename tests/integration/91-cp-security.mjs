@@ -27,7 +27,12 @@ import {
 const tag = `S${process.pid % 100000}`;
 const A = `${tag}_A`, B = `${tag}_B`, C = `${tag}_C`, P2 = `${tag}_P2`;
 const PW = 'correct-horse-9f3a', PW2 = 'battery-staple-77c1';
-const asan = /asan/.test(process.env.CSMS_BUILD || '');
+// The connect/disconnect daemon runs from the sanitizer build when make
+// test built one, so LeakSanitizer checks it in every run of the suite.
+const asanBin = /asan/.test(process.env.CSMS_BUILD || '') ? env.bin
+	: (process.env.CSMS_ASAN_BIN && fs.existsSync(`${process.env.CSMS_ASAN_BIN}/ocppd`)
+		? process.env.CSMS_ASAN_BIN : null);
+const asan = asanBin !== null;
 
 // ---- helpers ---------------------------------------------------------------
 
@@ -112,7 +117,7 @@ const d = await startOcppd({
 	CSMS_OCPP_PORT: port, CSMS_CONTROL_SOCKET: sock, CSMS_ALLOW_UNKNOWN_CPS: 'no',
 	CSMS_AUTH_FAIL_LIMIT: 6, CSMS_AUTH_BLOCK_MAX: 60,
 	ASAN_OPTIONS: 'detect_leaks=1:abort_on_error=0',
-}, '91-ocppd');
+}, '91-ocppd', { bin: asanBin || env.bin });
 const url = `ws://127.0.0.1:${port}`;
 await until(() => fs.existsSync(sock), 5000, 20);
 const ctl = control(sock);

@@ -204,14 +204,15 @@ export function rawHandshake(pathBytes, headers = {}, opts = {}) {
 
 // Starts another ocppd with the test config and env overrides (e.g.
 // { CSMS_OCPP_PORT: 19041, CSMS_ALLOW_UNKNOWN_CPS: 'no' }); resolves when
-// it listens.  Returns { proc, url, port, log, stop() }.
-export async function startOcppd(overrides, name) {
+// it listens.  Returns { proc, url, port, log, stop() }.  opts.bin picks
+// another build's binaries (e.g. the sanitizer build, env.asanBin).
+export async function startOcppd(overrides, name, opts = {}) {
 	const port = Number(overrides.CSMS_OCPP_PORT);
 	const log = `${env.out}/${name}.log`;
 	const fd = fs.openSync(log, 'a');
 	const childEnv = { ...process.env, ...overrides };
 	delete childEnv.CSMS_CONF;
-	const proc = spawn(`${env.bin}/ocppd`, ['-c', env.conf], {
+	const proc = spawn(`${opts.bin || env.bin}/ocppd`, ['-c', env.conf], {
 		env: childEnv, stdio: ['ignore', fd, fd] });
 	fs.closeSync(fd);
 	const exited = new Promise((resolve) => proc.on('exit', (code, sig) => resolve({ code, sig })));

@@ -1,0 +1,130 @@
+/*
+ * ui-command.c — the charge point page's command forms (ui-command.h).
+ *
+ * The form names the action in "action"; the other fields are the OCPP
+ * request's own members.  Only the actions in the table below can be sent
+ * from the dashboard, each with the fields its form has; integers are
+ * converted here, everything else is ocppd's schema check.
+ */
+#include "ui-command.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui-error.h"
+#include "ui-format.h"
+#include "ui-post.h"
+
+#define CP_ID_MAX 50
+
+enum field_type { F_STR, F_INT };
+
+struct field {
+	const char *name;
+	enum field_type type;
+	int required;
+};
+
+struct action {
+	const char *name;
+	struct field fields[3];
+};
+
+static const struct action actions[] = {
+    {"RemoteStartTransaction",
+     {{"idTag", F_STR, 1}, {"connectorId", F_INT, 0}}},
+    {"RemoteStopTransaction", {{"transactionId", F_INT, 1}}},
+    {"Reset", {{"type", F_STR, 1}}},
+    {"UnlockConnector", {{"connectorId", F_INT, 1}}},
+    {"ChangeAvailability", {{"connectorId", F_INT, 1}, {"type", F_STR, 1}}},
+    {"TriggerMessage",
+     {{"requestedMessage", F_STR, 1}, {"connectorId", F_INT, 0}}},
+    {"ChangeConfiguration", {{"key", F_STR, 1}, {"value", F_STR, 1}}},
+};
+
+static const struct action *find_action(const char *name)
+{
+	for (size_t i = 0; name && i < sizeof actions / sizeof actions[0]; i++)
+		if (!strcmp(actions[i].name, name))
+			return &actions[i];
+	return NULL;
+}
+
+/* The OCPP params from the form; -1 with why when a field is missing or
+ * not an integer (said on the page, like ocppd's own refusals). */
+static cJSON *params_of(const struct action *a, const struct ui_form *f,
+                        char *why, size_t len)
+{
+	cJSON *p = cJSON_CreateObject();
+	for (int i = 0; i < 3 && a->fields[i].name; i++) {
+		const struct field *fd = &a->fields[i];
+		const char *v = ui_form_get(f, fd->name);
+		if (!v || !*v) {
+			if (!fd->required)
+				continue;
+			snprintf(why, len, "invalid: %s is required", fd->name);
+			cJSON_Delete(p);
+			return NULL;
+		}
+		if (fd->type == F_STR) {
+			cJSON_AddStringToObject(p, fd->name, v);
+			continue;
+		}
+		char *end;
+		errno = 0;
+		long n = strtol(v, &end, 10);
+		if (errno || *end || end == v || n < 0 || n > 2147483647L) {
+			snprintf(why, len, "invalid: %s must be a whole number",
+			         fd->name);
+			cJSON_Delete(p);
+			return NULL;
+		}
+		cJSON_AddNumberToObject(p, fd->name, (double)n);
+	}
+	return p;
+}
+
+void ui_cp_command(struct ui_req *r, const char *arg)
+{
+	static const char suffix[] = "/command";
+	char id[CP_ID_MAX + 1], path[3 * CP_ID_MAX + 8];
+	size_t n = strlen(arg), sn = sizeof suffix - 1;
+	if (n <= sn || n - sn > CP_ID_MAX || strcmp(arg + n - sn, suffix)) {
+		ui_error(r, 404, "Page not found", "There is no such page.");
+		return;
+	}
+	memcpy(id, arg, n - sn);
+	id[n - sn] = '\0';
+	if (!ui_text_ok(id)) {
+		ui_error(r, 404, "Charge point not found",
+		         "No charge point has this id.");
+		return;
+	}
+	struct ui_form f;
+	if (ui_form_read_or_error(r, &f))
+		return;
+	const char *name = ui_form_get(&f, "action");
+	const struct action *a = find_action(name);
+	if (!a) {
+		ui_form_free(&f);
+		ui_bad_param(r, "action", "is not a command of this page");
+		return;
+	}
+	struct ui_outcome o = {"invalid", ""};
+	cJSON *params = params_of(a, &f, o.msg, sizeof o.msg);
+	if (params)
+		ui_control(r, a->name, id, params, &o, NULL);
+	cJSON_Delete(params);
+	ui_form_free(&f);
+
+	struct ui_qs qs;
+	ui_qs_init(&qs);
+	ui_qs_add(&qs, "done", a->name);
+	ui_qs_add(&qs, "result", o.kind);
+	ui_qs_add(&qs, "msg", o.msg);
+	char seg[3 * CP_ID_MAX + 1];
+	ui_path_escape(id, seg, sizeof seg);
+	snprintf(path, sizeof path, "/cp/%s", seg);
+	ui_redirect(r, path, qs.buf);
+}

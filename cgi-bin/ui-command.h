@@ -1,0 +1,15 @@
+/*
+ * ui-command.h — POST /cp/{id}/command: the charge point page's command
+ * forms (Remote start/stop, Reset, Unlock, Change availability, Trigger
+ * message, Change configuration), sent through ocppd and answered with a
+ * 303 back to /cp/{id} showing the outcome.
+ */
+#ifndef CSMS_UI_COMMAND_H
+#define CSMS_UI_COMMAND_H
+
+#include "ui-shared.h"
+
+/* arg is "{id}/command". */
+void ui_cp_command(struct ui_req *r, const char *arg);
+
+#endif

@@ -1,0 +1,13 @@
+/*
+ * ui-tagedit.h — POST /tags/edit: the tags page's forms (add a tag, block
+ * or unblock one, delete one) through ocppd's tag_add, tag_update and
+ * tag_delete, answered with a 303 back to /tags showing the outcome.
+ */
+#ifndef CSMS_UI_TAGEDIT_H
+#define CSMS_UI_TAGEDIT_H
+
+#include "ui-shared.h"
+
+void ui_tag_edit(struct ui_req *r, const char *arg);
+
+#endif
