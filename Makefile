@@ -51,7 +51,7 @@ endif
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all run start stop test test-asan unit clean deps bench format check-format install-deps \
-	install uninstall backup restore
+	install uninstall backup restore fuzz
 all: $(BINS)
 
 $(BUILD)/libcsms.a: $(LIB_OBJ)
@@ -147,6 +147,12 @@ clean:
 .SECONDARY:
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# libFuzzer on the frame parser/validator, the templates and the query
+# parsers, ten minutes each (make test runs one minute each).
+fuzz:
+	@scripts/install-deps.sh --test
+	@scripts/fuzz.sh 600
 
 # Load figures for docs/benchmarks.md (a fresh stack on ports 29000+).
 bench: all

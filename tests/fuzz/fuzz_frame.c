@@ -182,7 +182,8 @@ static void check_call(struct rpc_msg *m, int utf8)
 			strict = e;
 		else
 			FUZZ_CHECK(strict != RPC_OK || e == RPC_OK,
-			           "lenient rejects what strict accepts: %s", msg);
+			           "lenient rejects what strict accepts: %s",
+			           msg);
 		if (e == RPC_OK) {
 			FUZZ_CHECK(row && !strcmp(row->name, m->action),
 			           "accepted without its table row");
@@ -205,10 +206,14 @@ static void check_call(struct rpc_msg *m, int utf8)
 		char *text = rpc_error_text(m->id, e, msg, &len);
 		check_reply(text, len, RPC_CALLERROR, m->id, e, msg, want_utf8);
 	}
-	/* Every schema the action has, in both directions. */
+	/* Every schema the action has, in both directions; for an action of
+	 * the table the verdict is the one rpc_check_call gave. */
+	int in_table = 0;
+	for (size_t i = 0; i < NTABLE; i++)
+		in_table |= !strcmp(table[i].name, m->action);
 	for (int is_conf = 0; is_conf <= 1; is_conf++) {
-		const ocpp_schema *s = ocpp_schema_find(schemas, m->action,
-		                                        is_conf);
+		const ocpp_schema *s =
+		    ocpp_schema_find(schemas, m->action, is_conf);
 		if (!s)
 			continue;
 		enum ocpp_verr v = validate(s, m->payload, 0);
@@ -216,7 +221,27 @@ static void check_call(struct rpc_msg *m, int utf8)
 		    validate(s, m->payload, OCPP_V_LENIENT_UNKNOWN);
 		FUZZ_CHECK(v != OCPP_VALID || l == OCPP_VALID,
 		           "lenient rejects what strict accepts");
+		if (in_table && !is_conf)
+			FUZZ_CHECK(rpc_error_for_validation(v) == strict,
+			           "rpc_check_call says %s, the schema %s",
+			           rpc_error_code(strict), ocpp_verr_code(v));
 	}
+
+	/* The same call built again, as ocppd builds its own calls. */
+	size_t len = 0;
+	char *text = rpc_call_text(m->id, m->action,
+	                           cJSON_Duplicate(m->payload, 1), &len);
+	struct rpc_msg back;
+	FUZZ_CHECK(text, "out of memory building a call");
+	FUZZ_CHECK(rpc_parse(text, len, &back) == RPC_CALL &&
+	               !strcmp(back.id, m->id) &&
+	               !strcmp(back.action, m->action),
+	           "call %s does not parse back", text);
+	if (utf8)
+		FUZZ_CHECK(fuzz_utf8_ok(text, len),
+		           "call from a UTF-8 frame is not UTF-8: %s", text);
+	rpc_msg_free(&back);
+	free(text);
 }
 
 static void check_callresult(struct rpc_msg *m)

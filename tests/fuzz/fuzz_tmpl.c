@@ -11,7 +11,8 @@
  * crash, leak or undefined behaviour on any text, and the promises of
  * tmpl.h: success gives a NUL-terminated page of the told length, failure a
  * message and no page, TMPL_write writes exactly what TMPL_render made,
- * and the default format never changes whether a template is valid.
+ * the default format never changes whether a template is valid, and a
+ * value is never written unescaped unless the template asks for it.
  */
 #include <stdint.h>
 #include <string.h>
@@ -22,6 +23,9 @@
 #ifndef FUZZ_TMPL_DIR
 #define FUZZ_TMPL_DIR "templates/"
 #endif
+
+/* A value that must never reach the page unescaped. */
+#define XSS "<zq onload='x'>\"&"
 
 static TMPL_varlist *vars;
 static TMPL_fmtlist *fmts;
@@ -35,8 +39,8 @@ static void fmt_upper(const char *value, FILE *out)
 
 static TMPL_varlist *row(const char *id, const char *status)
 {
-	return TMPL_add_var(NULL, "id", id, "status", status, "tag",
-	                    "<TAG&1>", "kwh", "12.5", (char *)NULL);
+	return TMPL_add_var(NULL, "id", id, "status", status, "tag", "<TAG&1>",
+	                    "kwh", "12.5", (char *)NULL);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -51,7 +55,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	    "line\r\nbreak", "q", "CP 1&x=<y>", "page", "2", "pages", "7",
 	    "paged", "1", "filtered", "", "zero", "0", "empty", "", "x", "1",
 	    "first_href", "?page=1", "prev_href", "?page=1&q=a%20b", "utf8",
-	    "\xc3\xa9t\xc3\xa9 \xe2\x82\xac", (char *)NULL);
+	    "\xc3\xa9t\xc3\xa9 \xe2\x82\xac", "xss", XSS, (char *)NULL);
 	tx = TMPL_add_varlist(tx, row("1", "Charging"));
 	tx = TMPL_add_varlist(tx, row("2", "Finished"));
 	tx = TMPL_add_varlist(tx, row("3", ""));
@@ -60,20 +64,20 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		TMPL_loop *bars = NULL;
 		TMPL_varlist *conn;
 
-		bars = TMPL_add_varlist(
-		    bars, TMPL_add_var(NULL, "x", "0", "y", "10", "w", "4",
-		                       (char *)NULL));
-		bars = TMPL_add_varlist(
-		    bars, TMPL_add_var(NULL, "x", "5", "status", "<i>",
-		                       (char *)NULL));
+		bars = TMPL_add_varlist(bars,
+		                        TMPL_add_var(NULL, "x", "0", "y", "10",
+		                                     "w", "4", (char *)NULL));
+		bars = TMPL_add_varlist(bars,
+		                        TMPL_add_var(NULL, "x", "5", "status",
+		                                     "<i>", (char *)NULL));
 		conn = TMPL_add_var(NULL, "connector", c == 1 ? "1" : "2",
 		                    "status", "Available", (char *)NULL);
 		conn = TMPL_add_loop(conn, "bars", bars);
 		conns = TMPL_add_varlist(conns, conn);
 	}
 	vars = TMPL_add_loop(vars, "connectors", conns);
-	one = TMPL_add_varlist(one, TMPL_add_var(NULL, "id", "only",
-	                                         (char *)NULL));
+	one = TMPL_add_varlist(one,
+	                       TMPL_add_var(NULL, "id", "only", (char *)NULL));
 	vars = TMPL_add_loop(vars, "rows", one);
 	fmts = TMPL_add_fmt(NULL, "upper", fmt_upper);
 	FUZZ_CHECK(vars && fmts, "out of memory building the variables");
@@ -115,6 +119,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	rc = render(text, vars, NULL, &page, &len, err, sizeof err);
 
+	/* Escaping is on unless the template says otherwise: without a raw
+	 * or custom format, an include or the text itself, no "<zq". */
+	if (!rc && !strcasestr(text, "raw") && !strcasestr(text, "upper") &&
+	    !strcasestr(text, "include") && !strstr(text, "<zq"))
+		FUZZ_CHECK(!strstr(page, "<zq"), "unescaped value in %s", page);
+
 	/* The default format changes the page, never the verdict. */
 	rc2 = render(text, vars, &raw, &other, &len2, err2, sizeof err2);
 	FUZZ_CHECK(rc2 == rc, "entity: %d (%s), raw: %d (%s)", rc,
@@ -139,10 +149,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc) {
 		FUZZ_CHECK(wlen == 0, "TMPL_write wrote %zu bytes and failed",
 		           wlen);
-		FUZZ_CHECK(elen == strlen(err) + 1 && !memcmp(ebuf, err, elen - 1)
-		               && ebuf[elen - 1] == '\n',
-		           "TMPL_write said \"%s\", TMPL_render \"%s\"", ebuf,
-		           err);
+		FUZZ_CHECK(
+		    elen == strlen(err) + 1 && !memcmp(ebuf, err, elen - 1) &&
+		        ebuf[elen - 1] == '\n',
+		    "TMPL_write said \"%s\", TMPL_render \"%s\"", ebuf, err);
 	} else {
 		FUZZ_CHECK(wlen == len && !memcmp(wbuf, page, len),
 		           "TMPL_write wrote another page");

@@ -6,8 +6,8 @@
 set -u
 ROOT=${CSMS_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 cd "$ROOT"
-# The scratch corpus lives with this test run's output when there is one,
-# so a run leaves the repository and other runs alone.
+# Logs and reproducers go with this test run's other logs; the corpus the
+# fuzzer builds up stays in build/fuzz/corpus, so each run goes deeper.
 if [[ -n ${CSMS_TEST_OUT:-} ]]; then
 	export CSMS_FUZZ_WORK=${CSMS_FUZZ_WORK:-$CSMS_TEST_OUT/fuzz}
 fi
