@@ -262,6 +262,19 @@ int rpc_is_security_action(const char *action)
 	return 0;
 }
 
+/*
+ * How much of an action name a CALLERROR description quotes: at most 64
+ * bytes, never ending inside a UTF-8 sequence (the reply must stay valid
+ * UTF-8 for any valid input; found by fuzzing).
+ */
+static int name_len(const char *s)
+{
+	size_t n = strnlen(s, 64);
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	return (int)n;
+}
+
 enum rpc_error rpc_check_call(const ocpp_schemas *schemas,
                               const struct rpc_action *table, size_t n,
                               const char *action, const cJSON *payload,
@@ -277,22 +290,23 @@ enum rpc_error rpc_check_call(const ocpp_schemas *schemas,
 			row = &table[i];
 			break;
 		}
+	int alen = name_len(action);
 	if (!row) {
 		if (ocpp_action_known(schemas, action) ||
 		    rpc_is_security_action(action)) {
 			snprintf(msg, msglen,
-			         "%.64s is not supported from a charge point",
-			         action);
+			         "%.*s is not supported from a charge point",
+			         alen, action);
 			return RPC_NOT_SUPPORTED;
 		}
-		snprintf(msg, msglen, "unknown action %.64s", action);
+		snprintf(msg, msglen, "unknown action %.*s", alen, action);
 		return RPC_NOT_IMPLEMENTED;
 	}
 	const ocpp_schema *schema = row->schema;
 	if (!schema)
 		schema = ocpp_schema_find(schemas, action, 0);
 	if (!schema) {
-		snprintf(msg, msglen, "no schema for %.64s", action);
+		snprintf(msg, msglen, "no schema for %.*s", alen, action);
 		return RPC_INTERNAL_ERROR;
 	}
 	enum ocpp_verr v = ocpp_validate(schema, payload, vflags, msg, msglen);

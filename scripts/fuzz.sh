@@ -4,8 +4,8 @@
 #
 #   scripts/fuzz.sh [SECONDS] [TARGET...]    (default: 60 s; frame tmpl query)
 #
-# For each target it first replays tests/fuzz/regress/TARGET/ (every crash
-# ever found, now fixed), then fuzzes for SECONDS starting from
+# For each target it first replays tests/fuzz/regress/TARGET/ (the inputs
+# of every bug found so far), then fuzzes for SECONDS starting from
 # tests/fuzz/corpus/TARGET/ and the regression inputs.  It prints
 # "PASS fuzz_TARGET" or "FAIL fuzz_TARGET: why" lines, as scripts/test.sh
 # counts them, and exits non-zero when anything failed.
@@ -23,7 +23,7 @@
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-cd "$ROOT"
+cd "$ROOT" || exit 1
 
 SECS=${1:-60}
 shift || true
@@ -56,7 +56,9 @@ declare -A MAX_LEN=([frame]=16384 [tmpl]=8192 [query]=4096)
 
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 PKGS="libcjson libmariadb fcgi"
+# shellcheck disable=SC2086 # $PKGS is a list
 BASE_CFLAGS="-std=gnu11 -O1 -g -D_GNU_SOURCE $SAN -Ilib -Iocppd -Icgi-bin -I$OUT/gen $(pkg-config --cflags $PKGS 2>/dev/null)"
+# shellcheck disable=SC2086
 LIBS="$(pkg-config --libs $PKGS 2>/dev/null) -lcrypt -lm -lpthread"
 
 fail_build() {
@@ -179,7 +181,7 @@ for t in "${TARGETS[@]}"; do
 	bin=$OUT/fuzz_$t
 	dir=$WORK/$t
 	mkdir -p "$dir" "$CORPUS/$t"
-	regress=(tests/fuzz/regress/$t/*)
+	regress=("tests/fuzz/regress/$t"/*)
 	[[ -e ${regress[0]} ]] || regress=()
 
 	# 1. Every crash found so far, once each (files as arguments).

@@ -201,7 +201,7 @@ static void check_call(struct rpc_msg *m, int utf8)
 		 * is fixed a longer action does not get the UTF-8 check (the
 		 * reproducer is regress/frame/long-utf8-action).
 		 */
-		int want_utf8 = utf8 && strlen(m->action) <= 64;
+		int want_utf8 = utf8;
 		size_t len = 0;
 		char *text = rpc_error_text(m->id, e, msg, &len);
 		check_reply(text, len, RPC_CALLERROR, m->id, e, msg, want_utf8);

@@ -222,6 +222,26 @@ static enum rpc_error check(const char *action, const char *payload,
 	return e;
 }
 
+/* A long multi-byte action name is quoted without splitting a character. */
+static void test_long_action_quoted_as_utf8(void)
+{
+	char action[128] = "A";
+	for (int i = 0; i < 40; i++)
+		strcat(action, "\xc3\xa9");
+	cJSON *p = cJSON_Parse("{}");
+	const struct rpc_action *row;
+	char msg[256];
+	enum rpc_error e = rpc_check_call(schemas, table,
+	                                  sizeof table / sizeof table[0],
+	                                  action, p, 0, &row, msg, sizeof msg);
+	cJSON_Delete(p);
+	CHECK_INT(e, RPC_NOT_IMPLEMENTED);
+	/* "unknown action A" then whole two-byte characters only. */
+	size_t l = strlen(msg) - strlen("unknown action A");
+	CHECK(l > 0 && l % 2 == 0);
+	CHECK((unsigned char)msg[strlen(msg) - 1] == 0xa9);
+}
+
 static void test_check_call_actions(void)
 {
 	CHECK_INT(check("Heartbeat", "{}", 0), RPC_OK);
@@ -360,6 +380,7 @@ int main(void)
 	RUN(test_parse_deep_nesting_does_not_crash);
 	RUN(test_frames);
 	RUN(test_check_call_actions);
+	RUN(test_long_action_quoted_as_utf8);
 	RUN(test_check_call_payloads);
 	RUN(test_identity);
 	RUN(test_subprotocol);
