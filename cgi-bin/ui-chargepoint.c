@@ -5,7 +5,8 @@
  *
  * It also carries the command forms (POSTed to /cp/{id}/command,
  * ui-command.c), the outcome of the last one after the redirect, and the
- * charge point's recent commands from the commands table.
+ * charge point's recent commands from the commands table, and the
+ * configuration keys of its last answered GetConfiguration (ui-config.c).
  *
  * All queries use the charge point's indexes (primary key, idx_tx_cp_start,
  * idx_cmd_cp) and touch only this charge point's rows.
@@ -15,6 +16,7 @@
 #include <string.h>
 
 #include "ui-chart.h"
+#include "ui-config.h"
 #include "ui-connector.h"
 #include "ui-error.h"
 #include "ui-format.h"
@@ -289,7 +291,7 @@ void ui_chargepoint(struct ui_req *r, const char *id)
 		ui_db_error(r, "transactions");
 		return;
 	}
-	if (add_commands(r, id, &vl)) {
+	if (add_commands(r, id, &vl) || ui_config_vars(r, id, &vl)) {
 		TMPL_free_varlist(vl);
 		ui_db_error(r, "commands");
 		return;

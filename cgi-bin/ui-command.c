@@ -41,6 +41,8 @@ static const struct action actions[] = {
     {"TriggerMessage",
      {{"requestedMessage", F_STR, 1}, {"connectorId", F_INT, 0}}},
     {"ChangeConfiguration", {{"key", F_STR, 1}, {"value", F_STR, 1}}},
+    /* The answer is shown from the commands table (ui-config.c). */
+    {"GetConfiguration", {{NULL, F_STR, 0}}},
 };
 
 static const struct action *find_action(const char *name)
@@ -113,8 +115,16 @@ void ui_cp_command(struct ui_req *r, const char *arg)
 	}
 	struct ui_outcome o = {"invalid", ""};
 	cJSON *params = params_of(a, &f, o.msg, sizeof o.msg);
+	cJSON *result = NULL;
 	if (params)
-		ui_control(r, a->name, id, params, &o, NULL);
+		ui_control(r, a->name, id, params, &o, &result);
+	/* GetConfiguration has no status: say how many keys came back
+	 * (the table on the page shows them). */
+	if (result && !strcmp(a->name, "GetConfiguration"))
+		snprintf(o.msg, sizeof o.msg, "%d keys received",
+		         cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(
+		             result, "configurationKey")));
+	cJSON_Delete(result);
 	cJSON_Delete(params);
 	ui_form_free(&f);
 

@@ -134,6 +134,59 @@ await test('outcomes_shown_inline', async () => {
 	checkEq('outcome_unknown_kind_ignored', outcome(bogus.text), null);
 });
 
+// The configuration table: from the last answered GetConfiguration in the
+// commands table, so it is there after the redirect and on every reload.
+const configRows = (html) => {
+	const sec = html.slice(html.indexOf('id="config"'), html.indexOf('id="cmds"'));
+	const rows = {};
+	for (const m of sec.matchAll(/<tr data-key="([^"]*)">([\s\S]*?)<\/tr>/g)) {
+		const v = /name="value" maxlength="500" value="([^"]*)"/.exec(m[2])
+			|| /<code class="config-value">([^<]*)<\/code>/.exec(m[2]);
+		const ro = /class="config-ro">([^<]*)</.exec(m[2]);
+		rows[m[1]] = { value: v && v[1], readonly: ro && ro[1], editable: m[2].includes('value="ChangeConfiguration"') };
+	}
+	return rows;
+};
+
+await test('get_and_change_configuration', async () => {
+	const before = await get(`/cp/${SIM}`);
+	check('config_get_button', before.text.includes('name="action" value="GetConfiguration"'), 'no Get configuration form');
+	const g = await submit(`/cp/${SIM}/command`, { csrf: token, action: 'GetConfiguration' });
+	const o = outcome(g.page.text);
+	check('config_get_outcome', o && o[0] === 'ok' && o[1] === 'GetConfiguration' && /^\d+ keys received$/.test(o[2]), String(o));
+	const rows = configRows(g.page.text);
+	const hb = rows.HeartbeatInterval;
+	check('config_has_heartbeat', hb && /^\d+$/.test(hb.value), JSON.stringify(rows).slice(0, 300));
+	checkEq('config_heartbeat_writable', hb && [hb.readonly, hb.editable], ['no', true]);
+	const mk = rows.GetConfigurationMaxKeys;
+	checkEq('config_readonly_key', mk && [mk.value, mk.readonly, mk.editable], ['50', 'yes', false]);
+	checkEq('config_rows_match_answer', Object.keys(rows).length, Number(o[2].split(' ')[0]));
+	check('config_hidden_key_absent', !('AuthorizationKey' in rows), 'hidden key shown');
+	const newHb = String(Number(hb.value) + 17);
+	const c = await submit(`/cp/${SIM}/command`, { csrf: token, action: 'ChangeConfiguration', key: 'HeartbeatInterval', value: newHb });
+	checkEq('config_change_outcome', outcome(c.page.text), ['ok', 'ChangeConfiguration', 'Accepted']);
+	// The table shows the last answer until the next Get configuration.
+	checkEq('config_table_until_next_get', configRows(c.page.text).HeartbeatInterval.value, hb.value);
+	const g2 = await submit(`/cp/${SIM}/command`, { csrf: token, action: 'GetConfiguration' });
+	checkEq('config_new_value_shown', configRows(g2.page.text).HeartbeatInterval.value, newHb);
+	const ro = await submit(`/cp/${SIM}/command`, { csrf: token, action: 'ChangeConfiguration', key: 'GetConfigurationMaxKeys', value: '7' });
+	checkEq('config_change_readonly_rejected', outcome(ro.page.text), ['warn', 'ChangeConfiguration', 'Rejected']);
+	// What a charge point answers is text, never markup; unknown keys listed.
+	const HOST = cpId('dashcfg');
+	sql(`INSERT INTO charge_points (id, vendor, connected) VALUES (${q(HOST)}, 'Cfg', 0)`);
+	const resp = JSON.stringify({ configurationKey: [{ key: 'Evil<b>', readonly: false, value: '"><script>x()</script>' },
+		{ key: 'Bare', readonly: true }], unknownKey: ['Nope<i>'] });
+	sql(`INSERT INTO commands (uid, created_at, finished_at, cp_id, action, params, status, response)
+		VALUES (${q('u82cfg' + process.pid)}, NOW(3), NOW(3), ${q(HOST)}, 'GetConfiguration', '{"key":["Evil<b>","Nope<i>"]}', 'answered', ${q(resp)})`);
+	const h = await get(`/cp/${HOST}`);
+	const sec = h.text.slice(h.text.indexOf('id="config"'), h.text.indexOf('id="cmds"'));
+	check('config_value_escaped', sec.includes('value="&quot;&gt;&lt;script&gt;x()') && !sec.includes('<script>x'), sec.slice(0, 600));
+	check('config_key_escaped', sec.includes('Evil&lt;b&gt;') && !sec.includes('Evil<b>'), 'key not escaped');
+	check('config_unknown_keys', sec.includes('Unknown keys') && sec.includes('Nope&lt;i&gt;'), 'no unknown keys');
+	check('config_unset_value', /data-key="Bare">[\s\S]*?not set/.test(sec), 'absent value not marked');
+	check('config_asked_keys', sec.includes('Evil&lt;b&gt;, Nope&lt;i&gt;'), 'asked keys not shown');
+});
+
 await test('csrf_required', async () => {
 	const before = cmdCount();
 	const none = await post(`/cp/${SIM}/command`, { action: 'Reset', type: 'Soft' });

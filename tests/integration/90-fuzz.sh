@@ -5,7 +5,7 @@
 # scripts/fuzz.sh prints the PASS/FAIL lines.  `make fuzz` is the long run.
 set -u
 ROOT=${CSMS_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
-cd "$ROOT"
+cd "$ROOT" || exit 1
 # Logs and reproducers go with this test run's other logs; the corpus the
 # fuzzer builds up stays in build/fuzz/corpus, so each run goes deeper.
 if [[ -n ${CSMS_TEST_OUT:-} ]]; then
