@@ -6,6 +6,8 @@
  */
 #include "opts.h"
 
+#include "link.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -385,4 +387,18 @@ int opts_parse(int argc, char **argv, struct cpsim_opts *o, char *err,
 	if (o->quiet && o->verbose)
 		BAD("--quiet and --verbose exclude each other");
 	return 0;
+}
+
+void opts_link(const struct cpsim_opts *o, const struct cp_url *u,
+               const char *path, const char *tag, struct link_opts *lo)
+{
+	memset(lo, 0, sizeof *lo);
+	lo->url = u;
+	lo->path = path;
+	lo->subprotocols = o->subprotocol;
+	lo->basic_auth = o->basic_auth;
+	lo->ca_file = o->ca_file;
+	lo->insecure = o->insecure;
+	lo->verbose = o->verbose;
+	lo->tag = tag;
 }

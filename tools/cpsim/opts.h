@@ -55,4 +55,10 @@ int opts_parse(int argc, char **argv, struct cpsim_opts *o, char *err,
 void opts_usage(FILE *out);
 const char *opts_mix_name(enum load_mix m);
 
+struct link_opts;
+struct cp_url;
+/* The link options of one charge point (session and scenario modes). */
+void opts_link(const struct cpsim_opts *o, const struct cp_url *u,
+               const char *path, const char *tag, struct link_opts *lo);
+
 #endif

@@ -713,15 +713,7 @@ int scenario_run(const struct cpsim_opts *o, const struct cp_url *u)
 		free(r);
 		return 2;
 	}
-	memset(&lo, 0, sizeof lo);
-	lo.url = u;
-	lo.path = path;
-	lo.subprotocols = o->subprotocol;
-	lo.basic_auth = o->basic_auth;
-	lo.ca_file = o->ca_file;
-	lo.insecure = o->insecure;
-	lo.verbose = o->verbose;
-	lo.tag = r->id;
+	opts_link(o, u, path, r->id, &lo);
 	r->link = link_new(&lo, &lops, r, err, sizeof err);
 	if (!r->link) {
 		fprintf(stderr, "cpsim: %s\n", err);

@@ -774,15 +774,7 @@ int session_run(const struct cpsim_opts *o, const struct cp_url *u)
 		free(s);
 		return 2;
 	}
-	memset(&lo, 0, sizeof lo);
-	lo.url = u;
-	lo.path = path;
-	lo.subprotocols = o->subprotocol;
-	lo.basic_auth = o->basic_auth;
-	lo.ca_file = o->ca_file;
-	lo.insecure = o->insecure;
-	lo.verbose = o->verbose;
-	lo.tag = s->id;
+	opts_link(o, u, path, s->id, &lo);
 	s->link = link_new(&lo, &lops, s, err, sizeof err);
 	if (!s->link) {
 		fprintf(stderr, "cpsim: %s\n", err);
