@@ -50,7 +50,7 @@ void cgi_url_decode(char *s, int plus_is_space)
 }
 
 int cgi_parse_query(const char *query, struct cgi_param *params, int max,
-		    char **buf, int *truncated)
+                    char **buf, int *truncated)
 {
 	*truncated = 0;
 	*buf = strdup(query ? query : "");
@@ -112,7 +112,7 @@ int cgi_read_body(struct cgi_req *req, char **body, size_t *len, size_t max)
 		int n;
 		if (req->fcgx_in)
 			n = FCGX_GetStr(b + got, (int)(want - got),
-					(FCGX_Stream *)req->fcgx_in);
+			                (FCGX_Stream *)req->fcgx_in);
 		else
 			n = (int)fread(b + got, 1, want - got, stdin);
 		if (n <= 0)
@@ -140,7 +140,7 @@ static void setup_request(struct cgi_req *req)
 	v = cgi_getenv(req, "CONTENT_LENGTH");
 	req->content_length = v && *v ? strtol(v, NULL, 10) : 0;
 	req->nparams = cgi_parse_query(req->query, req->params, CGI_MAX_PARAMS,
-				       &req->qbuf, &req->params_truncated);
+	                               &req->qbuf, &req->params_truncated);
 }
 
 static void finish_request(struct cgi_req *req)
@@ -169,9 +169,10 @@ int cgi_main_loop(cgi_handler handler, void *ctx)
 		req.fcgx_in = in;
 		req.out = fopencookie(out, "w", io);
 		if (!req.out) {
-			FCGX_FPrintF(out, "Status: 500 Internal Server Error\r\n"
-					  "Content-Type: text/plain\r\n\r\n"
-					  "out of memory\n");
+			FCGX_FPrintF(out,
+			             "Status: 500 Internal Server Error\r\n"
+			             "Content-Type: text/plain\r\n\r\n"
+			             "out of memory\n");
 			finish_request(&req);
 			continue;
 		}

@@ -22,17 +22,17 @@ struct cgi_param {
 };
 
 struct cgi_req {
-	FILE *out;		 /* the response, headers first */
-	const char *method;	 /* REQUEST_METHOD, "GET" when unset */
-	const char *path;	 /* PATH_INFO, "" when unset */
-	const char *query;	 /* QUERY_STRING, "" when unset */
+	FILE *out;               /* the response, headers first */
+	const char *method;      /* REQUEST_METHOD, "GET" when unset */
+	const char *path;        /* PATH_INFO, "" when unset */
+	const char *query;       /* QUERY_STRING, "" when unset */
 	const char *remote_user; /* REMOTE_USER or NULL */
 	const char *remote_addr;
 	long content_length;
 	struct cgi_param params[CGI_MAX_PARAMS];
 	int nparams;
 	int params_truncated; /* more than CGI_MAX_PARAMS were sent */
-	char *qbuf;	      /* owns the decoded query strings */
+	char *qbuf;           /* owns the decoded query strings */
 	/* private */
 	void *fcgx_in;
 	char **envp;
@@ -57,7 +57,7 @@ const char *cgi_param(const struct cgi_req *req, const char *name);
  * number of params, with *truncated set when more than max were present.
  */
 int cgi_parse_query(const char *query, struct cgi_param *params, int max,
-		    char **buf, int *truncated);
+                    char **buf, int *truncated);
 
 /* Percent-decoding ('+' is a space when plus_is_space); in place. */
 void cgi_url_decode(char *s, int plus_is_space);

@@ -28,62 +28,74 @@ struct key {
 };
 
 #define S(f, d)                                                                \
-	{#f, K_STR, offsetof(struct csms_config, f),                           \
-	 sizeof(((struct csms_config *)0)->f), 0, 0, d}
+	{                                                                      \
+#f, K_STR, offsetof(struct csms_config, f),                    \
+		    sizeof(((struct csms_config *)0)->f), 0, 0, d              \
+	}
 #define P(f, d)                                                                \
-	{#f, K_PATH, offsetof(struct csms_config, f),                          \
-	 sizeof(((struct csms_config *)0)->f), 0, 0, d}
+	{                                                                      \
+#f, K_PATH, offsetof(struct csms_config, f),                   \
+		    sizeof(((struct csms_config *)0)->f), 0, 0, d              \
+	}
 #define I(f, lo, hi, d)                                                        \
-	{#f, K_INT, offsetof(struct csms_config, f), 0, lo, hi, d}
-#define B(f, d) {#f, K_BOOL, offsetof(struct csms_config, f), 0, 0, 1, d}
-#define D(f, d) {#f, K_DOUBLE, offsetof(struct csms_config, f), 0, 0, 0, d}
+	{                                                                      \
+#f, K_INT, offsetof(struct csms_config, f), 0, lo, hi, d       \
+	}
+#define B(f, d)                                                                \
+	{                                                                      \
+#f, K_BOOL, offsetof(struct csms_config, f), 0, 0, 1, d        \
+	}
+#define D(f, d)                                                                \
+	{                                                                      \
+#f, K_DOUBLE, offsetof(struct csms_config, f), 0, 0, 0, d      \
+	}
 
 static const struct key keys[] = {
-	S(ocpp_listen, "0.0.0.0"),
-	I(ocpp_port, 1, 65535, "9000"),
-	I(http_port, 1, 65535, "8080"),
-	S(db_host, ""),
-	I(db_port, 1, 65535, "3306"),
-	P(db_socket, "var/run/mysqld.sock"),
-	S(db_name, "csms"),
-	S(db_user, "csms"),
-	S(db_password, "csms"),
-	S(db_ro_user, "csms_ro"),
-	S(db_ro_password, "csms_ro"),
-	P(db_datadir, "var/mysql"),
-	I(db_workers, 1, 64, "2"),
-	I(db_queue_size, 16, 10000000, "65536"),
-	S(log_level, "info"),
-	P(log_file, ""),
-	P(run_dir, "var/run"),
-	P(sql_dir, "sql"),
-	P(control_socket, "var/run/ocppd.sock"),
-	S(control_socket_mode, "0660"),
-	S(control_socket_group, ""),
-	I(control_tcp_port, 0, 65535, "0"),
-	I(heartbeat_interval, 1, 86400, "300"),
-	I(ping_interval, 0, 86400, "60"),
-	B(allow_unknown_cps, "yes"),
-	B(accept_missing_subprotocol, "no"),
-	B(lenient_unknown_properties, "no"),
-	I(max_frame_size, 1024, 16777216, "65536"),
-	I(max_concurrent_tx_per_tag, 0, 1000, "0"),
-	I(command_timeout, 1, 3600, "30"),
-	I(security_profile_min, 0, 3, "0"),
-	I(auth_fail_limit, 1, 1000, "5"),
-	I(auth_block_max, 1, 86400, "300"),
-	P(tls_cert, ""),
-	P(tls_key, ""),
-	P(tls_ca, ""),
-	I(max_connections, 1, 1000000, "50000"),
-	I(handshake_timeout, 1, 300, "10"),
-	I(msg_rate, 0, 1000000, "200"),
-	I(msg_burst, 1, 1000000, "1000"),
-	P(templates_dir, "templates"),
-	D(price_per_kwh, "0.30"),
-	S(currency, "EUR"),
-	S(cors_origin, ""),
-	P(backup_dir, "var/backups"),
+    S(ocpp_listen, "0.0.0.0"),
+    I(ocpp_port, 1, 65535, "9000"),
+    I(http_port, 1, 65535, "8080"),
+    S(db_host, ""),
+    I(db_port, 1, 65535, "3306"),
+    P(db_socket, "var/run/mysqld.sock"),
+    S(db_name, "csms"),
+    S(db_user, "csms"),
+    S(db_password, "csms"),
+    S(db_ro_user, "csms_ro"),
+    S(db_ro_password, "csms_ro"),
+    P(db_datadir, "var/mysql"),
+    I(db_workers, 1, 64, "2"),
+    I(db_queue_size, 16, 10000000, "65536"),
+    S(log_level, "info"),
+    P(log_file, ""),
+    P(run_dir, "var/run"),
+    P(sql_dir, "sql"),
+    P(control_socket, "var/run/ocppd.sock"),
+    S(control_socket_mode, "0660"),
+    S(control_socket_group, ""),
+    I(control_tcp_port, 0, 65535, "0"),
+    I(heartbeat_interval, 1, 86400, "300"),
+    I(ping_interval, 0, 86400, "60"),
+    B(allow_unknown_cps, "yes"),
+    B(accept_missing_subprotocol, "no"),
+    B(lenient_unknown_properties, "no"),
+    I(max_frame_size, 1024, 16777216, "65536"),
+    I(max_concurrent_tx_per_tag, 0, 1000, "0"),
+    I(command_timeout, 1, 3600, "30"),
+    I(security_profile_min, 0, 3, "0"),
+    I(auth_fail_limit, 1, 1000, "5"),
+    I(auth_block_max, 1, 86400, "300"),
+    P(tls_cert, ""),
+    P(tls_key, ""),
+    P(tls_ca, ""),
+    I(max_connections, 1, 1000000, "50000"),
+    I(handshake_timeout, 1, 300, "10"),
+    I(msg_rate, 0, 1000000, "200"),
+    I(msg_burst, 1, 1000000, "1000"),
+    P(templates_dir, "templates"),
+    D(price_per_kwh, "0.30"),
+    S(currency, "EUR"),
+    S(cors_origin, ""),
+    P(backup_dir, "var/backups"),
 };
 
 #define NKEYS (sizeof keys / sizeof keys[0])
@@ -106,7 +118,7 @@ static const struct key *find_key(const char *name)
 
 /* Relative paths are taken from the config file's directory. */
 static int resolve_path(char *dst, size_t size, const char *value,
-			const char *base_dir)
+                        const char *base_dir)
 {
 	int n;
 	if (!*value || value[0] == '/' || !base_dir || !*base_dir)
@@ -117,16 +129,17 @@ static int resolve_path(char *dst, size_t size, const char *value,
 }
 
 static int set_value(struct csms_config *cfg, const struct key *k,
-		     const char *value, const char *base_dir, char *why,
-		     size_t whylen)
+                     const char *value, const char *base_dir, char *why,
+                     size_t whylen)
 {
 	char *field = (char *)cfg + k->off;
 	char *end;
 	switch (k->type) {
 	case K_STR:
 		if (strlen(value) >= k->size) {
-			snprintf(why, whylen, "value longer than %zu characters",
-				 k->size - 1);
+			snprintf(why, whylen,
+			         "value longer than %zu characters",
+			         k->size - 1);
 			return -1;
 		}
 		strcpy(field, value);
@@ -142,12 +155,12 @@ static int set_value(struct csms_config *cfg, const struct key *k,
 		long v = strtol(value, &end, 10);
 		if (errno || end == value || *end) {
 			snprintf(why, whylen, "\"%s\" is not a whole number",
-				 value);
+			         value);
 			return -1;
 		}
 		if (v < k->min || v > k->max) {
 			snprintf(why, whylen, "%ld is outside %ld..%ld", v,
-				 k->min, k->max);
+			         k->min, k->max);
 			return -1;
 		}
 		*(int *)field = (int)v;
@@ -158,8 +171,8 @@ static int set_value(struct csms_config *cfg, const struct key *k,
 		    !strcmp(value, "1") || !strcasecmp(value, "on"))
 			*(int *)field = 1;
 		else if (!strcasecmp(value, "no") ||
-			 !strcasecmp(value, "false") || !strcmp(value, "0") ||
-			 !strcasecmp(value, "off"))
+		         !strcasecmp(value, "false") || !strcmp(value, "0") ||
+		         !strcasecmp(value, "off"))
 			*(int *)field = 0;
 		else {
 			snprintf(why, whylen, "\"%s\" is not yes or no", value);
@@ -171,7 +184,7 @@ static int set_value(struct csms_config *cfg, const struct key *k,
 		double v = strtod(value, &end);
 		if (errno || end == value || *end || v < 0) {
 			snprintf(why, whylen,
-				 "\"%s\" is not a non-negative number", value);
+			         "\"%s\" is not a non-negative number", value);
 			return -1;
 		}
 		*(double *)field = v;
@@ -192,7 +205,7 @@ static char *trim(char *s)
 }
 
 static int parse_file(struct csms_config *cfg, const char *path, FILE *f,
-		      const char *base_dir, char *err, size_t errlen)
+                      const char *base_dir, char *err, size_t errlen)
 {
 	char line[2048], why[256];
 	int lineno = 0;
@@ -200,7 +213,7 @@ static int parse_file(struct csms_config *cfg, const char *path, FILE *f,
 		lineno++;
 		if (!strchr(line, '\n') && !feof(f)) {
 			snprintf(err, errlen, "%s:%d: line too long", path,
-				 lineno);
+			         lineno);
 			return -1;
 		}
 		char *s = trim(line);
@@ -208,9 +221,10 @@ static int parse_file(struct csms_config *cfg, const char *path, FILE *f,
 			continue;
 		char *eq = strchr(s, '=');
 		if (!eq) {
-			snprintf(err, errlen,
-				 "%s:%d: expected \"key = value\", got \"%.60s\"",
-				 path, lineno, s);
+			snprintf(
+			    err, errlen,
+			    "%s:%d: expected \"key = value\", got \"%.60s\"",
+			    path, lineno, s);
 			return -1;
 		}
 		*eq = '\0';
@@ -224,12 +238,12 @@ static int parse_file(struct csms_config *cfg, const char *path, FILE *f,
 		const struct key *k = find_key(name);
 		if (!k) {
 			snprintf(err, errlen, "%s:%d: unknown key \"%.60s\"",
-				 path, lineno, name);
+			         path, lineno, name);
 			return -1;
 		}
 		if (set_value(cfg, k, value, base_dir, why, sizeof why)) {
 			snprintf(err, errlen, "%s:%d: %s: %s", path, lineno,
-				 name, why);
+			         name, why);
 			return -1;
 		}
 	}
@@ -237,7 +251,7 @@ static int parse_file(struct csms_config *cfg, const char *path, FILE *f,
 }
 
 int config_load(struct csms_config *cfg, const char *path, int must_exist,
-		char *err, size_t errlen)
+                char *err, size_t errlen)
 {
 	char why[256], base_dir[PATH_MAX] = "", envname[128];
 	memset(cfg, 0, sizeof *cfg);
@@ -255,9 +269,9 @@ int config_load(struct csms_config *cfg, const char *path, int must_exist,
 
 	for (size_t i = 0; i < NKEYS; i++)
 		if (set_value(cfg, &keys[i], keys[i].def, base_dir, why,
-			      sizeof why)) {
+		              sizeof why)) {
 			snprintf(err, errlen, "built-in default of %s: %s",
-				 keys[i].name, why);
+			         keys[i].name, why);
 			return -1;
 		}
 
@@ -288,7 +302,7 @@ int config_load(struct csms_config *cfg, const char *path, int must_exist,
 			continue;
 		if (set_value(cfg, &keys[i], v, cwd, why, sizeof why)) {
 			snprintf(err, errlen, "environment %s: %s", envname,
-				 why);
+			         why);
 			return -1;
 		}
 	}

@@ -76,7 +76,7 @@ const char *config_default_path(const char *given);
  * err naming the file, line and key.
  */
 int config_load(struct csms_config *cfg, const char *path, int must_exist,
-		char *err, size_t errlen);
+                char *err, size_t errlen);
 
 /* Writes every key as "key=value" lines (shell-quoted values) to out. */
 void config_print(const struct csms_config *cfg, FILE *out);

@@ -29,24 +29,24 @@ int log_open(const char *level, const char *file, char *err, size_t errlen)
 		}
 	if (!found) {
 		snprintf(err, errlen,
-			 "log_level \"%s\" is not one of error, warn, info, "
-			 "debug",
-			 level ? level : "");
+		         "log_level \"%s\" is not one of error, warn, info, "
+		         "debug",
+		         level ? level : "");
 		return -1;
 	}
 	snprintf(log_path, sizeof log_path, "%s", file ? file : "");
 	return log_reopen() ? (snprintf(err, errlen, "log_file %s: %s",
-					log_path, strerror(errno)),
-			       -1)
-			    : 0;
+	                                log_path, strerror(errno)),
+	                       -1)
+	                    : 0;
 }
 
 int log_reopen(void)
 {
 	if (!log_path[0])
 		return 0;
-	int fd = open(log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
-		      0640);
+	int fd =
+	    open(log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
 	if (fd < 0)
 		return -1;
 	int old = log_fd;
@@ -79,7 +79,7 @@ void log_printf(enum log_level level, const char *fmt, ...)
 	gmtime_r(&tv.tv_sec, &tm);
 	int n = (int)strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
 	n += snprintf(buf + n, sizeof buf - (size_t)n, ".%03ldZ %s ",
-		      (long)(tv.tv_usec / 1000), level_names[level]);
+	              (long)(tv.tv_usec / 1000), level_names[level]);
 	va_list ap;
 	va_start(ap, fmt);
 	int m = vsnprintf(buf + n, sizeof buf - (size_t)n - 1, fmt, ap);

@@ -38,7 +38,7 @@ static char *read_file(const char *path)
 }
 
 static int run_statement(struct db *db, const char *sql, size_t len,
-			 const char *file, char *err, size_t errlen)
+                         const char *file, char *err, size_t errlen)
 {
 	if (mysql_real_query(db->conn, sql, len)) {
 		snprintf(err, errlen, "%s: %s", file, mysql_error(db->conn));
@@ -52,7 +52,7 @@ static int run_statement(struct db *db, const char *sql, size_t len,
 
 /* Splits on ';' at the end of a line and skips "--" comment lines. */
 static int apply_file(struct db *db, const char *path, const char *text,
-		      char *err, size_t errlen)
+                      char *err, size_t errlen)
 {
 	char *stmt = NULL;
 	size_t len = 0;
@@ -74,13 +74,13 @@ static int apply_file(struct db *db, const char *path, const char *text,
 			fwrite(p, 1, ll, cur);
 			fputc('\n', cur);
 			const char *e = p + ll;
-			while (e > p && (e[-1] == ' ' || e[-1] == '\t' ||
-					 e[-1] == '\r'))
+			while (e > p &&
+			       (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
 				e--;
 			if (e > p && e[-1] == ';') {
 				fflush(cur);
 				rc = run_statement(db, stmt, len, path, err,
-						   errlen);
+				                   errlen);
 				rewind(cur);
 				len = 0;
 				fflush(cur);
@@ -98,11 +98,11 @@ static int apply_file(struct db *db, const char *path, const char *text,
 }
 
 static const char create_version_table[] =
-	"CREATE TABLE IF NOT EXISTS schema_version ("
-	" version INT NOT NULL PRIMARY KEY,"
-	" name VARCHAR(255) NOT NULL,"
-	" applied_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3))"
-	" ENGINE=InnoDB";
+    "CREATE TABLE IF NOT EXISTS schema_version ("
+    " version INT NOT NULL PRIMARY KEY,"
+    " name VARCHAR(255) NOT NULL,"
+    " applied_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3))"
+    " ENGINE=InnoDB";
 
 int db_migrate(struct db *db, const char *sql_dir, char *err, size_t errlen)
 {
@@ -111,15 +111,16 @@ int db_migrate(struct db *db, const char *sql_dir, char *err, size_t errlen)
 		return -1;
 	}
 	if (run_statement(db, create_version_table,
-			  sizeof create_version_table - 1, "schema_version", err,
-			  errlen))
+	                  sizeof create_version_table - 1, "schema_version",
+	                  err, errlen))
 		return -1;
 
 	long current = 0;
 	struct db_rows rows;
-	if (db_query(db, &rows, "SELECT COALESCE(MAX(version), 0) FROM "
-				"schema_version",
-		     "") ||
+	if (db_query(db, &rows,
+	             "SELECT COALESCE(MAX(version), 0) FROM "
+	             "schema_version",
+	             "") ||
 	    db_next(&rows) < 0) {
 		snprintf(err, errlen, "%s", db_error(db));
 		db_rows_end(&rows);
@@ -162,9 +163,9 @@ int db_migrate(struct db *db, const char *sql_dir, char *err, size_t errlen)
 		free(text);
 		if (rc == 0 &&
 		    db_exec(db,
-			    "INSERT INTO schema_version (version, name) "
-			    "VALUES (?, ?)",
-			    "ls", (long long)version, names[i]) < 0) {
+		            "INSERT INTO schema_version (version, name) "
+		            "VALUES (?, ?)",
+		            "ls", (long long)version, names[i]) < 0) {
 			snprintf(err, errlen, "%s", db_error(db));
 			rc = -1;
 		}

@@ -30,11 +30,12 @@ static int check_total_failed_;
 
 #define CHECK_STR(a, b)                                                        \
 	do {                                                                   \
-		const char *check_a_ = (a), *check_b_ = (b);                  \
-		if (!check_a_ || !check_b_ || strcmp(check_a_, check_b_))     \
-			CHECK_FAIL_("%s:%d: \"%.400s\" != \"%.400s\"", __FILE__,       \
-				    __LINE__, check_a_ ? check_a_ : "(null)", \
-				    check_b_ ? check_b_ : "(null)");          \
+		const char *check_a_ = (a), *check_b_ = (b);                   \
+		if (!check_a_ || !check_b_ || strcmp(check_a_, check_b_))      \
+			CHECK_FAIL_("%s:%d: \"%.400s\" != \"%.400s\"",         \
+			            __FILE__, __LINE__,                        \
+			            check_a_ ? check_a_ : "(null)",            \
+			            check_b_ ? check_b_ : "(null)");           \
 	} while (0)
 
 #define CHECK_INT(a, b)                                                        \
@@ -43,8 +44,8 @@ static int check_total_failed_;
 		long long check_b_ = (long long)(b);                           \
 		if (check_a_ != check_b_)                                      \
 			CHECK_FAIL_("%s:%d: %s == %lld, expected %lld",        \
-				    __FILE__, __LINE__, #a, check_a_,          \
-				    check_b_);                                 \
+			            __FILE__, __LINE__, #a, check_a_,          \
+			            check_b_);                                 \
 	} while (0)
 
 #define RUN(fn)                                                                \

@@ -13,12 +13,12 @@ static void decodes_pairs(void)
 	char *buf;
 	int trunc;
 	int n = cgi_parse_query("page=2&q=CP%5F1&name=a+b&flag&x=%zz", p, 8,
-				&buf, &trunc);
+	                        &buf, &trunc);
 	int ok = n == 5 && !strcmp(p[0].name, "page") &&
-		 !strcmp(p[0].value, "2") && !strcmp(p[1].value, "CP_1") &&
-		 !strcmp(p[2].value, "a b") && !strcmp(p[3].name, "flag") &&
-		 !strcmp(p[3].value, "") && !strcmp(p[4].value, "%zz") &&
-		 !trunc;
+	         !strcmp(p[0].value, "2") && !strcmp(p[1].value, "CP_1") &&
+	         !strcmp(p[2].value, "a b") && !strcmp(p[3].name, "flag") &&
+	         !strcmp(p[3].value, "") && !strcmp(p[4].value, "%zz") &&
+	         !trunc;
 	free(buf);
 	CHECK(ok);
 }

@@ -23,9 +23,8 @@ static void defaults_without_file(void)
 	struct csms_config cfg;
 	char err[256];
 	unsetenv("CSMS_OCPP_PORT");
-	CHECK_INT(config_load(&cfg, "/nonexistent/csms.conf", 0, err,
-			      sizeof err),
-		  0);
+	CHECK_INT(
+	    config_load(&cfg, "/nonexistent/csms.conf", 0, err, sizeof err), 0);
 	CHECK_INT(cfg.ocpp_port, 9000);
 	CHECK_INT(cfg.http_port, 8080);
 	CHECK_INT(cfg.heartbeat_interval, 300);
@@ -39,9 +38,9 @@ static void missing_file_is_error_when_required(void)
 {
 	struct csms_config cfg;
 	char err[256];
-	CHECK_INT(config_load(&cfg, "/nonexistent/csms.conf", 1, err,
-			      sizeof err),
-		  -1);
+	CHECK_INT(
+	    config_load(&cfg, "/nonexistent/csms.conf", 1, err, sizeof err),
+	    -1);
 	CHECK(strstr(err, "/nonexistent/csms.conf") != NULL);
 }
 
@@ -50,11 +49,11 @@ static void file_values_and_relative_paths(void)
 	struct csms_config cfg;
 	char err[256];
 	write_conf("# comment\n"
-		   "ocpp_port = 9100\n"
-		   "  allow_unknown_cps = no  \n"
-		   "currency = \"CHF\"\n"
-		   "run_dir = var/run\n"
-		   "log_file = /var/log/ocppd.log\n");
+	           "ocpp_port = 9100\n"
+	           "  allow_unknown_cps = no  \n"
+	           "currency = \"CHF\"\n"
+	           "run_dir = var/run\n"
+	           "log_file = /var/log/ocppd.log\n");
 	CHECK_INT(config_load(&cfg, path, 1, err, sizeof err), 0);
 	CHECK_INT(cfg.ocpp_port, 9100);
 	CHECK_INT(cfg.allow_unknown_cps, 0);
@@ -122,7 +121,7 @@ static void print_is_shell_quoted(void)
 	config_print(&cfg, out);
 	fclose(out);
 	int ok = strstr(buf, "db_password='it'\\''s'\n") != NULL &&
-		 strstr(buf, "ocpp_port=9000\n") != NULL;
+	         strstr(buf, "ocpp_port=9000\n") != NULL;
 	free(buf);
 	CHECK(ok);
 }

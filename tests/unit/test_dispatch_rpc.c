@@ -231,9 +231,9 @@ static void test_long_action_quoted_as_utf8(void)
 	cJSON *p = cJSON_Parse("{}");
 	const struct rpc_action *row;
 	char msg[256];
-	enum rpc_error e = rpc_check_call(schemas, table,
-	                                  sizeof table / sizeof table[0],
-	                                  action, p, 0, &row, msg, sizeof msg);
+	enum rpc_error e =
+	    rpc_check_call(schemas, table, sizeof table / sizeof table[0],
+	                   action, p, 0, &row, msg, sizeof msg);
 	cJSON_Delete(p);
 	CHECK_INT(e, RPC_NOT_IMPLEMENTED);
 	/* "unknown action A" then whole two-byte characters only. */
