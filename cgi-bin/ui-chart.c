@@ -57,10 +57,21 @@ int ui_chart_layout(const double *values, int n, struct ui_chart *c)
 	return 0;
 }
 
-/* Trims "12.50" to "12.5" and "10.00" to "10" for axis labels. */
-static void fmt_value(double v, char *buf, size_t n)
+/*
+ * Enough decimals to tell steps of size step apart (a chart of a few Wh has
+ * ticks of 0.0025 kWh), then "12.50" trimmed to "12.5" and "10.00" to "10".
+ */
+static void fmt_value(double v, double step, char *buf, size_t n)
 {
-	snprintf(buf, n, "%.2f", v);
+	int decimals = 2;
+	if (step > 0 && isfinite(step)) {
+		decimals = 1 - (int)floor(log10(step));
+		if (decimals < 0)
+			decimals = 0;
+		if (decimals > 6)
+			decimals = 6;
+	}
+	snprintf(buf, n, "%.*f", decimals, v);
 	char *dot = strchr(buf, '.');
 	if (!dot)
 		return;
@@ -91,7 +102,8 @@ TMPL_varlist *ui_chart_vars(TMPL_varlist *vl, const struct ui_chart *c,
 		row = add_num(row, "y", b->y);
 		row = add_num(row, "w", b->w);
 		row = add_num(row, "h", b->h);
-		fmt_value(values[i] > 0 ? values[i] : 0, buf, sizeof buf);
+		fmt_value(values[i] > 0 ? values[i] : 0,
+		          c->axis_max / UI_CHART_TICKS / 10, buf, sizeof buf);
 		row = TMPL_add_var(row, "label", labels[i], "value", buf,
 		                   "unit", unit, (char *)NULL);
 		if (label_every > 0 && (c->n - 1 - i) % label_every == 0) {
@@ -106,7 +118,8 @@ TMPL_varlist *ui_chart_vars(TMPL_varlist *vl, const struct ui_chart *c,
 	for (int t = 0; t <= UI_CHART_TICKS; t++) {
 		TMPL_varlist *row = add_num(NULL, "y", c->tick_y[t]);
 		row = add_num(row, "text_y", c->tick_y[t] + 4);
-		fmt_value(c->tick_value[t], buf, sizeof buf);
+		fmt_value(c->tick_value[t], c->axis_max / UI_CHART_TICKS, buf,
+		          sizeof buf);
 		row = TMPL_add_var(row, "value", buf, (char *)NULL);
 		ticks = TMPL_add_varlist(ticks, row);
 	}

@@ -77,10 +77,33 @@ static void template_gets_bars_ticks_and_labels(void)
 	               "[2025-01-03=10 kWh 01-03]|0,2.5,5,7.5,10,");
 }
 
+/* A day of a few Wh still gets distinct axis labels. */
+static void small_values_keep_distinct_ticks(void)
+{
+	double v[2] = {0.009, 0.004};
+	const char *labels[] = {"2025-01-01", "2025-01-02"};
+	struct ui_chart c;
+	char *out, err[256];
+	size_t len;
+	ui_chart_layout(v, 2, &c);
+	TMPL_varlist *vl = ui_chart_vars(NULL, &c, v, labels, labels, 1, "kWh");
+	CHECK_INT(TMPL_render(NULL,
+	                      "<TMPL_LOOP bars><TMPL_VAR value>;</TMPL_LOOP>|"
+	                      "<TMPL_LOOP ticks><TMPL_VAR value>,</TMPL_LOOP>",
+	                      NULL, vl, NULL, &out, &len, err, sizeof err),
+	          0);
+	TMPL_free_varlist(vl);
+	char got[256];
+	snprintf(got, sizeof got, "%s", out);
+	free(out);
+	CHECK_STR(got, "0.009;0.004;|0,0.0025,0.005,0.0075,0.01,");
+}
+
 int main(void)
 {
 	RUN(nice_axis_maxima);
 	RUN(bars_fit_the_plot);
 	RUN(template_gets_bars_ticks_and_labels);
+	RUN(small_values_keep_distinct_ticks);
 	CHECK_EXIT();
 }
