@@ -90,6 +90,18 @@ int db_ensure(struct db *db)
 	return db_connect(db, db->cfg, db->readonly);
 }
 
+int db_ping(struct db *db)
+{
+	if (!db->conn || db->lost || mysql_ping(db->conn)) {
+		if (db->conn && !db->lost)
+			set_err(db, mysql_errno(db->conn), "ping",
+			        mysql_error(db->conn));
+		db_close(db);
+		return -1;
+	}
+	return 0;
+}
+
 int db_conn_lost(const struct db *db)
 {
 	switch (db->last_errno) {

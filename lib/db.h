@@ -81,6 +81,9 @@ int db_connect(struct db *db, const struct csms_config *cfg, int readonly);
 void db_close(struct db *db);
 /* Reconnects when the link is gone; 0 when usable. */
 int db_ensure(struct db *db);
+/* Checks an open link with a round trip; a dead one is closed (-1), so
+ * the next db_ensure reconnects. */
+int db_ping(struct db *db);
 /* The last error was a lost or refused connection (retry later). */
 int db_conn_lost(const struct db *db);
 const char *db_error(const struct db *db);

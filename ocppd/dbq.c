@@ -21,6 +21,8 @@
 
 #define BACKOFF_MIN_MS 200
 #define BACKOFF_MAX_MS 2000
+/* A link idle this long is checked before its next batch. */
+#define IDLE_CHECK_MS 1000
 
 struct outcome {
 	enum hres r;
@@ -41,6 +43,7 @@ struct worker {
 	struct txcache txc;
 	struct coalesce co;
 	int64_t next_connect_ms;
+	int64_t last_used_ms;
 	int backoff_ms;
 	int down_logged;
 	/* Connection-state jobs that met a dead database: run first once it
@@ -487,6 +490,14 @@ static int connect_db(struct worker *w)
 static void process(struct worker *w, struct job *list)
 {
 	struct replies rs = {0};
+	/* A link that sat idle may have died with a database restart: find
+	 * out with one round trip now rather than fail this batch's messages
+	 * (under load batches follow each other and nothing is checked). */
+	int64_t now = time_now_ms();
+	if (w->db.conn && now - w->last_used_ms > IDLE_CHECK_MS &&
+	    db_ping(&w->db))
+		w->next_connect_ms = 0;
+	w->last_used_ms = now;
 	if (connect_db(w)) {
 		while (list) {
 			struct job *next = list->next;
