@@ -29,6 +29,23 @@ static void init(struct ctl_client *c)
 	c->len = c->cap = 0;
 }
 
+/* Connects a new stream socket to sa; errno tells why when it fails. */
+static int open_fd(struct ctl_client *c, int family, const struct sockaddr *sa,
+                   socklen_t salen)
+{
+	int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (connect(fd, sa, salen)) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	c->fd = fd;
+	return 0;
+}
+
 int ctl_connect_unix(struct ctl_client *c, const char *path, char *err,
                      size_t errlen)
 {
@@ -39,15 +56,11 @@ int ctl_connect_unix(struct ctl_client *c, const char *path, char *err,
 		return -1;
 	}
 	memcpy(sa.sun_path, path, strlen(path) + 1);
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa)) {
+	if (open_fd(c, AF_UNIX, (struct sockaddr *)&sa, sizeof sa)) {
 		snprintf(err, errlen, "control socket %s: %s", path,
 		         strerror(errno));
-		if (fd >= 0)
-			close(fd);
 		return -1;
 	}
-	c->fd = fd;
 	return 0;
 }
 
@@ -57,15 +70,11 @@ int ctl_connect_tcp(struct ctl_client *c, int port, char *err, size_t errlen)
 	struct sockaddr_in sa = {.sin_family = AF_INET,
 	                         .sin_port = htons((uint16_t)port),
 	                         .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa)) {
+	if (open_fd(c, AF_INET, (struct sockaddr *)&sa, sizeof sa)) {
 		snprintf(err, errlen, "control port 127.0.0.1:%d: %s", port,
 		         strerror(errno));
-		if (fd >= 0)
-			close(fd);
 		return -1;
 	}
-	c->fd = fd;
 	return 0;
 }
 

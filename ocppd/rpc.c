@@ -316,9 +316,16 @@ enum rpc_error rpc_check_call(const ocpp_schemas *schemas,
 	return RPC_OK;
 }
 
-static char *print(cJSON *arr, size_t *len)
+/*
+ * Prints a frame and frees it.  cJSON_AddItemToArray drops an element it
+ * could not allocate without saying so: a frame short of its n elements
+ * is an allocation failure, never sent half-built.
+ */
+static char *print(cJSON *arr, int n, size_t *len)
 {
-	char *s = arr ? cJSON_PrintUnformatted(arr) : NULL;
+	char *s = arr && cJSON_GetArraySize(arr) == n
+	              ? cJSON_PrintUnformatted(arr)
+	              : NULL;
 	cJSON_Delete(arr);
 	if (s && len)
 		*len = strlen(s);
@@ -338,11 +345,7 @@ char *rpc_result_text(const char *id, cJSON *payload, size_t *len)
 	cJSON_AddItemToArray(arr, cJSON_CreateNumber(3));
 	cJSON_AddItemToArray(arr, cJSON_CreateString(id));
 	cJSON_AddItemToArray(arr, payload);
-	if (cJSON_GetArraySize(arr) != 3) {
-		cJSON_Delete(arr);
-		return NULL;
-	}
-	return print(arr, len);
+	return print(arr, 3, len);
 }
 
 char *rpc_error_text(const char *id, enum rpc_error e, const char *desc,
@@ -356,11 +359,7 @@ char *rpc_error_text(const char *id, enum rpc_error e, const char *desc,
 	cJSON_AddItemToArray(arr, cJSON_CreateString(rpc_error_code(e)));
 	cJSON_AddItemToArray(arr, cJSON_CreateString(desc ? desc : ""));
 	cJSON_AddItemToArray(arr, cJSON_CreateObject());
-	if (cJSON_GetArraySize(arr) != 5) {
-		cJSON_Delete(arr);
-		return NULL;
-	}
-	return print(arr, len);
+	return print(arr, 5, len);
 }
 
 char *rpc_call_text(const char *id, const char *action, cJSON *payload,
@@ -378,9 +377,5 @@ char *rpc_call_text(const char *id, const char *action, cJSON *payload,
 	cJSON_AddItemToArray(arr, cJSON_CreateString(id));
 	cJSON_AddItemToArray(arr, cJSON_CreateString(action));
 	cJSON_AddItemToArray(arr, payload);
-	if (cJSON_GetArraySize(arr) != 4) {
-		cJSON_Delete(arr);
-		return NULL;
-	}
-	return print(arr, len);
+	return print(arr, 4, len);
 }
