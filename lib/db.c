@@ -321,22 +321,23 @@ long long db_exec(struct db *db, const char *sql, const char *fmt, ...)
 	return (long long)mysql_stmt_affected_rows(st);
 }
 
-long long db_exec_values(struct db *db, const char *sql,
-                         const struct db_value *v, size_t n)
+/* Binds n values to the cached statement for sql and executes it. */
+static MYSQL_STMT *run_values(struct db *db, const char *sql,
+                              const struct db_value *v, size_t n)
 {
 	MYSQL_STMT *st = get_stmt(db, sql);
 	if (!st)
-		return -1;
+		return NULL;
 	if (n != mysql_stmt_param_count(st)) {
 		set_err(db, 0, sql, "parameter count does not match values");
-		return -1;
+		return NULL;
 	}
 	size_t one = sizeof(MYSQL_BIND) + sizeof(struct pslot);
 	if (n > db->vcap) {
 		void *nb = realloc(db->vbind, n * one);
 		if (!nb) {
 			set_err(db, CR_OUT_OF_MEMORY, sql, "out of memory");
-			return -1;
+			return NULL;
 		}
 		db->vbind = nb;
 		db->vcap = n;
@@ -347,13 +348,20 @@ long long db_exec_values(struct db *db, const char *sql,
 	for (size_t i = 0; i < n; i++)
 		if (bind_value(&bind[i], &slot[i], &v[i])) {
 			set_err(db, 0, sql, "bad parameter type");
-			return -1;
+			return NULL;
 		}
 	if ((n && mysql_stmt_bind_param(st, bind)) || mysql_stmt_execute(st)) {
 		stmt_failed(db, st, sql);
-		return -1;
+		return NULL;
 	}
-	return (long long)mysql_stmt_affected_rows(st);
+	return st;
+}
+
+long long db_exec_values(struct db *db, const char *sql,
+                         const struct db_value *v, size_t n)
+{
+	MYSQL_STMT *st = run_values(db, sql, v, n);
+	return st ? (long long)mysql_stmt_affected_rows(st) : -1;
 }
 
 unsigned long long db_insert_id(struct db *db)
@@ -361,17 +369,10 @@ unsigned long long db_insert_id(struct db *db)
 	return db->conn ? mysql_insert_id(db->conn) : 0;
 }
 
-int db_query(struct db *db, struct db_rows *rows, const char *sql,
-             const char *fmt, ...)
+/* Binds the result columns of an executed statement to rows. */
+static int start_rows(struct db *db, struct db_rows *rows, MYSQL_STMT *st,
+                      const char *sql)
 {
-	memset(rows, 0, sizeof *rows);
-	rows->db = db;
-	va_list ap;
-	va_start(ap, fmt);
-	MYSQL_STMT *st = prepare_and_run(db, sql, fmt, ap);
-	va_end(ap);
-	if (!st)
-		return -1;
 	rows->st = st;
 	rows->ncols = (int)mysql_stmt_field_count(st);
 	if (rows->ncols > DB_MAX_COLS) {
@@ -403,6 +404,31 @@ int db_query(struct db *db, struct db_rows *rows, const char *sql,
 		return -1;
 	}
 	return 0;
+}
+
+int db_query(struct db *db, struct db_rows *rows, const char *sql,
+             const char *fmt, ...)
+{
+	memset(rows, 0, sizeof *rows);
+	rows->db = db;
+	va_list ap;
+	va_start(ap, fmt);
+	MYSQL_STMT *st = prepare_and_run(db, sql, fmt, ap);
+	va_end(ap);
+	if (!st)
+		return -1;
+	return start_rows(db, rows, st, sql);
+}
+
+int db_query_values(struct db *db, struct db_rows *rows, const char *sql,
+                    const struct db_value *v, size_t n)
+{
+	memset(rows, 0, sizeof *rows);
+	rows->db = db;
+	MYSQL_STMT *st = run_values(db, sql, v, n);
+	if (!st)
+		return -1;
+	return start_rows(db, rows, st, sql);
 }
 
 int db_next(struct db_rows *rows)

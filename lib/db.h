@@ -101,6 +101,9 @@ long long db_exec_values(struct db *db, const char *sql,
 /* 0 ok (then db_next until it returns 0), -1 error. */
 int db_query(struct db *db, struct db_rows *rows, const char *sql,
              const char *fmt, ...);
+/* db_query with the parameters in an array (for IN lists). */
+int db_query_values(struct db *db, struct db_rows *rows, const char *sql,
+                    const struct db_value *v, size_t n);
 /* 1 row ready, 0 no more rows, -1 error. */
 int db_next(struct db_rows *rows);
 void db_rows_end(struct db_rows *rows);

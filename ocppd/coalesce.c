@@ -10,7 +10,7 @@
 
 #define NSIZES 7 /* 1, 2, 4, ... COALESCE_CHUNK rows */
 
-enum kind { K_STATUS, K_METER, K_BEAT, K_COUNT };
+enum kind { K_STATUS, K_METER, K_BEAT, K_ENERGY, K_COUNT };
 
 /* sql[kind][k]: the statement for 1 << k rows. */
 static char *sql[K_COUNT][NSIZES];
@@ -37,8 +37,12 @@ static char *sql[K_COUNT][NSIZES];
 /* Only existing rows: a heartbeat never registers a charge point. */
 #define BEAT_HEAD "UPDATE charge_points SET last_heartbeat = CASE id "
 #define BEAT_ROW  "WHEN ? THEN ? "
-#define BEAT_MID  "END WHERE id IN ("
-#define BEAT_COLS 3
+#define CASE_MID  "END WHERE id IN ("
+
+/* A finished session's energy, added once (the StopTransaction that set
+ * meter_stop); Wh in, kWh stored, exact (DECIMAL). */
+#define ENERGY_HEAD "UPDATE charge_points SET total_kwh = total_kwh + CASE id "
+#define ENERGY_ROW  "WHEN ? THEN ? / 1000 "
 
 /* head row (sep row)* tail, for n rows. */
 static char *repeat(const char *head, const char *row, const char *sep,
@@ -56,9 +60,10 @@ static char *repeat(const char *head, const char *row, const char *sep,
 	return s;
 }
 
-static char *beat_sql(int n)
+/* UPDATE ... CASE id WHEN ? THEN ... END WHERE id IN (?, ...), n rows. */
+static char *case_sql(const char *head, const char *row, int n)
 {
-	char *cases = repeat(BEAT_HEAD, BEAT_ROW, "", BEAT_MID, n);
+	char *cases = repeat(head, row, "", CASE_MID, n);
 	char *s = cases ? repeat(cases, "?", ", ", ")", n) : NULL;
 	free(cases);
 	return s;
@@ -71,8 +76,10 @@ int coalesce_init(void)
 		sql[K_STATUS][k] =
 		    repeat(STATUS_HEAD, STATUS_ROW, ", ", STATUS_TAIL, n);
 		sql[K_METER][k] = repeat(METER_HEAD, METER_ROW, ", ", "", n);
-		sql[K_BEAT][k] = beat_sql(n);
-		if (!sql[K_STATUS][k] || !sql[K_METER][k] || !sql[K_BEAT][k]) {
+		sql[K_BEAT][k] = case_sql(BEAT_HEAD, BEAT_ROW, n);
+		sql[K_ENERGY][k] = case_sql(ENERGY_HEAD, ENERGY_ROW, n);
+		if (!sql[K_STATUS][k] || !sql[K_METER][k] || !sql[K_BEAT][k] ||
+		    !sql[K_ENERGY][k]) {
 			coalesce_cleanup();
 			return -1;
 		}
@@ -91,7 +98,7 @@ void coalesce_cleanup(void)
 
 void coalesce_reset(struct coalesce *co)
 {
-	co->nstatus = co->nmeter = co->nbeat = 0;
+	co->nstatus = co->nmeter = co->nbeat = co->nenergy = 0;
 }
 
 static struct db_value str(const char *s)
@@ -154,12 +161,14 @@ static size_t meter_values(struct db_value *v, const struct co_meter *r, int n)
 	return k;
 }
 
-static size_t beat_values(struct db_value *v, const struct co_beat *r, int n)
+/* The CASE pairs (id, value), then the IN list of ids. */
+static size_t keyed_values(struct db_value *v, const struct co_keyed *r, int n,
+                           char type)
 {
 	size_t k = 0;
 	for (int i = 0; i < n; i++) {
 		v[k++] = str(r[i].cp_id);
-		v[k++] = tm(r[i].at);
+		v[k++] = type == 't' ? tm(r[i].v) : num_l(r[i].v);
 	}
 	for (int i = 0; i < n; i++)
 		v[k++] = str(r[i].cp_id);
@@ -175,11 +184,13 @@ static int write_kind(struct coalesce *co, struct db *db, enum kind t, int n)
 		while ((1 << k) > n - done)
 			k--;
 		int m = 1 << k;
-		size_t nv = t == K_STATUS
-		                ? status_values(co->vals, co->status + done, m)
-		            : t == K_METER
-		                ? meter_values(co->vals, co->meter + done, m)
-		                : beat_values(co->vals, co->beat + done, m);
+		size_t nv =
+		    t == K_STATUS
+		        ? status_values(co->vals, co->status + done, m)
+		    : t == K_METER ? meter_values(co->vals, co->meter + done, m)
+		    : t == K_BEAT
+		        ? keyed_values(co->vals, co->beat + done, m, 't')
+		        : keyed_values(co->vals, co->energy + done, m, 'l');
 		if (db_exec_values(db, sql[t][k], co->vals, nv) < 0)
 			return -1;
 		done += m;
@@ -223,31 +234,48 @@ static uint64_t hash(const char *s)
 	return h;
 }
 
+/* One row per charge point: combine(old, new) when it has one. */
+static int keyed(struct coalesce *co, struct db *db, enum kind t,
+                 const char *cp_id, long long v, int sum)
+{
+	struct co_keyed *rows = t == K_BEAT ? co->beat : co->energy;
+	int *n = t == K_BEAT ? &co->nbeat : &co->nenergy;
+	uint64_t h = hash(cp_id);
+	for (int i = 0; i < *n; i++)
+		if (rows[i].hash == h && !strcmp(rows[i].cp_id, cp_id)) {
+			if (sum)
+				rows[i].v += v;
+			else if (v > rows[i].v)
+				rows[i].v = v;
+			return 0;
+		}
+	if (*n == COALESCE_CHUNK) {
+		if (write_kind(co, db, t, *n))
+			return -1;
+		*n = 0;
+	}
+	rows[(*n)++] = (struct co_keyed){cp_id, h, v};
+	return 0;
+}
+
 int coalesce_heartbeat(struct coalesce *co, struct db *db, const char *cp_id,
                        int64_t at_ms)
 {
-	uint64_t h = hash(cp_id);
-	for (int i = 0; i < co->nbeat; i++)
-		if (co->beat[i].hash == h &&
-		    !strcmp(co->beat[i].cp_id, cp_id)) {
-			if (at_ms > co->beat[i].at)
-				co->beat[i].at = at_ms;
-			return 0;
-		}
-	if (co->nbeat == COALESCE_CHUNK) {
-		if (write_kind(co, db, K_BEAT, co->nbeat))
-			return -1;
-		co->nbeat = 0;
-	}
-	co->beat[co->nbeat++] = (struct co_beat){cp_id, h, at_ms};
-	return 0;
+	return keyed(co, db, K_BEAT, cp_id, at_ms, 0);
+}
+
+int coalesce_energy(struct coalesce *co, struct db *db, const char *cp_id,
+                    long long wh)
+{
+	return wh > 0 ? keyed(co, db, K_ENERGY, cp_id, wh, 1) : 0;
 }
 
 int coalesce_flush(struct coalesce *co, struct db *db)
 {
 	int rc = (co->nstatus && write_kind(co, db, K_STATUS, co->nstatus)) ||
 	         (co->nmeter && write_kind(co, db, K_METER, co->nmeter)) ||
-	         (co->nbeat && write_kind(co, db, K_BEAT, co->nbeat));
+	         (co->nbeat && write_kind(co, db, K_BEAT, co->nbeat)) ||
+	         (co->nenergy && write_kind(co, db, K_ENERGY, co->nenergy));
 	coalesce_reset(co);
 	return rc ? -1 : 0;
 }

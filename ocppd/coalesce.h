@@ -1,6 +1,7 @@
 /*
  * coalesce.h — the high-frequency writes of one worker batch
- * (StatusNotification upserts, sampled meter values, last_heartbeat),
+ * (StatusNotification upserts, sampled meter values, last_heartbeat,
+ * the energy of stopped sessions),
  * gathered while the batch's handlers run and sent as multi-row
  * statements just before its COMMIT.
  *
@@ -12,8 +13,8 @@
  * 1, 2, 4, ... 64 rows (COALESCE_CHUNK), built once per process, so
  * values only ever travel as bound parameters; n rows go out as the
  * binary decomposition of n.  A full buffer is written at once, inside
- * the same transaction.  Heartbeats of the same charge point in one batch
- * become one row.
+ * the same transaction.  Heartbeats and stopped sessions' energy of the
+ * same charge point in one batch become one row.
  *
  * Strings are not copied: they point into the jobs' payloads, which live
  * until the batch's replies are built.  One struct coalesce per worker.
@@ -45,17 +46,20 @@ struct co_meter {
 	double num;
 };
 
-struct co_beat {
+/* One value per charge point: last_heartbeat (newest wins) or the
+ * energy of its sessions stopped in the batch (summed). */
+struct co_keyed {
 	const char *cp_id;
 	uint64_t hash;
-	int64_t at;
+	long long v;
 };
 
 struct coalesce {
 	struct co_status status[COALESCE_CHUNK];
 	struct co_meter meter[COALESCE_CHUNK];
-	struct co_beat beat[COALESCE_CHUNK];
-	int nstatus, nmeter, nbeat;
+	struct co_keyed beat[COALESCE_CHUNK];
+	struct co_keyed energy[COALESCE_CHUNK];
+	int nstatus, nmeter, nbeat, nenergy;
 	struct db_value vals[COALESCE_CHUNK * 12];
 };
 
@@ -74,6 +78,9 @@ int coalesce_status(struct coalesce *co, struct db *db,
 struct co_meter *coalesce_meter(struct coalesce *co, struct db *db);
 int coalesce_heartbeat(struct coalesce *co, struct db *db, const char *cp_id,
                        int64_t at_ms);
+/* Adds wh (> 0) to the charge point's total_kwh. */
+int coalesce_energy(struct coalesce *co, struct db *db, const char *cp_id,
+                    long long wh);
 
 /* Writes everything buffered; 0 ok, -1 database error. */
 int coalesce_flush(struct coalesce *co, struct db *db);

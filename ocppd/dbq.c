@@ -15,6 +15,7 @@
 #include "cp_auth.h"
 #include "cp_sec_op.h"
 #include "log.h"
+#include "prefetch.h"
 #include "tags.h"
 #include "timeutil.h"
 #include "txcache.h"
@@ -42,6 +43,7 @@ struct worker {
 	struct db db;
 	struct txcache txc;
 	struct coalesce co;
+	struct prefetch pf;
 	int64_t next_connect_ms;
 	int64_t last_used_ms;
 	int backoff_ms;
@@ -273,6 +275,7 @@ static enum hres run_job(struct worker *w, struct job *j, struct outcome *o)
 		o->ctx.db = &w->db;
 		o->ctx.txc = &w->txc;
 		o->ctx.co = &w->co;
+		o->ctx.pf = &w->pf;
 		o->ctx.cfg = q.cfg;
 		o->ctx.cp_id = j->cp_id;
 		o->ctx.now_ms = j->now_ms;
@@ -323,10 +326,23 @@ static enum tx_result run_tx(struct worker *w, struct job **jobs, int n,
                              struct outcome *out)
 {
 	coalesce_reset(&w->co);
+	prefetch_reset(&w->pf);
 	if (db_begin(&w->db))
 		return db_conn_lost(&w->db) ? TX_DB_LOST : TX_FAILED;
+	for (int i = 0; i < n; i++)
+		if (jobs[i]->kind == JOB_CALL)
+			prefetch_add_call(&w->pf, jobs[i]->action,
+			                  jobs[i]->cp_id, jobs[i]->payload);
+	if (prefetch_fetch(&w->pf, &w->db)) {
+		log_warn("ocppd: database batch read: %s", db_error(&w->db));
+		int lost = db_conn_lost(&w->db);
+		db_rollback(&w->db);
+		return lost ? TX_DB_LOST : TX_FAILED;
+	}
 	for (int i = 0; i < n; i++) {
 		out[i].r = run_job(w, jobs[i], &out[i]);
+		if (jobs[i]->kind == JOB_TAG)
+			prefetch_forget_tags(&w->pf);
 		if (out[i].r == H_OK || out[i].r == H_BAD_VALUE)
 			continue;
 		int lost = out[i].r == H_DB_ERROR && db_conn_lost(&w->db);
@@ -634,13 +650,16 @@ int dbq_start(const struct csms_config *cfg, void (*wake)(void *),
 	q.wake = wake;
 	q.wake_arg = wake_arg;
 	q.n = cfg->db_workers > 0 ? cfg->db_workers : 1;
-	if (coalesce_init()) {
+	if (coalesce_init() || prefetch_init()) {
+		coalesce_cleanup();
+		prefetch_cleanup();
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
 	q.w = calloc((size_t)q.n, sizeof *q.w);
 	if (!q.w) {
 		coalesce_cleanup();
+		prefetch_cleanup();
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
@@ -684,6 +703,7 @@ void dbq_stop(void)
 	free(q.w);
 	q.w = NULL;
 	coalesce_cleanup();
+	prefetch_cleanup();
 	struct reply *r = dbq_take_replies();
 	while (r) {
 		struct reply *next = r->next;

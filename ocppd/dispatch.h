@@ -19,5 +19,7 @@ int dispatch_init(const struct csms_config *cfg, const ocpp_schemas *schemas,
 /* Stop taking calls (shutdown): they are answered InternalError. */
 void dispatch_shutdown(void);
 void dispatch_frame(struct conn *c, const char *text, size_t len);
+/* The link is closing: write the heartbeat time not yet written. */
+void dispatch_conn_closed(struct conn *c);
 
 #endif

@@ -5,8 +5,9 @@
  * A charge point that lost our answer sends the same StartTransaction
  * again; the uniq_start key (cp, connector, start time, meterStart, idTag)
  * makes its INSERT a no-op and finds the first row, so the retry gets the
- * same transactionId and no second session appears.  Three statements in
- * the common case: the tag, the insert, the stale-session check.  A Blocked or
+ * same transactionId and no second session appears.  Under load the
+ * insert is the only statement of its own: the tag and the connector's
+ * open sessions come from the batch's prefetch.  A Blocked or
  * Invalid tag still gets a transactionId: the charge point may already be
  * charging offline and decides itself.  A connector that still has an open
  * transaction lost its StopTransaction (power cut, firmware bug): that zombie
@@ -19,6 +20,7 @@
 #include "handlers.h"
 #include "id_tag.h"
 #include "jsonutil.h"
+#include "prefetch.h"
 #include "timeutil.h"
 #include "txcache.h"
 
@@ -43,6 +45,31 @@ static int find_retry(struct hctx *c, int connector, int64_t ts,
 	}
 	db_rows_end(&r);
 	return rc < 0 ? -1 : 0;
+}
+
+/*
+ * Closes the connector's other open sessions; how many, -1 on error.  The
+ * batch's prefetch usually knows there are none, and then no statement
+ * is needed; either way the new session is the connector's only open one.
+ */
+static long long close_stale(struct hctx *c, int connector, int64_t ts,
+                             long long id)
+{
+	const struct pf_conn *open =
+	    c->pf ? prefetch_conn(c->pf, c->cp_id, connector) : NULL;
+	long long n = 0;
+	if (!open || open->nopen > 0)
+		n = db_exec(
+		    c->db,
+		    "UPDATE transactions SET stop_ts = GREATEST(start_ts, ?), "
+		    "stop_reason = 'Other', "
+		    "anomaly = 'closed: new StartTransaction on its connector' "
+		    "WHERE cp_id = ? AND connector_id = ? AND stop_ts IS NULL "
+		    "AND id <> ?",
+		    "tsil", ts, c->cp_id, connector, id);
+	if (n >= 0 && c->pf)
+		prefetch_started(c->pf, c->cp_id, connector, id);
+	return n;
 }
 
 /* DATETIME holds the years 1000..9999. */
@@ -122,14 +149,7 @@ enum hres handle_start_transaction(struct hctx *c, const cJSON *req,
 	}
 	id = (long long)db_insert_id(c->db);
 
-	long long stale =
-	    db_exec(c->db,
-	            "UPDATE transactions SET stop_ts = GREATEST(start_ts, ?), "
-	            "stop_reason = 'Other', "
-	            "anomaly = 'closed: new StartTransaction on its connector' "
-	            "WHERE cp_id = ? AND connector_id = ? AND stop_ts IS NULL "
-	            "AND id <> ?",
-	            "tsil", ts, c->cp_id, (int)connector, id);
+	long long stale = close_stale(c, (int)connector, ts, id);
 	if (stale < 0)
 		return hctx_db_error(c);
 	/* Counted after the stale ones are closed, as a charge point would

@@ -14,10 +14,67 @@
 #include <string.h>
 #include <strings.h>
 
+#include "coalesce.h"
 #include "handlers.h"
 #include "id_tag.h"
 #include "jsonutil.h"
+#include "prefetch.h"
 #include "timeutil.h"
+
+struct session {
+	int found, first_stop;
+	long long connector, meter_start;
+	char start_tag[81];
+};
+
+/*
+ * This charge point's session tx (another one's is unknown) and, when the
+ * query could join it in, the stop tag's idTagInfo (*have_info).  No FOR
+ * UPDATE: only this charge point's worker writes its sessions, and the
+ * UPDATE below only counts a stop that is still the first.
+ */
+static int find_session(struct hctx *c, long long tx, const char *tag,
+                        struct session *s, struct id_tag_info *info,
+                        int *have_info)
+{
+	memset(s, 0, sizeof *s);
+	*have_info = 0;
+	const struct pf_tx *p = c->pf ? prefetch_tx(c->pf, tx) : NULL;
+	if (p) {
+		if (strcmp(p->cp_id, c->cp_id))
+			return 0;
+		s->found = 1;
+		s->first_stop = !p->stopped;
+		s->connector = p->connector;
+		s->meter_start = p->meter_start;
+		snprintf(s->start_tag, sizeof s->start_tag, "%s", p->id_tag);
+		return 0;
+	}
+	/* The session and the stop tag's users row in one round trip. */
+	struct db_rows r;
+	if (db_query(c->db, &r,
+	             "SELECT t.connector_id, t.id_tag, t.meter_start, "
+	             "t.meter_stop, u.id_tag, u.status, u.expiry_date, "
+	             "u.parent_id_tag FROM transactions t "
+	             "LEFT JOIN users u ON u.id_tag = ? "
+	             "WHERE t.id = ? AND t.cp_id = ?",
+	             "sls", tag, tx, c->cp_id))
+		return -1;
+	int rc = db_next(&r);
+	if (rc > 0) {
+		s->found = 1;
+		s->connector = db_int(&r, 0);
+		snprintf(s->start_tag, sizeof s->start_tag, "%s",
+		         db_str(&r, 1) ? db_str(&r, 1) : "");
+		s->meter_start = db_int(&r, 2);
+		s->first_stop = db_isnull(&r, 3);
+		id_tag_info_from(c, db_str(&r, 4), db_str(&r, 5),
+		                 db_time_ms(&r, 6), db_str(&r, 7), info);
+		*have_info = 1;
+	}
+	db_rows_end(&r);
+	return rc < 0 ? -1 : 0;
+}
 
 enum hres handle_stop_transaction(struct hctx *c, const cJSON *req, cJSON *conf)
 {
@@ -31,35 +88,14 @@ enum hres handle_stop_transaction(struct hctx *c, const cJSON *req, cJSON *conf)
 		return H_BAD_VALUE;
 	}
 
-	/* The session and the stop tag's users row in one round trip.  No
-	 * FOR UPDATE: only this charge point's worker writes its sessions,
-	 * and the UPDATE below only counts a stop that is still the first. */
-	struct db_rows r;
-	if (db_query(c->db, &r,
-	             "SELECT t.connector_id, t.id_tag, t.meter_start, "
-	             "t.meter_stop, u.id_tag, u.status, u.expiry_date, "
-	             "u.parent_id_tag FROM transactions t "
-	             "LEFT JOIN users u ON u.id_tag = ? "
-	             "WHERE t.id = ? AND t.cp_id = ?",
-	             "sls", tag, tx, c->cp_id))
-		return hctx_db_error(c);
-	int rc = db_next(&r);
-	int found = rc > 0, first_stop = 0;
-	long long connector = 0, meter_start = 0;
-	char start_tag[21] = "";
+	struct session ses;
 	struct id_tag_info info;
-	if (found) {
-		connector = db_int(&r, 0);
-		snprintf(start_tag, sizeof start_tag, "%s",
-		         db_str(&r, 1) ? db_str(&r, 1) : "");
-		meter_start = db_int(&r, 2);
-		first_stop = db_isnull(&r, 3);
-		id_tag_info_from(c, db_str(&r, 4), db_str(&r, 5),
-		                 db_time_ms(&r, 6), db_str(&r, 7), &info);
-	}
-	db_rows_end(&r);
-	if (rc < 0)
+	int have_info;
+	if (find_session(c, tx, tag, &ses, &info, &have_info))
 		return hctx_db_error(c);
+	int found = ses.found, first_stop = ses.first_stop;
+	long long connector = ses.connector, meter_start = ses.meter_start;
+	const char *start_tag = ses.start_tag;
 
 	const char *note = "";
 	if (found && first_stop) {
@@ -74,21 +110,26 @@ enum hres handle_stop_transaction(struct hctx *c, const cJSON *req, cJSON *conf)
 				anomaly = "stopped by an idTag outside the "
 				          "starting tag's group";
 		}
-		/* The session and its energy in one statement.  The stale-
-		 * closure note of a zombie gives way to the real stop; a real
-		 * anomaly replaces it. */
+		/* The session first; its energy only when this UPDATE was the
+		 * first stop (meter_stop still NULL), added to total_kwh with
+		 * the batch's other stops in one statement (coalesce.h; one
+		 * multi-table UPDATE each cost several times as much: MariaDB
+		 * runs it through a temporary table).  The stale-closure
+		 * note of a zombie gives way to the real stop; a real anomaly
+		 * replaces it. */
 		long long wh =
 		    meter_stop >= meter_start ? meter_stop - meter_start : 0;
-		if (db_exec(c->db,
-		            "UPDATE transactions t "
-		            "LEFT JOIN charge_points c ON c.id = t.cp_id "
-		            "SET t.meter_stop = ?, t.stop_ts = ?, "
-		            "t.stop_reason = ?, t.stop_id_tag = ?, "
-		            "t.anomaly = ?, "
-		            "c.total_kwh = c.total_kwh + ? / 1000 "
-		            "WHERE t.id = ? AND t.meter_stop IS NULL",
-		            "ltsssll", meter_stop, ts, reason, tag, anomaly, wh,
-		            tx) < 0)
+		long long n = db_exec(
+		    c->db,
+		    "UPDATE transactions SET meter_stop = ?, stop_ts = ?, "
+		    "stop_reason = ?, stop_id_tag = ?, anomaly = ? "
+		    "WHERE id = ? AND meter_stop IS NULL",
+		    "ltsssl", meter_stop, ts, reason, tag, anomaly, tx);
+		if (n < 0)
+			return hctx_db_error(c);
+		if (c->pf)
+			prefetch_stopped(c->pf, c->cp_id, (int)connector, tx);
+		if (n > 0 && coalesce_energy(c->co, c->db, c->cp_id, wh))
 			return hctx_db_error(c);
 		const cJSON *data = NULL;
 		json_get_array(req, "transactionData", &data, 1);
@@ -105,7 +146,7 @@ enum hres handle_stop_transaction(struct hctx *c, const cJSON *req, cJSON *conf)
 	}
 
 	if (tag) {
-		if (!found && id_tag_lookup(c, tag, 0, tx, &info))
+		if (!have_info && id_tag_lookup(c, tag, 0, tx, &info))
 			return hctx_db_error(c);
 		if (id_tag_info_json(&info, conf))
 			return H_INTERNAL;

@@ -26,11 +26,13 @@ enum boot_status { BOOT_NONE = 0, BOOT_ACCEPTED, BOOT_PENDING, BOOT_REJECTED };
 
 struct txcache;
 struct coalesce;
+struct prefetch;
 
 struct hctx {
 	struct db *db;       /* NULL for handlers run on the event loop */
 	struct txcache *txc; /* the worker's transaction owners (or NULL) */
 	struct coalesce *co; /* the batch's deferred multi-row writes */
+	struct prefetch *pf; /* the batch's reads done up front (or NULL) */
 	const struct csms_config *cfg;
 	const char *cp_id;
 	int64_t now_ms;

@@ -6,8 +6,13 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "log.h"
+
 void hctx_audit(struct hctx *c, const char *fmt, ...)
 {
+	/* Only ever logged at info: not formatted for nothing. */
+	if (!log_enabled(LOG_INFO))
+		return;
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(c->audit, sizeof c->audit, fmt, ap);

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "jsonutil.h"
+#include "prefetch.h"
 #include "timeutil.h"
 
 static void copy(char *dst, size_t size, const char *src)
@@ -66,6 +67,14 @@ int id_tag_check_concurrent(struct hctx *c, const char *tag,
 int id_tag_lookup(struct hctx *c, const char *tag, int check_concurrent,
                   long long exclude_tx, struct id_tag_info *out)
 {
+	const struct pf_tag *p = c->pf ? prefetch_tag(c->pf, tag) : NULL;
+	if (p) {
+		id_tag_info_from(c, p->state == PF_FOUND ? p->canonical : NULL,
+		                 p->status, p->expiry_ms, p->parent, out);
+		return check_concurrent
+		           ? id_tag_check_concurrent(c, tag, exclude_tx, out)
+		           : 0;
+	}
 	struct db_rows r;
 	if (db_query(c->db, &r,
 	             "SELECT id_tag, status, expiry_date, parent_id_tag "

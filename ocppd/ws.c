@@ -513,6 +513,7 @@ static void on_closed(struct conn *c)
 		snprintf(why, sizeof why, "connection lost");
 	log_info("ocpp: %s | disconnected: %s", c->cp_id, why);
 	calls_conn_closed(c);
+	dispatch_conn_closed(c);
 	if (!c->replaced) {
 		if (strmap_get(&ws.conns, c->cp_id) == c)
 			strmap_del(&ws.conns, c->cp_id);
@@ -834,7 +835,11 @@ int ws_run(const struct csms_config *cfg, struct strmap *known, char *err,
 		return -1;
 	}
 
-	lws_set_log_level(LLL_ERR | LLL_WARN | LLL_NOTICE, lws_log);
+	/* lws formats a line before handing it over: below debug, where
+	 * only its errors are shown, it is not asked for the rest. */
+	lws_set_log_level(
+	    log_enabled(LOG_DEBUG) ? LLL_ERR | LLL_WARN | LLL_NOTICE : LLL_ERR,
+	    lws_log);
 	struct lws_context_creation_info info;
 	memset(&info, 0, sizeof info);
 	info.port = cfg->ocpp_port;

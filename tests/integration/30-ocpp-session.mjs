@@ -3,13 +3,14 @@
 // strict mode (it validates every reply against the official OCPP 1.6
 // schemas), with the database rows each message must leave behind.
 import {
-	check, checkEq, cpId, done, isoNow, ocppClient, q, sql, sqlValue, test,
-	until,
+	check, checkEq, cpId, done, isoNow, ocppClient, q, rawClient, sql, sqlValue,
+	test, until,
 } from '../node/lib.mjs';
 
 const ISO_MS_Z = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const A = cpId('A');
 const B = cpId('B');
+const C = cpId('C');
 const tag = (t) => `T30${process.pid % 1000}-${t}`.slice(0, 20);
 const OK = tag('OK'), OK2 = tag('OK2'), GROUP = tag('GRP'), OTHER = tag('OTH');
 
@@ -208,6 +209,64 @@ await test('stale_transaction_closed_by_new_start', async () => {
 	await a.call('StopTransaction', { transactionId: r2.transactionId, meterStop: 200, timestamp: isoNow() });
 });
 
+// Calls sent back to back land in one database batch, whose id tags,
+// stopped sessions and connectors' open sessions are read up front: the
+// answers and rows must be those of one message at a time.
+await test('pipelined_transactions_match_one_at_a_time', async () => {
+	const D = cpId('D');
+	const ws = await rawClient(D);
+	let seq = 0;
+	const call = async (action, payload) => {
+		const m = await ws.call(JSON.stringify([2, `s${seq++}`, action, payload]));
+		if (!Array.isArray(m) || m[0] !== 3) throw new Error(`${action}: ${JSON.stringify(m)}`);
+		return m[2];
+	};
+	const start = async (connectorId) => (await call('StartTransaction', {
+		connectorId, idTag: OK, meterStart: 0, timestamp: isoNow(-1000),
+	})).transactionId;
+	const t6 = await start(6), t7 = await start(7), t8 = await start(8);
+	const ts = isoNow();
+	const calls = [
+		['Authorize', { idTag: OK.toLowerCase() }],
+		['Authorize', { idTag: tag('NONE2') }],
+		['StopTransaction', { transactionId: t6, idTag: OK2, meterStop: 1000, timestamp: ts }],
+		['StopTransaction', { transactionId: t7, meterStop: 2000, timestamp: ts }],
+		['StopTransaction', { transactionId: t6, idTag: OK, meterStop: 1000, timestamp: ts }],
+		['StartTransaction', { connectorId: 8, idTag: OK, meterStart: 10, timestamp: ts }],
+		['StartTransaction', { connectorId: 9, idTag: tag('BLK'), meterStart: 0, timestamp: isoNow(-10) }],
+		['StartTransaction', { connectorId: 9, idTag: OK2, meterStart: 5, timestamp: ts }],
+		['StopTransaction', { transactionId: t8, idTag: OK, meterStop: 4000, timestamp: ts }],
+		['Authorize', { idTag: tag('BLK') }],
+	];
+	const before = totalKwh(D);
+	for (let i = 0; i < calls.length; i++)
+		ws.send(JSON.stringify([2, `p${i}`, ...calls[i]]));
+	const replies = {};
+	for (let i = 0; i < calls.length; i++) {
+		const m = await ws.next();
+		if (!Array.isArray(m)) throw new Error(`reply ${i}: ${JSON.stringify(m)}`);
+		replies[m[1]] = m;
+	}
+	const r = (i) => replies[`p${i}`]?.[2];
+	checkEq('pipelined_all_results', calls.map((_, i) => replies[`p${i}`]?.[0]), calls.map(() => 3));
+	checkEq('pipelined_authorize', [r(0).idTagInfo.status, r(0).idTagInfo.parentIdTag,
+		r(1).idTagInfo.status, r(9).idTagInfo.status], ['Accepted', GROUP, 'Invalid', 'Blocked']);
+	checkEq('pipelined_stop_tags', [r(2).idTagInfo.status, r(4).idTagInfo.status, r(8).idTagInfo.status],
+		['Accepted', 'Accepted', 'Accepted']);
+	checkEq('pipelined_energy_once_each', totalKwh(D) - before, 7);
+	checkEq('pipelined_stopped_rows', [t6, t7, t8].map((t) => txRow(t)[4]), ['1000', '2000', '4000']);
+	checkEq('pipelined_real_stop_replaces_stale_note', txRow(t8)[9], null);
+	const n8 = r(5).transactionId, n9a = r(6).transactionId, n9b = r(7).transactionId;
+	checkEq('pipelined_start_status', [r(5).idTagInfo.status, r(6).idTagInfo.status, r(7).idTagInfo.status],
+		['Accepted', 'Blocked', 'Accepted']);
+	check('pipelined_new_ids', new Set([t8, n8, n9a, n9b]).size === 4, JSON.stringify([t8, n8, n9a, n9b]));
+	const s9 = txRow(n9a);
+	check('pipelined_stale_in_same_batch_closed', s9[6] !== null && s9[9] !== null, JSON.stringify(s9));
+	checkEq('pipelined_open_sessions', sql(`SELECT connector_id, id FROM transactions WHERE cp_id = ${q(D)}
+		AND stop_ts IS NULL ORDER BY connector_id`), [['8', String(n8)], ['9', String(n9b)]]);
+	ws.close();
+});
+
 await test('meter_going_backwards_adds_nothing', async () => {
 	const r = await a.call('StartTransaction', { connectorId: 3, idTag: OK, meterStart: 5000, timestamp: isoNow() });
 	const before = totalKwh(A);
@@ -248,6 +307,21 @@ await test('boot_answer_per_charge_point', async () => {
 	checkEq('boot_rejected', r.status, 'Rejected');
 	check('boot_rejected_interval', Number.isInteger(r.interval) && ISO_MS_Z.test(r.currentTime), JSON.stringify(r));
 	sql(`UPDATE charge_points SET boot_answer = 'Accepted' WHERE id = ${q(A)}`);
+});
+
+// last_heartbeat is written at most every 10 s per link, and the newest
+// when the link closes.
+await test('heartbeat_written_again_on_close', async () => {
+	const c = await ocppClient(C);
+	const h1 = (await c.call('Heartbeat', {})).currentTime;
+	const stored = () => sqlValue(`SELECT DATE_FORMAT(last_heartbeat, '%Y-%m-%dT%H:%i:%s.%fZ')
+		FROM charge_points WHERE id = ${q(C)}`)?.replace(/(\.\d{3})\d{3}Z$/, '$1Z');
+	check('first_heartbeat_written', await until(() => stored() === h1), `${stored()} vs ${h1}`);
+	await new Promise((res) => setTimeout(res, 20));
+	const h2 = (await c.call('Heartbeat', {})).currentTime;
+	check('second_heartbeat_later', h2 > h1, `${h1} ${h2}`);
+	await c.close();
+	check('newest_heartbeat_written_on_close', await until(() => stored() === h2), `${stored()} vs ${h2}`);
 });
 
 await a.close();
