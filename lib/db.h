@@ -51,6 +51,13 @@ struct db {
 	struct st_mysql *conn;
 	const struct csms_config *cfg;
 	int readonly;
+	/*
+	 * A connection that writes in batches (ocppd's workers): READ
+	 * COMMITTED and autocommit off, set again on every (re)connect, so
+	 * db_begin needs no round trip — the first statement opens the
+	 * transaction, db_commit ends it.  Set before the first db_connect.
+	 */
+	int batch_session;
 	int in_tx;
 	int lost; /* the link died; closed and reopened by the next db_ensure */
 	unsigned last_errno;

@@ -256,7 +256,10 @@ static void load_known(struct worker *w, struct replies *rs)
 		return;
 	}
 	strmap_init(set);
-	if (cp_sec_load(&w->db, set)) {
+	int rc = cp_sec_load(&w->db, set);
+	/* Ends the read (autocommit is off on a worker's link). */
+	db_commit(&w->db);
+	if (rc) {
 		cp_secmap_free(set);
 		free(r);
 		return;
@@ -489,13 +492,6 @@ static int connect_db(struct worker *w)
 		w->down_logged = 1;
 		return -1;
 	}
-	/* READ COMMITTED: no gap locks, so workers inserting transactions
-	 * of different charge points never deadlock on index gaps; each
-	 * charge point's own rows are serialised by its worker anyway. */
-	if (db_exec(&w->db,
-	            "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED",
-	            "") < 0)
-		log_warn("ocppd: worker %d: %s", w->index, db_error(&w->db));
 	if (w->down_logged)
 		log_info("ocppd: worker %d: database reconnected", w->index);
 	w->down_logged = 0;
@@ -673,6 +669,7 @@ int dbq_start(const struct csms_config *cfg, void (*wake)(void *),
 		pthread_mutex_init(&w->lock, NULL);
 		pthread_cond_init(&w->cond, NULL);
 		w->db.cfg = cfg;
+		w->db.batch_session = 1;
 		/* A failure here is not fatal: the worker retries. */
 		connect_db(w);
 		if (pthread_create(&w->thread, NULL, worker_main, w)) {

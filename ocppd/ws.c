@@ -160,6 +160,8 @@ int ws_accepting(void)
 
 /* ---- sending --------------------------------------------------------- */
 
+static void close_conn(struct conn *c, uint16_t code, const char *why);
+
 void ws_send(struct conn *c, struct frame *f)
 {
 	if (!f)
@@ -174,6 +176,22 @@ void ws_send(struct conn *c, struct frame *f)
 			lws_callback_on_writable(c->wsi);
 		}
 		free(f);
+		return;
+	}
+	/*
+	 * Nothing queued and nothing half-sent: write now.  Asking for a
+	 * writable callback instead costs two epoll_ctl calls and a loop
+	 * pass per reply.  A write the socket cannot take whole is finished
+	 * by lws itself (lws_partial_buffered), and later frames queue.
+	 */
+	if (c->live && !c->out_head && !lws_partial_buffered(c->wsi)) {
+		int n =
+		    lws_write(c->wsi, f->buf + LWS_PRE, f->len, LWS_WRITE_TEXT);
+		size_t len = f->len;
+		free(f);
+		if (n < (int)len)
+			close_conn(c, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION,
+			           "write failed");
 		return;
 	}
 	f->next = NULL;
