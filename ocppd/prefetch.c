@@ -15,55 +15,66 @@
 
 #define NSIZES 7 /* IN lists of 1, 2, 4 ... 64 */
 
-#define TAG_HEAD                                                               \
-	"SELECT id_tag, status, expiry_date, parent_id_tag FROM users "        \
-	"WHERE id_tag IN ("
-#define TX_HEAD                                                                \
-	"SELECT id, cp_id, connector_id, id_tag, meter_start, "                \
-	"meter_stop IS NOT NULL FROM transactions WHERE id IN ("
+/*
+ * One round trip for all three: a UNION ALL whose first column says what
+ * the row is.  Each IN / OR list holds m entries; a short list repeats its
+ * first entry, an empty one is all NULL (which matches nothing).
+ */
+#define USERS_PART                                                             \
+	"SELECT 'u', id_tag, status, expiry_date, parent_id_tag, NULL, NULL "  \
+	"FROM users WHERE id_tag IN ("
+#define SESSIONS_PART                                                          \
+	" UNION ALL SELECT 't', id, cp_id, connector_id, id_tag, "             \
+	"meter_start, meter_stop IS NOT NULL FROM transactions WHERE id IN ("
 /* ORed equalities on idx_tx_open's prefix: a range scan per connector. */
-#define OPEN_HEAD                                                              \
-	"SELECT id, cp_id, connector_id FROM transactions "                    \
-	"WHERE stop_ts IS NULL AND ("
+#define OPEN_PART                                                              \
+	" UNION ALL SELECT 'o', id, cp_id, connector_id, NULL, NULL, NULL "    \
+	"FROM transactions WHERE stop_ts IS NULL AND ("
 #define OPEN_ROW "(cp_id = ? AND connector_id = ?)"
+#define COL_KIND 0
 
-static char *tag_sql[NSIZES], *tx_sql[NSIZES], *open_sql[NSIZES];
+static char *batch_sql[NSIZES];
 
-/* head row (sep row)* ")", n rows. */
-static char *list(const char *head, const char *row, const char *sep, int n)
+/* Appends row (sep row)* ")" with n rows at p. */
+static char *put_list(char *p, const char *row, const char *sep, int n)
 {
-	size_t len = strlen(head) + (size_t)n * (strlen(row) + strlen(sep)) + 2;
+	for (int i = 0; i < n; i++)
+		p += sprintf(p, "%s%s", i ? sep : "", row);
+	return p + sprintf(p, ")");
+}
+
+static char *make_sql(int n)
+{
+	size_t len = strlen(USERS_PART) + strlen(SESSIONS_PART) +
+	             strlen(OPEN_PART) +
+	             (size_t)n * (2 * strlen(", ?") + strlen(OPEN_ROW) + 4) + 4;
 	char *s = malloc(len), *p = s;
 	if (!s)
 		return NULL;
-	p += sprintf(p, "%s", head);
-	for (int i = 0; i < n; i++)
-		p += sprintf(p, "%s%s", i ? sep : "", row);
-	sprintf(p, ")");
+	p += sprintf(p, "%s", USERS_PART);
+	p = put_list(p, "?", ", ", n);
+	p += sprintf(p, "%s", SESSIONS_PART);
+	p = put_list(p, "?", ", ", n);
+	p += sprintf(p, "%s", OPEN_PART);
+	put_list(p, OPEN_ROW, " OR ", n);
 	return s;
 }
 
 int prefetch_init(void)
 {
-	for (int k = 0; k < NSIZES; k++) {
-		tag_sql[k] = list(TAG_HEAD, "?", ", ", 1 << k);
-		tx_sql[k] = list(TX_HEAD, "?", ", ", 1 << k);
-		open_sql[k] = list(OPEN_HEAD, OPEN_ROW, " OR ", 1 << k);
-		if (!tag_sql[k] || !tx_sql[k] || !open_sql[k]) {
+	for (int k = 0; k < NSIZES; k++)
+		if (!(batch_sql[k] = make_sql(1 << k))) {
 			prefetch_cleanup();
 			return -1;
 		}
-	}
 	return 0;
 }
 
 void prefetch_cleanup(void)
 {
 	for (int k = 0; k < NSIZES; k++) {
-		free(tag_sql[k]);
-		free(tx_sql[k]);
-		free(open_sql[k]);
-		tag_sql[k] = tx_sql[k] = open_sql[k] = NULL;
+		free(batch_sql[k]);
+		batch_sql[k] = NULL;
 	}
 }
 
@@ -166,70 +177,6 @@ static int plain_ascii(const char *s)
 	return 1;
 }
 
-static int fetch_tags(struct prefetch *pf, struct db *db)
-{
-	int k = size_index(pf->ntag);
-	int m = 1 << k;
-	for (int i = 0; i < m; i++)
-		pf->vals[i] = (struct db_value){
-		    .type = 's', .u.s = pf->tag[i < pf->ntag ? i : 0].key};
-	struct db_rows r;
-	if (db_query_values(db, &r, tag_sql[k], pf->vals, (size_t)m))
-		return -1;
-	int rc;
-	while ((rc = db_next(&r)) > 0) {
-		const char *id = db_str(&r, 0);
-		for (int i = 0; id && i < pf->ntag; i++) {
-			struct pf_tag *t = &pf->tag[i];
-			if (t->state != PF_WANTED || strcasecmp(t->key, id))
-				continue;
-			t->state = PF_FOUND;
-			copy(t->canonical, sizeof t->canonical, id);
-			copy(t->status, sizeof t->status, db_str(&r, 1));
-			t->expiry_ms = db_time_ms(&r, 2);
-			copy(t->parent, sizeof t->parent, db_str(&r, 3));
-		}
-	}
-	db_rows_end(&r);
-	if (rc < 0)
-		return -1;
-	for (int i = 0; i < pf->ntag; i++)
-		if (pf->tag[i].state == PF_WANTED &&
-		    plain_ascii(pf->tag[i].key))
-			pf->tag[i].state = PF_ABSENT;
-	return 0;
-}
-
-static int fetch_txs(struct prefetch *pf, struct db *db)
-{
-	int k = size_index(pf->ntx);
-	int m = 1 << k;
-	for (int i = 0; i < m; i++)
-		pf->vals[i] = (struct db_value){
-		    .type = 'l', .u.l = pf->tx[i < pf->ntx ? i : 0].id};
-	struct db_rows r;
-	if (db_query_values(db, &r, tx_sql[k], pf->vals, (size_t)m))
-		return -1;
-	int rc;
-	while ((rc = db_next(&r)) > 0) {
-		long long id = db_int(&r, 0);
-		for (int i = 0; i < pf->ntx; i++) {
-			struct pf_tx *t = &pf->tx[i];
-			if (t->id != id)
-				continue;
-			t->state = PF_FOUND;
-			copy(t->cp_id, sizeof t->cp_id, db_str(&r, 1));
-			t->connector = (int)db_int(&r, 2);
-			copy(t->id_tag, sizeof t->id_tag, db_str(&r, 3));
-			t->meter_start = db_int(&r, 4);
-			t->stopped = db_int(&r, 5) != 0;
-			break;
-		}
-	}
-	db_rows_end(&r);
-	return rc < 0 ? -1 : 0;
-}
-
 static void add_open(struct pf_conn *c, long long id)
 {
 	for (int i = 0; i < c->nopen; i++)
@@ -240,50 +187,118 @@ static void add_open(struct pf_conn *c, long long id)
 	c->nopen++; /* past PF_OPEN_MAX: not all known */
 }
 
-static int fetch_open(struct prefetch *pf, struct db *db)
+static void found_tag(struct prefetch *pf, const struct db_rows *r)
 {
-	int k = size_index(pf->nconn);
-	int m = 1 << k;
+	const char *id = db_str(r, 1);
+	for (int i = 0; id && i < pf->ntag; i++) {
+		struct pf_tag *t = &pf->tag[i];
+		if (t->state != PF_WANTED || strcasecmp(t->key, id))
+			continue;
+		t->state = PF_FOUND;
+		copy(t->canonical, sizeof t->canonical, id);
+		copy(t->status, sizeof t->status, db_str(r, 2));
+		t->expiry_ms = db_time_ms(r, 3);
+		copy(t->parent, sizeof t->parent, db_str(r, 4));
+	}
+}
+
+static void found_session(struct prefetch *pf, const struct db_rows *r)
+{
+	long long id = db_int(r, 1);
+	for (int i = 0; i < pf->ntx; i++) {
+		struct pf_tx *t = &pf->tx[i];
+		if (t->id != id)
+			continue;
+		t->state = PF_FOUND;
+		copy(t->cp_id, sizeof t->cp_id, db_str(r, 2));
+		t->connector = (int)db_int(r, 3);
+		copy(t->id_tag, sizeof t->id_tag, db_str(r, 4));
+		t->meter_start = db_int(r, 5);
+		t->stopped = db_int(r, 6) != 0;
+		return;
+	}
+}
+
+static struct db_value null_value(void)
+{
+	return (struct db_value){.type = 's', .u.s = NULL};
+}
+
+/* The m entries of each list, in statement order. */
+static size_t bind_all(struct prefetch *pf, int m)
+{
+	size_t k = 0;
+	for (int i = 0; i < m; i++)
+		pf->vals[k++] =
+		    pf->ntag
+		        ? (struct db_value){.type = 's',
+		                            .u.s = pf->tag[i < pf->ntag ? i : 0]
+		                                       .key}
+		        : null_value();
+	for (int i = 0; i < m; i++)
+		pf->vals[k++] =
+		    pf->ntx
+		        ? (struct db_value){.type = 'l',
+		                            .u.l =
+		                                pf->tx[i < pf->ntx ? i : 0].id}
+		        : null_value();
 	for (int i = 0; i < m; i++) {
+		if (!pf->nconn) {
+			pf->vals[k++] = null_value();
+			pf->vals[k++] = null_value();
+			continue;
+		}
 		const struct pf_conn *c = &pf->conn[i < pf->nconn ? i : 0];
-		pf->vals[2 * i] =
-		    (struct db_value){.type = 's', .u.s = c->cp_id};
-		pf->vals[2 * i + 1] =
+		pf->vals[k++] = (struct db_value){.type = 's', .u.s = c->cp_id};
+		pf->vals[k++] =
 		    (struct db_value){.type = 'i', .u.i = c->connector};
 	}
-	struct db_rows r;
-	if (db_query_values(db, &r, open_sql[k], pf->vals, (size_t)(2 * m)))
-		return -1;
-	int rc;
-	while ((rc = db_next(&r)) > 0) {
-		const char *cp = db_str(&r, 1);
-		struct pf_conn *c =
-		    cp ? find_conn(pf, cp, (int)db_int(&r, 2)) : NULL;
-		if (c)
-			add_open(c, db_int(&r, 0));
-	}
-	db_rows_end(&r);
-	if (rc < 0)
-		return -1;
-	for (int i = 0; i < pf->nconn; i++)
-		pf->conn[i].state =
-		    pf->conn[i].nopen <= PF_OPEN_MAX ? PF_FOUND : PF_WANTED;
-	return 0;
+	return k;
 }
 
 int prefetch_fetch(struct prefetch *pf, struct db *db)
 {
 	/* A single lookup is its handler's own query: no round trip saved. */
-	if (pf->ntag > 1 && fetch_tags(pf, db))
+	if (pf->ntag + pf->ntx + pf->nconn < 2)
+		return 0;
+	int most = pf->ntag > pf->ntx ? pf->ntag : pf->ntx;
+	if (pf->nconn > most)
+		most = pf->nconn;
+	int k = size_index(most);
+	struct db_rows r;
+	if (db_query_values(db, &r, batch_sql[k], pf->vals,
+	                    bind_all(pf, 1 << k)))
 		return -1;
-	if (pf->ntx > 1 && fetch_txs(pf, db))
+	int rc;
+	while ((rc = db_next(&r)) > 0) {
+		const char *kind = db_str(&r, COL_KIND);
+		if (!kind)
+			continue;
+		if (*kind == 'u') {
+			found_tag(pf, &r);
+		} else if (*kind == 't') {
+			found_session(pf, &r);
+		} else if (*kind == 'o') {
+			const char *cp = db_str(&r, 2);
+			struct pf_conn *c =
+			    cp ? find_conn(pf, cp, (int)db_int(&r, 3)) : NULL;
+			if (c)
+				add_open(c, db_int(&r, 1));
+		}
+	}
+	db_rows_end(&r);
+	if (rc < 0)
 		return -1;
-	if (pf->nconn > 1 && fetch_open(pf, db))
-		return -1;
-	if (pf->ntag > 1 || pf->ntx > 1 || pf->nconn > 1)
-		log_debug("ocppd: batch prefetch: %d id tags, %d sessions, "
-		          "%d connectors",
-		          pf->ntag, pf->ntx, pf->nconn);
+	for (int i = 0; i < pf->ntag; i++)
+		if (pf->tag[i].state == PF_WANTED &&
+		    plain_ascii(pf->tag[i].key))
+			pf->tag[i].state = PF_ABSENT;
+	for (int i = 0; i < pf->nconn; i++)
+		pf->conn[i].state =
+		    pf->conn[i].nopen <= PF_OPEN_MAX ? PF_FOUND : PF_WANTED;
+	log_debug("ocppd: batch prefetch: %d id tags, %d sessions, "
+	          "%d connectors",
+	          pf->ntag, pf->ntx, pf->nconn);
 	return 0;
 }
 

@@ -1,17 +1,17 @@
 /*
- * prefetch.h — the reads of one worker batch, done up front: the users
- * rows of every idTag the batch presents (Authorize, StartTransaction,
- * StopTransaction) in one query, the sessions its StopTransactions name in
- * another, and the open sessions of the connectors its StartTransactions
- * start on in a third (almost always none: then StartTransaction needs no
- * statement to close a stale one).
+ * prefetch.h — the reads of one worker batch, done up front in one round
+ * trip: the users rows of every idTag the batch presents (Authorize,
+ * StartTransaction, StopTransaction), the sessions its StopTransactions
+ * name, and the open sessions of the connectors its StartTransactions
+ * start on (almost always none: then StartTransaction needs no statement
+ * to close a stale one).
  *
- * Under load a batch holds dozens of messages, and one primary-key SELECT
- * per Authorize, StartTransaction and StopTransaction was most of
- * MariaDB's work per batch: per statement, not per row.  The handlers ask
- * here first and query themselves on a miss, so nothing changes but the
- * number of round trips.  A kind with a single lookup in the batch is left
- * to its handler (the same one query).
+ * Each of those was a statement of its own per message, and under load a
+ * batch's time is mostly round trips to MariaDB, each one waiting for a
+ * busy core on both sides.  The handlers ask here first and query
+ * themselves on a miss, so nothing changes but the number of round trips.
+ * A batch with a single lookup leaves it to its handler (the same one
+ * query).
  *
  * Staying right while the batch runs:
  *  - an id-tag change in the batch (JOB_TAG) forgets every tag;
@@ -75,7 +75,7 @@ struct prefetch {
 	struct pf_tx tx[PREFETCH_MAX];
 	struct pf_conn conn[PREFETCH_MAX];
 	int ntag, ntx, nconn;
-	struct db_value vals[2 * PREFETCH_MAX];
+	struct db_value vals[4 * PREFETCH_MAX];
 };
 
 /* Builds the statement texts; once, before any worker starts. */
