@@ -7,12 +7,16 @@
 # Environment: CSMS_BENCH_PORT_BASE (default 29000), CSMS_BENCH_HOLD (CPs
 # held, default 15000), CSMS_BENCH_SECONDS (per run, default 20),
 # CSMS_BENCH_RATE (fixed-rate run, default 15000 msgs/s),
-# CSMS_BENCH_OUT (default docs/benchmarks.md).
+# CSMS_BENCH_OUT (default docs/benchmarks.md), CSMS_DB_REDO_LOG (the
+# MariaDB redo log, default 1G here: with 256M, InnoDB's checkpoint
+# flushing of hot index pages stalls commits for tens of milliseconds a
+# few times a minute under this load).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 export CSMS_BUILD=${CSMS_BUILD:-build}
+export CSMS_DB_REDO_LOG=${CSMS_DB_REDO_LOG:-1G}
 BIN=$ROOT/$CSMS_BUILD/bin
 BASE=${CSMS_BENCH_PORT_BASE:-29000}
 HOLD=${CSMS_BENCH_HOLD:-15000}
@@ -74,7 +78,7 @@ run rate --cps 1000 --rate "$RATE" --seconds "$SECS"
 
 cpu_model=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 flush=$(mariadb --no-defaults -S "$BDIR/run/mysqld.sock" -u "$(id -un)" -N -B \
-	-e "SELECT CONCAT('innodb_flush_log_at_trx_commit=', @@innodb_flush_log_at_trx_commit, ', sync_binlog=', @@sync_binlog, ', log_bin=', @@log_bin, ', innodb_buffer_pool_size=', @@innodb_buffer_pool_size DIV 1048576, 'M')")
+	-e "SELECT CONCAT('innodb_flush_log_at_trx_commit=', @@innodb_flush_log_at_trx_commit, ', sync_binlog=', @@sync_binlog, ', log_bin=', @@log_bin, ', innodb_buffer_pool_size=', @@innodb_buffer_pool_size DIV 1048576, 'M', ', innodb_log_file_size=', @@innodb_log_file_size DIV 1048576, 'M')")
 
 {
 	cat <<EOF
