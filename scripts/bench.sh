@@ -106,8 +106,9 @@ CPU split (ocppd / mariadbd / cpsim, 100% = one core):
 
 The message mix is cpsim's realistic one (StatusNotification, MeterValues,
 Heartbeat, Authorize, StartTransaction/StopTransaction pairs); see
-docs/cpsim.md. How ocppd gets there (group commit, coalesced multi-row
-writes) and earlier measurements: docs/benchmarks-ocppd.md.
+docs/cpsim.md. How ocppd gets there (group commit, one read round trip
+per batch, coalesced multi-row writes) and the measurements behind each
+step: docs/benchmarks-ocppd.md.
 
 ## Web tier
 
