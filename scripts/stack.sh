@@ -10,10 +10,11 @@
 #   stack.sh ocppd-start | ocppd-stop | web-start | web-stop
 #
 # Environment: CSMS_CONF (config file), CSMS_BUILD (build dir, default
-# build), CSMS_SEED_DEMO=0 to skip the demo id tags, CSMS_DB_REDO_LOG (the
-# private MariaDB's innodb_log_file_size, default 256M; a write-heavy fleet
-# wants 1G or more, see docs/benchmarks.md) and CSMS_<KEY> for any config
-# key.  Every failure is one line naming the problem.
+# build), CSMS_SEED_DEMO=0 to skip the demo id tags, CSMS_DB_BUFFER_POOL
+# and CSMS_DB_REDO_LOG (the private MariaDB's innodb_buffer_pool_size and
+# innodb_log_file_size, default 256M each; a busy fleet wants 1G or more,
+# docs/deploy.md) and CSMS_<KEY> for any config key.  Every failure is one
+# line naming the problem.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -81,8 +82,9 @@ db_start() {
 	/usr/sbin/mariadbd --no-defaults --datadir="$db_datadir" --socket="$db_socket" \
 		--pid-file="$pidf" --skip-networking --skip-name-resolve \
 		--log-error="$LOG_DIR/mariadb.err" --max-connections=500 \
-		--innodb-buffer-pool-size=256M \
+		--innodb-buffer-pool-size="${CSMS_DB_BUFFER_POOL:-256M}" \
 		--innodb-log-file-size="${CSMS_DB_REDO_LOG:-256M}" \
+		--innodb-io-capacity=1000 --innodb-io-capacity-max=4000 \
 		--character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci \
 		"${as_root[@]}" >/dev/null 2>&1 &
 	local i
