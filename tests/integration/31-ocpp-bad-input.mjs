@@ -2,8 +2,10 @@
 // 31-ocpp-bad-input.mjs — everything a broken or hostile charge point can
 // send over a raw WebSocket: each gets the OCPP 1.6 CALLERROR code (or a
 // close code), and the daemon keeps answering afterwards.
+import fs from 'node:fs';
 import {
 	check, checkEq, cpId, done, isoNow, ownPort, rawClient, startOcppd, test,
+	until,
 } from '../node/lib.mjs';
 
 let hb = 0;
@@ -159,6 +161,40 @@ await test('daemon_still_answers_after_everything', async () => {
 	w.close();
 });
 ws.close();
+
+// A charge point that sends but never reads its answers: once the socket
+// and lws are full, its replies queue up to a limit, then the link is
+// closed with 1008; another charge point on the daemon is answered all
+// along, and nothing is lost for it.
+await test('unread_replies_close_the_link', async () => {
+	const port = ownPort(48);
+	const d = await startOcppd({ CSMS_OCPP_PORT: port, CSMS_MSG_RATE: '0' }, '31-deaf');
+	try {
+		const deaf = await rawClient(cpId('deaf'), { url: d.url });
+		const other = await rawClient(cpId('hears'), { url: d.url });
+		deaf._socket.pause();
+		const frame = JSON.stringify([2, 'h', 'Heartbeat', {}]);
+		let closedByServer = false;
+		const sent = (async () => {
+			for (let i = 0; i < 400000 && !closedByServer; i++) {
+				deaf.send(frame);
+				if (i % 2000 === 0) await new Promise((res) => setImmediate(res));
+			}
+		})();
+		const logged = await until(() => fs.readFileSync(d.log, 'utf8').includes('replies unread: closing'), 60000, 100);
+		closedByServer = true;
+		await sent;
+		check('unread_limit_logged', logged, 'no "replies unread" line in the log');
+		const r = await other.call(JSON.stringify([2, 'o1', 'Heartbeat', {}]), 5000);
+		check('other_cp_still_answered', Array.isArray(r) && r[0] === 3 && r[1] === 'o1', JSON.stringify(r));
+		deaf._socket.resume();
+		const c = await Promise.race([deaf.closed, new Promise((res) => setTimeout(() => res(null), 20000))]);
+		checkEq('unread_link_closed_1008', c?.code, 1008);
+		other.close();
+	} finally {
+		await d.stop('SIGKILL');
+	}
+});
 
 // A second daemon with lenient_unknown_properties = yes: unknown
 // properties are ignored, real violations still refused.  Its shutdown is
