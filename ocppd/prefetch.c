@@ -1,6 +1,6 @@
 /*
- * prefetch.c — a worker batch's users rows and stopped sessions in one
- * query each; see prefetch.h.
+ * prefetch.c — a worker batch's id tags, named sessions and connectors'
+ * open sessions, read in one round trip; see prefetch.h.
  */
 #include "prefetch.h"
 
@@ -265,6 +265,8 @@ int prefetch_fetch(struct prefetch *pf, struct db *db)
 	if (pf->nconn > most)
 		most = pf->nconn;
 	int k = size_index(most);
+	if (k < 0)
+		return 0;
 	struct db_rows r;
 	if (db_query_values(db, &r, batch_sql[k], pf->vals,
 	                    bind_all(pf, 1 << k)))
