@@ -93,17 +93,14 @@ enum hres handle_stop_transaction(struct hctx *c, const cJSON *req, cJSON *conf)
 	int have_info;
 	if (find_session(c, tx, tag, &ses, &info, &have_info))
 		return hctx_db_error(c);
-	int found = ses.found, first_stop = ses.first_stop;
-	long long connector = ses.connector, meter_start = ses.meter_start;
-	const char *start_tag = ses.start_tag;
 
 	const char *note = "";
-	if (found && first_stop) {
+	if (ses.found && ses.first_stop) {
 		const char *anomaly = NULL;
-		if (meter_stop < meter_start)
+		if (meter_stop < ses.meter_start)
 			anomaly = "meterStop < meterStart: no energy counted";
-		else if (tag && *tag && strcasecmp(tag, start_tag)) {
-			int same = id_tag_same_group(c, tag, start_tag);
+		else if (tag && *tag && strcasecmp(tag, ses.start_tag)) {
+			int same = id_tag_same_group(c, tag, ses.start_tag);
 			if (same < 0)
 				return hctx_db_error(c);
 			if (!same)
@@ -117,8 +114,9 @@ enum hres handle_stop_transaction(struct hctx *c, const cJSON *req, cJSON *conf)
 		 * runs it through a temporary table).  The stale-closure
 		 * note of a zombie gives way to the real stop; a real anomaly
 		 * replaces it. */
-		long long wh =
-		    meter_stop >= meter_start ? meter_stop - meter_start : 0;
+		long long wh = meter_stop >= ses.meter_start
+		                   ? meter_stop - ses.meter_start
+		                   : 0;
 		long long n = db_exec(
 		    c->db,
 		    "UPDATE transactions SET meter_stop = ?, stop_ts = ?, "
@@ -128,18 +126,20 @@ enum hres handle_stop_transaction(struct hctx *c, const cJSON *req, cJSON *conf)
 		if (n < 0)
 			return hctx_db_error(c);
 		if (c->pf)
-			prefetch_stopped(c->pf, c->cp_id, (int)connector, tx);
+			prefetch_stopped(c->pf, c->cp_id, (int)ses.connector,
+			                 tx);
 		if (n > 0 && coalesce_energy(c->co, c->db, c->cp_id, wh))
 			return hctx_db_error(c);
 		const cJSON *data = NULL;
 		json_get_array(req, "transactionData", &data, 1);
-		if (data && meter_values_store(c, (int)connector, tx, data) < 0)
+		if (data &&
+		    meter_values_store(c, (int)ses.connector, tx, data) < 0)
 			return hctx_db_error(c);
 		if (anomaly)
-			note = meter_stop < meter_start
+			note = meter_stop < ses.meter_start
 			           ? " (meterStop < meterStart: flagged)"
 			           : " (other tag group: flagged)";
-	} else if (found) {
+	} else if (ses.found) {
 		note = " (repeated: already stopped)";
 	} else {
 		note = " (unknown transaction: answered, nothing stored)";

@@ -332,7 +332,9 @@ static char *print(cJSON *arr, int n, size_t *len)
 	return s;
 }
 
-char *rpc_result_text(const char *id, cJSON *payload, size_t *len)
+/* [type, id, (action,) payload]: a CALLRESULT or a CALL; takes payload. */
+static char *envelope(int type, const char *id, const char *action,
+                      cJSON *payload, size_t *len)
 {
 	cJSON *arr = cJSON_CreateArray();
 	if (!payload)
@@ -342,10 +344,17 @@ char *rpc_result_text(const char *id, cJSON *payload, size_t *len)
 		cJSON_Delete(payload);
 		return NULL;
 	}
-	cJSON_AddItemToArray(arr, cJSON_CreateNumber(3));
+	cJSON_AddItemToArray(arr, cJSON_CreateNumber(type));
 	cJSON_AddItemToArray(arr, cJSON_CreateString(id));
+	if (action)
+		cJSON_AddItemToArray(arr, cJSON_CreateString(action));
 	cJSON_AddItemToArray(arr, payload);
-	return print(arr, 3, len);
+	return print(arr, action ? 4 : 3, len);
+}
+
+char *rpc_result_text(const char *id, cJSON *payload, size_t *len)
+{
+	return envelope(3, id, NULL, payload, len);
 }
 
 char *rpc_error_text(const char *id, enum rpc_error e, const char *desc,
@@ -365,17 +374,5 @@ char *rpc_error_text(const char *id, enum rpc_error e, const char *desc,
 char *rpc_call_text(const char *id, const char *action, cJSON *payload,
                     size_t *len)
 {
-	cJSON *arr = cJSON_CreateArray();
-	if (!payload)
-		payload = cJSON_CreateObject();
-	if (!arr || !payload) {
-		cJSON_Delete(arr);
-		cJSON_Delete(payload);
-		return NULL;
-	}
-	cJSON_AddItemToArray(arr, cJSON_CreateNumber(2));
-	cJSON_AddItemToArray(arr, cJSON_CreateString(id));
-	cJSON_AddItemToArray(arr, cJSON_CreateString(action));
-	cJSON_AddItemToArray(arr, payload);
-	return print(arr, 4, len);
+	return envelope(2, id, action, payload, len);
 }

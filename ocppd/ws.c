@@ -160,7 +160,24 @@ int ws_accepting(void)
 
 /* ---- sending --------------------------------------------------------- */
 
-static void close_conn(struct conn *c, uint16_t code, const char *why);
+static void close_conn(struct conn *c, uint16_t code, const char *why)
+{
+	if (c->closing)
+		return;
+	c->closing = 1;
+	c->close_code = code;
+	c->close_why = why;
+	lws_callback_on_writable(c->wsi);
+}
+
+/* Writes one frame and frees it; -1 when the link refused it. */
+static int write_frame(struct lws *wsi, struct frame *f)
+{
+	int n = lws_write(wsi, f->buf + LWS_PRE, f->len, LWS_WRITE_TEXT);
+	int whole = n >= 0 && (size_t)n >= f->len;
+	free(f);
+	return whole ? 0 : -1;
+}
 
 void ws_send(struct conn *c, struct frame *f)
 {
@@ -170,10 +187,8 @@ void ws_send(struct conn *c, struct frame *f)
 		if (!c->closing) {
 			log_warn("ocpp: %s | %u replies unread: closing",
 			         c->cp_id, c->out_count);
-			c->closing = 1;
-			c->close_code = LWS_CLOSE_STATUS_POLICY_VIOLATION;
-			c->close_why = "too many unread replies";
-			lws_callback_on_writable(c->wsi);
+			close_conn(c, LWS_CLOSE_STATUS_POLICY_VIOLATION,
+			           "too many unread replies");
 		}
 		free(f);
 		return;
@@ -185,11 +200,7 @@ void ws_send(struct conn *c, struct frame *f)
 	 * by lws itself (lws_partial_buffered), and later frames queue.
 	 */
 	if (c->live && !c->out_head && !lws_partial_buffered(c->wsi)) {
-		int n =
-		    lws_write(c->wsi, f->buf + LWS_PRE, f->len, LWS_WRITE_TEXT);
-		size_t len = f->len;
-		free(f);
-		if (n < (int)len)
+		if (write_frame(c->wsi, f))
 			close_conn(c, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION,
 			           "write failed");
 		return;
@@ -204,16 +215,6 @@ void ws_send(struct conn *c, struct frame *f)
 	lws_callback_on_writable(c->wsi);
 }
 
-static void close_conn(struct conn *c, uint16_t code, const char *why)
-{
-	if (c->closing)
-		return;
-	c->closing = 1;
-	c->close_code = code;
-	c->close_why = why;
-	lws_callback_on_writable(c->wsi);
-}
-
 static int on_writeable(struct lws *wsi, struct conn *c)
 {
 	/* Several frames per wake-up while the socket takes them. */
@@ -223,11 +224,7 @@ static int on_writeable(struct lws *wsi, struct conn *c)
 		if (!c->out_head)
 			c->out_tail = NULL;
 		c->out_count--;
-		int n =
-		    lws_write(wsi, f->buf + LWS_PRE, f->len, LWS_WRITE_TEXT);
-		size_t len = f->len;
-		free(f);
-		if (n < (int)len) {
+		if (write_frame(wsi, f)) {
 			c->close_why = "write failed";
 			return -1;
 		}

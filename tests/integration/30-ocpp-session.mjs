@@ -320,6 +320,8 @@ await test('heartbeat_written_again_on_close', async () => {
 	await new Promise((res) => setTimeout(res, 20));
 	const h2 = (await c.call('Heartbeat', {})).currentTime;
 	check('second_heartbeat_later', h2 > h1, `${h1} ${h2}`);
+	await new Promise((res) => setTimeout(res, 300));
+	checkEq('heartbeat_within_10s_not_written', stored(), h1);
 	await c.close();
 	check('newest_heartbeat_written_on_close', await until(() => stored() === h2), `${stored()} vs ${h2}`);
 });
