@@ -20,7 +20,7 @@
 	"SELECT cp.id, cp.vendor, cp.model, cp.firmware_version,"              \
 	" cp.connected, cp.last_heartbeat, cp.total_kwh, c.connector_id,"      \
 	" c.status, c.error_code, c.last_update, t.id, t.id_tag,"              \
-	" t.meter_start, t.start_ts"                                           \
+	" t.meter_start, t.start_ts, cp.last_seen"                             \
 	" FROM charge_points cp"                                               \
 	" LEFT JOIN connectors c ON c.cp_id = cp.id"                           \
 	" LEFT JOIN transactions t ON t.cp_id = c.cp_id"                       \
@@ -44,7 +44,8 @@ enum {
 	COL_TX,
 	COL_TAG,
 	COL_METER,
-	COL_START
+	COL_START,
+	COL_SEEN
 };
 
 /* Indexed by filter: bit 0 connected, bit 1 id prefix.  The statement
@@ -65,6 +66,7 @@ static cJSON *cp_object(const struct db_rows *rows)
 	api_json_str(cp, "model", db_str(rows, COL_MODEL));
 	api_json_str(cp, "firmware_version", db_str(rows, COL_FW));
 	cJSON_AddBoolToObject(cp, "connected", db_int(rows, COL_CONNECTED));
+	api_json_time(cp, "last_seen", db_time_ms(rows, COL_SEEN));
 	api_json_time(cp, "last_heartbeat", db_time_ms(rows, COL_HEARTBEAT));
 	api_json_num(cp, "total_kwh", db_dbl(rows, COL_KWH));
 	cJSON_AddArrayToObject(cp, "connectors");

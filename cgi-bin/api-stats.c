@@ -3,7 +3,9 @@
  * monitoring (/metrics, Prometheus text format), from one loader so the
  * two never disagree.
  *
- * "Today" and "this month" are UTC periods of start_ts.  Energy and cost
+ * The headline counters (charge points, connectors by status, running
+ * sessions) are counters.h's, shared with the dashboard.  "Today" and
+ * "this month" are UTC periods of start_ts.  Energy and cost
  * count the transactions of the period that have ended (a running one has
  * no meter_stop yet), each as money_energy_wh counts it; cost is that
  * energy times the tariff, rounded to cents (money.c).  The transaction
@@ -17,16 +19,10 @@
 #include <string.h>
 
 #include "api-json.h"
+#include "counters.h"
 #include "money.h"
 #include "timeutil.h"
 #include "txquery.h"
-
-/* The connectors.status ENUM, in the schema's order. */
-static const char *const statuses[] = {
-    "Available", "Preparing", "Charging",    "SuspendedEVSE", "SuspendedEV",
-    "Finishing", "Reserved",  "Unavailable", "Faulted",
-};
-#define NSTATUS (sizeof statuses / sizeof statuses[0])
 
 struct period {
 	const char *name;
@@ -35,48 +31,9 @@ struct period {
 };
 
 struct stats {
-	long long cps, connected, connectors, active;
-	long long by_status[NSTATUS];
-	double total_kwh;
+	struct counters c;
 	struct period today, month;
 };
-
-static const char sql_cps[] = "SELECT COUNT(*), COALESCE(SUM(connected), 0),"
-                              " COALESCE(SUM(total_kwh), 0) FROM charge_points";
-static const char sql_connectors[] =
-    "SELECT status, COUNT(*) FROM connectors GROUP BY status";
-
-/* Runs a query without parameters and hands each row to fn; 0 or -1. */
-static int each_row(struct api_req *r, const char *sql,
-                    void (*fn)(const struct db_rows *, void *), void *arg)
-{
-	struct db_rows rows;
-	if (db_query(r->db, &rows, sql, ""))
-		return -1;
-	int rc;
-	while ((rc = db_next(&rows)) == 1)
-		fn(&rows, arg);
-	db_rows_end(&rows);
-	return rc < 0 ? -1 : 0;
-}
-
-static void take_cps(const struct db_rows *rows, void *arg)
-{
-	struct stats *st = arg;
-	st->cps = db_int(rows, 0);
-	st->connected = db_int(rows, 1);
-	st->total_kwh = db_dbl(rows, 2);
-}
-
-static void take_status(const struct db_rows *rows, void *arg)
-{
-	struct stats *st = arg;
-	const char *s = db_str(rows, 0);
-	for (size_t i = 0; s && i < NSTATUS; i++)
-		if (!strcmp(s, statuses[i]))
-			st->by_status[i] = db_int(rows, 1);
-	st->connectors += db_int(rows, 1);
-}
 
 /* The transactions that started in [since, until). */
 static int load_period(struct api_req *r, struct period *p, int64_t until)
@@ -111,15 +68,9 @@ static int load(struct api_req *r, struct stats *st)
 	st->month.name = "month";
 	st->month.since = month_start(r->now_ms);
 	int64_t until = st->today.since + day;
-	struct txq_filter all = {.from = DB_NULL_TIME, .to_excl = DB_NULL_TIME};
-	struct txq_totals tot;
-	if (each_row(r, sql_cps, take_cps, st) ||
-	    each_row(r, sql_connectors, take_status, st) ||
-	    txq_totals(r->db, &all, &tot) ||
-	    load_period(r, &st->today, until) ||
+	if (counters_load(r->db, &st->c) || load_period(r, &st->today, until) ||
 	    load_period(r, &st->month, until))
 		return -1;
-	st->active = tot.active;
 	return 0;
 }
 
@@ -144,16 +95,18 @@ void api_stats(struct api_req *r)
 	}
 	cJSON *body = cJSON_CreateObject();
 	cJSON *o = cJSON_AddObjectToObject(body, "charge_points");
-	api_json_int(o, "total", st.cps);
-	api_json_int(o, "connected", st.connected);
+	api_json_int(o, "total", st.c.cps);
+	api_json_int(o, "connected", st.c.cps_connected);
 	o = cJSON_AddObjectToObject(body, "connectors");
-	api_json_int(o, "total", st.connectors);
+	api_json_int(o, "total", st.c.connectors);
+	api_json_int(o, "charging", st.c.charging);
+	api_json_int(o, "offline", st.c.connectors_offline);
 	cJSON *by = cJSON_AddObjectToObject(o, "by_status");
-	for (size_t i = 0; i < NSTATUS; i++)
-		api_json_int(by, statuses[i], st.by_status[i]);
+	for (int i = 0; i < COUNTERS_NSTATUS; i++)
+		api_json_int(by, counters_status[i], st.c.by_status[i]);
 	o = cJSON_AddObjectToObject(body, "transactions");
-	api_json_int(o, "active", st.active);
-	api_json_num(body, "energy_kwh_total", st.total_kwh);
+	api_json_int(o, "active", st.c.sessions);
+	api_json_num(body, "energy_kwh_total", st.c.total_kwh);
 	add_period(r, body, &st.today);
 	add_period(r, body, &st.month);
 	api_json_str(body, "currency", r->cfg->currency);
@@ -194,21 +147,25 @@ void api_metrics(struct api_req *r)
 	}
 	metric(out, "csms_charge_points_total", "gauge",
 	       "Charge points known to the central system.");
-	fprintf(out, "csms_charge_points_total %lld\n", st.cps);
+	fprintf(out, "csms_charge_points_total %lld\n", st.c.cps);
 	metric(out, "csms_charge_points_connected", "gauge",
 	       "Charge points with an open OCPP connection.");
-	fprintf(out, "csms_charge_points_connected %lld\n", st.connected);
+	fprintf(out, "csms_charge_points_connected %lld\n", st.c.cps_connected);
 	metric(out, "csms_connectors", "gauge",
-	       "Connectors by their last reported OCPP status.");
-	for (size_t i = 0; i < NSTATUS; i++)
+	       "Connectors (id >= 1) of connected charge points by their last "
+	       "reported OCPP status; those of disconnected ones as "
+	       "status=\"offline\".");
+	for (int i = 0; i < COUNTERS_NSTATUS; i++)
 		fprintf(out, "csms_connectors{status=\"%s\"} %lld\n",
-		        statuses[i], st.by_status[i]);
+		        counters_status[i], st.c.by_status[i]);
+	fprintf(out, "csms_connectors{status=\"offline\"} %lld\n",
+	        st.c.connectors_offline);
 	metric(out, "csms_transactions_active", "gauge",
 	       "Transactions started and not yet stopped.");
-	fprintf(out, "csms_transactions_active %lld\n", st.active);
+	fprintf(out, "csms_transactions_active %lld\n", st.c.sessions);
 	metric(out, "csms_energy_kwh_total", "counter",
 	       "Energy delivered by all charge points, in kWh.");
-	fprintf(out, "csms_energy_kwh_total %.3f\n", st.total_kwh);
+	fprintf(out, "csms_energy_kwh_total %.3f\n", st.c.total_kwh);
 
 	const struct period *periods[] = {&st.today, &st.month};
 	metric(out, "csms_transactions_started", "gauge",

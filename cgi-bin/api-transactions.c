@@ -32,7 +32,7 @@ static const char sql_one[] =
     "t.stop_id_tag, t.anomaly FROM transactions t WHERE t.id = ?";
 static const char sql_meter_values[] =
     "SELECT ts, measurand, value, value_num, unit, phase, context,"
-    " location, format FROM meter_values WHERE transaction_id = ?"
+    " location, format, num_unit FROM meter_values WHERE transaction_id = ?"
     " ORDER BY ts, id";
 
 /* The filters of /transactions and /transactions.csv; -1 after a 400. */
@@ -243,6 +243,7 @@ static cJSON *meter_values(struct api_req *r, long long id)
 			cJSON_AddNullToObject(mv, "value_num");
 		else
 			api_json_num(mv, "value_num", db_dbl(&rows, 3));
+		api_json_str(mv, "num_unit", db_str(&rows, 9));
 		api_json_str(mv, "unit", db_str(&rows, 4));
 		api_json_str(mv, "phase", db_str(&rows, 5));
 		api_json_str(mv, "context", db_str(&rows, 6));

@@ -2,6 +2,9 @@
  * api-users.c — the id tags (users table) in id_tag order, and changes
  * to them: ocppd does the writes (tag_add, tag_update, tag_delete through
  * its control socket), which also validates them.
+ *
+ * Each tag carries its stored status and the effective one, the status
+ * Authorize answers now (tag_status.h), with the reason when they differ.
  */
 #include "api-users.h"
 
@@ -11,6 +14,7 @@
 
 #include "api-control.h"
 #include "api-json.h"
+#include "tag_status.h"
 
 static const char sql_users[] =
     "SELECT id_tag, name, status, expiry_date, parent_id_tag"
@@ -30,7 +34,13 @@ void api_users(struct api_req *r)
 		cJSON *u = cJSON_CreateObject();
 		api_json_str(u, "id_tag", db_str(&rows, 0));
 		api_json_str(u, "name", db_str(&rows, 1));
+		const char *why;
 		api_json_str(u, "status", db_str(&rows, 2));
+		api_json_str(u, "effective_status",
+		             tag_status_effective(db_str(&rows, 2),
+		                                  db_time_ms(&rows, 3),
+		                                  r->now_ms, &why));
+		api_json_str(u, "status_reason", why);
 		api_json_time(u, "expiry_date", db_time_ms(&rows, 3));
 		api_json_str(u, "parent_id_tag", db_str(&rows, 4));
 		cJSON_AddItemToArray(items, u);

@@ -32,7 +32,7 @@ static const char sql_cp[] =
     "chargebox_serial, iccid, imsi, meter_type, meter_serial, boot_answer, "
     "last_boot, last_heartbeat, connected, connected_since, remote_addr, "
     "total_kwh, diagnostics_status, diagnostics_ts, firmware_status, "
-    "firmware_ts, created_at FROM charge_points WHERE id = ?";
+    "firmware_ts, created_at, last_seen FROM charge_points WHERE id = ?";
 
 static const char sql_last_tx[] =
     "SELECT " UI_TX_COLUMNS " FROM transactions t WHERE t.cp_id = ? "
@@ -120,6 +120,7 @@ static TMPL_varlist *cp_fields(struct ui_req *r, TMPL_varlist *vl,
 	boot = time_field(r, boot, "Registered", rows, 21);
 
 	int online = db_int(rows, 13) != 0;
+	live = time_field(r, live, "Last seen", rows, 22);
 	live = time_field(r, live, "Last heartbeat", rows, 12);
 	if (online)
 		live = time_field(r, live, "Connected since", rows, 14);

@@ -3,7 +3,8 @@
  * those matching the online/offline and text filters) with its connectors
  * and their running transactions.
  *
- * Three cheap queries and one join: counters, energy of today's sessions
+ * The counters are counters.h's, the same as the API's /stats and
+ * /metrics.  Then cheap queries and one join: energy of today's sessions
  * (from the per-day summary tx_daily), the charge points, then all
  * connectors, which are attached to their charge point through a sorted
  * index.  With 1,000 charge points that is a few thousand rows and no
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "counters.h"
 #include "txquery.h"
 #include "ui-connector.h"
 #include "ui-error.h"
@@ -38,19 +40,16 @@ struct overview {
 	struct cp_entry *cps;     /* in id order, as shown */
 	struct cp_entry **sorted; /* by strcmp, for bsearch */
 	size_t n, cap;
-	long long total, online, charging, sessions;
+	struct counters c;
 	double wh_today;
 	int64_t today;
 };
-
-static const char sql_counts[] =
-    "SELECT COUNT(*), COALESCE(SUM(connected), 0) FROM charge_points";
 
 /* connected < 0 means either; q "" means no text filter.  Charge point ids
  * are binary-collated: compare them case-insensitively like the rest. */
 static const char sql_cps[] =
     "SELECT id, vendor, model, firmware_version, connected, "
-    "connected_since, last_heartbeat, total_kwh, last_boot "
+    "connected_since, last_seen, total_kwh, last_boot "
     "FROM charge_points WHERE (? < 0 OR connected = ?) "
     "AND (? = '' OR id COLLATE utf8mb4_general_ci LIKE ? "
     "OR vendor LIKE ? OR model LIKE ? OR firmware_version LIKE ?) "
@@ -76,13 +75,8 @@ static struct cp_entry *find_cp(struct overview *o, const char *id)
 static void on_connector(struct ui_connector *c, void *arg)
 {
 	struct overview *o = arg;
-	if (c->id > 0 && !strcmp(c->status, "Charging"))
-		o->charging++;
-	if (c->has_tx) {
-		o->sessions++;
-		if (c->tx_start >= o->today)
-			o->wh_today += c->tx_wh;
-	}
+	if (c->has_tx && c->tx_start >= o->today)
+		o->wh_today += c->tx_wh;
 	struct cp_entry *e = find_cp(o, c->cp_id);
 	/* The whole-station status is news only when it is not Available. */
 	if (!e || (c->id == 0 && !strcmp(c->status, "Available"))) {
@@ -106,32 +100,26 @@ static TMPL_varlist *cp_vars(struct ui_req *r, const struct db_rows *rows)
 		vl = TMPL_add_var(vl, "firmware", s, (char *)NULL);
 
 	int online = db_int(rows, 4) != 0;
-	int64_t since = db_time_ms(rows, 5), hb = db_time_ms(rows, 6);
+	/* last_seen moves with every frame (ocppd writes it at most every
+	 * 10 s, and at disconnect); a boot is one too. */
+	int64_t since = db_time_ms(rows, 5), seen = db_time_ms(rows, 6);
 	int64_t boot = db_time_ms(rows, 8);
+	if (boot != DB_NULL_TIME && (seen == DB_NULL_TIME || boot > seen))
+		seen = boot;
 	if (online) {
 		vl = TMPL_add_var(vl, "online", "1", (char *)NULL);
 		if (since != DB_NULL_TIME) {
 			ui_fmt_duration(r->now - since, buf, sizeof buf);
 			vl = TMPL_add_var(vl, "presence", buf, (char *)NULL);
 		}
-	} else {
-		/* No disconnect time is stored: the newest sign of life. */
-		int64_t seen = hb;
-		if (since != DB_NULL_TIME &&
-		    (seen == DB_NULL_TIME || since > seen))
-			seen = since;
-		if (boot != DB_NULL_TIME &&
-		    (seen == DB_NULL_TIME || boot > seen))
-			seen = boot;
-		if (seen != DB_NULL_TIME) {
-			ui_fmt_ago(seen, r->now, buf, sizeof buf);
-			vl = TMPL_add_var(vl, "presence", buf, (char *)NULL);
-		}
+	} else if (seen != DB_NULL_TIME) {
+		ui_fmt_ago(seen, r->now, buf, sizeof buf);
+		vl = TMPL_add_var(vl, "presence", buf, (char *)NULL);
 	}
-	if (hb != DB_NULL_TIME) {
-		ui_fmt_ago(hb, r->now, buf, sizeof buf);
-		ui_fmt_iso(hb, iso, sizeof iso);
-		vl = TMPL_add_var(vl, "heartbeat", buf, "heartbeat_iso", iso,
+	if (seen != DB_NULL_TIME) {
+		ui_fmt_ago(seen, r->now, buf, sizeof buf);
+		ui_fmt_iso(seen, iso, sizeof iso);
+		vl = TMPL_add_var(vl, "seen", buf, "seen_iso", iso,
 		                  (char *)NULL);
 	}
 	ui_fmt_kwh(db_dbl(rows, 7) * 1000.0, 1, buf, sizeof buf);
@@ -209,16 +197,7 @@ static int read_filter_or_400(struct ui_req *r, struct filter *f)
 /* The counters that do not depend on the filter; -1 on a db error. */
 static int load_counters(struct ui_req *r, struct overview *o)
 {
-	struct db_rows rows;
-	int rc;
-	if (db_query(r->db, &rows, sql_counts, ""))
-		return -1;
-	if ((rc = db_next(&rows)) > 0) {
-		o->total = db_int(&rows, 0);
-		o->online = db_int(&rows, 1);
-	}
-	db_rows_end(&rows);
-	if (rc < 0)
+	if (counters_load(r->db, &o->c))
 		return -1;
 	/* Energy of the sessions that started today (UTC) and finished, from
 	 * tx_daily as the API's /stats reads it; running ones are added from
@@ -282,13 +261,13 @@ static TMPL_varlist *page_vars(struct ui_req *r, struct overview *o,
 	if (loop)
 		vl = TMPL_add_loop(vl, "cps", loop);
 
-	ui_fmt_count(o->online, buf, sizeof buf);
+	ui_fmt_count(o->c.cps_connected, buf, sizeof buf);
 	vl = TMPL_add_var(vl, "n_online", buf, (char *)NULL);
-	ui_fmt_count(o->total, buf, sizeof buf);
+	ui_fmt_count(o->c.cps, buf, sizeof buf);
 	vl = TMPL_add_var(vl, "n_total", buf, (char *)NULL);
-	ui_fmt_count(o->charging, buf, sizeof buf);
+	ui_fmt_count(o->c.charging, buf, sizeof buf);
 	vl = TMPL_add_var(vl, "n_charging", buf, (char *)NULL);
-	ui_fmt_count(o->sessions, buf, sizeof buf);
+	ui_fmt_count(o->c.sessions, buf, sizeof buf);
 	vl = TMPL_add_var(vl, "n_sessions", buf, (char *)NULL);
 	ui_fmt_kwh(o->wh_today, 1, buf, sizeof buf);
 	vl = TMPL_add_var(vl, "kwh_today", buf, (char *)NULL);

@@ -10,6 +10,7 @@
 
 #include <string.h>
 
+#include "tag_status.h"
 #include "ui-error.h"
 #include "ui-format.h"
 #include "ui-post.h"
@@ -35,9 +36,7 @@ static TMPL_varlist *tag_vars(struct ui_req *r, const struct db_rows *rows)
 	    NULL, "tag", db_str(rows, 0) ? db_str(rows, 0) : "", "name",
 	    db_str(rows, 1) ? db_str(rows, 1) : "", (char *)NULL);
 	vl = TMPL_add_var(vl, "raw_status", status, (char *)NULL);
-	if (!strcmp(status, "Accepted") && expiry != DB_NULL_TIME &&
-	    expiry <= r->now)
-		status = "Expired";
+	status = tag_status_effective(status, expiry, r->now, NULL);
 	vl = TMPL_add_var(vl, "status", status, "status_class",
 	                  !strcmp(status, "Accepted")  ? "ok"
 	                  : !strcmp(status, "Blocked") ? "bad"

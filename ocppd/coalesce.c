@@ -8,9 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conncache.h"
+
 #define NSIZES 7 /* 1, 2, 4, ... COALESCE_CHUNK rows */
 
-enum kind { K_STATUS, K_METER, K_BEAT, K_ENERGY, K_COUNT };
+enum kind { K_STATUS, K_METER, K_SEEN, K_ENERGY, K_CONN, K_COUNT };
 
 /* sql[kind][k]: the statement for 1 << k rows. */
 static char *sql[K_COUNT][NSIZES];
@@ -29,15 +31,26 @@ static char *sql[K_COUNT][NSIZES];
 
 #define METER_HEAD                                                             \
 	"INSERT INTO meter_values (cp_id, connector_id, transaction_id, ts, "  \
-	"measurand, value, value_num, unit, phase, context, location, "        \
-	"format) VALUES "
-#define METER_ROW  "(?, ?, NULLIF(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-#define METER_COLS 12
+	"measurand, value, value_num, num_unit, unit, phase, context, "        \
+	"location, format) VALUES "
+#define METER_ROW  "(?, ?, NULLIF(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+#define METER_COLS 13
 
-/* Only existing rows: a heartbeat never registers a charge point. */
-#define BEAT_HEAD "UPDATE charge_points SET last_heartbeat = CASE id "
-#define BEAT_ROW  "WHEN ? THEN ? "
+/* Only existing rows: no message registers a charge point here.  A NULL
+ * heartbeat time keeps the stored one (the link sent other messages). */
+#define SEEN_HEAD "UPDATE charge_points SET last_seen = CASE id "
+#define SEEN_ROW  "WHEN ? THEN ? "
+#define SEEN_MID  "END, last_heartbeat = CASE id "
+#define SEEN_ROW2 "WHEN ? THEN IFNULL(?, last_heartbeat) "
 #define CASE_MID  "END WHERE id IN ("
+
+/* A connector first named by a transaction message; a row that exists
+ * (a StatusNotification's, in this batch or before) is left alone, and
+ * IGNORE also skips a charge point row that is gone. */
+#define CONN_HEAD                                                              \
+	"INSERT IGNORE INTO connectors (cp_id, connector_id, status, "         \
+	"last_update) VALUES "
+#define CONN_ROW "(?, ?, 'Unknown', ?)"
 
 /* A finished session's energy, added once (the StopTransaction that set
  * meter_stop); Wh in, kWh stored, exact (DECIMAL). */
@@ -69,6 +82,15 @@ static char *case_sql(const char *head, const char *row, int n)
 	return s;
 }
 
+/* Both CASEs of the last_seen / last_heartbeat update, n rows. */
+static char *seen_sql(int n)
+{
+	char *first = repeat(SEEN_HEAD, SEEN_ROW, "", SEEN_MID, n);
+	char *s = first ? case_sql(first, SEEN_ROW2, n) : NULL;
+	free(first);
+	return s;
+}
+
 int coalesce_init(void)
 {
 	for (int k = 0; k < NSIZES; k++) {
@@ -76,13 +98,14 @@ int coalesce_init(void)
 		sql[K_STATUS][k] =
 		    repeat(STATUS_HEAD, STATUS_ROW, ", ", STATUS_TAIL, n);
 		sql[K_METER][k] = repeat(METER_HEAD, METER_ROW, ", ", "", n);
-		sql[K_BEAT][k] = case_sql(BEAT_HEAD, BEAT_ROW, n);
+		sql[K_SEEN][k] = seen_sql(n);
 		sql[K_ENERGY][k] = case_sql(ENERGY_HEAD, ENERGY_ROW, n);
-		if (!sql[K_STATUS][k] || !sql[K_METER][k] || !sql[K_BEAT][k] ||
-		    !sql[K_ENERGY][k]) {
-			coalesce_cleanup();
-			return -1;
-		}
+		sql[K_CONN][k] = repeat(CONN_HEAD, CONN_ROW, ", ", "", n);
+		for (int t = 0; t < K_COUNT; t++)
+			if (!sql[t][k]) {
+				coalesce_cleanup();
+				return -1;
+			}
 	}
 	return 0;
 }
@@ -98,7 +121,7 @@ void coalesce_cleanup(void)
 
 void coalesce_reset(struct coalesce *co)
 {
-	co->nstatus = co->nmeter = co->nbeat = co->nenergy = 0;
+	co->nstatus = co->nmeter = co->nseen = co->nenergy = co->nconn = 0;
 }
 
 static struct db_value str(const char *s)
@@ -152,6 +175,7 @@ static size_t meter_values(struct db_value *v, const struct co_meter *r, int n)
 		v[k++] = r[i].has_num
 		             ? (struct db_value){.type = 'd', .u.d = r[i].num}
 		             : str(NULL);
+		v[k++] = str(r[i].has_num ? r[i].num_unit : NULL);
 		v[k++] = str(r[i].unit);
 		v[k++] = str(r[i].phase);
 		v[k++] = str(r[i].context);
@@ -161,14 +185,31 @@ static size_t meter_values(struct db_value *v, const struct co_meter *r, int n)
 	return k;
 }
 
-/* The CASE pairs (id, value), then the IN list of ids. */
-static size_t keyed_values(struct db_value *v, const struct co_keyed *r, int n,
-                           char type)
+static size_t conn_values(struct db_value *v, const struct co_connector *r,
+                          int n, int64_t now)
 {
 	size_t k = 0;
 	for (int i = 0; i < n; i++) {
 		v[k++] = str(r[i].cp_id);
-		v[k++] = type == 't' ? tm(r[i].v) : num_l(r[i].v);
+		v[k++] = num_i(r[i].connector);
+		v[k++] = tm(now);
+	}
+	return k;
+}
+
+/* The CASE pairs (id, value) (twice for last_seen and last_heartbeat),
+ * then the IN list of ids. */
+static size_t keyed_values(struct db_value *v, const struct co_keyed *r, int n,
+                           enum kind t)
+{
+	size_t k = 0;
+	for (int i = 0; i < n; i++) {
+		v[k++] = str(r[i].cp_id);
+		v[k++] = t == K_SEEN ? tm(r[i].v) : num_l(r[i].v);
+	}
+	for (int i = 0; t == K_SEEN && i < n; i++) {
+		v[k++] = str(r[i].cp_id);
+		v[k++] = tm(r[i].v2);
 	}
 	for (int i = 0; i < n; i++)
 		v[k++] = str(r[i].cp_id);
@@ -184,13 +225,25 @@ static int write_kind(struct coalesce *co, struct db *db, enum kind t, int n)
 		while ((1 << k) > n - done)
 			k--;
 		int m = 1 << k;
-		size_t nv =
-		    t == K_STATUS
-		        ? status_values(co->vals, co->status + done, m)
-		    : t == K_METER ? meter_values(co->vals, co->meter + done, m)
-		    : t == K_BEAT
-		        ? keyed_values(co->vals, co->beat + done, m, 't')
-		        : keyed_values(co->vals, co->energy + done, m, 'l');
+		size_t nv;
+		switch (t) {
+		case K_STATUS:
+			nv = status_values(co->vals, co->status + done, m);
+			break;
+		case K_METER:
+			nv = meter_values(co->vals, co->meter + done, m);
+			break;
+		case K_SEEN:
+			nv = keyed_values(co->vals, co->seen + done, m, t);
+			break;
+		case K_ENERGY:
+			nv = keyed_values(co->vals, co->energy + done, m, t);
+			break;
+		default:
+			nv = conn_values(co->vals, co->conn + done, m,
+			                 co->conn_now);
+			break;
+		}
 		if (db_exec_values(db, sql[t][k], co->vals, nv) < 0)
 			return -1;
 		done += m;
@@ -234,19 +287,23 @@ static uint64_t hash(const char *s)
 	return h;
 }
 
-/* One row per charge point: combine(old, new) when it has one. */
+/* One row per charge point: energy sums, times keep the newest. */
 static int keyed(struct coalesce *co, struct db *db, enum kind t,
-                 const char *cp_id, long long v, int sum)
+                 const char *cp_id, long long v, long long v2)
 {
-	struct co_keyed *rows = t == K_BEAT ? co->beat : co->energy;
-	int *n = t == K_BEAT ? &co->nbeat : &co->nenergy;
+	struct co_keyed *rows = t == K_SEEN ? co->seen : co->energy;
+	int *n = t == K_SEEN ? &co->nseen : &co->nenergy;
 	uint64_t h = hash(cp_id);
 	for (int i = 0; i < *n; i++)
 		if (rows[i].hash == h && !strcmp(rows[i].cp_id, cp_id)) {
-			if (sum)
+			if (t == K_ENERGY) {
 				rows[i].v += v;
-			else if (v > rows[i].v)
+				return 0;
+			}
+			if (v > rows[i].v)
 				rows[i].v = v;
+			if (v2 > rows[i].v2)
+				rows[i].v2 = v2;
 			return 0;
 		}
 	if (*n == COALESCE_CHUNK) {
@@ -254,14 +311,34 @@ static int keyed(struct coalesce *co, struct db *db, enum kind t,
 			return -1;
 		*n = 0;
 	}
-	rows[(*n)++] = (struct co_keyed){cp_id, h, v};
+	rows[(*n)++] = (struct co_keyed){cp_id, h, v, v2};
 	return 0;
 }
 
-int coalesce_heartbeat(struct coalesce *co, struct db *db, const char *cp_id,
-                       int64_t at_ms)
+int coalesce_seen(struct coalesce *co, struct db *db, const char *cp_id,
+                  int64_t seen_ms, int64_t beat_ms)
 {
-	return keyed(co, db, K_BEAT, cp_id, at_ms, 0);
+	return keyed(co, db, K_SEEN, cp_id, seen_ms, beat_ms);
+}
+
+int coalesce_connector(struct coalesce *co, struct db *db, const char *cp_id,
+                       int connector, int64_t now_ms)
+{
+	if (connector < 1 ||
+	    conncache_known(co->known, cp_id, connector, now_ms))
+		return 0;
+	for (int i = 0; i < co->nconn; i++)
+		if (co->conn[i].connector == connector &&
+		    !strcmp(co->conn[i].cp_id, cp_id))
+			return 0;
+	co->conn_now = now_ms;
+	if (co->nconn == COALESCE_CHUNK) {
+		if (write_kind(co, db, K_CONN, co->nconn))
+			return -1;
+		co->nconn = 0;
+	}
+	co->conn[co->nconn++] = (struct co_connector){cp_id, connector};
+	return 0;
 }
 
 int coalesce_energy(struct coalesce *co, struct db *db, const char *cp_id,
@@ -270,12 +347,25 @@ int coalesce_energy(struct coalesce *co, struct db *db, const char *cp_id,
 	return wh > 0 ? keyed(co, db, K_ENERGY, cp_id, wh, 1) : 0;
 }
 
+/* The connectors' rows stay listed until coalesce_committed (or the next
+ * reset): the cache may only learn of rows that were committed. */
 int coalesce_flush(struct coalesce *co, struct db *db)
 {
 	int rc = (co->nstatus && write_kind(co, db, K_STATUS, co->nstatus)) ||
 	         (co->nmeter && write_kind(co, db, K_METER, co->nmeter)) ||
-	         (co->nbeat && write_kind(co, db, K_BEAT, co->nbeat)) ||
-	         (co->nenergy && write_kind(co, db, K_ENERGY, co->nenergy));
+	         (co->nseen && write_kind(co, db, K_SEEN, co->nseen)) ||
+	         (co->nenergy && write_kind(co, db, K_ENERGY, co->nenergy)) ||
+	         (co->nconn && write_kind(co, db, K_CONN, co->nconn));
+	int nconn = co->nconn;
 	coalesce_reset(co);
+	co->nconn = rc ? 0 : nconn;
 	return rc ? -1 : 0;
+}
+
+void coalesce_committed(struct coalesce *co, int64_t now_ms)
+{
+	for (int i = 0; i < co->nconn; i++)
+		conncache_put(co->known, co->conn[i].cp_id,
+		              co->conn[i].connector, now_ms);
+	co->nconn = 0;
 }

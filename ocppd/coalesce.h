@@ -1,7 +1,8 @@
 /*
  * coalesce.h — the high-frequency writes of one worker batch
- * (StatusNotification upserts, sampled meter values, last_heartbeat,
- * the energy of stopped sessions),
+ * (StatusNotification upserts, sampled meter values, last_seen and
+ * last_heartbeat, the energy of stopped sessions, connectors first named
+ * by a transaction message),
  * gathered while the batch's handlers run and sent as multi-row
  * statements just before its COMMIT.
  *
@@ -18,6 +19,12 @@
  *
  * Strings are not copied: they point into the jobs' payloads, which live
  * until the batch's replies are built.  One struct coalesce per worker.
+ *
+ * A connector is a row as soon as any message names it (StartTransaction,
+ * MeterValues, StopTransaction), not only after a StatusNotification:
+ * offline-queued sessions after a reboot arrive before any status.  The
+ * worker's conncache remembers the connectors it has committed, so a
+ * busy connector costs no statement after its first message.
  */
 #ifndef OCPPD_COALESCE_H
 #define OCPPD_COALESCE_H
@@ -43,24 +50,36 @@ struct co_meter {
 	const char *measurand, *value, *unit, *phase, *context, *location,
 	    *format;
 	int has_num;
-	double num;
+	double num;           /* in num_unit, the base unit (meter_units.h) */
+	const char *num_unit; /* NULL: no unit known */
 };
 
-/* One value per charge point: last_heartbeat (newest wins) or the
- * energy of its sessions stopped in the batch (summed). */
+/* One row per charge point: last_seen and last_heartbeat (newest of
+ * each wins) or the energy of its sessions stopped in the batch (summed,
+ * in v). */
 struct co_keyed {
 	const char *cp_id;
 	uint64_t hash;
-	long long v;
+	long long v, v2;
 };
+
+struct co_connector {
+	const char *cp_id;
+	int connector;
+};
+
+struct conncache;
 
 struct coalesce {
 	struct co_status status[COALESCE_CHUNK];
 	struct co_meter meter[COALESCE_CHUNK];
-	struct co_keyed beat[COALESCE_CHUNK];
+	struct co_keyed seen[COALESCE_CHUNK];
 	struct co_keyed energy[COALESCE_CHUNK];
-	int nstatus, nmeter, nbeat, nenergy;
-	struct db_value vals[COALESCE_CHUNK * 12];
+	struct co_connector conn[COALESCE_CHUNK];
+	int nstatus, nmeter, nseen, nenergy, nconn;
+	struct conncache *known; /* the worker's, set once; may be NULL */
+	int64_t conn_now;        /* last_update of new connector rows */
+	struct db_value vals[COALESCE_CHUNK * 13];
 };
 
 /* Builds the statement texts; call once before any worker starts.
@@ -76,13 +95,21 @@ void coalesce_reset(struct coalesce *co);
 int coalesce_status(struct coalesce *co, struct db *db,
                     const struct co_status *row);
 struct co_meter *coalesce_meter(struct coalesce *co, struct db *db);
-int coalesce_heartbeat(struct coalesce *co, struct db *db, const char *cp_id,
-                       int64_t at_ms);
+/* last_seen = seen_ms, and last_heartbeat = beat_ms unless it is
+ * DB_NULL_TIME; the newest of each wins within a batch. */
+int coalesce_seen(struct coalesce *co, struct db *db, const char *cp_id,
+                  int64_t seen_ms, int64_t beat_ms);
+/* Makes connector (>= 1) of the charge point exist (status Unknown until
+ * it reports one); nothing to write when the worker knows it already. */
+int coalesce_connector(struct coalesce *co, struct db *db, const char *cp_id,
+                       int connector, int64_t now_ms);
 /* Adds wh (> 0) to the charge point's total_kwh. */
 int coalesce_energy(struct coalesce *co, struct db *db, const char *cp_id,
                     long long wh);
 
 /* Writes everything buffered; 0 ok, -1 database error. */
 int coalesce_flush(struct coalesce *co, struct db *db);
+/* After the batch's COMMIT: the connectors it created are now known. */
+void coalesce_committed(struct coalesce *co, int64_t now_ms);
 
 #endif

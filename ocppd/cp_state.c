@@ -15,16 +15,20 @@ int cp_state_connected(struct db *db, const struct csms_config *cfg,
 		 * the row must exist before its connectors can. */
 		n = db_exec(db,
 		            "INSERT INTO charge_points (id, connected, "
-		            "connected_since, remote_addr) VALUES (?, 1, ?, ?) "
+		            "connected_since, last_seen, remote_addr) "
+		            "VALUES (?, 1, ?, ?, ?) "
 		            "ON DUPLICATE KEY UPDATE connected = 1, "
 		            "connected_since = VALUES(connected_since), "
+		            "last_seen = VALUES(last_seen), "
 		            "remote_addr = VALUES(remote_addr)",
-		            "sts", cp_id, since_ms, remote_addr);
+		            "stts", cp_id, since_ms, since_ms, remote_addr);
 	else
-		n = db_exec(db,
-		            "UPDATE charge_points SET connected = 1, "
-		            "connected_since = ?, remote_addr = ? WHERE id = ?",
-		            "tss", since_ms, remote_addr, cp_id);
+		n = db_exec(
+		    db,
+		    "UPDATE charge_points SET connected = 1, "
+		    "connected_since = ?, last_seen = ?, remote_addr = ? "
+		    "WHERE id = ?",
+		    "ttss", since_ms, since_ms, remote_addr, cp_id);
 	return n < 0 ? -1 : 0;
 }
 

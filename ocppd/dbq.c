@@ -18,6 +18,7 @@
 #include "prefetch.h"
 #include "tags.h"
 #include "timeutil.h"
+#include "conncache.h"
 #include "txcache.h"
 
 #define BACKOFF_MIN_MS 200
@@ -42,6 +43,7 @@ struct worker {
 	int stopping;
 	struct db db;
 	struct txcache txc;
+	struct conncache cc;
 	struct coalesce co;
 	struct prefetch pf;
 	int64_t next_connect_ms;
@@ -294,8 +296,9 @@ static enum hres run_job(struct worker *w, struct job *j, struct outcome *o)
 	case JOB_DISCONNECTED:
 		return cp_state_disconnected(&w->db, j->cp_id) ? H_DB_ERROR
 		                                               : H_OK;
-	case JOB_HEARTBEAT:
-		return coalesce_heartbeat(&w->co, &w->db, j->cp_id, j->now_ms)
+	case JOB_SEEN:
+		return coalesce_seen(&w->co, &w->db, j->cp_id, j->now_ms,
+		                     j->beat_ms)
 		           ? H_DB_ERROR
 		           : H_OK;
 	case JOB_LOAD_KNOWN:
@@ -373,6 +376,7 @@ static enum tx_result run_tx(struct worker *w, struct job **jobs, int n,
 		db_rollback(&w->db);
 		return lost ? TX_DB_LOST : TX_FAILED;
 	}
+	coalesce_committed(&w->co, time_now_ms());
 	return TX_COMMITTED;
 }
 
@@ -670,6 +674,7 @@ int dbq_start(const struct csms_config *cfg, void (*wake)(void *),
 		pthread_cond_init(&w->cond, NULL);
 		w->db.cfg = cfg;
 		w->db.batch_session = 1;
+		w->co.known = &w->cc;
 		/* A failure here is not fatal: the worker retries. */
 		connect_db(w);
 		if (pthread_create(&w->thread, NULL, worker_main, w)) {

@@ -41,7 +41,7 @@ enum job_kind {
 	JOB_CALL,         /* a CALL from a charge point: run fn, reply */
 	JOB_CONNECTED,    /* connected = 1 */
 	JOB_DISCONNECTED, /* connected = 0 */
-	JOB_HEARTBEAT,    /* last_heartbeat, best effort */
+	JOB_SEEN,         /* last_seen (and last_heartbeat), best effort */
 	JOB_LOAD_KNOWN,   /* reload the set of registered charge points */
 	JOB_COMMAND,      /* a commands-table row (cmdlog.h) */
 	JOB_TAG,          /* a control-socket id-tag change (tags.h) */
@@ -60,6 +60,7 @@ struct job {
 	const char *action; /* JOB_CALL, static */
 	cJSON *payload;     /* JOB_CALL, owned */
 	int64_t now_ms;
+	int64_t beat_ms; /* JOB_SEEN: newest Heartbeat, or DB_NULL_TIME */
 	char uid[RPC_ID_MAX + 1];
 	char remote[64];        /* JOB_CONNECTED */
 	struct cmd_record *rec; /* JOB_COMMAND, owned */

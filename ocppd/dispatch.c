@@ -19,17 +19,19 @@
 #include "ws.h"
 
 #define DF_INLINE 1u /* answered on the event loop, no database */
-#define DF_TOUCH  2u /* also queue a best-effort last_heartbeat write */
+#define DF_BEAT   2u /* a Heartbeat: last_heartbeat moves too */
 
 #define H(fn) ((void (*)(void))(fn))
 
 /*
- * last_heartbeat is written at most this often per link; the newest time
- * is written when the link closes.  A charge point configured to beat
- * every second would otherwise cost a row update a second, for a column
- * that says "seen recently" (the heartbeat interval we hand out is minutes).
+ * last_seen (any frame) and last_heartbeat (a Heartbeat) are written at
+ * most this often per link, the newest times again when the link closes.
+ * A busy charge point may never send a Heartbeat (its interval counts
+ * inactivity), so "seen" is what says a charger is alive; writing it for
+ * every frame would cost a row update per message for a column that says
+ * "seen recently".
  */
-#define HB_WRITE_MS 10000
+#define SEEN_WRITE_MS 10000
 
 /* Sorted by name; the charge point -> central system actions of the Core
  * and Firmware Management profiles. */
@@ -39,7 +41,7 @@ static struct rpc_action table[] = {
     {"DataTransfer", H(handle_data_transfer), DF_INLINE, NULL},
     {"DiagnosticsStatusNotification", H(handle_diagnostics_status), 0, NULL},
     {"FirmwareStatusNotification", H(handle_firmware_status), 0, NULL},
-    {"Heartbeat", H(handle_heartbeat), DF_INLINE | DF_TOUCH, NULL},
+    {"Heartbeat", H(handle_heartbeat), DF_INLINE | DF_BEAT, NULL},
     {"MeterValues", H(handle_meter_values), 0, NULL},
     {"StartTransaction", H(handle_start_transaction), 0, NULL},
     {"StatusNotification", H(handle_status_notification), 0, NULL},
@@ -126,23 +128,38 @@ static void run_inline(struct conn *c, struct rpc_msg *m,
 	send_text(c, text, len);
 }
 
-/* Queues the best-effort last_heartbeat write of the newest beat. */
+/* Queues the best-effort write of the newest frame and beat times. */
 static void touch(struct conn *c)
 {
-	struct job *j = job_new(JOB_HEARTBEAT, c->cp_id);
+	struct job *j = job_new(JOB_SEEN, c->cp_id);
 	if (!j)
 		return;
-	j->now_ms = c->hb_seen_ms;
+	j->now_ms = c->seen_ms;
+	j->beat_ms =
+	    c->hb_seen_ms > c->hb_written_ms ? c->hb_seen_ms : DB_NULL_TIME;
 	if (dbq_submit(j, 1)) {
 		job_free(j);
 		return;
 	}
+	c->seen_written_ms = c->seen_ms;
 	c->hb_written_ms = c->hb_seen_ms;
 }
 
 void dispatch_conn_closed(struct conn *c)
 {
-	if (c->hb_seen_ms > c->hb_written_ms)
+	if (c->seen_ms > c->seen_written_ms)
+		touch(c);
+}
+
+/* Every frame is a sign of life (a Heartbeat set hb_seen_ms already);
+ * a beat not yet written has its own 10 s, so the first Heartbeat after a
+ * boot shows at once. */
+static void seen(struct conn *c, int64_t now)
+{
+	c->seen_ms = now;
+	if (now - c->seen_written_ms >= SEEN_WRITE_MS ||
+	    (c->hb_seen_ms > c->hb_written_ms &&
+	     now - c->hb_written_ms >= SEEN_WRITE_MS))
 		touch(c);
 }
 
@@ -174,13 +191,10 @@ static void dispatch_call(struct conn *c, struct rpc_msg *m)
 		c->preboot_logged = 1;
 	}
 	int64_t now = time_now_ms();
+	if (row->flags & DF_BEAT)
+		c->hb_seen_ms = now;
 	if (row->flags & DF_INLINE) {
 		run_inline(c, m, row, now);
-		if (row->flags & DF_TOUCH) {
-			c->hb_seen_ms = now;
-			if (now - c->hb_written_ms >= HB_WRITE_MS)
-				touch(c);
-		}
 		return;
 	}
 	struct job *j = job_new(JOB_CALL, c->cp_id);
@@ -208,6 +222,7 @@ void dispatch_frame(struct conn *c, const char *text, size_t len)
 {
 	log_debug("ocpp: %s <- %.*s", c->cp_id, (int)(len > 2000 ? 2000 : len),
 	          text);
+	int64_t now = time_now_ms();
 	struct rpc_msg m;
 	switch (rpc_parse(text, len, &m)) {
 	case RPC_CALL:
@@ -232,5 +247,6 @@ void dispatch_frame(struct conn *c, const char *text, size_t len)
 		calls_reply(c, &m);
 		break;
 	}
+	seen(c, now);
 	rpc_msg_free(&m);
 }

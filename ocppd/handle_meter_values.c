@@ -2,11 +2,13 @@
  * handle_meter_values.c — MeterValues, and the storage of sampled values
  * shared with StopTransaction's transactionData.
  *
- * Every sampledValue becomes one meter_values row.  value is kept exactly
- * as sent (SignedData included); value_num is the number, with energy in
- * kWh (kvarh) normalised to Wh (varh) so the dashboard sums one unit.  A
- * sampledValue without measurand is Energy.Active.Import.Register, and
- * energy without unit is Wh, as OCPP 1.6 defines.
+ * Every sampledValue becomes one meter_values row.  value and unit are
+ * kept exactly as sent (SignedData included); value_num is the number in
+ * its quantity's base unit, named in num_unit (meter_units.h: kW and W
+ * both become W), so a reader sums and plots one unit.  A sampledValue
+ * without measurand is Energy.Active.Import.Register, as OCPP 1.6
+ * defines.  A message that names a connector makes it exist
+ * (coalesce_connector), StatusNotification or not.
  */
 #include <math.h>
 #include <stdio.h>
@@ -16,6 +18,7 @@
 #include "coalesce.h"
 #include "handlers.h"
 #include "jsonutil.h"
+#include "meter_units.h"
 #include "timeutil.h"
 #include "txcache.h"
 
@@ -51,15 +54,10 @@ static void to_row(struct hctx *c, int connector_id, long long tx, int64_t ts,
 	r->phase = json_str(sv, "phase", NULL);
 	r->context = json_str(sv, "context", NULL);
 	r->location = json_str(sv, "location", NULL);
-	int energy = !strncmp(r->measurand, "Energy.", 7);
-	if (!r->unit && energy)
-		r->unit = "Wh";
 	double d;
 	if ((!r->format || strcmp(r->format, "SignedData")) &&
 	    parse_number(r->value, &d)) {
-		if (energy &&
-		    (!strcmp(r->unit, "kWh") || !strcmp(r->unit, "kvarh")))
-			d *= 1000.0;
+		r->num_unit = meter_unit_normalise(r->measurand, r->unit, &d);
 		r->num = d;
 		r->has_num = 1;
 	}
@@ -74,6 +72,8 @@ int meter_values_store(struct hctx *c, int connector_id, long long tx_id,
 {
 	int stored = 0;
 	long long tx = tx_id > 0 ? tx_id : 0;
+	if (coalesce_connector(c->co, c->db, c->cp_id, connector_id, c->now_ms))
+		return -1;
 	const cJSON *mv;
 	cJSON_ArrayForEach(mv, meter_values)
 	{

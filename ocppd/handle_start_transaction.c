@@ -11,12 +11,16 @@
  * Invalid tag still gets a transactionId: the charge point may already be
  * charging offline and decides itself.  A connector that still has an open
  * transaction lost its StopTransaction (power cut, firmware bug): that zombie
- * is closed here and flagged instead of staying open forever.
+ * is closed here and flagged instead of staying open forever.  The
+ * connector exists from here on even if it never sent a status (an
+ * offline-queued session after a reboot): its row says Unknown until it
+ * does, and the session shows on it.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "coalesce.h"
 #include "handlers.h"
 #include "id_tag.h"
 #include "jsonutil.h"
@@ -108,7 +112,9 @@ enum hres handle_start_transaction(struct hctx *c, const cJSON *req,
 	}
 
 	struct id_tag_info info;
-	if (id_tag_lookup(c, tag, 0, 0, &info))
+	if (id_tag_lookup(c, tag, 0, 0, &info) ||
+	    coalesce_connector(c->co, c->db, c->cp_id, (int)connector,
+	                       c->now_ms))
 		return hctx_db_error(c);
 	/*
 	 * Insert first: uniq_start turns a retry into "0 rows" instead of a

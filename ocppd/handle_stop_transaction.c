@@ -8,7 +8,9 @@
  * a CALLERROR would make the charge point retry it forever.  Energy is
  * added to charge_points.total_kwh only by the first stop of a session
  * (meter_stop was NULL), so a repeated message never counts twice; a meter
- * that went backwards adds nothing and flags the row.
+ * that went backwards adds nothing and flags the row, and so is a stop
+ * timestamped before its start (a charge point clock that jumped): its
+ * duration counts as 0 and the row says why.
  */
 #include <stdio.h>
 #include <string.h>
@@ -24,6 +26,7 @@
 struct session {
 	int found, first_stop;
 	long long connector, meter_start;
+	int64_t start_ms;
 	char start_tag[81];
 };
 
@@ -47,6 +50,7 @@ static int find_session(struct hctx *c, long long tx, const char *tag,
 		s->first_stop = !p->stopped;
 		s->connector = p->connector;
 		s->meter_start = p->meter_start;
+		s->start_ms = p->start_ms;
 		snprintf(s->start_tag, sizeof s->start_tag, "%s", p->id_tag);
 		return 0;
 	}
@@ -55,7 +59,7 @@ static int find_session(struct hctx *c, long long tx, const char *tag,
 	if (db_query(c->db, &r,
 	             "SELECT t.connector_id, t.id_tag, t.meter_start, "
 	             "t.meter_stop, u.id_tag, u.status, u.expiry_date, "
-	             "u.parent_id_tag FROM transactions t "
+	             "u.parent_id_tag, t.start_ts FROM transactions t "
 	             "LEFT JOIN users u ON u.id_tag = ? "
 	             "WHERE t.id = ? AND t.cp_id = ?",
 	             "sls", tag, tx, c->cp_id))
@@ -68,6 +72,7 @@ static int find_session(struct hctx *c, long long tx, const char *tag,
 		         db_str(&r, 1) ? db_str(&r, 1) : "");
 		s->meter_start = db_int(&r, 2);
 		s->first_stop = db_isnull(&r, 3);
+		s->start_ms = db_time_ms(&r, 8);
 		id_tag_info_from(c, db_str(&r, 4), db_str(&r, 5),
 		                 db_time_ms(&r, 6), db_str(&r, 7), info);
 		*have_info = 1;
@@ -99,6 +104,8 @@ enum hres handle_stop_transaction(struct hctx *c, const cJSON *req, cJSON *conf)
 		const char *anomaly = NULL;
 		if (meter_stop < ses.meter_start)
 			anomaly = "meterStop < meterStart: no energy counted";
+		else if (ses.start_ms != DB_NULL_TIME && ts < ses.start_ms)
+			anomaly = "stop timestamp before start: duration 0";
 		else if (tag && *tag && strcasecmp(tag, ses.start_tag)) {
 			int same = id_tag_same_group(c, tag, ses.start_tag);
 			if (same < 0)
@@ -128,7 +135,9 @@ enum hres handle_stop_transaction(struct hctx *c, const cJSON *req, cJSON *conf)
 		if (c->pf)
 			prefetch_stopped(c->pf, c->cp_id, (int)ses.connector,
 			                 tx);
-		if (n > 0 && coalesce_energy(c->co, c->db, c->cp_id, wh))
+		if ((n > 0 && coalesce_energy(c->co, c->db, c->cp_id, wh)) ||
+		    coalesce_connector(c->co, c->db, c->cp_id,
+		                       (int)ses.connector, c->now_ms))
 			return hctx_db_error(c);
 		const cJSON *data = NULL;
 		json_get_array(req, "transactionData", &data, 1);
@@ -138,6 +147,8 @@ enum hres handle_stop_transaction(struct hctx *c, const cJSON *req, cJSON *conf)
 		if (anomaly)
 			note = meter_stop < ses.meter_start
 			           ? " (meterStop < meterStart: flagged)"
+			       : ts < ses.start_ms
+			           ? " (stop before start: flagged)"
 			           : " (other tag group: flagged)";
 	} else if (ses.found) {
 		note = " (repeated: already stopped)";

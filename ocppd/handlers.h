@@ -77,7 +77,8 @@ int meter_values_store(struct hctx *c, int connector_id, long long tx_id,
 /*
  * Connection state, written through the same worker queue as the
  * messages so a charge point's rows change in order.  (last_heartbeat is
- * a coalesced write: coalesce_heartbeat.)
+ * a coalesced write: coalesce_seen.  Connecting is a sign of life:
+ * last_seen moves to the connect time.)
  */
 int cp_state_connected(struct db *db, const struct csms_config *cfg,
                        const char *cp_id, int64_t since_ms,

@@ -9,6 +9,7 @@
 
 #include "jsonutil.h"
 #include "prefetch.h"
+#include "tag_status.h"
 #include "timeutil.h"
 
 static void copy(char *dst, size_t size, const char *src)
@@ -28,18 +29,14 @@ void id_tag_info_from(struct hctx *c, const char *canonical, const char *status,
 	}
 	copy(out->canonical, sizeof out->canonical, canonical);
 	copy(out->parent, sizeof out->parent, parent);
-	if (status && !strcmp(status, "Blocked")) {
-		copy(out->status, sizeof out->status, "Blocked");
-	} else if ((status && !strcmp(status, "Expired")) ||
-	           (expiry != DB_NULL_TIME && expiry <= c->now_ms)) {
-		copy(out->status, sizeof out->status, "Expired");
+	const char *eff = tag_status_effective(status, expiry, c->now_ms, NULL);
+	copy(out->status, sizeof out->status, eff);
+	if (!strcmp(eff, "Expired"))
 		out->expiry_ms = expiry;
-	} else {
-		copy(out->status, sizeof out->status, "Accepted");
+	else if (!strcmp(eff, "Accepted"))
 		out->expiry_ms = expiry != DB_NULL_TIME
 		                     ? expiry
 		                     : c->now_ms + ID_TAG_CACHE_MS;
-	}
 }
 
 int id_tag_check_concurrent(struct hctx *c, const char *tag,

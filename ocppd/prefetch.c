@@ -21,15 +21,16 @@
  * first entry, an empty one is all NULL (which matches nothing).
  */
 #define USERS_PART                                                             \
-	"SELECT 'u', id_tag, status, expiry_date, parent_id_tag, NULL, NULL "  \
-	"FROM users WHERE id_tag IN ("
+	"SELECT 'u', id_tag, status, expiry_date, parent_id_tag, NULL, NULL, " \
+	"NULL FROM users WHERE id_tag IN ("
 #define SESSIONS_PART                                                          \
 	" UNION ALL SELECT 't', id, cp_id, connector_id, id_tag, "             \
-	"meter_start, meter_stop IS NOT NULL FROM transactions WHERE id IN ("
+	"meter_start, meter_stop IS NOT NULL, start_ts FROM transactions "     \
+	"WHERE id IN ("
 /* ORed equalities on idx_tx_open's prefix: a range scan per connector. */
 #define OPEN_PART                                                              \
-	" UNION ALL SELECT 'o', id, cp_id, connector_id, NULL, NULL, NULL "    \
-	"FROM transactions WHERE stop_ts IS NULL AND ("
+	" UNION ALL SELECT 'o', id, cp_id, connector_id, NULL, NULL, NULL, "   \
+	"NULL FROM transactions WHERE stop_ts IS NULL AND ("
 #define OPEN_ROW "(cp_id = ? AND connector_id = ?)"
 #define COL_KIND 0
 
@@ -215,6 +216,7 @@ static void found_session(struct prefetch *pf, const struct db_rows *r)
 		copy(t->id_tag, sizeof t->id_tag, db_str(r, 4));
 		t->meter_start = db_int(r, 5);
 		t->stopped = db_int(r, 6) != 0;
+		t->start_ms = db_time_ms(r, 7);
 		return;
 	}
 }

@@ -56,6 +56,7 @@ struct pf_tx {
 	int connector;
 	char id_tag[81];
 	long long meter_start;
+	int64_t start_ms;
 	int stopped; /* meter_stop is set */
 };
 

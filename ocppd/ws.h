@@ -29,10 +29,12 @@ struct conn {
 	char *rx; /* reassembly of a fragmented message */
 	size_t rx_len, rx_cap;
 	unsigned out_count;
-	uint32_t rate_tokens;  /* message rate bucket, in 1/1000 messages */
-	int64_t rate_ms;       /* when it was last filled */
-	int64_t hb_seen_ms;    /* newest Heartbeat (dispatch.c) */
-	int64_t hb_written_ms; /* newest one queued for the database */
+	uint32_t rate_tokens;    /* message rate bucket, in 1/1000 messages */
+	int64_t rate_ms;         /* when it was last filled */
+	int64_t seen_ms;         /* newest frame (dispatch.c) */
+	int64_t seen_written_ms; /* newest one queued for the database */
+	int64_t hb_seen_ms;      /* newest Heartbeat */
+	int64_t hb_written_ms;   /* newest one queued for the database */
 	uint16_t close_code;
 	uint16_t peer_close_code;
 	const char *close_why; /* static */

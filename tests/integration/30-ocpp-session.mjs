@@ -138,13 +138,14 @@ await test('meter_values_stored', async () => {
 			],
 		}],
 	});
-	const rows = sql(`SELECT transaction_id, measurand, value, value_num, unit, phase, context,
+	// value and unit as sent (null: not sent); value_num in num_unit.
+	const rows = sql(`SELECT transaction_id, measurand, value, value_num, num_unit, unit, phase, context,
 		location, format FROM meter_values WHERE cp_id = ${q(A)} ORDER BY id`);
 	checkEq('meter_values_rows', rows, [
-		[String(tx1), 'Energy.Active.Import.Register', '11000', '11000', 'Wh', null, null, null, null],
-		[String(tx1), 'Energy.Active.Import.Register', '11.5', '11500', 'kWh', null, 'Sample.Periodic', 'Outlet', null],
-		[String(tx1), 'Power.Active.Import', '7200.5', '7200.5', 'W', 'L1', null, null, null],
-		[String(tx1), 'Energy.Active.Import.Register', 'AQIDBA==', null, 'Wh', null, 'Transaction.Begin', null, 'SignedData'],
+		[String(tx1), 'Energy.Active.Import.Register', '11000', '11000', 'Wh', null, null, null, null, null],
+		[String(tx1), 'Energy.Active.Import.Register', '11.5', '11500', 'Wh', 'kWh', null, 'Sample.Periodic', 'Outlet', null],
+		[String(tx1), 'Power.Active.Import', '7200.5', '7200.5', 'W', 'W', 'L1', null, null, null],
+		[String(tx1), 'Energy.Active.Import.Register', 'AQIDBA==', null, null, null, null, 'Transaction.Begin', null, 'SignedData'],
 	]);
 });
 

@@ -388,8 +388,10 @@ await test('users', async () => {
 	checkEq('users_in_order', b.items.map((u) => u.id_tag), want);
 	expect(b.count === want.length, 'users count');
 	checkEq('user_fields', b.items.filter((u) => u.id_tag.startsWith(P)), [
-		{ id_tag: TAG1, name: 'Driver Ü', status: 'Accepted', expiry_date: '2030-01-01T00:00:00.000Z', parent_id_tag: null },
-		{ id_tag: TAG2, name: null, status: 'Blocked', expiry_date: null, parent_id_tag: TAG1 }]);
+		{ id_tag: TAG1, name: 'Driver Ü', status: 'Accepted', effective_status: 'Accepted', status_reason: null,
+			expiry_date: '2030-01-01T00:00:00.000Z', parent_id_tag: null },
+		{ id_tag: TAG2, name: null, status: 'Blocked', effective_status: 'Blocked', status_reason: null,
+			expiry_date: null, parent_id_tag: TAG1 }]);
 });
 
 await test('stats', async () => {
@@ -397,9 +399,12 @@ await test('stats', async () => {
 	const [cps, conn] = sql('SELECT COUNT(*), SUM(connected) FROM charge_points')[0].map(Number);
 	expect(s.charge_points.total === cps && s.charge_points.connected === conn, 'charge point totals');
 	expect(s.transactions.active === Number(sqlValue('SELECT COUNT(*) FROM transactions WHERE stop_ts IS NULL')), 'active');
-	expect(s.connectors.total === Number(sqlValue('SELECT COUNT(*) FROM connectors')), 'connectors total');
-	expect(s.connectors.by_status.Faulted === Number(sqlValue("SELECT COUNT(*) FROM connectors WHERE status = 'Faulted'")), 'by_status');
-	expect(Object.keys(s.connectors.by_status).length === 9, 'every status listed');
+	// counters.h: physical connectors; by status only of connected ones.
+	expect(s.connectors.total === Number(sqlValue('SELECT COUNT(*) FROM connectors WHERE connector_id > 0')), 'connectors total');
+	expect(s.connectors.by_status.Faulted === Number(sqlValue(`SELECT COUNT(*) FROM connectors c
+		JOIN charge_points cp ON cp.id = c.cp_id WHERE c.status = 'Faulted' AND c.connector_id > 0
+		AND cp.connected = 1`)), 'by_status');
+	expect(Object.keys(s.connectors.by_status).length === 10, 'every status listed');
 	expect(s.currency === 'EUR' && s.price_per_kwh === 0.3, 'tariff');
 	const today = new Date().toISOString().slice(0, 10);
 	expect(s.today.since === `${today}T00:00:00.000Z` && s.month.since === `${today.slice(0, 8)}01T00:00:00.000Z`, 'periods');

@@ -29,13 +29,14 @@ const dbTime = (ms) => new Date(ms).toISOString().replace('T', ' ').replace('Z',
 const BASE = Date.parse('2024-05-01T00:30:00.000Z');
 
 sql(`INSERT INTO charge_points (id, vendor, model, firmware_version, serial_number,
-		connected, connected_since, last_heartbeat, last_boot, total_kwh) VALUES
+		connected, connected_since, last_heartbeat, last_seen, last_boot, total_kwh) VALUES
 	(${q(CPA)}, 'ACME', 'Fast 22', '2.0.1', 'SN-A', 1, UTC_TIMESTAMP(3) - INTERVAL 2 HOUR,
-		UTC_TIMESTAMP(3) - INTERVAL 12 SECOND, UTC_TIMESTAMP(3) - INTERVAL 2 HOUR, 1234.5),
+		UTC_TIMESTAMP(3) - INTERVAL 12 SECOND, UTC_TIMESTAMP(3) - INTERVAL 12 SECOND,
+		UTC_TIMESTAMP(3) - INTERVAL 2 HOUR, 1234.5),
 	(${q(CPB)}, 'Other', 'Slow', '0.9', NULL, 0, NULL,
-		UTC_TIMESTAMP(3) - INTERVAL 2 DAY, NULL, 8.25),
+		UTC_TIMESTAMP(3) - INTERVAL 3 DAY, UTC_TIMESTAMP(3) - INTERVAL 2 DAY, NULL, 8.25),
 	(${q(CPX)}, ${q(VENDOR_X)}, ${q(MODEL_X)}, NULL, NULL, 1, UTC_TIMESTAMP(3),
-		UTC_TIMESTAMP(3), NULL, 0)`);
+		UTC_TIMESTAMP(3), UTC_TIMESTAMP(3), NULL, 0)`);
 sql(`INSERT INTO connectors (cp_id, connector_id, status, error_code, info, status_ts) VALUES
 	(${q(CPA)}, 0, 'Available', 'NoError', NULL, UTC_TIMESTAMP(3)),
 	(${q(CPA)}, 1, 'Charging', 'NoError', NULL, UTC_TIMESTAMP(3) - INTERVAL 30 MINUTE),
@@ -156,7 +157,7 @@ await test('overview_lists_filtered_cps_with_db_state', async () => {
 		'B: "seen 2 d ago"');
 	const hb = await text(`${a} time`);
 	const m = /^(\d+) s ago$/.exec(hb);
-	expect(m && Number(m[1]) >= 12 && Number(m[1]) < 60, `A heartbeat "${hb}"`);
+	expect(m && Number(m[1]) >= 12 && Number(m[1]) < 60, `A last seen "${hb}"`);
 	expectEq('A vendor line', await text(`${a} th .sub`), 'ACME Fast 22 · fw 2.0.1');
 	expectEq('A total kWh', await text(`${a} td.num`), '1,234.5');
 	// Connector 0 is Available: not shown; the others in order with their
@@ -175,7 +176,9 @@ await test('overview_lists_filtered_cps_with_db_state', async () => {
 
 await test('overview_counters_match_db', async () => {
 	const [[cps, online]] = sql('SELECT COUNT(*), SUM(connected) FROM charge_points');
-	const charging = sqlValue("SELECT COUNT(*) FROM connectors WHERE status = 'Charging' AND connector_id > 0");
+	// counters.h: Charging connectors of connected charge points only.
+	const charging = sqlValue(`SELECT COUNT(*) FROM connectors c JOIN charge_points cp ON cp.id = c.cp_id
+		WHERE c.status = 'Charging' AND c.connector_id > 0 AND cp.connected = 1`);
 	await load('/');
 	expectEq('online/total', await text('#stat-online'), `${group(online)} / ${group(cps)}`);
 	expectEq('charging', await text('#stat-charging'), group(charging));
@@ -223,6 +226,7 @@ await test('cp_page_fields_connectors_tx_chart', async () => {
 	expectEq('serial', fields['Serial number'], 'SN-A');
 	expectEq('energy', fields['Energy delivered'], '1,234.500 kWh');
 	expect(/\(\d+ s ago\)$/.test(fields['Last heartbeat'] || ''), `heartbeat ${fields['Last heartbeat']}`);
+	expect(/\(\d+ s ago\)$/.test(fields['Last seen'] || ''), `last seen ${fields['Last seen']}`);
 	expectEq('connectors', await attrs('tr[data-connector]', 'data-status'),
 		['Available', 'Charging', 'Faulted', 'SuspendedEV']);
 	expectEq('faulted info as text', await text('tr[data-connector="2"] td[data-label="Status"] .sub'), '<u>info</u>');

@@ -108,7 +108,9 @@ void opts_usage(FILE *out)
 	    "\n"
 	    "charge point:\n"
 	    "  --connectors N        connectors (1..32, default 1)\n"
-	    "  --id-tag TAG          idTag for local sessions (<= 20 chars)\n"
+	    "  --id-tag TAG          idTag for local sessions (<= 20 chars;\n"
+	    "                        default " CPSIM_DEFAULT_ID_TAG
+	    ", a demo tag)\n"
 	    "  --power-kw KW         charging power (default 11)\n"
 	    "  --duration S          charging time per session (default 60)\n"
 	    "  --meter-interval S    MeterValues interval (default 10, 0 off)\n"
@@ -178,7 +180,7 @@ static void defaults(struct cpsim_opts *o)
 {
 	memset(o, 0, sizeof *o);
 	o->connectors = 1;
-	o->id_tag = "CPSIM0001";
+	o->id_tag = CPSIM_DEFAULT_ID_TAG;
 	o->power_kw = 11;
 	o->duration_s = 60;
 	o->meter_interval_s = 10;

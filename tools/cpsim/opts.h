@@ -10,6 +10,10 @@
 enum load_mix { MIX_REALISTIC, MIX_HEARTBEAT, MIX_METER, MIX_HOLD };
 enum { EVLIB_AUTO, EVLIB_POLL, EVLIB_EV };
 
+/* One of the demo tags `make run` seeds (sql/seed-demo.sql), so a first
+ * session against a fresh `make run` is authorised. */
+#define CPSIM_DEFAULT_ID_TAG "DEMO-TAG-1"
+
 struct cpsim_opts {
 	const char *url;
 	/* the charge point */

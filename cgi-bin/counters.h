@@ -1,0 +1,41 @@
+/*
+ * counters.h — the network's headline counters, defined once for the
+ * API's /stats and /metrics and the dashboard's overview, so the screens
+ * can never disagree about the same database state.
+ *
+ *   charge points   every registered one; connected: with an open link.
+ *   connectors      physical connectors (connectorId >= 1; connector 0 is
+ *                   the charge point as a whole), including those known
+ *                   only from a transaction message (status Unknown).
+ *   by status       connectors of connected charge points, by their last
+ *                   reported status; a disconnected charge point's
+ *                   connectors count as offline instead, whatever they
+ *                   last said, so by_status + offline = connectors.
+ *   charging        by_status Charging: connected and reporting Charging.
+ *   sessions        transactions started and not yet stopped, on any
+ *                   charge point (one offline may still be charging; its
+ *                   StopTransaction arrives when it is back).
+ */
+#ifndef CSMS_COUNTERS_H
+#define CSMS_COUNTERS_H
+
+#include "db.h"
+
+/* The connectors.status ENUM, in the schema's order. */
+#define COUNTERS_NSTATUS 10
+extern const char *const counters_status[COUNTERS_NSTATUS];
+#define COUNTERS_CHARGING 2 /* index of "Charging" */
+
+struct counters {
+	long long cps, cps_connected;
+	double total_kwh; /* sum of charge_points.total_kwh */
+	long long connectors, connectors_offline;
+	long long by_status[COUNTERS_NSTATUS];
+	long long charging;
+	long long sessions;
+};
+
+/* 0, or -1 on a database error (db says which). */
+int counters_load(struct db *db, struct counters *c);
+
+#endif
