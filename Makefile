@@ -149,7 +149,7 @@ clean:
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 # libFuzzer on the frame parser/validator, the templates and the query
-# parsers, ten minutes each (make test runs one minute each).
+# parsers, ten minutes each (make test only replays the committed inputs).
 fuzz:
 	@scripts/install-deps.sh --test
 	@scripts/fuzz.sh 600

@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
 # fuzz.sh — builds the libFuzzer harnesses of tests/fuzz/ with clang and
-# runs each for a while.  docs/fuzzing.md explains what they cover.
+# replays the committed inputs through them, then fuzzes each for a while.
+# docs/fuzzing.md explains what they cover.
 #
 #   scripts/fuzz.sh [SECONDS] [TARGET...]    (default: 60 s; frame tmpl query)
 #
-# For each target it first replays tests/fuzz/regress/TARGET/ (the inputs
-# of every bug found so far), then fuzzes for SECONDS starting from
-# tests/fuzz/corpus/TARGET/ and the regression inputs.  It prints
-# "PASS fuzz_TARGET" or "FAIL fuzz_TARGET: why" lines, as scripts/test.sh
-# counts them, and exits non-zero when anything failed.
+# For each target it first replays, once each, tests/fuzz/regress/TARGET/
+# (the inputs of every bug found so far) and the seed corpus
+# tests/fuzz/corpus/TARGET/, then fuzzes for SECONDS starting from the
+# seeds and the regression inputs.  SECONDS=0 only replays: the same
+# inputs every time, so the same verdict (what `make test` runs); fresh
+# fuzzing is `make fuzz`.  It prints "PASS fuzz_TARGET_regress (N inputs)",
+# "PASS fuzz_TARGET_corpus (N inputs)", "PASS fuzz_TARGET (...)" or
+# "FAIL fuzz_...: why" lines, as scripts/test.sh counts them, and exits
+# non-zero when anything failed.
 #
 # The project's sources are compiled here with clang and the sanitizers
 # (never the gcc objects of the normal build) into build/fuzz/; a lock lets
@@ -181,18 +186,23 @@ for t in "${TARGETS[@]}"; do
 	bin=$OUT/fuzz_$t
 	dir=$WORK/$t
 	mkdir -p "$dir" "$CORPUS/$t"
-	regress=("tests/fuzz/regress/$t"/*)
-	[[ -e ${regress[0]} ]] || regress=()
 
-	# 1. Every crash found so far, once each (files as arguments).
-	if ((${#regress[@]})); then
-		if "$bin" "${regress[@]}" >"$dir/regress.log" 2>&1; then
-			echo "PASS fuzz_${t}_regress (${#regress[@]} inputs)"
+	# 1. Every crash found so far, then every seed, once each (files as
+	#    arguments: libFuzzer runs each and stops at the first failure).
+	for kind in regress corpus; do
+		inputs=()
+		for f in "tests/fuzz/$kind/$t"/*; do
+			[[ -f $f ]] && inputs+=("$f")
+		done
+		((${#inputs[@]})) || continue
+		if "$bin" "${inputs[@]}" >"$dir/$kind.log" 2>&1; then
+			echo "PASS fuzz_${t}_$kind (${#inputs[@]} inputs)"
 		else
-			echo "FAIL fuzz_${t}_regress: $(why "$dir/regress.log" $?) (log: $dir/regress.log)"
+			echo "FAIL fuzz_${t}_$kind: $(why "$dir/$kind.log" $?) (log: $dir/$kind.log)"
 			failed=$((failed + 1))
 		fi
-	fi
+	done
+	((SECS > 0)) || continue
 
 	# 2. Fuzz.  New entries go to the first corpus directory (scratch);
 	#    the seeds and regression inputs are only read.
