@@ -5,6 +5,15 @@
  * schema_version, so a second start (or a newer release) applies only what
  * is new.  Statements end with ';' at the end of a line; "--" lines are
  * comments.  ocppd runs this at start-up with the write account.
+ *
+ * A file can fail half-way (a CREATE TRIGGER refused for lack of SUPER
+ * while binary logging is on, after its CREATE TABLE went through), and
+ * MariaDB commits every DDL statement on its own, so a file cannot be
+ * rolled back as a whole.  Instead each statement done is counted in
+ * schema_progress, in the same transaction as the statement where it has
+ * one (DML), and a retry resumes after the last one done.  The error names
+ * the file, the statement number and, for the errors an admin meets, the
+ * fix.
  */
 #include "db.h"
 
@@ -37,6 +46,24 @@ static char *read_file(const char *path)
 	return buf;
 }
 
+/* What to do about the errors an admin meets when migrating. */
+static const char *hint(unsigned code)
+{
+	switch (code) {
+	case 1419: /* ER_BINLOG_CREATE_ROUTINE_NEED_SUPER */
+		return " (binary logging is on: set log_bin_trust_function_"
+		       "creators = 1 in the server's config, or grant the "
+		       "account SUPER, then run ocppd --migrate again; it "
+		       "resumes at this statement)";
+	case 1142: /* ER_TABLEACCESS_DENIED_ERROR */
+	case 1044: /* ER_DBACCESS_DENIED_ERROR */
+		return " (the write account needs ALL on its database: see "
+		       "docs/deploy.md, then run ocppd --migrate again)";
+	}
+	return " (fix the cause and run ocppd --migrate again; it resumes "
+	       "at this statement)";
+}
+
 static int run_statement(struct db *db, const char *sql, size_t len,
                          const char *file, char *err, size_t errlen)
 {
@@ -50,9 +77,47 @@ static int run_statement(struct db *db, const char *sql, size_t len,
 	return 0;
 }
 
-/* Splits on ';' at the end of a line and skips "--" comment lines. */
+static int query(struct db *db, const char *sql, char *err, size_t errlen)
+{
+	return run_statement(db, sql, strlen(sql), "schema_progress", err,
+	                     errlen);
+}
+
+/* One statement of a file, numbered from 1, and the count of those done
+ * recorded with it: inside one transaction, which commits the statement's
+ * own rows and the count together (a DDL statement commits by itself
+ * first; the count follows at once). */
+static int run_counted(struct db *db, const char *sql, size_t len,
+                       const char *file, long version, int no, char *err,
+                       size_t errlen)
+{
+	char rec[256];
+	snprintf(rec, sizeof rec,
+	         "INSERT INTO schema_progress (version, done) VALUES (%ld, %d) "
+	         "ON DUPLICATE KEY UPDATE done = VALUES(done)",
+	         version, no);
+	if (query(db, "START TRANSACTION", err, errlen))
+		return -1;
+	if (mysql_real_query(db->conn, sql, len)) {
+		unsigned code = mysql_errno(db->conn);
+		snprintf(err, errlen, "%s: statement %d: %s%s", file, no,
+		         mysql_error(db->conn), hint(code));
+		char ignored[64];
+		query(db, "ROLLBACK", ignored, sizeof ignored);
+		return -1;
+	}
+	MYSQL_RES *res = mysql_store_result(db->conn);
+	if (res)
+		mysql_free_result(res);
+	if (query(db, rec, err, errlen) || query(db, "COMMIT", err, errlen))
+		return -1;
+	return 0;
+}
+
+/* Splits on ';' at the end of a line and skips "--" comment lines; the
+ * first `skip` statements were done by an earlier, failed attempt. */
 static int apply_file(struct db *db, const char *path, const char *text,
-                      char *err, size_t errlen)
+                      long version, int skip, char *err, size_t errlen)
 {
 	char *stmt = NULL;
 	size_t len = 0;
@@ -61,7 +126,7 @@ static int apply_file(struct db *db, const char *path, const char *text,
 		snprintf(err, errlen, "%s: out of memory", path);
 		return -1;
 	}
-	int rc = 0;
+	int rc = 0, no = 0;
 	const char *p = text;
 	while (*p && rc == 0) {
 		const char *eol = strchr(p, '\n');
@@ -79,8 +144,10 @@ static int apply_file(struct db *db, const char *path, const char *text,
 				e--;
 			if (e > p && e[-1] == ';') {
 				fflush(cur);
-				rc = run_statement(db, stmt, len, path, err,
-				                   errlen);
+				if (++no > skip)
+					rc = run_counted(db, stmt, len, path,
+					                 version, no, err,
+					                 errlen);
 				rewind(cur);
 				len = 0;
 				fflush(cur);
@@ -90,8 +157,8 @@ static int apply_file(struct db *db, const char *path, const char *text,
 	}
 	fflush(cur);
 	/* Trailing text without ';' is a statement too, unless blank. */
-	if (rc == 0 && len && strspn(stmt, " \t\r\n") < len)
-		rc = run_statement(db, stmt, len, path, err, errlen);
+	if (rc == 0 && len && strspn(stmt, " \t\r\n") < len && ++no > skip)
+		rc = run_counted(db, stmt, len, path, version, no, err, errlen);
 	fclose(cur);
 	free(stmt);
 	return rc;
@@ -103,6 +170,32 @@ static const char create_version_table[] =
     " name VARCHAR(255) NOT NULL,"
     " applied_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3))"
     " ENGINE=InnoDB";
+/* The statements done of a file not yet recorded in schema_version. */
+static const char create_progress_table[] =
+    "CREATE TABLE IF NOT EXISTS schema_progress ("
+    " version INT NOT NULL PRIMARY KEY,"
+    " done INT NOT NULL)"
+    " ENGINE=InnoDB";
+
+/* Statements of `version` done by an earlier attempt; -1 on error. */
+static int progress(struct db *db, long version, char *err, size_t errlen)
+{
+	struct db_rows rows;
+	if (db_query(db, &rows,
+	             "SELECT done FROM schema_progress WHERE version = ?", "l",
+	             (long long)version)) {
+		snprintf(err, errlen, "%s", db_error(db));
+		return -1;
+	}
+	int rc = db_next(&rows);
+	int done = rc > 0 ? (int)db_int(&rows, 0) : 0;
+	db_rows_end(&rows);
+	if (rc < 0) {
+		snprintf(err, errlen, "%s", db_error(db));
+		return -1;
+	}
+	return done;
+}
 
 int db_migrate(struct db *db, const char *sql_dir, char *err, size_t errlen)
 {
@@ -112,6 +205,9 @@ int db_migrate(struct db *db, const char *sql_dir, char *err, size_t errlen)
 	}
 	if (run_statement(db, create_version_table,
 	                  sizeof create_version_table - 1, "schema_version",
+	                  err, errlen) ||
+	    run_statement(db, create_progress_table,
+	                  sizeof create_progress_table - 1, "schema_progress",
 	                  err, errlen))
 		return -1;
 
@@ -159,13 +255,19 @@ int db_migrate(struct db *db, const char *sql_dir, char *err, size_t errlen)
 			rc = -1;
 			continue;
 		}
-		rc = apply_file(db, path, text, err, errlen);
+		int skip = progress(db, version, err, errlen);
+		rc = skip < 0 ? -1
+		              : apply_file(db, path, text, version, skip, err,
+		                           errlen);
 		free(text);
 		if (rc == 0 &&
-		    db_exec(db,
-		            "INSERT INTO schema_version (version, name) "
-		            "VALUES (?, ?)",
-		            "ls", (long long)version, names[i]) < 0) {
+		    (db_exec(db,
+		             "INSERT INTO schema_version (version, name) "
+		             "VALUES (?, ?)",
+		             "ls", (long long)version, names[i]) < 0 ||
+		     db_exec(db,
+		             "DELETE FROM schema_progress WHERE version = ?",
+		             "l", (long long)version) < 0)) {
 			snprintf(err, errlen, "%s", db_error(db));
 			rc = -1;
 		}
