@@ -109,7 +109,7 @@ choose_users() {
 		svc_group=$group_name
 		web_user=$web
 	else
-		note "user $user or $web cannot reach $ROOT (a parent directory is private): the services run as root"
+		note "user $user or $web cannot reach $ROOT or $run_dir (a parent directory is private): the services run as root"
 		export CSMS_USER=
 	fi
 }
