@@ -62,7 +62,9 @@ note() {
 }
 
 # The secret files' directories: private to the service (and its group).
+# Only the private instance's: an admin's own files are left as they are.
 secret_dirs() {
+	private_db || return 0
 	local f
 	for f in "$db_password_file" "$db_ro_password_file"; do
 		[[ -n $f ]] && dirname "$f"
