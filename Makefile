@@ -190,6 +190,8 @@ install: all
 	    -e 's|^db_datadir = .*|db_datadir =|' \
 	    -e 's|^db_socket = .*|db_socket = /run/mysqld/mysqld.sock|' \
 	    -e 's|^backup_dir = .*|backup_dir = /var/backups/csms|' \
+	    -e 's|^db_password_file = .*|db_password_file = $(SYSCONFDIR)/db_password|' \
+	    -e 's|^db_ro_password_file = .*|db_ro_password_file = $(SYSCONFDIR)/db_ro_password|' \
 	    csms.conf > $(BUILD)/csms.conf.installed
 	if [ -e $(DESTDIR)$(SYSCONFDIR)/csms.conf ]; then \
 		install -m 640 $(BUILD)/csms.conf.installed $(DESTDIR)$(SYSCONFDIR)/csms.conf.new; \

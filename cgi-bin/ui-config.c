@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "ocpp_secret.h"
 #include "ui-format.h"
 
 static const char sql_last_get[] =
@@ -44,13 +45,20 @@ TMPL_varlist *ui_config_from_json(TMPL_varlist *vl, const char *json)
 		int ro = cJSON_IsTrue(
 		    cJSON_GetObjectItemCaseSensitive(it, "readonly"));
 		const cJSON *v = cJSON_GetObjectItemCaseSensitive(it, "value");
+		/* A secret (AuthorizationKey) is shown masked, even from a
+		 * row recorded before ocppd masked them, and gets no edit
+		 * form: one prefilled with the mask would send the mask. */
+		int secret = ocpp_secret_key(key);
+		const char *value = str_of(it, "value");
+		if (secret && *value)
+			value = OCPP_SECRET_MASK;
 		/* "value" is optional in OCPP: absent means not set, which
 		 * the table shows apart from an empty string. */
 		TMPL_varlist *row =
-		    TMPL_add_var(NULL, "key", key, "value", str_of(it, "value"),
-		                 "unset", cJSON_IsString(v) ? "" : "1",
-		                 "readonly", ro ? "yes" : "no", (char *)NULL);
-		if (!ro)
+		    TMPL_add_var(NULL, "key", key, "value", value, "unset",
+		                 cJSON_IsString(v) ? "" : "1", "readonly",
+		                 ro ? "yes" : "no", (char *)NULL);
+		if (!ro && !secret)
 			row = TMPL_add_var(row, "writable", "1", (char *)NULL);
 		keys = TMPL_add_varlist(keys, row);
 	}

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 enum ktype { K_STR, K_INT, K_BOOL, K_DOUBLE, K_PATH };
@@ -59,12 +60,16 @@ static const struct key keys[] = {
     P(db_socket, "var/run/mysqld.sock"),
     S(db_name, "csms"),
     S(db_user, "csms"),
-    S(db_password, "csms"),
+    S(db_password, ""),
+    P(db_password_file, "var/secrets/db_password"),
     S(db_ro_user, "csms_ro"),
-    S(db_ro_password, "csms_ro"),
+    S(db_ro_password, ""),
+    P(db_ro_password_file, "var/secrets/db_ro_password"),
     P(db_datadir, "var/mysql"),
     I(db_workers, 1, 64, "2"),
     I(db_queue_size, 16, 10000000, "65536"),
+    S(user, ""),
+    S(group, ""),
     S(log_level, "info"),
     P(log_file, ""),
     P(run_dir, "var/run"),
@@ -342,4 +347,50 @@ void config_print(const struct csms_config *cfg, FILE *out)
 		}
 		fputc('\n', out);
 	}
+}
+
+/* A password file holds the password on its first line and nothing a
+ * stranger may read: a world-readable one is refused rather than used, so
+ * a copy made with the wrong mode shows up at the next start. */
+int config_password(const struct csms_config *cfg, int readonly, char *out,
+                    size_t outlen, char *err, size_t errlen)
+{
+	const char *lit = readonly ? cfg->db_ro_password : cfg->db_password;
+	const char *file =
+	    readonly ? cfg->db_ro_password_file : cfg->db_password_file;
+	const char *key = readonly ? "db_ro_password_file" : "db_password_file";
+	if (lit[0] || !file[0]) {
+		if (strlen(lit) >= outlen) {
+			snprintf(err, errlen, "%s: password too long",
+			         readonly ? "db_ro_password" : "db_password");
+			return -1;
+		}
+		strcpy(out, lit);
+		return 0;
+	}
+	FILE *f = fopen(file, "re");
+	if (!f) {
+		snprintf(err, errlen, "%s %s: %s", key, file, strerror(errno));
+		return -1;
+	}
+	struct stat st;
+	if (fstat(fileno(f), &st) == 0 && (st.st_mode & S_IROTH)) {
+		fclose(f);
+		snprintf(err, errlen,
+		         "%s %s is readable by every local user (chmod o-r)",
+		         key, file);
+		return -1;
+	}
+	char line[512];
+	int got = fgets(line, sizeof line, f) != NULL;
+	fclose(f);
+	size_t n = got ? strcspn(line, "\r\n") : 0;
+	line[n] = '\0';
+	if (!n || n >= outlen) {
+		snprintf(err, errlen, "%s %s: %s", key, file,
+		         n ? "password too long" : "empty first line");
+		return -1;
+	}
+	memcpy(out, line, n + 1);
+	return 0;
 }

@@ -25,12 +25,16 @@ struct csms_config {
 	char db_name[64];
 	char db_user[64];
 	char db_password[128];
+	char db_password_file[512];
 	char db_ro_user[64];
 	char db_ro_password[128];
+	char db_ro_password_file[512];
 	char db_datadir[512];
 	int db_workers;
 	int db_queue_size;
 	/* ocppd */
+	char user[64]; /* started as root: the account to switch to */
+	char group[64];
 	char log_level[16];
 	char log_file[512];
 	char run_dir[512];
@@ -77,6 +81,16 @@ const char *config_default_path(const char *given);
  */
 int config_load(struct csms_config *cfg, const char *path, int must_exist,
                 char *err, size_t errlen);
+
+/*
+ * The password of the database account ocppd (readonly = 0) or the web
+ * programs (readonly = 1) log in with: db_password / db_ro_password when
+ * set, else the first line of db_password_file / db_ro_password_file, read
+ * now (each program reads only the file of its own account, so the web
+ * tier never needs to see the writer's).  -1 with one line in err.
+ */
+int config_password(const struct csms_config *cfg, int readonly, char *out,
+                    size_t outlen, char *err, size_t errlen);
 
 /* Writes every key as "key=value" lines (shell-quoted values) to out. */
 void config_print(const struct csms_config *cfg, FILE *out);

@@ -75,10 +75,20 @@ int db_connect(struct db *db, const struct csms_config *cfg, int readonly)
 	}
 	const char *host = cfg->db_host[0] ? cfg->db_host : "localhost";
 	const char *sock = cfg->db_host[0] ? NULL : cfg->db_socket;
-	if (!mysql_real_connect(
-	        db->conn, host, readonly ? cfg->db_ro_user : cfg->db_user,
-	        readonly ? cfg->db_ro_password : cfg->db_password, cfg->db_name,
-	        (unsigned)cfg->db_port, sock, CLIENT_FOUND_ROWS)) {
+	/* Read at every connect: a rotated password file needs no restart. */
+	char pw[256], pwerr[400];
+	if (config_password(cfg, readonly, pw, sizeof pw, pwerr,
+	                    sizeof pwerr)) {
+		set_err(db, CR_UNKNOWN_ERROR, "connect", pwerr);
+		mysql_close(db->conn);
+		db->conn = NULL;
+		return -1;
+	}
+	MYSQL *ok = mysql_real_connect(
+	    db->conn, host, readonly ? cfg->db_ro_user : cfg->db_user, pw,
+	    cfg->db_name, (unsigned)cfg->db_port, sock, CLIENT_FOUND_ROWS);
+	explicit_bzero(pw, sizeof pw);
+	if (!ok) {
 		set_err(db, mysql_errno(db->conn), "connect",
 		        mysql_error(db->conn));
 		mysql_close(db->conn);

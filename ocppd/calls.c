@@ -17,6 +17,7 @@
 #include "db.h"
 #include "handlers.h"
 #include "log.h"
+#include "log_frame.h"
 #include "send.h"
 #include "timeutil.h"
 #include "ws.h"
@@ -239,8 +240,7 @@ static void kick(struct conn *c)
 		return; /* the deadline answers it */
 	}
 	k->sent = 1;
-	log_debug("ocpp: %s -> %.*s", c->cp_id,
-	          (int)(f->len > 2000 ? 2000 : f->len), frame_text(f));
+	log_frame(c->cp_id, "->", frame_text(f), f->len);
 	ws_send(c, f);
 }
 

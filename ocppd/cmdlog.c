@@ -8,6 +8,7 @@
 
 #include "dbq.h"
 #include "log.h"
+#include "ocpp_secret.h"
 
 void cmd_record_free(struct cmd_record *rec)
 {
@@ -38,8 +39,10 @@ void cmdlog_submit(const char *cp_id, const char *uid, const char *action,
 	rec->status = strdup(status);
 	rec->requested_by =
 	    requested_by && *requested_by ? strdup(requested_by) : NULL;
-	rec->params = params ? cJSON_PrintUnformatted(params) : NULL;
-	rec->response = response ? cJSON_PrintUnformatted(response) : NULL;
+	/* The history is read by every operator and copied into backups:
+	 * an AuthorizationKey in a payload or an answer is masked here. */
+	rec->params = params ? ocpp_secret_print(params) : NULL;
+	rec->response = response ? ocpp_secret_print(response) : NULL;
 	rec->created_ms = created_ms;
 	rec->finished_ms = finished_ms;
 	rec->outcome = outcome;

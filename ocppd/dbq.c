@@ -15,6 +15,7 @@
 #include "cp_auth.h"
 #include "cp_sec_op.h"
 #include "log.h"
+#include "log_frame.h"
 #include "prefetch.h"
 #include "tags.h"
 #include "timeutil.h"
@@ -233,10 +234,8 @@ static struct reply *reply_frame(struct job *j, char *text, size_t len)
 	}
 	r->conn = j->conn;
 	r->frame = frame_take(text, len);
-	if (log_enabled(LOG_DEBUG) && r->frame)
-		log_debug("ocpp: %s -> %.*s", j->cp_id,
-		          (int)(r->frame->len > 2000 ? 2000 : r->frame->len),
-		          frame_text(r->frame));
+	if (r->frame)
+		log_frame(j->cp_id, "->", frame_text(r->frame), r->frame->len);
 	return r;
 }
 

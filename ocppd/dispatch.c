@@ -14,6 +14,7 @@
 #include "dbq.h"
 #include "handlers.h"
 #include "log.h"
+#include "log_frame.h"
 #include "rpc.h"
 #include "timeutil.h"
 #include "ws.h"
@@ -89,8 +90,7 @@ static void send_text(struct conn *c, char *text, size_t len)
 	struct frame *f = frame_take(text, len);
 	if (!f)
 		return;
-	log_debug("ocpp: %s -> %.*s", c->cp_id, (int)(len > 2000 ? 2000 : len),
-	          frame_text(f));
+	log_frame(c->cp_id, "->", frame_text(f), len);
 	ws_send(c, f);
 }
 
@@ -220,8 +220,7 @@ static void dispatch_call(struct conn *c, struct rpc_msg *m)
 
 void dispatch_frame(struct conn *c, const char *text, size_t len)
 {
-	log_debug("ocpp: %s <- %.*s", c->cp_id, (int)(len > 2000 ? 2000 : len),
-	          text);
+	log_frame(c->cp_id, "<-", text, len);
 	int64_t now = time_now_ms();
 	struct rpc_msg m;
 	switch (rpc_parse(text, len, &m)) {

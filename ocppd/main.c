@@ -26,6 +26,7 @@
 #include "handlers.h"
 #include "log.h"
 #include "ocpp_schema.h"
+#include "privdrop.h"
 #include "strmap.h"
 #include "timeutil.h"
 #include "ws.h"
@@ -166,6 +167,11 @@ int main(int argc, char **argv)
 	}
 
 	fatal_cfg = &cfg;
+	/* Who to become once the port is bound (ws.c switches). */
+	if (!migrate_only && privdrop_prepare(&cfg, err, sizeof err)) {
+		fatal("%s", err);
+		return 2;
+	}
 	/* A busy port stops a second daemon before it touches the database;
 	 * --migrate alone never listens, so it runs beside a live daemon. */
 	if (!migrate_only && ws_probe(&cfg, err, sizeof err)) {

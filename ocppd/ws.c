@@ -39,6 +39,7 @@
 #include "handlers.h"
 #include "handshake.h"
 #include "log.h"
+#include "privdrop.h"
 #include "timeutil.h"
 
 #define RX_CHUNK         2048 /* lws per-connection receive buffer */
@@ -924,6 +925,13 @@ int ws_run(const struct csms_config *cfg, struct strmap *known, char *err,
 		         ws.tls ? "libwebsockets could not start (check "
 		                  "tls_cert, tls_key, tls_ca)"
 		                : "libwebsockets could not start");
+		drop_known();
+		return -1;
+	}
+	/* The port is bound: root is given up before anything else runs. */
+	if (privdrop_apply(err, errlen)) {
+		lws_context_destroy(ws.ctx);
+		ws.ctx = NULL;
 		drop_known();
 		return -1;
 	}

@@ -25,6 +25,8 @@ die() {
 [[ -x $BUILD_DIR/bin/ocppd ]] || die "$BUILD_DIR/bin/ocppd is not built (run make)"
 cfg_out=$("$BUILD_DIR/bin/ocppd" -c "$CONF" --print-config 2>&1) || die "${cfg_out#ocppd: }"
 eval "$cfg_out"
+# The writer's password: the literal key, else its file (stack.sh made it).
+[[ -n $db_password || -z $db_password_file ]] || db_password=$(head -n 1 "$db_password_file")
 
 conn=(--no-defaults -u "$db_user")
 if [[ -n $db_host ]]; then

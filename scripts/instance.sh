@@ -6,6 +6,9 @@
 # Stops whatever stack ran in DIR, wipes it, and writes DIR/csms.conf with
 # every path inside DIR, OCPP on port BASE and HTTP on BASE + 80; extra
 # key=value arguments are appended (later keys win).  Prints the path.
+# Like make run, the instance generates its database passwords into
+# DIR/secrets at its first start and, started as root, runs as the
+# service user csms (scripts/stack.sh).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 dir=${1:?usage: instance.sh DIR BASE [key=value ...]}
@@ -29,6 +32,9 @@ dir=$(cd "$dir" && pwd)
 	echo "templates_dir = $ROOT/templates"
 	echo "control_socket = $dir/run/ocppd.sock"
 	echo "backup_dir = $dir/backups"
+	echo "db_password_file = $dir/secrets/db_password"
+	echo "db_ro_password_file = $dir/secrets/db_ro_password"
+	echo "user = csms"
 	for kv in "$@"; do
 		echo "${kv%%=*} = ${kv#*=}"
 	done

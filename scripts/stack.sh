@@ -15,7 +15,21 @@
 # innodb_log_file_size, default 256M each; a busy fleet wants 1G or more,
 # docs/deploy.md) and CSMS_<KEY> for any config key.  Every failure is one
 # line naming the problem.
+#
+# Privacy (docs/security.md): everything under var/ is created with umask
+# 027 and private directories, so other local users reach neither the
+# database socket, the logs nor the password files.  The database
+# passwords are random, generated at the first start into
+# db_password_file / db_ro_password_file (only when the config sets no
+# literal password).  Started as root with `user` set in the config
+# (csms.conf: user = csms), the services run as that user: it is created
+# as a system user if missing, MariaDB runs as it, ocppd switches to it
+# once its port is bound, and lighttpd runs its programs as www-data in
+# the user's group (www-data is added to the group; the same user when
+# there is no www-data).  When that user cannot reach the checkout (a
+# private parent directory) the services stay root, and say so.
 set -euo pipefail
+umask 027
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD_DIR=${CSMS_BUILD:-build}
@@ -37,8 +51,112 @@ LOG_DIR=${run_dir%/}/../log
 mkdir -p "$run_dir" "$LOG_DIR"
 LOG_DIR=$(cd "$LOG_DIR" && pwd)
 
-as_root=()
-[[ $(id -u) -eq 0 ]] && as_root=(--user=root)
+# Who runs what: svc_user (MariaDB, ocppd) and web_user (lighttpd and its
+# programs), sharing svc_group.  Empty svc_user: the invoking user runs
+# everything.
+svc_user=
+svc_group=
+web_user=
+note() {
+	echo "csms: $*" >&2
+}
+
+# The secret files' directories: private to the service (and its group).
+# Only the private instance's: an admin's own files are left as they are.
+secret_dirs() {
+	private_db || return 0
+	local f
+	for f in "$db_password_file" "$db_ro_password_file"; do
+		[[ -n $f ]] && dirname "$f"
+	done | sort -u
+}
+
+# Can user $1 do all of: test $2...?  (runuser gives the user's groups.)
+can_reach() {
+	local who=$1
+	shift
+	runuser -u "$who" -- test "$@" 2>/dev/null
+}
+
+choose_users() {
+	[[ $(id -u) -eq 0 && -n $user ]] || return 0
+	if ! getent passwd "$user" >/dev/null; then
+		useradd --system --user-group --home-dir /nonexistent --no-create-home \
+			--shell /usr/sbin/nologin "$user" >/dev/null 2>&1 ||
+			die "cannot create the system user $user (useradd)"
+		note "created the system user $user (MariaDB and ocppd run as it)"
+	fi
+	local group_name=${group:-$(id -gn "$user")}
+	getent group "$group_name" >/dev/null || die "group \"$group_name\" does not exist"
+	local web=$user
+	if getent passwd www-data >/dev/null; then
+		web=www-data
+		if ! id -nG www-data | tr ' ' '\n' | grep -qx "$group_name"; then
+			usermod -a -G "$group_name" www-data ||
+				die "cannot add www-data to group $group_name (usermod)"
+			note "added www-data to group $group_name (the web programs reach the database socket)"
+		fi
+	fi
+	local d
+	for d in "$run_dir" "$LOG_DIR" $(secret_dirs) ${db_datadir:+"$db_datadir"}; do
+		mkdir -p "$d"
+		chown "$user:$group_name" "$d"
+	done
+	chmod 0770 "$run_dir"
+	# The checkout and var/ must be in reach of both users.
+	if can_reach "$user" -w "$run_dir" -a -w "$LOG_DIR" &&
+		can_reach "$web" -w "$run_dir" -a -r "$CONF" -a -x "$ROOT/templates" -a \
+			-x "$ROOT/static" -a -x "$BUILD_DIR/web/cgi-bin"; then
+		svc_user=$user
+		svc_group=$group_name
+		web_user=$web
+	else
+		note "user $user or $web cannot reach $ROOT or $run_dir (a parent directory is private): the services run as root"
+		export CSMS_USER=
+	fi
+}
+
+# Modes and owners under var/: directories private to the service and its
+# group; the run directory group-writable (the web programs create their
+# sockets there).
+secure_dirs() {
+	local d
+	if [[ -n $svc_user ]]; then
+		chmod 0770 "$run_dir"
+		chmod 0750 "$LOG_DIR"
+		chown -R "$svc_user:$svc_group" "$LOG_DIR"
+		chmod -R o-rwx "$LOG_DIR"
+		touch "$LOG_DIR/lighttpd.err"
+		chown "$web_user:$svc_group" "$LOG_DIR/lighttpd.err"
+		[[ ! -e $run_dir/csrf.secret ]] || chown "$web_user:$svc_group" "$run_dir/csrf.secret"
+		for d in $(secret_dirs); do
+			chmod 0750 "$d"
+		done
+		[[ -z $db_datadir || ! -d $db_datadir ]] || chmod 0700 "$db_datadir"
+	else
+		chmod 0700 "$run_dir" "$LOG_DIR"
+		chmod -R go-rwx "$LOG_DIR"
+		for d in $(secret_dirs); do
+			mkdir -p "$d"
+			chmod 0700 "$d"
+		done
+	fi
+}
+
+# Before starting anything: users, owners and modes.
+mariadb_user=()
+prepared=0
+prepare() {
+	((prepared)) && return 0
+	prepared=1
+	choose_users
+	secure_dirs
+	if [[ -n $svc_user ]]; then
+		mariadb_user=(--user="$svc_user")
+	elif [[ $(id -u) -eq 0 ]]; then
+		mariadb_user=(--user=root)
+	fi
+}
 
 port_busy() {
 	(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
@@ -61,22 +179,75 @@ private_db() {
 	[[ -n $db_datadir ]]
 }
 
+# A password file of the private instance that does not exist yet gets a
+# random password: readable by the service user only (the writer's) or by
+# its group too (the read-only account the web programs use).
+ensure_secret() {
+	local file=$1
+	[[ -n $file && ! -e $file ]] || return 0
+	mkdir -p "$(dirname "$file")"
+	(
+		umask 077
+		# 32 random bytes as hex: no character needs quoting anywhere.
+		head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$file.tmp"
+		echo >>"$file.tmp"
+	)
+	mv "$file.tmp" "$file"
+}
+
+# The effective password: the literal key when set, else its file.
+password_of() {
+	if [[ -n $1 ]]; then
+		printf '%s' "$1"
+	elif [[ -n $2 ]]; then
+		[[ -r $2 ]] || die "cannot read $2 (the database password file)"
+		head -n 1 "$2"
+	fi
+}
+
+secure_secret() {
+	local file=$1 mode=$2
+	[[ -n $file && -e $file ]] || return 0
+	if [[ -n $svc_user ]]; then
+		chown "$svc_user:$svc_group" "$file"
+		chmod "$mode" "$file"
+	else
+		chmod 0600 "$file"
+	fi
+}
+
 db_start() {
 	private_db || return 0
+	prepare
+	[[ -n $db_password ]] || ensure_secret "$db_password_file"
+	[[ -n $db_ro_password ]] || ensure_secret "$db_ro_password_file"
+	secure_secret "$db_password_file" 0600
+	secure_secret "$db_ro_password_file" 0640
+	local rw_pw ro_pw
+	rw_pw=$(password_of "$db_password" "$db_password_file")
+	ro_pw=$(password_of "$db_ro_password" "$db_ro_password_file")
 	local pidf=$run_dir/mariadb.pid
 	if pid_alive "$pidf" && mariadb-admin --no-defaults -S "$db_socket" -u "$(id -un)" ping >/dev/null 2>&1; then
 		return 0
 	fi
 	command -v mariadbd >/dev/null || [[ -x /usr/sbin/mariadbd ]] || die "mariadbd not found (run scripts/install-deps.sh)"
+	# A datadir an earlier root-run stack created becomes the user's.
+	if [[ -n $svc_user && -d $db_datadir/mysql && $(stat -c %U "$db_datadir/mysql") != "$svc_user" ]]; then
+		chown -R "$svc_user:$svc_group" "$db_datadir"
+	fi
 	local first=0
 	if [[ ! -d $db_datadir/mysql ]]; then
 		first=1
 		mkdir -p "$db_datadir"
+		# Only root gets a socket-authenticated admin account (by
+		# default the service user would get one, with every privilege).
 		mariadb-install-db --no-defaults --datadir="$db_datadir" \
 			--auth-root-authentication-method=socket --skip-test-db \
-			"${as_root[@]}" >"$LOG_DIR/mariadb-install.log" 2>&1 ||
+			--auth-root-socket-user="$(id -un)" \
+			"${mariadb_user[@]}" >"$LOG_DIR/mariadb-install.log" 2>&1 ||
 			die "mariadb-install-db failed, see $LOG_DIR/mariadb-install.log"
 	fi
+	chmod 0700 "$db_datadir"
 	# Durable settings are MariaDB's defaults (innodb_flush_log_at_trx_commit=1):
 	# an answer ocppd sends is on disk.
 	/usr/sbin/mariadbd --no-defaults --datadir="$db_datadir" --socket="$db_socket" \
@@ -86,7 +257,7 @@ db_start() {
 		--innodb-log-file-size="${CSMS_DB_REDO_LOG:-256M}" \
 		--innodb-io-capacity=1000 --innodb-io-capacity-max=4000 \
 		--character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci \
-		"${as_root[@]}" >/dev/null 2>&1 &
+		"${mariadb_user[@]}" >/dev/null 2>&1 &
 	local i
 	for ((i = 0; i < 300; i++)); do
 		if mariadb-admin --no-defaults -S "$db_socket" -u "$(id -un)" ping >/dev/null 2>&1; then
@@ -99,10 +270,10 @@ db_start() {
 	admin_sql <<SQL || die "cannot create the database accounts"
 CREATE DATABASE IF NOT EXISTS \`$db_name\` CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci;
 CREATE USER IF NOT EXISTS $(sql_quote "$db_user")@'localhost';
-ALTER USER $(sql_quote "$db_user")@'localhost' IDENTIFIED BY $(sql_quote "$db_password");
+ALTER USER $(sql_quote "$db_user")@'localhost' IDENTIFIED BY $(sql_quote "$rw_pw");
 GRANT ALL PRIVILEGES ON \`$db_name\`.* TO $(sql_quote "$db_user")@'localhost';
 CREATE USER IF NOT EXISTS $(sql_quote "$db_ro_user")@'localhost';
-ALTER USER $(sql_quote "$db_ro_user")@'localhost' IDENTIFIED BY $(sql_quote "$db_ro_password");
+ALTER USER $(sql_quote "$db_ro_user")@'localhost' IDENTIFIED BY $(sql_quote "$ro_pw");
 GRANT SELECT ON \`$db_name\`.* TO $(sql_quote "$db_ro_user")@'localhost';
 SQL
 	local out
@@ -144,8 +315,12 @@ wait_listen() {
 ocppd_start() {
 	local pidf=$run_dir/ocppd.pid
 	pid_alive "$pidf" && return 0
+	prepare
 	port_busy "$ocpp_port" && die "port $ocpp_port (ocpp_port) is already in use"
 	local log=$LOG_DIR/ocppd.log
+	touch "$log"
+	[[ -z $svc_user ]] || chown "$svc_user:$svc_group" "$log"
+	chmod 0640 "$log"
 	if [[ ${1:-} = foreground-log ]]; then
 		"$BIN/ocppd" -c "$CONF" 2> >(tee -a "$log" >&2) &
 	else
@@ -175,14 +350,26 @@ stop_pidfile() {
 web_start() {
 	local pidf=$run_dir/lighttpd.pid
 	pid_alive "$pidf" && return 0
+	prepare
 	command -v lighttpd >/dev/null || [[ -x /usr/sbin/lighttpd ]] || die "lighttpd not found (run scripts/install-deps.sh)"
 	port_busy "$http_port" && die "port $http_port (http_port) is already in use"
 	export CSMS_ROOT=$ROOT CSMS_BIN_DIR=$BUILD_DIR/web/cgi-bin CSMS_HTTP_PORT=$http_port CSMS_OCPP_PORT=$ocpp_port \
 		CSMS_RUN_DIR=$run_dir CSMS_LOG_DIR=$LOG_DIR
+	# The shipped config as it is, plus who its programs run as.
+	local conf=$ROOT/lighttpd/lighttpd.conf
+	if [[ -n $web_user ]]; then
+		conf=$run_dir/lighttpd-run.conf
+		cat >"$conf" <<EOF
+# written by scripts/stack.sh: the shipped config, run as $web_user
+include "$ROOT/lighttpd/lighttpd.conf"
+server.username  = "$web_user"
+server.groupname = "$svc_group"
+EOF
+	fi
 	local out
-	out=$(/usr/sbin/lighttpd -tt -f "$ROOT/lighttpd/lighttpd.conf" 2>&1) ||
+	out=$(/usr/sbin/lighttpd -tt -f "$conf" 2>&1) ||
 		die "lighttpd config: $(echo "$out" | tail -n 1)"
-	/usr/sbin/lighttpd -D -f "$ROOT/lighttpd/lighttpd.conf" >/dev/null 2>>"$LOG_DIR/lighttpd.err" &
+	/usr/sbin/lighttpd -D -f "$conf" >/dev/null 2>>"$LOG_DIR/lighttpd.err" &
 	echo $! >"$pidf"
 	wait_listen "$!" "$http_port" lighttpd "$LOG_DIR/lighttpd.err"
 }

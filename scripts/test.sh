@@ -91,8 +91,13 @@ if CSMS_SEED_DEMO=0 scripts/stack.sh start >"$TDIR/out/stack.log" 2>&1; then
 	export CSMS_ROOT=$ROOT
 	[[ -n ${CSMS_ASAN_BUILD:-} ]] && export CSMS_ASAN_BIN=$ROOT/$CSMS_ASAN_BUILD/bin
 	export CSMS_DB_SOCKET=$TDIR/run/mysqld.sock CSMS_DB_NAME=csms
-	export CSMS_DB_USER=csms CSMS_DB_PASSWORD=csms
-	export CSMS_DB_RO_USER=csms_ro CSMS_DB_RO_PASSWORD=csms_ro
+	# The passwords the stack generated at its first start.
+	CSMS_DB_PASSWORD=$(head -n 1 "$TDIR/secrets/db_password")
+	CSMS_DB_RO_PASSWORD=$(head -n 1 "$TDIR/secrets/db_ro_password")
+	export CSMS_DB_USER=csms CSMS_DB_PASSWORD CSMS_DB_RO_USER=csms_ro CSMS_DB_RO_PASSWORD
+	# Daemons the tests start switch to the stack's user too: they keep
+	# their control sockets in out/.
+	chown --reference="$TDIR/run" "$TDIR/out" 2>/dev/null && chmod 0770 "$TDIR/out"
 	for t in tests/integration/*; do
 		[[ -f $t && -x $t ]] || continue
 		name=$(basename "$t")

@@ -66,6 +66,7 @@ CSMS_SEED_DEMO=0 scripts/stack.sh start >/dev/null
 load=$(tools/bench-data.sh)
 load=${load#bench-data: }
 eval "$("$CSMS_BUILD/bin/ocppd" --print-config)"
+[[ -n $db_password || -z $db_password_file ]] || db_password=$(head -n 1 "$db_password_file")
 sizes=$(mariadb --no-defaults -S "$db_socket" -u "$db_user" "-p$db_password" -N -B "$db_name" -e "
 	SELECT CONCAT(ROUND(data_length / 1048576), ' MB of rows and ',
 	              ROUND(index_length / 1048576), ' MB of indexes')

@@ -40,6 +40,7 @@ die() {
 if [[ -x $BIN/ocppd ]]; then
 	cfg=$("$BIN/ocppd" -c "$CONF" --print-config 2>&1) || die "$cfg"
 	eval "$cfg"
+	[[ -n $db_password || -z $db_password_file ]] || db_password=$(head -n 1 "$db_password_file")
 else
 	# Without ocppd: the defaults of csms.conf, overridable by CSMS_*.
 	db_host=${CSMS_DB_HOST:-}

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static char path[64];
@@ -126,6 +127,63 @@ static void print_is_shell_quoted(void)
 	CHECK(ok);
 }
 
+/* Passwords: the literal key wins, else the first line of its file; a
+ * missing, empty or world-readable file is an error naming the key. */
+static void password_from_file(void)
+{
+	struct csms_config cfg;
+	char err[512], pw[128], pwpath[80];
+	snprintf(pwpath, sizeof pwpath, "/tmp/csms-test-pw-%d", (int)getpid());
+	FILE *f = fopen(pwpath, "w");
+	fputs("s3cret-line\nignored\n", f);
+	fclose(f);
+	chmod(pwpath, 0600);
+	char conf[256];
+	snprintf(conf, sizeof conf,
+	         "db_password =\ndb_password_file = %s\n"
+	         "db_ro_password = literal\ndb_ro_password_file = %s\n",
+	         pwpath, pwpath);
+	write_conf(conf);
+	CHECK_INT(config_load(&cfg, path, 1, err, sizeof err), 0);
+	unlink(path);
+	CHECK_INT(config_password(&cfg, 0, pw, sizeof pw, err, sizeof err), 0);
+	CHECK_STR(pw, "s3cret-line");
+	CHECK_INT(config_password(&cfg, 1, pw, sizeof pw, err, sizeof err), 0);
+	CHECK_STR(pw, "literal");
+
+	chmod(pwpath, 0644);
+	CHECK_INT(config_password(&cfg, 0, pw, sizeof pw, err, sizeof err), -1);
+	CHECK(strstr(err, "db_password_file") &&
+	      strstr(err, "readable by every local user"));
+
+	f = fopen(pwpath, "w");
+	fclose(f);
+	chmod(pwpath, 0600);
+	CHECK_INT(config_password(&cfg, 0, pw, sizeof pw, err, sizeof err), -1);
+	CHECK(strstr(err, "empty first line") != NULL);
+
+	unlink(pwpath);
+	CHECK_INT(config_password(&cfg, 0, pw, sizeof pw, err, sizeof err), -1);
+	CHECK(strstr(err, "No such file") != NULL);
+}
+
+/* The built-in defaults name the password files, no password. */
+static void default_passwords_are_files(void)
+{
+	struct csms_config cfg;
+	char err[256];
+	unsetenv("CSMS_DB_PASSWORD");
+	unsetenv("CSMS_DB_PASSWORD_FILE");
+	CHECK_INT(
+	    config_load(&cfg, "/nonexistent/dir/csms.conf", 0, err, sizeof err),
+	    0);
+	CHECK_STR(cfg.db_password, "");
+	CHECK(strstr(cfg.db_password_file, "var/secrets/db_password") != NULL);
+	CHECK(strstr(cfg.db_ro_password_file, "var/secrets/db_ro_password") !=
+	      NULL);
+	CHECK_STR(cfg.user, "");
+}
+
 int main(void)
 {
 	RUN(defaults_without_file);
@@ -134,5 +192,7 @@ int main(void)
 	RUN(environment_overrides_file);
 	RUN(errors_name_file_line_and_key);
 	RUN(print_is_shell_quoted);
+	RUN(password_from_file);
+	RUN(default_passwords_are_files);
 	CHECK_EXIT();
 }

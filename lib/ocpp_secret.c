@@ -1,0 +1,111 @@
+/*
+ * ocpp_secret.c — masking secret configuration values; see ocpp_secret.h.
+ *
+ * The rule is structural, not per action: any object with a string "key"
+ * that names a secret gets its "value" masked.  That one rule covers
+ * ChangeConfiguration.req ({"key","value"}), each configurationKey entry of
+ * GetConfiguration.conf and whatever nests them (a CALL or CALLRESULT
+ * array), so no new action can forget it.
+ */
+#include "ocpp_secret.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const char *const secret_keys[] = {"AuthorizationKey"};
+
+int ocpp_secret_key(const char *key)
+{
+	if (!key)
+		return 0;
+	for (size_t i = 0; i < sizeof secret_keys / sizeof secret_keys[0]; i++)
+		if (!strcasecmp(key, secret_keys[i]))
+			return 1;
+	return 0;
+}
+
+int ocpp_secret_mask(cJSON *node)
+{
+	int n = 0;
+	if (!node)
+		return 0;
+	if (cJSON_IsObject(node)) {
+		const cJSON *k = cJSON_GetObjectItemCaseSensitive(node, "key");
+		cJSON *v = cJSON_GetObjectItemCaseSensitive(node, "value");
+		if (cJSON_IsString(k) && ocpp_secret_key(k->valuestring) && v) {
+			/* By name: the replacement must keep the "value" key.
+			 */
+			cJSON *m = cJSON_CreateString(OCPP_SECRET_MASK);
+			if (m && cJSON_ReplaceItemInObjectCaseSensitive(
+			             node, "value", m))
+				n++;
+			else
+				cJSON_Delete(m);
+		}
+	}
+	cJSON *c;
+	cJSON_ArrayForEach(c, node)
+	{
+		if (cJSON_IsObject(c) || cJSON_IsArray(c))
+			n += ocpp_secret_mask(c);
+	}
+	return n;
+}
+
+/* Case-insensitive: does the text mention a secret key at all?  Most
+ * payloads do not, and then nothing is copied. */
+static int mentions_secret(const char *text, size_t len)
+{
+	for (size_t i = 0; i < sizeof secret_keys / sizeof secret_keys[0];
+	     i++) {
+		size_t kl = strlen(secret_keys[i]);
+		for (size_t j = 0; j + kl <= len; j++)
+			if (!strncasecmp(text + j, secret_keys[i], kl))
+				return 1;
+	}
+	return 0;
+}
+
+char *ocpp_secret_print(const cJSON *j)
+{
+	char *text = cJSON_PrintUnformatted(j);
+	if (!text || !mentions_secret(text, strlen(text)))
+		return text;
+	free(text);
+	cJSON *copy = cJSON_Duplicate(j, 1);
+	if (!copy)
+		return NULL;
+	ocpp_secret_mask(copy);
+	text = cJSON_PrintUnformatted(copy);
+	cJSON_Delete(copy);
+	return text;
+}
+
+int ocpp_secret_mask_text(const char *text, size_t len, char **out,
+                          size_t *outlen)
+{
+	*out = NULL;
+	*outlen = 0;
+	if (!mentions_secret(text, len))
+		return 0;
+	cJSON *root = cJSON_ParseWithLength(text, len);
+	if (root) {
+		ocpp_secret_mask(root);
+		*out = cJSON_PrintUnformatted(root);
+		cJSON_Delete(root);
+	} else {
+		/* Unparseable text that names a secret: not worth the risk. */
+		char buf[96];
+		int n = snprintf(buf, sizeof buf,
+		                 "(%zu bytes naming a secret key, not logged)",
+		                 len);
+		*out = malloc((size_t)n + 1);
+		if (*out)
+			memcpy(*out, buf, (size_t)n + 1);
+	}
+	if (*out)
+		*outlen = strlen(*out);
+	return 1;
+}
