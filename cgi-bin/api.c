@@ -48,7 +48,7 @@ static const struct route {
     {"/cps", M_GET, api_cps_list},
     {"/cps/*", M_GET, api_cps_one},
     {"/cps/*/commands", M_GET, api_commands_list},
-    {"/cps/*/commands/*", M_POST, api_command_send},
+    {"/cps/*/commands/*", M_GET | M_POST, api_command_route},
     {"/connectors/*", M_GET, api_connectors},
     {"/transactions", M_GET, api_tx_list},
     {"/transactions.csv", M_GET, api_tx_csv},
