@@ -39,7 +39,7 @@ static const char sql_page[] =
     " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?";
 static const char sql_one[] =
     "SELECT id, created_at, finished_at, action, params, status, response,"
-    " requested_by, uid FROM commands WHERE cp_id = ? AND uid = ?";
+    " requested_by, uid, cp_id FROM commands WHERE uid = ?";
 
 /* 1 known, 0 unknown, -1 after answering a database error. */
 static int cp_known(struct api_req *r)
@@ -84,19 +84,21 @@ static cJSON *row_json(const struct db_rows *rows)
 	return c;
 }
 
-/* The row of uid on r->arg's charge point: 1 found (*out set), 0 not
- * found, -1 after answering a database error. */
+/* The row of uid: 1 found (*out set, with its cp_id), 0 not found, -1
+ * after answering a database error. */
 static int command_row(struct api_req *r, const char *uid, cJSON **out)
 {
 	struct db_rows rows;
 	*out = NULL;
-	if (db_query(r->db, &rows, sql_one, "ss", r->arg, uid)) {
+	if (db_query(r->db, &rows, sql_one, "s", uid)) {
 		api_db_error(r);
 		return -1;
 	}
 	int rc = db_next(&rows);
-	if (rc == 1)
+	if (rc == 1) {
 		*out = row_json(&rows);
+		api_json_str(*out, "cp_id", db_str(&rows, 9));
+	}
 	db_rows_end(&rows);
 	if (rc < 0) {
 		cJSON_Delete(*out);
@@ -107,30 +109,16 @@ static int command_row(struct api_req *r, const char *uid, cJSON **out)
 	return rc;
 }
 
-/* "/cgi-bin/api/cps/CP%201/commands/cs-1-2": where a command is polled. */
+/* "/cgi-bin/api/commands/cs-1-2": where a command is polled.  A uid is
+ * ocppd's "cs-<hex>-<n>": nothing to escape. */
 static void command_url(struct api_req *r, const char *uid, char *buf,
                         size_t len)
 {
-	static const char hex[] = "0123456789ABCDEF";
 	const char *script = cgi_getenv(r->cgi, "SCRIPT_NAME");
-	char seg[3 * 200 + 1];
-	size_t j = 0;
-	for (const char *p = r->arg; *p && j + 4 < sizeof seg; p++) {
-		unsigned char ch = (unsigned char)*p;
-		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		    (ch >= '0' && ch <= '9') || strchr("-._~", ch)) {
-			seg[j++] = (char)ch;
-		} else {
-			seg[j++] = '%';
-			seg[j++] = hex[ch >> 4];
-			seg[j++] = hex[ch & 15];
-		}
-	}
-	seg[j] = '\0';
-	snprintf(buf, len, "%s/cps/%s/commands/%s",
+	snprintf(buf, len, "%s/commands/%s",
 	         script && *script && !strpbrk(script, "\r\n") ? script
 	                                                       : "/cgi-bin/api",
-	         seg, uid);
+	         uid);
 }
 
 /* The answer to a command: the row, its outcome when there is one.  A
@@ -176,7 +164,7 @@ static void send_command(struct api_req *r, const char *uid, cJSON *row,
 	free(text);
 }
 
-static void command_send(struct api_req *r)
+void api_command_send(struct api_req *r)
 {
 	/* Who may change anything comes first: an anonymous caller learns
 	 * nothing else. */
@@ -235,32 +223,24 @@ static void command_send(struct api_req *r)
 		 * trouble): still the command's name and where to look. */
 		row = cJSON_CreateObject();
 		api_json_str(row, "uid", uid);
+		api_json_str(row, "cp_id", r->arg);
 		api_json_str(row, "action", r->arg2);
 		api_json_str(row, "status", "pending");
 	}
 	send_command(r, uid, row, 1);
 }
 
-static void command_one(struct api_req *r)
+void api_command_one(struct api_req *r)
 {
 	cJSON *row = NULL;
-	int rc = command_row(r, r->arg2, &row);
+	int rc = command_row(r, r->arg, &row);
 	if (rc < 0)
 		return;
 	if (!rc) {
-		api_error(r, 404, "not_found",
-		          "no command %.80s on this charge point", r->arg2);
+		api_error(r, 404, "not_found", "no command %.80s", r->arg);
 		return;
 	}
-	send_command(r, r->arg2, row, 0);
-}
-
-void api_command_route(struct api_req *r)
-{
-	if (!strcmp(r->cgi->method, "POST"))
-		command_send(r);
-	else
-		command_one(r);
+	send_command(r, r->arg, row, 0);
 }
 
 void api_commands_list(struct api_req *r)

@@ -98,7 +98,9 @@ await test('command_errors', async () => {
 	const a = await cmd(OFF, 'tag_delete', { id_tag: 'X' });
 	checkEq('not_a_command_404', [a.status, a.json?.error?.code], [404, 'unknown_action']);
 	const g = await call('GET', `/cps/${OFF}/commands/Reset`);
-	checkEq('get_unknown_command_404', [g.status, g.json?.error?.code], [404, 'not_found']);
+	checkEq('get_on_command_405', [g.status, g.headers.get('allow')], [405, 'POST, OPTIONS']);
+	const nc = await call('GET', '/commands/cs-0-0');
+	checkEq('unknown_command_404', [nc.status, nc.json?.error?.code], [404, 'not_found']);
 	const t = await cmd(OFF, 'Reset', { type: 'Soft' }, '?timeout=0');
 	checkEq('timeout_param_bounded', [t.status, t.json?.error?.parameter], [400, 'timeout']);
 	const w = await cmd(OFF, 'Reset', { type: 'Soft' }, '?wait=11');
@@ -209,12 +211,12 @@ await test('silent_cp_async', async () => {
 		[202, 'pending', 'pending', 'ClearCache']);
 	const loc = r.headers.get('location');
 	check('async_location_is_poll_url', loc && loc === r.json?.poll
-		&& loc.endsWith(`/cgi-bin/api/cps/${id}/commands/${r.json?.command?.uid}`), `location ${loc}, poll ${r.json?.poll}`);
+		&& loc === `/cgi-bin/api/commands/${r.json?.command?.uid}`, `location ${loc}, poll ${r.json?.poll}`);
 	const sent = await ws.next(2000);
 	checkEq('async_call_was_sent', sent?.[2], 'ClearCache');
 	const p = await fetch(`${env.httpUrl}${loc}`);
 	const pj = await p.json();
-	checkEq('poll_pending', [p.status, pj.status, pj.command?.uid], [200, 'pending', r.json?.command?.uid]);
+	checkEq('poll_pending', [p.status, pj.status, pj.cp_id, pj.command?.uid], [200, 'pending', id, r.json?.command?.uid]);
 	// The command's own limit runs out in ocppd; the poll shows it.
 	const out = await until(async () => {
 		const j = await (await fetch(`${env.httpUrl}${loc}`)).json();
