@@ -133,8 +133,10 @@ static void send_command(struct api_req *r, const char *uid, cJSON *row,
 	int pending = !status || !strcmp(status, "pending");
 	char url[800], extra[900];
 	command_url(r, uid, url, sizeof url);
+	const char *cp = cJSON_GetStringValue(
+	    cJSON_GetObjectItemCaseSensitive(row, "cp_id"));
 	cJSON *body = cJSON_CreateObject();
-	api_json_str(body, "cp_id", r->arg);
+	api_json_str(body, "cp_id", cp ? cp : r->arg);
 	api_json_str(body, "action",
 	             cJSON_GetStringValue(
 	                 cJSON_GetObjectItemCaseSensitive(row, "action"))
