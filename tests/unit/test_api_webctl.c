@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../cgi-bin/webcmd.h"
 #include "../../cgi-bin/webctl.h"
 #include "check.h"
 
@@ -120,8 +121,29 @@ static void test_json_type(void)
 	CHECK_INT(webctl_is_json_type(NULL), 0);
 }
 
+static void test_command_line(void)
+{
+	cJSON *p = cJSON_Parse("{\"type\":\"Soft\"}");
+	char *line = webcmd_line("Reset", "CP_1", p, "alice", 30, 1);
+	CHECK_STR(line, "{\"op\":\"Reset\",\"cp_id\":\"CP_1\",\"params\":"
+	                "{\"type\":\"Soft\"},\"requested_by\":\"alice\","
+	                "\"timeout\":30,\"async\":true}");
+	free(line);
+	line = webcmd_line("tag_delete", NULL, NULL, "bob", 0, 0);
+	CHECK_STR(line, "{\"op\":\"tag_delete\",\"requested_by\":\"bob\"}");
+	free(line);
+	cJSON_Delete(p);
+	CHECK_INT(webcmd_status_is_result("Accepted"), 1);
+	CHECK_INT(webcmd_status_is_result("answered"), 1);
+	CHECK_INT(webcmd_status_is_result("pending"), 0);
+	CHECK_INT(webcmd_status_is_result("callerror"), 0);
+	CHECK_INT(webcmd_status_is_result("timeout"), 0);
+	CHECK_INT(webcmd_status_is_result(NULL), 0);
+}
+
 int main(void)
 {
+	RUN(test_command_line);
 	RUN(test_cross_site);
 	RUN(test_json_type);
 	RUN(test_requested_by);
