@@ -263,6 +263,12 @@ static void handle_line(struct client *c, const char *line, size_t len)
 		goto out;
 	}
 	r->timeout_s = to ? (int)to->valuedouble : 0;
+	const cJSON *as = cJSON_GetObjectItemCaseSensitive(root, "async");
+	if (as && !cJSON_IsBool(as)) {
+		control_fail(ref, "bad_request", NULL, "async: true or false");
+		goto out;
+	}
+	r->async = cJSON_IsTrue(as);
 	cJSON *params = cJSON_DetachItemFromObjectCaseSensitive(root, "params");
 	if (params && cJSON_IsNull(params)) {
 		cJSON_Delete(params);
