@@ -53,7 +53,8 @@ struct key {
 	}
 #define D(f, d)                                                                \
 	{                                                                      \
-#f, K_DOUBLE, offsetof(struct csms_config, f), 0, 0, 0, d, NULL\
+#f, K_DOUBLE, offsetof(struct csms_config, f), 0, 0, 0, d,     \
+		    NULL                                                       \
 	}
 
 static const struct key keys[] = {

@@ -13,8 +13,8 @@
 struct entry {
 	char addr[THROTTLE_ADDR]; /* "" = free */
 	char id[THROTTLE_ID];
-	int64_t last_ms;          /* last failure */
-	int64_t until_ms;         /* blocked until */
+	int64_t last_ms;  /* last failure */
+	int64_t until_ms; /* blocked until */
 	unsigned fails;
 };
 

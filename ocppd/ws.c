@@ -66,7 +66,7 @@ static struct {
 	struct slot *slots;
 	uint32_t nslots, cap, free_head;
 	unsigned nconns;
-	size_t out_bytes; /* queued on every link together */
+	size_t out_bytes;    /* queued on every link together */
 	unsigned nprobation; /* newcomers waiting for a duplicate's probe */
 	enum phase phase;
 	int64_t deadline_ms, next_known_ms;
@@ -345,8 +345,8 @@ static int client_addr(struct lws *wsi, char *out, size_t outlen, char *peer,
 			xff[0] = '\0';
 		n = lws_hdr_custom_length(wsi, "forwarded:", 10);
 		if (n <= 0 || n >= (int)sizeof fwd ||
-		    lws_hdr_custom_copy(wsi, fwd, sizeof fwd, "forwarded:",
-		                        10) < 0)
+		    lws_hdr_custom_copy(wsi, fwd, sizeof fwd,
+		                        "forwarded:", 10) < 0)
 			fwd[0] = '\0';
 	}
 	return handshake_client_addr(peer, ws.cfg->trusted_proxies, xff, fwd,
@@ -494,23 +494,32 @@ static int authenticate(struct lws *wsi, const char *id,
 		return 0;
 	}
 	/* A missing header is a client's first try, not a guess. */
-	int block = n > 0 ? throttle_fail(peer, id, now,
-	                                  ws.cfg->auth_fail_limit,
-	                                  ws.cfg->auth_block_max)
-	                  : 0;
+	int block = n > 0
+	                ? throttle_fail(peer, id, now, ws.cfg->auth_fail_limit,
+	                                ws.cfg->auth_block_max)
+	                : 0;
 	char detail[CP_ID_BYTES + 64];
 	snprintf(detail, sizeof detail, "%s%s", id,
 	         block ? " (blocked from this address)" : "");
 	return refuse_hdr(wsi, 401, why, detail, 1, 0);
 }
 
+/*
+ * The percent-decoded request path.  lws splits a path at a literal ';'
+ * or '&' and joins the pieces with ',' when copying, so "/CP;1" and
+ * "/CP,1" would both read as CP,1 — two charge points as one.  Such a
+ * path is refused (-2); percent-encoded (%3B, %26) they are kept.
+ */
 static int path_of(struct lws *wsi, char *buf, size_t size)
 {
 	int n = lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI);
 	if (n <= 0 || (size_t)n >= size)
 		return -1;
-	if (lws_hdr_copy(wsi, buf, (int)size, WSI_TOKEN_GET_URI) < 0)
+	if (lws_hdr_copy_fragment(wsi, buf, (int)size, WSI_TOKEN_GET_URI, 0) <
+	    0)
 		return -1;
+	if (strlen(buf) != (size_t)n)
+		return -2;
 	return 0;
 }
 
@@ -524,10 +533,33 @@ static int confirm_upgrade(struct lws *wsi, const char *upgrade)
 		return refuse(wsi, 503, "shutting down", NULL);
 	if (ws.nconns >= (unsigned)ws.cfg->max_connections)
 		return refuse_hdr(wsi, 503, "too many connections", NULL, 0, 5);
-	if (path_of(wsi, path, sizeof path))
+	int pr = path_of(wsi, path, sizeof path);
+	if (pr == -2)
+		return refuse(wsi, 400,
+		              "';' or '&' in the request path (percent-encode "
+		              "it: %3B, %26)",
+		              NULL);
+	if (pr)
 		return refuse(wsi, 400, "bad request path", NULL);
 	if (handshake_identity(path, id, sizeof id, &why))
 		return refuse(wsi, 400, why, path);
+	/* A browser page cannot set Origin: with allowed_origins set, a
+	 * page on another site cannot speak OCPP as a charge point through
+	 * a browser.  Chargers send no Origin (or one listed for them). */
+	int olen = lws_hdr_total_length(wsi, WSI_TOKEN_ORIGIN);
+	if (ws.cfg->allowed_origins[0] && olen > 0) {
+		char origin[512];
+		if (olen >= (int)sizeof origin ||
+		    lws_hdr_copy(wsi, origin, sizeof origin, WSI_TOKEN_ORIGIN) <
+		        0)
+			return refuse(wsi, 403, "Origin not allowed", id);
+		if (!handshake_in_list(ws.cfg->allowed_origins, origin, 1)) {
+			char detail[800];
+			snprintf(detail, sizeof detail, "%s from Origin %s", id,
+			         origin);
+			return refuse(wsi, 403, "Origin not allowed", detail);
+		}
+	}
 	int plen = lws_hdr_total_length(wsi, WSI_TOKEN_PROTOCOL);
 	if (plen >= (int)sizeof proto)
 		return refuse(wsi, 400, "Sec-WebSocket-Protocol too long", id);

@@ -29,7 +29,7 @@ struct conn {
 	char *rx; /* reassembly of a fragmented message */
 	size_t rx_len, rx_cap;
 	unsigned out_count;
-	size_t out_bytes; /* text bytes queued in out_head..out_tail */
+	size_t out_bytes;      /* text bytes queued in out_head..out_tail */
 	uint32_t rate_tokens;  /* message rate bucket, in 1/1000 messages */
 	int64_t rate_ms;       /* when it was last filled */
 	int64_t hb_seen_ms;    /* newest Heartbeat (dispatch.c) */

@@ -32,6 +32,12 @@ checkEq('identity_invalid_utf8_refused', await rawHandshake(`/${cpId('u8')}%FF`)
 checkEq('plain_http_refused', await rawHandshake(`/${cpId('http')}`,
 	{ Upgrade: null, Connection: null, 'Sec-WebSocket-Key': null }), 400);
 
+// lws splits a path at a literal ';' or '&' and joined the parts with
+// ',': "/X;1" and "/X,1" were one charge point.  Refused now; encoded,
+// ';' is kept as it is.
+checkEq('identity_literal_semicolon_refused', await rawHandshake(`/${cpId('semi')};1`), 400);
+checkEq('identity_literal_ampersand_refused', await rawHandshake(`/${cpId('amp')}&1`), 400);
+
 async function acceptedAs(path, expectedId) {
 	const ws = await rawClient('', { path });
 	const ok = await until(() => connected(expectedId) === '1');
@@ -51,6 +57,12 @@ await test('identity_trailing_slash_tolerated', async () => {
 await test('identity_percent_decoded', async () => {
 	const id = `${cpId('pct')} Ladesäule`;
 	if (!await acceptedAs(`/${encodeURIComponent(id)}`, id)) throw new Error('not connected');
+});
+await test('identity_encoded_semicolon_kept_literally', async () => {
+	const semi = `${cpId('sc')};1`, comma = `${cpId('sc')},1`;
+	if (!await acceptedAs(`/${encodeURIComponent(semi)}`, semi)) throw new Error('; identity not stored literally');
+	if (!await acceptedAs(`/${comma}`, comma)) throw new Error(', identity not stored');
+	checkEq('semicolon_and_comma_two_rows', sqlValue(`SELECT COUNT(*) FROM charge_points WHERE id IN (${q(semi)}, ${q(comma)})`), '2');
 });
 await test('identity_is_last_segment_query_ignored', async () => {
 	const id = cpId('seg');

@@ -509,6 +509,64 @@ static void test_subprotocol(void)
 	CHECK_INT(handshake_subprotocol("ocpp2.0", 1, &why), 0);
 }
 
+static void test_client_addr(void)
+{
+	char out[64];
+	const char *tp = "127.0.0.1, 10.0.0.1";
+	/* No trusted proxies, or an untrusted peer: the peer. */
+	CHECK_INT(handshake_client_addr("127.0.0.1", "", "192.0.2.1", NULL, out,
+	                                sizeof out),
+	          0);
+	CHECK_STR(out, "127.0.0.1");
+	CHECK_INT(handshake_client_addr("192.0.2.9", tp, "192.0.2.1", NULL, out,
+	                                sizeof out),
+	          0);
+	CHECK_STR(out, "192.0.2.9");
+	/* Trusted: the rightmost entry that is not a trusted proxy. */
+	CHECK_INT(handshake_client_addr("127.0.0.1", tp, "192.0.2.1", NULL, out,
+	                                sizeof out),
+	          1);
+	CHECK_STR(out, "192.0.2.1");
+	CHECK_INT(handshake_client_addr("127.0.0.1", tp,
+	                                "6.6.6.6, 192.0.2.1 ,10.0.0.1", NULL,
+	                                out, sizeof out),
+	          1);
+	CHECK_STR(out, "192.0.2.1");
+	/* Junk in the header: the peer. */
+	CHECK_INT(handshake_client_addr("127.0.0.1", tp, "unknown", NULL, out,
+	                                sizeof out),
+	          0);
+	CHECK_STR(out, "127.0.0.1");
+	/* Forwarded, with quotes, brackets and ports. */
+	CHECK_INT(handshake_client_addr("127.0.0.1", tp, NULL,
+	                                "for=6.6.6.6, for=\"[2001:db8::1]:80\";"
+	                                "proto=https",
+	                                out, sizeof out),
+	          1);
+	CHECK_STR(out, "2001:db8::1");
+	CHECK_INT(handshake_client_addr("127.0.0.1", tp, "",
+	                                "proto=http;for=192.0.2.3:5555", out,
+	                                sizeof out),
+	          1);
+	CHECK_STR(out, "192.0.2.3");
+	/* Every entry trusted: the leftmost is the client. */
+	CHECK_INT(handshake_client_addr("127.0.0.1", tp, "10.0.0.1", NULL, out,
+	                                sizeof out),
+	          1);
+	CHECK_STR(out, "10.0.0.1");
+}
+
+static void test_in_list(void)
+{
+	CHECK(handshake_in_list("https://a.example, http://B.example",
+	                        "http://b.example", 1));
+	CHECK(!handshake_in_list("https://a.example", "https://a.example.evil",
+	                         1));
+	CHECK(!handshake_in_list("https://a.example", "https://a.exampl", 1));
+	CHECK(!handshake_in_list("", "x", 1));
+	CHECK(!handshake_in_list("a,,b", "", 1));
+}
+
 static void test_strmap(void)
 {
 	struct strmap m;
@@ -561,6 +619,8 @@ int main(void)
 	RUN(test_check_call_payloads);
 	RUN(test_identity);
 	RUN(test_subprotocol);
+	RUN(test_client_addr);
+	RUN(test_in_list);
 	RUN(test_strmap);
 	ocpp_schemas_free(schemas);
 	CHECK_EXIT();
