@@ -347,6 +347,46 @@ stop_pidfile() {
 	rm -f "$pidf"
 }
 
+# The operator's login of the private stack: the shipped configs refuse
+# changes without a user, so the dashboard's and the API's changes need
+# one.  A random password at the first start, kept next to the database
+# passwords (the password readable by the invoking user only, the
+# htpasswd hash by the web programs' group); CSMS_WEB_ANONYMOUS_CHANGES=1
+# skips it.
+secrets_dir() {
+	if [[ -n ${db_password_file:-} ]]; then
+		dirname "$db_password_file"
+	else
+		echo "${run_dir%/}/../secrets"
+	fi
+}
+
+ensure_operator() {
+	local dir pw ht
+	dir=$(secrets_dir)
+	pw=$dir/operator.password
+	ht=$dir/operator.htpasswd
+	(
+		umask 077
+		mkdir -p "$dir"
+		if [[ ! -s $pw ]]; then
+			head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$pw.tmp"
+			echo >>"$pw.tmp"
+			mv "$pw.tmp" "$pw"
+			rm -f "$ht"
+		fi
+		if [[ ! -s $ht ]]; then
+			printf 'operator:%s\n' "$(head -n 1 "$pw" | openssl passwd -6 -stdin)" >"$ht.tmp"
+			mv "$ht.tmp" "$ht"
+		fi
+	)
+	if [[ -n $svc_user ]]; then
+		chown "root:$svc_group" "$ht"
+		chmod 0640 "$ht"
+	fi
+	echo "$ht"
+}
+
 web_start() {
 	local pidf=$run_dir/lighttpd.pid
 	pid_alive "$pidf" && return 0
@@ -355,17 +395,21 @@ web_start() {
 	port_busy "$http_port" && die "port $http_port (http_port) is already in use"
 	export CSMS_ROOT=$ROOT CSMS_BIN_DIR=$BUILD_DIR/web/cgi-bin CSMS_HTTP_PORT=$http_port CSMS_OCPP_PORT=$ocpp_port \
 		CSMS_RUN_DIR=$run_dir CSMS_LOG_DIR=$LOG_DIR
-	# The shipped config as it is, plus who its programs run as.
-	local conf=$ROOT/lighttpd/lighttpd.conf
-	if [[ -n $web_user ]]; then
-		conf=$run_dir/lighttpd-run.conf
-		cat >"$conf" <<EOF
-# written by scripts/stack.sh: the shipped config, run as $web_user
-include "$ROOT/lighttpd/lighttpd.conf"
-server.username  = "$web_user"
-server.groupname = "$svc_group"
-EOF
-	fi
+	# The shipped config as it is, plus who its programs run as and the
+	# operator's login (csms-auth.conf, as docs/deploy.md includes it).
+	local conf=$run_dir/lighttpd-run.conf
+	{
+		echo "# written by scripts/stack.sh: the shipped config and its options"
+		echo "include \"$ROOT/lighttpd/lighttpd.conf\""
+		if [[ -n $web_user ]]; then
+			echo "server.username  = \"$web_user\""
+			echo "server.groupname = \"$svc_group\""
+		fi
+		if [[ ${CSMS_WEB_ANONYMOUS_CHANGES:-0} != 1 ]]; then
+			echo "var.csms_htpasswd = \"$(ensure_operator)\""
+			echo "include \"$ROOT/lighttpd/csms-auth.conf\""
+		fi
+	} >"$conf"
 	local out
 	out=$(/usr/sbin/lighttpd -tt -f "$conf" 2>&1) ||
 		die "lighttpd config: $(echo "$out" | tail -n 1)"
@@ -402,6 +446,9 @@ csms: running (Ctrl-C stops everything)
   OCPP       ws://localhost:$ocpp_port/{CP_ID}
   logs       $LOG_DIR
 EOF
+	if [[ ${CSMS_WEB_ANONYMOUS_CHANGES:-0} != 1 ]]; then
+		echo "  login      operator / $(head -n 1 "$(secrets_dir)/operator.password")  (the dashboard and the API ask for it)"
+	fi
 	# Stay in the foreground while ocppd lives.
 	while pid_alive "$run_dir/ocppd.pid" && pid_alive "$run_dir/lighttpd.pid"; do
 		sleep 1 &
