@@ -136,8 +136,8 @@ restore)
 	errf=$(mktemp)
 	trap 'rm -f "$errf"' EXIT
 	if ! { restore_guard && gzip -dc "$file"; } | "${admin[@]}" 2>"$errf"; then
-		why=$(grep -o 'csms-restore: .*' "$errf" | head -n 1)
-		[[ -n $why ]] && die "${why#csms-}"
+		why=$(sed -n 's/^ERROR .*: csms-restore: //p' "$errf" | head -n 1)
+		[[ -z $why ]] || die "restore: $why"
 		die "restore: loading $file failed: $(grep -v '^\s*$' "$errf" | tail -n 1)"
 	fi
 	# A dump from an older release gets the newer migrations.
