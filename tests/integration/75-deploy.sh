@@ -129,5 +129,12 @@ out=$(scripts/backup.sh restore /nonexistent.sql.gz 2>&1)
 [[ $? -ne 0 && $out == *"no readable backup file"* ]] &&
 	pass restore_names_missing_file || fail restore_names_missing_file "$out"
 
-rm -rf "$r" "$stage"
+# make stop with nothing of its own running says so (an installed ocppd
+# is systemd's to stop; restore asks the database anyway).
+d=$CSMS_TEST_OUT/nostack
+mkdir -p "$d/run"
+out=$(CSMS_RUN_DIR=$d/run scripts/stack.sh stop 2>&1)
+[[ $? -eq 0 && $out == "csms: nothing to stop: "* ]] && pass stop_says_nothing_stopped || fail stop_says_nothing_stopped "$out"
+
+rm -rf "$r" "$stage" "$d"
 exit $((fails > 0))

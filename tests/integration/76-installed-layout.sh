@@ -277,12 +277,22 @@ out=$(bash -c "$(block first-tag | adapt)" 2>&1)
 n=$(sql "SELECT COUNT(*) FROM users WHERE id_tag='CARD-0001'")
 [[ $n == 1 ]] && pass csmsctl_adds_first_tag || fail csmsctl_adds_first_tag "$out"
 
-# ---- a charge point's session with the dashboard's tag -----------------
-out=$(timeout 60 cpsim "ws://127.0.0.1:$OPORT/INST-CP-1" --id-tag INST-TAG-1 --sessions 1 --duration 2 \
-	--meter-interval 1 --exit-after-session --quiet 2>&1)
-rc=$?
-n=$(sql "SELECT COUNT(*) FROM transactions WHERE cp_id='INST-CP-1' AND meter_stop IS NOT NULL")
-((rc == 0)) && [[ $n == 1 ]] && pass first_session_charges || fail first_session_charges "rc=$rc tx=$n: $(echo "$out" | tail -n 1)"
+# ---- first sessions: the doc's first tag, and the dashboard's -----------
+session() { # session NAME CP TAG (in the background)
+	timeout 60 cpsim "ws://127.0.0.1:$OPORT/$2" --id-tag "$3" --sessions 1 --duration 2 \
+		--meter-interval 1 --exit-after-session --quiet >"$T/$1.log" 2>&1
+	echo $? >"$T/$1.rc"
+}
+session first_session_charges INST-CP-1 CARD-0001 &
+s1=$!
+session dashboard_tag_charges INST-CP-3 INST-TAG-1 &
+wait "$s1" $!
+for s in first_session_charges:INST-CP-1 dashboard_tag_charges:INST-CP-3; do
+	name=${s%%:*} cp=${s#*:}
+	rc=$(cat "$T/$name.rc")
+	n=$(sql "SELECT COUNT(*) FROM transactions WHERE cp_id='$cp' AND meter_stop IS NOT NULL")
+	[[ $rc == 0 && $n == 1 ]] && pass "$name" || fail "$name" "rc=$rc tx=$n: $(tail -n 1 "$T/$name.log")"
+done
 
 # A charge point that stays on the line for the commands.
 cpsim "ws://127.0.0.1:$OPORT/INST-CP-2" --id-tag CARD-0001 --sessions 0 --quiet >"$T/cpsim.log" 2>&1 &
