@@ -1,6 +1,8 @@
 /*
  * api-commands.h — commands to a charge point and their history:
- * POST /cps/{cp_id}/commands/{action}, GET /cps/{cp_id}/commands.
+ * POST /cps/{cp_id}/commands/{action} (queued: 202, or 200 with the
+ * outcome within ?wait=), GET /commands/{uid} (one command, to poll) and
+ * GET /cps/{cp_id}/commands (the history).
  */
 #ifndef CSMS_API_COMMANDS_H
 #define CSMS_API_COMMANDS_H
@@ -8,6 +10,7 @@
 #include "api.h"
 
 void api_command_send(struct api_req *r);
+void api_command_one(struct api_req *r);
 void api_commands_list(struct api_req *r);
 
 #endif

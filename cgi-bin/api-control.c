@@ -12,7 +12,20 @@
 #include "api-json.h"
 #include "ctl_client.h"
 #include "log.h"
+#include "webcmd.h"
 #include "webctl.h"
+
+/* How long ocppd may take to queue a command (ms). */
+#define ASYNC_ANSWER_MS 10000
+
+/* Only whitespace in s[0..len). */
+static int blank(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (!strchr(" \t\r\n", s[i]))
+			return 0;
+	return 1;
+}
 
 cJSON *api_change_begin(struct api_req *r)
 {
@@ -20,6 +33,31 @@ cJSON *api_change_begin(struct api_req *r)
 		api_error(r, 401, "unauthorized",
 		          "this deployment requires an authenticated user to "
 		          "change anything");
+		return NULL;
+	}
+	/* A page on another site must not reach this with the browser's
+	 * cached login: its form or fetch carries headers it cannot
+	 * forge. */
+	if (webctl_request_cross_site(r->cgi, r->cfg->cors_origin)) {
+		log_warn("api: %s %s refused: cross-site request (Origin "
+		         "\"%.100s\", Sec-Fetch-Site \"%.20s\")",
+		         r->cgi->method, r->cgi->path,
+		         cgi_getenv(r->cgi, "HTTP_ORIGIN") ?: "",
+		         cgi_getenv(r->cgi, "HTTP_SEC_FETCH_SITE") ?: "");
+		api_error(r, 403, "cross_site",
+		          "changes are only accepted from this site's own "
+		          "pages or from clients that are not browsers");
+		return NULL;
+	}
+	/* An HTML form can send text/plain, urlencoded or multipart, never
+	 * JSON: a body must say it is JSON.  Only an empty body (DELETE, a
+	 * command without parameters) may come without a type. */
+	const char *ctype = cgi_getenv(r->cgi, "CONTENT_TYPE");
+	if ((r->cgi->content_length > 0 || (ctype && *ctype)) &&
+	    !webctl_is_json_type(ctype)) {
+		api_error(r, 415, "unsupported_media_type",
+		          "the request body must be sent as "
+		          "Content-Type: application/json");
 		return NULL;
 	}
 	if (r->cgi->content_length > WEBCTL_BODY_MAX) {
@@ -34,11 +72,20 @@ cJSON *api_change_begin(struct api_req *r)
 		api_error(r, 400, "invalid_body", "the request body is short");
 		return NULL;
 	}
-	size_t i = 0;
-	while (i < len && strchr(" \t\r\n", text[i]))
-		i++;
-	cJSON *body =
-	    i == len ? cJSON_CreateObject() : cJSON_ParseWithLength(text, len);
+	cJSON *body = NULL;
+	const char *end = NULL;
+	if (blank(text, len))
+		body = cJSON_CreateObject();
+	else if ((body = cJSON_ParseWithLengthOpts(text, len, &end, 0)) &&
+	         !blank(end, len - (size_t)(end - text))) {
+		/* One JSON value and nothing after it: a lenient parser is
+		 * how a urlencoded form once passed as JSON. */
+		cJSON_Delete(body);
+		free(text);
+		api_error(r, 400, "invalid_body",
+		          "the request body has data after its JSON object");
+		return NULL;
+	}
 	free(text);
 	if (!cJSON_IsObject(body)) {
 		cJSON_Delete(body);
@@ -49,54 +96,35 @@ cJSON *api_change_begin(struct api_req *r)
 	return body;
 }
 
-cJSON *api_control_call(struct api_req *r, const char *op, const char *cp_id,
-                        const cJSON *params, int ocpp_timeout_s)
+/* One control request; the answer's result, or NULL after answering the
+ * error. */
+static cJSON *control_request(struct api_req *r, const char *op,
+                              const char *cp_id, const cJSON *params,
+                              int ocpp_timeout_s, int async)
 {
 	char who[128], err[300];
 	webctl_requested_by(r->cgi, who, sizeof who);
-	int wait_ms = ocpp_timeout_s > 0 ? ocpp_timeout_s * 1000 + 5000
-	                                 : ctl_default_timeout_ms(r->cfg);
-	struct ctl_client c;
-	if (ctl_connect(&c, r->cfg, err, sizeof err)) {
-		log_warn("api: %s: %s", op, err);
+	/* Queuing is one pass of ocppd's event loop; a synchronous request
+	 * waits for the database (tags) or the charge point. */
+	int wait_ms = async                ? ASYNC_ANSWER_MS
+	              : ocpp_timeout_s > 0 ? ocpp_timeout_s * 1000 + 5000
+	                                   : ctl_default_timeout_ms(r->cfg);
+	char *line = webcmd_line(op, cp_id, params, who, ocpp_timeout_s, async);
+	cJSON *answer = NULL;
+	int rc = line ? webcmd_roundtrip(r->cfg, line, wait_ms, &answer, err,
+	                                 sizeof err)
+	              : (snprintf(err, sizeof err, "out of memory"), -2);
+	free(line);
+	if (rc)
+		log_warn("api: %s %s: %s", op, cp_id ? cp_id : "", err);
+	if (rc == -1) {
 		api_error(r, 503, "control_unavailable",
 		          "ocppd is not reachable; try again shortly");
 		return NULL;
 	}
-	cJSON *req_params = params ? cJSON_Duplicate(params, 1) : NULL;
-	cJSON *answer = NULL;
-	int rc;
-	if (ocpp_timeout_s > 0) {
-		/* ctl_request has no timeout member: format the line. */
-		cJSON *line = cJSON_CreateObject();
-		cJSON_AddStringToObject(line, "op", op);
-		if (cp_id)
-			cJSON_AddStringToObject(line, "cp_id", cp_id);
-		if (req_params)
-			cJSON_AddItemToObject(line, "params", req_params);
-		req_params = NULL;
-		cJSON_AddStringToObject(line, "requested_by", who);
-		cJSON_AddNumberToObject(line, "timeout", ocpp_timeout_s);
-		char *text = cJSON_PrintUnformatted(line), *reply = NULL;
-		cJSON_Delete(line);
-		rc = text ? ctl_roundtrip(&c, text, wait_ms, &reply, err,
-		                          sizeof err)
-		          : -1;
-		free(text);
-		if (!rc && !(answer = cJSON_Parse(reply)))
-			rc = -1, snprintf(err, sizeof err, "unparsable answer");
-		free(reply);
-	} else {
-		rc = ctl_request(&c, op, cp_id, req_params, who, wait_ms,
-		                 &answer, err, sizeof err);
-	}
-	cJSON_Delete(req_params);
-	ctl_close(&c);
 	if (rc) {
-		log_warn("api: %s %s: %s", op, cp_id ? cp_id : "", err);
 		api_error(r, 504, "timeout",
 		          "no answer from ocppd in time: %.200s", err);
-		cJSON_Delete(answer);
 		return NULL;
 	}
 	if (ctl_answer_ok(answer)) {
@@ -122,4 +150,16 @@ cJSON *api_control_call(struct api_req *r, const char *op, const char *cp_id,
 	cJSON_AddItemToObject(body, "error", e);
 	api_error_body(r, status, body);
 	return NULL;
+}
+
+cJSON *api_control_call(struct api_req *r, const char *op, const char *cp_id,
+                        const cJSON *params, int ocpp_timeout_s)
+{
+	return control_request(r, op, cp_id, params, ocpp_timeout_s, 0);
+}
+
+cJSON *api_control_queue(struct api_req *r, const char *op, const char *cp_id,
+                         const cJSON *params, int ocpp_timeout_s)
+{
+	return control_request(r, op, cp_id, params, ocpp_timeout_s, 1);
 }

@@ -14,7 +14,10 @@
 /*
  * Checks that the request may change state (401 when the deployment
  * requires auth and nobody is logged in) and reads its body: a JSON
- * object (empty body = {}), at most WEBCTL_BODY_MAX bytes (413).
+ * object (empty body = {}), at most WEBCTL_BODY_MAX bytes (413), sent as
+ * Content-Type: application/json (415) with nothing after the object
+ * (400), and not from a browser on another site (403 cross_site,
+ * webctl_cross_site).
  * Returns the object (the caller deletes it), or NULL after answering.
  */
 cJSON *api_change_begin(struct api_req *r);
@@ -31,5 +34,14 @@ cJSON *api_change_begin(struct api_req *r);
  */
 cJSON *api_control_call(struct api_req *r, const char *op, const char *cp_id,
                         const cJSON *params, int ocpp_timeout_s);
+
+/*
+ * The same for a charge point command, asynchronously: ocppd queues it
+ * and answers at once; the result is {"uid": ..., "status": "pending"},
+ * and the outcome goes to the commands table (webcmd.h).  Refusals
+ * (offline, invalid params, busy) are errors as above.
+ */
+cJSON *api_control_queue(struct api_req *r, const char *op, const char *cp_id,
+                         const cJSON *params, int ocpp_timeout_s);
 
 #endif

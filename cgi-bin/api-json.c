@@ -22,6 +22,8 @@ static const char *status_text(int status)
 		return "OK";
 	case 201:
 		return "Created";
+	case 202:
+		return "Accepted";
 	case 204:
 		return "No Content";
 	case 303:

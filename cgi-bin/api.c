@@ -30,6 +30,9 @@
 #include "log.h"
 #include "timeutil.h"
 
+/* A connection idle longer than this is checked before use (ms). */
+#define DB_IDLE_CHECK_MS 5000
+
 enum {
 	M_GET = 1, /* and HEAD */
 	M_POST = 2,
@@ -49,6 +52,7 @@ static const struct route {
     {"/cps/*", M_GET, api_cps_one},
     {"/cps/*/commands", M_GET, api_commands_list},
     {"/cps/*/commands/*", M_POST, api_command_send},
+    {"/commands/*", M_GET, api_command_one},
     {"/connectors/*", M_GET, api_connectors},
     {"/transactions", M_GET, api_tx_list},
     {"/transactions.csv", M_GET, api_tx_csv},
@@ -194,8 +198,17 @@ static void handle(struct cgi_req *req, void *arg)
 		          "more than %d query parameters", CGI_MAX_PARAMS);
 	else if (ctx->cfg_err[0])
 		api_error(&r, 503, "config_error", "%s", ctx->cfg_err);
-	else
+	else {
+		/* A pooled connection that sat idle may have died with a
+		 * database restart: one round trip finds out, and the first
+		 * query reconnects, instead of this request failing with
+		 * 503.  A busy process never pays for it. */
+		if (ctx->db.conn &&
+		    r.now_ms - ctx->db_used_ms > DB_IDLE_CHECK_MS)
+			db_ping(&ctx->db);
+		ctx->db_used_ms = r.now_ms;
 		rt->fn(&r);
+	}
 	if (r.db->in_tx)
 		db_rollback(r.db);
 	if (sink)

@@ -28,6 +28,7 @@ struct api_ctx {
 	 * answers 503 with this text instead of the process dying. */
 	char cfg_err[600];
 	struct db db;
+	int64_t db_used_ms; /* when the last request ran (db idle check) */
 };
 
 struct api_req {

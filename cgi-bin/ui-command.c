@@ -117,7 +117,7 @@ void ui_cp_command(struct ui_req *r, const char *arg)
 	cJSON *params = params_of(a, &f, o.msg, sizeof o.msg);
 	cJSON *result = NULL;
 	if (params)
-		ui_control(r, a->name, id, params, &o, &result);
+		ui_command(r, a->name, id, params, &o, &result);
 	/* GetConfiguration has no status: say how many keys came back
 	 * (the table on the page shows them). */
 	if (result && !strcmp(a->name, "GetConfiguration"))
@@ -128,13 +128,9 @@ void ui_cp_command(struct ui_req *r, const char *arg)
 	cJSON_Delete(params);
 	ui_form_free(&f);
 
-	struct ui_qs qs;
-	ui_qs_init(&qs);
-	ui_qs_add(&qs, "done", a->name);
-	ui_qs_add(&qs, "result", o.kind);
-	ui_qs_add(&qs, "msg", o.msg);
-	char seg[3 * CP_ID_MAX + 1];
+	char seg[3 * CP_ID_MAX + 1], page[CP_ID_MAX + 8];
 	ui_path_escape(id, seg, sizeof seg);
 	snprintf(path, sizeof path, "/cp/%s", seg);
-	ui_redirect(r, path, qs.buf);
+	snprintf(page, sizeof page, "/cp/%s", id);
+	ui_redirect_outcome(r, page, path, a->name, &o);
 }

@@ -8,13 +8,24 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ctl_client.h"
 #include "log.h"
 #include "ui-csrf.h"
 #include "ui-error.h"
+#include "ui-flash.h"
 #include "ui-format.h"
+#include "webcmd.h"
 #include "webctl.h"
+
+/* How long a command form waits for the charge point before the page
+ * says "sent" and leaves the outcome to the Recent commands table (ms):
+ * a live charge point answers well within it, a silent one holds a
+ * FastCGI process no longer. */
+#define UI_COMMAND_WAIT_MS 2000
+/* How long ocppd may take to queue a command (ms). */
+#define UI_QUEUE_ANSWER_MS 10000
 
 /* The secret lives for the process: read once, retried after a failure
  * so that creating csrf_secret_file needs no restart. */
@@ -177,6 +188,105 @@ void ui_control(struct ui_req *r, const char *op, const char *cp_id,
 	cJSON_Delete(answer);
 }
 
+static const char sql_outcome[] =
+    "SELECT status, response FROM commands WHERE uid = ?";
+
+/* The outcome a finished command left in the history. */
+static void outcome_of_row(struct ui_req *r, const char *uid,
+                           struct ui_outcome *o, cJSON **result)
+{
+	struct db_rows rows;
+	int found = 0;
+	if (!db_query(r->db, &rows, sql_outcome, "s", uid)) {
+		found = db_next(&rows) == 1;
+		if (!found)
+			db_rows_end(&rows);
+	}
+	if (!found) {
+		o->kind = "pending";
+		snprintf(o->msg, sizeof o->msg,
+		         "sent; the outcome will show under Recent commands");
+		return;
+	}
+	const char *status = db_str(&rows, 0);
+	cJSON *resp = db_str(&rows, 1) ? cJSON_Parse(db_str(&rows, 1)) : NULL;
+	const char *code = cJSON_GetStringValue(
+	    cJSON_GetObjectItemCaseSensitive(resp, "code"));
+	const char *text = cJSON_GetStringValue(
+	    cJSON_GetObjectItemCaseSensitive(resp, "description"));
+	if (!text)
+		text = cJSON_GetStringValue(
+		    cJSON_GetObjectItemCaseSensitive(resp, "message"));
+	status = status ? status : "";
+	if (!strcmp(status, "timeout")) {
+		o->kind = "timeout";
+		snprintf(o->msg, sizeof o->msg,
+		         "timed out: the charge point did not answer");
+	} else if (!strcmp(status, "offline")) {
+		o->kind = "offline";
+		snprintf(o->msg, sizeof o->msg, "the charge point is offline");
+	} else if (!strcmp(status, "callerror") || !strcmp(status, "error")) {
+		o->kind = "error";
+		snprintf(o->msg, sizeof o->msg, "%.40s: %.200s",
+		         code ? code : status, text ? text : "");
+	} else {
+		o->kind = !strcmp(status, "Rejected") ||
+		                  !strcmp(status, "UnlockFailed") ||
+		                  !strcmp(status, "NotSupported") ||
+		                  !strcmp(status, "NotImplemented")
+		              ? "rejected"
+		              : "ok";
+		snprintf(o->msg, sizeof o->msg, "%.100s",
+		         strcmp(status, "answered") ? status : "done");
+		if (result) {
+			*result = resp;
+			resp = NULL;
+		}
+	}
+	cJSON_Delete(resp);
+	db_rows_end(&rows);
+}
+
+void ui_command(struct ui_req *r, const char *op, const char *cp_id,
+                const cJSON *params, struct ui_outcome *o, cJSON **result)
+{
+	char who[128], err[300];
+	cJSON *answer = NULL;
+	if (result)
+		*result = NULL;
+	webctl_requested_by(r->cgi, who, sizeof who);
+	char *line = webcmd_line(op, cp_id, params, who, 0, 1);
+	if (!line || webcmd_roundtrip(&r->ctx->cfg, line, UI_QUEUE_ANSWER_MS,
+	                              &answer, err, sizeof err)) {
+		log_warn("dashboard: %s %s: %s", op, cp_id,
+		         line ? err : "out of memory");
+		free(line);
+		o->kind = "error";
+		snprintf(o->msg, sizeof o->msg,
+		         "ocppd is not reachable; try again shortly");
+		return;
+	}
+	free(line);
+	if (!ctl_answer_ok(answer)) {
+		outcome_of_error(answer, o);
+		cJSON_Delete(answer);
+		return;
+	}
+	char uid[WEBCMD_UID_MAX + 1];
+	snprintf(uid, sizeof uid, "%s",
+	         cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+	             ctl_answer_result(answer), "uid"))
+	             ?: "");
+	cJSON_Delete(answer);
+	if (uid[0] && webcmd_wait(r->db, uid, 1, UI_COMMAND_WAIT_MS) == 1) {
+		outcome_of_row(r, uid, o, result);
+		return;
+	}
+	o->kind = "pending";
+	snprintf(o->msg, sizeof o->msg,
+	         "sent; the outcome will show under Recent commands");
+}
+
 int ui_path_escape(const char *s, char *out, size_t len)
 {
 	static const char hex[] = "0123456789ABCDEF";
@@ -212,27 +322,67 @@ void ui_redirect(struct ui_req *r, const char *path, const char *qs)
 	r->location = NULL;
 }
 
-static const char *const kinds[] = {"ok",      "rejected", "timeout",
+/* The cookie's attributes: this program only, never sent from another
+ * site, not readable by script. */
+static void cookie_header(struct ui_req *r, const char *value, int max_age)
+{
+	const char *https = cgi_getenv(r->cgi, "HTTPS");
+	snprintf(r->set_cookie, sizeof r->set_cookie,
+	         UI_FLASH_COOKIE "=%s; Path=%s; Max-Age=%d; HttpOnly; "
+	                         "SameSite=Strict%s",
+	         value, r->base, max_age,
+	         https && !strcasecmp(https, "on") ? "; Secure" : "");
+}
+
+void ui_redirect_outcome(struct ui_req *r, const char *page,
+                         const char *page_url, const char *what,
+                         const struct ui_outcome *o)
+{
+	static char value[UI_FLASH_VALUE_MAX + 1];
+	struct ui_flash f;
+	memset(&f, 0, sizeof f);
+	snprintf(f.kind, sizeof f.kind, "%s", o->kind);
+	snprintf(f.what, sizeof f.what, "%s", what);
+	snprintf(f.msg, sizeof f.msg, "%s", o->msg);
+	/* Without the secret there is no form to have posted: nothing to
+	 * sign, and the page shows the outcome in its tables anyway. */
+	if (!load_secret(r)) {
+		ui_flash_encode(secret, r->now / 1000, user_of(r), page, &f,
+		                value);
+		cookie_header(r, value, UI_FLASH_TTL_S);
+	}
+	ui_redirect(r, page_url, "");
+}
+
+static const char *const kinds[] = {"ok",      "rejected", "pending", "timeout",
                                     "offline", "invalid",  "error"};
 
 TMPL_varlist *ui_outcome_vars(struct ui_req *r, TMPL_varlist *vl)
 {
-	const char *kind = cgi_param(r->cgi, "result");
-	const char *what = cgi_param(r->cgi, "done");
-	const char *msg = cgi_param(r->cgi, "msg");
-	if (!kind)
+	const char *cookies = cgi_getenv(r->cgi, "HTTP_COOKIE");
+	struct ui_flash f;
+	char page[512];
+	if (!cookies || !strstr(cookies, UI_FLASH_COOKIE "="))
+		return vl;
+	/* Shown once: whatever it held, it is cleared now. */
+	cookie_header(r, "", 0);
+	snprintf(page, sizeof page, "%s", r->cgi->path);
+	size_t n = strlen(page);
+	if (n > 1 && page[n - 1] == '/')
+		page[n - 1] = '\0';
+	if (load_secret(r) || ui_flash_decode(secret, r->now / 1000, user_of(r),
+	                                      page, cookies, &f))
 		return vl;
 	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
-		if (strcmp(kind, kinds[i]))
+		if (strcmp(f.kind, kinds[i]))
 			continue;
-		if (!what || strlen(what) > 100 || !ui_text_ok(what))
-			what = "";
-		if (!msg || strlen(msg) > 300 || !ui_text_ok(msg))
-			msg = "";
+		const char *what = ui_text_ok(f.what) ? f.what : "";
+		const char *msg = ui_text_ok(f.msg) ? f.msg : "";
 		return TMPL_add_var(vl, "result_kind", kinds[i], "result_what",
 		                    what, "result_msg", msg, "result_class",
 		                    i == 0   ? "ok"
 		                    : i == 1 ? "warn"
+		                    : i == 2 ? "info"
 		                             : "bad",
 		                    (char *)NULL);
 	}

@@ -39,8 +39,9 @@ const char *ui_form_get(const struct ui_form *f, const char *name);
 
 /* How a control request ended, in words for the page. */
 struct ui_outcome {
-	const char *kind; /* ok, rejected, timeout, offline, invalid, error */
-	char msg[256];    /* "Accepted", "the charge point is offline", ... */
+	/* ok, rejected, pending, timeout, offline, invalid, error */
+	const char *kind;
+	char msg[256]; /* "Accepted", "the charge point is offline", ... */
 };
 
 /*
@@ -50,6 +51,16 @@ struct ui_outcome {
  * result object of an ok answer, owned by the caller.
  */
 void ui_control(struct ui_req *r, const char *op, const char *cp_id,
+                const cJSON *params, struct ui_outcome *o, cJSON **result);
+
+/*
+ * Sends a charge point command asynchronously (webcmd.h) and waits a
+ * moment for its outcome in the commands table: o says how it ended, or
+ * "pending" when the charge point has not answered yet (the page's
+ * Recent commands table shows the outcome on a later refresh).  *result
+ * (when not NULL) gets the charge point's payload of a finished command.
+ */
+void ui_command(struct ui_req *r, const char *op, const char *cp_id,
                 const cJSON *params, struct ui_outcome *o, cJSON **result);
 
 /*
@@ -63,10 +74,20 @@ void ui_redirect(struct ui_req *r, const char *path, const char *qs);
 int ui_path_escape(const char *s, char *out, size_t len);
 
 /*
- * The outcome variables of a page the redirect led to: from the query
- * parameters "done" (what was done), "result" (a kind above) and "msg",
- * as result_what, result_kind, result_msg, result_class.  Unknown kinds
- * are ignored; everything is escaped by the template.
+ * The answer to a form: 303 to base + page_url (page, encoded), with the
+ * outcome as a signed flash cookie for page (ui-flash.h) that the page
+ * shows once.  page is the dashboard path as PATH_INFO will carry it
+ * ("/cp/CP 1", "/tags").
+ */
+void ui_redirect_outcome(struct ui_req *r, const char *page,
+                         const char *page_url, const char *what,
+                         const struct ui_outcome *o);
+
+/*
+ * The outcome variables of a page a form redirected to, from its flash
+ * cookie (never from the URL: a link cannot make the page say anything):
+ * result_what, result_kind, result_msg, result_class.  The cookie is
+ * cleared by this answer whatever it held.
  */
 TMPL_varlist *ui_outcome_vars(struct ui_req *r, TMPL_varlist *vl);
 

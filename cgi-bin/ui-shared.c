@@ -98,6 +98,8 @@ void ui_write_headers(struct ui_req *r, int status, const char *ctype,
 		fputs("Allow: GET, HEAD\r\n", out);
 	if (r->location)
 		fprintf(out, "Location: %s\r\n", r->location);
+	if (r->set_cookie[0])
+		fprintf(out, "Set-Cookie: %s\r\n", r->set_cookie);
 	if (status == 503)
 		fputs("Retry-After: 5\r\n", out);
 	fputs("\r\n", out);

@@ -29,12 +29,13 @@ struct ui_req {
 	struct cgi_req *cgi;
 	struct ui_ctx *ctx;
 	struct db *db;
-	int64_t now;          /* ms UTC, one clock reading per request */
-	int head_only;        /* HEAD: headers without the body */
-	char base[256];       /* this program's URL: "/cgi-bin/dashboard" */
-	char static_url[256]; /* "/static" */
-	char api_url[256];    /* "/cgi-bin/api" */
-	const char *location; /* sent as Location: when set (a redirect) */
+	int64_t now;           /* ms UTC, one clock reading per request */
+	int head_only;         /* HEAD: headers without the body */
+	char base[256];        /* this program's URL: "/cgi-bin/dashboard" */
+	char static_url[256];  /* "/static" */
+	char api_url[256];     /* "/cgi-bin/api" */
+	const char *location;  /* sent as Location: when set (a redirect) */
+	char set_cookie[2048]; /* sent as Set-Cookie: when not empty */
 };
 
 /* Fills the URLs of r from SCRIPT_NAME (the dashboard may live under a

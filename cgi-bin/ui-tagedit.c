@@ -55,11 +55,8 @@ void ui_tag_edit(struct ui_req *r, const char *arg)
 
 	char what[64];
 	snprintf(what, sizeof what, "%s %.20s", done, tag ? tag : "");
-	struct ui_qs qs;
-	ui_qs_init(&qs);
-	ui_qs_add(&qs, "done", what);
-	ui_qs_add(&qs, "result", o.kind);
-	ui_qs_add(&qs, "msg", !strcmp(o.kind, "ok") ? "done" : o.msg);
+	if (!strcmp(o.kind, "ok"))
+		snprintf(o.msg, sizeof o.msg, "done");
 	ui_form_free(&f);
-	ui_redirect(r, "/tags", qs.buf);
+	ui_redirect_outcome(r, "/tags", "/tags", what, &o);
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 int webctl_auth_required(const struct cgi_req *req)
 {
@@ -42,6 +43,52 @@ void webctl_requested_by(const struct cgi_req *req, char *buf, size_t len)
 	for (char *p = buf; *p; p++)
 		if (iscntrl((unsigned char)*p))
 			*p = '?';
+}
+
+int webctl_cross_site(const char *sec_fetch_site, const char *origin,
+                      const char *host, const char *allowed_origin)
+{
+	/* The one other site the operator trusts (cors_origin). */
+	if (origin && allowed_origin && *allowed_origin &&
+	    strcmp(allowed_origin, "*") && !strcmp(origin, allowed_origin))
+		return 0;
+	if (sec_fetch_site && *sec_fetch_site &&
+	    strcmp(sec_fetch_site, "same-origin") &&
+	    strcmp(sec_fetch_site, "none"))
+		return -1;
+	if (!origin || !*origin)
+		return 0;
+	/* "null" (a sandboxed frame, a file, some redirects) names no
+	 * site at all: never this one. */
+	const char *authority = strstr(origin, "://");
+	if (!authority || !host || !*host)
+		return -1;
+	authority += 3;
+	return strcasecmp(authority, host) ? -1 : 0;
+}
+
+int webctl_request_cross_site(const struct cgi_req *req,
+                              const char *allowed_origin)
+{
+	return webctl_cross_site(cgi_getenv(req, "HTTP_SEC_FETCH_SITE"),
+	                         cgi_getenv(req, "HTTP_ORIGIN"),
+	                         cgi_getenv(req, "HTTP_HOST"), allowed_origin);
+}
+
+int webctl_is_json_type(const char *ct)
+{
+	static const char json[] = "application/json";
+	size_t n = sizeof json - 1;
+	if (!ct)
+		return 0;
+	while (*ct == ' ' || *ct == '\t')
+		ct++;
+	if (strncasecmp(ct, json, n))
+		return 0;
+	ct += n;
+	while (*ct == ' ' || *ct == '\t')
+		ct++;
+	return !*ct || *ct == ';';
 }
 
 static const char *const commands[] = {

@@ -36,6 +36,29 @@ int webctl_may_change(const struct cgi_req *req);
  */
 void webctl_requested_by(const struct cgi_req *req, char *buf, size_t len);
 
+/*
+ * Whether a state-changing request comes from another site, from the
+ * headers a browser sets and a page cannot forge.  An Origin equal to
+ * allowed_origin (the configured cors_origin, the one other site the
+ * operator trusts; "*" trusts none) is fine; otherwise Sec-Fetch-Site
+ * (sent by every current browser) must be "same-origin" or "none" (typed,
+ * a bookmark), and Origin, when sent, must name the Host the request was
+ * addressed to.  A client that sends neither header (curl, scripts) is
+ * not a browser on another site.  0 same site, -1 cross site.
+ */
+int webctl_cross_site(const char *sec_fetch_site, const char *origin,
+                      const char *host, const char *allowed_origin);
+
+/* webctl_cross_site on the request's own headers and allowed_origin. */
+int webctl_request_cross_site(const struct cgi_req *req,
+                              const char *allowed_origin);
+
+/*
+ * Whether a Content-Type is application/json (parameters such as
+ * charset allowed, case-insensitive).  1 yes, 0 no or NULL.
+ */
+int webctl_is_json_type(const char *content_type);
+
 /* An OCPP 1.6 Central System → Charge Point action ocppd can send. */
 int webctl_is_command(const char *action);
 

@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum ktype { K_STR, K_INT, K_BOOL, K_DOUBLE, K_PATH };
+enum ktype { K_STR, K_INT, K_BOOL, K_DOUBLE, K_PATH, K_ENUM };
 
 struct key {
 	const char *name;
@@ -26,33 +26,40 @@ struct key {
 	size_t size; /* for strings */
 	long min, max;
 	const char *def;
+	const char *choices; /* K_ENUM: "a|b|c" */
 };
 
 #define S(f, d)                                                                \
 	{                                                                      \
 #f, K_STR, offsetof(struct csms_config, f),                    \
-		    sizeof(((struct csms_config *)0)->f), 0, 0, d              \
+		    sizeof(((struct csms_config *)0)->f), 0, 0, d, NULL        \
 	}
 #define P(f, d)                                                                \
 	{                                                                      \
 #f, K_PATH, offsetof(struct csms_config, f),                   \
-		    sizeof(((struct csms_config *)0)->f), 0, 0, d              \
+		    sizeof(((struct csms_config *)0)->f), 0, 0, d, NULL        \
 	}
 #define I(f, lo, hi, d)                                                        \
 	{                                                                      \
-#f, K_INT, offsetof(struct csms_config, f), 0, lo, hi, d       \
+#f, K_INT, offsetof(struct csms_config, f), 0, lo, hi, d, NULL \
 	}
 #define B(f, d)                                                                \
 	{                                                                      \
-#f, K_BOOL, offsetof(struct csms_config, f), 0, 0, 1, d        \
+#f, K_BOOL, offsetof(struct csms_config, f), 0, 0, 1, d, NULL  \
+	}
+#define E(f, choices, d)                                                       \
+	{                                                                      \
+#f, K_ENUM, offsetof(struct csms_config, f),                   \
+		    sizeof(((struct csms_config *)0)->f), 0, 0, d, choices     \
 	}
 #define D(f, d)                                                                \
 	{                                                                      \
-#f, K_DOUBLE, offsetof(struct csms_config, f), 0, 0, 0, d      \
+#f, K_DOUBLE, offsetof(struct csms_config, f), 0, 0, 0, d,     \
+		    NULL                                                       \
 	}
 
 static const struct key keys[] = {
-    S(ocpp_listen, "0.0.0.0"),
+    S(ocpp_listen, "127.0.0.1"),
     I(ocpp_port, 1, 65535, "9000"),
     I(http_port, 1, 65535, "8080"),
     S(db_host, ""),
@@ -96,6 +103,13 @@ static const struct key keys[] = {
     I(handshake_timeout, 1, 300, "10"),
     I(msg_rate, 0, 1000000, "200"),
     I(msg_burst, 1, 1000000, "1000"),
+    E(duplicate_identity, "probe|replace|refuse", "probe"),
+    I(takeover_probe_timeout, 1, 300, "5"),
+    S(trusted_proxies, ""),
+    S(allowed_origins, ""),
+    I(control_idle_timeout, 0, 86400, "60"),
+    I(send_queue_max, 4096, 1073741824, "1048576"),
+    I(send_queue_total_max, 65536, 2147483647, "268435456"),
     P(templates_dir, "templates"),
     D(price_per_kwh, "0.30"),
     S(currency, "EUR"),
@@ -151,6 +165,20 @@ static int set_value(struct csms_config *cfg, const struct key *k,
 		}
 		strcpy(field, value);
 		return 0;
+	case K_ENUM: {
+		size_t n = strlen(value);
+		for (const char *c = k->choices; *c;) {
+			size_t m = strcspn(c, "|");
+			if (m == n && n < k->size && !strncmp(c, value, n)) {
+				strcpy(field, value);
+				return 0;
+			}
+			c += m + (c[m] == '|');
+		}
+		snprintf(why, whylen, "\"%.60s\" is not one of %s", value,
+		         k->choices);
+		return -1;
+	}
 	case K_PATH:
 		if (resolve_path(field, k->size, value, base_dir)) {
 			snprintf(why, whylen, "path too long");
@@ -337,6 +365,7 @@ void config_print(const struct csms_config *cfg, FILE *out)
 		switch (k->type) {
 		case K_STR:
 		case K_PATH:
+		case K_ENUM:
 			print_quoted(out, field);
 			break;
 		case K_INT:

@@ -62,6 +62,13 @@ struct csms_config {
 	int handshake_timeout;
 	int msg_rate;
 	int msg_burst;
+	int send_queue_max;
+	int send_queue_total_max;
+	char duplicate_identity[16]; /* probe, replace or refuse */
+	int takeover_probe_timeout;
+	char trusted_proxies[512];
+	char allowed_origins[1024];
+	int control_idle_timeout;
 	/* web tier */
 	char templates_dir[512];
 	double price_per_kwh;

@@ -68,11 +68,60 @@ int log_enabled(enum log_level level)
 	return level <= cur_level;
 }
 
+/*
+ * Copies text into a log line with every control character escaped:
+ * C0 controls and DEL as \n, \r, \t or \xHH, and the C1 controls
+ * U+0080..U+009F (UTF-8 C2 80..C2 9F, which some terminals read as
+ * escape sequences) as \xC2\xHH.  Charge point strings (identities,
+ * vendors, id tags, frames at debug level) reach log lines through
+ * format arguments, so this is the one place where a newline, CR or
+ * terminal escape inside them becomes harmless: every log line is one
+ * line, and a log viewer shows what was sent instead of obeying it.
+ * Returns the bytes written to out (at most cap).
+ */
+size_t log_escape(char *out, size_t cap, const char *text, size_t len)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t n = 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)text[i];
+		char esc[8];
+		size_t el = 0;
+		if (c == 0xC2 && i + 1 < len &&
+		    (unsigned char)text[i + 1] >= 0x80 &&
+		    (unsigned char)text[i + 1] <= 0x9F) {
+			unsigned char d = (unsigned char)text[++i];
+			memcpy(esc, "\\xC2\\x", 6);
+			esc[6] = hex[d >> 4];
+			esc[7] = hex[d & 15];
+			el = 8;
+		} else if (c == '\n' || c == '\r' || c == '\t') {
+			esc[0] = '\\';
+			esc[1] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+			el = 2;
+		} else if (c < 0x20 || c == 0x7F) {
+			esc[0] = '\\';
+			esc[1] = 'x';
+			esc[2] = hex[c >> 4];
+			esc[3] = hex[c & 15];
+			el = 4;
+		} else {
+			esc[0] = (char)c;
+			el = 1;
+		}
+		if (n + el > cap)
+			break;
+		memcpy(out + n, esc, el);
+		n += el;
+	}
+	return n;
+}
+
 void log_printf(enum log_level level, const char *fmt, ...)
 {
 	if (level > cur_level)
 		return;
-	char buf[4096];
+	char buf[4096], msg[4096];
 	struct timeval tv;
 	struct tm tm;
 	gettimeofday(&tv, NULL);
@@ -82,13 +131,14 @@ void log_printf(enum log_level level, const char *fmt, ...)
 	              (long)(tv.tv_usec / 1000), level_names[level]);
 	va_list ap;
 	va_start(ap, fmt);
-	int m = vsnprintf(buf + n, sizeof buf - (size_t)n - 1, fmt, ap);
+	int m = vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	if (m < 0)
 		m = 0;
-	n += m;
-	if (n > (int)sizeof buf - 2)
-		n = (int)sizeof buf - 2;
+	if (m > (int)sizeof msg - 1)
+		m = (int)sizeof msg - 1;
+	n += (int)log_escape(buf + n, sizeof buf - (size_t)n - 1, msg,
+	                     (size_t)m);
 	buf[n++] = '\n';
 	ssize_t w = write(log_fd, buf, (size_t)n);
 	(void)w;

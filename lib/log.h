@@ -2,6 +2,8 @@
  * log.h — one line per event, to stderr or a file.
  *
  * Lines look like "2026-11-25T13:00:00.123Z info ocpp: CP_1 | Boot ...".
+ * Control characters inside a line are escaped (a charge point's strings
+ * cannot start a line of their own or drive the terminal).
  * Each line is written with a single write(2) so threads never interleave
  * and a log rotated under us loses nothing (log_reopen on SIGHUP).
  */
@@ -19,6 +21,9 @@ void log_close(void);
 int log_enabled(enum log_level level);
 void log_printf(enum log_level level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* The escaping every line gets (log.c): control characters as \n, \r,
+ * \t, \xHH; returns the bytes written to out, at most cap. */
+size_t log_escape(char *out, size_t cap, const char *text, size_t len);
 
 #define log_error(...) log_printf(LOG_ERROR, __VA_ARGS__)
 #define log_warn(...)  log_printf(LOG_WARN, __VA_ARGS__)

@@ -1,5 +1,6 @@
 /*
- * auth_throttle.c — per-address failure counters; see auth_throttle.h.
+ * auth_throttle.c — per (address, identity) failure counters; see
+ * auth_throttle.h.
  */
 #include "auth_throttle.h"
 
@@ -11,17 +12,21 @@
 
 struct entry {
 	char addr[THROTTLE_ADDR]; /* "" = free */
-	int64_t last_ms;          /* last failure */
-	int64_t until_ms;         /* blocked until */
+	char id[THROTTLE_ID];
+	int64_t last_ms;  /* last failure */
+	int64_t until_ms; /* blocked until */
 	unsigned fails;
 };
 
 static struct entry table[THROTTLE_SLOTS];
 
-static unsigned hash(const char *s)
+static unsigned hash(const char *addr, const char *id)
 {
 	unsigned h = 2166136261u;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+	for (const unsigned char *p = (const unsigned char *)addr; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	h = (h ^ 0xFFu) * 16777619u; /* "a" + "bc" is not "ab" + "c" */
+	for (const unsigned char *p = (const unsigned char *)id; *p; p++)
 		h = (h ^ *p) * 16777619u;
 	return h;
 }
@@ -31,15 +36,17 @@ static int stale(const struct entry *e, int64_t now_ms)
 	return now_ms > e->until_ms && now_ms - e->last_ms > FORGET_MS;
 }
 
-/* The entry of addr, or NULL; with create, a free, stale or the oldest
- * slot of the probe window, reset for addr. */
-static struct entry *lookup(const char *addr, int64_t now_ms, int create)
+/* The entry of (addr, id), or NULL; with create, a free, stale or the
+ * oldest slot of the probe window, reset for them. */
+static struct entry *lookup(const char *addr, const char *id, int64_t now_ms,
+                            int create)
 {
-	unsigned h = hash(addr);
+	unsigned h = hash(addr, id);
 	struct entry *victim = NULL;
 	for (unsigned i = 0; i < PROBE; i++) {
 		struct entry *e = &table[(h + i) % THROTTLE_SLOTS];
-		if (e->addr[0] && !strcmp(e->addr, addr)) {
+		if (e->addr[0] && !strcmp(e->addr, addr) &&
+		    !strcmp(e->id, id)) {
 			if (stale(e, now_ms))
 				e->fails = 0;
 			return e;
@@ -56,20 +63,22 @@ static struct entry *lookup(const char *addr, int64_t now_ms, int create)
 		return NULL;
 	memset(victim, 0, sizeof *victim);
 	snprintf(victim->addr, sizeof victim->addr, "%s", addr);
+	snprintf(victim->id, sizeof victim->id, "%s", id);
 	return victim;
 }
 
-int throttle_wait_s(const char *addr, int64_t now_ms)
+int throttle_wait_s(const char *addr, const char *id, int64_t now_ms)
 {
-	struct entry *e = lookup(addr, now_ms, 0);
+	struct entry *e = lookup(addr, id, now_ms, 0);
 	if (!e || now_ms >= e->until_ms)
 		return 0;
 	return (int)((e->until_ms - now_ms + 999) / 1000);
 }
 
-int throttle_fail(const char *addr, int64_t now_ms, int limit, int max_s)
+int throttle_fail(const char *addr, const char *id, int64_t now_ms, int limit,
+                  int max_s)
 {
-	struct entry *e = lookup(addr, now_ms, 1);
+	struct entry *e = lookup(addr, id, now_ms, 1);
 	e->last_ms = now_ms;
 	e->fails++;
 	if (e->fails < (unsigned)limit)
@@ -83,9 +92,9 @@ int throttle_fail(const char *addr, int64_t now_ms, int limit, int max_s)
 	return (int)s;
 }
 
-void throttle_ok(const char *addr)
+void throttle_ok(const char *addr, const char *id)
 {
-	struct entry *e = lookup(addr, 0, 0);
+	struct entry *e = lookup(addr, id, 0, 0);
 	if (e)
 		memset(e, 0, sizeof *e);
 }

@@ -358,6 +358,17 @@ void calls_submit(struct conn *c, const struct control_req *r)
 		c->call_head = k;
 	c->call_tail = k;
 	record(c->cp_id, k, DB_NULL_TIME, "pending", NULL);
+	if (r->async) {
+		/* The client polls the history for the outcome: answer
+		 * now with the row's key, and nobody later. */
+		cJSON *res = cJSON_CreateObject();
+		if (res) {
+			cJSON_AddStringToObject(res, "uid", k->uid);
+			cJSON_AddStringToObject(res, "status", "pending");
+		}
+		control_ok(r->client, res);
+		k->client = CONTROL_NO_CLIENT;
+	}
 	kick(c);
 }
 

@@ -26,6 +26,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -42,6 +43,7 @@ struct client {
 	/* busy: a request in flight; closing: close once flushed; eof: the
 	 * client sent all it will (a half-close still gets its answers). */
 	unsigned busy : 1, closing : 1, eof : 1;
+	int64_t active_ms; /* last byte in or answer out (monotonic) */
 };
 
 struct answer {
@@ -69,6 +71,13 @@ static struct {
          .tcp_fd = -1,
          .ev_fd = -1,
          .lock = PTHREAD_MUTEX_INITIALIZER};
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 /* ---- answers (any thread) ------------------------------------------- */
 
@@ -264,6 +273,12 @@ static void handle_line(struct client *c, const char *line, size_t len)
 		goto out;
 	}
 	r->timeout_s = to ? (int)to->valuedouble : 0;
+	const cJSON *as = cJSON_GetObjectItemCaseSensitive(root, "async");
+	if (as && !cJSON_IsBool(as)) {
+		control_fail(ref, "bad_request", NULL, "async: true or false");
+		goto out;
+	}
+	r->async = cJSON_IsTrue(as);
 	cJSON *params = cJSON_DetachItemFromObjectCaseSensitive(root, "params");
 	if (params && cJSON_IsNull(params)) {
 		cJSON_Delete(params);
@@ -411,6 +426,7 @@ static void deliver_answers(void)
 		struct client *c = client_from_ref(a->client);
 		if (c) {
 			c->busy = 0;
+			c->active_ms = mono_ms();
 			if (client_queue(c, a->text, a->len))
 				c->closing = 1;
 			next_lines(c);
@@ -462,6 +478,7 @@ static void client_read(struct client *c)
 			break;
 		}
 		c->in_len += (size_t)n;
+		c->active_ms = mono_ms();
 		next_lines(c);
 	}
 	if (client_flush(c))
@@ -478,6 +495,7 @@ static void accept_one(int lfd)
 		if (c->fd >= 0)
 			continue;
 		c->fd = fd;
+		c->active_ms = mono_ms();
 		__atomic_add_fetch(&ctl.nclients, 1, __ATOMIC_RELAXED);
 		return;
 	}
@@ -489,6 +507,27 @@ static void accept_one(int lfd)
 	close(fd);
 	log_warn("ocppd: control: more than %d clients: one refused",
 	         CONTROL_CLIENT_MAX);
+}
+
+/*
+ * control_idle_timeout: a client with no request in flight and nothing
+ * left to write that has sent nothing for that long is closed.  Slots
+ * are few (CONTROL_CLIENT_MAX): clients that connect and wait — or send
+ * half a line — must not keep the API's commands out.  A client waiting
+ * for a charge point's answer is busy, never idle.
+ */
+static void close_idle(int64_t now)
+{
+	int64_t limit = (int64_t)ctl.cfg->control_idle_timeout * 1000;
+	for (int i = 0; i < CONTROL_CLIENT_MAX; i++) {
+		struct client *c = &ctl.clients[i];
+		if (c->fd < 0 || c->busy || c->out_off < c->out_len ||
+		    now - c->active_ms < limit)
+			continue;
+		log_info("ocppd: control: client idle for %d s: closed",
+		         ctl.cfg->control_idle_timeout);
+		client_close(c);
+	}
 }
 
 static void *control_main(void *arg)
@@ -523,7 +562,11 @@ static void *control_main(void *arg)
 			pfd[n] = (struct pollfd){.fd = c->fd, .events = ev};
 			who[n++] = i;
 		}
-		if (poll(pfd, (nfds_t)n, -1) < 0) {
+		/* With clients and an idle timeout, wake at least once a
+		 * second to look for idle ones. */
+		int idle =
+		    ctl.cfg->control_idle_timeout > 0 && ctl.nclients > 0;
+		if (poll(pfd, (nfds_t)n, idle ? 1000 : -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			log_error("ocppd: control: poll: %s", strerror(errno));
@@ -561,6 +604,8 @@ static void *control_main(void *arg)
 			if (pfd[k].revents & (POLLIN | POLLRDHUP))
 				client_read(c);
 		}
+		if (idle)
+			close_idle(mono_ms());
 	}
 	return NULL;
 }

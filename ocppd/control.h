@@ -36,6 +36,7 @@ struct control_req {
 	char cp_id[CONTROL_CP_ID_MAX + 1]; /* "" when not given */
 	char requested_by[CONTROL_WHO_MAX + 1];
 	int timeout_s; /* "timeout": this command's own limit; 0: default */
+	int async;     /* "async": answer once queued, not when answered */
 	cJSON *params; /* always an object, owned */
 };
 
@@ -54,6 +55,9 @@ void control_stop(void);
 /* Every request received so far, oldest first (event loop thread). */
 struct control_req *control_take_requests(void);
 void control_req_free(struct control_req *r);
+
+/* A client reference no answer reaches (an async command's outcome). */
+#define CONTROL_NO_CLIENT UINT64_MAX
 
 /* Answers a request; thread-safe.  result (taken, NULL: {}) becomes
  * {"ok":true,"result":...}. */

@@ -3,7 +3,9 @@
  */
 #include "handshake.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 /* Length in bytes of the UTF-8 sequence at s (0 if invalid), and its code
  * point in *cp.  Rejects overlongs, surrogates and values past U+10FFFF. */
@@ -117,5 +119,111 @@ int handshake_subprotocol(const char *offered, int accept_missing,
 			return 1;
 	}
 	*why = "only unsupported subprotocols offered (need ocpp1.6)";
+	return 0;
+}
+
+int handshake_in_list(const char *list, const char *s, int nocase)
+{
+	size_t n = strlen(s);
+	const char *p = list;
+	while (p && *p) {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		const char *end = p + strcspn(p, ",");
+		const char *e = end;
+		while (e > p && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		if ((size_t)(e - p) == n && n &&
+		    !(nocase ? strncasecmp(p, s, n) : strncmp(p, s, n)))
+			return 1;
+		p = end;
+	}
+	return 0;
+}
+
+/* An address as a header writes it: [v6]:port, "quoted", v4:port. */
+static int clean_addr(const char *s, size_t n, char *out, size_t outlen)
+{
+	while (n && (*s == ' ' || *s == '\t' || *s == '"'))
+		s++, n--;
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '"'))
+		n--;
+	if (n && *s == '[') {
+		const char *close = memchr(s, ']', n);
+		if (!close)
+			return -1;
+		n = (size_t)(close - s - 1);
+		s++;
+	} else if (memchr(s, '.', n)) {
+		const char *colon = memchr(s, ':', n);
+		if (colon) /* 192.0.2.1:4711 */
+			n = (size_t)(colon - s);
+	}
+	if (!n || n >= outlen)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+		      (c >= 'A' && c <= 'F') || c == '.' || c == ':'))
+			return -1; /* "unknown", obfuscated ids, junk */
+	}
+	memcpy(out, s, n);
+	out[n] = '\0';
+	return 0;
+}
+
+/* The rightmost untrusted address of a comma list; field: NULL for
+ * X-Forwarded-For items, "for=" for Forwarded elements. */
+static int pick(const char *hdr, const char *field, const char *trusted,
+                char *out, size_t outlen)
+{
+	size_t end = strlen(hdr);
+	while (end > 0) {
+		size_t start = end;
+		while (start > 0 && hdr[start - 1] != ',')
+			start--;
+		const char *item = hdr + start;
+		size_t n = end - start;
+		char addr[64];
+		if (field) {
+			/* for=... among ;-separated pairs */
+			const char *f = NULL;
+			for (size_t i = 0; i + 4 <= n; i++)
+				if (!strncasecmp(item + i, "for=", 4) &&
+				    (i == 0 || item[i - 1] == ';' ||
+				     item[i - 1] == ' ')) {
+					f = item + i + 4;
+					break;
+				}
+			if (!f)
+				return -1;
+			n = strcspn(f, ";,");
+			item = f;
+		}
+		if (clean_addr(item, n, addr, sizeof addr))
+			return -1;
+		if (!handshake_in_list(trusted, addr, 1) || start == 0) {
+			if (strlen(addr) >= outlen)
+				return -1;
+			memcpy(out, addr, strlen(addr) + 1);
+			return 0;
+		}
+		end = start ? start - 1 : 0;
+	}
+	return -1;
+}
+
+int handshake_client_addr(const char *peer, const char *trusted,
+                          const char *xff, const char *fwd, char *out,
+                          size_t outlen)
+{
+	snprintf(out, outlen, "%s", peer);
+	if (!trusted || !*trusted || !handshake_in_list(trusted, peer, 1))
+		return 0;
+	if (xff && *xff && !pick(xff, NULL, trusted, out, outlen))
+		return 1;
+	if (fwd && *fwd && !pick(fwd, "for=", trusted, out, outlen))
+		return 1;
+	snprintf(out, outlen, "%s", peer);
 	return 0;
 }

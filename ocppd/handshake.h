@@ -30,4 +30,24 @@ int handshake_identity(const char *path, char *out, size_t outlen,
 int handshake_subprotocol(const char *offered, int accept_missing,
                           const char **why);
 
+/*
+ * Is s one of the comma separated items of list (spaces around items
+ * ignored; case-insensitive when nocase)?  For trusted_proxies and
+ * allowed_origins.
+ */
+int handshake_in_list(const char *list, const char *s, int nocase);
+
+/*
+ * The client's address for the throttle and the logs.  peer: the socket's
+ * address.  Only when peer is one of trusted (trusted_proxies) is a
+ * forwarding header believed: X-Forwarded-For (xff), else Forwarded
+ * (fwd, RFC 7239 for=).  Their rightmost address that is not itself a
+ * trusted proxy is the client — the entries left of it are whatever the
+ * client wrote.  A header that is absent or unreadable leaves the peer.
+ * Returns 1 when out came from a header, 0 when it is the peer.
+ */
+int handshake_client_addr(const char *peer, const char *trusted,
+                          const char *xff, const char *fwd, char *out,
+                          size_t outlen);
+
 #endif

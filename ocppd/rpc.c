@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_strict.h"
+
 static const char *const codes[] = {
     [RPC_OK] = "",
     [RPC_NOT_IMPLEMENTED] = "NotImplemented",
@@ -123,18 +125,83 @@ static int recover_id(const char *buf, size_t len, char *out)
 	return 0;
 }
 
-static void set_id(struct rpc_msg *m, const cJSON *v)
+/*
+ * An id longer than OCPP's 36 characters is answered with its first 36
+ * (never more: echoing a 60 KB id would cost us what it cost the sender
+ * again, per message), cut at a UTF-8 boundary.
+ */
+static void set_long_id(struct rpc_msg *m, const char *id)
 {
-	if (cJSON_IsString(v) && v->valuestring) {
-		m->id = v->valuestring;
-		m->has_id = 1;
+	size_t n = RPC_ID_MAX;
+	while (n > 0 && ((unsigned char)id[n] & 0xC0) == 0x80)
+		n--;
+	memcpy(m->idbuf, id, n);
+	m->idbuf[n] = '\0';
+	m->id = m->idbuf;
+	m->has_id = 1;
+}
+
+/* The id to echo, if v is one: never more than 36 characters, and
+ * none when it holds a NUL (cut there, it would name another message). */
+static void set_id(struct rpc_msg *m, const cJSON *v,
+                   const struct json_strict_err *je)
+{
+	if (!cJSON_IsString(v) || !v->valuestring)
+		return;
+	if (je->kind == JSON_STRICT_NUL && je->top == 1)
+		return;
+	if (strlen(v->valuestring) > RPC_ID_MAX) {
+		set_long_id(m, v->valuestring);
+		return;
 	}
+	m->id = v->valuestring;
+	m->has_id = 1;
+}
+
+/*
+ * What breaks the strict JSON rules in a CALL (json_strict.h), as the
+ * CALLERROR to answer.  A NUL in a payload value is a value the schema
+ * cannot allow (PropertyConstraintViolation, naming the property); a NUL
+ * in a member name or in the envelope, a name given twice and data after
+ * the array are a frame that is not the PDU (FormationViolation).  Never
+ * processed: a truncated or first-of-two value is not what was sent.
+ */
+static void reject_strict(struct rpc_msg *m, const struct json_strict_err *je)
+{
+	const char *what = json_strict_what(je->kind);
+	int in_payload = je->top == 3;
+	if (je->kind == JSON_STRICT_NUL && in_payload && je->path[0]) {
+		snprintf(m->whybuf, sizeof m->whybuf,
+		         "%s: contains U+0000 (NUL)", je->path);
+		reject(m, RPC_PROPERTY_CONSTRAINT_VIOLATION, m->whybuf);
+		return;
+	}
+	if (je->kind == JSON_STRICT_NUL && in_payload) {
+		reject(m, RPC_PROPERTY_CONSTRAINT_VIOLATION, what);
+		return;
+	}
+	if (je->kind == JSON_STRICT_DUP_KEY) {
+		snprintf(m->whybuf, sizeof m->whybuf,
+		         "\"%s\" appears twice in %s%s%s", je->key,
+		         in_payload ? "the payload" : "an object",
+		         in_payload && je->path[0] ? " at " : "",
+		         in_payload ? je->path : "");
+		reject(m, RPC_FORMATION_VIOLATION, m->whybuf);
+		return;
+	}
+	if (je->kind == JSON_STRICT_NUL_KEY && in_payload && je->path[0]) {
+		snprintf(m->whybuf, sizeof m->whybuf, "%s: %s", je->path, what);
+		reject(m, RPC_FORMATION_VIOLATION, m->whybuf);
+		return;
+	}
+	reject(m, RPC_FORMATION_VIOLATION, what);
 }
 
 enum rpc_kind rpc_parse(const char *buf, size_t len, struct rpc_msg *m)
 {
 	memset(m, 0, sizeof *m);
-	m->root = cJSON_ParseWithLength(buf, len);
+	struct json_strict_err je;
+	m->root = json_parse_strict(buf, len, &je);
 	if (!m->root) {
 		reject(m, RPC_FORMATION_VIOLATION, "not valid JSON");
 		if (recover_id(buf, len, m->idbuf)) {
@@ -160,7 +227,7 @@ enum rpc_kind rpc_parse(const char *buf, size_t len, struct rpc_msg *m)
 		 * that is the only way the sender learns of its mistake. */
 		reject(m, RPC_FORMATION_VIOLATION,
 		       "messageTypeId is not a number");
-		set_id(m, id);
+		set_id(m, id, &je);
 		return m->kind;
 	}
 	double t = type->valuedouble;
@@ -181,14 +248,23 @@ enum rpc_kind rpc_parse(const char *buf, size_t len, struct rpc_msg *m)
 			}
 			return m->kind;
 		}
-		set_id(m, id);
+		set_id(m, id, &je);
+		if (!m->has_id) {
+			reject(m, RPC_PROTOCOL_ERROR,
+			       "uniqueId contains U+0000 (NUL)");
+			return m->kind;
+		}
+		if (m->id == m->idbuf) {
+			reject(m, RPC_FORMATION_VIOLATION,
+			       "uniqueId longer than 36 characters");
+			return m->kind;
+		}
 		if (!id->valuestring[0]) {
 			reject(m, RPC_PROTOCOL_ERROR, "uniqueId is empty");
 			return m->kind;
 		}
-		if (strlen(id->valuestring) > RPC_ID_MAX) {
-			reject(m, RPC_FORMATION_VIOLATION,
-			       "uniqueId longer than 36 characters");
+		if (je.kind != JSON_STRICT_OK) {
+			reject_strict(m, &je);
 			return m->kind;
 		}
 		if (n != 4) {
@@ -209,6 +285,14 @@ enum rpc_kind rpc_parse(const char *buf, size_t len, struct rpc_msg *m)
 	}
 	if (!cJSON_IsString(id) || !id->valuestring) {
 		ignore(m, "reply without a uniqueId");
+		return m->kind;
+	}
+	if (je.kind != JSON_STRICT_OK) {
+		/* Never answered (a reply to a reply would loop); the
+		 * command it answers runs into its timeout. */
+		snprintf(m->whybuf, sizeof m->whybuf, "reply: %s",
+		         json_strict_what(je.kind));
+		ignore(m, m->whybuf);
 		return m->kind;
 	}
 	m->id = id->valuestring;

@@ -68,6 +68,7 @@ struct rpc_msg {
 	const char *err_desc; /* RPC_CALLERROR */
 	enum rpc_error error; /* RPC_REJECT: the CALLERROR to answer */
 	const char *why;      /* RPC_REJECT / RPC_IGNORE: for the log */
+	char whybuf[256];     /* why, when it names a path or a key */
 };
 
 /*

@@ -67,6 +67,8 @@ static struct {
 	struct slot *slots;
 	uint32_t nslots, cap, free_head;
 	unsigned nconns;
+	size_t out_bytes;    /* queued on every link together */
+	unsigned nprobation; /* newcomers waiting for a duplicate's probe */
 	enum phase phase;
 	int64_t deadline_ms, next_known_ms;
 	lws_sorted_usec_list_t tick;
@@ -135,7 +137,8 @@ unsigned ws_conn_count(void)
 void ws_conn_each(void (*fn)(struct conn *c, void *arg), void *arg)
 {
 	for (uint32_t i = 0; i < ws.nslots; i++)
-		if (ws.slots[i].c && ws.slots[i].c->live)
+		if (ws.slots[i].c && ws.slots[i].c->live &&
+		    !ws.slots[i].c->probation)
 			fn(ws.slots[i].c, arg);
 }
 
@@ -171,6 +174,15 @@ static void close_conn(struct conn *c, uint16_t code, const char *why)
 	lws_callback_on_writable(c->wsi);
 }
 
+static void queue_drop(struct conn *c)
+{
+	ws.out_bytes -= c->out_bytes;
+	c->out_bytes = 0;
+	c->out_count = 0;
+	frame_free_list(c->out_head);
+	c->out_head = c->out_tail = NULL;
+}
+
 /* Writes one frame and frees it; -1 when the link refused it. */
 static int write_frame(struct lws *wsi, struct frame *f)
 {
@@ -180,17 +192,40 @@ static int write_frame(struct lws *wsi, struct frame *f)
 	return whole ? 0 : -1;
 }
 
+/*
+ * Frames waiting for a peer that does not read are bounded three ways:
+ * by count (OUT_QUEUE_MAX), by bytes per link (send_queue_max) and by
+ * bytes over all links (send_queue_total_max).  The link that would pass
+ * a bound is closed (1008): its peer is not reading what it asked for,
+ * and memory must not grow with what it sends.
+ */
+static int queue_full(struct conn *c, size_t len)
+{
+	const char *what = NULL;
+	if (c->out_count >= OUT_QUEUE_MAX)
+		what = "replies unread";
+	else if (c->out_bytes + len > (size_t)ws.cfg->send_queue_max)
+		what = "bytes unread on this link";
+	else if (ws.out_bytes + len > (size_t)ws.cfg->send_queue_total_max)
+		what = "bytes unread on all links";
+	if (!what)
+		return 0;
+	log_warn("ocpp: %s | %u replies unread: closing (%s over the limit; "
+	         "%zu bytes queued, %zu on all links)",
+	         c->cp_id, c->out_count, what, c->out_bytes, ws.out_bytes);
+	/* Its peer is not reading: what is queued would never go, and the
+	 * close frame should be next. */
+	queue_drop(c);
+	close_conn(c, LWS_CLOSE_STATUS_POLICY_VIOLATION,
+	           "too many unread replies");
+	return 1;
+}
+
 void ws_send(struct conn *c, struct frame *f)
 {
 	if (!f)
 		return;
-	if (c->closing || c->out_count >= OUT_QUEUE_MAX) {
-		if (!c->closing) {
-			log_warn("ocpp: %s | %u replies unread: closing",
-			         c->cp_id, c->out_count);
-			close_conn(c, LWS_CLOSE_STATUS_POLICY_VIOLATION,
-			           "too many unread replies");
-		}
+	if (c->closing || queue_full(c, f->len)) {
 		free(f);
 		return;
 	}
@@ -213,11 +248,24 @@ void ws_send(struct conn *c, struct frame *f)
 		c->out_head = f;
 	c->out_tail = f;
 	c->out_count++;
+	c->out_bytes += f->len;
+	ws.out_bytes += f->len;
 	lws_callback_on_writable(c->wsi);
 }
 
 static int on_writeable(struct lws *wsi, struct conn *c)
 {
+	if (c->ping_due && !c->closing && !lws_partial_buffered(wsi)) {
+		/* The takeover probe (below): a pong proves the link.  With
+		 * a payload: lws does not report an empty pong. */
+		unsigned char ping[LWS_PRE + 8];
+		memcpy(ping + LWS_PRE, "probe", 5);
+		c->ping_due = 0;
+		if (lws_write(wsi, ping + LWS_PRE, 5, LWS_WRITE_PING) < 0) {
+			c->close_why = "write failed";
+			return -1;
+		}
+	}
 	/* Several frames per wake-up while the socket takes them. */
 	for (int i = 0; c->out_head && i < 32; i++) {
 		struct frame *f = c->out_head;
@@ -225,6 +273,8 @@ static int on_writeable(struct lws *wsi, struct conn *c)
 		if (!c->out_head)
 			c->out_tail = NULL;
 		c->out_count--;
+		c->out_bytes -= f->len;
+		ws.out_bytes -= f->len;
 		if (write_frame(wsi, f)) {
 			c->close_why = "write failed";
 			return -1;
@@ -276,11 +326,49 @@ static void drain_replies(void)
 
 /* ---- handshake ------------------------------------------------------- */
 
+/*
+ * The client's address (handshake_client_addr): the peer, or behind a
+ * trusted proxy the address its X-Forwarded-For / Forwarded header names.
+ * Returns 1 when it came from a header (peer then says which proxy).
+ */
+static int client_addr(struct lws *wsi, char *out, size_t outlen, char *peer,
+                       size_t peerlen)
+{
+	char xff[4096] = "", fwd[4096] = "";
+	peer[0] = '\0';
+	lws_get_peer_simple(wsi, peer, peerlen);
+	if (ws.cfg->trusted_proxies[0] &&
+	    handshake_in_list(ws.cfg->trusted_proxies, peer, 1)) {
+		int n = lws_hdr_total_length(wsi, WSI_TOKEN_X_FORWARDED_FOR);
+		if (n <= 0 || n >= (int)sizeof xff ||
+		    lws_hdr_copy(wsi, xff, sizeof xff,
+		                 WSI_TOKEN_X_FORWARDED_FOR) < 0)
+			xff[0] = '\0';
+		n = lws_hdr_custom_length(wsi, "forwarded:", 10);
+		if (n <= 0 || n >= (int)sizeof fwd ||
+		    lws_hdr_custom_copy(wsi, fwd, sizeof fwd,
+		                        "forwarded:", 10) < 0)
+			fwd[0] = '\0';
+	}
+	return handshake_client_addr(peer, ws.cfg->trusted_proxies, xff, fwd,
+	                             out, outlen);
+}
+
+/* "192.0.2.7" or "192.0.2.7 via 127.0.0.1", for log lines. */
+static void who(struct lws *wsi, char *out, size_t outlen)
+{
+	char addr[THROTTLE_ADDR], peer[64];
+	if (client_addr(wsi, addr, sizeof addr, peer, sizeof peer))
+		snprintf(out, outlen, "%s via %s", addr, peer);
+	else
+		snprintf(out, outlen, "%s", addr);
+}
+
 static int refuse(struct lws *wsi, unsigned code, const char *why,
                   const char *detail)
 {
-	char peer[64] = "";
-	lws_get_peer_simple(wsi, peer, sizeof peer);
+	char peer[160] = "";
+	who(wsi, peer, sizeof peer);
 	log_warn("ocppd: handshake from %s refused (%u): %s%s%s", peer, code,
 	         why, detail ? ": " : "", detail ? detail : "");
 	char body[256];
@@ -295,8 +383,8 @@ static int refuse(struct lws *wsi, unsigned code, const char *why,
 static int refuse_hdr(struct lws *wsi, unsigned code, const char *why,
                       const char *detail, int challenge, int retry_s)
 {
-	char peer[64] = "";
-	lws_get_peer_simple(wsi, peer, sizeof peer);
+	char peer[160] = "";
+	who(wsi, peer, sizeof peer);
 	log_warn("ocppd: handshake from %s refused (%u): %s%s%s", peer, code,
 	         why, detail ? ": " : "", detail ? detail : "");
 	unsigned char buf[LWS_PRE + 1024];
@@ -376,10 +464,11 @@ static int authenticate(struct lws *wsi, const char *id,
 	if (profile == 0)
 		return 0;
 
-	char peer[THROTTLE_ADDR] = "";
-	lws_get_peer_simple(wsi, peer, sizeof peer);
+	/* Counted per (client, identity): see auth_throttle.h. */
+	char peer[THROTTLE_ADDR] = "", proxy[64];
+	client_addr(wsi, peer, sizeof peer, proxy, sizeof proxy);
 	int64_t now = time_now_ms();
-	int wait = throttle_wait_s(peer, now);
+	int wait = throttle_wait_s(peer, id, now);
 	if (wait)
 		return refuse_hdr(wsi, 429, "too many failed logins", id, 0,
 		                  wait);
@@ -402,26 +491,36 @@ static int authenticate(struct lws *wsi, const char *id,
 	explicit_bzero(hdr, sizeof hdr);
 	explicit_bzero(pass, sizeof pass);
 	if (!why) {
-		throttle_ok(peer);
+		throttle_ok(peer, id);
 		return 0;
 	}
 	/* A missing header is a client's first try, not a guess. */
-	int block = n > 0 ? throttle_fail(peer, now, ws.cfg->auth_fail_limit,
-	                                  ws.cfg->auth_block_max)
-	                  : 0;
+	int block = n > 0
+	                ? throttle_fail(peer, id, now, ws.cfg->auth_fail_limit,
+	                                ws.cfg->auth_block_max)
+	                : 0;
 	char detail[CP_ID_BYTES + 64];
 	snprintf(detail, sizeof detail, "%s%s", id,
-	         block ? " (address blocked)" : "");
+	         block ? " (blocked from this address)" : "");
 	return refuse_hdr(wsi, 401, why, detail, 1, 0);
 }
 
+/*
+ * The percent-decoded request path.  lws splits a path at a literal ';'
+ * or '&' and joins the pieces with ',' when copying, so "/CP;1" and
+ * "/CP,1" would both read as CP,1 — two charge points as one.  Such a
+ * path is refused (-2); percent-encoded (%3B, %26) they are kept.
+ */
 static int path_of(struct lws *wsi, char *buf, size_t size)
 {
 	int n = lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI);
 	if (n <= 0 || (size_t)n >= size)
 		return -1;
-	if (lws_hdr_copy(wsi, buf, (int)size, WSI_TOKEN_GET_URI) < 0)
+	if (lws_hdr_copy_fragment(wsi, buf, (int)size, WSI_TOKEN_GET_URI, 0) <
+	    0)
 		return -1;
+	if (strlen(buf) != (size_t)n)
+		return -2;
 	return 0;
 }
 
@@ -435,10 +534,33 @@ static int confirm_upgrade(struct lws *wsi, const char *upgrade)
 		return refuse(wsi, 503, "shutting down", NULL);
 	if (ws.nconns >= (unsigned)ws.cfg->max_connections)
 		return refuse_hdr(wsi, 503, "too many connections", NULL, 0, 5);
-	if (path_of(wsi, path, sizeof path))
+	int pr = path_of(wsi, path, sizeof path);
+	if (pr == -2)
+		return refuse(wsi, 400,
+		              "';' or '&' in the request path (percent-encode "
+		              "it: %3B, %26)",
+		              NULL);
+	if (pr)
 		return refuse(wsi, 400, "bad request path", NULL);
 	if (handshake_identity(path, id, sizeof id, &why))
 		return refuse(wsi, 400, why, path);
+	/* A browser page cannot set Origin: with allowed_origins set, a
+	 * page on another site cannot speak OCPP as a charge point through
+	 * a browser.  Chargers send no Origin (or one listed for them). */
+	int olen = lws_hdr_total_length(wsi, WSI_TOKEN_ORIGIN);
+	if (ws.cfg->allowed_origins[0] && olen > 0) {
+		char origin[512];
+		if (olen >= (int)sizeof origin ||
+		    lws_hdr_copy(wsi, origin, sizeof origin, WSI_TOKEN_ORIGIN) <
+		        0)
+			return refuse(wsi, 403, "Origin not allowed", id);
+		if (!handshake_in_list(ws.cfg->allowed_origins, origin, 1)) {
+			char detail[800];
+			snprintf(detail, sizeof detail, "%s from Origin %s", id,
+			         origin);
+			return refuse(wsi, 403, "Origin not allowed", detail);
+		}
+	}
 	int plen = lws_hdr_total_length(wsi, WSI_TOKEN_PROTOCOL);
 	if (plen >= (int)sizeof proto)
 		return refuse(wsi, 400, "Sec-WebSocket-Protocol too long", id);
@@ -458,6 +580,115 @@ static int confirm_upgrade(struct lws *wsi, const char *upgrade)
 	return authenticate(wsi, id, sec);
 }
 
+/* The link becomes the charge point's: in the map, announced, and its
+ * connected flag written. */
+static int link_up(struct conn *c)
+{
+	char peer[64] = "";
+	lws_get_peer_simple(c->wsi, peer, sizeof peer);
+	struct conn *old = strmap_get(&ws.conns, c->cp_id);
+	if (old && old != c && old->live) {
+		old->replaced = 1;
+		close_conn(old, LWS_CLOSE_STATUS_NORMAL,
+		           "replaced by a new connection");
+		log_info("ocpp: %s | new connection from %s takes over",
+		         c->cp_id, peer);
+	}
+	if (strmap_put(&ws.conns, c->cp_id, c))
+		return -1;
+	log_info("ocpp: %s | connected from %s", c->cp_id, peer);
+
+	struct job *j = job_new(JOB_CONNECTED, c->cp_id);
+	if (j) {
+		j->now_ms = time_now_ms();
+		snprintf(j->remote, sizeof j->remote, "%s", peer);
+		if (dbq_submit(j, 0)) {
+			log_warn("ocpp: %s | database queue full: connected "
+			         "flag not written",
+			         c->cp_id);
+			job_free(j);
+		}
+	}
+	return 0;
+}
+
+/* ---- a second connection with a connected identity -------------------
+ *
+ * The newest socket used to win at once, so anyone who knew an identity
+ * could cut a live charge point off and speak for it.  Now (policy
+ * "probe") the newcomer waits on probation, its input paused, while the
+ * existing link is pinged: a pong or any message from it within
+ * takeover_probe_timeout proves it alive, and the newcomer is closed
+ * (1008).  Silence means a half-open link — a charger that rebooted
+ * before we noticed its old socket died — and the newcomer takes over.
+ */
+static void probe(struct conn *c, struct conn *old, int64_t now)
+{
+	c->probe_ms = now;
+	c->probe_ref = old->ref;
+	old->ping_due = 1;
+	lws_callback_on_writable(old->wsi);
+}
+
+static void refuse_newcomer(struct conn *c, const char *why)
+{
+	char peer[64] = "";
+	lws_get_peer_simple(c->wsi, peer, sizeof peer);
+	log_warn("ocpp: %s | second connection from %s refused: %s", c->cp_id,
+	         peer, why);
+	c->probation = 0;
+	c->refused = 1;
+	ws.nprobation--;
+	close_conn(c, LWS_CLOSE_STATUS_POLICY_VIOLATION,
+	           "identity already connected");
+}
+
+/* One step of a newcomer's probation; called every tick. */
+static void probation_step(struct conn *c, int64_t now)
+{
+	struct conn *old = strmap_get(&ws.conns, c->cp_id);
+	if (!old || !old->live || old->closing) {
+		/* The old link went meanwhile: nothing to decide. */
+		c->probation = 0;
+		ws.nprobation--;
+		lws_rx_flow_control(c->wsi, 1);
+		if (link_up(c))
+			close_conn(c, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION,
+			           "out of memory");
+		return;
+	}
+	if (old->ref != c->probe_ref) {
+		probe(c, old, now); /* another newcomer took over first */
+		return;
+	}
+	if (old->heard_ms >= c->probe_ms) {
+		refuse_newcomer(c, "the connected link answered");
+		return;
+	}
+	if (now - c->probe_ms < (int64_t)ws.cfg->takeover_probe_timeout * 1000)
+		return;
+	log_info("ocpp: %s | connected link silent for %d s after a ping: "
+	         "replacing it",
+	         c->cp_id, ws.cfg->takeover_probe_timeout);
+	c->probation = 0;
+	ws.nprobation--;
+	lws_rx_flow_control(c->wsi, 1);
+	if (link_up(c))
+		close_conn(c, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION,
+		           "out of memory");
+}
+
+static void probation_tick(int64_t now)
+{
+	if (!ws.nprobation)
+		return;
+	for (uint32_t i = 0; i < ws.nslots; i++) {
+		struct conn *c = ws.slots[i].c;
+		if (c && c->live && c->probation)
+			probation_step(c, now);
+	}
+}
+
 static int on_established(struct lws *wsi, struct conn *c)
 {
 	char path[1024], id[CP_ID_BYTES + 1];
@@ -475,38 +706,32 @@ static int on_established(struct lws *wsi, struct conn *c)
 	}
 	c->live = 1;
 	ws.nconns++;
-	c->rate_ms = time_now_ms();
+	int64_t now = time_now_ms();
+	c->rate_ms = now;
+	c->heard_ms = now;
 	/* A full bucket: msg_burst <= 10^6, so at most 10^9 units. */
 	c->rate_tokens = (uint32_t)ws.cfg->msg_burst * 1000u;
-	char peer[64] = "";
-	lws_get_peer_simple(wsi, peer, sizeof peer);
 
 	struct conn *old = strmap_get(&ws.conns, id);
-	if (old) {
-		/* A charge point reconnects before we notice its old link
-		 * died: the newest socket is the link. */
-		old->replaced = 1;
-		close_conn(old, LWS_CLOSE_STATUS_NORMAL,
-		           "replaced by a new connection");
-		log_info("ocpp: %s | new connection from %s takes over", id,
-		         peer);
-	}
-	if (strmap_put(&ws.conns, id, c))
-		return -1;
-	log_info("ocpp: %s | connected from %s", id, peer);
-
-	struct job *j = job_new(JOB_CONNECTED, id);
-	if (j) {
-		j->now_ms = time_now_ms();
-		snprintf(j->remote, sizeof j->remote, "%s", peer);
-		if (dbq_submit(j, 0)) {
-			log_warn("ocpp: %s | database queue full: connected "
-			         "flag not written",
-			         id);
-			job_free(j);
+	if (old && old->live && !old->closing &&
+	    strcmp(ws.cfg->duplicate_identity, "replace")) {
+		c->probation = 1;
+		ws.nprobation++;
+		/* What it sends waits in the socket until it is decided. */
+		lws_rx_flow_control(wsi, 0);
+		if (!strcmp(ws.cfg->duplicate_identity, "refuse")) {
+			refuse_newcomer(c, "duplicate_identity = refuse");
+			return 0;
 		}
+		char peer[64] = "";
+		lws_get_peer_simple(wsi, peer, sizeof peer);
+		log_info("ocpp: %s | second connection from %s: pinging the "
+		         "connected link",
+		         id, peer);
+		probe(c, old, now);
+		return 0;
 	}
-	return 0;
+	return link_up(c);
 }
 
 static void on_closed(struct conn *c)
@@ -516,8 +741,15 @@ static void on_closed(struct conn *c)
 	c->live = 0;
 	ws.nconns--;
 	char why[96];
+	if (c->probation) {
+		c->probation = 0;
+		ws.nprobation--;
+	}
 	if (c->replaced)
 		snprintf(why, sizeof why, "replaced by a new connection");
+	else if (c->refused)
+		snprintf(why, sizeof why,
+		         "second connection closed, the identity is connected");
 	else if (c->close_why)
 		snprintf(why, sizeof why, "%s (code %u)", c->close_why,
 		         c->close_code);
@@ -530,15 +762,13 @@ static void on_closed(struct conn *c)
 	log_info("ocpp: %s | disconnected: %s", c->cp_id, why);
 	calls_conn_closed(c);
 	dispatch_conn_closed(c);
-	if (!c->replaced) {
-		if (strmap_get(&ws.conns, c->cp_id) == c)
-			strmap_del(&ws.conns, c->cp_id);
+	if (strmap_get(&ws.conns, c->cp_id) == c) {
+		strmap_del(&ws.conns, c->cp_id);
 		struct job *j = job_new(JOB_DISCONNECTED, c->cp_id);
 		if (j && dbq_submit(j, 0))
 			job_free(j);
 	}
-	frame_free_list(c->out_head);
-	c->out_head = c->out_tail = NULL;
+	queue_drop(c);
 	free(c->rx);
 	c->rx = NULL;
 	slot_free(c);
@@ -580,6 +810,15 @@ static int on_receive(struct lws *wsi, struct conn *c, const char *in,
 {
 	if (c->closing)
 		return 0;
+	c->heard_ms = time_now_ms();
+	if (c->probation) {
+		/* Read before its input was paused: it cannot be answered
+		 * by a link that may not become the charge point's. */
+		log_warn("ocpp: %s | message on a connection on probation: "
+		         "dropped",
+		         c->cp_id);
+		return 0;
+	}
 	if (lws_frame_is_binary(wsi)) {
 		log_warn("ocpp: %s | binary frame: closing (1003)", c->cp_id);
 		c->close_why = "binary frames are not OCPP-J";
@@ -672,6 +911,10 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason,
 		return c && c->live ? on_receive(wsi, c, in, len) : -1;
 	case LWS_CALLBACK_SERVER_WRITEABLE:
 		return c && c->live ? on_writeable(wsi, c) : 0;
+	case LWS_CALLBACK_RECEIVE_PONG:
+		if (c && c->live)
+			c->heard_ms = time_now_ms();
+		return 0;
 	case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
 		if (c && in && len >= 2) {
 			const unsigned char *p = in;
@@ -743,6 +986,7 @@ static void tick(lws_sorted_usec_list_t *sul)
 	drain_replies();
 	ctl_ops_run();
 	calls_tick(now);
+	probation_tick(now);
 	if (ws.reopen_requested) {
 		ws.reopen_requested = 0;
 		log_reopen();

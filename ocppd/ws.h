@@ -29,6 +29,7 @@ struct conn {
 	char *rx; /* reassembly of a fragmented message */
 	size_t rx_len, rx_cap;
 	unsigned out_count;
+	size_t out_bytes;        /* text bytes queued in out_head..out_tail */
 	uint32_t rate_tokens;    /* message rate bucket, in 1/1000 messages */
 	int64_t rate_ms;         /* when it was last filled */
 	int64_t seen_ms;         /* newest frame (dispatch.c) */
@@ -39,8 +40,11 @@ struct conn {
 	uint16_t peer_close_code;
 	const char *close_why; /* static */
 	uint8_t boot_status;   /* enum boot_status */
+	int64_t heard_ms;      /* newest frame or pong from the peer */
+	int64_t probe_ms;      /* probation: since when, and whom it probes */
+	uint64_t probe_ref;
 	unsigned boot_seen : 1, preboot_logged : 1, replaced : 1, closing : 1,
-	    live : 1;
+	    live : 1, probation : 1, ping_due : 1, refused : 1;
 };
 
 /*

@@ -40,7 +40,32 @@ check('deep_nesting_silent', (await expectSilence(ws, '['.repeat(20000))) === nu
 await expectError('message_type_not_number', ws, '["2","e2","Heartbeat",{}]', 'e2', 'FormationViolation');
 await expectError('unique_id_number_protocol_error', ws, '[2,17,"Heartbeat",{}]', '17', 'ProtocolError');
 check('unique_id_null_silent', (await expectSilence(ws, '[2,null,"Heartbeat",{}]')) === null);
-await expectError('unique_id_too_long', ws, call('x'.repeat(37), 'Heartbeat', {}), 'x'.repeat(37), 'FormationViolation');
+// Echoed cut to OCPP's 36 characters: never the whole of a long id.
+await expectError('unique_id_too_long', ws, call('x'.repeat(37), 'Heartbeat', {}), 'x'.repeat(36), 'FormationViolation');
+await expectError('unique_id_60k_echoed_cut', ws, call('y'.repeat(60000), 'Heartbeat', {}), 'y'.repeat(36), 'FormationViolation');
+
+// Strict JSON: a NUL never truncates a string into another value, a
+// member named twice is not "the first one", data after the array is not
+// ignored.
+const nulTag = '[2,"z1","Authorize",{"idTag":"DEMO-TAG-1\\u0000XYZ"}]';
+await test('nul_in_id_tag_refused', async () => {
+	const r = await ws.call(nulTag);
+	if (!isError(r, 'z1', 'PropertyConstraintViolation') || !/^idTag: /.test(r[3])) throw new Error(JSON.stringify(r));
+});
+await expectError('nul_in_vendor_refused', ws, '[2,"z2","BootNotification",{"chargePointVendor":"V\\u0000x","chargePointModel":"M"}]', 'z2', 'PropertyConstraintViolation');
+await expectError('nul_in_data_transfer_refused', ws, '[2,"z3","DataTransfer",{"vendorId":"V","messageId":"m\\u0000"}]', 'z3', 'PropertyConstraintViolation');
+await expectError('nul_in_member_name_refused', ws, '[2,"z4","Authorize",{"idTag\\u0000":"DEMO-TAG-1"}]', 'z4', 'FormationViolation');
+await expectError('nul_in_action_refused', ws, '[2,"z5","Authorize\\u0000x",{"idTag":"DEMO-TAG-1"}]', 'z5', 'FormationViolation');
+check('nul_in_unique_id_silent', (await expectSilence(ws, '[2,"z6\\u0000","Heartbeat",{}]')) === null);
+await expectError('raw_control_in_string_refused', ws, '[2,"z7","Authorize",{"idTag":"DEMO-TAG-1\u0001"}]', 'z7', 'FormationViolation');
+await expectError('duplicate_member_refused', ws, '[2,"z8","Authorize",{"idTag":"DEMO-TAG-1","idTag":"X"}]', 'z8', 'FormationViolation');
+await expectError('duplicate_member_nested_refused', ws, '[2,"z9","StatusNotification",{"connectorId":1,"errorCode":"NoError","status":"Available","status":"Faulted"}]', 'z9', 'FormationViolation');
+await expectError('trailing_data_refused', ws, '[2,"z10","Heartbeat",{}]x', 'z10', 'FormationViolation');
+await expectError('trailing_second_array_refused', ws, '[2,"z11","Heartbeat",{}][2,"z12","Heartbeat",{}]', 'z11', 'FormationViolation');
+await test('surrounding_whitespace_still_accepted', async () => {
+	const r = await ws.call(' \r\n[2,"z13","Heartbeat",{}]\n ');
+	if (!Array.isArray(r) || r[0] !== 3 || r[1] !== 'z13') throw new Error(JSON.stringify(r));
+});
 await expectError('call_with_three_elements', ws, '[2,"e3","Heartbeat"]', 'e3', 'FormationViolation');
 await expectError('action_not_string', ws, '[2,"e4",5,{}]', 'e4', 'FormationViolation');
 await expectError('payload_not_object', ws, call('e5', 'Heartbeat', []), 'e5', 'FormationViolation');
@@ -191,6 +216,61 @@ await test('unread_replies_close_the_link', async () => {
 		const c = await Promise.race([deaf.closed, new Promise((res) => setTimeout(() => res(null), 20000))]);
 		checkEq('unread_link_closed_1008', c?.code, 1008);
 		other.close();
+	} finally {
+		await d.stop('SIGKILL');
+	}
+});
+
+const vmRss = (pid) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) * 1024;
+
+// Flood from `n` links that never read, each frame answered; resolves
+// when `stop()` says so or after `max` frames per link.
+async function flood(links, frame, max, stop) {
+	for (const l of links) l._socket.pause();
+	for (let i = 0; i < max && !stop(); i++) {
+		for (const l of links) if (l.readyState === 1) l.send(frame);
+		if (i % 100 === 0) await new Promise((res) => setImmediate(res));
+	}
+}
+
+// Three charge points that never read, each sending frames whose 60 KB
+// uniqueId a CALLERROR used to echo whole: ocppd's memory stays bounded
+// (the echo is cut to 36 characters, the queues are bounded in bytes)
+// and another charge point is answered meanwhile.
+await test('non_reading_links_memory_bounded', async () => {
+	const d = await startOcppd({ CSMS_OCPP_PORT: ownPort(51), CSMS_MSG_RATE: '0' }, '31-rss');
+	try {
+		const other = await rawClient(cpId('rss-ok'), { url: d.url });
+		const deaf = [];
+		for (let i = 0; i < 3; i++) deaf.push(await rawClient(cpId(`rss${i}`), { url: d.url }));
+		const before = vmRss(d.proc.pid);
+		const frame = JSON.stringify([2, 'x'.repeat(60000), 'Heartbeat', {}]);
+		await flood(deaf, frame, 1500, () => false);
+		const r = await other.call(JSON.stringify([2, 'o1', 'Heartbeat', {}]), 20000);
+		check('rss_other_cp_answered', Array.isArray(r) && r[0] === 3 && r[1] === 'o1', JSON.stringify(r));
+		const grown = vmRss(d.proc.pid) - before;
+		check('rss_growth_bounded', grown < 64 * 1024 * 1024, `grew ${Math.round(grown / 1048576)} MB`);
+		for (const l of deaf) l.terminate();
+		other.close();
+	} finally {
+		await d.stop('SIGKILL');
+	}
+});
+
+// send_queue_max counts bytes: a link whose unread answers pass it is
+// closed with 1008 long before the 1,024-reply count.
+await test('send_queue_bytes_bound_closes_link', async () => {
+	const d = await startOcppd({ CSMS_OCPP_PORT: ownPort(52), CSMS_MSG_RATE: '0', CSMS_SEND_QUEUE_MAX: '8192' }, '31-bytes');
+	try {
+		const deaf = await rawClient(cpId('bytes'), { url: d.url });
+		let logged = false;
+		const sent = flood([deaf], JSON.stringify([2, 'h', 'Heartbeat', {}]), 400000, () => logged);
+		logged = await until(() => fs.readFileSync(d.log, 'utf8').includes('bytes unread on this link over the limit'), 60000, 100);
+		await sent;
+		check('bytes_bound_logged', logged, 'no byte-bound line in the log');
+		deaf._socket.resume();
+		const c = await Promise.race([deaf.closed, new Promise((res) => setTimeout(() => res(null), 20000))]);
+		checkEq('bytes_bound_closed_1008', c?.code, 1008);
 	} finally {
 		await d.stop('SIGKILL');
 	}

@@ -32,6 +32,12 @@ checkEq('identity_invalid_utf8_refused', await rawHandshake(`/${cpId('u8')}%FF`)
 checkEq('plain_http_refused', await rawHandshake(`/${cpId('http')}`,
 	{ Upgrade: null, Connection: null, 'Sec-WebSocket-Key': null }), 400);
 
+// lws splits a path at a literal ';' or '&' and joined the parts with
+// ',': "/X;1" and "/X,1" were one charge point.  Refused now; encoded,
+// ';' is kept as it is.
+checkEq('identity_literal_semicolon_refused', await rawHandshake(`/${cpId('semi')};1`), 400);
+checkEq('identity_literal_ampersand_refused', await rawHandshake(`/${cpId('amp')}&1`), 400);
+
 async function acceptedAs(path, expectedId) {
 	const ws = await rawClient('', { path });
 	const ok = await until(() => connected(expectedId) === '1');
@@ -52,29 +58,82 @@ await test('identity_percent_decoded', async () => {
 	const id = `${cpId('pct')} Ladesäule`;
 	if (!await acceptedAs(`/${encodeURIComponent(id)}`, id)) throw new Error('not connected');
 });
+await test('identity_encoded_semicolon_kept_literally', async () => {
+	const semi = `${cpId('sc')};1`, comma = `${cpId('sc')},1`;
+	if (!await acceptedAs(`/${encodeURIComponent(semi)}`, semi)) throw new Error('; identity not stored literally');
+	if (!await acceptedAs(`/${comma}`, comma)) throw new Error(', identity not stored');
+	checkEq('semicolon_and_comma_two_rows', sqlValue(`SELECT COUNT(*) FROM charge_points WHERE id IN (${q(semi)}, ${q(comma)})`), '2');
+});
 await test('identity_is_last_segment_query_ignored', async () => {
 	const id = cpId('seg');
 	if (!await acceptedAs(`/ocpp/ws/${id}?token=abc`, id)) throw new Error('not connected');
 });
 
-// Takeover: the newest socket is the link; the old one is closed and its
-// close does not mark the charge point disconnected.
-await test('duplicate_identity_takes_over', async () => {
+const vendor = (id) => sqlValue(`SELECT vendor FROM charge_points WHERE id = ${q(id)}`);
+const boot = (v) => JSON.stringify([2, `b-${v}`, 'BootNotification', { chargePointVendor: v, chargePointModel: 'M' }]);
+
+// A second connection with a connected identity (duplicate_identity =
+// probe, the default): the existing link is pinged; a live one keeps the
+// identity and the newcomer is closed with 1008 before anything it sent
+// is read — it cannot cut the charge point off or rewrite its vendor.
+await test('duplicate_identity_live_link_kept', async () => {
 	const id = cpId('dup');
 	const first = await rawClient(id);
-	await until(() => connected(id) === '1');
+	const b = await first.call(boot('Real'));
+	check('dup_first_booted', Array.isArray(b) && b[0] === 3, JSON.stringify(b));
 	const second = await rawClient(id);
+	second.send(boot('Evil'));
+	const c = await second.closed;
+	checkEq('dup_newcomer_closed_1008', [c.code, c.reason], [1008, 'identity already connected']);
+	const r = await first.call(JSON.stringify([2, 'd1', 'Heartbeat', {}]));
+	check('dup_live_link_still_answers', Array.isArray(r) && r[0] === 3 && r[1] === 'd1', JSON.stringify(r));
+	await first.call(JSON.stringify([2, 'd2', 'StatusNotification', { connectorId: 0, errorCode: 'NoError', status: 'Available' }]));
+	checkEq('dup_vendor_not_overwritten', vendor(id), 'Real');
+	checkEq('dup_still_connected', connected(id), '1');
+	first.close();
+	await first.closed;
+	check('dup_disconnected_after_last_close', await until(() => connected(id) === '0'));
+});
+
+// A half-open link (a charger that rebooted before we noticed its old
+// socket died) does not answer the ping: after takeover_probe_timeout the
+// newcomer replaces it, and what it sent meanwhile is answered.
+await test('duplicate_identity_half_open_link_replaced', async () => {
+	const id = cpId('half');
+	const first = await rawClient(id);
+	await first.call(boot('Old'));
+	first._socket.pause(); // reads nothing: no pong
+	const second = await rawClient(id);
+	const t0 = Date.now();
+	const b = await second.call(boot('New'), 15000);
+	check('half_open_newcomer_answered', Array.isArray(b) && b[0] === 3 && b[1] === 'b-New', JSON.stringify(b));
+	check('half_open_waited_for_the_probe', Date.now() - t0 >= 4000, `${Date.now() - t0} ms`);
+	checkEq('half_open_vendor_is_the_newcomers', await until(() => vendor(id) === 'New' && 'New'), 'New');
+	checkEq('half_open_still_connected', connected(id), '1');
+	first._socket.resume();
 	const c = await first.closed;
-	checkEq('takeover_old_closed_normal', c.code, 1000);
-	const r = await second.call(JSON.stringify([2, 'd1', 'Heartbeat', {}]));
-	check('takeover_new_link_answers', Array.isArray(r) && r[0] === 3 && r[1] === 'd1', JSON.stringify(r));
-	// The old link's close must not clear the flag: send one more call
-	// on the new link so the worker has certainly processed the close.
-	await second.call(JSON.stringify([2, 'd2', 'StatusNotification', { connectorId: 0, errorCode: 'NoError', status: 'Available' }]));
-	checkEq('takeover_still_connected', connected(id), '1');
+	checkEq('half_open_old_closed_normal', c.code, 1000);
 	second.close();
 	await second.closed;
-	check('takeover_disconnected_after_last_close', await until(() => connected(id) === '0'));
+	check('half_open_disconnected_after_last_close', await until(() => connected(id) === '0'));
+});
+
+// duplicate_identity = replace: the old behaviour, newest wins at once.
+await test('duplicate_identity_replace_instance', async () => {
+	const d = await startOcppd({ CSMS_OCPP_PORT: ownPort(50), CSMS_DUPLICATE_IDENTITY: 'replace' }, '32-replace');
+	try {
+		const id = cpId('repl');
+		const first = await rawClient(id, { url: d.url });
+		await until(() => connected(id) === '1');
+		const second = await rawClient(id, { url: d.url });
+		const c = await first.closed;
+		checkEq('replace_old_closed_normal', c.code, 1000);
+		const r = await second.call(JSON.stringify([2, 'r1', 'Heartbeat', {}]));
+		check('replace_new_link_answers', Array.isArray(r) && r[0] === 3, JSON.stringify(r));
+		second.close();
+	} finally {
+		await d.stop();
+	}
 });
 
 // accept_missing_subprotocol = yes: a charger without the header is

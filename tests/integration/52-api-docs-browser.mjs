@@ -40,6 +40,15 @@ try {
 		check('docs_error_hidden', await page.isHidden('#error'));
 	});
 
+	await test('docs_page_csp_no_inline_script', async () => {
+		const r = await fetch(`${env.httpUrl}/static/api-docs.html`);
+		const csp = r.headers.get('content-security-policy') || '';
+		check('docs_csp_header', csp.startsWith("default-src 'none'; script-src 'self'") && !csp.includes('unsafe-inline'), csp);
+		const html = await r.text();
+		check('docs_no_inline_script', !/<script(?![^>]*\bsrc=)/.test(html) && !/<style/.test(html), 'inline script or style');
+		check('docs_meta_csp', html.includes('http-equiv="Content-Security-Policy"'), 'no meta CSP');
+	});
+
 	await test('docs_no_script_errors_no_external_requests', async () => {
 		if (problems.length) throw new Error(problems.join('; '));
 	});

@@ -3,7 +3,8 @@
 # Apache 2.4 with apache/csms.conf (mod_fcgid) and apache/csms-cgi.conf
 # (plain CGI), Basic auth, and the /ocpp/ WebSocket proxy of both Apache
 # and the running lighttpd (lighttpd/csms.conf), with cpsim as the charge
-# point.
+# point.  Each config as shipped refuses changes without a user (reads
+# stay open), and lighttpd's own error pages carry the security headers.
 set -u
 ROOT=${CSMS_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 cd "$ROOT"
@@ -64,6 +65,30 @@ trap 'stop_apache 2>/dev/null' EXIT
 
 status() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
 
+# check_changes_refused NAME BASE: as shipped, without a user, no POST,
+# PUT or DELETE reaches the programs; a read does.
+check_changes_refused() {
+	local name=$1 base=$2 t=WEB-ANON-$RANDOM
+	local p u d g
+	p=$(status -X POST -H 'Content-Type: application/json' --data "{\"id_tag\":\"$t\"}" "$base/cgi-bin/api/users")
+	u=$(status -X PUT -H 'Content-Type: application/json' --data '{"status":"Blocked"}' "$base/cgi-bin/api/users/WEB-TAG")
+	d=$(status -X DELETE "$base/cgi-bin/api/users/WEB-TAG")
+	local c
+	c=$(status -X POST -H 'Content-Type: application/json' --data '{"type":"Hard"}' "$base/cgi-bin/api/cps/WEB-ANON-CP/commands/Reset")
+	local f
+	f=$(status -X POST --data 'csrf=x&op=delete&id_tag=WEB-TAG' "$base/cgi-bin/dashboard/tags/edit")
+	local n w
+	n=$(sql "SELECT COUNT(*) FROM users WHERE id_tag='$t'")
+	w=$(sql "SELECT CONCAT(MAX(status), COUNT(*)) FROM users WHERE id_tag='WEB-TAG'")
+	if [[ $p == 403 && $u == 403 && $d == 403 && $c == 403 && $f == 403 && $n == 0 && $w == Accepted1 ]]; then
+		pass "${name}_anonymous_changes_refused"
+	else
+		fail "${name}_anonymous_changes_refused" "POST $p PUT $u DELETE $d command $c form $f, tag rows $n, WEB-TAG $w"
+	fi
+	g=$(status "$base/cgi-bin/api/users")
+	[[ $g == 200 ]] && pass "${name}_anonymous_reads" || fail "${name}_anonymous_reads" "status $g"
+}
+
 # check_site NAME BASE [curl auth args]: API, dashboard, static, redirect.
 check_site() {
 	local name=$1 base=$2
@@ -111,6 +136,7 @@ base=http://127.0.0.1:$apache_port
 # Apache + mod_fcgid, no auth.
 if start_apache fcgid; then
 	check_site apache_fcgid "$base"
+	check_changes_refused apache_fcgid "$base"
 	check_ws_proxy apache "$ws_base" WEB-APACHE-1
 	stop_apache
 else
@@ -124,6 +150,16 @@ if start_apache auth -DCSMS_AUTH; then
 	code=$(status -u 'operator:wrong' "$base/cgi-bin/api/cps")
 	[[ $code == 401 ]] && pass apache_auth_refuses_wrong_password || fail apache_auth_refuses_wrong_password "status $code"
 	check_site apache_auth "$base" -u 'operator:s3cret pass'
+	code=$(status -X POST -H 'Content-Type: application/json' --data '{"id_tag":"WEB-APACHE-TAG"}' "$base/cgi-bin/api/users")
+	[[ $code == 401 ]] && pass apache_auth_anonymous_change_401 || fail apache_auth_anonymous_change_401 "status $code"
+	# With a user the change reaches the program (which, running as the
+	# web server's user here, may not reach ocppd's socket: 503 then).
+	body=$(curl -s -u 'operator:s3cret pass' -X POST -H 'Content-Type: application/json' \
+		--data '{"id_tag":"WEB-APACHE-TAG"}' -w '\n%{http_code}' "$base/cgi-bin/api/users")
+	[[ $body == *$'\n201' || $body == *control_unavailable*$'\n503' ]] && pass apache_auth_change_reaches_program ||
+		fail apache_auth_change_reaches_program "${body: -200}"
+	code=$(curl -s -D - -o /dev/null "$base/static/api-docs.html" | tr -d '\r' | grep -ci "^content-security-policy: default-src 'none'; script-src 'self'")
+	[[ $code == 1 ]] && pass apache_static_csp || fail apache_static_csp "no CSP header on api-docs.html"
 	code=$(status "$base/static/csms.css")
 	[[ $code == 200 ]] && pass apache_auth_static_public || fail apache_auth_static_public "status $code"
 	stop_apache
@@ -134,6 +170,7 @@ fi
 # Apache + plain CGI (mod_cgid): the same binaries, one request per process.
 if start_apache cgi -DCSMS_CGI; then
 	check_site apache_cgi "$base"
+	check_changes_refused apache_cgi "$base"
 	stop_apache
 else
 	fail apache_cgi_start "see $A/cgi"
@@ -169,6 +206,45 @@ n=$(sql "SELECT COUNT(*) FROM users WHERE id_tag='WEB-AUTH-TAG'")
 [[ $code == 201 && $n == 1 ]] && pass lighttpd_auth_state_change || fail lighttpd_auth_state_change "status $code rows $n"
 kill "$lpid" 2>/dev/null
 wait "$lpid" 2>/dev/null
+
+# lighttpd with the standalone config as shipped (no
+# CSMS_WEB_ANONYMOUS_CHANGES, which the suite's own server has).
+sport=$((ocpp_port + 92))
+sdir=$A/lighttpd-shipped
+mkdir -p "$sdir/run" "$sdir/log"
+env -u CSMS_WEB_ANONYMOUS_CHANGES CSMS_ROOT=$ROOT CSMS_BIN_DIR=$CSMS_BIN/../web/cgi-bin CSMS_HTTP_PORT=$sport \
+	CSMS_OCPP_PORT=$ocpp_port CSMS_RUN_DIR=$sdir/run CSMS_LOG_DIR=$sdir/log \
+	/usr/sbin/lighttpd -D -f "$ROOT/lighttpd/lighttpd.conf" >/dev/null 2>&1 &
+spid=$!
+for ((i = 0; i < 100; i++)); do
+	(exec 3<>"/dev/tcp/127.0.0.1/$sport") 2>/dev/null && break
+	sleep 0.1
+done
+check_changes_refused lighttpd_shipped "http://127.0.0.1:$sport"
+kill "$spid" 2>/dev/null
+wait "$spid" 2>/dev/null
+
+# lighttpd's own answers to malformed requests (no request line, huge
+# headers, an unknown method) carry the same headers as every page.
+raw_head() {
+	local req=$1
+	exec 3<>"/dev/tcp/127.0.0.1/$http_port" || return
+	printf '%b' "$req" >&3
+	timeout 5 cat <&3 | tr -d '\r' | sed '/^$/q'
+	exec 3<&-
+}
+big=$(head -c 70000 /dev/zero | tr '\0' a)
+for case in "400:GARBAGE\r\n\r\n" "431:GET / HTTP/1.1\r\nHost: x\r\nX-Big: $big\r\n\r\n" \
+	"501:BREW / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"; do
+	want=${case%%:*}
+	head=$(raw_head "${case#*:}")
+	if [[ $head == "HTTP/1."?" $want "* && $head == *"X-Content-Type-Options: nosniff"* &&
+		$head == *"X-Frame-Options: DENY"* && $head == *"Content-Security-Policy: default-src 'none'"* ]]; then
+		pass "lighttpd_${want}_page_headers"
+	else
+		fail "lighttpd_${want}_page_headers" "$(echo "$head" | head -n 8 | tr '\n' '|')"
+	fi
+done
 
 # lighttpd, the running test server, proxies /ocpp/ too.
 check_ws_proxy lighttpd "ws://127.0.0.1:$http_port" WEB-LIGHTTPD-1

@@ -310,7 +310,7 @@ online || fail cp_online "INST-CP-2 never connected"
 api_command() {
 	local body
 	body=$(curl -s "${auth[@]}" -w '\n%{http_code}' -X POST -H 'Content-Type: application/json' \
-		-d '{"requestedMessage":"Heartbeat"}' "$A/api/cps/INST-CP-2/commands/TriggerMessage")
+		-d '{"requestedMessage":"Heartbeat"}' "$A/api/cps/INST-CP-2/commands/TriggerMessage?wait=10")
 	[[ $body == *'"status":"Accepted"'*$'\n200' ]] && pass "$1" || fail "$1" "${body: -200}"
 }
 # dash_command NAME BASE [TOKEN]: the same from the dashboard's form.
@@ -320,7 +320,12 @@ dash_command() {
 	local before code after
 	before=$(sql "SELECT COUNT(*) FROM commands WHERE cp_id='INST-CP-2' AND response LIKE '%Accepted%'")
 	code=$(post_form "$base" /cp/INST-CP-2/command "csrf=$tok" action=TriggerMessage requestedMessage=Heartbeat)
-	after=$(sql "SELECT COUNT(*) FROM commands WHERE cp_id='INST-CP-2' AND response LIKE '%Accepted%'")
+	# The form waits a moment for the answer; the history has it soon.
+	for ((i = 0; i < 100; i++)); do
+		after=$(sql "SELECT COUNT(*) FROM commands WHERE cp_id='INST-CP-2' AND response LIKE '%Accepted%'")
+		((after > before)) && break
+		sleep 0.1
+	done
 	[[ $code == 303 && $after == $((before + 1)) ]] && pass "$name" || fail "$name" "status $code, answered commands $before -> $after"
 }
 api_command api_command_reaches_cp

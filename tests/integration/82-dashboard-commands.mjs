@@ -2,7 +2,8 @@
 // 82-dashboard-commands.mjs — the dashboard's forms through the real web
 // server: commands to a charge point from its page (/cp/{id}) and id-tag
 // changes from /tags, each a POST with a CSRF token answered with a 303
-// back to the page, which shows the outcome (POST-redirect-GET).
+// back to the page, which shows the outcome (POST-redirect-GET) from a
+// signed flash cookie, never from the URL.
 //
 // cpsim is the charge point that reacts; the database shows what really
 // happened (a transaction, its stop reason, the commands history, the
@@ -20,8 +21,8 @@ function expect(cond, why) {
 	if (!cond) throw new Error(typeof why === 'function' ? why() : why);
 }
 
-async function get(path) {
-	const r = await fetch(DASH + path, { redirect: 'manual' });
+async function get(path, cookie) {
+	const r = await fetch(DASH + path, { redirect: 'manual', headers: cookie ? { Cookie: cookie } : {} });
 	return { status: r.status, headers: r.headers, text: await r.text() };
 }
 
@@ -36,14 +37,19 @@ async function post(path, fields, { ctype = 'application/x-www-form-urlencoded' 
 
 const tokenOf = (html) => (html.match(/name="csrf" value="([0-9a-f]{64})"/) || [])[1];
 
-// POST, then GET the Location the 303 names; returns both.
+// The name=value of a Set-Cookie, as a browser sends it back.
+const cookieOf = (r) => (r.headers.get('set-cookie') || '').split(';')[0];
+
+// POST, then GET the Location the 303 names with the cookie it set, as a
+// browser does; returns both.
 async function submit(path, fields) {
 	const p = await post(path, fields);
 	const loc = p.headers.get('location') || '';
 	expect(p.status === 303, () => `POST ${path}: ${p.status} ${p.text.slice(0, 200)}`);
 	expect(loc.startsWith('/cgi-bin/dashboard/'), `Location ${loc}`);
-	const g = await get(loc.slice('/cgi-bin/dashboard'.length));
-	return { post: p, loc, page: g };
+	const cookie = cookieOf(p);
+	const g = await get(loc.slice('/cgi-bin/dashboard'.length), cookie);
+	return { post: p, loc, page: g, cookie };
 }
 const outcome = (html) => {
 	const m = html.match(/<p class="outcome (\w+)"[^>]*><strong>([^<]*)<\/strong>: ([^<]*)/);
@@ -85,7 +91,13 @@ let tx;
 await test('remote_start_via_form', async () => {
 	const s = await submit(`/cp/${SIM}/command`,
 		{ csrf: token, action: 'RemoteStartTransaction', connectorId: '1', idTag: simTag });
-	check('remote_start_303_to_cp_page', s.loc.startsWith(`/cgi-bin/dashboard/cp/${SIM}?`), s.loc);
+	checkEq('remote_start_303_to_cp_page', s.loc, `/cgi-bin/dashboard/cp/${SIM}`);
+	const sc = s.post.headers.get('set-cookie') || '';
+	check('flash_cookie_attributes', /^csms_flash=[^;]+; Path=\/cgi-bin\/dashboard; Max-Age=60; HttpOnly; SameSite=Strict$/.test(sc), sc);
+	check('flash_cleared_when_shown', /^csms_flash=; .*Max-Age=0/.test(s.page.headers.get('set-cookie') || ''),
+		s.page.headers.get('set-cookie'));
+	// A banner is for the page it was set for.
+	checkEq('flash_not_for_another_page', outcome((await get(`/cp/${cpId('other')}`, s.cookie)).text), null);
 	checkEq('remote_start_outcome', outcome(s.page.text), ['ok', 'RemoteStartTransaction', 'Accepted']);
 	tx = await until(() => sqlValue(`SELECT id FROM transactions WHERE cp_id = ${q(SIM)}
 		AND id_tag = ${q(simTag)} AND stop_ts IS NULL`), 10000, 50);
@@ -127,11 +139,13 @@ await test('outcomes_shown_inline', async () => {
 	sql(`INSERT INTO charge_points (id, vendor, connected) VALUES (${q(OFF)}, 'Off', 0)`);
 	const off = await submit(`/cp/${OFF}/command`, { csrf: token, action: 'Reset', type: 'Soft' });
 	checkEq('offline_outcome', outcome(off.page.text), ['bad', 'Reset', 'the charge point is offline']);
-	// What the query string says is text, never markup.
-	const x = await get(`/cp/${SIM}?done=%3Cb%3E&result=ok&msg=%3Cscript%3Ealert(1)%3C/script%3E`);
-	check('outcome_escaped', x.text.includes('&lt;script&gt;alert(1)') && !x.text.includes('<script>alert'), 'not escaped');
-	const bogus = await get(`/cp/${SIM}?result=pwned&msg=hi`);
-	checkEq('outcome_unknown_kind_ignored', outcome(bogus.text), null);
+	// A crafted link shows no banner: the outcome never comes from the URL.
+	const x = await get(`/cp/${SIM}?done=Security&result=ok&msg=Your%20session%20expired,%20call%20%2B1-555-0100`);
+	checkEq('crafted_url_no_banner', outcome(x.text), null);
+	check('crafted_url_text_absent', !x.text.includes('session expired'), 'the query text is on the page');
+	// Nor from a cookie this server did not sign.
+	const forged = await get(`/cp/${SIM}`, `csms_flash=${Math.floor(Date.now() / 1000) + 30}.ok.Security.Call%20us.${'0'.repeat(64)}`);
+	checkEq('forged_flash_no_banner', outcome(forged.text), null);
 });
 
 // The configuration table: from the last answered GetConfiguration in the

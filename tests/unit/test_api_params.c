@@ -204,6 +204,7 @@ static void test_openapi_doc(void)
 	                      "/cps/{cp_id}",
 	                      "/cps/{cp_id}/commands",
 	                      "/cps/{cp_id}/commands/{action}",
+	                      "/commands/{uid}",
 	                      "/connectors/{cp_id}",
 	                      "/transactions",
 	                      "/transactions.csv",

@@ -33,6 +33,29 @@ static void defaults_without_file(void)
 	CHECK_INT(cfg.accept_missing_subprotocol, 0);
 	CHECK_STR(cfg.db_name, "csms");
 	CHECK(cfg.price_per_kwh > 0.29 && cfg.price_per_kwh < 0.31);
+	/* Not open to the network unless asked; live links are probed. */
+	CHECK_STR(cfg.ocpp_listen, "127.0.0.1");
+	CHECK_STR(cfg.duplicate_identity, "probe");
+	CHECK_INT(cfg.takeover_probe_timeout, 5);
+	CHECK_INT(cfg.control_idle_timeout, 60);
+	CHECK_STR(cfg.trusted_proxies, "");
+	CHECK_STR(cfg.allowed_origins, "");
+}
+
+static void enum_keys_take_only_their_values(void)
+{
+	struct csms_config cfg;
+	char err[256];
+	write_conf("duplicate_identity = refuse\n");
+	CHECK_INT(config_load(&cfg, path, 1, err, sizeof err), 0);
+	CHECK_STR(cfg.duplicate_identity, "refuse");
+	write_conf("duplicate_identity = replac\n");
+	CHECK_INT(config_load(&cfg, path, 1, err, sizeof err), -1);
+	CHECK(strstr(err, ":1: duplicate_identity: \"replac\" is not one of "
+	                  "probe|replace|refuse") != NULL);
+	write_conf("duplicate_identity = probe|replace\n");
+	CHECK_INT(config_load(&cfg, path, 1, err, sizeof err), -1);
+	unlink(path);
 }
 
 static void missing_file_is_error_when_required(void)
@@ -191,6 +214,7 @@ int main(void)
 	RUN(file_values_and_relative_paths);
 	RUN(environment_overrides_file);
 	RUN(errors_name_file_line_and_key);
+	RUN(enum_keys_take_only_their_values);
 	RUN(print_is_shell_quoted);
 	RUN(password_from_file);
 	RUN(default_passwords_are_files);

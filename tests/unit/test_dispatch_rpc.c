@@ -172,6 +172,179 @@ static void test_parse_deep_nesting_does_not_crash(void)
 	rpc_msg_free(&m);
 }
 
+/* Length-counted: these frames hold NUL bytes and "\u0000" escapes. */
+static enum rpc_kind parse_n(const char *text, size_t len, struct rpc_msg *m)
+{
+	return rpc_parse(text, len, m);
+}
+#define PARSE_LIT(lit, m) parse_n(lit, sizeof lit - 1, m)
+
+static void test_parse_nul_in_payload_is_refused(void)
+{
+	struct rpc_msg m;
+	CHECK_INT(PARSE_LIT("[2,\"n1\",\"Authorize\","
+	                    "{\"idTag\":\"DEMO-TAG-1\\u0000XYZ\"}]",
+	                    &m),
+	          RPC_REJECT);
+	CHECK_INT(m.error, RPC_PROPERTY_CONSTRAINT_VIOLATION);
+	CHECK_STR(m.id, "n1");
+	CHECK_STR(m.why, "idTag: contains U+0000 (NUL)");
+	rpc_msg_free(&m);
+	/* Deep inside, after other strings; the path names it. */
+	CHECK_INT(PARSE_LIT("[2,\"n2\",\"MeterValues\",{\"connectorId\":1,"
+	                    "\"meterValue\":[{\"timestamp\":\"t\","
+	                    "\"sampledValue\":[{\"value\":\"1\"},"
+	                    "{\"value\":\"2\\u0000\"}]}]}]",
+	                    &m),
+	          RPC_REJECT);
+	CHECK_INT(m.error, RPC_PROPERTY_CONSTRAINT_VIOLATION);
+	CHECK_STR(m.why, "meterValue[0].sampledValue[1].value: contains "
+	                 "U+0000 (NUL)");
+	rpc_msg_free(&m);
+	/* An escaped backslash before u0000 is no NUL. */
+	CHECK_INT(PARSE_LIT("[2,\"n3\",\"DataTransfer\","
+	                    "{\"vendorId\":\"a\\\\u0000\"}]",
+	                    &m),
+	          RPC_CALL);
+	rpc_msg_free(&m);
+	/* In a member name, the action or the id. */
+	CHECK_INT(PARSE_LIT("[2,\"n4\",\"Authorize\","
+	                    "{\"idTag\\u0000x\":\"A\"}]",
+	                    &m),
+	          RPC_REJECT);
+	CHECK_INT(m.error, RPC_FORMATION_VIOLATION);
+	CHECK_STR(m.id, "n4");
+	rpc_msg_free(&m);
+	CHECK_INT(PARSE_LIT("[2,\"n5\",\"Heartbeat\\u0000x\",{}]", &m),
+	          RPC_REJECT);
+	CHECK_INT(m.error, RPC_FORMATION_VIOLATION);
+	CHECK_STR(m.id, "n5");
+	rpc_msg_free(&m);
+	CHECK_INT(PARSE_LIT("[2,\"n6\\u0000x\",\"Heartbeat\",{}]", &m),
+	          RPC_REJECT);
+	CHECK(!m.has_id);
+	rpc_msg_free(&m);
+	/* A raw NUL byte (or other control) in a string is not JSON. */
+	CHECK_INT(
+	    PARSE_LIT("[2,\"n7\",\"Authorize\",{\"idTag\":\"A\0B\"}]", &m),
+	    RPC_REJECT);
+	CHECK_INT(m.error, RPC_FORMATION_VIOLATION);
+	CHECK_STR(m.id, "n7");
+	rpc_msg_free(&m);
+	CHECK_INT(
+	    PARSE_LIT("[2,\"n8\",\"Authorize\",{\"idTag\":\"A\nB\"}]", &m),
+	    RPC_REJECT);
+	CHECK_INT(m.error, RPC_FORMATION_VIOLATION);
+	rpc_msg_free(&m);
+	/* cJSON takes any byte up to 0x20 as whitespace; JSON does not. */
+	CHECK_INT(PARSE_LIT("[2,\x01\"n9\",\"Heartbeat\",{}]", &m), RPC_REJECT);
+	CHECK_INT(m.error, RPC_FORMATION_VIOLATION);
+	rpc_msg_free(&m);
+	/* A reply with a NUL is never taken. */
+	CHECK_INT(PARSE_LIT("[3,\"r\",{\"status\":\"Accepted\\u0000\"}]", &m),
+	          RPC_IGNORE);
+	rpc_msg_free(&m);
+}
+
+static void test_parse_duplicate_names_are_formation_violation(void)
+{
+	struct rpc_msg m;
+	CHECK_INT(parse("[2,\"d1\",\"Authorize\",{\"idTag\":\"DEMO-TAG-1\","
+	                "\"idTag\":\"OTHER\"}]",
+	                &m),
+	          RPC_REJECT);
+	CHECK_INT(m.error, RPC_FORMATION_VIOLATION);
+	CHECK_STR(m.id, "d1");
+	CHECK_STR(m.why, "\"idTag\" appears twice in the payload");
+	rpc_msg_free(&m);
+	/* Equal after unescaping is equal. */
+	CHECK_INT(parse("[2,\"d2\",\"Authorize\",{\"idTag\":\"A\","
+	                "\"id\\u0054ag\":\"B\"}]",
+	                &m),
+	          RPC_REJECT);
+	CHECK_INT(m.error, RPC_FORMATION_VIOLATION);
+	rpc_msg_free(&m);
+	/* Nested, and in an object with many members (the sorted path). */
+	CHECK_INT(parse("[2,\"d3\",\"MeterValues\",{\"connectorId\":1,"
+	                "\"meterValue\":[{\"timestamp\":\"t\",\"timestamp\":"
+	                "\"u\",\"sampledValue\":[]}]}]",
+	                &m),
+	          RPC_REJECT);
+	CHECK_STR(m.why, "\"timestamp\" appears twice in the payload at "
+	                 "meterValue[0]");
+	rpc_msg_free(&m);
+	char big[2048];
+	size_t n =
+	    (size_t)snprintf(big, sizeof big, "[2,\"d4\",\"DataTransfer\",{");
+	for (int i = 0; i < 40; i++)
+		n += (size_t)snprintf(big + n, sizeof big - n, "\"k%d\":1,",
+		                      i % 39);
+	snprintf(big + n - 1, sizeof big - n + 1, "}]");
+	CHECK_INT(parse(big, &m), RPC_REJECT);
+	CHECK_STR(m.why, "\"k0\" appears twice in the payload");
+	rpc_msg_free(&m);
+	/* Case differs: two names. */
+	CHECK_INT(parse("[2,\"d5\",\"DataTransfer\",{\"vendorId\":\"A\","
+	                "\"VendorId\":\"B\"}]",
+	                &m),
+	          RPC_CALL);
+	rpc_msg_free(&m);
+}
+
+static void test_parse_trailing_data_is_formation_violation(void)
+{
+	struct rpc_msg m;
+	CHECK_INT(parse("[2,\"t1\",\"Heartbeat\",{}]x", &m), RPC_REJECT);
+	CHECK_INT(m.error, RPC_FORMATION_VIOLATION);
+	CHECK_STR(m.id, "t1");
+	CHECK_STR(m.why, "data after the JSON text");
+	rpc_msg_free(&m);
+	CHECK_INT(parse("[2,\"t2\",\"Heartbeat\",{}][3,\"x\",{}]", &m),
+	          RPC_REJECT);
+	CHECK_INT(m.error, RPC_FORMATION_VIOLATION);
+	rpc_msg_free(&m);
+	/* cJSON stops at a NUL byte; the frame does not. */
+	CHECK_INT(PARSE_LIT("[2,\"t3\",\"Heartbeat\",{}]\0junk", &m),
+	          RPC_REJECT);
+	CHECK_INT(m.error, RPC_FORMATION_VIOLATION);
+	rpc_msg_free(&m);
+	/* Whitespace around the array is fine. */
+	CHECK_INT(parse("\r\n [2,\"t4\",\"Heartbeat\",{}] \t\r\n", &m),
+	          RPC_CALL);
+	rpc_msg_free(&m);
+}
+
+static void test_parse_long_id_echoed_cut(void)
+{
+	char buf[70000];
+	size_t n = (size_t)snprintf(buf, sizeof buf, "[2,\"");
+	memset(buf + n, 'x', 60000);
+	n += 60000;
+	snprintf(buf + n, sizeof buf - n, "\",\"Heartbeat\",{}]");
+	struct rpc_msg m;
+	CHECK_INT(parse(buf, &m), RPC_REJECT);
+	CHECK_INT(m.error, RPC_FORMATION_VIOLATION);
+	CHECK(m.has_id);
+	CHECK_INT(strlen(m.id), RPC_ID_MAX);
+	rpc_msg_free(&m);
+	/* Cut at a UTF-8 boundary: 35 x then a 2-byte character. */
+	CHECK_INT(parse("[2,\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\xc3\xa4yy\","
+	                "\"Heartbeat\",{}]",
+	                &m),
+	          RPC_REJECT);
+	CHECK_INT(strlen(m.id), 35);
+	rpc_msg_free(&m);
+	/* Also where the type is wrong and the id is echoed anyway. */
+	n = (size_t)snprintf(buf, sizeof buf, "[\"2\",\"");
+	memset(buf + n, 'x', 60000);
+	n += 60000;
+	snprintf(buf + n, sizeof buf - n, "\",\"Heartbeat\",{}]");
+	CHECK_INT(parse(buf, &m), RPC_REJECT);
+	CHECK(m.has_id);
+	CHECK_INT(strlen(m.id), RPC_ID_MAX);
+	rpc_msg_free(&m);
+}
+
 static void test_frames(void)
 {
 	size_t len = 0;
@@ -336,6 +509,64 @@ static void test_subprotocol(void)
 	CHECK_INT(handshake_subprotocol("ocpp2.0", 1, &why), 0);
 }
 
+static void test_client_addr(void)
+{
+	char out[64];
+	const char *tp = "127.0.0.1, 10.0.0.1";
+	/* No trusted proxies, or an untrusted peer: the peer. */
+	CHECK_INT(handshake_client_addr("127.0.0.1", "", "192.0.2.1", NULL, out,
+	                                sizeof out),
+	          0);
+	CHECK_STR(out, "127.0.0.1");
+	CHECK_INT(handshake_client_addr("192.0.2.9", tp, "192.0.2.1", NULL, out,
+	                                sizeof out),
+	          0);
+	CHECK_STR(out, "192.0.2.9");
+	/* Trusted: the rightmost entry that is not a trusted proxy. */
+	CHECK_INT(handshake_client_addr("127.0.0.1", tp, "192.0.2.1", NULL, out,
+	                                sizeof out),
+	          1);
+	CHECK_STR(out, "192.0.2.1");
+	CHECK_INT(handshake_client_addr("127.0.0.1", tp,
+	                                "6.6.6.6, 192.0.2.1 ,10.0.0.1", NULL,
+	                                out, sizeof out),
+	          1);
+	CHECK_STR(out, "192.0.2.1");
+	/* Junk in the header: the peer. */
+	CHECK_INT(handshake_client_addr("127.0.0.1", tp, "unknown", NULL, out,
+	                                sizeof out),
+	          0);
+	CHECK_STR(out, "127.0.0.1");
+	/* Forwarded, with quotes, brackets and ports. */
+	CHECK_INT(handshake_client_addr("127.0.0.1", tp, NULL,
+	                                "for=6.6.6.6, for=\"[2001:db8::1]:80\";"
+	                                "proto=https",
+	                                out, sizeof out),
+	          1);
+	CHECK_STR(out, "2001:db8::1");
+	CHECK_INT(handshake_client_addr("127.0.0.1", tp, "",
+	                                "proto=http;for=192.0.2.3:5555", out,
+	                                sizeof out),
+	          1);
+	CHECK_STR(out, "192.0.2.3");
+	/* Every entry trusted: the leftmost is the client. */
+	CHECK_INT(handshake_client_addr("127.0.0.1", tp, "10.0.0.1", NULL, out,
+	                                sizeof out),
+	          1);
+	CHECK_STR(out, "10.0.0.1");
+}
+
+static void test_in_list(void)
+{
+	CHECK(handshake_in_list("https://a.example, http://B.example",
+	                        "http://b.example", 1));
+	CHECK(!handshake_in_list("https://a.example", "https://a.example.evil",
+	                         1));
+	CHECK(!handshake_in_list("https://a.example", "https://a.exampl", 1));
+	CHECK(!handshake_in_list("", "x", 1));
+	CHECK(!handshake_in_list("a,,b", "", 1));
+}
+
 static void test_strmap(void)
 {
 	struct strmap m;
@@ -378,12 +609,18 @@ int main(void)
 	RUN(test_parse_unreadable_id_is_protocol_error);
 	RUN(test_parse_replies_and_unknown_types);
 	RUN(test_parse_deep_nesting_does_not_crash);
+	RUN(test_parse_nul_in_payload_is_refused);
+	RUN(test_parse_duplicate_names_are_formation_violation);
+	RUN(test_parse_trailing_data_is_formation_violation);
+	RUN(test_parse_long_id_echoed_cut);
 	RUN(test_frames);
 	RUN(test_check_call_actions);
 	RUN(test_long_action_quoted_as_utf8);
 	RUN(test_check_call_payloads);
 	RUN(test_identity);
 	RUN(test_subprotocol);
+	RUN(test_client_addr);
+	RUN(test_in_list);
 	RUN(test_strmap);
 	ocpp_schemas_free(schemas);
 	CHECK_EXIT();
