@@ -166,6 +166,14 @@ LIBEXECDIR ?= $(PREFIX)/lib/csms
 DATADIR    ?= $(PREFIX)/share/csms
 SYSCONFDIR ?= $(PREFIX)/etc/csms
 SYSTEMDDIR ?= $(PREFIX)/lib/systemd/system
+# The web server's group (Debian: www-data; Fedora: apache): the control
+# socket's group, and a supplementary group of ocppd's unit so it may give
+# the socket that group.  Where the system keeps runtime files, dumps and
+# the MariaDB socket.
+WEB_GROUP  ?= www-data
+RUNDIR     ?= /run/csms
+BACKUPDIR  ?= /var/backups/csms
+DB_SOCKET  ?= /run/mysqld/mysqld.sock
 SHARE_DIRS  = templates static sql lighttpd apache
 
 install: all
@@ -173,6 +181,12 @@ install: all
 		$(DESTDIR)$(DATADIR)/doc $(DESTDIR)$(SYSCONFDIR) $(DESTDIR)$(SYSTEMDDIR)
 	install -m 755 $(BUILD)/bin/ocppd $(DESTDIR)$(SBINDIR)/ocppd
 	install -m 755 $(BUILD)/bin/cpsim $(BUILD)/bin/csmsctl $(DESTDIR)$(BINDIR)/
+	@# Backup and restore as programs: no checkout needed.
+	sed -e 's|^installed_ocppd=$$|installed_ocppd=$(SBINDIR)/ocppd|' \
+	    -e 's|^installed_conf=$$|installed_conf=$(SYSCONFDIR)/csms.conf|' \
+	    scripts/backup.sh > $(BUILD)/csms-backup
+	install -m 755 $(BUILD)/csms-backup $(DESTDIR)$(SBINDIR)/csms-backup
+	install -m 755 $(BUILD)/csms-backup $(DESTDIR)$(SBINDIR)/csms-restore
 	install -m 755 $(BUILD)/bin/api $(BUILD)/bin/dashboard $(DESTDIR)$(LIBEXECDIR)/cgi-bin/
 	for d in $(SHARE_DIRS); do \
 		install -d $(DESTDIR)$(DATADIR)/$$d && \
@@ -181,15 +195,17 @@ install: all
 	done
 	install -m 644 docs/*.md README.md LICENSE $(DESTDIR)$(DATADIR)/doc/
 	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' -e 's|@DATADIR@|$(DATADIR)|g' \
-		systemd/ocppd.service.in > $(DESTDIR)$(SYSTEMDDIR)/ocppd.service
+	    -e 's|@WEB_GROUP@|$(WEB_GROUP)|g' systemd/ocppd.service.in > $(DESTDIR)$(SYSTEMDDIR)/ocppd.service
 	@# An existing config is the admin's: install the new one beside it.
 	sed -e 's|^templates_dir = .*|templates_dir = $(DATADIR)/templates|' \
 	    -e 's|^sql_dir = .*|sql_dir = $(DATADIR)/sql|' \
-	    -e 's|^run_dir = .*|run_dir = /run/csms|' \
-	    -e 's|^control_socket = .*|control_socket = /run/csms/ocppd.sock|' \
+	    -e 's|^run_dir = .*|run_dir = $(RUNDIR)|' \
+	    -e 's|^control_socket = .*|control_socket = $(RUNDIR)/ocppd.sock|' \
+	    -e 's|^control_socket_group =.*|control_socket_group = $(WEB_GROUP)|' \
 	    -e 's|^db_datadir = .*|db_datadir =|' \
-	    -e 's|^db_socket = .*|db_socket = /run/mysqld/mysqld.sock|' \
-	    -e 's|^backup_dir = .*|backup_dir = /var/backups/csms|' \
+	    -e 's|^db_socket = .*|db_socket = $(DB_SOCKET)|' \
+	    -e 's|^backup_dir = .*|backup_dir = $(BACKUPDIR)|' \
+	    -e 's|^csrf_secret_file = .*|csrf_secret_file = $(SYSCONFDIR)/csrf_secret|' \
 	    -e 's|^db_password_file = .*|db_password_file = $(SYSCONFDIR)/db_password|' \
 	    -e 's|^db_ro_password_file = .*|db_ro_password_file = $(SYSCONFDIR)/db_ro_password|' \
 	    csms.conf > $(BUILD)/csms.conf.installed
@@ -200,11 +216,13 @@ install: all
 	fi
 
 uninstall:
-	rm -f $(DESTDIR)$(SBINDIR)/ocppd $(DESTDIR)$(BINDIR)/cpsim $(DESTDIR)$(BINDIR)/csmsctl $(DESTDIR)$(SYSTEMDDIR)/ocppd.service
+	rm -f $(DESTDIR)$(SBINDIR)/ocppd $(DESTDIR)$(SBINDIR)/csms-backup $(DESTDIR)$(SBINDIR)/csms-restore \
+		$(DESTDIR)$(BINDIR)/cpsim $(DESTDIR)$(BINDIR)/csmsctl $(DESTDIR)$(SYSTEMDDIR)/ocppd.service
 	rm -rf $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(DATADIR)
 	@echo "csms: kept $(DESTDIR)$(SYSCONFDIR) (your configuration)"
 
-# A consistent dump while everything runs; restore into a stopped stack.
+# A consistent dump while everything runs; restore refuses while any
+# ocppd uses the database (installed: csms-backup, csms-restore).
 backup: all
 	@scripts/backup.sh backup
 

@@ -145,6 +145,14 @@ static int read_secret(const char *path, uint8_t *secret, char *err,
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT ? 1 : -1;
+	/* Whoever reads it can forge any operator's forms. */
+	struct stat st;
+	if (!fstat(fd, &st) && (st.st_mode & 0007)) {
+		close(fd);
+		snprintf(err, errlen, "%s: readable by every user (chmod 600)",
+		         path);
+		return -2;
+	}
 	ssize_t n = read(fd, secret, UI_CSRF_SECRET_LEN);
 	close(fd);
 	if (n != UI_CSRF_SECRET_LEN) {

@@ -6,10 +6,11 @@
  * the user is REMOTE_USER ("" without auth).  A POST is accepted with the
  * token of the current or the previous window, so a form stays usable for
  * one to two hours; a token of another user or another install never is.
- * The secret is 32 random bytes in run_dir/csrf.secret (mode 0600),
- * created on first use.  SHA-256 and HMAC are here because the programs
- * do not link libcrypto; tests/unit/test_ui_csrf.c checks them against
- * FIPS 180-2 and RFC 4231.
+ * The secret is 32 random bytes in csrf_secret_file (mode 0600 or 0640,
+ * never world-readable), persistent across restarts; created on first use
+ * when the web user may write its directory.  SHA-256 and HMAC are here because
+ * the programs do not link libcrypto; tests/unit/test_ui_csrf.c checks them
+ * against FIPS 180-2 and RFC 4231.
  */
 #ifndef CSMS_UI_CSRF_H
 #define CSMS_UI_CSRF_H
@@ -26,7 +27,7 @@ void ui_hmac_sha256(const void *key, size_t keylen, const void *msg, size_t len,
                     uint8_t out[32]);
 
 /*
- * Reads path (run_dir/csrf.secret), creating it with fresh random bytes
+ * Reads path (csrf_secret_file), creating it with fresh random bytes
  * when missing; two processes racing to create it end up with the same
  * secret.  0 ok, -1 with err.
  */

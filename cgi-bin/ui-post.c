@@ -28,7 +28,7 @@
 #define UI_QUEUE_ANSWER_MS 10000
 
 /* The secret lives for the process: read once, retried after a failure
- * so that fixing run_dir needs no restart. */
+ * so that creating csrf_secret_file needs no restart. */
 static uint8_t secret[UI_CSRF_SECRET_LEN];
 static int secret_ok;
 
@@ -37,7 +37,7 @@ static int load_secret(struct ui_req *r)
 	char path[600], err[700];
 	if (secret_ok)
 		return 0;
-	snprintf(path, sizeof path, "%s/csrf.secret", r->ctx->cfg.run_dir);
+	snprintf(path, sizeof path, "%s", r->ctx->cfg.csrf_secret_file);
 	if (ui_csrf_secret_load(path, secret, err, sizeof err)) {
 		log_error("dashboard: csrf secret: %s", err);
 		return -1;

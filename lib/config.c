@@ -115,6 +115,8 @@ static const struct key keys[] = {
     S(currency, "EUR"),
     S(cors_origin, ""),
     P(backup_dir, "var/backups"),
+    /* installed layout: the dashboard's persistent form secret */
+    P(csrf_secret_file, "var/secrets/csrf_secret"),
 };
 
 #define NKEYS (sizeof keys / sizeof keys[0])

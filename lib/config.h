@@ -76,6 +76,8 @@ struct csms_config {
 	char cors_origin[256];
 	/* make backup */
 	char backup_dir[512];
+	/* installed layout */
+	char csrf_secret_file[512]; /* the dashboard's CSRF key (persistent) */
 };
 
 /* Which file: $CSMS_CONF, else the path given, else "csms.conf". */

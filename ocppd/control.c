@@ -16,6 +16,7 @@
 #include <grp.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pwd.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -633,21 +634,79 @@ static int socket_in_use(const struct sockaddr_un *sa)
 	return rc == 0;
 }
 
-static int open_unix(const struct csms_config *cfg)
+/* May the owner of a directory, uid, search it as a member of gid? */
+static int owner_in_group(uid_t uid, const struct group *gr)
+{
+	struct passwd pw, *res = NULL;
+	char buf[4096];
+	if (getpwuid_r(uid, &pw, buf, sizeof buf, &res) || !res)
+		return 0;
+	if (res->pw_gid == gr->gr_gid)
+		return 1;
+	for (char **m = gr->gr_mem; m && *m; m++)
+		if (!strcmp(*m, res->pw_name))
+			return 1;
+	return 0;
+}
+
+/*
+ * Members of control_socket_group must reach the socket: every directory
+ * above it must let them search it.  A socket they cannot reach is the
+ * classic broken install (the web tier answers "control unavailable"
+ * while ocppd looks healthy), so it is a start-up error naming the
+ * directory.  0, or -1 with err.
+ */
+static int group_can_reach(const char *path, const struct group *gr, char *err,
+                           size_t errlen)
+{
+	char dir[sizeof((struct sockaddr_un *)0)->sun_path];
+	snprintf(dir, sizeof dir, "%s", path);
+	for (char *slash = strrchr(dir, '/'); slash;
+	     slash = strrchr(dir, '/')) {
+		*slash = '\0';
+		const char *d = dir[0] ? dir : "/";
+		struct stat st;
+		if (stat(d, &st)) {
+			snprintf(err, errlen, "control socket %s: %s: %s", path,
+			         d, strerror(errno));
+			return -1;
+		}
+		int ok =
+		    (st.st_mode & S_IXOTH) ||
+		    ((st.st_mode & S_IXGRP) && st.st_gid == gr->gr_gid) ||
+		    ((st.st_mode & S_IXUSR) && owner_in_group(st.st_uid, gr));
+		if (!ok) {
+			snprintf(
+			    err, errlen,
+			    "control socket %s: group %s cannot enter %s "
+			    "(mode %04o): the web server could not connect",
+			    path, gr->gr_name, d,
+			    (unsigned)(st.st_mode & 07777));
+			return -1;
+		}
+		if (!dir[0])
+			break;
+	}
+	return 0;
+}
+
+/* Binds control_socket as configured (mode, group, reachable by the
+ * group); -1 with err when any of that cannot be had. */
+static int open_unix(const struct csms_config *cfg, char *err, size_t errlen)
 {
 	const char *path = cfg->control_socket;
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	mode_t mode;
 	if (strlen(path) >= sizeof sa.sun_path) {
-		log_error("ocppd: control socket %s: path longer than %zu "
-		          "bytes: control socket off",
-		          path, sizeof sa.sun_path - 1);
+		snprintf(err, errlen,
+		         "control socket %s: path longer than %zu bytes", path,
+		         sizeof sa.sun_path - 1);
 		return -1;
 	}
 	if (parse_mode(cfg->control_socket_mode, &mode)) {
-		log_error("ocppd: control_socket_mode \"%s\" is not an octal "
-		          "mode: control socket off",
-		          cfg->control_socket_mode);
+		snprintf(err, errlen,
+		         "control_socket_mode \"%s\" is not an octal mode",
+		         cfg->control_socket_mode);
 		return -1;
 	}
 	gid_t gid = (gid_t)-1;
@@ -657,33 +716,36 @@ static int open_unix(const struct csms_config *cfg)
 		if (getgrnam_r(cfg->control_socket_group, &gr, buf, sizeof buf,
 		               &res) ||
 		    !res) {
-			log_error("ocppd: control_socket_group \"%s\": no such "
-			          "group: control socket off",
-			          cfg->control_socket_group);
+			snprintf(err, errlen,
+			         "control_socket_group \"%s\": no such group",
+			         cfg->control_socket_group);
 			return -1;
 		}
+		if (group_can_reach(path, res, err, errlen))
+			return -1;
 		gid = res->gr_gid;
 	}
 	memcpy(sa.sun_path, path, strlen(path) + 1);
 	struct stat st;
 	if (!lstat(path, &st)) {
 		if (!S_ISSOCK(st.st_mode)) {
-			log_error("ocppd: control socket %s exists and is not "
-			          "a socket: control socket off",
-			          path);
+			snprintf(err, errlen,
+			         "control socket %s exists and is not a socket",
+			         path);
 			return -1;
 		}
 		if (socket_in_use(&sa)) {
-			log_error("ocppd: control socket %s is in use by "
-			          "another process: control socket off",
-			          path);
+			snprintf(err, errlen,
+			         "control socket %s is in use by another "
+			         "process (another ocppd?)",
+			         path);
 			return -1;
 		}
 		unlink(path); /* left behind by a daemon that died */
 	}
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
-		log_error("ocppd: control socket: %s", strerror(errno));
+		snprintf(err, errlen, "control socket: %s", strerror(errno));
 		return -1;
 	}
 	/* Nobody may connect between bind and chmod. */
@@ -692,15 +754,25 @@ static int open_unix(const struct csms_config *cfg)
 	int e = errno;
 	umask(old);
 	if (rc) {
-		log_error("ocppd: control socket %s: %s: control socket off",
-		          path, strerror(e));
+		snprintf(err, errlen, "control socket %s: %s", path,
+		         strerror(e));
 		close(fd);
 		return -1;
 	}
-	if ((gid != (gid_t)-1 && chown(path, (uid_t)-1, gid)) ||
-	    chmod(path, mode) || listen(fd, 64)) {
-		log_error("ocppd: control socket %s: %s: control socket off",
-		          path, strerror(errno));
+	if (gid != (gid_t)-1 && chown(path, (uid_t)-1, gid)) {
+		/* Only root or a member of the group may give it the group:
+		 * under systemd that is the unit's SupplementaryGroups=. */
+		snprintf(err, errlen,
+		         "control socket %s: cannot give it group %s (%s): "
+		         "ocppd's user must be a member of that group",
+		         path, cfg->control_socket_group, strerror(errno));
+		close(fd);
+		unlink(path);
+		return -1;
+	}
+	if (chmod(path, mode) || listen(fd, 64)) {
+		snprintf(err, errlen, "control socket %s: %s", path,
+		         strerror(errno));
 		close(fd);
 		unlink(path);
 		return -1;
@@ -712,19 +784,21 @@ static int open_unix(const struct csms_config *cfg)
 	return fd;
 }
 
-static int open_tcp(int port)
+static int open_tcp(int port, char *err, size_t errlen)
 {
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
+	if (fd < 0) {
+		snprintf(err, errlen, "control port: %s", strerror(errno));
 		return -1;
+	}
 	int one = 1;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
 	struct sockaddr_in sa = {.sin_family = AF_INET,
 	                         .sin_port = htons((uint16_t)port),
 	                         .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	if (bind(fd, (struct sockaddr *)&sa, sizeof sa) || listen(fd, 64)) {
-		log_error("ocppd: control port 127.0.0.1:%d: %s: off", port,
-		          strerror(errno));
+		snprintf(err, errlen, "control port 127.0.0.1:%d: %s", port,
+		         strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -741,10 +815,16 @@ int control_start(const struct csms_config *cfg, void (*wake)(void *),
 	ctl.stop = 0;
 	for (int i = 0; i < CONTROL_CLIENT_MAX; i++)
 		ctl.clients[i].fd = -1;
-	if (cfg->control_socket[0])
-		ctl.unix_fd = open_unix(cfg);
-	if (cfg->control_tcp_port > 0)
-		ctl.tcp_fd = open_tcp(cfg->control_tcp_port);
+	/* A control channel that is configured but cannot be had is a
+	 * start-up error: the web tier would fail later, far from the cause. */
+	if (cfg->control_socket[0] &&
+	    (ctl.unix_fd = open_unix(cfg, err, errlen)) < 0)
+		return -1;
+	if (cfg->control_tcp_port > 0 &&
+	    (ctl.tcp_fd = open_tcp(cfg->control_tcp_port, err, errlen)) < 0) {
+		control_stop();
+		return -1;
+	}
 	if (ctl.unix_fd < 0 && ctl.tcp_fd < 0)
 		return 0; /* nothing to serve */
 	ctl.ev_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);

@@ -42,11 +42,10 @@ struct control_req {
 
 /*
  * Binds the sockets of cfg (control_socket, control_tcp_port) and starts
- * the thread; wake(arg) tells the event loop that requests wait.  A socket
- * that cannot be had is logged and skipped: OCPP service matters more
- * than the control channel (and a second ocppd on another port, as the
- * tests run, must not steal the first one's socket).  -1 only when the
- * thread cannot start.
+ * the thread; wake(arg) tells the event loop that requests wait.  A
+ * socket that cannot be set up as configured (bind, mode, group, a
+ * directory the group cannot enter, another ocppd answering on it) is -1
+ * with one line in err: a start-up error, never a silent "control off".
  */
 int control_start(const struct csms_config *cfg, void (*wake)(void *),
                   void *wake_arg, char *err, size_t errlen);

@@ -25,6 +25,7 @@
 #include "dispatch.h"
 #include "handlers.h"
 #include "log.h"
+#include "nodelock.h"
 #include "ocpp_schema.h"
 #include "privdrop.h"
 #include "strmap.h"
@@ -213,10 +214,19 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	db_close(&db);
+	/* Tells a restore that this database is in use, for as long as we
+	 * run (and refuses to start while a restore runs). */
+	if (nodelock_start(&cfg, err, sizeof err)) {
+		fatal("%s", err);
+		cp_secmap_free(known);
+		ocpp_schemas_free(schemas);
+		return 1;
+	}
 
 	if (dispatch_init(&cfg, schemas, err, sizeof err) ||
 	    calls_init(&cfg, schemas, err, sizeof err)) {
 		fatal("%s", err);
+		nodelock_stop();
 		cp_secmap_free(known);
 		ocpp_schemas_free(schemas);
 		return 1;
@@ -225,6 +235,7 @@ int main(int argc, char **argv)
 	         known->len, cfg.db_workers, cfg.db_workers == 1 ? "" : "s");
 	if (ws_run(&cfg, known, err, sizeof err)) {
 		fatal("%s", err);
+		nodelock_stop();
 		ocpp_schemas_free(schemas);
 		return 1;
 	}
@@ -236,6 +247,7 @@ int main(int argc, char **argv)
 			log_warn("ocppd: database: %s", db_error(&db));
 		db_close(&db);
 	}
+	nodelock_stop();
 	ocpp_schemas_free(schemas);
 	log_info("ocppd: stopped");
 	log_close();

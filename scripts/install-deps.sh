@@ -10,7 +10,7 @@ pkgs=(build-essential pkg-config libwebsockets-dev libcjson-dev libmariadb-dev
       libfcgi-dev mariadb-server mariadb-client lighttpd apache2
       libapache2-mod-fcgid libcrypt-dev libev-dev libssl-dev)
 if [[ "${1:-}" == "--test" ]]; then
-	pkgs+=(curl chromium wrk clang clang-format libclang-rt-14-dev openssl)
+	pkgs+=(curl chromium wrk clang clang-format libclang-rt-14-dev openssl acl)
 	command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
 	command -v npm >/dev/null 2>&1 || pkgs+=(npm)
 fi

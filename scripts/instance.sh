@@ -34,6 +34,7 @@ dir=$(cd "$dir" && pwd)
 	echo "backup_dir = $dir/backups"
 	echo "db_password_file = $dir/secrets/db_password"
 	echo "db_ro_password_file = $dir/secrets/db_ro_password"
+	echo "csrf_secret_file = $dir/secrets/csrf_secret"
 	echo "user = csms"
 	for kv in "$@"; do
 		echo "${kv%%=*} = ${kv#*=}"

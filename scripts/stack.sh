@@ -66,7 +66,7 @@ note() {
 secret_dirs() {
 	private_db || return 0
 	local f
-	for f in "$db_password_file" "$db_ro_password_file"; do
+	for f in "$db_password_file" "$db_ro_password_file" "$csrf_secret_file"; do
 		[[ -n $f ]] && dirname "$f"
 	done | sort -u
 }
@@ -128,7 +128,6 @@ secure_dirs() {
 		chmod -R o-rwx "$LOG_DIR"
 		touch "$LOG_DIR/lighttpd.err"
 		chown "$web_user:$svc_group" "$LOG_DIR/lighttpd.err"
-		[[ ! -e $run_dir/csrf.secret ]] || chown "$web_user:$svc_group" "$run_dir/csrf.secret"
 		for d in $(secret_dirs); do
 			chmod 0750 "$d"
 		done
@@ -387,10 +386,29 @@ ensure_operator() {
 	echo "$ht"
 }
 
+# The dashboard's form secret (csrf_secret_file): 32 random bytes made
+# once, kept across restarts, readable by the web programs' user only.
+csrf_secret() {
+	local f=$csrf_secret_file
+	[[ -n $f ]] || return 0
+	[[ ! -e $f ]] || private_db || return 0 # an admin's own file
+	if [[ ! -e $f ]]; then
+		mkdir -p "$(dirname "$f")"
+		(
+			umask 077
+			head -c 32 /dev/urandom >"$f.tmp"
+		)
+		mv "$f.tmp" "$f"
+	fi
+	[[ -z $web_user ]] || chown "$web_user:$svc_group" "$f"
+	chmod 0600 "$f"
+}
+
 web_start() {
 	local pidf=$run_dir/lighttpd.pid
 	pid_alive "$pidf" && return 0
 	prepare
+	csrf_secret
 	command -v lighttpd >/dev/null || [[ -x /usr/sbin/lighttpd ]] || die "lighttpd not found (run scripts/install-deps.sh)"
 	port_busy "$http_port" && die "port $http_port (http_port) is already in use"
 	export CSMS_ROOT=$ROOT CSMS_BIN_DIR=$BUILD_DIR/web/cgi-bin CSMS_HTTP_PORT=$http_port CSMS_OCPP_PORT=$ocpp_port \
@@ -433,6 +451,22 @@ stop_all() {
 	db_stop
 }
 
+# make stop: what this instance started, and says so; an ocppd started
+# some other way (systemd, by hand) is not ours to stop, and a restore
+# finds it anyway (it asks the database).
+stop_cmd() {
+	local what=() p
+	for p in lighttpd ocppd mariadb; do
+		pid_alive "$run_dir/$p.pid" && what+=("$p")
+	done
+	stop_all
+	if ((${#what[@]})); then
+		echo "csms: stopped ${what[*]}"
+	else
+		echo "csms: nothing to stop: no service started by make start/make run runs from $run_dir (an installed ocppd stops with systemctl stop ocppd)"
+	fi
+}
+
 case "${1:-}" in
 run)
 	trap 'stop_all; exit 1' ERR
@@ -463,7 +497,7 @@ start)
 	start_all
 	echo "csms: started; dashboard http://localhost:$http_port/  OCPP ws://localhost:$ocpp_port/{CP_ID}"
 	;;
-stop) stop_all ;;
+stop) stop_cmd ;;
 db-start) db_start ;;
 db-stop) db_stop ;;
 ocppd-start) ocppd_start ;;

@@ -108,13 +108,33 @@ else
 fi
 env "${rconf[@]}" scripts/stack.sh db-stop >/dev/null 2>&1
 
-# Restore refuses a running stack and a missing file, with one line.
+# Restore refuses a running stack and a missing file, with one line.  The
+# refusal comes from the database (ocppd's lock), not from a PID file:
+# with the PID file gone it still refuses, and the data is untouched.
+before=$(sql_in "$CSMS_DB_SOCKET" "SELECT COUNT(*) FROM transactions")
 out=$(scripts/backup.sh restore "$file" 2>&1)
-[[ $? -ne 0 && $out == "csms: restore: ocppd is running; stop the stack first (make stop)" ]] &&
+[[ $? -ne 0 && $out == "csms: restore: ocppd is running on database $CSMS_DB_NAME (connection "*"): stop it first (systemctl stop ocppd, or make stop)" ]] &&
 	pass restore_refuses_running_stack || fail restore_refuses_running_stack "$out"
+eval "$("$CSMS_BIN/ocppd" -c "$CSMS_CONF" --print-config | grep '^run_dir=')"
+mv "$run_dir/ocppd.pid" "$run_dir/ocppd.pid.saved"
+out=$(scripts/backup.sh restore "$file" 2>&1)
+rc=$?
+mv "$run_dir/ocppd.pid.saved" "$run_dir/ocppd.pid"
+after=$(sql_in "$CSMS_DB_SOCKET" "SELECT COUNT(*) FROM transactions")
+[[ $rc -ne 0 && $out == *"ocppd is running on database"* && $before == "$after" ]] &&
+	pass restore_refuses_without_pidfile || fail restore_refuses_without_pidfile "rc=$rc $out ($before -> $after rows)"
+mode=$(stat -c %a "$file")
+[[ $mode == 600 ]] && pass backup_file_0600 || fail backup_file_0600 "mode $mode"
 out=$(scripts/backup.sh restore /nonexistent.sql.gz 2>&1)
 [[ $? -ne 0 && $out == *"no readable backup file"* ]] &&
 	pass restore_names_missing_file || fail restore_names_missing_file "$out"
 
-rm -rf "$r" "$stage"
+# make stop with nothing of its own running says so (an installed ocppd
+# is systemd's to stop; restore asks the database anyway).
+d=$CSMS_TEST_OUT/nostack
+mkdir -p "$d/run"
+out=$(CSMS_RUN_DIR=$d/run scripts/stack.sh stop 2>&1)
+[[ $? -eq 0 && $out == "csms: nothing to stop: "* ]] && pass stop_says_nothing_stopped || fail stop_says_nothing_stopped "$out"
+
+rm -rf "$r" "$stage" "$d"
 exit $((fails > 0))

@@ -210,7 +210,10 @@ export async function startOcppd(overrides, name, opts = {}) {
 	const port = Number(overrides.CSMS_OCPP_PORT);
 	const log = `${env.out}/${name}.log`;
 	const fd = fs.openSync(log, 'a');
-	const childEnv = { ...process.env, ...overrides };
+	// A control socket of its own unless the test names one: the stack's
+	// ocppd owns the configured one, and a second daemon on it is a
+	// start-up error.
+	const childEnv = { ...process.env, CSMS_CONTROL_SOCKET: `${env.out}/${name}.sock`, ...overrides };
 	delete childEnv.CSMS_CONF;
 	const proc = spawn(`${opts.bin || env.bin}/ocppd`, ['-c', env.conf], {
 		env: childEnv, stdio: ['ignore', fd, fd] });

@@ -147,6 +147,12 @@ static void secret_file_created_0600_and_reused(void)
 	CHECK_INT(st.st_size, UI_CSRF_SECRET_LEN);
 	CHECK_INT(ui_csrf_secret_load(path, s2, err, sizeof err), 0);
 	CHECK(!memcmp(s1, s2, sizeof s1));
+	/* A world-readable secret is refused (anyone could forge forms). */
+	CHECK_INT(chmod(path, 0644), 0);
+	CHECK_INT(ui_csrf_secret_load(path, s2, err, sizeof err), -1);
+	CHECK(strstr(err, "readable by every user"));
+	CHECK_INT(chmod(path, 0640), 0);
+	CHECK_INT(ui_csrf_secret_load(path, s2, err, sizeof err), 0);
 	/* A truncated file is an error, not a silently weak key. */
 	CHECK_INT(truncate(path, 5), 0);
 	CHECK_INT(ui_csrf_secret_load(path, s2, err, sizeof err), -1);
