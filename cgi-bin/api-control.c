@@ -11,6 +11,7 @@
 
 #include "api-json.h"
 #include "ctl_client.h"
+#include "json_strict.h"
 #include "log.h"
 #include "webcmd.h"
 #include "webctl.h"
@@ -72,18 +73,28 @@ cJSON *api_change_begin(struct api_req *r)
 		api_error(r, 400, "invalid_body", "the request body is short");
 		return NULL;
 	}
+	/* Strictly one JSON value: data after it (a lenient parser is how a
+	 * urlencoded form once passed as JSON), a "\u0000" that would cut a
+	 * tag short on its way to ocppd, or a member named twice is refused
+	 * (json_strict.h), as ocppd refuses them from a charge point. */
 	cJSON *body = NULL;
-	const char *end = NULL;
+	struct json_strict_err jerr = {0};
 	if (blank(text, len))
 		body = cJSON_CreateObject();
-	else if ((body = cJSON_ParseWithLengthOpts(text, len, &end, 0)) &&
-	         !blank(end, len - (size_t)(end - text))) {
-		/* One JSON value and nothing after it: a lenient parser is
-		 * how a urlencoded form once passed as JSON. */
+	else if ((body = json_parse_strict(text, len, &jerr)) &&
+	         jerr.kind != JSON_STRICT_OK) {
 		cJSON_Delete(body);
 		free(text);
-		api_error(r, 400, "invalid_body",
-		          "the request body has data after its JSON object");
+		if (jerr.kind == JSON_STRICT_TRAILING)
+			api_error(r, 400, "invalid_body",
+			          "the request body has data after its JSON "
+			          "object");
+		else
+			api_error(r, 400, "invalid_body",
+			          "the request body is not strict JSON: %s%s%s",
+			          json_strict_what(jerr.kind),
+			          jerr.path[0] || jerr.key[0] ? " at " : "",
+			          jerr.key[0] ? jerr.key : jerr.path);
 		return NULL;
 	}
 	free(text);

@@ -108,6 +108,12 @@ await test('content_type_and_strict_body', async () => {
 	checkEq('trailing_data_400', [trail.status, (await trail.json()).error?.code], [400, 'invalid_body']);
 	const two = await post('/users', `{"id_tag":"${T}"} {"id_tag":"${T}"}`, { 'Content-Type': 'application/json' });
 	checkEq('two_objects_400', two.status, 400);
+	// A NUL would cut the tag to T on its way to ocppd; a member named
+	// twice is two different requests to two readers.
+	const nul = await post('/users', `{"id_tag":"${T}\\u0000XYZ","status":"Accepted"}`, { 'Content-Type': 'application/json' });
+	checkEq('nul_in_string_400', [nul.status, (await nul.json()).error?.code], [400, 'invalid_body']);
+	const dup = await post('/users', `{"id_tag":"${T}","status":"Blocked","status":"Accepted"}`, { 'Content-Type': 'application/json' });
+	checkEq('duplicate_member_400', [dup.status, (await dup.json()).error?.code], [400, 'invalid_body']);
 	checkEq('refused_bodies_add_nothing', tagRows(T), '0');
 	const evilOrigin = await post('/users', `{"id_tag":"${T}"}`, { 'Content-Type': 'application/json', Origin: 'http://evil.example' });
 	checkEq('foreign_origin_403', [evilOrigin.status, (await evilOrigin.json()).error?.code], [403, 'cross_site']);
