@@ -6,7 +6,7 @@ BUILD    ?= build
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 WARN      = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
-PKGS      = libwebsockets libcjson libmariadb fcgi
+PKGS      = libwebsockets libcjson libmariadb fcgi libcrypto
 SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 ifeq ($(SANITIZE),1)
