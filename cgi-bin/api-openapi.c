@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "api-json.h"
+#include "hash.h"
 
 static const char openapi_text[] =
     "{"
@@ -934,15 +935,6 @@ static const char *script_name(struct api_req *r)
 	return s && *s ? s : "/cgi-bin/api";
 }
 
-/* FNV-1a: a cheap, stable validator for an ETag. */
-static unsigned long long fnv1a(const char *s)
-{
-	unsigned long long h = 14695981039346656037ULL;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
 void api_openapi(struct api_req *r)
 {
 	char *text = NULL;
@@ -956,7 +948,8 @@ void api_openapi(struct api_req *r)
 		return;
 	}
 	char etag[40], extra[64];
-	snprintf(etag, sizeof etag, "\"%016llx\"", fnv1a(text));
+	snprintf(etag, sizeof etag, "\"%016llx\"",
+	         (unsigned long long)fnv1a64(text));
 	snprintf(extra, sizeof extra, "ETag: %s\r\n", etag);
 	const char *inm = cgi_getenv(r->cgi, "HTTP_IF_NONE_MATCH");
 	if (inm && strstr(inm, etag))

@@ -52,7 +52,7 @@ int api_parse_time(const char *s, int end, int64_t *ms)
 		if (time_parse_iso8601(buf, ms))
 			return -1;
 		if (end)
-			*ms += 86400000;
+			*ms += MS_PER_DAY;
 		return 0;
 	}
 	strcpy(buf, s);

@@ -18,6 +18,8 @@
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
 
+#include "hex.h"
+
 void ui_sha256(const void *data, size_t len, uint8_t out[32])
 {
 	SHA256(data, len, out);
@@ -89,17 +91,12 @@ fail:
 static void token_for(const uint8_t *secret, int64_t window, const char *user,
                       char *out)
 {
-	static const char hex[] = "0123456789abcdef";
 	char msg[160];
 	uint8_t mac[32];
 	int n = snprintf(msg, sizeof msg, "csrf1|%lld|%.120s",
 	                 (long long)window, user ? user : "");
 	ui_hmac_sha256(secret, UI_CSRF_SECRET_LEN, msg, (size_t)n, mac);
-	for (int i = 0; i < 32; i++) {
-		out[2 * i] = hex[mac[i] >> 4];
-		out[2 * i + 1] = hex[mac[i] & 15];
-	}
-	out[UI_CSRF_TOKEN_LEN] = '\0';
+	hex_encode(mac, sizeof mac, out);
 }
 
 void ui_csrf_token(const uint8_t secret[UI_CSRF_SECRET_LEN], int64_t now_s,

@@ -7,12 +7,14 @@
 #include "ui-format.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "db.h"
 #include "money.h"
 #include "timeutil.h"
+#include "utf8.h"
 
 void ui_fmt_ago(int64_t then_ms, int64_t now_ms, char *buf, size_t n)
 {
@@ -177,14 +179,6 @@ int ui_parse_date(const char *s, int64_t *ms)
 	return time_parse_iso8601(iso, ms);
 }
 
-int64_t ui_day_start(int64_t ms)
-{
-	int64_t day = ms / 86400000LL;
-	if (ms % 86400000LL < 0)
-		day--;
-	return day * 86400000LL;
-}
-
 int ui_like_contains(const char *in, char *out, size_t n)
 {
 	size_t o = 0;
@@ -210,38 +204,11 @@ int ui_like_contains(const char *in, char *out, size_t n)
 
 int ui_text_ok(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	while (*p) {
-		unsigned c = *p;
-		int more;
-		unsigned cp;
-		if (c < 0x80) {
-			if ((c < 0x20 && c != '\t') || c == 0x7f)
-				return 0;
-			p++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			more = 1;
-			cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			more = 2;
-			cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			more = 3;
-			cp = c & 0x07;
-		} else {
+	for (size_t n; *s; s += n) {
+		unsigned char c = (unsigned char)*s;
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
 			return 0;
-		}
-		p++;
-		for (int i = 0; i < more; i++, p++) {
-			if ((*p & 0xc0) != 0x80)
-				return 0;
-			cp = cp << 6 | (*p & 0x3f);
-		}
-		/* overlong, surrogate or beyond U+10FFFF */
-		if ((more == 2 && cp < 0x800) || (more == 3 && cp < 0x10000) ||
-		    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		if (!(n = utf8_decode(s, SIZE_MAX, NULL)))
 			return 0;
 	}
 	return 1;

@@ -48,9 +48,6 @@ int ui_parse_int(const char *s, long min, long max, long *out);
 /* A calendar date "YYYY-MM-DD" (1970..9999) to UTC ms at 00:00.  0 or -1. */
 int ui_parse_date(const char *s, int64_t *ms);
 
-/* Start of the UTC day that contains ms. */
-int64_t ui_day_start(int64_t ms);
-
 /*
  * Escapes LIKE wildcards (% _ \) in `in` and wraps it in % for a
  * "contains" match.  -1 when it does not fit.

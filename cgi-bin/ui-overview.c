@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "counters.h"
+#include "timeutil.h"
 #include "txquery.h"
 #include "ui-connector.h"
 #include "ui-error.h"
@@ -203,7 +204,7 @@ static int load_counters(struct ui_req *r, struct overview *o)
 	 * tx_daily as the API's /stats reads it; running ones are added from
 	 * the connector rows, which carry their energy so far. */
 	struct txq_filter today = {.from = o->today,
-	                           .to_excl = o->today + 86400000LL};
+	                           .to_excl = o->today + MS_PER_DAY};
 	struct txq_totals tot;
 	if (txq_totals(r->db, &today, &tot))
 		return -1;
@@ -294,7 +295,7 @@ void ui_overview(struct ui_req *r, const char *arg)
 
 	if (read_filter_or_400(r, &f))
 		return;
-	o.today = ui_day_start(r->now);
+	o.today = time_day_start(r->now);
 	if (load_counters(r, &o) || load_cps(r, &o, &f)) {
 		free_overview(&o);
 		ui_db_error(r, "overview");

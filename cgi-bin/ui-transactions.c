@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "money.h"
+#include "timeutil.h"
 #include "txquery.h"
 #include "ui-error.h"
 #include "ui-format.h"
@@ -67,7 +68,7 @@ static int read_params(struct ui_req *r, struct params *p)
 			return -1;
 		}
 		/* "to" names the last day shown, all of it. */
-		p->f.to_excl = to + 86400000LL;
+		p->f.to_excl = to + MS_PER_DAY;
 	}
 	if (p->f.from != DB_NULL_TIME && p->f.to_excl != DB_NULL_TIME &&
 	    p->f.from >= p->f.to_excl) {

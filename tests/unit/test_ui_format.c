@@ -58,8 +58,8 @@ static void times_are_utc(void)
 	CHECK_STR(b, "2024-02-29T23:59:58.123Z");
 	ui_fmt_iso(DB_NULL_TIME, b, sizeof b);
 	CHECK_STR(b, "");
-	CHECK_INT(ui_day_start(ms), 1709164800000LL);
-	CHECK_INT(ui_day_start(1709164800000LL), 1709164800000LL);
+	CHECK_INT(time_day_start(ms), 1709164800000LL);
+	CHECK_INT(time_day_start(1709164800000LL), 1709164800000LL);
 }
 
 static void energy_money_counts(void)
