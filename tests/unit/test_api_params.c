@@ -12,6 +12,8 @@
 #include "../../cgi-bin/api-text.c"
 
 #include "check.h"
+#include "ctl_proto.h"
+#include "../../cgi-bin/webctl.h"
 
 static void test_parse_int(void)
 {
@@ -222,6 +224,59 @@ static void test_openapi_doc(void)
 	cJSON_Delete(doc);
 }
 
+/* The action enum of the commands route is lib/ctl_proto.h's list: a
+ * command ocppd can send is documented, and nothing else is. */
+static void test_openapi_commands_match_ctl_proto(void)
+{
+#define NAME(action, symbol) #action,
+	static const char *const commands[] = {CTL_COMMANDS(NAME)};
+#undef NAME
+	size_t n = sizeof commands / sizeof commands[0];
+	cJSON *doc = api_openapi_doc("/cgi-bin/api");
+	CHECK(doc);
+	cJSON *post = cJSON_GetObjectItem(
+	    cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "paths"),
+	                        "/cps/{cp_id}/commands/{action}"),
+	    "post");
+	cJSON *param, *actions = NULL;
+	cJSON_ArrayForEach(param, cJSON_GetObjectItem(post, "parameters"))
+	{
+		if (!strcmp(
+		        cJSON_GetStringValue(cJSON_GetObjectItem(param, "name"))
+		            ?: "",
+		        "action"))
+			actions = cJSON_GetObjectItem(
+			    cJSON_GetObjectItem(param, "schema"), "enum");
+	}
+	int size = cJSON_GetArraySize(actions);
+	cJSON *a;
+	size_t found = 0;
+	cJSON_ArrayForEach(a, actions)
+	{
+		const char *s = cJSON_GetStringValue(a);
+		int known = 0;
+		for (size_t i = 0; s && i < n; i++)
+			known |= !strcmp(s, commands[i]);
+		if (!known) {
+			char bad[64];
+			snprintf(bad, sizeof bad, "%s",
+			         s ? s : "(not a string)");
+			cJSON_Delete(doc);
+			CHECK_FAIL_("openapi.json lists \"%s\", not a command",
+			            bad);
+		}
+		found++;
+	}
+	cJSON_Delete(doc);
+	CHECK(actions);
+	CHECK_INT(size, n);
+	CHECK_INT(found, n);
+	/* And the web tier takes exactly these as commands. */
+	for (size_t i = 0; i < n; i++)
+		CHECK(webctl_is_command(commands[i]));
+	CHECK(!webctl_is_command("BootNotification"));
+}
+
 int main(void)
 {
 	RUN(test_parse_int);
@@ -232,5 +287,6 @@ int main(void)
 	RUN(test_error_shape);
 	RUN(test_json_members);
 	RUN(test_openapi_doc);
+	RUN(test_openapi_commands_match_ctl_proto);
 	CHECK_EXIT();
 }
