@@ -1,6 +1,5 @@
 /*
- * api-text.c — UTF-8 repair, CSV fields and LIKE patterns for the REST
- * API.
+ * api-text.c — UTF-8 repair and CSV fields for the REST API.
  */
 #include "api-text.h"
 
@@ -57,24 +56,4 @@ void api_csv_text(FILE *out, const char *s)
 		putc(*p, out);
 	}
 	putc('"', out);
-}
-
-int api_like_prefix(const char *prefix, char *out, size_t outlen)
-{
-	size_t o = 0;
-	for (const char *p = prefix; *p; p++) {
-		if (*p == '%' || *p == '_' || *p == '!') {
-			if (o + 1 >= outlen)
-				return -1;
-			out[o++] = '!';
-		}
-		if (o + 1 >= outlen)
-			return -1;
-		out[o++] = *p;
-	}
-	if (o + 2 > outlen)
-		return -1;
-	out[o++] = '%';
-	out[o] = '\0';
-	return 0;
 }

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "timeutil.h"
+#include "param.h"
 #include "ui-chart.h"
 #include "ui-config.h"
 #include "ui-connector.h"
@@ -214,7 +215,7 @@ static int add_chart(struct ui_req *r, const char *id, TMPL_varlist **vl)
 		return -1;
 	while ((rc = db_next(&rows)) > 0) {
 		int64_t day;
-		if (ui_parse_date(db_str(&rows, 0), &day))
+		if (param_parse_date(db_str(&rows, 0), &day))
 			continue;
 		int64_t i = (day - first) / MS_PER_DAY;
 		if (i >= 0 && i < CHART_DAYS)
@@ -248,7 +249,7 @@ void ui_chargepoint(struct ui_req *r, const char *id)
 	struct db_rows rows;
 	int rc;
 
-	if (strlen(id) > CP_ID_MAX || !ui_text_ok(id)) {
+	if (strlen(id) > CP_ID_MAX || !param_text_ok(id)) {
 		ui_error(r, 404, "Charge point not found",
 		         "No charge point has this id.");
 		return;

@@ -14,7 +14,6 @@
 #include "db.h"
 #include "money.h"
 #include "timeutil.h"
-#include "utf8.h"
 
 void ui_fmt_ago(int64_t then_ms, int64_t now_ms, char *buf, size_t n)
 {
@@ -145,73 +144,6 @@ const char *ui_status_class(const char *status)
 			if (!strcmp(status, status_classes[i].status))
 				return status_classes[i].cls;
 	return "st-unknown";
-}
-
-int ui_parse_int(const char *s, long min, long max, long *out)
-{
-	if (!s || !*s || strlen(s) > 18)
-		return -1;
-	if (s[0] == '0' && s[1])
-		return -1;
-	long long v = 0;
-	for (const char *p = s; *p; p++) {
-		if (*p < '0' || *p > '9')
-			return -1;
-		v = v * 10 + (*p - '0');
-	}
-	if (v < min || v > max)
-		return -1;
-	*out = (long)v;
-	return 0;
-}
-
-int ui_parse_date(const char *s, int64_t *ms)
-{
-	char iso[32];
-	/* The exact shape only; timeutil checks the calendar (and would
-	 * accept more forms than a date). */
-	if (!s || strlen(s) != 10)
-		return -1;
-	for (int i = 0; i < 10; i++)
-		if (i == 4 || i == 7 ? s[i] != '-' : s[i] < '0' || s[i] > '9')
-			return -1;
-	snprintf(iso, sizeof iso, "%sT00:00:00Z", s);
-	return time_parse_iso8601(iso, ms);
-}
-
-int ui_like_contains(const char *in, char *out, size_t n)
-{
-	size_t o = 0;
-	if (n < 3)
-		return -1;
-	out[o++] = '%';
-	for (const char *p = in; *p; p++) {
-		if (*p == '%' || *p == '_' || *p == '\\') {
-			if (o + 1 >= n)
-				return -1;
-			out[o++] = '\\';
-		}
-		if (o + 1 >= n)
-			return -1;
-		out[o++] = *p;
-	}
-	if (o + 2 > n)
-		return -1;
-	out[o++] = '%';
-	out[o] = '\0';
-	return 0;
-}
-
-int ui_text_ok(const char *s)
-{
-	for (size_t n; *s; s += n) {
-		unsigned char c = (unsigned char)*s;
-		if ((c < 0x20 && c != '\t') || c == 0x7f)
-			return 0;
-		if (!(n = utf8_decode(s, SIZE_MAX, NULL)))
-			return 0;
-	}
-	return 1;
 }
 
 long ui_page_count(long long total, long per_page)

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "param.h"
 #include "counters.h"
 #include "timeutil.h"
 #include "txquery.h"
@@ -52,8 +53,9 @@ static const char sql_cps[] =
     "SELECT id, vendor, model, firmware_version, connected, "
     "connected_since, last_seen, total_kwh, last_boot "
     "FROM charge_points WHERE (? < 0 OR connected = ?) "
-    "AND (? = '' OR id COLLATE utf8mb4_general_ci LIKE ? "
-    "OR vendor LIKE ? OR model LIKE ? OR firmware_version LIKE ?) "
+    "AND (? = '' OR id COLLATE utf8mb4_general_ci LIKE ? " PARAM_LIKE_ESCAPE
+    " OR vendor LIKE ? " PARAM_LIKE_ESCAPE " OR model LIKE ? " PARAM_LIKE_ESCAPE
+    " OR firmware_version LIKE ? " PARAM_LIKE_ESCAPE ") "
     "ORDER BY id";
 
 static int cmp_entry(const void *a, const void *b)
@@ -175,8 +177,8 @@ static void ocpp_url(struct ui_req *r, char *buf, size_t n)
 static int read_filter_or_400(struct ui_req *r, struct filter *f)
 {
 	const char *conn;
-	if (ui_param_text_or_400(r, "q", QUERY_MAX, &f->q) ||
-	    ui_param_text_or_400(r, "connected", 8, &conn))
+	if (param_text_or_400(&r->params, "q", QUERY_MAX, "", &f->q) ||
+	    param_text_or_400(&r->params, "connected", 8, "", &conn))
 		return -1;
 	if (!strcmp(conn, "1"))
 		f->connected = 1;
@@ -188,7 +190,7 @@ static int read_filter_or_400(struct ui_req *r, struct filter *f)
 		ui_bad_param(r, "connected", "must be 1 or 0");
 		return -1;
 	}
-	if (ui_like_contains(f->q, f->like, sizeof f->like)) {
+	if (param_like(f->q, PARAM_LIKE_CONTAINS, f->like, sizeof f->like)) {
 		ui_bad_param(r, "q", "is too long");
 		return -1;
 	}
