@@ -3,7 +3,6 @@
  */
 #include "api-text.h"
 
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -8,7 +8,6 @@
  * routing table below; per-route flags are checked here once, so pages
  * only do their own job.  Pages live one per file in ui-*.c.
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

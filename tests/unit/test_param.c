@@ -5,8 +5,6 @@
  */
 #include "../../cgi-bin/param.h"
 
-#include <stdlib.h>
-
 #include "check.h"
 
 static void whole_numbers(void)
