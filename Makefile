@@ -6,7 +6,7 @@ BUILD    ?= build
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 WARN      = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
-PKGS      = libwebsockets libcjson libmariadb fcgi
+PKGS      = libwebsockets libcjson libmariadb fcgi libcrypto
 SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 ifeq ($(SANITIZE),1)
@@ -68,6 +68,14 @@ $(BUILD)/gen/ocpp16_schemas.c: lib/ocpp16-schemas.json $(BUILD)/bin2c
 $(BUILD)/gen/ocpp16_schemas.o: $(BUILD)/gen/ocpp16_schemas.c
 	$(call quiet,CC,$<)$(CC) $(CFLAGS) -c $< -o $@
 
+# The API's OpenAPI description, a real JSON file carried by the program.
+$(BUILD)/gen/openapi_json.c: cgi-bin/openapi.json $(BUILD)/bin2c
+	@mkdir -p $(dir $@)
+	$(call quiet,GEN,$@)$(BUILD)/bin2c openapi_json < $< > $@
+
+$(BUILD)/gen/openapi_json.o: $(BUILD)/gen/openapi_json.c
+	$(call quiet,CC,$<)$(CC) $(CFLAGS) -c $< -o $@
+
 # A host tool: built without sanitizers so generation never depends on them.
 $(BUILD)/bin2c: tools/bin2c.c
 	@mkdir -p $(dir $@)
@@ -85,7 +93,7 @@ $(BUILD)/bin/csmsctl: $(CSMSCTL_SRC:%.c=$(BUILD)/%.o) $(BUILD)/libcsms.a
 	@mkdir -p $(dir $@)
 	$(call quiet,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-$(BUILD)/bin/api: $(API_SRC:%.c=$(BUILD)/%.o) $(CGI_COMMON:%.c=$(BUILD)/%.o) $(BUILD)/libcsms.a
+$(BUILD)/bin/api: $(API_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/openapi_json.o $(CGI_COMMON:%.c=$(BUILD)/%.o) $(BUILD)/libcsms.a
 	@mkdir -p $(dir $@)
 	$(call quiet,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
@@ -102,6 +110,9 @@ $(BUILD)/web/cgi-bin/%: $(BUILD)/bin/%
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(CGI_COMMON:%.c=$(BUILD)/%.o) $(BUILD)/libcsms.a
 	@mkdir -p $(dir $@)
 	$(call quiet,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+# The API's unit test compiles the API files in, so it needs their data.
+$(BUILD)/tests/test_api_params: $(BUILD)/gen/openapi_json.o
 
 unit: $(UNIT_BINS)
 

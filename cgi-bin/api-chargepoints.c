@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "api-json.h"
-#include "api-params.h"
 #include "api-text.h"
 
 #define CP_SELECT                                                              \
@@ -53,8 +52,9 @@ enum {
 static const char *const sql_list[4] = {
     CP_SELECT CP_ORDER,
     CP_SELECT "WHERE cp.connected = ?" CP_ORDER,
-    CP_SELECT "WHERE cp.id LIKE ? ESCAPE '!'" CP_ORDER,
-    CP_SELECT "WHERE cp.connected = ? AND cp.id LIKE ? ESCAPE '!'" CP_ORDER,
+    CP_SELECT "WHERE cp.id LIKE ? " PARAM_LIKE_ESCAPE CP_ORDER,
+    CP_SELECT
+    "WHERE cp.connected = ? AND cp.id LIKE ? " PARAM_LIKE_ESCAPE CP_ORDER,
 };
 static const char sql_one[] = CP_SELECT "WHERE cp.id = ?" CP_ORDER;
 
@@ -147,12 +147,12 @@ static int list_sink(cJSON *cp, void *arg)
 void api_cps_list(struct api_req *r)
 {
 	static const char *const bools[] = {"0", "1", NULL};
-	int connected = param_choice_or_400(r, "connected", bools);
+	int connected = param_choice_or_400(&r->params, "connected", bools);
 	const char *q;
-	if (connected == -2 || param_str_or_400(r, "q", 50, &q))
+	if (connected == -2 || param_text_or_400(&r->params, "q", 50, NULL, &q))
 		return;
 	char pattern[256];
-	if (q && api_like_prefix(q, pattern, sizeof pattern)) {
+	if (q && param_like(q, PARAM_LIKE_PREFIX, pattern, sizeof pattern)) {
 		api_bad_param(r, "q", "q is too long");
 		return;
 	}

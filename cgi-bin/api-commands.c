@@ -18,7 +18,6 @@
 
 #include "api-control.h"
 #include "api-json.h"
-#include "api-params.h"
 #include "webcmd.h"
 #include "webctl.h"
 
@@ -182,9 +181,10 @@ void api_command_send(struct api_req *r)
 		cJSON_Delete(params);
 		return;
 	}
-	if (param_int_or_400(r, "timeout", 0, 1, COMMAND_TIMEOUT_MAX,
+	if (param_int_or_400(&r->params, "timeout", 0, 1, COMMAND_TIMEOUT_MAX,
 	                     &timeout) ||
-	    param_int_or_400(r, "wait", 0, 0, COMMAND_WAIT_MAX, &wait)) {
+	    param_int_or_400(&r->params, "wait", 0, 0, COMMAND_WAIT_MAX,
+	                     &wait)) {
 		cJSON_Delete(params);
 		return;
 	}
@@ -248,8 +248,8 @@ void api_command_one(struct api_req *r)
 void api_commands_list(struct api_req *r)
 {
 	long long page, per_page;
-	if (param_int_or_400(r, "page", 1, 1, 1000000000, &page) ||
-	    param_int_or_400(r, "per_page", 20, 1, 500, &per_page))
+	if (param_int_or_400(&r->params, "page", 1, 1, 1000000000, &page) ||
+	    param_int_or_400(&r->params, "per_page", 20, 1, 500, &per_page))
 		return;
 	int known = cp_known(r);
 	if (known < 0)

@@ -163,6 +163,16 @@ void api_bad_param(struct api_req *r, const char *param, const char *fmt, ...)
 	va_end(ap);
 }
 
+static void bad_param(void *ctx, const char *name, const char *why)
+{
+	api_bad_param(ctx, name, "%s %s", name, why);
+}
+
+void api_params_init(struct api_req *r)
+{
+	r->params = (struct param_src){r->cgi, bad_param, r};
+}
+
 void api_db_error(struct api_req *r)
 {
 	if (db_conn_lost(r->db)) {

@@ -44,6 +44,9 @@ void api_error(struct api_req *r, int status, const char *code, const char *fmt,
 void api_error_body(struct api_req *r, int status, cJSON *body);
 
 /* 400 invalid_parameter; the message and error.parameter name it. */
+/* Points r->params at r's query, bad values answered by api_bad_param. */
+void api_params_init(struct api_req *r);
+
 void api_bad_param(struct api_req *r, const char *param, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

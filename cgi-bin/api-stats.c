@@ -62,9 +62,9 @@ static int64_t month_start(int64_t t)
 static int load(struct api_req *r, struct stats *st)
 {
 	memset(st, 0, sizeof *st);
-	const int64_t day = 86400000;
+	const int64_t day = MS_PER_DAY;
 	st->today.name = "today";
-	st->today.since = r->now_ms - r->now_ms % day;
+	st->today.since = time_day_start(r->now_ms);
 	st->month.name = "month";
 	st->month.since = month_start(r->now_ms);
 	int64_t until = st->today.since + day;

@@ -1,57 +1,16 @@
 /*
- * api-text.c — UTF-8 repair, CSV fields and LIKE patterns for the REST
- * API.
+ * api-text.c — UTF-8 repair and CSV fields for the REST API.
  */
 #include "api-text.h"
 
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Length of the well-formed UTF-8 sequence at s (at most n bytes), or 0. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-	if (s[0] < 0x80)
-		return 1;
-	size_t len;
-	uint32_t cp;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		cp = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	/* Overlong forms, UTF-16 surrogates, past U+10FFFF. */
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return len;
-}
+#include "utf8.h"
 
 int api_utf8_valid(const char *s, size_t len)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0;
-	while (i < len) {
-		size_t n = utf8_seq(p + i, len - i);
-		if (!n)
-			return 0;
-		i += n;
-	}
-	return 1;
+	return utf8_valid(s, len);
 }
 
 char *api_utf8_repair(const char *s)
@@ -61,12 +20,11 @@ char *api_utf8_repair(const char *s)
 	char *out = malloc(len * 3 + 1);
 	if (!out)
 		return NULL;
-	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, o = 0;
 	while (i < len) {
-		size_t n = utf8_seq(p + i, len - i);
+		size_t n = utf8_decode(s + i, len - i, NULL);
 		if (n) {
-			memcpy(out + o, p + i, n);
+			memcpy(out + o, s + i, n);
 			o += n;
 			i += n;
 		} else {
@@ -97,24 +55,4 @@ void api_csv_text(FILE *out, const char *s)
 		putc(*p, out);
 	}
 	putc('"', out);
-}
-
-int api_like_prefix(const char *prefix, char *out, size_t outlen)
-{
-	size_t o = 0;
-	for (const char *p = prefix; *p; p++) {
-		if (*p == '%' || *p == '_' || *p == '!') {
-			if (o + 1 >= outlen)
-				return -1;
-			out[o++] = '!';
-		}
-		if (o + 1 >= outlen)
-			return -1;
-		out[o++] = *p;
-	}
-	if (o + 2 > outlen)
-		return -1;
-	out[o++] = '%';
-	out[o] = '\0';
-	return 0;
 }

@@ -1,6 +1,7 @@
 /*
  * api-text.h — pure text helpers of the REST API: UTF-8 repair, CSV
- * fields, LIKE patterns (money is in money.h, shared with the dashboard).
+ * fields (LIKE patterns are in param.h and money in money.h, shared with
+ * the dashboard).
  * No I/O beyond a FILE they are given, no database, so the unit tests call
  * them directly.
  */
@@ -26,12 +27,5 @@ char *api_utf8_repair(const char *s);
  * writes an empty field.
  */
 void api_csv_text(FILE *out, const char *s);
-
-/*
- * A LIKE pattern matching every string that starts with prefix, with '!'
- * as the escape character (use "LIKE ? ESCAPE '!'").  -1 when it does not
- * fit in out.
- */
-int api_like_prefix(const char *prefix, char *out, size_t outlen);
 
 #endif

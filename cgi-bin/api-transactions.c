@@ -14,7 +14,6 @@
 #include <string.h>
 
 #include "api-json.h"
-#include "api-params.h"
 #include "api-text.h"
 #include "money.h"
 #include "timeutil.h"
@@ -41,11 +40,12 @@ static int tx_filter_or_400(struct api_req *r, struct txq_filter *f)
 	static const char *const statuses[] = {"active", "completed", NULL};
 	memset(f, 0, sizeof *f);
 	int has_from, has_to;
-	int status = param_choice_or_400(r, "status", statuses);
-	if (status == -2 || param_str_or_400(r, "cp_id", 50, &f->cp_id) ||
-	    param_str_or_400(r, "id_tag", 20, &f->id_tag) ||
-	    param_time_or_400(r, "from", 0, &f->from, &has_from) ||
-	    param_time_or_400(r, "to", 1, &f->to_excl, &has_to))
+	int status = param_choice_or_400(&r->params, "status", statuses);
+	if (status == -2 ||
+	    param_text_or_400(&r->params, "cp_id", 50, NULL, &f->cp_id) ||
+	    param_text_or_400(&r->params, "id_tag", 20, NULL, &f->id_tag) ||
+	    param_time_or_400(&r->params, "from", 0, &f->from, &has_from) ||
+	    param_time_or_400(&r->params, "to", 1, &f->to_excl, &has_to))
 		return -1;
 	if (has_from && has_to && f->from >= f->to_excl) {
 		api_bad_param(r, "from", "from must not be after to");
@@ -111,8 +111,8 @@ void api_tx_list(struct api_req *r)
 	struct txq_filter f;
 	long long page, per_page;
 	if (tx_filter_or_400(r, &f) ||
-	    param_int_or_400(r, "page", 1, 1, 1000000000, &page) ||
-	    param_int_or_400(r, "per_page", 20, 1, 500, &per_page))
+	    param_int_or_400(&r->params, "page", 1, 1, 1000000000, &page) ||
+	    param_int_or_400(&r->params, "per_page", 20, 1, 500, &per_page))
 		return;
 	cJSON *body = cJSON_CreateObject();
 	struct item_sink sink = {r, cJSON_AddArrayToObject(body, "items")};
@@ -262,7 +262,7 @@ static cJSON *meter_values(struct api_req *r, long long id)
 void api_tx_one(struct api_req *r)
 {
 	long long id;
-	if (api_parse_int(r->arg, 1, INT_MAX, &id)) {
+	if (param_parse_int(r->arg, 1, INT_MAX, &id)) {
 		api_bad_param(r, "id",
 		              "a transaction id is a whole number from 1 to %d",
 		              INT_MAX);

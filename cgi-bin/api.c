@@ -29,9 +29,7 @@
 #include "api.h"
 #include "log.h"
 #include "timeutil.h"
-
-/* A connection idle longer than this is checked before use (ms). */
-#define DB_IDLE_CHECK_MS 5000
+#include "webdb.h"
 
 enum {
 	M_GET = 1, /* and HEAD */
@@ -160,6 +158,7 @@ static void handle(struct cgi_req *req, void *arg)
 	    .now_ms = time_now_ms(),
 	};
 	FILE *sink = NULL;
+	api_params_init(&r);
 	if (!strcmp(req->method, "HEAD")) {
 		sink = fopencookie(NULL, "w",
 		                   (cookie_io_functions_t){.write = discard});
@@ -199,14 +198,10 @@ static void handle(struct cgi_req *req, void *arg)
 	else if (ctx->cfg_err[0])
 		api_error(&r, 503, "config_error", "%s", ctx->cfg_err);
 	else {
-		/* A pooled connection that sat idle may have died with a
-		 * database restart: one round trip finds out, and the first
-		 * query reconnects, instead of this request failing with
-		 * 503.  A busy process never pays for it. */
-		if (ctx->db.conn &&
-		    r.now_ms - ctx->db_used_ms > DB_IDLE_CHECK_MS)
-			db_ping(&ctx->db);
-		ctx->db_used_ms = r.now_ms;
+		/* Not webdb_ready: /health, /openapi.json and /docs answer
+		 * without the database, and a route that needs it answers
+		 * 503 from its first query (api_db_error). */
+		webdb_check_idle(&ctx->db, r.now_ms, &ctx->db_used_ms);
 		rt->fn(&r);
 	}
 	if (r.db->in_tx)

@@ -17,6 +17,7 @@
 #include "cgi.h"
 #include "config.h"
 #include "db.h"
+#include "param.h"
 
 #ifndef CSMS_VERSION
 #define CSMS_VERSION "0.1.0"
@@ -47,6 +48,9 @@ struct api_req {
 	/* The route's methods, for the Allow header of 405 and OPTIONS. */
 	const char *allow;
 	int64_t now_ms;
+	/* Query parameters, a bad one answered as a JSON 400
+	 * (api_params_init). */
+	struct param_src params;
 };
 
 #endif

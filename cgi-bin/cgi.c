@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hex.h"
+
 extern char **environ;
 
 static ssize_t fcgx_cookie_write(void *cookie, const char *buf, size_t size)
@@ -20,24 +22,13 @@ static ssize_t fcgx_cookie_write(void *cookie, const char *buf, size_t size)
 	return n < 0 ? -1 : n;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 void cgi_url_decode(char *s, int plus_is_space)
 {
 	char *w = s;
 	for (char *r = s; *r; r++) {
 		int hi, lo;
-		if (*r == '%' && (hi = hexval(r[1])) >= 0 &&
-		    (lo = hexval(r[2])) >= 0) {
+		if (*r == '%' && (hi = hex_value(r[1])) >= 0 &&
+		    (lo = hex_value(r[2])) >= 0) {
 			*w++ = (char)(hi * 16 + lo);
 			r += 2;
 		} else if (*r == '+' && plus_is_space) {

@@ -8,7 +8,7 @@
  * routing table below; per-route flags are checked here once, so pages
  * only do their own job.  Pages live one per file in ui-*.c.
  */
-#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cgi.h"
@@ -23,6 +23,7 @@
 #include "ui-tagedit.h"
 #include "ui-tags.h"
 #include "ui-transactions.h"
+#include "webdb.h"
 
 enum route_flags {
 	ROUTE_PREFIX = 1, /* path starts with `path`; the rest is the arg */
@@ -50,22 +51,8 @@ struct app {
 	struct ui_ctx ui;
 	int config_ok;
 	char config_err[512];
+	int64_t db_used_ms; /* when the last request ran (webdb.h) */
 };
-
-/* A pooled connection may have died since the last request (MariaDB
- * restarted): find out with one round trip and reconnect now rather than
- * failing the page's first query. */
-static int db_ready(struct db *db)
-{
-	static const char ping[] = "DO 1";
-	if (db_ensure(db))
-		return -1;
-	if (db_exec(db, ping, "") >= 0)
-		return 0;
-	if (!db_conn_lost(db))
-		return -1;
-	return db_ensure(db);
-}
 
 static int match(const struct route *rt, const char *path, const char **arg)
 {
@@ -112,7 +99,7 @@ static void handle(struct cgi_req *cgi, void *p)
 	ui_req_init(&r, cgi, &app->ui);
 	if (!app->config_ok) {
 		log_error("dashboard: %s", app->config_err);
-		ui_error(&r, 500, "Configuration error",
+		ui_error(&r, 503, "Configuration error",
 		         "The dashboard cannot read its configuration. The "
 		         "details are in the server log.");
 		return;
@@ -153,7 +140,8 @@ static void handle(struct cgi_req *cgi, void *p)
 		         "There is no such page on this dashboard.");
 		return;
 	}
-	if ((rt->flags & ROUTE_DB) && db_ready(r.db)) {
+	if ((rt->flags & ROUTE_DB) &&
+	    webdb_ready(r.db, r.now, &app->db_used_ms)) {
 		ui_db_error(&r, "database");
 		return;
 	}
@@ -168,10 +156,14 @@ int main(void)
 	char err[512];
 
 	log_open("info", "", err, sizeof err);
-	if (config_load(&app.ui.cfg, config_default_path(NULL), 0,
+	/* A config named explicitly ($CSMS_CONF) must exist (as for the
+	 * API). */
+	const char *env = getenv("CSMS_CONF");
+	if (config_load(&app.ui.cfg, config_default_path(NULL), env && *env,
 	                app.config_err, sizeof app.config_err)) {
-		/* Keep serving: every request gets a clear 500 page instead of
-		 * a worker that dies and is respawned in a loop. */
+		/* Keep serving: every request gets a clear 503 page (as the
+		 * API answers 503 config_error) instead of a worker that dies
+		 * and is respawned in a loop. */
 		log_error("dashboard: %s", app.config_err);
 	} else {
 		app.config_ok = 1;

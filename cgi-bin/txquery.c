@@ -16,8 +16,7 @@
 #include <string.h>
 
 #include "paging.h"
-
-#define DAY_MS 86400000LL
+#include "timeutil.h"
 
 enum {
 	F_CP = 1,
@@ -186,12 +185,6 @@ static int days_push(struct days *d, int64_t day, long long count)
 	return 0;
 }
 
-static int64_t day_floor(int64_t ms)
-{
-	int64_t r = ms % DAY_MS;
-	return ms - (r < 0 ? r + DAY_MS : r);
-}
-
 /* n, n_active and wh of [lo, hi) from the index, for a cut day. */
 static int window_figures(struct db *db, int64_t lo, int64_t hi,
                           long long fig[3])
@@ -231,9 +224,11 @@ static int summary(struct db *db, const struct txq_filter *f, struct days *d,
 {
 	int64_t from = f->from, to = f->to_excl;
 	/* Whole days: from's day, up to the day that holds to's last ms. */
-	int64_t day_lo = from == DB_NULL_TIME ? DB_NULL_TIME : day_floor(from);
-	int64_t day_hi =
-	    to == DB_NULL_TIME ? DB_NULL_TIME : day_floor(to - 1) + DAY_MS;
+	int64_t day_lo =
+	    from == DB_NULL_TIME ? DB_NULL_TIME : time_day_start(from);
+	int64_t day_hi = to == DB_NULL_TIME
+	                     ? DB_NULL_TIME
+	                     : time_day_start(to - 1) + MS_PER_DAY;
 	struct db_rows rows;
 	int rc;
 
@@ -250,7 +245,7 @@ static int summary(struct db *db, const struct txq_filter *f, struct days *d,
 		if (day == DB_NULL_TIME)
 			continue;
 		if ((from != DB_NULL_TIME && day < from) ||
-		    (to != DB_NULL_TIME && day + DAY_MS > to)) {
+		    (to != DB_NULL_TIME && day + MS_PER_DAY > to)) {
 			if (ncut < 2)
 				cut[ncut++] = day;
 			fig[0] = fig[1] = fig[2] = 0;
@@ -267,9 +262,9 @@ static int summary(struct db *db, const struct txq_filter *f, struct days *d,
 		return -1;
 	for (int i = 0; i < ncut; i++) {
 		int64_t lo = cut[i] > from ? cut[i] : from;
-		int64_t hi = to != DB_NULL_TIME && to < cut[i] + DAY_MS
+		int64_t hi = to != DB_NULL_TIME && to < cut[i] + MS_PER_DAY
 		                 ? to
-		                 : cut[i] + DAY_MS;
+		                 : cut[i] + MS_PER_DAY;
 		long long fig[3];
 		if (window_figures(db, lo, hi, fig))
 			return -1;
@@ -340,7 +335,7 @@ static int page_by_days(struct db *db, const struct txq_filter *f,
 		long long take =
 		    in_run - inner < limit ? in_run - inner : limit;
 		size_t last = page_last_bucket(d->count, end, i, inner, take);
-		int64_t upper = d->day[i] + DAY_MS;
+		int64_t upper = d->day[i] + MS_PER_DAY;
 		if (f->to_excl != DB_NULL_TIME && f->to_excl < upper)
 			upper = f->to_excl;
 		int64_t lower = d->day[last];

@@ -15,6 +15,8 @@
 
 #include <string.h>
 
+#include "timeutil.h"
+#include "param.h"
 #include "ui-chart.h"
 #include "ui-config.h"
 #include "ui-connector.h"
@@ -206,16 +208,16 @@ static int add_chart(struct ui_req *r, const char *id, TMPL_varlist **vl)
 	double kwh[CHART_DAYS] = {0}, total = 0;
 	char labels[CHART_DAYS][16], shorts[CHART_DAYS][8];
 	const char *lp[CHART_DAYS], *sp[CHART_DAYS];
-	int64_t first = ui_day_start(r->now) - (CHART_DAYS - 1) * 86400000LL;
+	int64_t first = time_day_start(r->now) - (CHART_DAYS - 1) * MS_PER_DAY;
 	int rc;
 
 	if (db_query(r->db, &rows, sql_daily, "st", id, first))
 		return -1;
 	while ((rc = db_next(&rows)) > 0) {
 		int64_t day;
-		if (ui_parse_date(db_str(&rows, 0), &day))
+		if (param_parse_date(db_str(&rows, 0), &day))
 			continue;
-		int64_t i = (day - first) / 86400000LL;
+		int64_t i = (day - first) / MS_PER_DAY;
 		if (i >= 0 && i < CHART_DAYS)
 			kwh[i] = db_dbl(&rows, 1) / 1000.0;
 	}
@@ -223,7 +225,7 @@ static int add_chart(struct ui_req *r, const char *id, TMPL_varlist **vl)
 	if (rc < 0)
 		return -1;
 	for (int i = 0; i < CHART_DAYS; i++) {
-		ui_fmt_datetime(first + i * 86400000LL, labels[i],
+		ui_fmt_datetime(first + i * MS_PER_DAY, labels[i],
 		                sizeof labels[i]);
 		labels[i][10] = '\0';
 		snprintf(shorts[i], sizeof shorts[i], "%s", labels[i] + 5);
@@ -247,7 +249,7 @@ void ui_chargepoint(struct ui_req *r, const char *id)
 	struct db_rows rows;
 	int rc;
 
-	if (strlen(id) > CP_ID_MAX || !ui_text_ok(id)) {
+	if (strlen(id) > CP_ID_MAX || !param_text_ok(id)) {
 		ui_error(r, 404, "Charge point not found",
 		         "No charge point has this id.");
 		return;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "param.h"
 #include "ui-error.h"
 #include "ui-format.h"
 #include "ui-post.h"
@@ -98,7 +99,7 @@ void ui_cp_command(struct ui_req *r, const char *arg)
 	}
 	memcpy(id, arg, n - sn);
 	id[n - sn] = '\0';
-	if (!ui_text_ok(id)) {
+	if (!param_text_ok(id)) {
 		ui_error(r, 404, "Charge point not found",
 		         "No charge point has this id.");
 		return;

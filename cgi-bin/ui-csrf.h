@@ -8,9 +8,10 @@
  * one to two hours; a token of another user or another install never is.
  * The secret is 32 random bytes in csrf_secret_file (mode 0600 or 0640,
  * never world-readable), persistent across restarts; created on first use
- * when the web user may write its directory.  SHA-256 and HMAC are here because
- * the programs do not link libcrypto; tests/unit/test_ui_csrf.c checks them
- * against FIPS 180-2 and RFC 4231.
+ * when the web user may write its directory.  SHA-256 and HMAC are
+ * OpenSSL's (libcrypto); tests/unit/test_ui_csrf.c still holds them
+ * against FIPS 180-2 and RFC 4231, and the token format against fixed
+ * vectors.
  */
 #ifndef CSMS_UI_CSRF_H
 #define CSMS_UI_CSRF_H
@@ -22,6 +23,8 @@
 #define UI_CSRF_SECRET_LEN 32
 #define UI_CSRF_TOKEN_LEN  64 /* hex characters, without the NUL */
 
+/* SHA-256 and HMAC-SHA256 (OpenSSL), for the tokens here and the flash
+ * cookies (ui-flash.c). */
 void ui_sha256(const void *data, size_t len, uint8_t out[32]);
 void ui_hmac_sha256(const void *key, size_t keylen, const void *msg, size_t len,
                     uint8_t out[32]);

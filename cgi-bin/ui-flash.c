@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hex.h"
+
 static void put_encoded(const char *s, size_t max, char **w)
 {
 	static const char hex[] = "0123456789ABCDEF";
@@ -28,7 +30,6 @@ static void mac_hex(const uint8_t secret[UI_CSRF_SECRET_LEN], const char *user,
                     const char *path, const char *body, size_t len,
                     char out[UI_CSRF_TOKEN_LEN + 1])
 {
-	static const char hex[] = "0123456789abcdef";
 	size_t ul = strlen(user ? user : ""), pl = strlen(path ? path : "");
 	size_t n = 7 + ul + 1 + pl + 1 + len;
 	char *msg = malloc(n + 1);
@@ -44,11 +45,7 @@ static void mac_hex(const uint8_t secret[UI_CSRF_SECRET_LEN], const char *user,
 	memcpy(msg + n - len, body, len);
 	ui_hmac_sha256(secret, UI_CSRF_SECRET_LEN, msg, n, mac);
 	free(msg);
-	for (int i = 0; i < 32; i++) {
-		out[2 * i] = hex[mac[i] >> 4];
-		out[2 * i + 1] = hex[mac[i] & 15];
-	}
-	out[UI_CSRF_TOKEN_LEN] = '\0';
+	hex_encode(mac, sizeof mac, out);
 }
 
 void ui_flash_encode(const uint8_t secret[UI_CSRF_SECRET_LEN], int64_t now_s,
@@ -66,17 +63,6 @@ void ui_flash_encode(const uint8_t secret[UI_CSRF_SECRET_LEN], int64_t now_s,
 	mac_hex(secret, user, path, out, (size_t)(w - out), w);
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* Decodes s[0..len) into out (max bytes + NUL); -1 when malformed. */
 static int take_decoded(const char *s, size_t len, char *out, size_t max)
 {
@@ -87,8 +73,8 @@ static int take_decoded(const char *s, size_t len, char *out, size_t max)
 			int hi, lo;
 			if (i + 2 >= len)
 				return -1;
-			if ((hi = hexval(s[i + 1])) < 0 ||
-			    (lo = hexval(s[i + 2])) < 0)
+			if ((hi = hex_value(s[i + 1])) < 0 ||
+			    (lo = hex_value(s[i + 2])) < 0)
 				return -1;
 			c = hi * 16 + lo;
 			i += 2;

@@ -7,6 +7,7 @@
 #include "ui-format.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -143,108 +144,6 @@ const char *ui_status_class(const char *status)
 			if (!strcmp(status, status_classes[i].status))
 				return status_classes[i].cls;
 	return "st-unknown";
-}
-
-int ui_parse_int(const char *s, long min, long max, long *out)
-{
-	if (!s || !*s || strlen(s) > 18)
-		return -1;
-	if (s[0] == '0' && s[1])
-		return -1;
-	long long v = 0;
-	for (const char *p = s; *p; p++) {
-		if (*p < '0' || *p > '9')
-			return -1;
-		v = v * 10 + (*p - '0');
-	}
-	if (v < min || v > max)
-		return -1;
-	*out = (long)v;
-	return 0;
-}
-
-int ui_parse_date(const char *s, int64_t *ms)
-{
-	char iso[32];
-	/* The exact shape only; timeutil checks the calendar (and would
-	 * accept more forms than a date). */
-	if (!s || strlen(s) != 10)
-		return -1;
-	for (int i = 0; i < 10; i++)
-		if (i == 4 || i == 7 ? s[i] != '-' : s[i] < '0' || s[i] > '9')
-			return -1;
-	snprintf(iso, sizeof iso, "%sT00:00:00Z", s);
-	return time_parse_iso8601(iso, ms);
-}
-
-int64_t ui_day_start(int64_t ms)
-{
-	int64_t day = ms / 86400000LL;
-	if (ms % 86400000LL < 0)
-		day--;
-	return day * 86400000LL;
-}
-
-int ui_like_contains(const char *in, char *out, size_t n)
-{
-	size_t o = 0;
-	if (n < 3)
-		return -1;
-	out[o++] = '%';
-	for (const char *p = in; *p; p++) {
-		if (*p == '%' || *p == '_' || *p == '\\') {
-			if (o + 1 >= n)
-				return -1;
-			out[o++] = '\\';
-		}
-		if (o + 1 >= n)
-			return -1;
-		out[o++] = *p;
-	}
-	if (o + 2 > n)
-		return -1;
-	out[o++] = '%';
-	out[o] = '\0';
-	return 0;
-}
-
-int ui_text_ok(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	while (*p) {
-		unsigned c = *p;
-		int more;
-		unsigned cp;
-		if (c < 0x80) {
-			if ((c < 0x20 && c != '\t') || c == 0x7f)
-				return 0;
-			p++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			more = 1;
-			cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			more = 2;
-			cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			more = 3;
-			cp = c & 0x07;
-		} else {
-			return 0;
-		}
-		p++;
-		for (int i = 0; i < more; i++, p++) {
-			if ((*p & 0xc0) != 0x80)
-				return 0;
-			cp = cp << 6 | (*p & 0x3f);
-		}
-		/* overlong, surrogate or beyond U+10FFFF */
-		if ((more == 2 && cp < 0x800) || (more == 3 && cp < 0x10000) ||
-		    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-			return 0;
-	}
-	return 1;
 }
 
 long ui_page_count(long long total, long per_page)

@@ -1,6 +1,7 @@
 /*
  * ui-format.h — the dashboard's pure helpers: how times, energy, money and
- * statuses read on a page, and strict parsing of query parameters.
+ * statuses read on a page, and the query strings of its links (parameters
+ * are read by param.h).
  *
  * Nothing here touches the database, the request or the clock (callers
  * pass "now"), so every function is unit-tested on its own
@@ -38,28 +39,6 @@ void ui_fmt_count(long long v, char *buf, size_t n);
 /* The CSS class of an OCPP 1.6 ChargePointStatus ("st-charging"); unknown
  * or NULL statuses get "st-unknown" so a new value never breaks a page. */
 const char *ui_status_class(const char *status);
-
-/*
- * Strict decimal integer in [min, max]: digits only (no sign, spaces, "+",
- * fractions, hex or leading zeros beyond "0" itself).  0 ok, -1 otherwise.
- */
-int ui_parse_int(const char *s, long min, long max, long *out);
-
-/* A calendar date "YYYY-MM-DD" (1970..9999) to UTC ms at 00:00.  0 or -1. */
-int ui_parse_date(const char *s, int64_t *ms);
-
-/* Start of the UTC day that contains ms. */
-int64_t ui_day_start(int64_t ms);
-
-/*
- * Escapes LIKE wildcards (% _ \) in `in` and wraps it in % for a
- * "contains" match.  -1 when it does not fit.
- */
-int ui_like_contains(const char *in, char *out, size_t n);
-
-/* 1 when s is well-formed UTF-8 without control characters (other than
- * tab), as a text filter must be before it reaches the database. */
-int ui_text_ok(const char *s);
 
 /* Number of pages for total rows at per_page per page; at least 1. */
 long ui_page_count(long long total, long per_page);

@@ -15,7 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "param.h"
 #include "counters.h"
+#include "timeutil.h"
 #include "txquery.h"
 #include "ui-connector.h"
 #include "ui-error.h"
@@ -51,8 +53,9 @@ static const char sql_cps[] =
     "SELECT id, vendor, model, firmware_version, connected, "
     "connected_since, last_seen, total_kwh, last_boot "
     "FROM charge_points WHERE (? < 0 OR connected = ?) "
-    "AND (? = '' OR id COLLATE utf8mb4_general_ci LIKE ? "
-    "OR vendor LIKE ? OR model LIKE ? OR firmware_version LIKE ?) "
+    "AND (? = '' OR id COLLATE utf8mb4_general_ci LIKE ? " PARAM_LIKE_ESCAPE
+    " OR vendor LIKE ? " PARAM_LIKE_ESCAPE " OR model LIKE ? " PARAM_LIKE_ESCAPE
+    " OR firmware_version LIKE ? " PARAM_LIKE_ESCAPE ") "
     "ORDER BY id";
 
 static int cmp_entry(const void *a, const void *b)
@@ -174,8 +177,8 @@ static void ocpp_url(struct ui_req *r, char *buf, size_t n)
 static int read_filter_or_400(struct ui_req *r, struct filter *f)
 {
 	const char *conn;
-	if (ui_param_text_or_400(r, "q", QUERY_MAX, &f->q) ||
-	    ui_param_text_or_400(r, "connected", 8, &conn))
+	if (param_text_or_400(&r->params, "q", QUERY_MAX, "", &f->q) ||
+	    param_text_or_400(&r->params, "connected", 8, "", &conn))
 		return -1;
 	if (!strcmp(conn, "1"))
 		f->connected = 1;
@@ -187,7 +190,7 @@ static int read_filter_or_400(struct ui_req *r, struct filter *f)
 		ui_bad_param(r, "connected", "must be 1 or 0");
 		return -1;
 	}
-	if (ui_like_contains(f->q, f->like, sizeof f->like)) {
+	if (param_like(f->q, PARAM_LIKE_CONTAINS, f->like, sizeof f->like)) {
 		ui_bad_param(r, "q", "is too long");
 		return -1;
 	}
@@ -203,7 +206,7 @@ static int load_counters(struct ui_req *r, struct overview *o)
 	 * tx_daily as the API's /stats reads it; running ones are added from
 	 * the connector rows, which carry their energy so far. */
 	struct txq_filter today = {.from = o->today,
-	                           .to_excl = o->today + 86400000LL};
+	                           .to_excl = o->today + MS_PER_DAY};
 	struct txq_totals tot;
 	if (txq_totals(r->db, &today, &tot))
 		return -1;
@@ -294,7 +297,7 @@ void ui_overview(struct ui_req *r, const char *arg)
 
 	if (read_filter_or_400(r, &f))
 		return;
-	o.today = ui_day_start(r->now);
+	o.today = time_day_start(r->now);
 	if (load_counters(r, &o) || load_cps(r, &o, &f)) {
 		free_overview(&o);
 		ui_db_error(r, "overview");

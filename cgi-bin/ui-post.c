@@ -12,6 +12,7 @@
 
 #include "ctl_client.h"
 #include "log.h"
+#include "param.h"
 #include "ui-csrf.h"
 #include "ui-error.h"
 #include "ui-flash.h"
@@ -376,8 +377,8 @@ TMPL_varlist *ui_outcome_vars(struct ui_req *r, TMPL_varlist *vl)
 	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
 		if (strcmp(f.kind, kinds[i]))
 			continue;
-		const char *what = ui_text_ok(f.what) ? f.what : "";
-		const char *msg = ui_text_ok(f.msg) ? f.msg : "";
+		const char *what = param_text_ok(f.what) ? f.what : "";
+		const char *msg = param_text_ok(f.msg) ? f.msg : "";
 		return TMPL_add_var(vl, "result_kind", kinds[i], "result_what",
 		                    what, "result_msg", msg, "result_class",
 		                    i == 0   ? "ok"

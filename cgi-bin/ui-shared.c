@@ -1,7 +1,6 @@
 /*
  * ui-shared.c — response plumbing of the dashboard: headers, the page
- * frame variables, template rendering into memory, and the parameter
- * helpers that answer 400 themselves.
+ * frame variables and template rendering into memory.
  */
 #include "ui-shared.h"
 
@@ -24,6 +23,11 @@ static const char csp[] =
 
 static const char dashboard_suffix[] = "/cgi-bin/dashboard";
 
+static void bad_param(void *ctx, const char *name, const char *why)
+{
+	ui_bad_param(ctx, name, why);
+}
+
 void ui_req_init(struct ui_req *r, struct cgi_req *cgi, struct ui_ctx *ctx)
 {
 	memset(r, 0, sizeof *r);
@@ -32,6 +36,7 @@ void ui_req_init(struct ui_req *r, struct cgi_req *cgi, struct ui_ctx *ctx)
 	r->db = &ctx->db;
 	r->now = time_now_ms();
 	r->head_only = !strcmp(cgi->method, "HEAD");
+	r->params = (struct param_src){cgi, bad_param, r};
 
 	const char *script = cgi_getenv(cgi, "SCRIPT_NAME");
 	if (!script || !*script || strlen(script) >= sizeof r->base ||
@@ -197,44 +202,4 @@ void ui_render(struct ui_req *r, int status, const char *tmpl, TMPL_varlist *vl)
 		         "This page could not be rendered. The details are in "
 		         "the server log.");
 	}
-}
-
-int ui_param_int_or_400(struct ui_req *r, const char *name, long min, long max,
-                        long def, long *out)
-{
-	const char *v = cgi_param(r->cgi, name);
-	char why[96];
-	if (!v || !*v) {
-		*out = def;
-		return 0;
-	}
-	if (ui_parse_int(v, min, max, out)) {
-		snprintf(why, sizeof why,
-		         "must be a whole number from %ld to %ld", min, max);
-		ui_bad_param(r, name, why);
-		return -1;
-	}
-	return 0;
-}
-
-int ui_param_text_or_400(struct ui_req *r, const char *name, size_t maxlen,
-                         const char **out)
-{
-	const char *v = cgi_param(r->cgi, name);
-	char why[96];
-	*out = "";
-	if (!v)
-		return 0;
-	if (strlen(v) > maxlen) {
-		snprintf(why, sizeof why, "is longer than %zu characters",
-		         maxlen);
-		ui_bad_param(r, name, why);
-		return -1;
-	}
-	if (!ui_text_ok(v)) {
-		ui_bad_param(r, name, "is not valid text");
-		return -1;
-	}
-	*out = v;
-	return 0;
 }

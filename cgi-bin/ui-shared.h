@@ -16,6 +16,7 @@
 #include "cgi.h"
 #include "config.h"
 #include "db.h"
+#include "param.h"
 #include "tmpl.h"
 
 /* Lives for the whole process: opened before the FastCGI accept loop. */
@@ -29,13 +30,14 @@ struct ui_req {
 	struct cgi_req *cgi;
 	struct ui_ctx *ctx;
 	struct db *db;
-	int64_t now;           /* ms UTC, one clock reading per request */
-	int head_only;         /* HEAD: headers without the body */
-	char base[256];        /* this program's URL: "/cgi-bin/dashboard" */
-	char static_url[256];  /* "/static" */
-	char api_url[256];     /* "/cgi-bin/api" */
-	const char *location;  /* sent as Location: when set (a redirect) */
-	char set_cookie[2048]; /* sent as Set-Cookie: when not empty */
+	int64_t now;             /* ms UTC, one clock reading per request */
+	int head_only;           /* HEAD: headers without the body */
+	char base[256];          /* this program's URL: "/cgi-bin/dashboard" */
+	char static_url[256];    /* "/static" */
+	char api_url[256];       /* "/cgi-bin/api" */
+	const char *location;    /* sent as Location: when set (a redirect) */
+	char set_cookie[2048];   /* sent as Set-Cookie: when not empty */
+	struct param_src params; /* a bad one answered with a 400 page */
 };
 
 /* Fills the URLs of r from SCRIPT_NAME (the dashboard may live under a
@@ -76,19 +78,6 @@ int ui_try_render(struct ui_req *r, int status, const char *tmpl,
  */
 void ui_render(struct ui_req *r, int status, const char *tmpl,
                TMPL_varlist *vl);
-
-/*
- * Reads integer parameter `name` in [min, max]; absent or empty gives def.
- * On a bad value the 400 page is already written and -1 returned
- * (…_or_400: the caller just returns).
- */
-int ui_param_int_or_400(struct ui_req *r, const char *name, long min, long max,
-                        long def, long *out);
-
-/* A text parameter of at most maxlen bytes; absent gives "".  -1 after a
- * 400 page when longer or not valid UTF-8. */
-int ui_param_text_or_400(struct ui_req *r, const char *name, size_t maxlen,
-                         const char **out);
 
 /*
  * The variables of pager.tmpl: page and pages ("3", "120", with thousands

@@ -10,6 +10,7 @@
 
 #include <string.h>
 
+#include "param.h"
 #include "tag_status.h"
 #include "ui-error.h"
 #include "ui-format.h"
@@ -19,8 +20,9 @@
 #define QUERY_MAX 100
 
 #define TAG_WHERE                                                              \
-	"WHERE (? = '' OR id_tag LIKE ? OR name LIKE ? OR parent_id_tag LIKE " \
-	"?)"
+	"WHERE (? = '' OR id_tag LIKE ? " PARAM_LIKE_ESCAPE                    \
+	" OR name LIKE ? " PARAM_LIKE_ESCAPE                                   \
+	" OR parent_id_tag LIKE ? " PARAM_LIKE_ESCAPE ")"
 
 static const char sql_count[] = "SELECT COUNT(*) FROM users " TAG_WHERE;
 static const char sql_page[] =
@@ -60,15 +62,15 @@ void ui_tags(struct ui_req *r, const char *arg)
 	struct db_rows rows;
 	const char *q;
 	char like[4 * QUERY_MAX + 8], buf[32];
-	long page;
+	long long page;
 	long long total = 0;
 	int rc;
 	(void)arg;
 
-	if (ui_param_text_or_400(r, "q", QUERY_MAX, &q) ||
-	    ui_param_int_or_400(r, "page", 1, 100000000L, 1, &page))
+	if (param_text_or_400(&r->params, "q", QUERY_MAX, "", &q) ||
+	    param_int_or_400(&r->params, "page", 1, 1, 100000000L, &page))
 		return;
-	if (ui_like_contains(q, like, sizeof like)) {
+	if (param_like(q, PARAM_LIKE_CONTAINS, like, sizeof like)) {
 		ui_bad_param(r, "q", "is too long");
 		return;
 	}

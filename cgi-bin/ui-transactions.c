@@ -11,7 +11,9 @@
 
 #include <string.h>
 
+#include "param.h"
 #include "money.h"
+#include "timeutil.h"
 #include "txquery.h"
 #include "ui-error.h"
 #include "ui-format.h"
@@ -25,7 +27,7 @@
 
 struct params {
 	const char *cp_id, *id_tag, *status, *from, *to;
-	long page, per_page;
+	long long page, per_page;
 	struct txq_filter f;
 };
 
@@ -34,14 +36,15 @@ static int read_params(struct ui_req *r, struct params *p)
 {
 	int64_t to;
 	memset(p, 0, sizeof *p);
-	if (ui_param_text_or_400(r, "cp_id", CP_ID_MAX, &p->cp_id) ||
-	    ui_param_text_or_400(r, "id_tag", ID_TAG_MAX, &p->id_tag) ||
-	    ui_param_text_or_400(r, "status", 16, &p->status) ||
-	    ui_param_text_or_400(r, "from", 16, &p->from) ||
-	    ui_param_text_or_400(r, "to", 16, &p->to) ||
-	    ui_param_int_or_400(r, "page", 1, PAGE_MAX, 1, &p->page) ||
-	    ui_param_int_or_400(r, "per_page", 1, PER_PAGE_MAX,
-	                        PER_PAGE_DEFAULT, &p->per_page))
+	const struct param_src *src = &r->params;
+	if (param_text_or_400(src, "cp_id", CP_ID_MAX, "", &p->cp_id) ||
+	    param_text_or_400(src, "id_tag", ID_TAG_MAX, "", &p->id_tag) ||
+	    param_text_or_400(src, "status", 16, "", &p->status) ||
+	    param_text_or_400(src, "from", 16, "", &p->from) ||
+	    param_text_or_400(src, "to", 16, "", &p->to) ||
+	    param_int_or_400(src, "page", 1, 1, PAGE_MAX, &p->page) ||
+	    param_int_or_400(src, "per_page", PER_PAGE_DEFAULT, 1, PER_PAGE_MAX,
+	                     &p->per_page))
 		return -1;
 
 	p->f.cp_id = *p->cp_id ? p->cp_id : NULL;
@@ -57,17 +60,17 @@ static int read_params(struct ui_req *r, struct params *p)
 		return -1;
 	}
 	p->f.from = p->f.to_excl = DB_NULL_TIME;
-	if (*p->from && ui_parse_date(p->from, &p->f.from)) {
+	if (*p->from && param_parse_date(p->from, &p->f.from)) {
 		ui_bad_param(r, "from", "must be a date like 2025-01-31");
 		return -1;
 	}
 	if (*p->to) {
-		if (ui_parse_date(p->to, &to)) {
+		if (param_parse_date(p->to, &to)) {
 			ui_bad_param(r, "to", "must be a date like 2025-01-31");
 			return -1;
 		}
 		/* "to" names the last day shown, all of it. */
-		p->f.to_excl = to + 86400000LL;
+		p->f.to_excl = to + MS_PER_DAY;
 	}
 	if (p->f.from != DB_NULL_TIME && p->f.to_excl != DB_NULL_TIME &&
 	    p->f.from >= p->f.to_excl) {
@@ -99,7 +102,7 @@ static TMPL_varlist *filter_vars(struct ui_req *r, TMPL_varlist *vl,
 	if (p->f.status == TXQ_COMPLETED)
 		vl = TMPL_add_var(vl, "f_completed", "1", (char *)NULL);
 	if (p->per_page != PER_PAGE_DEFAULT)
-		vl = ui_add_fmt(vl, "f_per_page", "%ld", p->per_page);
+		vl = ui_add_fmt(vl, "f_per_page", "%lld", p->per_page);
 	filter_qs(p, &qs);
 	if (qs.len)
 		vl = TMPL_add_var(vl, "filtered", "1", (char *)NULL);

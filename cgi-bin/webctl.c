@@ -10,6 +10,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ctl_proto.h"
+
 int webctl_auth_required(const struct cgi_req *req)
 {
 	const char *v = cgi_getenv(req, "CSMS_REQUIRE_AUTH");
@@ -91,28 +93,9 @@ int webctl_is_json_type(const char *ct)
 	return !*ct || *ct == ';';
 }
 
-static const char *const commands[] = {
-    "RemoteStartTransaction",
-    "RemoteStopTransaction",
-    "Reset",
-    "UnlockConnector",
-    "ChangeAvailability",
-    "GetConfiguration",
-    "ChangeConfiguration",
-    "ClearCache",
-    "DataTransfer",
-    "TriggerMessage",
-    "GetDiagnostics",
-    "UpdateFirmware",
-    "SendLocalList",
-    "GetLocalListVersion",
-    "ReserveNow",
-    "CancelReservation",
-    "SetChargingProfile",
-    "ClearChargingProfile",
-    "GetCompositeSchedule",
-    NULL,
-};
+#define COMMAND_NAME(action, symbol) #action,
+static const char *const commands[] = {CTL_COMMANDS(COMMAND_NAME) NULL};
+#undef COMMAND_NAME
 
 int webctl_is_command(const char *action)
 {
@@ -128,20 +111,16 @@ int webctl_http_status(const char *code)
 		const char *code;
 		int status;
 	} map[] = {
-	    {"bad_request", 400},    {"invalid_params", 400},
-	    {"unknown_op", 404},     {"not_found", 404},
-	    {"cp_offline", 409},     {"cp_pending", 409},
-	    {"cp_rejected", 409},    {"exists", 409},
-	    {"busy", 503},           {"shutting_down", 503},
-	    {"db_unavailable", 503}, {"db_error", 503},
-	    {"timeout", 504},        {"internal", 500},
+#define ERROR_ROW(name, status) {#name, status},
+	    CTL_ERRORS(ERROR_ROW)
+#undef ERROR_ROW
 	};
 	if (!code)
-		return 502;
+		return CTL_CALLERROR_HTTP_STATUS;
 	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
 		if (!strcmp(code, map[i].code))
 			return map[i].status;
 	/* A charge point's CALLERROR (NotSupported, ...): a bad gateway
 	 * answer from the server's point of view. */
-	return 502;
+	return CTL_CALLERROR_HTTP_STATUS;
 }

@@ -26,18 +26,6 @@ enum json_get json_get_string(const cJSON *obj, const char *name,
 	return JSON_OK;
 }
 
-enum json_get json_get_number(const cJSON *obj, const char *name, double *out,
-                              int optional)
-{
-	const cJSON *v = member(obj, name);
-	if (!v)
-		return optional ? JSON_OK : JSON_MISSING;
-	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble))
-		return JSON_WRONG_TYPE;
-	*out = v->valuedouble;
-	return JSON_OK;
-}
-
 enum json_get json_get_int(const cJSON *obj, const char *name, long long *out,
                            int optional)
 {
@@ -52,18 +40,6 @@ enum json_get json_get_int(const cJSON *obj, const char *name, long long *out,
 	    d < -9007199254740992.0)
 		return JSON_WRONG_TYPE;
 	*out = (long long)d;
-	return JSON_OK;
-}
-
-enum json_get json_get_object(const cJSON *obj, const char *name,
-                              const cJSON **out, int optional)
-{
-	const cJSON *v = member(obj, name);
-	if (!v)
-		return optional ? JSON_OK : JSON_MISSING;
-	if (!cJSON_IsObject(v))
-		return JSON_WRONG_TYPE;
-	*out = v;
 	return JSON_OK;
 }
 

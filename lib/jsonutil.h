@@ -23,10 +23,6 @@ enum json_get json_get_string(const cJSON *obj, const char *name,
                               const char **out, int optional);
 enum json_get json_get_int(const cJSON *obj, const char *name, long long *out,
                            int optional);
-enum json_get json_get_number(const cJSON *obj, const char *name, double *out,
-                              int optional);
-enum json_get json_get_object(const cJSON *obj, const char *name,
-                              const cJSON **out, int optional);
 enum json_get json_get_array(const cJSON *obj, const char *name,
                              const cJSON **out, int optional);
 

@@ -9,6 +9,7 @@
  */
 #include "ocpp_schema_int.h"
 #include "timeutil.h"
+#include "utf8.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -72,36 +73,10 @@ static void out_fmt(struct out *o, const char *fmt, ...)
 	out_bytes(o, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
 }
 
-/*
- * Length of the well-formed UTF-8 sequence at s (1..4), or 0.  Rejects
- * overlong forms, surrogates and code points past U+10FFFF.  A NUL is never a
- * continuation byte, so this cannot read past the end of a C string.
- */
+/* The well-formed UTF-8 sequence at s (1..4 bytes), or 0 (utf8.h). */
 static int utf8_len(const unsigned char *s)
 {
-	unsigned char c = s[0];
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF)
-		return is_cont(s[1]) ? 2 : 0;
-	if (c >= 0xE0 && c <= 0xEF) {
-		unsigned char lo = c == 0xE0 ? 0xA0 : 0x80;
-		unsigned char hi = c == 0xED ? 0x9F : 0xBF;
-
-		if (s[1] < lo || s[1] > hi || !is_cont(s[2]))
-			return 0;
-		return 3;
-	}
-	if (c >= 0xF0 && c <= 0xF4) {
-		unsigned char lo = c == 0xF0 ? 0x90 : 0x80;
-		unsigned char hi = c == 0xF4 ? 0x8F : 0xBF;
-
-		if (s[1] < lo || s[1] > hi || !is_cont(s[2]) || !is_cont(s[3]))
-			return 0;
-		return 4;
-	}
-	return 0;
+	return (int)utf8_decode((const char *)s, SIZE_MAX, NULL);
 }
 
 /*

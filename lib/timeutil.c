@@ -11,8 +11,6 @@
 
 #include <time.h>
 
-#define MS_PER_DAY 86400000LL
-
 /* Days from 0001-01-01 to 1970-01-01. */
 #define EPOCH_DAYS 719162LL
 
@@ -228,4 +226,10 @@ int64_t time_now_ms(void)
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t time_day_start(int64_t ms)
+{
+	int64_t r = ms % MS_PER_DAY;
+	return ms - (r < 0 ? r + MS_PER_DAY : r);
 }

@@ -10,6 +10,9 @@
 
 #include <stdint.h>
 
+/* Milliseconds in a UTC day (no leap seconds in Unix time). */
+#define MS_PER_DAY 86400000LL
+
 /*
  * Parse "YYYY-MM-DDTHH:MM:SS[.fraction][offset]" into UTC milliseconds.
  * Accepted leniently: a space (or 't') instead of 'T'; a fraction of any
@@ -25,6 +28,9 @@ int time_parse_iso8601(const char *s, int64_t *ms_utc);
  * 0001-01-01..9999-12-31 are clamped so the shape never changes.
  */
 void time_format_iso8601(int64_t ms_utc, char out[32]);
+
+/* The start (00:00 UTC) of the day that contains ms, also before 1970. */
+int64_t time_day_start(int64_t ms);
 
 /* CLOCK_REALTIME in milliseconds. */
 int64_t time_now_ms(void);

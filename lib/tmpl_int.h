@@ -11,6 +11,7 @@
 #define CSMS_TMPL_INT_H
 
 #include "tmpl.h"
+#include "hash.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -48,13 +49,7 @@ struct TMPL_loop {
 
 static inline uint32_t tmpl__hash_mem(const char *s, size_t n)
 {
-	uint32_t h = 2166136261u; /* FNV-1a */
-
-	while (n--) {
-		h ^= (unsigned char)*s++;
-		h *= 16777619u;
-	}
-	return h;
+	return fnv1a32_mem(FNV1A32_INIT, s, n);
 }
 
 static inline uint32_t tmpl__hash_str(const char *s)

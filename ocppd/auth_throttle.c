@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hash.h"
+
 #define PROBE     8
 #define FORGET_MS (15 * 60 * 1000) /* idle counters reset after this */
 
@@ -22,13 +24,9 @@ static struct entry table[THROTTLE_SLOTS];
 
 static unsigned hash(const char *addr, const char *id)
 {
-	unsigned h = 2166136261u;
-	for (const unsigned char *p = (const unsigned char *)addr; *p; p++)
-		h = (h ^ *p) * 16777619u;
-	h = (h ^ 0xFFu) * 16777619u; /* "a" + "bc" is not "ab" + "c" */
-	for (const unsigned char *p = (const unsigned char *)id; *p; p++)
-		h = (h ^ *p) * 16777619u;
-	return h;
+	uint32_t h = fnv1a32_str(FNV1A32_INIT, addr);
+	h = fnv1a32_byte(h, FNV_SEP); /* "a" + "bc" is not "ab" + "c" */
+	return fnv1a32_str(h, id);
 }
 
 static int stale(const struct entry *e, int64_t now_ms)

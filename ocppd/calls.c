@@ -36,28 +36,14 @@ struct call {
 	unsigned sent : 1;
 };
 
-/* Sorted by action; the op name on the control socket is the action. */
-static const struct send_op *const ops[] = {
-    &send_cancel_reservation,
-    &send_change_availability,
-    &send_change_configuration,
-    &send_clear_cache,
-    &send_clear_charging_profile,
-    &send_data_transfer,
-    &send_get_composite_schedule,
-    &send_get_configuration,
-    &send_get_diagnostics,
-    &send_get_local_list_version,
-    &send_remote_start_transaction,
-    &send_remote_stop_transaction,
-    &send_reserve_now,
-    &send_reset,
-    &send_send_local_list,
-    &send_set_charging_profile,
-    &send_trigger_message,
-    &send_unlock_connector,
-    &send_update_firmware,
-};
+/* Sorted by action (ctl_proto.h); the op name on the control socket is
+ * the action. */
+#define SEND_OP_PTR(action, symbol) &send_##symbol,
+static const struct send_op *const ops[] = {CTL_COMMANDS(SEND_OP_PTR)};
+#undef SEND_OP_PTR
+#define SEND_OP_NAME(action, symbol) #action,
+static const char *const op_names[] = {CTL_COMMANDS(SEND_OP_NAME)};
+#undef SEND_OP_NAME
 
 #define NOPS (sizeof ops / sizeof ops[0])
 
@@ -78,6 +64,12 @@ int calls_init(const struct csms_config *cfg, const ocpp_schemas *schemas,
 	cs.schemas = schemas;
 	cs.epoch = time_now_ms();
 	for (size_t i = 0; i < NOPS; i++) {
+		/* A send_op under the wrong name would break the search. */
+		if (strcmp(ops[i]->action, op_names[i])) {
+			snprintf(err, errlen, "send_op %s is not %s",
+			         ops[i]->action, op_names[i]);
+			return -1;
+		}
 		cs.req[i] = ocpp_schema_find(schemas, ops[i]->action, 0);
 		cs.conf[i] = ocpp_schema_find(schemas, ops[i]->action, 1);
 		if (!cs.req[i] || !cs.conf[i]) {

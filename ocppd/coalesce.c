@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "conncache.h"
 
 #define NSIZES 7 /* 1, 2, 4, ... COALESCE_CHUNK rows */
@@ -279,12 +280,7 @@ struct co_meter *coalesce_meter(struct coalesce *co, struct db *db)
  * comparisons. */
 static uint64_t hash(const char *s)
 {
-	uint64_t h = 1469598103934665603ull;
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ull;
-	}
-	return h;
+	return fnv1a64(s);
 }
 
 /* One row per charge point: energy sums, times keep the newest. */

@@ -5,21 +5,15 @@
 
 #include <stddef.h>
 
+#include "hash.h"
+
 /* 64-bit FNV-1a over the id and the connector number; a false "known"
  * would need a full 64-bit collision on the same slot. */
 static uint64_t key_of(const char *cp_id, int connector)
 {
-	uint64_t h = 1469598103934665603ull;
-	for (; *cp_id; cp_id++) {
-		h ^= (unsigned char)*cp_id;
-		h *= 1099511628211ull;
-	}
-	h ^= 0xff; /* no id byte is 0xff in UTF-8: ends the id */
-	h *= 1099511628211ull;
-	for (int i = 0; i < 4; i++) {
-		h ^= (unsigned)connector >> (8 * i) & 0xffu;
-		h *= 1099511628211ull;
-	}
+	uint64_t h = fnv1a64_byte(fnv1a64(cp_id), FNV_SEP); /* ends the id */
+	for (int i = 0; i < 4; i++)
+		h = fnv1a64_byte(h, (unsigned)connector >> (8 * i) & 0xffu);
 	return h | 1; /* never 0 */
 }
 

@@ -15,7 +15,6 @@
 #include "dbq.h"
 #include "handlers.h"
 #include "jsonutil.h"
-#include "log.h"
 #include "tags.h"
 #include "timeutil.h"
 #include "ws.h"

@@ -1,7 +1,8 @@
 /*
- * frame.h — one outgoing WebSocket text frame, allocated once with the
- * LWS_PRE headroom libwebsockets writes its header into, so a reply built
- * on a database worker reaches the socket without another copy.
+ * frame.h — one outgoing WebSocket text frame: the text is copied once,
+ * behind the LWS_PRE headroom libwebsockets writes its header into (on
+ * whichever thread built it, a database worker included); queueing and
+ * sending it then copy nothing.
  */
 #ifndef OCPPD_FRAME_H
 #define OCPPD_FRAME_H

@@ -7,42 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
-/* Length in bytes of the UTF-8 sequence at s (0 if invalid), and its code
- * point in *cp.  Rejects overlongs, surrogates and values past U+10FFFF. */
-static size_t utf8_next(const unsigned char *s, unsigned *cp)
-{
-	unsigned c = s[0];
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	size_t n;
-	unsigned min;
-	if ((c & 0xE0) == 0xC0) {
-		n = 2;
-		min = 0x80;
-		c &= 0x1F;
-	} else if ((c & 0xF0) == 0xE0) {
-		n = 3;
-		min = 0x800;
-		c &= 0x0F;
-	} else if ((c & 0xF8) == 0xF0) {
-		n = 4;
-		min = 0x10000;
-		c &= 0x07;
-	} else {
-		return 0;
-	}
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3F);
-	}
-	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-		return 0;
-	*cp = c;
-	return n;
-}
+#include "utf8.h"
 
 int handshake_identity(const char *path, char *out, size_t outlen,
                        const char **why)
@@ -67,12 +32,12 @@ int handshake_identity(const char *path, char *out, size_t outlen,
 		*why = "identity longer than 50 characters";
 		return -1;
 	}
-	const unsigned char *s = (const unsigned char *)path + start;
+	const char *s = path + start;
 	size_t chars = 0;
 	for (size_t i = 0; i < len;) {
-		unsigned cp;
-		size_t n = utf8_next(s + i, &cp);
-		if (!n || i + n > len) {
+		uint32_t cp;
+		size_t n = utf8_decode(s + i, len - i, &cp);
+		if (!n) {
 			*why = "identity is not valid UTF-8";
 			return -1;
 		}

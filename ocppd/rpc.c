@@ -12,7 +12,6 @@
 
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "json_strict.h"
@@ -102,7 +101,7 @@ static int recover_id(const char *buf, size_t len, char *out)
 		return 0;
 	while (i < len && is_ws(buf[i]))
 		i++;
-	if (i >= len || buf[i++] != '2')
+	if (i >= len || buf[i++] != '0' + RPC_CALL)
 		return 0;
 	while (i < len && is_ws(buf[i]))
 		i++;
@@ -231,11 +230,11 @@ enum rpc_kind rpc_parse(const char *buf, size_t len, struct rpc_msg *m)
 		return m->kind;
 	}
 	double t = type->valuedouble;
-	if (t != 2 && t != 3 && t != 4) {
+	if (t != RPC_CALL && t != RPC_CALLRESULT && t != RPC_CALLERROR) {
 		ignore(m, "unknown messageTypeId");
 		return m->kind;
 	}
-	if (t == 2) {
+	if (t == RPC_CALL) {
 		if (!cJSON_IsString(id) || !id->valuestring) {
 			reject(m, RPC_PROTOCOL_ERROR,
 			       "uniqueId is not a string");
@@ -297,7 +296,7 @@ enum rpc_kind rpc_parse(const char *buf, size_t len, struct rpc_msg *m)
 	}
 	m->id = id->valuestring;
 	m->has_id = 1;
-	if (t == 3) {
+	if (t == RPC_CALLRESULT) {
 		if (n != 3) {
 			ignore(m, "a CALLRESULT has exactly 3 elements");
 			return m->kind;
@@ -417,7 +416,7 @@ static char *print(cJSON *arr, int n, size_t *len)
 }
 
 /* [type, id, (action,) payload]: a CALLRESULT or a CALL; takes payload. */
-static char *envelope(int type, const char *id, const char *action,
+static char *envelope(enum rpc_kind type, const char *id, const char *action,
                       cJSON *payload, size_t *len)
 {
 	cJSON *arr = cJSON_CreateArray();
@@ -438,7 +437,7 @@ static char *envelope(int type, const char *id, const char *action,
 
 char *rpc_result_text(const char *id, cJSON *payload, size_t *len)
 {
-	return envelope(3, id, NULL, payload, len);
+	return envelope(RPC_CALLRESULT, id, NULL, payload, len);
 }
 
 char *rpc_error_text(const char *id, enum rpc_error e, const char *desc,
@@ -447,7 +446,7 @@ char *rpc_error_text(const char *id, enum rpc_error e, const char *desc,
 	cJSON *arr = cJSON_CreateArray();
 	if (!arr)
 		return NULL;
-	cJSON_AddItemToArray(arr, cJSON_CreateNumber(4));
+	cJSON_AddItemToArray(arr, cJSON_CreateNumber(RPC_CALLERROR));
 	cJSON_AddItemToArray(arr, cJSON_CreateString(id ? id : ""));
 	cJSON_AddItemToArray(arr, cJSON_CreateString(rpc_error_code(e)));
 	cJSON_AddItemToArray(arr, cJSON_CreateString(desc ? desc : ""));
@@ -458,5 +457,5 @@ char *rpc_error_text(const char *id, enum rpc_error e, const char *desc,
 char *rpc_call_text(const char *id, const char *action, cJSON *payload,
                     size_t *len)
 {
-	return envelope(2, id, action, payload, len);
+	return envelope(RPC_CALL, id, action, payload, len);
 }

@@ -17,6 +17,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "ctl_proto.h"
+
 #define SEND_NOT_PENDING 1u /* refused while the boot status is Pending */
 
 struct send_op {
@@ -34,24 +36,9 @@ struct send_op {
 /* "status=Accepted" or "answered": the default audit detail. */
 void send_audit_status(const cJSON *conf, char *out, size_t outlen);
 
-extern const struct send_op send_remote_start_transaction;
-extern const struct send_op send_remote_stop_transaction;
-extern const struct send_op send_reset;
-extern const struct send_op send_unlock_connector;
-extern const struct send_op send_change_availability;
-extern const struct send_op send_get_configuration;
-extern const struct send_op send_change_configuration;
-extern const struct send_op send_clear_cache;
-extern const struct send_op send_data_transfer;
-extern const struct send_op send_trigger_message;
-extern const struct send_op send_get_diagnostics;
-extern const struct send_op send_update_firmware;
-extern const struct send_op send_send_local_list;
-extern const struct send_op send_get_local_list_version;
-extern const struct send_op send_reserve_now;
-extern const struct send_op send_cancel_reservation;
-extern const struct send_op send_set_charging_profile;
-extern const struct send_op send_clear_charging_profile;
-extern const struct send_op send_get_composite_schedule;
+/* send_reset, send_remote_start_transaction, ...: one per command. */
+#define SEND_OP_DECL(action, symbol) extern const struct send_op send_##symbol;
+CTL_COMMANDS(SEND_OP_DECL)
+#undef SEND_OP_DECL
 
 #endif

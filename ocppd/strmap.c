@@ -9,15 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
+
 /* FNV-1a: short keys, no adversarial pressure worth a keyed hash (ids
  * reaching the map passed the handshake). */
 static size_t hash(const char *s)
 {
-	uint64_t h = 1469598103934665603ull;
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ull;
-	}
+	uint64_t h = fnv1a64(s);
 	return (size_t)(h ^ (h >> 32));
 }
 

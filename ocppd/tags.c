@@ -11,27 +11,16 @@
 #include "log.h"
 #include "jsonutil.h"
 #include "timeutil.h"
+#include "utf8.h"
 
 /* Characters of valid UTF-8 without control characters, or -1. */
 static long utf8_chars(const char *s)
 {
 	long n = 0;
-	const unsigned char *p = (const unsigned char *)s;
-	while (*p) {
-		int len = *p < 0x80             ? 1
-		          : (*p & 0xE0) == 0xC0 ? 2
-		          : (*p & 0xF0) == 0xE0 ? 3
-		          : (*p & 0xF8) == 0xF0 ? 4
-		                                : 0;
-		if (!len || (len == 1 && (*p < 0x20 || *p == 0x7F)))
+	for (size_t len; *s; s += len, n++) {
+		len = utf8_decode(s, SIZE_MAX, NULL);
+		if (!len || (unsigned char)*s < 0x20 || *s == 0x7F)
 			return -1;
-		if (len == 2 && *p < 0xC2)
-			return -1;
-		for (int i = 1; i < len; i++)
-			if ((p[i] & 0xC0) != 0x80)
-				return -1;
-		p += len;
-		n++;
 	}
 	return n;
 }

@@ -5,16 +5,13 @@
 
 #include <stddef.h>
 
+#include "hash.h"
+
 /* 64-bit FNV-1a; a false "owned" would need a full 64-bit collision
  * between two charge point ids on the same slot. */
 static uint64_t cp_hash(const char *s)
 {
-	uint64_t h = 1469598103934665603ull;
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ull;
-	}
-	return h | 1; /* never 0: 0 marks an empty slot */
+	return fnv1a64(s) | 1; /* never 0: 0 marks an empty slot */
 }
 
 void txcache_put(struct txcache *t, const char *cp_id, long long tx)

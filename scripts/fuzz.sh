@@ -53,7 +53,7 @@ JOBS=${CSMS_FUZZ_JOBS:-$(nproc 2>/dev/null || echo 2)}
 declare -A SOURCES=(
 	[frame]="ocppd/rpc.c"
 	[tmpl]=""
-	[query]="cgi-bin/cgi.c cgi-bin/api-params.c cgi-bin/api-json.c cgi-bin/api-text.c"
+	[query]="cgi-bin/cgi.c cgi-bin/param.c cgi-bin/api-json.c cgi-bin/api-text.c"
 )
 # Longest input per target: a large MeterValues frame, a page template, a
 # long query string.

@@ -1,7 +1,7 @@
 /*
  * fuzz_query.c — libFuzzer harness: the bytes are a QUERY_STRING.  It is
  * split and percent-decoded by cgi_parse_query (cgi-bin/cgi.h), then the
- * REST API's strict parameter parsers (cgi-bin/api-params.h) read it the
+ * REST API's strict parameter parsers (cgi-bin/param.h) read it the
  * way /transactions and /cps do, answering 400 into a memory stream; each
  * value also goes through the pure parsers and the text helpers a value
  * meets on its way into SQL and JSON (cgi-bin/api-text.h).
@@ -17,7 +17,7 @@
 #include <cjson/cJSON.h>
 
 #include "api-json.h"
-#include "api-params.h"
+#include "param.h"
 #include "api-text.h"
 #include "cgi.h"
 #include "fuzz_check.h"
@@ -108,7 +108,7 @@ static void check_int(const char *s)
 
 	for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
 		long long v = 12345;
-		int rc = api_parse_int(s, ranges[i][0], ranges[i][1], &v);
+		int rc = param_parse_int(s, ranges[i][0], ranges[i][1], &v);
 
 		FUZZ_CHECK(rc == 0 || rc == -1 || rc == -2, "rc %d", rc);
 		if (rc == 0)
@@ -116,9 +116,12 @@ static void check_int(const char *s)
 			           "\"%s\" gives %lld out of range", s, v);
 		else
 			FUZZ_CHECK(v == 12345, "\"%s\" failed and wrote", s);
-		/* Only an optional '-' and digits are whole numbers. */
-		size_t digits = strspn(s + (*s == '-'), "0123456789");
-		int shape = digits && !s[(*s == '-') + digits];
+		/* Only an optional '-' and digits without a leading zero
+		 * ("0" itself aside) are whole numbers. */
+		const char *d = s + (*s == '-');
+		size_t digits = strspn(d, "0123456789");
+		int shape = digits && !d[digits] &&
+		            (d[0] != '0' || (digits == 1 && d == s));
 		FUZZ_CHECK((rc != -1) == shape, "\"%s\": rc %d", s, rc);
 	}
 }
@@ -126,8 +129,8 @@ static void check_int(const char *s)
 static void check_time(const char *s)
 {
 	int64_t start = 0, end = 0;
-	int a = api_parse_time(s, 0, &start);
-	int b = api_parse_time(s, 1, &end);
+	int a = param_parse_time(s, 0, &start);
+	int b = param_parse_time(s, 1, &end);
 
 	FUZZ_CHECK(a == b, "\"%s\" parses as a start (%d), not an end (%d)", s,
 	           a, b);
@@ -153,7 +156,7 @@ static void check_text(const char *s)
 	free(fixed);
 
 	/* The LIKE pattern, unescaped, is the prefix and a final '%'. */
-	if (api_like_prefix(s, pattern, sizeof pattern) == 0) {
+	if (param_like(s, PARAM_LIKE_PREFIX, pattern, sizeof pattern) == 0) {
 		size_t o = 0, i = 0, plen = strlen(pattern);
 
 		FUZZ_CHECK(plen && pattern[plen - 1] == '%',
@@ -234,6 +237,7 @@ static void req_open(struct req *r, const struct cgi_param *params, int n)
 	r->api.ctx = &r->ctx;
 	r->api.cfg = &r->ctx.cfg;
 	r->api.out = r->cgi.out;
+	api_params_init(&r->api);
 }
 
 /* Closes the response; rc < 0 means a 400 naming `name` was written,
@@ -268,7 +272,7 @@ static void req_close(struct req *r, int rc, const char *name)
 	free(r->resp);
 }
 
-/* What cgi_param gives, empty counting as absent (as api-params.c says). */
+/* What cgi_param gives, empty counting as absent (as param.c says). */
 static const char *given(const struct req *r, const char *name)
 {
 	const char *v = cgi_param(&r->cgi, name);
@@ -290,34 +294,34 @@ static void check_readers(const struct cgi_param *params, int n)
 	int rc, present;
 
 	req_open(&r, params, n);
-	rc = param_int_or_400(&r.api, "page", 1, 1, 1000000000, &ll);
+	rc = param_int_or_400(&r.api.params, "page", 1, 1, 1000000000, &ll);
 	v = given(&r, "page");
 	FUZZ_CHECK(rc < 0 || (v ? ll >= 1 && ll <= 1000000000 : ll == 1),
 	           "page %lld", ll);
 	req_close(&r, rc, "page");
 
 	req_open(&r, params, n);
-	rc = param_int_or_400(&r.api, "per_page", 20, 1, 500, &ll);
+	rc = param_int_or_400(&r.api.params, "per_page", 20, 1, 500, &ll);
 	req_close(&r, rc, "per_page");
 
 	for (int end = 0; end <= 1; end++) {
 		const char *name = end ? "to" : "from";
 		req_open(&r, params, n);
-		rc = param_time_or_400(&r.api, name, end, &ms, &present);
+		rc = param_time_or_400(&r.api.params, name, end, &ms, &present);
 		v = given(&r, name);
 		FUZZ_CHECK(present == (v != NULL), "%s present %d", name,
 		           present);
 		if (rc == 0 && v) {
 			int64_t again;
-			FUZZ_CHECK(!api_parse_time(v, end, &again) &&
+			FUZZ_CHECK(!param_parse_time(v, end, &again) &&
 			               again == ms,
-			           "%s differs from api_parse_time", name);
+			           "%s differs from param_parse_time", name);
 		}
 		req_close(&r, rc, name);
 	}
 
 	req_open(&r, params, n);
-	rc = param_choice_or_400(&r.api, "status", statuses);
+	rc = param_choice_or_400(&r.api.params, "status", statuses);
 	v = given(&r, "status");
 	FUZZ_CHECK(v ? rc == -2 || (rc >= 0 && !strcmp(v, statuses[rc]))
 	             : rc == -1,
@@ -325,18 +329,20 @@ static void check_readers(const struct cgi_param *params, int n)
 	req_close(&r, rc == -2 ? -1 : 0, "status");
 
 	req_open(&r, params, n);
-	rc = param_choice_or_400(&r.api, "connected", bools);
+	rc = param_choice_or_400(&r.api.params, "connected", bools);
 	req_close(&r, rc == -2 ? -1 : 0, "connected");
 
 	for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
 		const char *out = NULL;
 		req_open(&r, params, n);
-		rc = param_str_or_400(&r.api, strs[i].name, strs[i].max, &out);
+		rc = param_text_or_400(&r.api.params, strs[i].name, strs[i].max,
+		                       NULL, &out);
 		v = given(&r, strs[i].name);
 		size_t chars = 0;
 		for (const char *p = v; p && *p; p++)
 			chars += ((unsigned char)*p & 0xC0) != 0x80;
-		FUZZ_CHECK((rc < 0) == (chars > strs[i].max),
+		FUZZ_CHECK((rc < 0) == (chars > strs[i].max ||
+		                        (v && !param_text_ok(v))),
 		           "%s: %zu characters, rc %d", strs[i].name, chars,
 		           rc);
 		FUZZ_CHECK(out == v, "%s: another value", strs[i].name);

@@ -320,6 +320,11 @@ await test('transactions_bad_parameters_400', async () => {
 	const cases = [
 		['page=0', 'page'], ['page=-1', 'page'], ['page=1.5', 'page'], ['page=abc', 'page'],
 		['page=1e3', 'page'], ['page=%201', 'page'], ['page=99999999999999999999', 'page'],
+		// One spelling per number, as the dashboard reads it too.
+		['page=01', 'page'], ['per_page=020', 'per_page'],
+		// Filters are text: no broken UTF-8 (control characters: test_param.c;
+		// lighttpd refuses them in a URL before the API sees them).
+		['cp_id=a%C3%28', 'cp_id'], ['id_tag=%C3', 'id_tag'],
 		['per_page=abc', 'per_page'], ['per_page=100000', 'per_page'], ['per_page=0', 'per_page'],
 		['per_page=501', 'per_page'], ['status=open', 'status'], ['status=ACTIVE', 'status'],
 		['from=yesterday', 'from'], ['to=2024-13-01', 'to'], ['from=2024-02-30', 'from'],

@@ -346,6 +346,17 @@ await test('tags_page', async () => {
 	expectEq('rows', rows.sort(), want.sort());
 });
 
+// A search is for the text typed: '_' and '%' are not wildcards, '!' (the
+// escape character) and '\\' are ordinary characters.
+await test('tags_search_is_literal', async () => {
+	for (const [query, want] of [[`${P}-`, [TAG, TAG_OLD, TAG_X]], [`${P}_`, []], [`${P}%`, []],
+		[`${P}!`, []], [`${P}\\`, []]]) {
+		await load(`/tags?q=${encodeURIComponent(query)}`);
+		const got = await page.$$eval('tr[data-tag]', (trs) => trs.map((tr) => tr.dataset.tag));
+		expectEq(`q=${query}`, got.sort(), want.sort());
+	}
+});
+
 // ------------------------------------------------------------------ errors
 const errorCases = [
 	['unknown_route', '/nope', 404],
@@ -354,6 +365,7 @@ const errorCases = [
 	['page_negative', '/transactions?page=-1', 400],
 	['page_fraction', '/transactions?page=1.5', 400],
 	['page_text', '/transactions?page=abc', 400],
+	['page_leading_zero', '/transactions?page=01', 400],
 	['per_page_huge', '/transactions?per_page=100000', 400],
 	['bad_status', '/transactions?status=paused', 400],
 	['bad_date', '/transactions?from=2024-02-30', 400],

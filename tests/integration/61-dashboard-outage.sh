@@ -144,14 +144,15 @@ else
 	fail templates_missing_500_page_and_log "$(printf '%s' "$out" | head -c 300)"
 fi
 
-# 6. A broken config: a 500 page; the reason goes to the log only.
+# 6. A broken config: a 503 page (the API answers 503 config_error too); the
+# reason goes to the log only.
 printf 'templates_dir = %s\nno_such_key = 1\n' "$ROOT/templates" >"$scratch/broken.conf"
 out=$(cgi / "" CSMS_CONF="$scratch/broken.conf" 2>"$scratch/cgi.err")
-if [[ $out == "Status: 500"* && $out == *'Configuration error'* && $out != *no_such_key* ]] &&
+if [[ $out == "Status: 503"* && $out == *'Configuration error'* && $out != *no_such_key* ]] &&
 	grep -q 'no_such_key' "$scratch/cgi.err"; then
-	pass broken_config_500_page
+	pass broken_config_503_page
 else
-	fail broken_config_500_page "$(printf '%s' "$out" | head -c 300)"
+	fail broken_config_503_page "$(printf '%s' "$out" | head -c 300)"
 fi
 
 exit $((fails > 0))

@@ -1,60 +1,18 @@
 /*
- * test_api_params.c — the pure parts of the REST API: strict parameter
- * parsing, CSV fields, LIKE prefixes, UTF-8 repair, the OpenAPI
- * document and the JSON error shape.
+ * test_api_params.c — the pure parts of the REST API: CSV fields, UTF-8
+ * repair, the OpenAPI document, the JSON error shape and a bad parameter
+ * answered as JSON (the parsers themselves: test_param.c).
  *
  * The Makefile links unit tests against lib/ and the shared cgi-bin code
  * only, so the API files under test are compiled in here.
  */
 #include "../../cgi-bin/api-json.c"
 #include "../../cgi-bin/api-openapi.c"
-#include "../../cgi-bin/api-params.c"
 #include "../../cgi-bin/api-text.c"
 
 #include "check.h"
-
-static void test_parse_int(void)
-{
-	long long v = 0;
-	CHECK_INT(api_parse_int("1", 1, 10, &v), 0);
-	CHECK_INT(v, 1);
-	CHECK_INT(api_parse_int("007", 1, 10, &v), 0);
-	CHECK_INT(v, 7);
-	CHECK_INT(api_parse_int("0", 1, 10, &v), -2);
-	CHECK_INT(api_parse_int("-1", 1, 10, &v), -2);
-	CHECK_INT(api_parse_int("11", 1, 10, &v), -2);
-	CHECK_INT(api_parse_int("99999999999999999999", 1, 10, &v), -2);
-	const char *bad[] = {"",   "-",  "1.5", "abc",  "1e3",
-	                     " 1", "1 ", "+1",  "0x10", "1a"};
-	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-		CHECK_INT(api_parse_int(bad[i], 1, 10, &v), -1);
-	CHECK_INT(v, 7); /* untouched by failures */
-}
-
-static void test_parse_time(void)
-{
-	int64_t ms = 0;
-	CHECK_INT(api_parse_time("2024-03-01", 0, &ms), 0);
-	CHECK_INT(ms, 1709251200000LL);
-	/* As an end, a date is the whole day: exclusive next midnight. */
-	CHECK_INT(api_parse_time("2024-03-01", 1, &ms), 0);
-	CHECK_INT(ms, 1709251200000LL + 86400000);
-	/* A date-time end includes its own millisecond. */
-	CHECK_INT(api_parse_time("2024-03-01T00:00:00.123Z", 1, &ms), 0);
-	CHECK_INT(ms, 1709251200124LL);
-	CHECK_INT(api_parse_time("2024-03-01T01:00:00+01:00", 0, &ms), 0);
-	CHECK_INT(ms, 1709251200000LL);
-	/* An unencoded '+' arrives as a space. */
-	CHECK_INT(api_parse_time("2024-03-01T01:00:00 01:00", 0, &ms), 0);
-	CHECK_INT(ms, 1709251200000LL);
-	CHECK_INT(api_parse_time("2024-03-01 00:00:00", 0, &ms), 0);
-	CHECK_INT(ms, 1709251200000LL);
-	const char *bad[] = {
-	    "",          "2024",        "2024-3-1",    "2024-02-30",
-	    "yesterday", "2024-03-01T", "2024-03-01x", "1969-12-31"};
-	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-		CHECK_INT(api_parse_time(bad[i], 0, &ms), -1);
-}
+#include "ctl_proto.h"
+#include "../../cgi-bin/webctl.h"
 
 /* What api_csv_text writes for s (valid until the next call). */
 static char *csv(const char *s)
@@ -80,19 +38,6 @@ static void test_csv_text(void)
 	CHECK_STR(csv("+1"), "\"'+1\"");
 	CHECK_STR(csv("-x"), "\"'-x\"");
 	CHECK_STR(csv("@cmd"), "\"'@cmd\"");
-}
-
-static void test_like_prefix(void)
-{
-	char out[16];
-	CHECK_INT(api_like_prefix("CP_1", out, sizeof out), 0);
-	CHECK_STR(out, "CP!_1%");
-	CHECK_INT(api_like_prefix("a%b!c", out, sizeof out), 0);
-	CHECK_STR(out, "a!%b!!c%");
-	CHECK_INT(api_like_prefix("", out, sizeof out), 0);
-	CHECK_STR(out, "%");
-	CHECK_INT(api_like_prefix("0123456789abcde", out, sizeof out), -1);
-	CHECK_INT(api_like_prefix("__________", out, sizeof out), -1);
 }
 
 static void test_utf8(void)
@@ -167,6 +112,30 @@ static void test_error_shape(void)
 	free(f.buf);
 }
 
+/* param.c's callback renders the API's JSON 400 naming the parameter. */
+static void test_bad_param_is_json(void)
+{
+	struct fake f;
+	long long v = 0;
+	fake_open(&f);
+	f.cgi.params[0] = (struct cgi_param){(char *)"page", (char *)"01"};
+	f.cgi.nparams = 1;
+	api_params_init(&f.r);
+	CHECK_INT(param_int_or_400(&f.r.params, "page", 1, 1, 9, &v), -1);
+	fclose(f.cgi.out);
+	CHECK(!strncmp(f.buf, "Status: 400 Bad Request\r\n", 25));
+	char *body = strstr(f.buf, "\r\n\r\n");
+	CHECK(body);
+	cJSON *j = cJSON_Parse(body + 4);
+	cJSON *e = cJSON_GetObjectItem(j, "error");
+	CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(e, "message")),
+	          "page must be a whole number");
+	CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(e, "parameter")),
+	          "page");
+	cJSON_Delete(j);
+	free(f.buf);
+}
+
 static void test_json_members(void)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -222,15 +191,67 @@ static void test_openapi_doc(void)
 	cJSON_Delete(doc);
 }
 
+/* The action enum of the commands route is lib/ctl_proto.h's list: a
+ * command ocppd can send is documented, and nothing else is. */
+static void test_openapi_commands_match_ctl_proto(void)
+{
+#define NAME(action, symbol) #action,
+	static const char *const commands[] = {CTL_COMMANDS(NAME)};
+#undef NAME
+	size_t n = sizeof commands / sizeof commands[0];
+	cJSON *doc = api_openapi_doc("/cgi-bin/api");
+	CHECK(doc);
+	cJSON *post = cJSON_GetObjectItem(
+	    cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "paths"),
+	                        "/cps/{cp_id}/commands/{action}"),
+	    "post");
+	cJSON *param, *actions = NULL;
+	cJSON_ArrayForEach(param, cJSON_GetObjectItem(post, "parameters"))
+	{
+		if (!strcmp(
+		        cJSON_GetStringValue(cJSON_GetObjectItem(param, "name"))
+		            ?: "",
+		        "action"))
+			actions = cJSON_GetObjectItem(
+			    cJSON_GetObjectItem(param, "schema"), "enum");
+	}
+	int size = cJSON_GetArraySize(actions);
+	cJSON *a;
+	size_t found = 0;
+	cJSON_ArrayForEach(a, actions)
+	{
+		const char *s = cJSON_GetStringValue(a);
+		int known = 0;
+		for (size_t i = 0; s && i < n; i++)
+			known |= !strcmp(s, commands[i]);
+		if (!known) {
+			char bad[64];
+			snprintf(bad, sizeof bad, "%s",
+			         s ? s : "(not a string)");
+			cJSON_Delete(doc);
+			CHECK_FAIL_("openapi.json lists \"%s\", not a command",
+			            bad);
+		}
+		found++;
+	}
+	cJSON_Delete(doc);
+	CHECK(actions);
+	CHECK_INT(size, n);
+	CHECK_INT(found, n);
+	/* And the web tier takes exactly these as commands. */
+	for (size_t i = 0; i < n; i++)
+		CHECK(webctl_is_command(commands[i]));
+	CHECK(!webctl_is_command("BootNotification"));
+}
+
 int main(void)
 {
-	RUN(test_parse_int);
-	RUN(test_parse_time);
 	RUN(test_csv_text);
-	RUN(test_like_prefix);
 	RUN(test_utf8);
 	RUN(test_error_shape);
+	RUN(test_bad_param_is_json);
 	RUN(test_json_members);
 	RUN(test_openapi_doc);
+	RUN(test_openapi_commands_match_ctl_proto);
 	CHECK_EXIT();
 }

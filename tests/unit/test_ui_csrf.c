@@ -113,6 +113,17 @@ static void token_valid_in_its_window_and_the_next(void)
 	CHECK_STR(t, t2); /* deterministic within a window */
 }
 
+/* The token format stays what pages already carry: hex of
+ * HMAC-SHA256(secret, "csrf1|<hour>|<user>") (python3 hmac for the value). */
+static void token_format_is_fixed(void)
+{
+	char t[UI_CSRF_TOKEN_LEN + 1];
+	ui_csrf_token(secret, 1764000000, "alice", t);
+	CHECK_STR(
+	    t,
+	    "f91706a2038d464b325be60324377d50f5073b3f196592c74d11836ecfaac5b3");
+}
+
 static void token_bound_to_user_and_secret(void)
 {
 	char t[UI_CSRF_TOKEN_LEN + 1];
@@ -171,6 +182,7 @@ int main(void)
 	RUN(sha256_fips_vectors);
 	RUN(hmac_sha256_rfc4231_vectors);
 	RUN(token_valid_in_its_window_and_the_next);
+	RUN(token_format_is_fixed);
 	RUN(token_bound_to_user_and_secret);
 	RUN(secret_file_created_0600_and_reused);
 	CHECK_EXIT();

@@ -10,16 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
+#include "hex.h"
 
 /* Decode %XX; a '%' not followed by two hex digits is kept literally. */
 static int pct_decode(const char *in, size_t len, char *out, size_t outlen)
@@ -29,9 +20,9 @@ static int pct_decode(const char *in, size_t len, char *out, size_t outlen)
 	for (i = 0; i < len; i++) {
 		int c = (unsigned char)in[i];
 
-		if (c == '%' && i + 2 < len && hexval(in[i + 1]) >= 0 &&
-		    hexval(in[i + 2]) >= 0) {
-			c = hexval(in[i + 1]) * 16 + hexval(in[i + 2]);
+		if (c == '%' && i + 2 < len && hex_value(in[i + 1]) >= 0 &&
+		    hex_value(in[i + 2]) >= 0) {
+			c = hex_value(in[i + 1]) * 16 + hex_value(in[i + 2]);
 			i += 2;
 		}
 		if (o + 1 >= outlen)

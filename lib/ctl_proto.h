@@ -1,0 +1,63 @@
+/*
+ * ctl_proto.h — the vocabulary of ocppd's control socket (docs/control.md)
+ * in one place: the Central System → Charge Point commands it sends and
+ * the error codes it answers with, each with the HTTP status the web tier
+ * gives it.  ocppd's command table (calls.c, send.h), the web tier
+ * (webctl.c: which actions are commands, code → status), the API and the
+ * OpenAPI document's action enum (a unit test holds it against this list)
+ * all expand these X-macros, so a command or a code is added here once.
+ */
+#ifndef CSMS_CTL_PROTO_H
+#define CSMS_CTL_PROTO_H
+
+/*
+ * X(Action, symbol): the OCPP 1.6 action (also the control op name) and the
+ * send_op ocppd defines for it (send_<symbol>).  Sorted by Action: ocppd
+ * finds an op by binary search.
+ */
+#define CTL_COMMANDS(X)                                                        \
+	X(CancelReservation, cancel_reservation)                               \
+	X(ChangeAvailability, change_availability)                             \
+	X(ChangeConfiguration, change_configuration)                           \
+	X(ClearCache, clear_cache)                                             \
+	X(ClearChargingProfile, clear_charging_profile)                        \
+	X(DataTransfer, data_transfer)                                         \
+	X(GetCompositeSchedule, get_composite_schedule)                        \
+	X(GetConfiguration, get_configuration)                                 \
+	X(GetDiagnostics, get_diagnostics)                                     \
+	X(GetLocalListVersion, get_local_list_version)                         \
+	X(RemoteStartTransaction, remote_start_transaction)                    \
+	X(RemoteStopTransaction, remote_stop_transaction)                      \
+	X(ReserveNow, reserve_now)                                             \
+	X(Reset, reset)                                                        \
+	X(SendLocalList, send_local_list)                                      \
+	X(SetChargingProfile, set_charging_profile)                            \
+	X(TriggerMessage, trigger_message)                                     \
+	X(UnlockConnector, unlock_connector)                                   \
+	X(UpdateFirmware, update_firmware)
+
+/*
+ * X(code, http_status): every error code of a control answer.  Anything
+ * else in error.code is a charge point's CALLERROR (NotSupported, ...),
+ * which the web tier answers with 502.
+ */
+#define CTL_ERRORS(X)                                                          \
+	X(bad_request, 400)                                                    \
+	X(invalid_params, 400)                                                 \
+	X(unknown_op, 404)                                                     \
+	X(not_found, 404)                                                      \
+	X(cp_offline, 409)                                                     \
+	X(cp_pending, 409)                                                     \
+	X(cp_rejected, 409)                                                    \
+	X(exists, 409)                                                         \
+	X(internal, 500)                                                       \
+	X(busy, 503)                                                           \
+	X(shutting_down, 503)                                                  \
+	X(db_unavailable, 503)                                                 \
+	X(db_error, 503)                                                       \
+	X(timeout, 504)
+
+/* The HTTP status of a charge point's own CALLERROR. */
+#define CTL_CALLERROR_HTTP_STATUS 502
+
+#endif
