@@ -192,9 +192,10 @@ static void handle(struct cgi_req *req, void *arg)
 		api_error(&r, 405, "method_not_allowed",
 		          "%.20s is not allowed here (allowed: %s)",
 		          req->method, r.allow);
-	else if (req->params_truncated)
+	else if (req->params_refused)
 		api_error(&r, 400, "invalid_parameter",
-		          "more than %d query parameters", CGI_MAX_PARAMS);
+		          "query: %s (at most %d)",
+		          cgi_query_why(req->params_refused), CGI_MAX_PARAMS);
 	else if (ctx->cfg_err[0])
 		api_error(&r, 503, "config_error", "%s", ctx->cfg_err);
 	else {

@@ -22,13 +22,19 @@ static ssize_t fcgx_cookie_write(void *cookie, const char *buf, size_t size)
 	return n < 0 ? -1 : n;
 }
 
-void cgi_url_decode(char *s, int plus_is_space)
+int cgi_url_decode(char *s, int plus_is_space)
 {
 	char *w = s;
+	int nul = 0;
 	for (char *r = s; *r; r++) {
 		int hi, lo;
 		if (*r == '%' && (hi = hex_value(r[1])) >= 0 &&
 		    (lo = hex_value(r[2])) >= 0) {
+			if (!hi && !lo) { /* "%00": kept, and reported */
+				nul = 1;
+				*w++ = *r;
+				continue;
+			}
 			*w++ = (char)(hi * 16 + lo);
 			r += 2;
 		} else if (*r == '+' && plus_is_space) {
@@ -38,12 +44,19 @@ void cgi_url_decode(char *s, int plus_is_space)
 		}
 	}
 	*w = '\0';
+	return nul ? -1 : 0;
+}
+
+const char *cgi_query_why(int refused)
+{
+	return refused == CGI_QUERY_NUL ? "a parameter contains %00 (NUL)"
+	                                : "too many parameters";
 }
 
 int cgi_parse_query(const char *query, struct cgi_param *params, int max,
-                    char **buf, int *truncated)
+                    char **buf, int *refused)
 {
-	*truncated = 0;
+	*refused = CGI_QUERY_OK;
 	*buf = strdup(query ? query : "");
 	if (!*buf)
 		return 0;
@@ -54,16 +67,18 @@ int cgi_parse_query(const char *query, struct cgi_param *params, int max,
 		if (!*part)
 			continue;
 		if (n == max) {
-			*truncated = 1;
+			*refused = CGI_QUERY_TOO_MANY;
 			break;
 		}
 		char *eq = strchr(part, '=');
 		if (eq)
 			*eq = '\0';
-		cgi_url_decode(part, 1);
+		if (cgi_url_decode(part, 1))
+			*refused = CGI_QUERY_NUL;
 		params[n].name = part;
 		if (eq) {
-			cgi_url_decode(eq + 1, 1);
+			if (cgi_url_decode(eq + 1, 1))
+				*refused = CGI_QUERY_NUL;
 			params[n].value = eq + 1;
 		} else {
 			params[n].value = part + strlen(part);
@@ -131,7 +146,7 @@ static void setup_request(struct cgi_req *req)
 	v = cgi_getenv(req, "CONTENT_LENGTH");
 	req->content_length = v && *v ? strtol(v, NULL, 10) : 0;
 	req->nparams = cgi_parse_query(req->query, req->params, CGI_MAX_PARAMS,
-	                               &req->qbuf, &req->params_truncated);
+	                               &req->qbuf, &req->params_refused);
 }
 
 static void finish_request(struct cgi_req *req)

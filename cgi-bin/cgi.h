@@ -31,8 +31,8 @@ struct cgi_req {
 	long content_length;
 	struct cgi_param params[CGI_MAX_PARAMS];
 	int nparams;
-	int params_truncated; /* more than CGI_MAX_PARAMS were sent */
-	char *qbuf;           /* owns the decoded query strings */
+	int params_refused; /* enum cgi_query: why the query is refused */
+	char *qbuf;         /* owns the decoded query strings */
 	/* private */
 	void *fcgx_in;
 	char **envp;
@@ -50,17 +50,29 @@ const char *cgi_getenv(const struct cgi_req *req, const char *name);
 /* The first value of a query parameter, or NULL when absent. */
 const char *cgi_param(const struct cgi_req *req, const char *name);
 
+/* Why a query or form cannot be used as sent. */
+enum cgi_query {
+	CGI_QUERY_OK,
+	CGI_QUERY_TOO_MANY, /* more than max parameters */
+	CGI_QUERY_NUL,      /* a "%00": a C string would end there */
+};
+
 /*
  * Parses an application/x-www-form-urlencoded string into params (pure:
  * the fuzzing harness and the unit tests call it directly).  *buf receives
  * the storage the params point into; the caller frees it.  Returns the
- * number of params, with *truncated set when more than max were present.
+ * number of params; *refused (enum cgi_query) says when the request must
+ * be refused: more than max parameters, or a NUL in a name or value,
+ * which would cut it short ("DEMO%00XYZ" is not DEMO).
  */
 int cgi_parse_query(const char *query, struct cgi_param *params, int max,
-                    char **buf, int *truncated);
+                    char **buf, int *refused);
+/* A short description of a refused query, for the 400 answer. */
+const char *cgi_query_why(int refused);
 
-/* Percent-decoding ('+' is a space when plus_is_space); in place. */
-void cgi_url_decode(char *s, int plus_is_space);
+/* Percent-decoding ('+' is a space when plus_is_space); in place.  A
+ * "%00" stays as it is and makes the result -1; else 0. */
+int cgi_url_decode(char *s, int plus_is_space);
 
 /*
  * Reads the request body (POST/PUT) up to max bytes; *body is NUL

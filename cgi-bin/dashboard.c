@@ -111,8 +111,11 @@ static void handle(struct cgi_req *cgi, void *p)
 		         "The dashboard answers GET, HEAD and form POSTs.");
 		return;
 	}
-	if (cgi->params_truncated) {
-		ui_error(&r, 400, "Bad request", "Too many query parameters.");
+	if (cgi->params_refused) {
+		ui_error(&r, 400, "Bad request",
+		         cgi->params_refused == CGI_QUERY_NUL
+		             ? "A query parameter contains %00 (NUL)."
+		             : "Too many query parameters.");
 		return;
 	}
 	/* "" and "/" are the overview; one trailing slash is forgiven. */

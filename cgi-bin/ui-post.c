@@ -98,18 +98,19 @@ int ui_form_read_or_error(struct ui_req *r, struct ui_form *f)
 	}
 	char *body = NULL;
 	size_t len = 0;
-	int truncated = 0;
+	int refused = 0;
 	if (cgi_read_body(r->cgi, &body, &len, WEBCTL_BODY_MAX)) {
 		ui_error(r, 400, "Bad request", "The form arrived incomplete.");
 		return -1;
 	}
-	f->n =
-	    cgi_parse_query(body, f->params, UI_FORM_MAX, &f->buf, &truncated);
+	f->n = cgi_parse_query(body, f->params, UI_FORM_MAX, &f->buf, &refused);
 	free(body);
-	if (truncated) {
+	if (refused) {
 		ui_form_free(f);
 		ui_error(r, 400, "Bad request",
-		         "The form has too many fields.");
+		         refused == CGI_QUERY_NUL
+		             ? "A form field contains %00 (NUL)."
+		             : "The form has too many fields.");
 		return -1;
 	}
 	/* Nothing is sent without a token of this user from this install:

@@ -34,13 +34,19 @@ static int hex(int c)
 
 /* Decodes s[0..n) into out; a '%' not followed by two hex digits stays,
  * '+' is a space when plus is set. */
-static void ref_decode(const char *s, size_t n, int plus, char *out)
+/* The reference decoder; 1 when it kept a "%00" as it is. */
+static int ref_decode(const char *s, size_t n, int plus, char *out)
 {
 	size_t o = 0;
+	int nul = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '%' && i + 2 < n && hex(s[i + 1]) >= 0 &&
-		    hex(s[i + 2]) >= 0) {
+		if (s[i] == '%' && i + 2 < n && s[i + 1] == '0' &&
+		    s[i + 2] == '0') {
+			nul = 1;
+			out[o++] = s[i];
+		} else if (s[i] == '%' && i + 2 < n && hex(s[i + 1]) >= 0 &&
+		           hex(s[i + 2]) >= 0) {
 			out[o++] = (char)(hex(s[i + 1]) * 16 + hex(s[i + 2]));
 			i += 2;
 		} else {
@@ -48,6 +54,7 @@ static void ref_decode(const char *s, size_t n, int plus, char *out)
 		}
 	}
 	out[o] = '\0';
+	return nul;
 }
 
 /* Compares params[0..n) with the reference parse of q. */
@@ -55,7 +62,7 @@ static void check_split(const char *q, const struct cgi_param *params, int n,
                         int truncated, int max)
 {
 	const char *p = q;
-	int i = 0, parts = 0;
+	int i = 0, parts = 0, nul = 0;
 	size_t qlen = strlen(q);
 	char *name = malloc(qlen + 1), *value = malloc(qlen + 1);
 
@@ -68,15 +75,15 @@ static void check_split(const char *q, const struct cgi_param *params, int n,
 			size_t nlen = eq ? (size_t)(eq - p) : len;
 
 			if (parts < max) {
-				ref_decode(p, nlen, 1, name);
+				nul |= ref_decode(p, nlen, 1, name);
 				if (eq)
-					ref_decode(eq + 1, len - nlen - 1, 1,
-					           value);
+					nul |= ref_decode(eq + 1,
+					                  len - nlen - 1, 1, value);
 				else
 					value[0] = '\0';
 				FUZZ_CHECK(i < n, "param %d missing", i);
-				/* A decoded %00 ends the C string early in
-				 * both. */
+				/* A "%00" is never decoded: no value is
+				 * cut short. */
 				FUZZ_CHECK(!strcmp(params[i].name, name),
 				           "param %d name \"%s\", want \"%s\"",
 				           i, params[i].name, name);
@@ -93,8 +100,11 @@ static void check_split(const char *q, const struct cgi_param *params, int n,
 	}
 	FUZZ_CHECK(n == (parts < max ? parts : max), "%d params of %d parts", n,
 	           parts);
-	FUZZ_CHECK(truncated == (parts > max), "truncated %d with %d parts",
-	           truncated, parts);
+	int want = parts > max ? CGI_QUERY_TOO_MANY
+	           : nul       ? CGI_QUERY_NUL
+	                       : CGI_QUERY_OK;
+	FUZZ_CHECK(truncated == want, "refused %d, want %d (%d parts)",
+	           truncated, want, parts);
 	free(name);
 	free(value);
 }

@@ -114,6 +114,9 @@ await test('content_type_and_strict_body', async () => {
 	checkEq('nul_in_string_400', [nul.status, (await nul.json()).error?.code], [400, 'invalid_body']);
 	const dup = await post('/users', `{"id_tag":"${T}","status":"Blocked","status":"Accepted"}`, { 'Content-Type': 'application/json' });
 	checkEq('duplicate_member_400', [dup.status, (await dup.json()).error?.code], [400, 'invalid_body']);
+	// (lighttpd refuses a %00 in a URL itself; the program does too, for
+	// servers that pass it on: tests/unit/test_cgi_query.c.)
+	checkEq('nul_in_query_400', (await fetch(`${API}/transactions?id_tag=${T}%00XYZ`)).status, 400);
 	checkEq('refused_bodies_add_nothing', tagRows(T), '0');
 	const evilOrigin = await post('/users', `{"id_tag":"${T}"}`, { 'Content-Type': 'application/json', Origin: 'http://evil.example' });
 	checkEq('foreign_origin_403', [evilOrigin.status, (await evilOrigin.json()).error?.code], [403, 'cross_site']);

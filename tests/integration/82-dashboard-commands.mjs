@@ -235,6 +235,10 @@ await test('tags_add_block_delete_via_forms', async () => {
 	const page = await get('/tags');
 	const tk = tokenOf(page.text);
 	check('tags_page_token', tk, 'no csrf token on /tags');
+	// A %00 would cut the tag to T: refused, nothing added.
+	const nul = await post('/tags/edit', { csrf: tk, op: 'add', id_tag: `${T}\0XYZ` });
+	checkEq('tag_add_nul_400', nul.status, 400);
+	checkEq('tag_add_nul_adds_nothing', sqlValue(`SELECT COUNT(*) FROM users WHERE id_tag = ${q(T)}`), '0');
 	const a = await submit('/tags/edit', { csrf: tk, op: 'add', id_tag: T, name: 'Dash <Alice>', status: 'Accepted' });
 	checkEq('tag_add_outcome', outcome(a.page.text), ['ok', `Add ${T}`, 'done']);
 	checkEq('tag_added_row', sql(`SELECT name, status FROM users WHERE id_tag = ${q(T)}`), [['Dash <Alice>', 'Accepted']]);

@@ -50,13 +50,38 @@ static void too_many_params_are_flagged(void)
 static void percent_decoding(void)
 {
 	char s[] = "%41%42%4 %%+x%2b";
-	cgi_url_decode(s, 0);
+	CHECK_INT(cgi_url_decode(s, 0), 0);
 	CHECK_STR(s, "AB%4 %%+x+");
+}
+
+/* "DEMO%00XYZ" must never read as DEMO: the NUL stays encoded and the
+ * request is refused. */
+static void nul_is_refused_not_cut(void)
+{
+	char s[] = "DEMO%00XYZ";
+	CHECK_INT(cgi_url_decode(s, 1), -1);
+	CHECK_STR(s, "DEMO%00XYZ");
+	struct cgi_param p[4];
+	char *buf;
+	int refused;
+	int n =
+	    cgi_parse_query("id_tag=DEMO%00XYZ&op=add", p, 4, &buf, &refused);
+	CHECK_INT(n, 2);
+	CHECK_INT(refused, CGI_QUERY_NUL);
+	CHECK_STR(p[0].value, "DEMO%00XYZ");
+	free(buf);
+	n = cgi_parse_query("a%00=1", p, 4, &buf, &refused);
+	free(buf);
+	CHECK_INT(refused, CGI_QUERY_NUL);
+	n = cgi_parse_query("a=%01", p, 4, &buf, &refused);
+	free(buf);
+	CHECK_INT(refused, CGI_QUERY_OK);
 }
 
 int main(void)
 {
 	RUN(decodes_pairs);
+	RUN(nul_is_refused_not_cut);
 	RUN(empty_and_separators);
 	RUN(too_many_params_are_flagged);
 	RUN(percent_decoding);
