@@ -51,7 +51,7 @@ endif
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all run start stop test test-asan unit clean deps bench format check-format install-deps \
-	install uninstall backup restore fuzz
+	install uninstall backup restore fuzz cluster cluster-start cluster-stop test-cluster
 all: $(BINS)
 
 $(BUILD)/libcsms.a: $(LIB_OBJ)
@@ -145,6 +145,30 @@ test-asan:
 
 install-deps:
 	@scripts/install-deps.sh
+
+# The scale-out topology on one machine (docs/scale-out.md): 3 Galera
+# nodes, 3 ocppd nodes, HAProxy, lighttpd.  Not part of make run or make
+# test; its packages (haproxy, galera-4) are installed only here.
+cluster:
+	@scripts/install-deps.sh --cluster
+	@$(MAKE) --no-print-directory all
+	@scripts/cluster.sh run
+
+cluster-start:
+	@scripts/install-deps.sh --cluster
+	@$(MAKE) --no-print-directory all
+	@scripts/cluster.sh start
+
+cluster-stop:
+	@scripts/cluster.sh stop
+
+# The cluster's own tests (tests/cluster), on a cluster of their own under
+# var/test-cluster with their own ports; a few minutes.
+test-cluster:
+	@scripts/install-deps.sh --cluster
+	@scripts/install-deps.sh --test
+	@$(MAKE) --no-print-directory all
+	@tests/cluster/run.sh
 
 format:
 	clang-format -i $(wildcard lib/*.[ch] ocppd/*.[ch] cgi-bin/*.[ch] tools/*.c tools/*/*.[ch] tests/unit/*.[ch])

@@ -2,7 +2,8 @@
 # install-deps.sh — installs the Debian packages csms-c needs, and nothing
 # when they are all there.  Without root it prints the exact command to run
 # and stops.  --test adds what the test suite needs (browser, HTTP tools,
-# Node.js for the independent OCPP client).
+# Node.js for the independent OCPP client); --cluster adds what the
+# one-machine cluster needs (scripts/cluster.sh: HAProxy, Galera).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +14,10 @@ if [[ "${1:-}" == "--test" ]]; then
 	pkgs+=(curl chromium wrk clang clang-format libclang-rt-14-dev openssl acl)
 	command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
 	command -v npm >/dev/null 2>&1 || pkgs+=(npm)
+fi
+if [[ "${1:-}" == "--cluster" ]]; then
+	pkgs+=(haproxy galera-4 rsync socat curl)
+	command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
 fi
 
 missing=()

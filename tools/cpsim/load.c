@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "journal.h"
 #include "load_int.h"
 #include "signals.h"
 
@@ -86,11 +87,13 @@ static void check_timeouts(struct load *L, int64_t now)
 		struct lconn *c = &L->conns[i];
 		struct slot *s = load_slots_of(L, c);
 
-		if (!c->inflight)
+		/* Without a link (--reconnect) the calls wait to be resent. */
+		if (!c->inflight ||
+		    (c->state != LS_READY && c->state != LS_BOOTING))
 			continue;
 		for (j = 0; j < L->k; j++) {
 			if (!s[j].used ||
-			    now - s[j].sent_us < LOAD_REPLY_TIMEOUT_US)
+			    now - s[j].due_us < LOAD_REPLY_TIMEOUT_US)
 				continue;
 			s[j].used = 0;
 			c->inflight--;
@@ -214,8 +217,13 @@ static void tick(lws_sorted_usec_list_t *sul)
 	case P_DRAIN:
 		for (i = 0, inflight = 0; i < L->n; i++)
 			inflight += L->conns[i].inflight;
-		if (!inflight || now - L->phase_us > LOAD_DRAIN_US) {
+		if (L->o->reconnect)
+			inflight += L->reconnecting;
+		if (!inflight || now - L->phase_us >
+		                     (L->o->reconnect ? LOAD_RECONNECT_DRAIN_US
+		                                      : LOAD_DRAIN_US)) {
 			L->st.held = count_state(L, LS_READY);
+			L->st.unanswered_end = load_unanswered(L);
 			L->phase = P_CLOSE;
 			L->phase_us = now;
 			for (i = 0; i < L->n; i++) {
@@ -230,7 +238,8 @@ static void tick(lws_sorted_usec_list_t *sul)
 		break;
 	case P_CLOSE:
 		if (count_state(L, LS_CLOSED) + count_state(L, LS_FAILED) +
-		            count_state(L, LS_WAITING) >=
+		            count_state(L, LS_WAITING) +
+		            count_state(L, LS_RECONNECTING) >=
 		        L->n ||
 		    now - L->phase_us > LOAD_CLOSE_US) {
 			L->phase = P_DONE;
@@ -246,10 +255,13 @@ static void tick(lws_sorted_usec_list_t *sul)
 	}
 	if (L->done && L->use_ev)
 		ev_finish(L);
+	if (L->phase < P_CLOSE)
+		load_reconnect_tick(L, now);
 
 	if (now - L->last_status_us >= 1000000) {
 		check_timeouts(L, now);
 		status_line(L, now);
+		journal_flush(L->journal);
 	}
 	lws_sul_schedule(L->ctx, 0, &L->sul, tick,
 	                 L->phase == P_TRAFFIC && L->rate > 0 ? 1000 : 10000);
@@ -281,6 +293,8 @@ static void finish_report(struct load *L)
 {
 	static char why[160];
 
+	journal_close(L->journal);
+	L->journal = NULL;
 	if (!L->st.failure) {
 		if (L->st.connected < L->n) {
 			snprintf(why, sizeof why, "%d of %d connections failed",
@@ -290,6 +304,16 @@ static void finish_report(struct load *L)
 			snprintf(why, sizeof why,
 			         "%d charge points were not booted",
 			         L->n - L->st.booted);
+			L->st.failure = why;
+		} else if (L->o->reconnect && L->st.held < L->st.booted) {
+			snprintf(why, sizeof why,
+			         "%d charge points had no link at the end",
+			         L->st.booted - L->st.held);
+			L->st.failure = why;
+		} else if (L->o->reconnect && L->st.unanswered_end) {
+			snprintf(why, sizeof why,
+			         "%d calls were never answered",
+			         L->st.unanswered_end);
 			L->st.failure = why;
 		} else if (L->st.closed_early) {
 			snprintf(why, sizeof why,
@@ -369,7 +393,16 @@ int load_run(const struct cpsim_opts *o, const struct cp_url *u)
 			snprintf(L->auth_hdr, sizeof L->auth_hdr, "Basic %s",
 			         b64);
 	}
+	if (o->journal) {
+		L->journal = journal_open(o->journal, err, sizeof err);
+		if (!L->journal) {
+			fprintf(stderr, "cpsim: %s\n", err);
+			rc = 2;
+			goto out;
+		}
+	}
 	load_stats_init(&L->st);
+	L->st.reconnect = o->reconnect;
 	L->st.url = o->url;
 	L->st.mix = opts_mix_name(o->mix);
 	L->st.rate = o->rate;
@@ -442,6 +475,7 @@ int load_run(const struct cpsim_opts *o, const struct cp_url *u)
 	lws_context_destroy(L->ctx);
 	rc = L->st.failure ? 1 : 0;
 out:
+	journal_close(L->journal);
 	if (L->conns)
 		for (i = 0; i < L->n; i++) {
 			free(L->conns[i].reply);

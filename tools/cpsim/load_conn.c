@@ -157,7 +157,10 @@ static int send_msg(struct load *L, struct lconn *c, enum lmsg m)
 	s->id = c->next_id;
 	s->kind = (uint8_t)m;
 	s->counted = m != LM_BOOT && L->phase == P_TRAFFIC;
-	s->sent_us = clock_mono_us();
+	s->sent_us = s->due_us = clock_mono_us();
+	s->ts_ms = L->ts_ms;
+	s->tx_id = v.tx_id;
+	s->meter_wh = v.meter_wh;
 	c->inflight++;
 	if (s->counted)
 		L->st.sent++;
@@ -180,6 +183,8 @@ static int on_writeable(struct load *L, struct lconn *c)
 		lws_callback_on_writable(c->wsi);
 		return 0;
 	}
+	if (c->resend && load_resend(L, c) < 0)
+		return -1;
 	if (c->want_close) {
 		lws_close_reason(c->wsi, LWS_CLOSE_STATUS_NORMAL,
 		                 (unsigned char *)"done", 4);
@@ -347,9 +352,14 @@ static int on_message(struct load *L, struct lconn *c, const char *text,
 		                   &tx)) {
 			c->tx = TXS_RUNNING;
 			c->tx_id = (int32_t)tx;
+			load_journal(L, c, s, tx);
 		} else {
 			c->tx = TXS_NONE;
 		}
+		break;
+	case LM_STOP:
+		if (f.type == FRAME_RESULT)
+			load_journal(L, c, s, s->tx_id);
 		break;
 	default:
 		break;
@@ -390,6 +400,13 @@ static void conn_gone(struct load *L, struct lconn *c)
 	struct slot *s = load_slots_of(L, c);
 	int i;
 
+	free(c->reply);
+	c->reply = NULL;
+	free(c->rx);
+	c->rx = NULL;
+	c->rx_len = 0;
+	if (load_reconnect_drop(L, c))
+		return; /* its calls stay in flight, to be sent again */
 	if (c->state == LS_BOOTING)
 		L->settled++;
 	if (c->state == LS_READY || c->state == LS_BOOTING) {
@@ -401,11 +418,6 @@ static void conn_gone(struct load *L, struct lconn *c)
 	c->inflight = 0;
 	for (i = 0; i < L->k; i++)
 		s[i].used = 0;
-	free(c->reply);
-	c->reply = NULL;
-	free(c->rx);
-	c->rx = NULL;
-	c->rx_len = 0;
 }
 
 static int callback(struct lws *wsi, enum lws_callback_reasons reason,
@@ -435,6 +447,10 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason,
 	case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
 		if (c->state != LS_CONNECTING)
 			break;
+		if (c->down_us) {
+			load_reconnect_failed(L, c);
+			break;
+		}
 		status = (int)lws_http_client_http_response(wsi);
 		if (status)
 			load_stats_http(&L->st, status);
@@ -448,6 +464,10 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason,
 		c->wsi = NULL;
 		break;
 	case LWS_CALLBACK_CLIENT_ESTABLISHED:
+		if (c->down_us) {
+			load_reconnect_up(L, c);
+			break;
+		}
 		L->connecting--;
 		L->st.connected++;
 		c->state = LS_BOOTING;
@@ -484,7 +504,7 @@ void load_open(struct load *L, struct lconn *c)
 	struct lws_client_connect_info ci;
 	char ident[300], path[2048];
 
-	snprintf(ident, sizeof ident, "%s%07u", L->u->identity, c->idx + 1);
+	load_ident(L, c, ident, sizeof ident);
 	if (url_path(L->u, ident, path, sizeof path) < 0) {
 		c->state = LS_FAILED;
 		L->st.connect_failed++;
@@ -516,6 +536,10 @@ void load_open(struct load *L, struct lconn *c)
 	c->state = LS_CONNECTING;
 	L->connecting++;
 	if (!lws_client_connect_via_info(&ci) && c->state == LS_CONNECTING) {
+		if (c->down_us) {
+			load_reconnect_failed(L, c);
+			return;
+		}
 		/* Failed before lws could call back. */
 		c->state = LS_FAILED;
 		c->wsi = NULL;

@@ -21,6 +21,9 @@
 #define LOAD_CONNECT_GRACE_US (60 * 1000000LL)
 #define LOAD_DRAIN_US         (3 * 1000000LL)
 #define LOAD_CLOSE_US         (5 * 1000000LL)
+/* --reconnect: how long the drain phase waits for charge points that are
+ * still reconnecting and for their resent calls. */
+#define LOAD_RECONNECT_DRAIN_US (45 * 1000000LL)
 
 enum lstate {
 	LS_WAITING,
@@ -29,14 +32,24 @@ enum lstate {
 	LS_READY,
 	LS_REJECTED,
 	LS_FAILED,
-	LS_CLOSED
+	LS_CLOSED,
+	LS_RECONNECTING /* --reconnect: link lost, next try at reconnect_us */
 };
 enum phase { P_CONNECT, P_TRAFFIC, P_DRAIN, P_CLOSE, P_DONE };
 enum txs { TXS_NONE, TXS_STARTING, TXS_RUNNING };
 
+/*
+ * One call in flight.  What went into the frame is kept (timestamp,
+ * transaction, register) so that --reconnect can build the same frame
+ * again, id included, and --journal can record what was acknowledged.
+ */
 struct slot {
-	int64_t sent_us;
+	int64_t sent_us; /* first send: latency includes any failover */
+	int64_t due_us;  /* last send: the reply timeout counts from here */
+	int64_t ts_ms;   /* the message's timestamp */
 	uint32_t id;
+	int32_t tx_id;
+	uint32_t meter_wh;
 	uint8_t kind;
 	uint8_t used;
 	uint8_t counted; /* sent in the traffic phase */
@@ -56,6 +69,12 @@ struct lconn {
 	uint8_t in_ring;
 	uint8_t need_boot;
 	uint8_t want_close;
+	uint8_t was_ready; /* --reconnect: booted before the link dropped */
+	uint8_t resend;    /* --reconnect: resend the slots when writable */
+	uint8_t retries;   /* --reconnect: failed tries since the drop */
+	uint32_t seed;     /* --reconnect: jitter */
+	int64_t down_us;   /* --reconnect: when the link dropped */
+	int64_t reconnect_us;
 	char *reply; /* answer to a server CALL, rare */
 	char *rx;    /* a message split over several reads, rare */
 	uint32_t rx_len;
@@ -93,6 +112,8 @@ struct load {
 	int done;
 	int use_ev;
 	int handled_signals;
+	int reconnecting; /* charge points in LS_RECONNECTING */
+	struct journal *journal;
 };
 
 /* load_conn.c */
@@ -104,5 +125,23 @@ void load_boot_done(struct load *L, struct lconn *c, int accepted);
 void load_ring_push(struct load *L, struct lconn *c);
 struct lconn *load_ring_pop(struct load *L);
 struct slot *load_slots_of(struct load *L, struct lconn *c);
+void load_ident(struct load *L, const struct lconn *c, char *buf, size_t n);
+
+/* load_reconnect.c */
+/* The link of a charge point dropped: 1 if it will reconnect. */
+int load_reconnect_drop(struct load *L, struct lconn *c);
+/* A reconnect attempt failed before the link was up. */
+void load_reconnect_failed(struct load *L, struct lconn *c);
+/* A reconnect attempt succeeded (the handshake is done). */
+void load_reconnect_up(struct load *L, struct lconn *c);
+/* Open the links that are due (from the tick). */
+void load_reconnect_tick(struct load *L, int64_t now);
+/* Write the unanswered calls again (from the writeable callback). */
+int load_resend(struct load *L, struct lconn *c);
+/* Calls still unanswered, for the end of the run. */
+int load_unanswered(struct load *L);
+/* Journal an answered Start/StopTransaction. */
+void load_journal(struct load *L, struct lconn *c, const struct slot *s,
+                  long long tx_id);
 
 #endif

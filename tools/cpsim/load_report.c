@@ -105,6 +105,14 @@ void load_report_text(FILE *out, const struct load_stats *s)
 	        "%d failed, %d closed early, %d held at the end\n",
 	        s->requested, s->connected, s->booted, s->connect_failed,
 	        s->closed_early, s->held);
+	if (s->reconnect)
+		fprintf(out,
+		        "  reconnects: %d links dropped, %d re-established, "
+		        "%llu calls resent, longest gap %.2f s, %d unanswered "
+		        "at the end\n",
+		        s->link_drops, s->reconnected,
+		        (unsigned long long)s->resent, s->gap_max_secs,
+		        s->unanswered_end);
 	if (s->nhttp) {
 		fprintf(out, "  handshakes refused:");
 		for (i = 0; i < s->nhttp; i++)
@@ -174,6 +182,8 @@ void load_report_json(FILE *out, const struct load_stats *s)
 	    "{\"url\":\"%s\",\"mix\":\"%s\",\"rate\":%.0f,\"inflight\":%d,"
 	    "\"requested\":%d,\"connected\":%d,\"booted\":%d,"
 	    "\"connect_failed\":%d,\"closed_early\":%d,\"held\":%d,"
+	    "\"link_drops\":%d,\"reconnected\":%d,\"resent\":%llu,"
+	    "\"gap_max_secs\":%.3f,\"unanswered_end\":%d,"
 	    "\"connect_secs\":%.3f,\"traffic_secs\":%.3f,"
 	    "\"sent\":%llu,\"answered\":%llu,\"msgs_per_sec\":%.1f,"
 	    "\"latency_ms\":{\"p50\":%.3f,\"p95\":%.3f,\"p99\":%.3f,"
@@ -183,7 +193,9 @@ void load_report_json(FILE *out, const struct load_stats *s)
 	    "\"callerror_codes\":{",
 	    url, s->mix, s->rate, s->inflight, s->requested, s->connected,
 	    s->booted, s->connect_failed, s->closed_early, s->held,
-	    s->connect_secs, s->traffic_secs, (unsigned long long)s->sent,
+	    s->link_drops, s->reconnected, (unsigned long long)s->resent,
+	    s->gap_max_secs, s->unanswered_end, s->connect_secs,
+	    s->traffic_secs, (unsigned long long)s->sent,
 	    (unsigned long long)s->answered, rate(s),
 	    ms(hist_percentile(&s->lat, 50)), ms(hist_percentile(&s->lat, 95)),
 	    ms(hist_percentile(&s->lat, 99)), ms(s->lat.count ? s->lat.max : 0),

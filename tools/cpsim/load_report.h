@@ -28,6 +28,13 @@ struct load_stats {
 	int connect_failed; /* refused, timed out, handshake refused */
 	int closed_early;   /* closed by the server before the end */
 	int held;           /* still open when traffic ended */
+	/* --reconnect */
+	int reconnect;       /* enabled */
+	int link_drops;      /* links lost while the run wanted them */
+	int reconnected;     /* links re-established after a drop */
+	uint64_t resent;     /* unanswered calls sent again (same id) */
+	double gap_max_secs; /* longest time a charge point had no link */
+	int unanswered_end;  /* calls still unanswered when the run ended */
 	double connect_secs;
 	/* traffic phase */
 	double traffic_secs;

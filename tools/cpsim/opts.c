@@ -46,6 +46,8 @@ enum {
 	O_HOLD_HB,
 	O_MAX_CONNECTING,
 	O_EVLIB,
+	O_RECONNECT,
+	O_JOURNAL,
 	O_HELP,
 };
 
@@ -82,6 +84,8 @@ static const struct option longopts[] = {
     {"hold-heartbeat", required_argument, NULL, O_HOLD_HB},
     {"max-connecting", required_argument, NULL, O_MAX_CONNECTING},
     {"evlib", required_argument, NULL, O_EVLIB},
+    {"reconnect", no_argument, NULL, O_RECONNECT},
+    {"journal", required_argument, NULL, O_JOURNAL},
     {"help", no_argument, NULL, O_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -128,6 +132,13 @@ void opts_usage(FILE *out)
 	    "  --exit-after-session  exit when the sessions are done\n"
 	    "  --scenario FILE       run a scenario script instead\n"
 	    "  --quiet | --verbose   summary only | every frame in and out\n"
+	    "  --reconnect           after a lost link reconnect with "
+	    "jittered\n"
+	    "                        backoff and resend the unanswered call\n"
+	    "                        (same id); load mode too, per CP\n"
+	    "  --journal FILE        append each answered Start/StopTransaction"
+	    "\n"
+	    "                        as a JSON line (session and load mode)\n"
 	    "load mode:\n"
 	    "  --load                benchmark: many charge points\n"
 	    "  --cps N               connections (identities PREFIX0000001..)\n"
@@ -370,6 +381,14 @@ int opts_parse(int argc, char **argv, struct cpsim_opts *o, char *err,
 			else
 				BAD("--evlib: auto, poll or ev");
 			break;
+		case O_RECONNECT:
+			o->reconnect = 1;
+			break;
+		case O_JOURNAL:
+			if (!*a)
+				BAD("--journal needs a file name");
+			o->journal = a;
+			break;
 		case 'h':
 		case O_HELP:
 			opts_usage(stdout);
@@ -388,6 +407,9 @@ int opts_parse(int argc, char **argv, struct cpsim_opts *o, char *err,
 		BAD("--scenario and --load exclude each other");
 	if (o->quiet && o->verbose)
 		BAD("--quiet and --verbose exclude each other");
+	if (o->scenario && (o->reconnect || o->journal))
+		BAD("--reconnect and --journal are for session and load "
+		    "modes (a scenario reconnects with its own lines)");
 	return 0;
 }
 

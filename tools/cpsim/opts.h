@@ -48,6 +48,9 @@ struct cpsim_opts {
 	int hold_heartbeat_s;
 	int max_connecting;
 	int evlib; /* EVLIB_AUTO, EVLIB_POLL, EVLIB_EV */
+	/* surviving a node loss (session and load modes) */
+	int reconnect;       /* jittered reconnects, unanswered calls resent */
+	const char *journal; /* answered Start/StopTransaction, JSON lines */
 };
 
 /*

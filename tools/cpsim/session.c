@@ -19,8 +19,10 @@
 #include <strings.h>
 
 #include "answer.h"
+#include "backoff.h"
 #include "clock.h"
 #include "cpstate.h"
+#include "journal.h"
 #include "link.h"
 #include "messages.h"
 #include "rpc.h"
@@ -64,6 +66,8 @@ struct sess {
 	int reconnect_failures;
 	int reconnects;
 	int64_t reconnect_at_ms;
+	uint32_t backoff_seed; /* --reconnect: jitter */
+	struct journal *journal;
 	int resetting;
 	int64_t reset_close_ms;
 	int rebooting;
@@ -388,6 +392,11 @@ static void on_reply(void *ud, struct rpc_call *call, const struct rpc_reply *r)
 		fail(s, "no answer to %s in %d s", call->action,
 		     s->o->timeout_s);
 
+	if (s->journal && r->outcome == RPC_RESULT &&
+	    (call->tag == CK_START || call->tag == CK_STOP) &&
+	    journal_frame(s->journal, s->id, call->text, r->payload) > 0)
+		journal_flush(s->journal);
+
 	switch (call->tag) {
 	case CK_BOOT:
 		on_boot_reply(s, r);
@@ -577,7 +586,10 @@ static void on_closed(void *ud, int was_open, int http_status, const char *why)
 			note(s, "%s; reconnecting", why);
 			s->reconnects++;
 		}
-		s->reconnect_at_ms = now + 1000;
+		s->reconnect_at_ms =
+		    now + (s->o->reconnect
+		               ? backoff_delay_ms(0, &s->backoff_seed)
+		               : 1000);
 		return;
 	}
 	if (!s->connected_once) {
@@ -589,6 +601,21 @@ static void on_closed(void *ud, int was_open, int http_status, const char *why)
 		return;
 	}
 	s->reconnect_failures++;
+	if (s->o->reconnect) {
+		if (s->o->exit_after_session &&
+		    s->reconnect_failures >= BACKOFF_GIVE_UP) {
+			fail(s, "reconnect failed %d times: %s",
+			     s->reconnect_failures, why);
+			set_done(s);
+			return;
+		}
+		backoff =
+		    backoff_delay_ms(s->reconnect_failures, &s->backoff_seed);
+		note(s, "reconnect failed (%s); next try in %d ms", why,
+		     backoff);
+		s->reconnect_at_ms = now + backoff;
+		return;
+	}
 	if (s->o->exit_after_session && s->reconnect_failures >= 5) {
 		fail(s, "reconnect failed %d times: %s", s->reconnect_failures,
 		     why);
@@ -781,6 +808,16 @@ int session_run(const struct cpsim_opts *o, const struct cp_url *u)
 		free(s);
 		return 1;
 	}
+	if (o->journal) {
+		s->journal = journal_open(o->journal, err, sizeof err);
+		if (!s->journal) {
+			fprintf(stderr, "cpsim: %s\n", err);
+			link_free(s->link);
+			free(s);
+			return 2;
+		}
+	}
+	s->backoff_seed = backoff_seed(s->id);
 	rpc_init(&s->rpc, s->link, &rops, s, s->id);
 	s->rpc.timeout_ms = o->timeout_s * 1000;
 	s->need_boot = 1;
@@ -797,6 +834,7 @@ int session_run(const struct cpsim_opts *o, const struct cp_url *u)
 	print_summary(s);
 	link_free(s->link);
 	rpc_reset(&s->rpc);
+	journal_close(s->journal);
 	{
 		int rc = s->failed ? 1 : 0;
 

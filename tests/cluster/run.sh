@@ -1,0 +1,228 @@
+#!/usr/bin/env bash
+# run.sh — make test-cluster: the one-machine cluster (scripts/cluster.sh,
+# the shipped haproxy/*.cfg) under cpsim load, with an ocppd node and the
+# Galera writer killed with SIGKILL.  Checks what today's ocppd can
+# promise; what needs node ownership and drain is listed as pending in
+# docs/scale-out.md.  Prints PASS/FAIL lines, NOTE lines with the figures
+# (docs/benchmarks-cluster.md), and ends with "N passed, N failed".
+#
+# Environment: CSMS_CLUSTER_TEST_DIR (var/test-cluster),
+# CSMS_CLUSTER_TEST_PORT (39000: HAProxy's OCPP port; HTTP on +80, the
+# ocppd nodes on +1), CSMS_CLUSTER_TEST_CPS (300 charge points per run),
+# CSMS_CLUSTER_TEST_KEEP=1 leaves the cluster running at the end.
+set -u
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$ROOT"
+for v in $(compgen -e | grep '^CSMS_'); do
+	case $v in
+	CSMS_BUILD | CSMS_CLUSTER_TEST_*) ;;
+	*) unset "$v" ;;
+	esac
+done
+export CSMS_CLUSTER_DIR=${CSMS_CLUSTER_TEST_DIR:-$ROOT/var/test-cluster}
+export CSMS_OCPP_PORT=${CSMS_CLUSTER_TEST_PORT:-39000}
+export CSMS_HTTP_PORT=$((CSMS_OCPP_PORT + 80))
+export CSMS_CLUSTER_LOG_LEVEL=warn
+CPS=${CSMS_CLUSTER_TEST_CPS:-300}
+BIN=${CSMS_BUILD:-build}/bin
+OUT=$CSMS_CLUSTER_DIR-out
+C=scripts/cluster.sh
+
+passes=0
+fails=0
+pass() {
+	echo "PASS $1"
+	passes=$((passes + 1))
+}
+fail() {
+	echo "FAIL $1: $2"
+	fails=$((fails + 1))
+}
+note() { echo "NOTE $*"; }
+now() { date +%s.%N; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+# A field of a cpsim --json summary.
+jf() { node -e 'const j = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+	const v = process.argv[2].split(".").reduce((o, k) => o && o[k], j);
+	console.log(typeof v === "object" ? JSON.stringify(v) : v)' "$1" "$2"; }
+
+$C stop >/dev/null 2>&1
+rm -rf "$CSMS_CLUSTER_DIR" "$OUT"
+mkdir -p "$OUT"
+cleanup() {
+	[[ -n ${probe_pid:-} ]] && kill "$probe_pid" 2>/dev/null
+	[[ ${CSMS_CLUSTER_TEST_KEEP:-0} == 1 ]] || $C stop >/dev/null 2>&1
+}
+trap cleanup EXIT
+
+# ---- the cluster comes up ---------------------------------------------
+t0=$(now)
+if $C start >"$OUT/start.log" 2>&1; then
+	pass cluster_started
+	note "cluster start: $(secs "$t0" "$(now)") s (3 Galera nodes with state transfers, HAProxy, 3 ocppd, lighttpd)"
+else
+	fail cluster_started "$(tail -n 3 "$OUT/start.log")"
+	echo "$passes passed, $fails failed"
+	exit 1
+fi
+st=$($C status)
+synced=$(grep -c 'Synced, cluster Primary of 3' <<<"$st")
+running=$(grep -c ' running' <<<"$st")
+((synced == 3 && running == 8)) && pass all_parts_running || fail all_parts_running "$st"
+eval "$($C env)"
+export DB_HOST DB_PORT DB_USER DB_PASS DB_NAME
+root_sql() { mariadb --no-defaults -S "$1" -u "$(id -un)" -N -B "${@:2}"; }
+# The write probe's own database: the csms schema stays as ocppd made it.
+root_sql "$GALERA_1_SOCKET" -e "CREATE DATABASE csms_probe;
+	CREATE TABLE csms_probe.t (id BIGINT AUTO_INCREMENT PRIMARY KEY, at DATETIME(6));
+	GRANT ALL ON csms_probe.* TO 'csms'@'127.%'"
+
+haproxy_scur() {
+	echo "show stat" | socat - "UNIX-CONNECT:$CSMS_CLUSTER_DIR/haproxy/admin.sock" 2>/dev/null |
+		awk -F, '$1 == "ocppd" && $2 ~ /^ocppd-/ { printf "%s=%s ", $2, $5 }'
+}
+
+load() { # PREFIX SECONDS
+	"$BIN/cpsim" --load --reconnect --journal "$OUT/$1.jsonl" --json --cps "$CPS" \
+		--seconds "$2" --ramp 3 "$OCPP_URL/$1" >"$OUT/$1.json" 2>"$OUT/$1.err"
+}
+
+journal_ok() { # PREFIX TESTNAME
+	local out
+	if out=$(node tests/cluster/journal-check.mjs "$OUT/$1.jsonl" --prefix "$1" 2>&1); then
+		pass "$2"
+		note "$1 journal: $out"
+	else
+		fail "$2" "$out"
+	fi
+}
+
+# ---- 1. load through HAProxy onto three nodes ------------------------
+load CLA 20 &
+lp=$!
+sleep 10
+spread=$(haproxy_scur)
+wait "$lp"
+lrc=$?
+n_nodes=$(grep -oE 'ocppd-[123]=[1-9][0-9]*' <<<"$spread" | wc -l)
+((n_nodes == 3)) && pass load_spread_over_three_nodes || fail load_spread_over_three_nodes "$spread"
+note "sessions per node during the load: $spread"
+if ((lrc == 0)) && [[ $(jf "$OUT/CLA.json" ok) == true && $(jf "$OUT/CLA.json" held) == "$CPS" ]]; then
+	pass load_through_haproxy
+else
+	fail load_through_haproxy "rc=$lrc $(cat "$OUT/CLA.json")"
+fi
+note "cluster throughput: $(jf "$OUT/CLA.json" msgs_per_sec) msgs/s, p50 $(jf "$OUT/CLA.json" latency_ms.p50) ms, p99 $(jf "$OUT/CLA.json" latency_ms.p99) ms ($CPS CPs, closed loop)"
+journal_ok CLA every_journaled_transaction_stored
+db() { mariadb --no-defaults -h "$DB_HOST" -P "$DB_PORT" -u "$DB_USER" -p"$DB_PASS" "$DB_NAME" -N -B -e "$1"; }
+# The API (lighttpd, reading through HAProxy's reader address) shows what
+# the writer stored.
+api=$(curl -s -u "operator:$OPERATOR_PASSWORD" "$API_BASE/cps/CLA0000150" | node -e '
+let s = ""; process.stdin.on("data", (d) => s += d).on("end", () => {
+	try { const j = JSON.parse(s); console.log(`${j.id} ${j.total_kwh}`); } catch { console.log("unreadable"); } })')
+dbv=$(db "SELECT CONCAT(id, ' ', CAST(total_kwh AS DOUBLE)) FROM charge_points WHERE id = 'CLA0000150'")
+[[ -n $dbv && $api == "$dbv" ]] && pass web_tier_reads_cluster || fail web_tier_reads_cluster "API: $api, database: $dbv"
+
+# ---- 2. kill -9 one ocppd under load ---------------------------------
+load CLB 40 &
+lp=$!
+sleep 10
+$C kill ocppd-2 >/dev/null
+sleep 12
+# Every charge point is connected again, through ocppd-1 and ocppd-3.
+before=$(db "SELECT COUNT(*) FROM charge_points WHERE id LIKE 'CLB%' AND connected = 1")
+if $C start ocppd-2 >"$OUT/ocppd-2.log" 2>&1; then
+	pass ocppd_restarted
+else
+	fail ocppd_restarted "$(tail -n 2 "$OUT/ocppd-2.log")"
+fi
+sleep 2
+after=$(db "SELECT COUNT(*) FROM charge_points WHERE id LIKE 'CLB%' AND connected = 1")
+note "known gap: $before of $CPS CLB charge points flagged connected before ocppd-2's restart, $after after (a starting ocppd marks every charge point disconnected, its peers' too; pending node ownership, docs/scale-out.md)"
+wait "$lp"
+lrc=$?
+drops=$(jf "$OUT/CLB.json" link_drops)
+back=$(jf "$OUT/CLB.json" reconnected)
+gap=$(jf "$OUT/CLB.json" gap_max_secs)
+if ((lrc == 0)) && ((drops > 0 && drops < CPS && back == drops)) &&
+	[[ $(jf "$OUT/CLB.json" unanswered_end) == 0 && $(jf "$OUT/CLB.json" held) == "$CPS" ]] &&
+	awk -v g="$gap" 'BEGIN { exit !(g < 30) }'; then
+	pass ocppd_kill_only_its_cps_move_back_within_30s
+else
+	fail ocppd_kill_only_its_cps_move_back_within_30s "rc=$lrc drops=$drops back=$back gap=$gap $(jf "$OUT/CLB.json" failure)"
+fi
+note "ocppd-2 killed: $drops of $CPS links dropped (its share of the hash ring), all back after at most $gap s; resent $(jf "$OUT/CLB.json" resent) calls"
+journal_ok CLB every_journaled_transaction_stored_after_node_kill
+
+# ---- 3. kill -9 the Galera writer under load -------------------------
+# The probe commits a row every 100 ms through HAProxy's writer address
+# and logs the time of each commit; the longest pause is the failover.
+(
+	while :; do
+		if mariadb --no-defaults -h "$DB_HOST" -P "$DB_PORT" -u "$DB_USER" -p"$DB_PASS" \
+			--connect-timeout=2 csms_probe -e "INSERT INTO t (at) VALUES (NOW(6))" 2>/dev/null; then
+			now >>"$OUT/probe.log"
+		fi
+		sleep 0.1
+	done
+) &
+probe_pid=$!
+load CLC 40 &
+lp=$!
+sleep 10
+tk=$(now)
+$C kill galera-1 >/dev/null
+sleep 12
+tj=$(now)
+if $C start galera-1 >"$OUT/rejoin.log" 2>&1; then
+	pass galera_writer_rejoined
+	note "galera-1 rejoin (IST, until Synced): $(secs "$tj" "$(now)") s"
+else
+	fail galera_writer_rejoined "$(tail -n 2 "$OUT/rejoin.log")"
+fi
+wait "$lp"
+lrc=$?
+sleep 1
+kill "$probe_pid" 2>/dev/null
+wait "$probe_pid" 2>/dev/null
+probe_pid=
+failover=$(awk -v k="$tk" '$1 > k && !f { printf "%.2f", $1 - k; f = 1 }' "$OUT/probe.log")
+maxgap=$(awk 'p { g = $1 - p; if (g > m) m = g } { p = $1 } END { printf "%.2f", m }' "$OUT/probe.log")
+if [[ -n $failover ]] && awk -v f="$failover" 'BEGIN { exit !(f < 10) }'; then
+	pass writes_resume_after_writer_kill
+else
+	fail writes_resume_after_writer_kill "first commit after the kill: ${failover:-none}"
+fi
+note "Galera writer killed: first probe commit through HAProxy after $failover s; longest pause between commits over the whole run (kill and failback) $maxgap s"
+codes=$(jf "$OUT/CLC.json" callerror_codes)
+if [[ $(jf "$OUT/CLC.json" held) == "$CPS" && $(jf "$OUT/CLC.json" unanswered_end) == 0 &&
+	$(jf "$OUT/CLC.json" timeouts) == 0 && $codes =~ ^\{(\"InternalError\":[0-9]+)?\}$ ]]; then
+	pass load_survived_writer_kill
+else
+	fail load_survived_writer_kill "rc=$lrc $(cat "$OUT/CLC.json")"
+fi
+note "during the writer failover ocppd answered $(jf "$OUT/CLC.json" callerrors) calls with CALLERROR $codes (database link lost: the charge point retries) of $(jf "$OUT/CLC.json" sent); $(jf "$OUT/CLC.json" msgs_per_sec) msgs/s over the run"
+journal_ok CLC nothing_acknowledged_lost_after_writer_kill
+
+# The same data on all three nodes.
+tables=$(root_sql "$GALERA_2_SOCKET" csms -e "SHOW FULL TABLES WHERE Table_type = 'BASE TABLE'" | cut -f1 | paste -sd, -)
+sums=()
+for n in 1 2 3; do
+	s=GALERA_${n}_SOCKET
+	sum=$(root_sql "${!s}" csms -e "SET SESSION wsrep_sync_wait = 15;
+		CHECKSUM TABLE $tables, csms_probe.t" 2>&1)
+	[[ $sum == *csms.transactions* && $sum == *csms_probe.t* ]] || sum="galera-$n: $sum"
+	sums+=("$(md5sum <<<"$sum" | cut -c1-12)")
+	echo "$sum" >"$OUT/checksum-$n.txt"
+done
+if [[ -n $tables && ${sums[0]} == "${sums[1]}" && ${sums[1]} == "${sums[2]}" ]] &&
+	grep -q csms.transactions "$OUT/checksum-1.txt"; then
+	pass checksum_table_agrees_on_all_three
+else
+	fail checksum_table_agrees_on_all_three "${sums[*]}"
+fi
+st=$($C status)
+(($(grep -c 'Synced, cluster Primary of 3' <<<"$st") == 3)) && pass cluster_whole_again || fail cluster_whole_again "$st"
+
+echo "$passes passed, $fails failed"
+((fails == 0))
