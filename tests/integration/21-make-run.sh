@@ -20,15 +20,19 @@ log=$dir/out/run.log
 # The user's environment: no test-only switches.  In a process group of
 # its own, as in a terminal, so Ctrl-C is a SIGINT to the whole group (a
 # background job of a script would ignore SIGINT).
+# The suite's CSMS_DB_* variables are config overrides: they would point
+# this instance at the shared test database.
 set -m
-env -u CSMS_WEB_ANONYMOUS_CHANGES CSMS_CONF="$conf" CSMS_SEED_DEMO=1 \
+env -u CSMS_WEB_ANONYMOUS_CHANGES -u CSMS_DB_SOCKET -u CSMS_DB_NAME \
+	-u CSMS_DB_USER -u CSMS_DB_PASSWORD -u CSMS_DB_RO_USER \
+	-u CSMS_DB_RO_PASSWORD CSMS_CONF="$conf" CSMS_SEED_DEMO=1 \
 	scripts/stack.sh run >"$log" 2>&1 &
 run_pid=$!
 set +m
 cleanup() {
 	kill -INT -- "-$run_pid" 2>/dev/null
 	wait "$run_pid" 2>/dev/null
-	CSMS_CONF=$conf scripts/stack.sh stop >/dev/null 2>&1
+	env -u CSMS_DB_SOCKET CSMS_CONF="$conf" scripts/stack.sh stop >/dev/null 2>&1
 }
 trap cleanup EXIT
 
@@ -42,6 +46,7 @@ if ! grep -q '^csms: running' "$log"; then
 	exit 1
 fi
 pass make_run_starts
+[[ -S $dir/run/mysqld.sock ]] && pass own_database || fail own_database "no $dir/run/mysqld.sock"
 pw=$(sed -n 's/^  login      operator \/ \([0-9a-f]*\) .*/\1/p' "$log")
 if [[ -n $pw && $pw == "$(head -n 1 "$dir/secrets/operator.password")" ]]; then
 	pass login_printed
@@ -57,7 +62,9 @@ block=$(awk '/^<!-- try-it -->$/ {f = 1; next} f && /^```sh$/ {g = 1; next} g &&
 block=${block//localhost:9000/127.0.0.1:$base}
 block=${block//localhost:8080/127.0.0.1:$http}
 block=${block//var\/secrets/$dir/secrets}
-out=$(CSMS_CONF=$conf bash -euo pipefail -c "$block" 2>&1)
+out=$(env -u CSMS_DB_SOCKET -u CSMS_DB_NAME -u CSMS_DB_USER -u CSMS_DB_PASSWORD \
+	-u CSMS_DB_RO_USER -u CSMS_DB_RO_PASSWORD CSMS_CONF="$conf" \
+	bash -euo pipefail -c "$block" 2>&1)
 rc=$?
 if ((rc == 0)) && [[ $out == *'"id":"CP_111"'* && $out == *'Accepted'* ]] &&
 	[[ $out != *Invalid* ]]; then
@@ -90,6 +97,6 @@ else
 	fail ctrl_c_stops_everything "rc=$rc"
 fi
 trap - EXIT
-CSMS_CONF=$conf scripts/stack.sh stop >/dev/null 2>&1
+env -u CSMS_DB_SOCKET CSMS_CONF="$conf" scripts/stack.sh stop >/dev/null 2>&1
 rm -rf "$dir/mysql"
 exit $((fails > 0))
