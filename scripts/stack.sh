@@ -161,8 +161,15 @@ port_busy() {
 	(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
+# A process that has exited but is not reaped yet (a zombie: its parent
+# has not waited for it) is not alive, though kill -0 still finds it.
 pid_alive() {
-	[[ -f $1 ]] && kill -0 "$(cat "$1")" 2>/dev/null
+	local pid state
+	[[ -f $1 ]] || return 1
+	pid=$(cat "$1")
+	kill -0 "$pid" 2>/dev/null || return 1
+	state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) || return 0
+	[[ $state != Z ]]
 }
 
 sql_quote() {
