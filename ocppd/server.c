@@ -92,9 +92,6 @@ static void install_signals(void)
 
 static int link_open(struct conn *c)
 {
-	c->up = calloc(1, sizeof *c->up);
-	if (!c->up)
-		return -1;
 	return takeover_arrive(c, time_now_ms());
 }
 
@@ -106,8 +103,6 @@ static void link_close(struct conn *c)
 	dispatch_conn_closed(c);
 	if (takeover_leave(c))
 		cp_state_submit(c->cp_id, 0, 0, NULL);
-	free(c->up);
-	c->up = NULL;
 }
 
 static void loop_woke(void)
@@ -121,6 +116,7 @@ static const struct ws_ops links = {
     .on_frame = dispatch_frame,
     .on_close = link_close,
     .on_wake = loop_woke,
+    .up_size = sizeof(struct session),
 };
 
 static void wake_loop(void *arg)

@@ -2,10 +2,7 @@
  * ws.c — the libwebsockets server: the transport; see ws.h.
  *
  * Everything here runs on the one service thread.  The handshake is judged
- * in LWS_CALLBACK_HTTP_CONFIRM_UPGRADE, where a refusal can still be an
- * HTTP status: here 400 (bad identity, path or subprotocol), 403 (Origin)
- * and 503 (shutting down, max_connections); then ws_ops.admit (401, 403,
- * 404, 429: cp_auth.c); docs/security.md has the rules.  Writes happen
+ * in LWS_CALLBACK_HTTP_CONFIRM_UPGRADE (ws_upgrade.c).  Writes happen
  * only in LWS_CALLBACK_SERVER_WRITEABLE from a per-connection queue, or at
  * once when nothing is queued.  Work finished elsewhere (a database
  * worker) finds its link by reference — slot index plus generation —
@@ -29,94 +26,76 @@
 #include "evloop.h"
 #include "log.h"
 #include "timeutil.h"
+#include "ws_int.h"
 
 #define RX_CHUNK      2048 /* lws per-connection receive buffer */
 #define OUT_QUEUE_MAX 1024 /* replies a peer may leave unread */
-#define ADDR_MAX      64   /* a client address as text */
+/* struct conn, rounded up so the layer above's part is aligned. */
+#define CONN_SIZE ((sizeof(struct conn) + 15) & ~(size_t)15)
 
-struct slot {
-	struct conn *c;
-	uint32_t gen;
-	uint32_t next_free;
-};
-
-static struct {
-	const struct csms_config *cfg;
-	const struct ws_ops *ops;
-	struct lws_context *ctx;
-	void *evloop; /* libev loop, or NULL: lws's poll() loop */
-	int tls, client_certs;
-	struct slot *slots;
-	uint32_t nslots, cap, free_head;
-	unsigned nconns;
-	size_t out_bytes; /* queued on every link together */
-	int refusing;     /* ws_stop_accepting ran */
-	int broken;       /* ws_break ran */
-	void (*timer_fn)(void);
-	lws_sorted_usec_list_t timer;
-} ws = {.free_head = UINT32_MAX};
+struct ws_state ws_st = {.free_head = UINT32_MAX};
 
 /* ---- connection references ------------------------------------------ */
 
 static int slot_alloc(struct conn *c)
 {
 	uint32_t i;
-	if (ws.free_head != UINT32_MAX) {
-		i = ws.free_head;
-		ws.free_head = ws.slots[i].next_free;
+	if (ws_st.free_head != UINT32_MAX) {
+		i = ws_st.free_head;
+		ws_st.free_head = ws_st.slots[i].next_free;
 	} else {
-		if (ws.nslots == ws.cap) {
-			uint32_t cap = ws.cap ? ws.cap * 2 : 1024;
-			struct slot *s = realloc(ws.slots, cap * sizeof *s);
+		if (ws_st.nslots == ws_st.cap) {
+			uint32_t cap = ws_st.cap ? ws_st.cap * 2 : 1024;
+			struct slot *s = realloc(ws_st.slots, cap * sizeof *s);
 			if (!s)
 				return -1;
-			ws.slots = s;
-			ws.cap = cap;
+			ws_st.slots = s;
+			ws_st.cap = cap;
 		}
-		i = ws.nslots++;
-		ws.slots[i].gen = 0;
+		i = ws_st.nslots++;
+		ws_st.slots[i].gen = 0;
 	}
-	ws.slots[i].c = c;
-	ws.slots[i].gen++;
-	if (!ws.slots[i].gen)
-		ws.slots[i].gen = 1; /* ref 0 stays "nobody" */
-	c->ref = ((uint64_t)ws.slots[i].gen << 32) | i;
+	ws_st.slots[i].c = c;
+	ws_st.slots[i].gen++;
+	if (!ws_st.slots[i].gen)
+		ws_st.slots[i].gen = 1; /* ref 0 stays "nobody" */
+	c->ref = ((uint64_t)ws_st.slots[i].gen << 32) | i;
 	return 0;
 }
 
 static void slot_free(struct conn *c)
 {
 	uint32_t i = (uint32_t)c->ref;
-	if (!c->ref || i >= ws.nslots || ws.slots[i].c != c)
+	if (!c->ref || i >= ws_st.nslots || ws_st.slots[i].c != c)
 		return;
-	ws.slots[i].c = NULL;
-	ws.slots[i].gen++;
-	ws.slots[i].next_free = ws.free_head;
-	ws.free_head = i;
+	ws_st.slots[i].c = NULL;
+	ws_st.slots[i].gen++;
+	ws_st.slots[i].next_free = ws_st.free_head;
+	ws_st.free_head = i;
 	c->ref = 0;
 }
 
 struct conn *ws_conn_by_ref(uint64_t ref)
 {
 	uint32_t i = (uint32_t)ref, gen = (uint32_t)(ref >> 32);
-	if (i >= ws.nslots || ws.slots[i].gen != gen)
+	if (i >= ws_st.nslots || ws_st.slots[i].gen != gen)
 		return NULL;
-	return ws.slots[i].c;
+	return ws_st.slots[i].c;
 }
 
 unsigned ws_conn_count(void)
 {
-	return ws.nconns;
+	return ws_st.nconns;
 }
 
 void ws_stop_accepting(void)
 {
-	ws.refusing = 1;
+	ws_st.refusing = 1;
 }
 
 int ws_accepting(void)
 {
-	return !ws.refusing;
+	return !ws_st.refusing;
 }
 
 void ws_peer(const struct conn *c, char *out, size_t outlen)
@@ -151,7 +130,7 @@ void ws_pause(struct conn *c, int paused)
 
 static void queue_drop(struct conn *c)
 {
-	ws.out_bytes -= c->out_bytes;
+	ws_st.out_bytes -= c->out_bytes;
 	c->out_bytes = 0;
 	c->out_count = 0;
 	frame_free_list(c->out_head);
@@ -179,15 +158,16 @@ static int queue_full(struct conn *c, size_t len)
 	const char *what = NULL;
 	if (c->out_count >= OUT_QUEUE_MAX)
 		what = "replies unread";
-	else if (c->out_bytes + len > (size_t)ws.cfg->send_queue_max)
+	else if (c->out_bytes + len > (size_t)ws_st.cfg->send_queue_max)
 		what = "bytes unread on this link";
-	else if (ws.out_bytes + len > (size_t)ws.cfg->send_queue_total_max)
+	else if (ws_st.out_bytes + len >
+	         (size_t)ws_st.cfg->send_queue_total_max)
 		what = "bytes unread on all links";
 	if (!what)
 		return 0;
 	log_warn("ocpp: %s | %u replies unread: closing (%s over the limit; "
 	         "%zu bytes queued, %zu on all links)",
-	         c->cp_id, c->out_count, what, c->out_bytes, ws.out_bytes);
+	         c->cp_id, c->out_count, what, c->out_bytes, ws_st.out_bytes);
 	/* Its peer is not reading: what is queued would never go, and the
 	 * close frame should be next. */
 	queue_drop(c);
@@ -224,7 +204,7 @@ void ws_send(struct conn *c, struct frame *f)
 	c->out_tail = f;
 	c->out_count++;
 	c->out_bytes += f->len;
-	ws.out_bytes += f->len;
+	ws_st.out_bytes += f->len;
 	lws_callback_on_writable(c->wsi);
 }
 
@@ -249,7 +229,7 @@ static int on_writeable(struct lws *wsi, struct conn *c)
 			c->out_tail = NULL;
 		c->out_count--;
 		c->out_bytes -= f->len;
-		ws.out_bytes -= f->len;
+		ws_st.out_bytes -= f->len;
 		if (write_frame(wsi, f)) {
 			c->close_why = "write failed";
 			return -1;
@@ -270,224 +250,15 @@ static int on_writeable(struct lws *wsi, struct conn *c)
 	return 0;
 }
 
-/* ---- handshake ------------------------------------------------------- */
-
-/*
- * The client's address (handshake_client_addr): the peer, or behind a
- * trusted proxy the address its X-Forwarded-For / Forwarded header names.
- * Returns 1 when it came from a header (peer then says which proxy).
- */
-static int client_addr(struct lws *wsi, char *out, size_t outlen, char *peer,
-                       size_t peerlen)
-{
-	char xff[4096] = "", fwd[4096] = "";
-	peer[0] = '\0';
-	lws_get_peer_simple(wsi, peer, peerlen);
-	if (ws.cfg->trusted_proxies[0] &&
-	    handshake_in_list(ws.cfg->trusted_proxies, peer, 1)) {
-		int n = lws_hdr_total_length(wsi, WSI_TOKEN_X_FORWARDED_FOR);
-		if (n <= 0 || n >= (int)sizeof xff ||
-		    lws_hdr_copy(wsi, xff, sizeof xff,
-		                 WSI_TOKEN_X_FORWARDED_FOR) < 0)
-			xff[0] = '\0';
-		n = lws_hdr_custom_length(wsi, "forwarded:", 10);
-		if (n <= 0 || n >= (int)sizeof fwd ||
-		    lws_hdr_custom_copy(wsi, fwd, sizeof fwd,
-		                        "forwarded:", 10) < 0)
-			fwd[0] = '\0';
-	}
-	return handshake_client_addr(peer, ws.cfg->trusted_proxies, xff, fwd,
-	                             out, outlen);
-}
-
-/* "192.0.2.7" or "192.0.2.7 via 127.0.0.1", for log lines. */
-static void who(struct lws *wsi, char *out, size_t outlen)
-{
-	char addr[ADDR_MAX], peer[64];
-	if (client_addr(wsi, addr, sizeof addr, peer, sizeof peer))
-		snprintf(out, outlen, "%s via %s", addr, peer);
-	else
-		snprintf(out, outlen, "%s", addr);
-}
-
-static int refuse(struct lws *wsi, unsigned code, const char *why,
-                  const char *detail)
-{
-	char peer[160] = "";
-	who(wsi, peer, sizeof peer);
-	log_warn("ocppd: handshake from %s refused (%u): %s%s%s", peer, code,
-	         why, detail ? ": " : "", detail ? detail : "");
-	char body[256];
-	snprintf(body, sizeof body, "%s", why);
-	if (lws_return_http_status(wsi, code, body))
-		return -1;
-	return 1;
-}
-
-/* A refusal with the headers a client needs to react: the Basic
- * challenge on 401, Retry-After on 429 and 503 when throttled. */
-static int refuse_hdr(struct lws *wsi, unsigned code, const char *why,
-                      const char *detail, int challenge, int retry_s)
-{
-	char peer[160] = "";
-	who(wsi, peer, sizeof peer);
-	log_warn("ocppd: handshake from %s refused (%u): %s%s%s", peer, code,
-	         why, detail ? ": " : "", detail ? detail : "");
-	unsigned char buf[LWS_PRE + 1024];
-	unsigned char *start = buf + LWS_PRE, *p = start;
-	unsigned char *end = buf + sizeof buf - 1;
-	static const char realm[] = "Basic realm=\"ocpp\"";
-	char retry[16];
-	int rl = snprintf(retry, sizeof retry, "%d", retry_s);
-	size_t blen = strlen(why);
-	if (lws_add_http_header_status(wsi, code, &p, end) ||
-	    (challenge &&
-	     lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_WWW_AUTHENTICATE,
-	                                  (const unsigned char *)realm,
-	                                  (int)sizeof realm - 1, &p, end)) ||
-	    (retry_s > 0 && lws_add_http_header_by_name(
-	                        wsi, (const unsigned char *)"retry-after:",
-	                        (const unsigned char *)retry, rl, &p, end)) ||
-	    lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CONTENT_TYPE,
-	                                 (const unsigned char *)"text/plain",
-	                                 10, &p, end) ||
-	    lws_add_http_header_content_length(wsi, blen, &p, end) ||
-	    lws_finalize_http_header(wsi, &p, end) || (size_t)(end - p) < blen)
-		return -1;
-	memcpy(p, why, blen);
-	p += blen;
-	if (lws_write(wsi, start, (size_t)(p - start), LWS_WRITE_HTTP_HEADERS) <
-	    0)
-		return -1;
-	return 1;
-}
-
-/* The refusal ws_ops.admit decided, with the headers a client needs to
- * react: the Basic challenge on 401, Retry-After on 429. */
-static int refuse_verdict(struct lws *wsi, const struct handshake_verdict *v)
-{
-	return refuse_hdr(wsi, v->status, v->why,
-	                  v->detail[0] ? v->detail : NULL, v->challenge,
-	                  v->retry_s);
-}
-
-/*
- * What ws_ops.admit judges: the identity, the client's address, the
- * Authorization header and the client certificate's CN.  The header is
- * wiped once judged.
- */
-static int admit(struct lws *wsi, const char *id)
-{
-	struct handshake_hello h = {.cp_id = id,
-	                            .tls = ws.tls,
-	                            .client_certs = ws.client_certs,
-	                            .now_ms = time_now_ms()};
-	char addr[ADDR_MAX] = "", proxy[64], cn[257], hdr[512];
-	client_addr(wsi, addr, sizeof addr, proxy, sizeof proxy);
-	h.client = addr;
-	if (ws.client_certs) {
-		union lws_tls_cert_info_results *ci;
-		char cbuf[sizeof *ci + 256];
-		ci = (union lws_tls_cert_info_results *)cbuf;
-		if (!lws_tls_peer_cert_info(wsi, LWS_TLS_CERT_INFO_COMMON_NAME,
-		                            ci, 256)) {
-			int n = ci->ns.len > 256 ? 256 : ci->ns.len;
-			memcpy(cn, ci->ns.name, (size_t)n);
-			cn[n] = '\0';
-			h.cert_cn = cn;
-		}
-	}
-	int n = lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_AUTHORIZATION);
-	h.auth_sent = n > 0;
-	if (n > 0 && n < (int)sizeof hdr &&
-	    lws_hdr_copy(wsi, hdr, sizeof hdr, WSI_TOKEN_HTTP_AUTHORIZATION) >=
-	        0)
-		h.auth = hdr;
-	struct handshake_verdict v;
-	int rc = ws.ops->admit(&h, &v);
-	explicit_bzero(hdr, sizeof hdr);
-	return rc ? refuse_verdict(wsi, &v) : 0;
-}
-
-/*
- * The percent-decoded request path.  lws splits a path at a literal ';'
- * or '&' and joins the pieces with ',' when copying, so "/CP;1" and
- * "/CP,1" would both read as CP,1 — two charge points as one.  Such a
- * path is refused (-2); percent-encoded (%3B, %26) they are kept.
- */
-static int path_of(struct lws *wsi, char *buf, size_t size)
-{
-	int n = lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI);
-	if (n <= 0 || (size_t)n >= size)
-		return -1;
-	if (lws_hdr_copy_fragment(wsi, buf, (int)size, WSI_TOKEN_GET_URI, 0) <
-	    0)
-		return -1;
-	if (strlen(buf) != (size_t)n)
-		return -2;
-	return 0;
-}
-
-static int confirm_upgrade(struct lws *wsi, const char *upgrade)
-{
-	char path[1024], id[CP_ID_BYTES + 1], proto[512];
-	const char *why;
-	if (!upgrade || strcasecmp(upgrade, "websocket"))
-		return refuse(wsi, 400, "only WebSocket upgrades", upgrade);
-	if (ws.refusing)
-		return refuse(wsi, 503, "shutting down", NULL);
-	if (ws.nconns >= (unsigned)ws.cfg->max_connections)
-		return refuse_hdr(wsi, 503, "too many connections", NULL, 0, 5);
-	int pr = path_of(wsi, path, sizeof path);
-	if (pr == -2)
-		return refuse(wsi, 400,
-		              "';' or '&' in the request path (percent-encode "
-		              "it: %3B, %26)",
-		              NULL);
-	if (pr)
-		return refuse(wsi, 400, "bad request path", NULL);
-	if (handshake_identity(path, id, sizeof id, &why))
-		return refuse(wsi, 400, why, path);
-	/* A browser page cannot set Origin: with allowed_origins set, a
-	 * page on another site cannot speak OCPP as a charge point through
-	 * a browser.  Chargers send no Origin (or one listed for them). */
-	int olen = lws_hdr_total_length(wsi, WSI_TOKEN_ORIGIN);
-	if (ws.cfg->allowed_origins[0] && olen > 0) {
-		char origin[512];
-		if (olen >= (int)sizeof origin ||
-		    lws_hdr_copy(wsi, origin, sizeof origin, WSI_TOKEN_ORIGIN) <
-		        0)
-			return refuse(wsi, 403, "Origin not allowed", id);
-		if (!handshake_in_list(ws.cfg->allowed_origins, origin, 1)) {
-			char detail[800];
-			snprintf(detail, sizeof detail, "%s from Origin %s", id,
-			         origin);
-			return refuse(wsi, 403, "Origin not allowed", detail);
-		}
-	}
-	int plen = lws_hdr_total_length(wsi, WSI_TOKEN_PROTOCOL);
-	if (plen >= (int)sizeof proto)
-		return refuse(wsi, 400, "Sec-WebSocket-Protocol too long", id);
-	proto[0] = '\0';
-	if (plen > 0 &&
-	    lws_hdr_copy(wsi, proto, sizeof proto, WSI_TOKEN_PROTOCOL) < 0)
-		return refuse(wsi, 400, "bad Sec-WebSocket-Protocol", id);
-	if (!handshake_subprotocol(proto, ws.cfg->accept_missing_subprotocol,
-	                           &why)) {
-		char detail[600];
-		snprintf(detail, sizeof detail, "%s offered \"%s\"", id, proto);
-		return refuse(wsi, 400, why, detail);
-	}
-	return admit(wsi, id);
-}
-
 static int on_established(struct lws *wsi, struct conn *c)
 {
 	char path[1024], id[CP_ID_BYTES + 1];
 	const char *why;
-	memset(c, 0, sizeof *c);
+	memset(c, 0, CONN_SIZE + ws_st.ops->up_size);
 	c->wsi = wsi;
-	if (path_of(wsi, path, sizeof path) ||
+	if (ws_st.ops->up_size)
+		c->up = (struct session *)((char *)c + CONN_SIZE);
+	if (ws_path_of(wsi, path, sizeof path) ||
 	    handshake_identity(path, id, sizeof id, &why))
 		return -1;
 	c->cp_id = strdup(id);
@@ -497,13 +268,13 @@ static int on_established(struct lws *wsi, struct conn *c)
 		return -1;
 	}
 	c->live = 1;
-	ws.nconns++;
+	ws_st.nconns++;
 	int64_t now = time_now_ms();
 	c->rate_ms = now;
 	c->heard_ms = now;
 	/* A full bucket: msg_burst <= 10^6, so at most 10^9 units. */
-	c->rate_tokens = (uint32_t)ws.cfg->msg_burst * 1000u;
-	return ws.ops->on_open(c);
+	c->rate_tokens = (uint32_t)ws_st.cfg->msg_burst * 1000u;
+	return ws_st.ops->on_open(c);
 }
 
 static void on_closed(struct conn *c)
@@ -511,7 +282,7 @@ static void on_closed(struct conn *c)
 	if (!c->live)
 		return;
 	c->live = 0;
-	ws.nconns--;
+	ws_st.nconns--;
 	char why[96];
 	if (c->gone_why)
 		snprintf(why, sizeof why, "%s", c->gone_why);
@@ -525,7 +296,7 @@ static void on_closed(struct conn *c)
 	else
 		snprintf(why, sizeof why, "connection lost");
 	log_info("ocpp: %s | disconnected: %s", c->cp_id, why);
-	ws.ops->on_close(c);
+	ws_st.ops->on_close(c);
 	queue_drop(c);
 	free(c->rx);
 	c->rx = NULL;
@@ -547,10 +318,11 @@ static void on_closed(struct conn *c)
 static int rate_take(struct conn *c)
 {
 	int64_t now = time_now_ms();
-	uint64_t cap = (uint64_t)ws.cfg->msg_burst * 1000;
+	uint64_t cap = (uint64_t)ws_st.cfg->msg_burst * 1000;
 	uint64_t t = c->rate_tokens;
 	if (now > c->rate_ms) {
-		t += (uint64_t)(now - c->rate_ms) * (uint64_t)ws.cfg->msg_rate;
+		t += (uint64_t)(now - c->rate_ms) *
+		     (uint64_t)ws_st.cfg->msg_rate;
 		c->rate_ms = now;
 	}
 	if (t > cap)
@@ -587,12 +359,12 @@ static int on_receive(struct lws *wsi, struct conn *c, const char *in,
 		                 strlen(c->close_why));
 		return -1;
 	}
-	size_t max = (size_t)ws.cfg->max_frame_size;
+	size_t max = (size_t)ws_st.cfg->max_frame_size;
 	int final = lws_is_final_fragment(wsi);
-	if (final && ws.cfg->msg_rate > 0 && !rate_take(c)) {
+	if (final && ws_st.cfg->msg_rate > 0 && !rate_take(c)) {
 		log_warn("ocpp: %s | more than %d messages/s (burst %d): "
 		         "closing (1008)",
-		         c->cp_id, ws.cfg->msg_rate, ws.cfg->msg_burst);
+		         c->cp_id, ws_st.cfg->msg_rate, ws_st.cfg->msg_burst);
 		/* Through the queue, not at once: the close frame must reach
 		 * a peer whose unread flood would turn a hard close into a
 		 * reset; what it sends meanwhile is dropped unread. */
@@ -613,7 +385,7 @@ static int on_receive(struct lws *wsi, struct conn *c, const char *in,
 	}
 	if (final && !c->rx_len) {
 		/* The common case: the whole message in one piece. */
-		ws.ops->on_frame(c, in, len);
+		ws_st.ops->on_frame(c, in, len);
 		return 0;
 	}
 	if (c->rx_len + len > c->rx_cap) {
@@ -631,7 +403,7 @@ static int on_receive(struct lws *wsi, struct conn *c, const char *in,
 	memcpy(c->rx + c->rx_len, in, len);
 	c->rx_len += len;
 	if (final) {
-		ws.ops->on_frame(c, c->rx, c->rx_len);
+		ws_st.ops->on_frame(c, c->rx, c->rx_len);
 		/* Give the memory back: idle links must stay small. */
 		free(c->rx);
 		c->rx = NULL;
@@ -648,7 +420,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason,
 	struct conn *c = user;
 	switch (reason) {
 	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
-		return confirm_upgrade(wsi, in);
+		return ws_confirm_upgrade(wsi, in);
 	case LWS_CALLBACK_HTTP:
 		/* A plain HTTP request: this port only speaks OCPP-J. */
 		if (lws_return_http_status(wsi, 400,
@@ -660,7 +432,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason,
 		/* lws binds a handshake without Sec-WebSocket-Protocol to
 		 * the default protocol; confirm_upgrade has refused it
 		 * already unless allowed — this is the backstop. */
-		if (!ws.cfg->accept_missing_subprotocol &&
+		if (!ws_st.cfg->accept_missing_subprotocol &&
 		    lws_hdr_total_length(wsi, WSI_TOKEN_PROTOCOL) <= 0)
 			return 1;
 		return 0;
@@ -687,15 +459,16 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason,
 			on_closed(c);
 		return 0;
 	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
-		if (ws.ops)
-			ws.ops->on_wake();
+		if (ws_st.ops)
+			ws_st.ops->on_wake();
 		return 0;
 	default:
 		return 0;
 	}
 }
 
-static const struct lws_protocols protocols[] = {
+/* per_session_data_size grows by ws_ops.up_size at ws_start. */
+static struct lws_protocols protocols[] = {
     {OCPP_SUBPROTOCOL, callback, sizeof(struct conn), RX_CHUNK, 0, NULL, 0},
     {NULL, NULL, 0, 0, 0, NULL, 0},
 };
@@ -704,36 +477,36 @@ static const struct lws_protocols protocols[] = {
 
 void ws_wake(void)
 {
-	if (ws.ctx)
-		lws_cancel_service(ws.ctx);
+	if (ws_st.ctx)
+		lws_cancel_service(ws_st.ctx);
 }
 
 static void timer_cb(lws_sorted_usec_list_t *sul)
 {
 	(void)sul;
-	if (ws.timer_fn)
-		ws.timer_fn();
+	if (ws_st.timer_fn)
+		ws_st.timer_fn();
 }
 
 void ws_timer(void (*fn)(void), unsigned ms)
 {
-	ws.timer_fn = fn;
-	lws_sul_schedule(ws.ctx, 0, &ws.timer, timer_cb,
+	ws_st.timer_fn = fn;
+	lws_sul_schedule(ws_st.ctx, 0, &ws_st.timer, timer_cb,
 	                 (lws_usec_t)ms * LWS_US_PER_MS);
 }
 
 void ws_close_all(void)
 {
-	for (uint32_t i = 0; i < ws.nslots; i++)
-		if (ws.slots[i].c)
-			ws_close(ws.slots[i].c, LWS_CLOSE_STATUS_GOINGAWAY,
+	for (uint32_t i = 0; i < ws_st.nslots; i++)
+		if (ws_st.slots[i].c)
+			ws_close(ws_st.slots[i].c, LWS_CLOSE_STATUS_GOINGAWAY,
 			         "server shutting down");
 }
 
 int ws_all_flushed(void)
 {
-	for (uint32_t i = 0; i < ws.nslots; i++)
-		if (ws.slots[i].c && ws.slots[i].c->out_head)
+	for (uint32_t i = 0; i < ws_st.nslots; i++)
+		if (ws_st.slots[i].c && ws_st.slots[i].c->out_head)
 			return 0;
 	return 1;
 }
@@ -794,16 +567,17 @@ int ws_probe(const struct csms_config *cfg, char *err, size_t errlen)
 
 struct lws_context *ws_context(void)
 {
-	return ws.ctx;
+	return ws_st.ctx;
 }
 
 int ws_start(const struct csms_config *cfg, const struct ws_ops *ops, char *err,
              size_t errlen)
 {
-	ws.cfg = cfg;
-	ws.ops = ops;
-	ws.refusing = 0;
-	ws.broken = 0;
+	ws_st.cfg = cfg;
+	ws_st.ops = ops;
+	protocols[0].per_session_data_size = CONN_SIZE + ops->up_size;
+	ws_st.refusing = 0;
+	ws_st.broken = 0;
 	const char *addr = cfg->ocpp_listen[0] ? cfg->ocpp_listen : "0.0.0.0";
 	if (probe_listen(addr, cfg->ocpp_port, err, errlen))
 		return -1;
@@ -826,9 +600,9 @@ int ws_start(const struct csms_config *cfg, const struct ws_ops *ops, char *err,
 		info.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
 	info.gid = -1;
 	info.uid = -1;
-	ws.tls = cfg->tls_cert[0] != '\0';
-	ws.client_certs = ws.tls && cfg->tls_ca[0];
-	if (ws.tls) {
+	ws_st.tls = cfg->tls_cert[0] != '\0';
+	ws_st.client_certs = ws_st.tls && cfg->tls_ca[0];
+	if (ws_st.tls) {
 		/* TLS only on this port (no ALLOW_NON_SSL_ON_SSL_PORT): a
 		 * plain ws:// handshake never gets to the upgrade. */
 		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
@@ -837,7 +611,7 @@ int ws_start(const struct csms_config *cfg, const struct ws_ops *ops, char *err,
 		    cfg->tls_key[0] ? cfg->tls_key : cfg->tls_cert;
 		info.ssl_options_set = SSL_OP_NO_SSLv2 | SSL_OP_NO_SSLv3 |
 		                       SSL_OP_NO_TLSv1 | SSL_OP_NO_TLSv1_1;
-		if (ws.client_certs) {
+		if (ws_st.client_certs) {
 			info.ssl_ca_filepath = cfg->tls_ca;
 			info.options |=
 			    LWS_SERVER_OPTION_REQUIRE_VALID_OPENSSL_CLIENT_CERT;
@@ -861,27 +635,27 @@ int ws_start(const struct csms_config *cfg, const struct ws_ops *ops, char *err,
 		info.retry_and_idle_policy = &retry;
 	}
 	/* epoll through libev; lws's poll() if its libev plugin is missing. */
-	ws.evloop = evloop_new();
-	if (ws.evloop) {
-		void *loops[1] = {ws.evloop};
+	ws_st.evloop = evloop_new();
+	if (ws_st.evloop) {
+		void *loops[1] = {ws_st.evloop};
 		info.options |= LWS_SERVER_OPTION_LIBEV;
 		info.foreign_loops = loops;
-		ws.ctx = lws_create_context(&info);
+		ws_st.ctx = lws_create_context(&info);
 		info.foreign_loops = NULL;
-		if (!ws.ctx) {
-			evloop_destroy(ws.evloop);
-			ws.evloop = NULL;
+		if (!ws_st.ctx) {
+			evloop_destroy(ws_st.evloop);
+			ws_st.evloop = NULL;
 			info.options &= ~(uint64_t)LWS_SERVER_OPTION_LIBEV;
 		}
 	}
-	if (!ws.ctx)
-		ws.ctx = lws_create_context(&info);
-	if (!ws.ctx) {
+	if (!ws_st.ctx)
+		ws_st.ctx = lws_create_context(&info);
+	if (!ws_st.ctx) {
 		snprintf(err, errlen, "cannot listen on %s:%d: %s", addr,
 		         cfg->ocpp_port,
-		         ws.tls ? "libwebsockets could not start (check "
-		                  "tls_cert, tls_key, tls_ca)"
-		                : "libwebsockets could not start");
+		         ws_st.tls ? "libwebsockets could not start (check "
+		                     "tls_cert, tls_key, tls_ca)"
+		                   : "libwebsockets could not start");
 		return -1;
 	}
 	return 0;
@@ -890,39 +664,39 @@ int ws_start(const struct csms_config *cfg, const struct ws_ops *ops, char *err,
 void ws_run(void)
 {
 	const char *addr =
-	    ws.cfg->ocpp_listen[0] ? ws.cfg->ocpp_listen : "0.0.0.0";
+	    ws_st.cfg->ocpp_listen[0] ? ws_st.cfg->ocpp_listen : "0.0.0.0";
 	log_info("ocppd: event loop: %s",
-	         ws.evloop ? "epoll (libev)"
-	                   : "poll (lws libev plugin not available)");
-	log_info("ocppd: listening on %s://%s:%d/%s", ws.tls ? "wss" : "ws",
-	         addr, ws.cfg->ocpp_port,
-	         ws.client_certs ? " (client certificates required)" : "");
-	if (ws.evloop)
-		while (!ws.broken)
-			evloop_run(ws.evloop);
+	         ws_st.evloop ? "epoll (libev)"
+	                      : "poll (lws libev plugin not available)");
+	log_info("ocppd: listening on %s://%s:%d/%s", ws_st.tls ? "wss" : "ws",
+	         addr, ws_st.cfg->ocpp_port,
+	         ws_st.client_certs ? " (client certificates required)" : "");
+	if (ws_st.evloop)
+		while (!ws_st.broken)
+			evloop_run(ws_st.evloop);
 	else
-		while (!ws.broken)
-			if (lws_service(ws.ctx, 0) < 0)
+		while (!ws_st.broken)
+			if (lws_service(ws_st.ctx, 0) < 0)
 				break;
 }
 
 void ws_break(void)
 {
-	ws.broken = 1;
-	evloop_break(ws.evloop);
+	ws_st.broken = 1;
+	evloop_break(ws_st.evloop);
 }
 
 void ws_destroy(void)
 {
-	if (ws.ctx) {
-		lws_sul_cancel(&ws.timer);
-		lws_context_destroy(ws.ctx);
-		ws.ctx = NULL;
+	if (ws_st.ctx) {
+		lws_sul_cancel(&ws_st.timer);
+		lws_context_destroy(ws_st.ctx);
+		ws_st.ctx = NULL;
 	}
-	evloop_destroy(ws.evloop);
-	ws.evloop = NULL;
-	free(ws.slots);
-	ws.slots = NULL;
-	ws.nslots = ws.cap = 0;
-	ws.free_head = UINT32_MAX;
+	evloop_destroy(ws_st.evloop);
+	ws_st.evloop = NULL;
+	free(ws_st.slots);
+	ws_st.slots = NULL;
+	ws_st.nslots = ws_st.cap = 0;
+	ws_st.free_head = UINT32_MAX;
 }

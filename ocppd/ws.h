@@ -59,6 +59,9 @@ struct ws_ops {
 	void (*on_close)(struct conn *c);
 	/* ws_wake() was called (from any thread), or the loop woke. */
 	void (*on_wake)(void);
+	/* Bytes the layer above keeps per link (c->up), allocated with the
+	 * link: no allocation of its own per connection. */
+	size_t up_size;
 };
 
 /* Can the listening address be bound?  Checked before the database is
