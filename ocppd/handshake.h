@@ -1,8 +1,8 @@
 /*
  * handshake.h — the checks a WebSocket upgrade must pass before a charge
  * point is accepted: its identity from the request path and the OCPP
- * subprotocol it offers.  Pure string functions (unit-tested); ws.c applies
- * them in LWS_CALLBACK_HTTP_CONFIRM_UPGRADE so a refusal is a real HTTP
+ * subprotocol it offers.  Pure string functions (unit-tested); ws_upgrade.c
+ * applies them in LWS_CALLBACK_HTTP_CONFIRM_UPGRADE so a refusal is a real HTTP
  * status, never an accepted socket dropped later.
  */
 #ifndef OCPPD_HANDSHAKE_H

@@ -14,7 +14,7 @@
  * query).
  *
  * Staying right while the batch runs:
- *  - an id-tag change in the batch (JOB_TAG) forgets every tag;
+ *  - an id-tag change in the batch (tags.c's job) forgets every tag;
  *  - a StopTransaction marks its session stopped once it has stopped it,
  *    and no longer open on its connector; a StartTransaction leaves its
  *    new session the connector's only open one;
