@@ -114,6 +114,13 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(CGI_COMMON:%.c=$(BUILD)/%.o) $(BUILD
 # The API's unit test compiles the API files in, so it needs their data.
 $(BUILD)/tests/test_api_params: $(BUILD)/gen/openapi_json.o
 
+# Unit tests of ocppd modules include their module's .c; the command
+# ops (send_*.c) calls.c lists are linked as they are.
+$(BUILD)/tests/test_calls: $(BUILD)/tests/unit/test_calls.o \
+		$(patsubst %.c,$(BUILD)/%.o,$(wildcard ocppd/send_*.c)) $(BUILD)/libcsms.a
+	@mkdir -p $(dir $@)
+	$(call quiet,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
 unit: $(UNIT_BINS)
 
 # The two commands.  install-deps is a no-op when everything is present.

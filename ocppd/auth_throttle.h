@@ -4,7 +4,7 @@
  * charge point identity, and from the limit that pair is refused (HTTP
  * 429, Retry-After) for a time that doubles with every further failure,
  * up to a maximum.  Per pair, not per address: behind a proxy every
- * charge point arrives from the proxy's address (ws.c takes the client
+ * charge point arrives from the proxy's address (ws_upgrade.c takes the client
  * address from a trusted proxy's header), and a guesser must not lock
  * out the real charge points there; nor, guessing one identity, the same
  * identity from its real address.

@@ -15,10 +15,11 @@
 
 #include "cmdlog.h"
 #include "db.h"
-#include "handlers.h"
 #include "log.h"
 #include "log_frame.h"
 #include "send.h"
+#include "handlers.h"
+#include "session.h"
 #include "timeutil.h"
 #include "ws.h"
 
@@ -118,7 +119,7 @@ unsigned calls_pending(void)
 unsigned calls_pending_on(const struct conn *c)
 {
 	unsigned n = 0;
-	for (const struct call *k = c->call_head; k; k = k->next)
+	for (const struct call *k = c->up->call_head; k; k = k->next)
 		n++;
 	return n;
 }
@@ -197,7 +198,7 @@ static void unlink_all(struct call *k)
 static void unlink_conn(struct call *k)
 {
 	struct conn *c = k->conn;
-	struct call **pp = &c->call_head, *prev = NULL;
+	struct call **pp = &c->up->call_head, *prev = NULL;
 	while (*pp && *pp != k) {
 		prev = *pp;
 		pp = &(*pp)->next;
@@ -205,8 +206,8 @@ static void unlink_conn(struct call *k)
 	if (!*pp)
 		return;
 	*pp = k->next;
-	if (c->call_tail == k)
-		c->call_tail = prev;
+	if (c->up->call_tail == k)
+		c->up->call_tail = prev;
 	k->next = NULL;
 }
 
@@ -219,7 +220,7 @@ static void call_free(struct call *k)
 /* Puts the head of c's queue on the wire, if it is not there yet. */
 static void kick(struct conn *c)
 {
-	struct call *k = c->call_head;
+	struct call *k = c->up->call_head;
 	if (!k || k->sent || c->closing)
 		return;
 	cJSON *p = cJSON_Duplicate(k->payload, 1);
@@ -302,12 +303,12 @@ void calls_submit(struct conn *c, const struct control_req *r)
 		code = "cp_offline";
 		status = "offline";
 		snprintf(msg, sizeof msg, "%s is not connected", r->cp_id);
-	} else if (c->boot_status == BOOT_REJECTED) {
+	} else if (c->up->boot_status == BOOT_REJECTED) {
 		code = "cp_rejected";
 		snprintf(msg, sizeof msg,
 		         "%s was Rejected at boot: nothing is sent to it",
 		         r->cp_id);
-	} else if (c->boot_status == BOOT_PENDING &&
+	} else if (c->up->boot_status == BOOT_PENDING &&
 	           (op->flags & SEND_NOT_PENDING)) {
 		code = "cp_pending";
 		snprintf(msg, sizeof msg,
@@ -344,11 +345,11 @@ void calls_submit(struct conn *c, const struct control_req *r)
 		cs.all->all_prev = k;
 	cs.all = k;
 	cs.n++;
-	if (c->call_tail)
-		c->call_tail->next = k;
+	if (c->up->call_tail)
+		c->up->call_tail->next = k;
 	else
-		c->call_head = k;
-	c->call_tail = k;
+		c->up->call_head = k;
+	c->up->call_tail = k;
 	record(c->cp_id, k, DB_NULL_TIME, "pending", NULL);
 	if (r->async) {
 		/* The client polls the history for the outcome: answer
@@ -366,7 +367,7 @@ void calls_submit(struct conn *c, const struct control_req *r)
 
 void calls_reply(struct conn *c, const struct rpc_msg *m)
 {
-	struct call *k = c->call_head;
+	struct call *k = c->up->call_head;
 	if (!k || !k->sent || strcmp(k->uid, m->id)) {
 		log_info("ocpp: %s | reply %.36s ignored: no such call pending",
 		         c->cp_id, m->id);
@@ -428,9 +429,9 @@ void calls_reply(struct conn *c, const struct rpc_msg *m)
 
 void calls_conn_closed(struct conn *c)
 {
-	while (c->call_head) {
-		struct call *k = c->call_head;
-		c->call_head = k->next;
+	while (c->up->call_head) {
+		struct call *k = c->up->call_head;
+		c->up->call_head = k->next;
 		unlink_all(k);
 		fail_call(k, c->cp_id, "offline", "cp_offline",
 		          k->sent ? "the charge point disconnected before "
@@ -438,7 +439,7 @@ void calls_conn_closed(struct conn *c)
 		                  : "the charge point disconnected before the "
 		                    "command was sent");
 	}
-	c->call_tail = NULL;
+	c->up->call_tail = NULL;
 }
 
 void calls_tick(int64_t now_ms)

@@ -33,6 +33,7 @@ int calls_is_action(const char *op);
 /* A command for r->cp_id, whose link is c (NULL: not connected).
  * Answers r->client itself, now or later. */
 void calls_submit(struct conn *c, const struct control_req *r);
+
 /* A CALLRESULT or CALLERROR from c. */
 void calls_reply(struct conn *c, const struct rpc_msg *m);
 /* c closes: its calls fail with cp_offline. */

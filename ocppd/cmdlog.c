@@ -6,14 +6,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "batch.h"
 #include "dbq.h"
 #include "log.h"
 #include "ocpp_secret.h"
 
-void cmd_record_free(struct cmd_record *rec)
+/* The job: one row's write in the charge point's own queue. */
+struct cmd_job {
+	struct job job;
+	struct cmd_record rec;
+};
+
+static void cmd_record_clear(struct cmd_record *rec)
 {
-	if (!rec)
-		return;
 	free(rec->uid);
 	free(rec->cp_id);
 	free(rec->action);
@@ -21,18 +26,43 @@ void cmd_record_free(struct cmd_record *rec)
 	free(rec->status);
 	free(rec->response);
 	free(rec->requested_by);
-	free(rec);
 }
+
+static enum hres cmd_run(struct job *j, struct batch *b)
+{
+	return cmdlog_write(b->db, &((struct cmd_job *)j)->rec) ? H_DB_ERROR
+	                                                        : H_OK;
+}
+
+static void cmd_fail(struct job *j)
+{
+	const struct cmd_record *r = &((struct cmd_job *)j)->rec;
+	log_warn("ocpp: %s | %s | database unavailable: command %s "
+	         "not recorded",
+	         r->cp_id, r->action, r->uid);
+}
+
+static void cmd_free(struct job *j)
+{
+	struct cmd_job *c = (struct cmd_job *)j;
+	cmd_record_clear(&c->rec);
+	free(c);
+}
+
+static const struct job_ops cmd_ops = {
+    .run = cmd_run, .fail = cmd_fail, .free = cmd_free};
 
 void cmdlog_submit(const char *cp_id, const char *uid, const char *action,
                    const cJSON *params, const char *requested_by,
                    int64_t created_ms, int64_t finished_ms, const char *status,
                    const cJSON *response, int outcome)
 {
-	struct cmd_record *rec = calloc(1, sizeof *rec);
-	struct job *j = job_new(JOB_COMMAND, cp_id);
-	if (!rec || !j)
+	struct cmd_job *c = calloc(1, sizeof *c);
+	if (!c)
 		goto oom;
+	c->job.ops = &cmd_ops;
+	c->job.what = "command history";
+	struct cmd_record *rec = &c->rec;
 	rec->uid = strdup(uid);
 	rec->cp_id = strdup(cp_id);
 	rec->action = strdup(action);
@@ -50,19 +80,19 @@ void cmdlog_submit(const char *cp_id, const char *uid, const char *action,
 	    (params && !rec->params) || (response && !rec->response) ||
 	    (requested_by && *requested_by && !rec->requested_by))
 		goto oom;
-	j->rec = rec;
-	if (dbq_submit(j, 0)) {
+	c->job.who = rec->cp_id;
+	if (dbq_submit(&c->job, rec->cp_id, 0)) {
 		log_warn("ocpp: %s | %s | database queue full: command %s not "
 		         "recorded",
 		         cp_id, action, uid);
-		job_free(j);
+		cmd_free(&c->job);
 	}
 	return;
 oom:
 	log_error("ocpp: %s | %s | out of memory: command %s not recorded",
 	          cp_id, action, uid);
-	cmd_record_free(rec);
-	job_free(j);
+	if (c)
+		cmd_free(&c->job);
 }
 
 int cmdlog_write(struct db *db, const struct cmd_record *r)

@@ -34,6 +34,5 @@ void cmdlog_submit(const char *cp_id, const char *uid, const char *action,
                    const cJSON *response, int outcome);
 /* The write itself (database worker); -1 on a database error. */
 int cmdlog_write(struct db *db, const struct cmd_record *rec);
-void cmd_record_free(struct cmd_record *rec);
 
 #endif

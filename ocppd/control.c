@@ -1,28 +1,29 @@
 /*
- * control.c — the control socket server thread; see control.h.
+ * control.c — the control socket server; see control.h.
  *
- * One poll() loop over the listening sockets, an eventfd (answers are
- * waiting, or stop) and the clients.  Clients are slots with a generation,
- * like the WebSocket links, because an answer may arrive after its client
- * left: the reference then no longer matches and the answer is dropped.
- * Every buffer is bounded: a client may have one request line of up to
- * CONTROL_LINE_MAX bytes buffered beyond the one being answered, and one
- * request in flight.
+ * The listening sockets and the clients are descriptors adopted by the
+ * OCPP event loop (lws_adopt_descriptor_vhost, raw file descriptors on a
+ * vhost of their own that listens on nothing), so requests, answers and
+ * the ops that run them all live on one thread: no lock, no queue between
+ * threads.  Clients are slots with a generation, like the WebSocket
+ * links, because an answer may come after its client left: the reference
+ * then no longer matches and the answer is dropped.  Every buffer is
+ * bounded: a client may have one request line of up to CONTROL_LINE_MAX
+ * bytes buffered beyond the one being answered, and one request in
+ * flight; while it may not send more, its socket is not read.
  */
 #include "control.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <grp.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <pwd.h>
-#include <pthread.h>
+#include <libwebsockets.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -32,45 +33,34 @@
 #include "log.h"
 
 #define READ_CHUNK 4096
+#define PROTOCOL   "ocppd-control"
 
 struct client {
 	int fd; /* -1: free slot */
 	uint32_t gen;
+	struct lws *wsi;
 	char *in;
 	size_t in_len, in_cap;
 	char *out;
 	size_t out_len, out_off, out_cap;
 	/* busy: a request in flight; closing: close once flushed; eof: the
-	 * client sent all it will (a half-close still gets its answers). */
-	unsigned busy : 1, closing : 1, eof : 1;
+	 * client sent all it will (a half-close still gets its answers);
+	 * kill: close at the next writable callback; reading: POLLIN on. */
+	unsigned busy : 1, closing : 1, eof : 1, kill : 1, reading : 1;
 	int64_t active_ms; /* last byte in or answer out (monotonic) */
-};
-
-struct answer {
-	struct answer *next;
-	uint64_t client;
-	char *text; /* with the newline */
-	size_t len;
 };
 
 static struct {
 	const struct csms_config *cfg;
-	void (*wake)(void *);
-	void *wake_arg;
-	int unix_fd, tcp_fd, ev_fd;
+	void (*on_request)(const struct control_req *r);
+	struct lws_vhost *vh;
+	int unix_fd, tcp_fd; /* until adopted */
+	struct lws *unix_wsi, *tcp_wsi;
 	int own_path; /* we bound control_socket: remove it at stop */
-	pthread_t thread;
-	int running;
-	volatile int stop;
-	pthread_mutex_t lock; /* reqs, answers */
-	struct control_req *req_head, *req_tail;
-	struct answer *ans_head, *ans_tail;
+	int stopping; /* control_stop ran: answers go nowhere */
 	struct client clients[CONTROL_CLIENT_MAX];
-	unsigned nclients; /* written by the thread, read by anyone */
-} ctl = {.unix_fd = -1,
-         .tcp_fd = -1,
-         .ev_fd = -1,
-         .lock = PTHREAD_MUTEX_INITIALIZER};
+	unsigned nclients;
+} ctl = {.unix_fd = -1, .tcp_fd = -1};
 
 static int64_t mono_ms(void)
 {
@@ -79,48 +69,121 @@ static int64_t mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* ---- answers (any thread) ------------------------------------------- */
+unsigned control_clients(void)
+{
+	return ctl.nclients;
+}
+
+static uint64_t client_ref(const struct client *c)
+{
+	return ((uint64_t)c->gen << 32) | (uint64_t)(c - ctl.clients);
+}
+
+static struct client *client_from_ref(uint64_t ref)
+{
+	uint32_t i = (uint32_t)ref;
+	if (i >= CONTROL_CLIENT_MAX)
+		return NULL;
+	struct client *c = &ctl.clients[i];
+	if (c->fd < 0 || c->gen != (uint32_t)(ref >> 32))
+		return NULL;
+	return c;
+}
+
+static void control_req_free(struct control_req *r)
+{
+	if (!r)
+		return;
+	cJSON_Delete(r->params);
+	free(r);
+}
+
+static int client_queue(struct client *c, const char *text, size_t len)
+{
+	if (c->out_off && c->out_off == c->out_len)
+		c->out_off = c->out_len = 0;
+	if (c->out_len + len > c->out_cap) {
+		size_t cap = c->out_cap ? c->out_cap : 1024;
+		while (cap < c->out_len + len)
+			cap *= 2;
+		char *p = realloc(c->out, cap);
+		if (!p)
+			return -1;
+		c->out = p;
+		c->out_cap = cap;
+	}
+	memcpy(c->out + c->out_len, text, len);
+	c->out_len += len;
+	return 0;
+}
+
+/* Writes what it can; -1 when the client is to be closed. */
+static int client_flush(struct client *c)
+{
+	while (c->out_off < c->out_len) {
+		ssize_t n =
+		    send(c->fd, c->out + c->out_off, c->out_len - c->out_off,
+		         MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			lws_callback_on_writable(c->wsi);
+			return 0;
+		}
+		if (n <= 0)
+			return -1;
+		c->out_off += (size_t)n;
+	}
+	c->out_off = c->out_len = 0;
+	return (c->closing || c->eof) && !c->busy ? -1 : 0;
+}
+
+/* Reads only while the client may send more: one line beyond the one in
+ * flight, and not after it said it is done. */
+static void update_flow(struct client *c)
+{
+	int want = c->in_len <= CONTROL_LINE_MAX && !c->closing && !c->eof;
+	if (want != c->reading) {
+		c->reading = want ? 1 : 0;
+		lws_rx_flow_control(c->wsi, want);
+	}
+}
+
+/* Closes c at its next writable callback (outside its own callbacks). */
+static void client_kill(struct client *c)
+{
+	c->kill = 1;
+	lws_callback_on_writable(c->wsi);
+}
+
+/* ---- answers (event loop) -------------------------------------------- */
 
 static void post_answer(uint64_t client, cJSON *obj)
 {
 	char *text = obj ? cJSON_PrintUnformatted(obj) : NULL;
 	cJSON_Delete(obj);
-	struct answer *a = text ? malloc(sizeof *a) : NULL;
-	size_t len = text ? strlen(text) : 0;
-	char *line = a ? realloc(text, len + 2) : NULL;
-	if (!line) {
-		free(a);
-		free(text);
+	struct client *c = ctl.stopping ? NULL : client_from_ref(client);
+	if (!c) {
+		free(text); /* its client left */
+		return;
+	}
+	if (!text) {
 		log_error("ocppd: control: out of memory for an answer");
 		/* The client would wait forever: a fixed line instead. */
 		static const char oom[] =
 		    "{\"ok\":false,\"error\":{\"code\":\"internal\","
-		    "\"message\":\"out of memory\"}}\n";
-		a = malloc(sizeof *a);
-		line = a ? strdup(oom) : NULL;
-		if (!line) {
-			free(a);
-			return;
-		}
-		len = sizeof oom - 2;
+		    "\"message\":\"out of memory\"}}";
+		text = strdup(oom);
 	}
-	line[len] = '\n';
-	line[len + 1] = '\0';
-	a->next = NULL;
-	a->client = client;
-	a->text = line;
-	a->len = len + 1;
-	pthread_mutex_lock(&ctl.lock);
-	if (ctl.ans_tail)
-		ctl.ans_tail->next = a;
-	else
-		ctl.ans_head = a;
-	ctl.ans_tail = a;
-	pthread_mutex_unlock(&ctl.lock);
-	uint64_t one = 1;
-	if (ctl.ev_fd >= 0 && write(ctl.ev_fd, &one, sizeof one) < 0 &&
-	    errno != EAGAIN)
-		log_warn("ocppd: control: eventfd: %s", strerror(errno));
+	c->busy = 0;
+	c->active_ms = mono_ms();
+	if (!text || client_queue(c, text, strlen(text)) ||
+	    client_queue(c, "\n", 1))
+		c->closing = 1;
+	free(text);
+	/* The next request waits for the writable callback (no recursion
+	 * from an op answering at once into the next one). */
+	lws_callback_on_writable(c->wsi);
 }
 
 void control_ok(uint64_t client, cJSON *result)
@@ -170,49 +233,6 @@ void control_fail(uint64_t client, const char *code, cJSON *extra,
 
 /* ---- requests --------------------------------------------------------- */
 
-struct control_req *control_take_requests(void)
-{
-	/* Called on every wake-up of the event loop: most have nothing
-	 * for us, and a load is cheaper than the lock. */
-	if (!__atomic_load_n(&ctl.req_head, __ATOMIC_ACQUIRE))
-		return NULL;
-	pthread_mutex_lock(&ctl.lock);
-	struct control_req *r = ctl.req_head;
-	__atomic_store_n(&ctl.req_head, NULL, __ATOMIC_RELAXED);
-	ctl.req_tail = NULL;
-	pthread_mutex_unlock(&ctl.lock);
-	return r;
-}
-
-void control_req_free(struct control_req *r)
-{
-	if (!r)
-		return;
-	cJSON_Delete(r->params);
-	free(r);
-}
-
-unsigned control_clients(void)
-{
-	return __atomic_load_n(&ctl.nclients, __ATOMIC_RELAXED);
-}
-
-static uint64_t client_ref(const struct client *c)
-{
-	return ((uint64_t)c->gen << 32) | (uint64_t)(c - ctl.clients);
-}
-
-static struct client *client_from_ref(uint64_t ref)
-{
-	uint32_t i = (uint32_t)ref;
-	if (i >= CONTROL_CLIENT_MAX)
-		return NULL;
-	struct client *c = &ctl.clients[i];
-	if (c->fd < 0 || c->gen != (uint32_t)(ref >> 32))
-		return NULL;
-	return c;
-}
-
 /* A string member of at most max bytes, or "" when absent; -1 with why. */
 static int req_string(const cJSON *o, const char *name, char *out, size_t max,
                       int required, char *why, size_t whylen)
@@ -242,6 +262,7 @@ static void handle_line(struct client *c, const char *line, size_t len)
 {
 	uint64_t ref = client_ref(c);
 	char why[160];
+	c->busy = 1; /* until its answer is queued */
 	cJSON *root = cJSON_ParseWithLength(line, len);
 	struct control_req *r = NULL;
 	if (!root || !cJSON_IsObject(root)) {
@@ -295,18 +316,9 @@ static void handle_line(struct client *c, const char *line, size_t len)
 		control_fail(ref, "internal", NULL, "out of memory");
 		goto out;
 	}
-	pthread_mutex_lock(&ctl.lock);
-	if (ctl.req_tail)
-		ctl.req_tail->next = r;
-	else
-		__atomic_store_n(&ctl.req_head, r, __ATOMIC_RELEASE);
-	ctl.req_tail = r;
-	pthread_mutex_unlock(&ctl.lock);
-	r = NULL;
-	if (ctl.wake)
-		ctl.wake(ctl.wake_arg);
+	/* Answered by whoever finishes it, maybe right here. */
+	ctl.on_request(r);
 out:
-	c->busy = 1; /* until its answer is written */
 	control_req_free(r);
 	cJSON_Delete(root);
 }
@@ -331,12 +343,12 @@ static void next_lines(struct client *c)
 		}
 		if (!nl) {
 			if (c->in_len > CONTROL_LINE_MAX) {
+				c->busy = 1;
+				c->closing = 1; /* cannot find the next line */
 				control_fail(client_ref(c), "bad_request", NULL,
 				             "request line longer than %d "
 				             "bytes",
 				             CONTROL_LINE_MAX);
-				c->busy = 1;
-				c->closing = 1; /* cannot find the next line */
 			}
 			return;
 		}
@@ -350,10 +362,10 @@ static void next_lines(struct client *c)
 		       (c->in[start] == ' ' || c->in[start] == '\t'))
 			start++;
 		if (len > CONTROL_LINE_MAX) {
+			c->busy = 1;
 			control_fail(client_ref(c), "bad_request", NULL,
 			             "request line longer than %d bytes",
 			             CONTROL_LINE_MAX);
-			c->busy = 1;
 		} else if (start < n) {
 			handle_line(c, c->in + start, n - start);
 		}
@@ -364,98 +376,38 @@ static void next_lines(struct client *c)
 
 /* ---- clients ---------------------------------------------------------- */
 
-static void client_close(struct client *c)
+/* The descriptor is gone (lws closed it): the slot is free. */
+static void client_release(struct client *c)
 {
-	close(c->fd);
 	c->fd = -1;
+	c->wsi = NULL;
 	c->gen++;
 	free(c->in);
 	free(c->out);
 	c->in = c->out = NULL;
 	c->in_len = c->in_cap = c->out_len = c->out_off = c->out_cap = 0;
-	c->busy = c->closing = c->eof = 0;
-	__atomic_sub_fetch(&ctl.nclients, 1, __ATOMIC_RELAXED);
+	c->busy = c->closing = c->eof = c->kill = c->reading = 0;
+	ctl.nclients--;
 }
 
-/* Writes what it can; -1 when the client is gone. */
-static int client_flush(struct client *c)
-{
-	while (c->out_off < c->out_len) {
-		ssize_t n =
-		    send(c->fd, c->out + c->out_off, c->out_len - c->out_off,
-		         MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			return 0;
-		if (n <= 0)
-			return -1;
-		c->out_off += (size_t)n;
-	}
-	c->out_off = c->out_len = 0;
-	return (c->closing || c->eof) && !c->busy ? -1 : 0;
-}
-
-static int client_queue(struct client *c, const char *text, size_t len)
-{
-	if (c->out_off && c->out_off == c->out_len)
-		c->out_off = c->out_len = 0;
-	if (c->out_len + len > c->out_cap) {
-		size_t cap = c->out_cap ? c->out_cap : 1024;
-		while (cap < c->out_len + len)
-			cap *= 2;
-		char *p = realloc(c->out, cap);
-		if (!p)
-			return -1;
-		c->out = p;
-		c->out_cap = cap;
-	}
-	memcpy(c->out + c->out_len, text, len);
-	c->out_len += len;
-	return 0;
-}
-
-static void deliver_answers(void)
-{
-	pthread_mutex_lock(&ctl.lock);
-	struct answer *a = ctl.ans_head;
-	ctl.ans_head = ctl.ans_tail = NULL;
-	pthread_mutex_unlock(&ctl.lock);
-	while (a) {
-		struct answer *next = a->next;
-		struct client *c = client_from_ref(a->client);
-		if (c) {
-			c->busy = 0;
-			c->active_ms = mono_ms();
-			if (client_queue(c, a->text, a->len))
-				c->closing = 1;
-			next_lines(c);
-			if (client_flush(c))
-				client_close(c);
-		}
-		free(a->text);
-		free(a);
-		a = next;
-	}
-}
-
-static void client_read(struct client *c)
+/* Reads what is there; -1 when the client is to be closed. */
+static int client_read(struct client *c)
 {
 	for (;;) {
 		if (c->in_len > CONTROL_LINE_MAX)
-			return; /* bounded: wait for the line in flight */
+			break; /* bounded: wait for the line in flight */
 		if (c->in_cap - c->in_len < READ_CHUNK) {
 			size_t cap = c->in_cap ? c->in_cap * 2 : READ_CHUNK;
 			if (cap > CONTROL_LINE_MAX + 2 * READ_CHUNK)
 				cap = CONTROL_LINE_MAX + 2 * READ_CHUNK;
 			if (cap - c->in_len < READ_CHUNK) {
 				c->closing = 1;
-				return;
+				break;
 			}
 			char *p = realloc(c->in, cap);
 			if (!p) {
 				c->closing = 1;
-				return;
+				break;
 			}
 			c->in = p;
 			c->in_cap = cap;
@@ -466,10 +418,8 @@ static void client_read(struct client *c)
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			break;
-		if (n < 0) {
-			client_close(c);
-			return;
-		}
+		if (n < 0)
+			return -1;
 		if (n == 0) {
 			/* Half-closed (or gone, which a write will show):
 			 * answer what came, then close. */
@@ -482,32 +432,104 @@ static void client_read(struct client *c)
 		next_lines(c);
 	}
 	if (client_flush(c))
-		client_close(c);
+		return -1;
+	update_flow(c);
+	return 0;
 }
 
-static void accept_one(int lfd)
+static int client_writeable(struct client *c)
 {
-	int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-	if (fd < 0)
-		return;
-	for (int i = 0; i < CONTROL_CLIENT_MAX; i++) {
-		struct client *c = &ctl.clients[i];
-		if (c->fd >= 0)
+	if (c->kill || client_flush(c))
+		return -1;
+	next_lines(c);
+	if (client_flush(c))
+		return -1;
+	update_flow(c);
+	return 0;
+}
+
+static void accept_all(int lfd)
+{
+	for (;;) {
+		int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0)
+			return;
+		struct client *c = NULL;
+		for (int i = 0; i < CONTROL_CLIENT_MAX && !c; i++)
+			if (ctl.clients[i].fd < 0)
+				c = &ctl.clients[i];
+		if (!c) {
+			static const char busy[] =
+			    "{\"ok\":false,\"error\":{\"code\":\"busy\","
+			    "\"message\":\"too many control clients\"}}\n";
+			if (send(fd, busy, sizeof busy - 1,
+			         MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+				log_debug("ocppd: control: %s",
+				          strerror(errno));
+			close(fd);
+			log_warn("ocppd: control: more than %d clients: one "
+			         "refused",
+			         CONTROL_CLIENT_MAX);
 			continue;
+		}
+		lws_sock_file_fd_type d;
+		d.filefd = fd;
 		c->fd = fd;
 		c->active_ms = mono_ms();
-		__atomic_add_fetch(&ctl.nclients, 1, __ATOMIC_RELAXED);
-		return;
+		c->reading = 1;
+		ctl.nclients++;
+		c->wsi = lws_adopt_descriptor_vhost(
+		    ctl.vh, LWS_ADOPT_RAW_FILE_DESC, d, PROTOCOL, NULL);
+		if (!c->wsi) {
+			/* lws closed nothing it did not adopt. */
+			close(fd);
+			c->fd = -1;
+			c->gen++;
+			ctl.nclients--;
+			log_warn("ocppd: control: cannot adopt a client");
+			return;
+		}
+		lws_set_opaque_user_data(c->wsi, c);
 	}
-	static const char busy[] =
-	    "{\"ok\":false,\"error\":{\"code\":\"busy\",\"message\":\"too "
-	    "many control clients\"}}\n";
-	if (send(fd, busy, sizeof busy - 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
-		log_debug("ocppd: control: %s", strerror(errno));
-	close(fd);
-	log_warn("ocppd: control: more than %d clients: one refused",
-	         CONTROL_CLIENT_MAX);
 }
+
+/* A listening socket's wsi carries this as its opaque data. */
+static char listener;
+
+static int callback(struct lws *wsi, enum lws_callback_reasons reason,
+                    void *user, void *in, size_t len)
+{
+	(void)user;
+	(void)in;
+	(void)len;
+	void *p = lws_get_opaque_user_data(wsi);
+	struct client *c = p && p != &listener ? p : NULL;
+	switch (reason) {
+	case LWS_CALLBACK_RAW_RX_FILE:
+		if (p == &listener) {
+			accept_all(lws_get_socket_fd(wsi));
+			return 0;
+		}
+		return c ? client_read(c) : -1;
+	case LWS_CALLBACK_RAW_WRITEABLE_FILE:
+		return c ? client_writeable(c) : 0;
+	case LWS_CALLBACK_RAW_CLOSE_FILE:
+		if (c) {
+			lws_set_opaque_user_data(wsi, NULL);
+			client_release(c);
+		}
+		return 0;
+	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+		return 1; /* never a WebSocket */
+	default:
+		return 0;
+	}
+}
+
+static const struct lws_protocols protocols[] = {
+    {PROTOCOL, callback, 0, 0, 0, NULL, 0},
+    {NULL, NULL, 0, 0, 0, NULL, 0},
+};
 
 /*
  * control_idle_timeout: a client with no request in flight and nothing
@@ -516,98 +538,21 @@ static void accept_one(int lfd)
  * half a line — must not keep the API's commands out.  A client waiting
  * for a charge point's answer is busy, never idle.
  */
-static void close_idle(int64_t now)
+void control_tick(void)
 {
+	if (ctl.cfg->control_idle_timeout <= 0 || !ctl.nclients)
+		return;
+	int64_t now = mono_ms();
 	int64_t limit = (int64_t)ctl.cfg->control_idle_timeout * 1000;
 	for (int i = 0; i < CONTROL_CLIENT_MAX; i++) {
 		struct client *c = &ctl.clients[i];
-		if (c->fd < 0 || c->busy || c->out_off < c->out_len ||
-		    now - c->active_ms < limit)
+		if (c->fd < 0 || c->kill || c->busy ||
+		    c->out_off < c->out_len || now - c->active_ms < limit)
 			continue;
 		log_info("ocppd: control: client idle for %d s: closed",
 		         ctl.cfg->control_idle_timeout);
-		client_close(c);
+		client_kill(c);
 	}
-}
-
-static void *control_main(void *arg)
-{
-	(void)arg;
-	struct pollfd pfd[3 + CONTROL_CLIENT_MAX];
-	int who[3 + CONTROL_CLIENT_MAX];
-	while (!ctl.stop) {
-		int n = 0;
-		pfd[n] = (struct pollfd){.fd = ctl.ev_fd, .events = POLLIN};
-		who[n++] = -1;
-		if (ctl.unix_fd >= 0) {
-			pfd[n] = (struct pollfd){.fd = ctl.unix_fd,
-			                         .events = POLLIN};
-			who[n++] = -2;
-		}
-		if (ctl.tcp_fd >= 0) {
-			pfd[n] =
-			    (struct pollfd){.fd = ctl.tcp_fd, .events = POLLIN};
-			who[n++] = -3;
-		}
-		for (int i = 0; i < CONTROL_CLIENT_MAX; i++) {
-			struct client *c = &ctl.clients[i];
-			if (c->fd < 0)
-				continue;
-			short ev = 0;
-			if (c->in_len <= CONTROL_LINE_MAX && !c->closing &&
-			    !c->eof)
-				ev |= POLLIN | POLLRDHUP;
-			if (c->out_off < c->out_len)
-				ev |= POLLOUT;
-			pfd[n] = (struct pollfd){.fd = c->fd, .events = ev};
-			who[n++] = i;
-		}
-		/* With clients and an idle timeout, wake at least once a
-		 * second to look for idle ones. */
-		int idle =
-		    ctl.cfg->control_idle_timeout > 0 && ctl.nclients > 0;
-		if (poll(pfd, (nfds_t)n, idle ? 1000 : -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			log_error("ocppd: control: poll: %s", strerror(errno));
-			break;
-		}
-		for (int k = 0; k < n; k++) {
-			if (!pfd[k].revents)
-				continue;
-			if (who[k] == -1) {
-				uint64_t v;
-				if (read(ctl.ev_fd, &v, sizeof v) < 0 &&
-				    errno != EAGAIN)
-					log_debug("ocppd: control: %s",
-					          strerror(errno));
-				deliver_answers();
-				continue;
-			}
-			if (who[k] < 0) {
-				accept_one(pfd[k].fd);
-				continue;
-			}
-			struct client *c = &ctl.clients[who[k]];
-			if (c->fd != pfd[k].fd)
-				continue; /* closed by deliver_answers */
-			if (pfd[k].revents & (POLLHUP | POLLERR)) {
-				/* Both directions gone: an answer in flight
-				 * finds no one and is dropped. */
-				client_close(c);
-				continue;
-			}
-			if (pfd[k].revents & POLLOUT && client_flush(c)) {
-				client_close(c);
-				continue;
-			}
-			if (pfd[k].revents & (POLLIN | POLLRDHUP))
-				client_read(c);
-		}
-		if (idle)
-			close_idle(mono_ms());
-	}
-	return NULL;
 }
 
 /* ---- sockets ---------------------------------------------------------- */
@@ -806,81 +751,90 @@ static int open_tcp(int port, char *err, size_t errlen)
 	return fd;
 }
 
-int control_start(const struct csms_config *cfg, void (*wake)(void *),
-                  void *wake_arg, char *err, size_t errlen)
+/* The sockets of cfg (control_socket, control_tcp_port), bound and
+ * listening.  A control channel that is configured but cannot be had is
+ * a start-up error (-1 with err): the web tier would fail later, far from
+ * the cause. */
+static int open_sockets(const struct csms_config *cfg, char *err, size_t errlen)
 {
-	ctl.cfg = cfg;
-	ctl.wake = wake;
-	ctl.wake_arg = wake_arg;
-	ctl.stop = 0;
-	for (int i = 0; i < CONTROL_CLIENT_MAX; i++)
-		ctl.clients[i].fd = -1;
-	/* A control channel that is configured but cannot be had is a
-	 * start-up error: the web tier would fail later, far from the cause. */
 	if (cfg->control_socket[0] &&
 	    (ctl.unix_fd = open_unix(cfg, err, errlen)) < 0)
 		return -1;
 	if (cfg->control_tcp_port > 0 &&
 	    (ctl.tcp_fd = open_tcp(cfg->control_tcp_port, err, errlen)) < 0) {
-		control_stop();
+		if (ctl.unix_fd >= 0) {
+			close(ctl.unix_fd);
+			ctl.unix_fd = -1;
+			unlink(cfg->control_socket);
+			ctl.own_path = 0;
+		}
 		return -1;
 	}
+	return 0;
+}
+
+/* A listening socket joins the loop; NULL (and fd closed) on failure. */
+static struct lws *adopt_listener(int *fd)
+{
+	lws_sock_file_fd_type d;
+	d.filefd = *fd;
+	struct lws *wsi = lws_adopt_descriptor_vhost(
+	    ctl.vh, LWS_ADOPT_RAW_FILE_DESC, d, PROTOCOL, NULL);
+	if (!wsi) {
+		close(*fd);
+		*fd = -1;
+		return NULL;
+	}
+	lws_set_opaque_user_data(wsi, &listener);
+	return wsi;
+}
+
+int control_start(const struct csms_config *cfg, struct lws_context *ctx,
+                  void (*on_request)(const struct control_req *r), char *err,
+                  size_t errlen)
+{
+	ctl.cfg = cfg;
+	ctl.on_request = on_request;
+	for (int i = 0; i < CONTROL_CLIENT_MAX; i++)
+		ctl.clients[i].fd = -1;
+	if (open_sockets(cfg, err, errlen))
+		return -1;
 	if (ctl.unix_fd < 0 && ctl.tcp_fd < 0)
 		return 0; /* nothing to serve */
-	ctl.ev_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (ctl.ev_fd < 0 ||
-	    pthread_create(&ctl.thread, NULL, control_main, NULL)) {
+	struct lws_context_creation_info info;
+	memset(&info, 0, sizeof info);
+	info.port = CONTEXT_PORT_NO_LISTEN_SERVER;
+	info.protocols = protocols;
+	info.vhost_name = "control";
+	ctl.vh = lws_create_vhost(ctx, &info);
+	if (ctl.vh && ctl.unix_fd >= 0)
+		ctl.unix_wsi = adopt_listener(&ctl.unix_fd);
+	if (ctl.vh && ctl.tcp_fd >= 0)
+		ctl.tcp_wsi = adopt_listener(&ctl.tcp_fd);
+	if (!ctl.vh ||
+	    (cfg->control_socket[0] && ctl.own_path && !ctl.unix_wsi)) {
 		snprintf(err, errlen,
-		         "control socket: cannot start its thread");
+		         "control socket: cannot join the event loop");
 		control_stop();
 		return -1;
 	}
-	ctl.running = 1;
 	return 0;
 }
 
 void control_stop(void)
 {
-	if (ctl.running) {
-		ctl.stop = 1;
-		uint64_t one = 1;
-		if (write(ctl.ev_fd, &one, sizeof one) < 0)
-			log_debug("ocppd: control: %s", strerror(errno));
-		pthread_join(ctl.thread, NULL);
-		ctl.running = 0;
-	}
-	for (int i = 0; i < CONTROL_CLIENT_MAX; i++)
-		if (ctl.clients[i].fd >= 0)
-			client_close(&ctl.clients[i]);
+	ctl.stopping = 1;
+	/* The descriptors lws adopted close with it (lws_context_destroy);
+	 * what is left here is the socket file. */
 	if (ctl.unix_fd >= 0) {
 		close(ctl.unix_fd);
 		ctl.unix_fd = -1;
 	}
-	if (ctl.own_path && ctl.cfg)
-		unlink(ctl.cfg->control_socket);
-	ctl.own_path = 0;
 	if (ctl.tcp_fd >= 0) {
 		close(ctl.tcp_fd);
 		ctl.tcp_fd = -1;
 	}
-	if (ctl.ev_fd >= 0) {
-		close(ctl.ev_fd);
-		ctl.ev_fd = -1;
-	}
-	struct control_req *r = control_take_requests();
-	while (r) {
-		struct control_req *next = r->next;
-		control_req_free(r);
-		r = next;
-	}
-	pthread_mutex_lock(&ctl.lock);
-	struct answer *a = ctl.ans_head;
-	ctl.ans_head = ctl.ans_tail = NULL;
-	pthread_mutex_unlock(&ctl.lock);
-	while (a) {
-		struct answer *next = a->next;
-		free(a->text);
-		free(a);
-		a = next;
-	}
+	if (ctl.own_path && ctl.cfg)
+		unlink(ctl.cfg->control_socket);
+	ctl.own_path = 0;
 }

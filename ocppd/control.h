@@ -3,14 +3,15 @@
  * reach charge points and change id tags (protocol: docs/control.md).
  *
  * One JSON object per line in, one per line out.  The sockets (a Unix
- * socket, optionally a loopback TCP port) are served by their own thread,
- * so a slow or hostile control client never touches the OCPP event loop:
- * that thread reads lines, refuses what is not a request (bad_request),
- * and hands each request to the event loop (control_take_requests, after
- * the wake function ran).  Whoever finishes a request — the event loop or
- * a database worker — answers with control_ok / control_fail, from any
- * thread.  A client has one request in flight at a time; the lines it
- * sends meanwhile wait their turn, so answers come in request order.
+ * socket, optionally a loopback TCP port) and their clients are served by
+ * the OCPP event loop itself, never blocking it: reads and writes are
+ * non-blocking and bounded, so a slow or hostile control client costs the
+ * loop no more than a charge point does.  A line that is not a request is
+ * refused here (bad_request); a request goes to the on_request function
+ * (ctl_ops.c), and whoever finishes it — at once, or a job's done hook
+ * later — answers with control_ok / control_fail.  A client has one
+ * request in flight at a time; the lines it sends meanwhile wait their
+ * turn (unread), so answers come in request order.
  */
 #ifndef OCPPD_CONTROL_H
 #define OCPPD_CONTROL_H
@@ -28,9 +29,8 @@
 #define CONTROL_WHO_MAX    100 /* requested_by, as commands.requested_by */
 #define CONTROL_CLIENT_MAX 256
 
-/* One request, as the event loop gets it (control_req_free frees it). */
+/* One request, as on_request gets it (valid during that call only). */
 struct control_req {
-	struct control_req *next;
 	uint64_t client; /* who gets the answer */
 	char op[CONTROL_OP_MAX + 1];
 	char cp_id[CONTROL_CP_ID_MAX + 1]; /* "" when not given */
@@ -40,26 +40,28 @@ struct control_req {
 	cJSON *params; /* always an object, owned */
 };
 
-/*
- * Binds the sockets of cfg (control_socket, control_tcp_port) and starts
- * the thread; wake(arg) tells the event loop that requests wait.  A
- * socket that cannot be set up as configured (bind, mode, group, a
- * directory the group cannot enter, another ocppd answering on it) is -1
- * with one line in err: a start-up error, never a silent "control off".
- */
-int control_start(const struct csms_config *cfg, void (*wake)(void *),
-                  void *wake_arg, char *err, size_t errlen);
-/* Closes every socket, joins the thread, removes the socket file. */
-void control_stop(void);
+struct lws_context;
 
-/* Every request received so far, oldest first (event loop thread). */
-struct control_req *control_take_requests(void);
-void control_req_free(struct control_req *r);
+/*
+ * Binds the sockets of cfg (control_socket, control_tcp_port) and serves
+ * them on ctx's loop; on_request(r) gets each request.  A socket that
+ * cannot be set up as configured (bind, mode, group, a directory the
+ * group cannot enter, another ocppd answering on it), or that cannot join
+ * the loop, is -1 with one line in err: a start-up error, never a silent
+ * "control off".
+ */
+int control_start(const struct csms_config *cfg, struct lws_context *ctx,
+                  void (*on_request)(const struct control_req *r), char *err,
+                  size_t errlen);
+/* Closes idle clients (control_idle_timeout); every tick. */
+void control_tick(void);
+/* Removes the socket file (the descriptors close with the loop). */
+void control_stop(void);
 
 /* A client reference no answer reaches (an async command's outcome). */
 #define CONTROL_NO_CLIENT UINT64_MAX
 
-/* Answers a request; thread-safe.  result (taken, NULL: {}) becomes
+/* Answers a request (event loop only).  result (taken, NULL: {}) becomes
  * {"ok":true,"result":...}. */
 void control_ok(uint64_t client, cJSON *result);
 /* {"ok":false,"error":{"code":code,"message":...}}; extra (taken, may be

@@ -5,12 +5,17 @@
 
 #include <crypt.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <libwebsockets.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+
+#include "auth_throttle.h"
+#include "batch.h"
+#include "log.h"
 
 #define SHA1_LEN  20
 #define HMAC_BLK  64
@@ -187,8 +192,213 @@ int cp_auth_verify(const char *cp_id, const char *hash, const char *password)
 	return 1;
 }
 
+/* ---- the registered charge points --------------------------------- */
+
+static struct {
+	const struct csms_config *cfg;
+	struct strmap *known; /* cp_id -> struct cp_sec * */
+} reg;
+
+int cp_sec_load(struct db *db, struct strmap *set)
+{
+	struct db_rows rows;
+	if (db_query(
+	        db, &rows,
+	        "SELECT id, security_profile, auth_hash FROM charge_points",
+	        ""))
+		return -1;
+	int rc, fail = 0;
+	while ((rc = db_next(&rows)) > 0) {
+		struct cp_sec *s =
+		    cp_sec_new((int)db_int(&rows, 1), db_str(&rows, 2));
+		if (!s || strmap_put(set, db_str(&rows, 0), s)) {
+			free(s);
+			fail = 1;
+			break;
+		}
+	}
+	db_rows_end(&rows);
+	return rc < 0 || fail ? -1 : 0;
+}
+
+void cp_auth_start(const struct csms_config *cfg, struct strmap *known)
+{
+	reg.cfg = cfg;
+	cp_secmap_free(reg.known);
+	reg.known = known;
+}
+
+size_t cp_auth_known_count(void)
+{
+	return reg.known ? reg.known->len : 0;
+}
+
+int cp_auth_known_set(const char *cp_id, struct cp_sec *sec)
+{
+	if (!reg.known) {
+		reg.known = calloc(1, sizeof *reg.known);
+		if (!reg.known)
+			return -1;
+		strmap_init(reg.known);
+	}
+	struct cp_sec *old = strmap_get(reg.known, cp_id);
+	if (strmap_put(reg.known, cp_id, sec))
+		return -1;
+	free(old);
+	return 0;
+}
+
+/* The reload: a job on worker 0, where credential changes run too, so a
+ * reload never overtakes a change and brings back the old hash. */
+struct reload_job {
+	struct job job;
+	struct strmap *set; /* NULL: the read failed, keep the old map */
+};
+
+static enum hres reload_run(struct job *j, struct batch *b)
+{
+	struct reload_job *r = (struct reload_job *)j;
+	cp_secmap_free(r->set);
+	r->set = calloc(1, sizeof *r->set);
+	if (!r->set)
+		return H_OK;
+	strmap_init(r->set);
+	if (cp_sec_load(b->db, r->set)) {
+		cp_secmap_free(r->set);
+		r->set = NULL;
+	}
+	/* Best effort: a failed read does not fail the batch. */
+	return H_OK;
+}
+
+static void reload_done(struct job *j, enum hres res)
+{
+	struct reload_job *r = (struct reload_job *)j;
+	if (res != H_OK || !r->set)
+		return;
+	cp_secmap_free(reg.known);
+	reg.known = r->set;
+	r->set = NULL;
+}
+
+static void reload_free(struct job *j)
+{
+	struct reload_job *r = (struct reload_job *)j;
+	cp_secmap_free(r->set);
+	free(r);
+}
+
+static const struct job_ops reload_ops = {
+    .run = reload_run, .done = reload_done, .free = reload_free};
+
+void cp_auth_refresh(void)
+{
+	struct reload_job *r = calloc(1, sizeof *r);
+	if (!r)
+		return;
+	r->job.ops = &reload_ops;
+	r->job.who = "";
+	r->job.what = "charge point reload";
+	if (dbq_submit(&r->job, NULL, 1))
+		reload_free(&r->job);
+}
+
+/* ---- the handshake's verdict ---------------------------------------- */
+
+__attribute__((format(printf, 4, 5))) static int
+refuse(struct handshake_verdict *v, unsigned status, const char *why,
+       const char *fmt, ...)
+{
+	v->status = status;
+	v->why = why;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(v->detail, sizeof v->detail, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/*
+ * The security profile checks (docs/security.md).  Unknown charge points
+ * are refused unless allow_unknown_cps.  Profile 1 and 2: HTTP Basic,
+ * user = identity, password against the stored hash; 2 and 3 only over
+ * TLS; 3: a client certificate (verified against tls_ca by OpenSSL)
+ * instead of a password.  With tls_ca set every certificate's CN must
+ * equal the identity, whatever the profile.
+ */
+int cp_auth_admit(const struct handshake_hello *h, struct handshake_verdict *v)
+{
+	const char *id = h->cp_id;
+	const struct cp_sec *sec = reg.known ? strmap_get(reg.known, id) : NULL;
+	memset(v, 0, sizeof *v);
+	if (!reg.cfg->allow_unknown_cps && !sec)
+		return refuse(v, 404, "unknown charge point", "%s", id);
+	int profile = sec ? sec->profile : 0;
+	if (profile < reg.cfg->security_profile_min)
+		profile = reg.cfg->security_profile_min;
+	if (h->client_certs) {
+		if (!h->cert_cn)
+			return refuse(v, 403, "client certificate required",
+			              "%s", id);
+		if (strcmp(h->cert_cn, id))
+			return refuse(v, 403,
+			              "client certificate is not the charge "
+			              "point's",
+			              "%s presented CN \"%.200s\"", id,
+			              h->cert_cn);
+	}
+	if (profile >= 2 && !h->tls)
+		return refuse(v, 403, "TLS required (security profile 2/3)",
+		              "%s", id);
+	if (profile == 3) {
+		if (!h->client_certs)
+			return refuse(v, 403,
+			              "client certificate required (set "
+			              "tls_ca for security profile 3)",
+			              "%s", id);
+		return 0;
+	}
+	if (profile == 0)
+		return 0;
+
+	/* Counted per (client, identity): see auth_throttle.h. */
+	int wait = throttle_wait_s(h->client, id, h->now_ms);
+	if (wait) {
+		v->retry_s = wait;
+		return refuse(v, 429, "too many failed logins", "%s", id);
+	}
+	char user[CP_ID_BYTES + 1], pass[CP_PASSWORD_MAX + 2];
+	const char *why = NULL;
+	if (!h->auth_sent)
+		why = "no credentials";
+	else if (!h->auth || cp_auth_parse_basic(h->auth, user, sizeof user,
+	                                         pass, sizeof pass))
+		why = "malformed Basic credentials";
+	else if (strcmp(user, id))
+		why = "Basic user is not the charge point identity";
+	else if (!sec || !sec->hash[0])
+		why = "no password set for this charge point";
+	else if (!cp_auth_verify(id, sec->hash, pass))
+		why = "wrong password";
+	explicit_bzero(pass, sizeof pass);
+	if (!why) {
+		throttle_ok(h->client, id);
+		return 0;
+	}
+	/* A missing header is a client's first try, not a guess. */
+	int block = h->auth_sent ? throttle_fail(h->client, id, h->now_ms,
+	                                         reg.cfg->auth_fail_limit,
+	                                         reg.cfg->auth_block_max)
+	                         : 0;
+	v->challenge = 1;
+	return refuse(v, 401, why, "%s%s", id,
+	              block ? " (blocked from this address)" : "");
+}
+
 void cp_auth_cleanup(void)
 {
+	cp_secmap_free(reg.known);
+	reg.known = NULL;
 	for (size_t i = 0; i < cache.map.cap; i++)
 		if (cache.map.slots[i].key)
 			free(cache.map.slots[i].val);

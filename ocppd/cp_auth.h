@@ -17,6 +17,9 @@
 
 #include <stddef.h>
 
+#include "config.h"
+#include "db.h"
+#include "handshake.h"
 #include "strmap.h"
 
 #define CP_PASSWORD_MIN 8
@@ -51,7 +54,30 @@ int cp_auth_hash(const char *password, char *out, size_t outlen, char *err,
  * 0 when not.  Event loop thread only. */
 int cp_auth_verify(const char *cp_id, const char *hash, const char *password);
 
-/* Frees the verification cache (at shutdown). */
+/*
+ * The registered charge points: the map the handshake reads (ownership of
+ * known passes; NULL: none yet).  It is refreshed from the database every
+ * few seconds (cp_auth_refresh, a job on a database worker) and changed
+ * at once by the credential ops (cp_auth_known_set).
+ */
+void cp_auth_start(const struct csms_config *cfg, struct strmap *known);
+size_t cp_auth_known_count(void);
+/* Replaces (or adds) a charge point's entry (ownership of sec passes on
+ * success); 0 ok, -1 out of memory. */
+int cp_auth_known_set(const char *cp_id, struct cp_sec *sec);
+/* Queues a reload of the map (best effort). */
+void cp_auth_refresh(void);
+/* Fills set (initialised, empty) with every registered charge point:
+ * id -> struct cp_sec *.  0 ok, -1 on a database error (set then holds
+ * part of them: free it with cp_secmap_free). */
+int cp_sec_load(struct db *db, struct strmap *set);
+
+/* ws_ops.admit: may this client be this charge point?  0 yes; -1 with
+ * the refusal in v (404 unknown, 401 credentials, 403 TLS/certificate,
+ * 429 throttled).  Event loop thread only. */
+int cp_auth_admit(const struct handshake_hello *h, struct handshake_verdict *v);
+
+/* Frees the map and the verification cache (at shutdown). */
 void cp_auth_cleanup(void);
 
 #endif

@@ -7,34 +7,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "batch.h"
+#include "cp_auth.h"
+#include "dbq.h"
 #include "jsonutil.h"
 #include "log.h"
-#include "ws.h"
 
-int cp_sec_load(struct db *db, struct strmap *set)
-{
-	struct db_rows rows;
-	if (db_query(
-	        db, &rows,
-	        "SELECT id, security_profile, auth_hash FROM charge_points",
-	        ""))
-		return -1;
-	int rc, fail = 0;
-	while ((rc = db_next(&rows)) > 0) {
-		struct cp_sec *s =
-		    cp_sec_new((int)db_int(&rows, 1), db_str(&rows, 2));
-		if (!s || strmap_put(set, db_str(&rows, 0), s)) {
-			free(s);
-			fail = 1;
-			break;
-		}
-	}
-	db_rows_end(&rows);
-	return rc < 0 || fail ? -1 : 0;
-}
-
-int cp_sec_op_parse(const struct control_req *r, struct cp_sec_op *out,
-                    char *why, size_t whylen)
+struct cp_sec_op {
+	uint64_t client;
+	char cp_id[CONTROL_CP_ID_MAX + 1];
+	int profile;      /* -1: unchanged */
+	int set_password; /* password given (NULL clears) */
+	int clear_password;
+	char password[CP_PASSWORD_MAX + 1]; /* wiped once hashed */
+	/* outcome, filled by cp_sec_op_run */
+	int found;
+	int new_profile;
+	char hash[CP_HASH_MAX + 1];
+	char err[160];
+};
+static int cp_sec_op_parse(const struct control_req *r, struct cp_sec_op *out,
+                           char *why, size_t whylen)
 {
 	memset(out, 0, sizeof *out);
 	out->profile = -1;
@@ -86,7 +79,7 @@ int cp_sec_op_parse(const struct control_req *r, struct cp_sec_op *out,
 	return 0;
 }
 
-enum hres cp_sec_op_run(struct db *db, struct cp_sec_op *op)
+static enum hres cp_sec_op_run(struct db *db, struct cp_sec_op *op)
 {
 	const char *hash = NULL;
 	if (op->set_password && !op->clear_password && !op->hash[0]) {
@@ -136,7 +129,7 @@ enum hres cp_sec_op_run(struct db *db, struct cp_sec_op *op)
 	return rc < 0 ? H_DB_ERROR : H_OK;
 }
 
-void cp_sec_op_fail(struct cp_sec_op *op, enum hres r)
+static void cp_sec_op_fail(struct cp_sec_op *op, enum hres r)
 {
 	if (r == H_DB_ERROR)
 		control_fail(op->client, "db_error", NULL,
@@ -146,19 +139,17 @@ void cp_sec_op_fail(struct cp_sec_op *op, enum hres r)
 		             op->err[0] ? op->err : "internal error");
 }
 
-void cp_sec_op_apply(struct cp_sec_op *op)
+static void cp_sec_op_apply(struct cp_sec_op *op)
 {
 	if (!op->found) {
 		control_fail(op->client, "not_found", NULL,
 		             "no charge point \"%s\" is registered", op->cp_id);
-		cp_sec_op_free(op);
 		return;
 	}
 	struct cp_sec *s = cp_sec_new(op->new_profile, op->hash);
-	if (!s || ws_known_set(op->cp_id, s)) {
+	if (!s || cp_auth_known_set(op->cp_id, s)) {
 		free(s);
 		control_fail(op->client, "internal", NULL, "out of memory");
-		cp_sec_op_free(op);
 		return;
 	}
 	log_info("ocppd: %s | security: profile %d, password %s", op->cp_id,
@@ -172,13 +163,65 @@ void cp_sec_op_apply(struct cp_sec_op *op)
 		cJSON_AddBoolToObject(o, "password_set", op->hash[0] != '\0');
 	}
 	control_ok(op->client, o);
-	cp_sec_op_free(op);
 }
 
-void cp_sec_op_free(struct cp_sec_op *op)
+/* The job: hashed and written by a worker (crypt costs milliseconds:
+ * never on the loop), applied and answered on the loop. */
+struct cp_sec_job {
+	struct job job;
+	struct cp_sec_op op;
+};
+
+static enum hres sec_run(struct job *j, struct batch *b)
 {
-	if (!op)
+	return cp_sec_op_run(b->db, &((struct cp_sec_job *)j)->op);
+}
+
+static void sec_done(struct job *j, enum hres r)
+{
+	struct cp_sec_op *op = &((struct cp_sec_job *)j)->op;
+	if (r == H_OK)
+		cp_sec_op_apply(op);
+	else
+		cp_sec_op_fail(op, r);
+}
+
+static void sec_fail(struct job *j)
+{
+	control_fail(((struct cp_sec_job *)j)->op.client, "db_unavailable",
+	             NULL, "the database is unavailable");
+}
+
+static void sec_free(struct job *j)
+{
+	struct cp_sec_job *s = (struct cp_sec_job *)j;
+	explicit_bzero(&s->op, sizeof s->op);
+	free(s);
+}
+
+static const struct job_ops cp_sec_ops = {
+    .run = sec_run, .done = sec_done, .fail = sec_fail, .free = sec_free};
+
+void cp_sec_request(const struct control_req *r)
+{
+	char why[256];
+	struct cp_sec_job *s = calloc(1, sizeof *s);
+	if (!s) {
+		control_fail(r->client, "internal", NULL, "out of memory");
 		return;
-	explicit_bzero(op, sizeof *op);
-	free(op);
+	}
+	if (cp_sec_op_parse(r, &s->op, why, sizeof why)) {
+		sec_free(&s->job);
+		control_fail(r->client, "invalid_params", NULL, "%s", why);
+		return;
+	}
+	s->job.ops = &cp_sec_ops;
+	s->job.who = s->op.cp_id;
+	s->job.what = "credentials";
+	/* Worker 0, where the map reloads run (cp_auth.h). */
+	if (dbq_submit(&s->job, NULL, 0)) {
+		sec_free(&s->job);
+		control_fail(r->client, "busy", NULL,
+		             "the database queue is full");
+	}
 }

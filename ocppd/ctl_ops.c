@@ -14,6 +14,8 @@
 #include "cp_sec_op.h"
 #include "dbq.h"
 #include "handlers.h"
+#include "session.h"
+#include "takeover.h"
 #include "jsonutil.h"
 #include "tags.h"
 #include "timeutil.h"
@@ -106,7 +108,7 @@ static int by_id(const void *a, const void *b)
 static void op_cps(const struct control_req *r)
 {
 	struct cp_list l = {0};
-	ws_conn_each(collect, &l);
+	takeover_each(collect, &l);
 	cJSON *o = cJSON_CreateObject();
 	cJSON *arr = o ? cJSON_AddArrayToObject(o, "cps") : NULL;
 	if (l.oom || !arr) {
@@ -121,7 +123,7 @@ static void op_cps(const struct control_req *r)
 		cJSON *e = cJSON_CreateObject();
 		if (!e || json_add_str(e, "id", l.v[i]->cp_id) ||
 		    json_add_str(e, "boot_status",
-		                 boot_name(l.v[i]->boot_status)) ||
+		                 boot_name(l.v[i]->up->boot_status)) ||
 		    json_add_int(e, "commands_pending",
 		                 calls_pending_on(l.v[i]))) {
 			cJSON_Delete(e);
@@ -138,78 +140,6 @@ static void op_cps(const struct control_req *r)
 	control_ok(r->client, o);
 }
 
-static void op_tag(const struct control_req *r)
-{
-	char why[256];
-	struct tag_op *t = malloc(sizeof *t);
-	if (!t) {
-		control_fail(r->client, "internal", NULL, "out of memory");
-		return;
-	}
-	if (tag_op_parse(r->op, r->params, t, why, sizeof why)) {
-		free(t);
-		cJSON *extra = cJSON_CreateObject();
-		const char *colon = strstr(why, ": ");
-		if (extra && colon) {
-			char field[64];
-			snprintf(field, sizeof field, "%.*s",
-			         (int)(colon - why), why);
-			cJSON_AddStringToObject(extra, "field", field);
-		}
-		control_fail(r->client, "invalid_params", extra, "%s", why);
-		return;
-	}
-	t->client = r->client;
-	/* One tag, one worker: changes to it apply in order.  Tags are
-	 * case-insensitive, so is the routing key. */
-	char key[sizeof t->id_tag];
-	size_t i = 0;
-	for (; t->id_tag[i]; i++)
-		key[i] = (char)(t->id_tag[i] >= 'A' && t->id_tag[i] <= 'Z'
-		                    ? t->id_tag[i] + 32
-		                    : t->id_tag[i]);
-	key[i] = '\0';
-	struct job *j = job_new(JOB_TAG, key);
-	if (!j) {
-		tag_op_free(t);
-		control_fail(r->client, "internal", NULL, "out of memory");
-		return;
-	}
-	j->tag = t;
-	if (dbq_submit(j, 0)) {
-		job_free(j);
-		control_fail(r->client, "busy", NULL,
-		             "the database queue is full");
-	}
-}
-
-static void op_cp_sec(const struct control_req *r)
-{
-	char why[256];
-	struct cp_sec_op *op = malloc(sizeof *op);
-	if (!op) {
-		control_fail(r->client, "internal", NULL, "out of memory");
-		return;
-	}
-	if (cp_sec_op_parse(r, op, why, sizeof why)) {
-		cp_sec_op_free(op);
-		control_fail(r->client, "invalid_params", NULL, "%s", why);
-		return;
-	}
-	struct job *j = job_new(JOB_CP_SEC, op->cp_id);
-	if (!j) {
-		cp_sec_op_free(op);
-		control_fail(r->client, "internal", NULL, "out of memory");
-		return;
-	}
-	j->sec = op;
-	if (dbq_submit(j, 0)) {
-		job_free(j);
-		control_fail(r->client, "busy", NULL,
-		             "the database queue is full");
-	}
-}
-
 struct op {
 	const char *name;
 	void (*fn)(const struct control_req *r);
@@ -217,15 +147,20 @@ struct op {
 
 static const struct op table[] = {
     {"cps", op_cps},
-    {"cp_set_password", op_cp_sec},
-    {"cp_set_security", op_cp_sec},
+    {"cp_set_password", cp_sec_request},
+    {"cp_set_security", cp_sec_request},
     {"status", op_status},
-    {"tag_add", op_tag},
-    {"tag_delete", op_tag},
-    {"tag_update", op_tag},
+    {"tag_add", tags_request},
+    {"tag_delete", tags_request},
+    {"tag_update", tags_request},
 };
 
-static void run_one(const struct control_req *r)
+void ctl_ops_init(void)
+{
+	started_ms = time_now_ms();
+}
+
+void ctl_ops_request(const struct control_req *r)
 {
 	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
 		if (!strcmp(table[i].name, r->op)) {
@@ -238,21 +173,8 @@ static void run_one(const struct control_req *r)
 			             "%s needs a cp_id", r->op);
 			return;
 		}
-		calls_submit(ws_conn_find(r->cp_id), r);
+		calls_submit(takeover_find(r->cp_id), r);
 		return;
 	}
 	control_fail(r->client, "unknown_op", NULL, "unknown op \"%s\"", r->op);
-}
-
-void ctl_ops_run(void)
-{
-	if (!started_ms)
-		started_ms = time_now_ms();
-	struct control_req *r = control_take_requests();
-	while (r) {
-		struct control_req *next = r->next;
-		run_one(r);
-		control_req_free(r);
-		r = next;
-	}
 }

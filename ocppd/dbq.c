@@ -1,5 +1,11 @@
 /*
  * dbq.c — database worker threads, batching and group commit; see dbq.h.
+ *
+ * Nothing here knows what a job does: its ops run it, and the batch hooks
+ * bracket a batch's transaction.  What this file owns is the order (one
+ * route, one worker, one queue), the transaction shape (one BEGIN, the
+ * jobs, one COMMIT; one job per transaction after a failure), the
+ * reconnect backoff, and the way back to the loop.
  */
 #include "dbq.h"
 
@@ -9,29 +15,13 @@
 #include <string.h>
 #include <time.h>
 
-#include "cmdlog.h"
-#include "coalesce.h"
-#include "control.h"
-#include "cp_auth.h"
-#include "cp_sec_op.h"
 #include "log.h"
-#include "log_frame.h"
-#include "prefetch.h"
-#include "tags.h"
 #include "timeutil.h"
-#include "conncache.h"
-#include "txcache.h"
 
 #define BACKOFF_MIN_MS 200
 #define BACKOFF_MAX_MS 2000
 /* A link idle this long is checked before its next batch. */
 #define IDLE_CHECK_MS 1000
-
-struct outcome {
-	enum hres r;
-	cJSON *conf;
-	struct hctx ctx;
-};
 
 struct worker {
 	pthread_t thread;
@@ -43,112 +33,91 @@ struct worker {
 	int busy;
 	int stopping;
 	struct db db;
-	struct txcache txc;
-	struct conncache cc;
-	struct coalesce co;
-	struct prefetch pf;
+	struct batch *b;
 	int64_t next_connect_ms;
 	int64_t last_used_ms;
 	int backoff_ms;
 	int down_logged;
-	/* Connection-state jobs that met a dead database: run first once it
-	 * is back, so a charge point's rows still change in order. */
+	/* JOB_WAITS jobs that met a dead database: run first once it is
+	 * back, so a charge point's rows still change in order. */
 	struct job *deferred, *deferred_tail;
 	int ndeferred;
 	struct job *batch[DBQ_BATCH + 1];
-	struct outcome out[DBQ_BATCH + 1];
 };
 
 static struct {
 	const struct csms_config *cfg;
+	const struct dbq_batch_ops *bops;
 	struct worker *w;
 	int n;
 	void (*wake)(void *);
 	void *wake_arg;
-	pthread_mutex_t rlock;
-	struct reply *rhead, *rtail;
-} q = {.rlock = PTHREAD_MUTEX_INITIALIZER};
+	pthread_mutex_t dlock;
+	struct job *dhead, *dtail; /* finished, for the loop */
+} q = {.dlock = PTHREAD_MUTEX_INITIALIZER};
 
-struct job *job_new(enum job_kind kind, const char *cp_id)
-{
-	size_t len = strlen(cp_id);
-	struct job *j = calloc(1, sizeof *j + len + 1);
-	if (!j)
-		return NULL;
-	j->kind = kind;
-	memcpy(j->cp_id, cp_id, len + 1);
-	return j;
-}
+/* A worker's finished jobs, posted to the loop together. */
+struct finished {
+	struct job *head, *tail;
+};
 
-void job_free(struct job *job)
-{
-	if (!job)
-		return;
-	cJSON_Delete(job->payload);
-	cmd_record_free(job->rec);
-	tag_op_free(job->tag);
-	cp_sec_op_free(job->sec);
-	free(job);
-}
-
-void reply_free(struct reply *r)
-{
-	if (!r)
-		return;
-	frame_free_list(r->frame);
-	while (r->jobs) {
-		struct job *next = r->jobs->next;
-		job_free(r->jobs);
-		r->jobs = next;
-	}
-	cp_secmap_free(r->known);
-	cp_sec_op_free(r->sec);
-	free(r);
-}
-
-static unsigned route(const char *cp_id)
+static unsigned route(const char *key)
 {
 	unsigned h = 2166136261u;
-	for (const unsigned char *p = (const unsigned char *)cp_id; *p; p++)
+	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
 		h = (h ^ *p) * 16777619u;
 	return h % (unsigned)q.n;
 }
 
-int dbq_submit(struct job *job, int best_effort)
+int dbq_submit(struct job *j, const char *key, int best_effort)
 {
 	if (!q.w)
 		return -1;
-	/* Credential changes share worker 0 with the map reloads, so a
-	 * reload never overtakes a change and brings back the old hash. */
-	struct worker *w =
-	    &q.w[job->kind == JOB_LOAD_KNOWN || job->kind == JOB_CP_SEC
-	             ? 0
-	             : route(job->cp_id)];
+	struct worker *w = &q.w[key ? route(key) : 0];
 	pthread_mutex_lock(&w->lock);
 	int limit = best_effort ? w->cap / 2 : w->cap;
 	if (w->stopping || w->count >= limit) {
 		pthread_mutex_unlock(&w->lock);
 		return -1;
 	}
-	job->next = NULL;
+	j->next = NULL;
+	j->unavailable = 0;
 	if (w->tail)
-		w->tail->next = job;
+		w->tail->next = j;
 	else
-		w->head = job;
-	w->tail = job;
+		w->head = j;
+	w->tail = j;
 	w->count++;
 	pthread_cond_signal(&w->cond);
 	pthread_mutex_unlock(&w->lock);
 	return 0;
 }
 
-struct reply *dbq_take_replies(void)
+unsigned dbq_run_done(void)
 {
-	pthread_mutex_lock(&q.rlock);
-	struct reply *r = q.rhead;
-	q.rhead = q.rtail = NULL;
-	pthread_mutex_unlock(&q.rlock);
-	return r;
+	/* Called on every wake-up of the loop: most have nothing for us,
+	 * and a load is cheaper than the lock. */
+	if (!__atomic_load_n(&q.dhead, __ATOMIC_ACQUIRE))
+		return 0;
+	pthread_mutex_lock(&q.dlock);
+	struct job *j = q.dhead;
+	__atomic_store_n(&q.dhead, NULL, __ATOMIC_RELAXED);
+	q.dtail = NULL;
+	pthread_mutex_unlock(&q.dlock);
+	unsigned n = 0;
+	while (j) {
+		struct job *next = j->next;
+		if (j->unavailable) {
+			if (j->ops->fail)
+				j->ops->fail(j);
+		} else if (j->ops->done) {
+			j->ops->done(j, j->r);
+		}
+		j->ops->free(j);
+		j = next;
+		n++;
+	}
+	return n;
 }
 
 int dbq_workers(void)
@@ -181,299 +150,108 @@ int dbq_idle(void)
 	return 1;
 }
 
-/* Replies of one batch go to the loop with one lock and one wake-up. */
-static void post(struct reply *head, struct reply *tail)
+static void finished_add(struct finished *f, struct job *j)
 {
-	if (!head)
-		return;
-	pthread_mutex_lock(&q.rlock);
-	if (q.rtail)
-		q.rtail->next = head;
+	j->next = NULL;
+	if (f->tail)
+		f->tail->next = j;
 	else
-		q.rhead = head;
-	q.rtail = tail;
-	pthread_mutex_unlock(&q.rlock);
+		f->head = j;
+	f->tail = j;
+}
+
+/*
+ * A batch's finished jobs go to the loop with one lock and one wake-up.
+ * They are freed there: that thread allocated them and their parsed
+ * payloads, and glibc's per-thread caches only pay off when memory
+ * returns to the thread that took it.
+ */
+static void post(struct finished *f)
+{
+	if (!f->head)
+		return;
+	pthread_mutex_lock(&q.dlock);
+	if (q.dtail)
+		q.dtail->next = f->head;
+	else
+		__atomic_store_n(&q.dhead, f->head, __ATOMIC_RELEASE);
+	q.dtail = f->tail;
+	pthread_mutex_unlock(&q.dlock);
+	f->head = f->tail = NULL;
 	if (q.wake)
 		q.wake(q.wake_arg);
 }
 
-struct replies {
-	struct reply *head, *tail;
-	struct job *done; /* finished jobs, to be freed by the loop */
-};
-
-/*
- * A finished job goes back to the event loop thread to be freed there:
- * that thread allocated it and its parsed payload, and glibc's per-thread
- * caches only pay off when memory returns to the thread that took it
- * (freed here, every allocation of the loop would take the slow path).
- */
-static void retire(struct replies *rs, struct job *j)
-{
-	j->next = rs->done;
-	rs->done = j;
-}
-
-static void add_reply(struct replies *rs, struct reply *r)
-{
-	if (!r)
-		return;
-	if (rs->tail)
-		rs->tail->next = r;
-	else
-		rs->head = r;
-	rs->tail = r;
-}
-
-static struct reply *reply_frame(struct job *j, char *text, size_t len)
-{
-	struct reply *r = calloc(1, sizeof *r);
-	if (!r) {
-		free(text);
-		return NULL;
-	}
-	r->conn = j->conn;
-	r->frame = frame_take(text, len);
-	if (r->frame)
-		log_frame(j->cp_id, "->", frame_text(r->frame), r->frame->len);
-	return r;
-}
-
-static struct reply *reply_error(struct job *j, enum rpc_error e,
-                                 const char *desc)
-{
-	size_t len = 0;
-	char *text = rpc_error_text(j->uid, e, desc, &len);
-	return text ? reply_frame(j, text, len) : NULL;
-}
-
-static void load_known(struct worker *w, struct replies *rs)
-{
-	struct strmap *set = calloc(1, sizeof *set);
-	struct reply *r = calloc(1, sizeof *r);
-	if (!set || !r) {
-		free(set);
-		free(r);
-		return;
-	}
-	strmap_init(set);
-	int rc = cp_sec_load(&w->db, set);
-	/* Ends the read (autocommit is off on a worker's link). */
-	db_commit(&w->db);
-	if (rc) {
-		cp_secmap_free(set);
-		free(r);
-		return;
-	}
-	r->known = set;
-	add_reply(rs, r);
-}
-
-/* Runs one job inside the open transaction. */
-static enum hres run_job(struct worker *w, struct job *j, struct outcome *o)
-{
-	memset(&o->ctx, 0, sizeof o->ctx);
-	o->conf = NULL;
-	switch (j->kind) {
-	case JOB_CALL:
-		o->ctx.db = &w->db;
-		o->ctx.txc = &w->txc;
-		o->ctx.co = &w->co;
-		o->ctx.pf = &w->pf;
-		o->ctx.cfg = q.cfg;
-		o->ctx.cp_id = j->cp_id;
-		o->ctx.now_ms = j->now_ms;
-		o->conf = cJSON_CreateObject();
-		if (!o->conf)
-			return H_INTERNAL;
-		return j->fn(&o->ctx, j->payload, o->conf);
-	case JOB_CONNECTED:
-		return cp_state_connected(&w->db, q.cfg, j->cp_id, j->now_ms,
-		                          j->remote)
-		           ? H_DB_ERROR
-		           : H_OK;
-	case JOB_DISCONNECTED:
-		return cp_state_disconnected(&w->db, j->cp_id) ? H_DB_ERROR
-		                                               : H_OK;
-	case JOB_SEEN:
-		return coalesce_seen(&w->co, &w->db, j->cp_id, j->now_ms,
-		                     j->beat_ms)
-		           ? H_DB_ERROR
-		           : H_OK;
-	case JOB_LOAD_KNOWN:
-		return H_OK; /* read-only, done after the commit */
-	case JOB_COMMAND:
-		return cmdlog_write(&w->db, j->rec) ? H_DB_ERROR : H_OK;
-	case JOB_TAG:
-		return tag_op_run(&w->db, j->tag);
-	case JOB_CP_SEC:
-		return cp_sec_op_run(&w->db, j->sec);
-	}
-	return H_INTERNAL;
-}
-
-static void discard(struct outcome *o, int n)
-{
-	for (int i = 0; i < n; i++) {
-		cJSON_Delete(o[i].conf);
-		o[i].conf = NULL;
-	}
-}
-
 enum tx_result { TX_COMMITTED, TX_FAILED, TX_DB_LOST };
+
+static enum tx_result rollback(struct worker *w)
+{
+	int lost = db_conn_lost(&w->db);
+	db_rollback(&w->db);
+	return lost || db_conn_lost(&w->db) ? TX_DB_LOST : TX_FAILED;
+}
 
 /*
  * Runs jobs[0..n) in one transaction.  TX_FAILED: rolled back because a
  * job failed (the caller retries them one by one), TX_DB_LOST: the
- * connection is gone.  On TX_COMMITTED out[] holds every result.
+ * connection is gone.  On TX_COMMITTED every job's r is its outcome.
  */
-static enum tx_result run_tx(struct worker *w, struct job **jobs, int n,
-                             struct outcome *out)
+static enum tx_result run_tx(struct worker *w, struct job **jobs, int n)
 {
-	coalesce_reset(&w->co);
-	prefetch_reset(&w->pf);
+	const struct dbq_batch_ops *bo = q.bops;
+	bo->begin(w->b);
 	if (db_begin(&w->db))
 		return db_conn_lost(&w->db) ? TX_DB_LOST : TX_FAILED;
 	for (int i = 0; i < n; i++)
-		if (jobs[i]->kind == JOB_CALL)
-			prefetch_add_call(&w->pf, jobs[i]->action,
-			                  jobs[i]->cp_id, jobs[i]->payload);
-	if (prefetch_fetch(&w->pf, &w->db)) {
+		if (jobs[i]->ops->prefetch)
+			jobs[i]->ops->prefetch(jobs[i], w->b);
+	if (bo->fetch(w->b)) {
 		log_warn("ocppd: database batch read: %s", db_error(&w->db));
-		int lost = db_conn_lost(&w->db);
-		db_rollback(&w->db);
-		return lost ? TX_DB_LOST : TX_FAILED;
+		return rollback(w);
 	}
 	for (int i = 0; i < n; i++) {
-		out[i].r = run_job(w, jobs[i], &out[i]);
-		if (jobs[i]->kind == JOB_TAG)
-			prefetch_forget_tags(&w->pf);
-		if (out[i].r == H_OK || out[i].r == H_BAD_VALUE)
+		struct job *j = jobs[i];
+		j->r = j->ops->run(j, w->b);
+		if (j->r == H_OK || j->r == H_BAD_VALUE)
 			continue;
-		int lost = out[i].r == H_DB_ERROR && db_conn_lost(&w->db);
-		if (out[i].r == H_DB_ERROR)
-			log_warn("ocpp: %s | %s | database: %s", jobs[i]->cp_id,
-			         jobs[i]->action ? jobs[i]->action : "state",
-			         db_error(&w->db));
-		discard(out, i + 1);
-		coalesce_reset(&w->co);
-		db_rollback(&w->db);
-		return lost || db_conn_lost(&w->db) ? TX_DB_LOST : TX_FAILED;
+		if (j->r == H_DB_ERROR)
+			log_warn("ocpp: %s | %s | database: %s", j->who,
+			         j->what, db_error(&w->db));
+		bo->begin(w->b); /* forget the buffered writes */
+		return rollback(w);
 	}
 	/* The batch's coalesced writes, then the one COMMIT. */
-	if (coalesce_flush(&w->co, &w->db)) {
+	if (bo->flush(w->b)) {
 		log_warn("ocppd: database batch write: %s", db_error(&w->db));
-		discard(out, n);
-		int lost = db_conn_lost(&w->db);
-		db_rollback(&w->db);
-		return lost ? TX_DB_LOST : TX_FAILED;
+		return rollback(w);
 	}
 	if (db_commit(&w->db)) {
 		log_warn("ocppd: database commit: %s", db_error(&w->db));
-		discard(out, n);
-		int lost = db_conn_lost(&w->db);
-		db_rollback(&w->db);
-		return lost ? TX_DB_LOST : TX_FAILED;
+		return rollback(w);
 	}
-	coalesce_committed(&w->co, time_now_ms());
+	bo->committed(w->b, time_now_ms());
+	for (int i = 0; i < n; i++)
+		if (jobs[i]->ops->committed)
+			jobs[i]->ops->committed(jobs[i]);
 	return TX_COMMITTED;
 }
 
-/* After a commit: audit lines and replies. */
-static void finish(struct worker *w, struct job *j, struct outcome *o,
-                   struct replies *rs)
+/* The database is unreachable: JOB_WAITS jobs wait for it, the others
+ * go back failed (their owners answer). */
+static void unavailable(struct worker *w, struct job *j, struct finished *f)
 {
-	if (j->kind == JOB_LOAD_KNOWN) {
-		load_known(w, rs);
-		return;
-	}
-	if (j->kind == JOB_TAG) {
-		tag_op_answer(j->tag, o->r);
-		return;
-	}
-	if (j->kind == JOB_CP_SEC) {
-		struct reply *r = o->r == H_OK ? calloc(1, sizeof *r) : NULL;
-		if (!r) {
-			cp_sec_op_fail(j->sec,
-			               o->r == H_OK ? H_INTERNAL : o->r);
-			return;
-		}
-		r->sec = j->sec;
-		j->sec = NULL;
-		add_reply(rs, r);
-		return;
-	}
-	if (j->kind != JOB_CALL)
-		return;
-	struct reply *r;
-	if (o->r == H_OK) {
-		if (o->ctx.audit[0])
-			log_info("ocpp: %s | %s | %s", j->cp_id, j->action,
-			         o->ctx.audit);
-		size_t len = 0;
-		char *text = rpc_result_text(j->uid, o->conf, &len);
-		o->conf = NULL; /* owned by rpc_result_text now */
-		r = text ? reply_frame(j, text, len) : NULL;
-		if (r)
-			r->boot_status = o->ctx.boot_status;
+	if ((j->ops->flags & JOB_WAITS) && w->ndeferred < w->cap) {
+		j->next = NULL;
+		if (w->deferred_tail)
+			w->deferred_tail->next = j;
 		else
-			r = reply_error(j, RPC_INTERNAL_ERROR, "out of memory");
-	} else {
-		cJSON_Delete(o->conf);
-		o->conf = NULL;
-		enum rpc_error e = rpc_error_for_handler(o->r);
-		log_warn("ocpp: %s | %s | %s: %s", j->cp_id, j->action,
-		         rpc_error_code(e), o->ctx.err);
-		r = reply_error(j, e, o->ctx.err[0] ? o->ctx.err : "failed");
+			w->deferred = j;
+		w->deferred_tail = j;
+		w->ndeferred++;
+		return;
 	}
-	add_reply(rs, r);
-}
-
-/* The database is unreachable: calls get InternalError (the charge point
- * retries), state changes wait, heartbeats are dropped. */
-static void fail_unavailable(struct worker *w, struct job *j,
-                             struct replies *rs)
-{
-	switch (j->kind) {
-	case JOB_CALL:
-		add_reply(rs, reply_error(j, RPC_INTERNAL_ERROR,
-		                          "database unavailable"));
-		log_warn("ocpp: %s | %s | InternalError: database unavailable",
-		         j->cp_id, j->action);
-		job_free(j);
-		return;
-	case JOB_TAG:
-		control_fail(j->tag->client, "db_unavailable", NULL,
-		             "the database is unavailable");
-		job_free(j);
-		return;
-	case JOB_CP_SEC:
-		control_fail(j->sec->client, "db_unavailable", NULL,
-		             "the database is unavailable");
-		job_free(j);
-		return;
-	case JOB_COMMAND:
-		log_warn("ocpp: %s | %s | database unavailable: command %s "
-		         "not recorded",
-		         j->cp_id, j->rec->action, j->rec->uid);
-		job_free(j);
-		return;
-	case JOB_CONNECTED:
-	case JOB_DISCONNECTED:
-		if (w->ndeferred < w->cap) {
-			j->next = NULL;
-			if (w->deferred_tail)
-				w->deferred_tail->next = j;
-			else
-				w->deferred = j;
-			w->deferred_tail = j;
-			w->ndeferred++;
-			return;
-		}
-		/* fallthrough */
-	default:
-		job_free(j);
-	}
+	j->unavailable = 1;
+	finished_add(f, j);
 }
 
 static int connect_db(struct worker *w)
@@ -504,7 +282,7 @@ static int connect_db(struct worker *w)
 
 static void process(struct worker *w, struct job *list)
 {
-	struct replies rs = {0};
+	struct finished f = {0};
 	/* A link that sat idle may have died with a database restart: find
 	 * out with one round trip now rather than fail this batch's messages
 	 * (under load batches follow each other and nothing is checked). */
@@ -516,10 +294,10 @@ static void process(struct worker *w, struct job *list)
 	if (connect_db(w)) {
 		while (list) {
 			struct job *next = list->next;
-			fail_unavailable(w, list, &rs);
+			unavailable(w, list, &f);
 			list = next;
 		}
-		post(rs.head, rs.tail);
+		post(&f);
 		return;
 	}
 	if (w->deferred) {
@@ -534,62 +312,36 @@ static void process(struct worker *w, struct job *list)
 			w->batch[n++] = list;
 			list = list->next;
 		}
-		enum tx_result t = run_tx(w, w->batch, n, w->out);
-		if (t == TX_FAILED && n > 1) {
+		enum tx_result t = run_tx(w, w->batch, n);
+		if (t == TX_COMMITTED) {
+			for (int i = 0; i < n; i++)
+				finished_add(&f, w->batch[i]);
+		} else if (t == TX_FAILED) {
 			/* One bad message must not fail the others. */
 			for (int i = 0; i < n; i++) {
+				struct job *j = w->batch[i];
 				enum tx_result t1 =
-				    run_tx(w, &w->batch[i], 1, &w->out[i]);
-				if (t1 == TX_COMMITTED) {
-					finish(w, w->batch[i], &w->out[i], &rs);
-					retire(&rs, w->batch[i]);
-				} else if (t1 == TX_FAILED) {
-					w->out[i].r = H_DB_ERROR;
-					snprintf(w->out[i].ctx.err,
-					         sizeof w->out[i].ctx.err,
-					         "database error");
-					finish(w, w->batch[i], &w->out[i], &rs);
-					retire(&rs, w->batch[i]);
-				} else {
-					fail_unavailable(w, w->batch[i], &rs);
+				    n > 1 ? run_tx(w, &w->batch[i], 1) : t;
+				if (t1 == TX_DB_LOST) {
+					unavailable(w, j, &f);
+					continue;
 				}
+				if (t1 == TX_FAILED)
+					j->r = H_DB_ERROR;
+				finished_add(&f, j);
 			}
-		} else if (t == TX_FAILED) {
-			w->out[0].r = H_DB_ERROR;
-			snprintf(w->out[0].ctx.err, sizeof w->out[0].ctx.err,
-			         "database error");
-			finish(w, w->batch[0], &w->out[0], &rs);
-			retire(&rs, w->batch[0]);
-		} else if (t == TX_DB_LOST) {
+		} else {
 			for (int i = 0; i < n; i++)
-				fail_unavailable(w, w->batch[i], &rs);
+				unavailable(w, w->batch[i], &f);
 			while (list) {
 				struct job *next = list->next;
-				fail_unavailable(w, list, &rs);
+				unavailable(w, list, &f);
 				list = next;
 			}
 			connect_db(w); /* schedules the backoff */
-		} else {
-			for (int i = 0; i < n; i++) {
-				finish(w, w->batch[i], &w->out[i], &rs);
-				retire(&rs, w->batch[i]);
-			}
 		}
 	}
-	if (rs.done) {
-		struct reply *r = calloc(1, sizeof *r);
-		if (r) {
-			r->jobs = rs.done;
-			add_reply(&rs, r);
-		} else {
-			while (rs.done) {
-				struct job *next = rs.done->next;
-				job_free(rs.done);
-				rs.done = next;
-			}
-		}
-	}
-	post(rs.head, rs.tail);
+	post(&f);
 }
 
 static void *worker_main(void *arg)
@@ -600,7 +352,7 @@ static void *worker_main(void *arg)
 		while (!w->head && !w->stopping) {
 			if (w->deferred && !w->db.conn) {
 				/* Wake up to retry the connection for the
-				 * state changes that are waiting. */
+				 * jobs that are waiting. */
 				struct timespec ts;
 				clock_gettime(CLOCK_REALTIME, &ts);
 				ts.tv_nsec += 200 * 1000000L;
@@ -630,35 +382,31 @@ static void *worker_main(void *arg)
 		w->busy = 0;
 		pthread_mutex_unlock(&w->lock);
 	}
-	/* Last chance for state changes that waited on the database. */
+	/* Last chance for the jobs that waited on the database. */
 	if (w->deferred && !connect_db(w))
 		process(w, NULL);
+	struct finished f = {0};
 	while (w->deferred) {
 		struct job *next = w->deferred->next;
-		job_free(w->deferred);
+		w->deferred->unavailable = 1;
+		finished_add(&f, w->deferred);
 		w->deferred = next;
 	}
+	post(&f);
 	db_close(&w->db);
 	return NULL;
 }
 
-int dbq_start(const struct csms_config *cfg, void (*wake)(void *),
-              void *wake_arg, char *err, size_t errlen)
+int dbq_start(const struct csms_config *cfg, const struct dbq_batch_ops *bops,
+              void (*wake)(void *), void *wake_arg, char *err, size_t errlen)
 {
 	q.cfg = cfg;
+	q.bops = bops;
 	q.wake = wake;
 	q.wake_arg = wake_arg;
 	q.n = cfg->db_workers > 0 ? cfg->db_workers : 1;
-	if (coalesce_init() || prefetch_init()) {
-		coalesce_cleanup();
-		prefetch_cleanup();
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
 	q.w = calloc((size_t)q.n, sizeof *q.w);
 	if (!q.w) {
-		coalesce_cleanup();
-		prefetch_cleanup();
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
@@ -673,11 +421,19 @@ int dbq_start(const struct csms_config *cfg, void (*wake)(void *),
 		pthread_cond_init(&w->cond, NULL);
 		w->db.cfg = cfg;
 		w->db.batch_session = 1;
-		w->co.known = &w->cc;
-		/* A failure here is not fatal: the worker retries. */
-		connect_db(w);
-		if (pthread_create(&w->thread, NULL, worker_main, w)) {
-			snprintf(err, errlen, "cannot start worker thread");
+		w->b = bops->open(&w->db, cfg);
+		/* A failure to connect is not fatal: the worker retries. */
+		if (w->b)
+			connect_db(w);
+		if (!w->b || pthread_create(&w->thread, NULL, worker_main, w)) {
+			snprintf(err, errlen,
+			         w->b ? "cannot start worker thread"
+			              : "out of memory");
+			if (w->b)
+				bops->close(w->b);
+			db_close(&w->db);
+			pthread_mutex_destroy(&w->lock);
+			pthread_cond_destroy(&w->cond);
 			q.n = i;
 			dbq_stop();
 			return -1;
@@ -700,15 +456,9 @@ void dbq_stop(void)
 		pthread_join(q.w[i].thread, NULL);
 		pthread_mutex_destroy(&q.w[i].lock);
 		pthread_cond_destroy(&q.w[i].cond);
+		q.bops->close(q.w[i].b);
 	}
 	free(q.w);
 	q.w = NULL;
-	coalesce_cleanup();
-	prefetch_cleanup();
-	struct reply *r = dbq_take_replies();
-	while (r) {
-		struct reply *next = r->next;
-		reply_free(r);
-		r = next;
-	}
+	dbq_run_done();
 }

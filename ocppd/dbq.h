@@ -1,107 +1,103 @@
 /*
  * dbq.h — the database queue: worker threads that own the database
- * connections, so nothing on the WebSocket service thread ever blocks on
- * MariaDB.
+ * connections, so nothing on the event loop ever blocks on MariaDB.
  *
  * Each of cfg->db_workers workers has its own connection and its own
- * bounded queue.  A job goes to worker hash(cp_id) % N, so one charge
- * point's messages are processed in order.  A worker takes everything
- * queued (up to DBQ_BATCH), runs the handlers inside ONE transaction (group
- * commit), writes the rows the handlers coalesced (coalesce.h: status
- * upserts, meter values and heartbeats as multi-row statements), commits,
- * and only then posts the replies: a reply that confirms data is never
- * sent before that data is durable.  If one handler fails
- * with an SQL error, the batch is rolled back and re-run one job per
- * transaction so one bad message cannot fail the others.  When the
- * database is down, calls are answered InternalError (the charge point
- * retries), the worker reconnects with backoff, and connection-state jobs
- * wait for it.
+ * bounded queue.  A job goes to worker hash(route) % N (route: the charge
+ * point, so one charge point's jobs run in order; NULL: worker 0).  A
+ * worker takes everything queued (up to DBQ_BATCH) and runs the jobs
+ * inside ONE transaction (group commit): the batch hooks (struct
+ * dbq_batch_ops, batch.c) do the batch's reads up front and its coalesced
+ * writes just before the COMMIT.  Only after the commit does a job's
+ * outcome go back: a reply that confirms data is never sent before that
+ * data is durable.  If one job fails, the batch is rolled back and re-run
+ * one job per transaction so one bad message cannot fail the others.
+ * When the database is down, jobs fail (their owner answers: a CALL gets
+ * InternalError and the charge point retries), the worker reconnects with
+ * backoff, and JOB_WAITS jobs (connection state) wait for it.
  *
- * Replies come back through a completion list; the wake function (for
- * ocppd: lws_cancel_service) tells the event loop to collect them.  The
- * finished jobs travel back the same way and are freed on the loop thread
- * that allocated them.
+ * dbq knows no kind of job: a job is a struct job at the head of its
+ * owner's struct, with a struct job_ops.  Finished jobs travel back on a
+ * completion list; wake(arg) tells the event loop, which calls
+ * dbq_run_done(): done or fail, then free, on the thread that allocated
+ * the job.
  */
 #ifndef OCPPD_DBQ_H
 #define OCPPD_DBQ_H
 
 #include <stdint.h>
 
-#include <cjson/cJSON.h>
-
 #include "config.h"
-#include "frame.h"
-#include "handlers.h"
+#include "db.h"
 #include "rpc.h"
-#include "strmap.h"
 
 #define DBQ_BATCH 256
 
-enum job_kind {
-	JOB_CALL,         /* a CALL from a charge point: run fn, reply */
-	JOB_CONNECTED,    /* connected = 1 */
-	JOB_DISCONNECTED, /* connected = 0 */
-	JOB_SEEN,         /* last_seen (and last_heartbeat), best effort */
-	JOB_LOAD_KNOWN,   /* reload the set of registered charge points */
-	JOB_COMMAND,      /* a commands-table row (cmdlog.h) */
-	JOB_TAG,          /* a control-socket id-tag change (tags.h) */
-	JOB_CP_SEC,       /* a charge point's credentials (cp_sec_op.h) */
-};
+struct job;
+struct batch; /* a worker's state for its jobs: struct dbq_batch_ops */
 
-struct cmd_record;
-struct tag_op;
-struct cp_sec_op;
+#define JOB_WAITS 1u /* kept while the database is down, run once back */
+
+struct job_ops {
+	unsigned flags; /* JOB_* */
+	/* Worker, before the batch's reads: notes what run will read
+	 * (optional). */
+	void (*prefetch)(struct job *j, struct batch *b);
+	/* Worker, inside the batch's transaction.  H_OK and H_BAD_VALUE
+	 * commit; anything else rolls the batch back, and its jobs run again
+	 * one per transaction. */
+	enum hres (*run)(struct job *j, struct batch *b);
+	/* Worker, after the COMMIT (optional): what must follow durability
+	 * but need not wait for the loop (audit lines, a reply's text). */
+	void (*committed)(struct job *j);
+	/* Event loop: the outcome — run's H_OK or H_BAD_VALUE, or
+	 * H_DB_ERROR when its own transaction failed too. */
+	void (*done)(struct job *j, enum hres r);
+	/* Event loop: the database was unreachable, the job did not run. */
+	void (*fail)(struct job *j);
+	void (*free)(struct job *j);
+};
 
 struct job {
 	struct job *next;
-	enum job_kind kind;
-	uint64_t conn;      /* who gets the reply (ws connection ref) */
-	handler_fn fn;      /* JOB_CALL */
-	const char *action; /* JOB_CALL, static */
-	cJSON *payload;     /* JOB_CALL, owned */
-	int64_t now_ms;
-	int64_t beat_ms; /* JOB_SEEN: newest Heartbeat, or DB_NULL_TIME */
-	char uid[RPC_ID_MAX + 1];
-	char remote[64];        /* JOB_CONNECTED */
-	struct cmd_record *rec; /* JOB_COMMAND, owned */
-	struct tag_op *tag;     /* JOB_TAG, owned */
-	struct cp_sec_op *sec;  /* JOB_CP_SEC, owned */
-	char cp_id[];
+	const struct job_ops *ops;
+	const char *who;  /* for log lines: the charge point, or "" */
+	const char *what; /* for log lines: the action, or the kind */
+	enum hres r;
+	unsigned unavailable : 1;
 };
 
-/* What a worker hands back to the event loop. */
-struct reply {
-	struct reply *next;
-	uint64_t conn;
-	struct frame *frame;  /* NULL: nothing to send */
-	int boot_status;      /* enum boot_status, from BootNotification */
-	struct strmap *known; /* JOB_LOAD_KNOWN: id -> struct cp_sec *, owned */
-	struct cp_sec_op *sec; /* JOB_CP_SEC done: apply on the loop, owned */
-	struct job *jobs;      /* finished jobs to free (list), owned */
+/* The worker's per-batch state (batch.c has ocppd's). */
+struct dbq_batch_ops {
+	/* At start, per worker; NULL when out of memory. */
+	struct batch *(*open)(struct db *db, const struct csms_config *cfg);
+	void (*begin)(struct batch *b); /* a transaction starts */
+	int (*fetch)(struct batch *b);  /* the reads, after prefetch; -1 */
+	int (*flush)(struct batch *b);  /* the writes, before COMMIT; -1 */
+	void (*committed)(struct batch *b, int64_t now_ms);
+	void (*close)(struct batch *b);
 };
 
-/* A job for cp_id with everything zeroed; NULL when out of memory. */
-struct job *job_new(enum job_kind kind, const char *cp_id);
-void job_free(struct job *job);
-
-int dbq_start(const struct csms_config *cfg, void (*wake)(void *),
-              void *wake_arg, char *err, size_t errlen);
+int dbq_start(const struct csms_config *cfg, const struct dbq_batch_ops *bops,
+              void (*wake)(void *), void *wake_arg, char *err, size_t errlen);
 /*
  * Queues a job (ownership passes on success).  -1 when that worker's queue
- * is full or the queue is stopping: the caller answers InternalError.
- * best_effort jobs are refused already at half capacity, so they never
- * crowd out real messages.
+ * is full or the queue is stopping: the caller answers.  best_effort jobs
+ * are refused already at half capacity, so they never crowd out real
+ * messages.  route: the ordering key (not copied: it must live as long as
+ * the job), NULL for worker 0.
  */
-int dbq_submit(struct job *job, int best_effort);
-/* Every reply finished so far, oldest first; the caller frees them. */
-struct reply *dbq_take_replies(void);
-void reply_free(struct reply *r);
+int dbq_submit(struct job *j, const char *route, int best_effort);
+/* Event loop: done or fail, then free, for every job finished so far,
+ * oldest first.  Returns how many. */
+unsigned dbq_run_done(void);
 /* Workers, and the jobs waiting for worker i (the status op). */
 int dbq_workers(void);
 int dbq_depth(int i);
 /* 1 when every queue is empty and no worker is inside a batch. */
 int dbq_idle(void);
-/* Stops and joins the workers (after draining what is queued). */
+/* Stops and joins the workers (after draining what is queued); jobs
+ * finished meanwhile stay for dbq_run_done. */
 void dbq_stop(void);
 
 #endif

@@ -1,28 +1,29 @@
 /*
- * dispatch.c — the OCPP action table and the path of a frame through it.
+ * dispatch.c — the path of a frame through the action table; see
+ * dispatch.h.
  *
- * Runs on the WebSocket service thread, so nothing here blocks: calls that
- * touch the database become jobs for dbq, whose replies come back through
- * ws.c.  Errors become CALLERRORs in exactly one way (rpc.c).
+ * Runs on the event loop, so nothing here blocks: calls that touch the
+ * database become jobs for dbq (struct call_job below), answered from
+ * their done hook once committed.  Errors become CALLERRORs in exactly
+ * one way (rpc.c).
  */
 #include "dispatch.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "actions.h"
+#include "batch.h"
 #include "calls.h"
 #include "dbq.h"
 #include "handlers.h"
 #include "log.h"
 #include "log_frame.h"
 #include "rpc.h"
+#include "session.h"
 #include "timeutil.h"
 #include "ws.h"
-
-#define DF_INLINE 1u /* answered on the event loop, no database */
-#define DF_BEAT   2u /* a Heartbeat: last_heartbeat moves too */
-
-#define H(fn) ((void (*)(void))(fn))
 
 /*
  * last_seen (any frame) and last_heartbeat (a Heartbeat) are written at
@@ -34,23 +35,6 @@
  */
 #define SEEN_WRITE_MS 10000
 
-/* Sorted by name; the charge point -> central system actions of the Core
- * and Firmware Management profiles. */
-static struct rpc_action table[] = {
-    {"Authorize", H(handle_authorize), 0, NULL},
-    {"BootNotification", H(handle_boot_notification), 0, NULL},
-    {"DataTransfer", H(handle_data_transfer), DF_INLINE, NULL},
-    {"DiagnosticsStatusNotification", H(handle_diagnostics_status), 0, NULL},
-    {"FirmwareStatusNotification", H(handle_firmware_status), 0, NULL},
-    {"Heartbeat", H(handle_heartbeat), DF_INLINE | DF_BEAT, NULL},
-    {"MeterValues", H(handle_meter_values), 0, NULL},
-    {"StartTransaction", H(handle_start_transaction), 0, NULL},
-    {"StatusNotification", H(handle_status_notification), 0, NULL},
-    {"StopTransaction", H(handle_stop_transaction), 0, NULL},
-};
-
-#define NTABLE (sizeof table / sizeof table[0])
-
 static struct {
 	const struct csms_config *cfg;
 	const ocpp_schemas *schemas;
@@ -58,20 +42,12 @@ static struct {
 	int shutting_down;
 } d;
 
-int dispatch_init(const struct csms_config *cfg, const ocpp_schemas *schemas,
-                  char *err, size_t errlen)
+int dispatch_init(const struct csms_config *cfg, const ocpp_schemas *schemas)
 {
 	d.cfg = cfg;
 	d.schemas = schemas;
 	d.vflags = cfg->lenient_unknown_properties ? OCPP_V_LENIENT_UNKNOWN : 0;
-	for (size_t i = 0; i < NTABLE; i++) {
-		table[i].schema = ocpp_schema_find(schemas, table[i].name, 0);
-		if (!table[i].schema) {
-			snprintf(err, errlen, "no schema for %s.req",
-			         table[i].name);
-			return -1;
-		}
-	}
+	d.shutting_down = 0;
 	return 0;
 }
 
@@ -80,30 +56,180 @@ void dispatch_shutdown(void)
 	d.shutting_down = 1;
 }
 
-static void send_text(struct conn *c, char *text, size_t len)
+/* A reply's frame (text taken), logged; NULL when out of memory. */
+static struct frame *reply_frame(const char *cp_id, char *text, size_t len)
 {
 	if (!text) {
-		log_error("ocpp: %s | out of memory building a reply",
-		          c->cp_id);
-		return;
+		log_error("ocpp: %s | out of memory building a reply", cp_id);
+		return NULL;
 	}
 	struct frame *f = frame_take(text, len);
-	if (!f)
-		return;
-	log_frame(c->cp_id, "->", frame_text(f), len);
-	ws_send(c, f);
+	if (f)
+		log_frame(cp_id, "->", frame_text(f), len);
+	return f;
+}
+
+static struct frame *error_frame(const char *cp_id, const char *id,
+                                 enum rpc_error e, const char *desc)
+{
+	size_t len = 0;
+	char *text = rpc_error_text(id, e, desc, &len);
+	return reply_frame(cp_id, text, len);
 }
 
 static void send_error(struct conn *c, const char *id, enum rpc_error e,
                        const char *desc)
 {
-	size_t len = 0;
-	char *text = rpc_error_text(id, e, desc, &len);
-	send_text(c, text, len);
+	struct frame *f = error_frame(c->cp_id, id, e, desc);
+	if (f)
+		ws_send(c, f);
+}
+
+/* ---- the OCPP call job ------------------------------------------------
+ * run: the handler, on a worker inside the batch's transaction;
+ * committed: the reply's text and the audit line, still on the worker;
+ * done: the reply goes to the link, if it is still there. */
+
+struct call_job {
+	struct job job;
+	const struct action *act;
+	uint64_t conn;  /* the link's reference (ws.h) */
+	cJSON *payload; /* owned */
+	cJSON *conf;    /* the handler's confirmation, owned */
+	struct frame *reply;
+	int64_t now_ms;
+	struct hctx ctx;
+	char uid[RPC_ID_MAX + 1];
+	char cp_id[];
+};
+
+static void call_prefetch(struct job *j, struct batch *b)
+{
+	struct call_job *k = (struct call_job *)j;
+	if (k->act->prefetch)
+		k->act->prefetch(&b->pf, k->cp_id, k->payload);
+}
+
+static enum hres call_run(struct job *j, struct batch *b)
+{
+	struct call_job *k = (struct call_job *)j;
+	memset(&k->ctx, 0, sizeof k->ctx);
+	k->ctx.db = b->db;
+	k->ctx.txc = &b->txc;
+	k->ctx.co = &b->co;
+	k->ctx.pf = &b->pf;
+	k->ctx.cfg = b->cfg;
+	k->ctx.cp_id = k->cp_id;
+	k->ctx.now_ms = k->now_ms;
+	/* A batch that failed runs again: start from nothing. */
+	cJSON_Delete(k->conf);
+	k->conf = cJSON_CreateObject();
+	if (!k->conf)
+		return H_INTERNAL;
+	return k->act->handler(&k->ctx, k->payload, k->conf);
+}
+
+static void call_committed(struct job *j)
+{
+	struct call_job *k = (struct call_job *)j;
+	if (j->r == H_OK) {
+		if (k->ctx.audit[0])
+			log_info("ocpp: %s | %s | %s", k->cp_id, k->act->name,
+			         k->ctx.audit);
+		size_t len = 0;
+		char *text = rpc_result_text(k->uid, k->conf, &len);
+		k->conf = NULL; /* owned by rpc_result_text now */
+		k->reply = reply_frame(k->cp_id, text, len);
+		if (!k->reply)
+			k->reply =
+			    error_frame(k->cp_id, k->uid, RPC_INTERNAL_ERROR,
+			                "out of memory");
+		return;
+	}
+	enum rpc_error e = rpc_error_for_handler(j->r);
+	log_warn("ocpp: %s | %s | %s: %s", k->cp_id, k->act->name,
+	         rpc_error_code(e), k->ctx.err);
+	k->reply = error_frame(k->cp_id, k->uid, e,
+	                       k->ctx.err[0] ? k->ctx.err : "failed");
+}
+
+static void call_done(struct job *j, enum hres r)
+{
+	struct call_job *k = (struct call_job *)j;
+	if (r == H_DB_ERROR && !k->reply) {
+		/* Its own transaction failed too. */
+		log_warn("ocpp: %s | %s | %s: database error", k->cp_id,
+		         k->act->name, rpc_error_code(RPC_INTERNAL_ERROR));
+		k->reply = error_frame(k->cp_id, k->uid, RPC_INTERNAL_ERROR,
+		                       "database error");
+	}
+	struct conn *c = ws_conn_by_ref(k->conn);
+	if (!c || !k->reply)
+		return;
+	if (r == H_OK && k->ctx.boot_status)
+		c->up->boot_status = (uint8_t)k->ctx.boot_status;
+	ws_send(c, k->reply);
+	k->reply = NULL;
+}
+
+static void call_fail(struct job *j)
+{
+	struct call_job *k = (struct call_job *)j;
+	log_warn("ocpp: %s | %s | InternalError: database unavailable",
+	         k->cp_id, k->act->name);
+	struct conn *c = ws_conn_by_ref(k->conn);
+	if (c)
+		send_error(c, k->uid, RPC_INTERNAL_ERROR,
+		           "database unavailable");
+}
+
+static void call_free(struct job *j)
+{
+	struct call_job *k = (struct call_job *)j;
+	cJSON_Delete(k->payload);
+	cJSON_Delete(k->conf);
+	frame_free_list(k->reply);
+	free(k);
+}
+
+static const struct job_ops call_ops = {.prefetch = call_prefetch,
+                                        .run = call_run,
+                                        .committed = call_committed,
+                                        .done = call_done,
+                                        .fail = call_fail,
+                                        .free = call_free};
+
+static void queue_call(struct conn *c, struct rpc_msg *m,
+                       const struct action *act, int64_t now)
+{
+	size_t len = strlen(c->cp_id);
+	/* Not calloc: the context is cleared when it runs. */
+	struct call_job *k = malloc(sizeof *k + len + 1);
+	if (!k) {
+		send_error(c, m->id, RPC_INTERNAL_ERROR, "out of memory");
+		return;
+	}
+	memset(k, 0, offsetof(struct call_job, ctx));
+	memcpy(k->cp_id, c->cp_id, len + 1);
+	k->job.ops = &call_ops;
+	k->job.who = k->cp_id;
+	k->job.what = act->name;
+	k->act = act;
+	k->conn = c->ref;
+	k->now_ms = now;
+	snprintf(k->uid, sizeof k->uid, "%s", m->id);
+	/* The payload moves to the job: no copy. */
+	k->payload = cJSON_DetachItemFromArray(m->root, 3);
+	if (dbq_submit(&k->job, k->cp_id, 0)) {
+		call_free(&k->job);
+		log_warn("ocpp: %s | %s | InternalError: database queue full",
+		         c->cp_id, act->name);
+		send_error(c, m->id, RPC_INTERNAL_ERROR, "server busy");
+	}
 }
 
 static void run_inline(struct conn *c, struct rpc_msg *m,
-                       const struct rpc_action *row, int64_t now)
+                       const struct action *act, int64_t now)
 {
 	struct hctx ctx;
 	memset(&ctx, 0, sizeof ctx);
@@ -111,8 +237,7 @@ static void run_inline(struct conn *c, struct rpc_msg *m,
 	ctx.cp_id = c->cp_id;
 	ctx.now_ms = now;
 	cJSON *conf = cJSON_CreateObject();
-	enum hres r = conf ? ((handler_fn)row->handler)(&ctx, m->payload, conf)
-	                   : H_INTERNAL;
+	enum hres r = conf ? act->handler(&ctx, m->payload, conf) : H_INTERNAL;
 	if (r != H_OK) {
 		cJSON_Delete(conf);
 		enum rpc_error e = rpc_error_for_handler(r);
@@ -125,29 +250,62 @@ static void run_inline(struct conn *c, struct rpc_msg *m,
 		log_info("ocpp: %s | %s | %s", c->cp_id, m->action, ctx.audit);
 	size_t len = 0;
 	char *text = rpc_result_text(m->id, conf, &len);
-	send_text(c, text, len);
+	struct frame *f = reply_frame(c->cp_id, text, len);
+	if (f)
+		ws_send(c, f);
 }
+
+/* ---- last_seen and last_heartbeat ------------------------------------ */
+
+struct seen_job {
+	struct job job;
+	int64_t seen_ms, beat_ms; /* beat: DB_NULL_TIME when none */
+	char cp_id[];
+};
+
+static enum hres seen_run(struct job *j, struct batch *b)
+{
+	struct seen_job *s = (struct seen_job *)j;
+	return coalesce_seen(&b->co, b->db, s->cp_id, s->seen_ms, s->beat_ms)
+	           ? H_DB_ERROR
+	           : H_OK;
+}
+
+static void seen_free(struct job *j)
+{
+	free(j);
+}
+
+/* Best effort: a lost write is made good by the next one. */
+static const struct job_ops seen_ops = {.run = seen_run, .free = seen_free};
 
 /* Queues the best-effort write of the newest frame and beat times. */
 static void touch(struct conn *c)
 {
-	struct job *j = job_new(JOB_SEEN, c->cp_id);
+	struct session *s = c->up;
+	size_t len = strlen(c->cp_id);
+	struct seen_job *j = malloc(sizeof *j + len + 1);
 	if (!j)
 		return;
-	j->now_ms = c->seen_ms;
+	memset(j, 0, sizeof *j);
+	memcpy(j->cp_id, c->cp_id, len + 1);
+	j->job.ops = &seen_ops;
+	j->job.who = j->cp_id;
+	j->job.what = "last_seen";
+	j->seen_ms = s->seen_ms;
 	j->beat_ms =
-	    c->hb_seen_ms > c->hb_written_ms ? c->hb_seen_ms : DB_NULL_TIME;
-	if (dbq_submit(j, 1)) {
-		job_free(j);
+	    s->hb_seen_ms > s->hb_written_ms ? s->hb_seen_ms : DB_NULL_TIME;
+	if (dbq_submit(&j->job, j->cp_id, 1)) {
+		free(j);
 		return;
 	}
-	c->seen_written_ms = c->seen_ms;
-	c->hb_written_ms = c->hb_seen_ms;
+	s->seen_written_ms = s->seen_ms;
+	s->hb_written_ms = s->hb_seen_ms;
 }
 
 void dispatch_conn_closed(struct conn *c)
 {
-	if (c->seen_ms > c->seen_written_ms)
+	if (c->up->seen_ms > c->up->seen_written_ms)
 		touch(c);
 }
 
@@ -156,20 +314,24 @@ void dispatch_conn_closed(struct conn *c)
  * boot shows at once. */
 static void seen(struct conn *c, int64_t now)
 {
-	c->seen_ms = now;
-	if (now - c->seen_written_ms >= SEEN_WRITE_MS ||
-	    (c->hb_seen_ms > c->hb_written_ms &&
-	     now - c->hb_written_ms >= SEEN_WRITE_MS))
+	struct session *s = c->up;
+	s->seen_ms = now;
+	if (now - s->seen_written_ms >= SEEN_WRITE_MS ||
+	    (s->hb_seen_ms > s->hb_written_ms &&
+	     now - s->hb_written_ms >= SEEN_WRITE_MS))
 		touch(c);
 }
 
+/* ---- the path of a frame ---------------------------------------------- */
+
 static void dispatch_call(struct conn *c, struct rpc_msg *m)
 {
-	const struct rpc_action *row;
 	char msg[256];
+	const struct action *act = actions_find(m->action);
 	enum rpc_error e =
-	    rpc_check_call(d.schemas, table, NTABLE, m->action, m->payload,
-	                   d.vflags, &row, msg, sizeof msg);
+	    act ? rpc_check_call(act->schema, m->action, m->payload, d.vflags,
+	                         msg, sizeof msg)
+	        : rpc_unknown_action(d.schemas, m->action, msg, sizeof msg);
 	if (e != RPC_OK) {
 		log_warn("ocpp: %s | %.64s | %s: %s", c->cp_id, m->action,
 		         rpc_error_code(e), msg);
@@ -180,42 +342,24 @@ static void dispatch_call(struct conn *c, struct rpc_msg *m)
 		send_error(c, m->id, RPC_INTERNAL_ERROR, "shutting down");
 		return;
 	}
-	if (!strcmp(row->name, "BootNotification")) {
-		c->boot_seen = 1;
-	} else if (!c->boot_seen && !c->preboot_logged) {
+	struct session *s = c->up;
+	if (!strcmp(act->name, "BootNotification")) {
+		s->boot_seen = 1;
+	} else if (!s->boot_seen && !s->preboot_logged) {
 		/* Normal after a server restart: the charge point keeps its
 		 * session.  Processed; noted once per connection. */
 		log_info("ocpp: %s | %s before BootNotification on this "
 		         "connection (processed)",
-		         c->cp_id, row->name);
-		c->preboot_logged = 1;
+		         c->cp_id, act->name);
+		s->preboot_logged = 1;
 	}
 	int64_t now = time_now_ms();
-	if (row->flags & DF_BEAT)
-		c->hb_seen_ms = now;
-	if (row->flags & DF_INLINE) {
-		run_inline(c, m, row, now);
-		return;
-	}
-	struct job *j = job_new(JOB_CALL, c->cp_id);
-	if (!j) {
-		send_error(c, m->id, RPC_INTERNAL_ERROR, "out of memory");
-		return;
-	}
-	j->conn = c->ref;
-	j->fn = (handler_fn)row->handler;
-	j->action = row->name;
-	j->now_ms = now;
-	snprintf(j->uid, sizeof j->uid, "%s", m->id);
-	/* The payload moves to the job: no copy. */
-	int idx = 3;
-	j->payload = cJSON_DetachItemFromArray(m->root, idx);
-	if (dbq_submit(j, 0)) {
-		job_free(j);
-		log_warn("ocpp: %s | %s | InternalError: database queue full",
-		         c->cp_id, row->name);
-		send_error(c, m->id, RPC_INTERNAL_ERROR, "server busy");
-	}
+	if (act->flags & ACT_BEAT)
+		s->hb_seen_ms = now;
+	if (act->flags & ACT_INLINE)
+		run_inline(c, m, act, now);
+	else
+		queue_call(c, m, act, now);
 }
 
 void dispatch_frame(struct conn *c, const char *text, size_t len)

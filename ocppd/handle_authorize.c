@@ -4,6 +4,7 @@
 #include "handlers.h"
 #include "id_tag.h"
 #include "jsonutil.h"
+#include "prefetch.h"
 
 enum hres handle_authorize(struct hctx *c, const cJSON *req, cJSON *conf)
 {
@@ -15,4 +16,11 @@ enum hres handle_authorize(struct hctx *c, const cJSON *req, cJSON *conf)
 		return H_INTERNAL;
 	hctx_audit(c, "idTag=%s status=%s", tag, info.status);
 	return H_OK;
+}
+
+void handle_authorize_prefetch(struct prefetch *pf, const char *cp_id,
+                               const cJSON *req)
+{
+	(void)cp_id;
+	prefetch_want_tag(pf, json_str(req, "idTag", NULL));
 }

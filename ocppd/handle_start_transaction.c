@@ -184,3 +184,10 @@ enum hres handle_start_transaction(struct hctx *c, const cJSON *req,
 		           connector, tag, id, info.status);
 	return H_OK;
 }
+
+void handle_start_transaction_prefetch(struct prefetch *pf, const char *cp_id,
+                                       const cJSON *req)
+{
+	prefetch_want_tag(pf, json_str(req, "idTag", NULL));
+	prefetch_want_conn(pf, cp_id, json_int(req, "connectorId", 0));
+}

@@ -166,3 +166,11 @@ enum hres handle_stop_transaction(struct hctx *c, const cJSON *req, cJSON *conf)
 	           meter_stop, reason, tag ? tag : "-", note);
 	return H_OK;
 }
+
+void handle_stop_transaction_prefetch(struct prefetch *pf, const char *cp_id,
+                                      const cJSON *req)
+{
+	(void)cp_id;
+	prefetch_want_tag(pf, json_str(req, "idTag", NULL));
+	prefetch_want_tx(pf, json_int(req, "transactionId", 0));
+}

@@ -20,8 +20,10 @@
 
 #include "config.h"
 #include "db.h"
+#include "ocpp_schema.h"
 #include "rpc.h"
 
+/* What BootNotification answered (struct session.boot_status). */
 enum boot_status { BOOT_NONE = 0, BOOT_ACCEPTED, BOOT_PENDING, BOOT_REJECTED };
 
 struct txcache;
@@ -42,6 +44,21 @@ struct hctx {
 };
 
 typedef enum hres (*handler_fn)(struct hctx *c, const cJSON *req, cJSON *conf);
+/* Notes what a call will read (prefetch.h), before its batch runs. */
+typedef void (*prefetch_fn)(struct prefetch *pf, const char *cp_id,
+                            const cJSON *req);
+
+#define ACT_INLINE 1u /* answered on the event loop, no database */
+#define ACT_BEAT   2u /* a Heartbeat: last_heartbeat moves too */
+
+/* One row of the action table (actions.c). */
+struct action {
+	const char *name;
+	handler_fn handler;
+	prefetch_fn prefetch;      /* NULL: reads nothing up front */
+	const ocpp_schema *schema; /* the .req schema, resolved at start */
+	unsigned flags;            /* ACT_* */
+};
 
 /* Formats the audit detail (printf-style). */
 void hctx_audit(struct hctx *c, const char *fmt, ...)
@@ -50,6 +67,8 @@ void hctx_audit(struct hctx *c, const char *fmt, ...)
 enum hres hctx_db_error(struct hctx *c);
 
 enum hres handle_authorize(struct hctx *c, const cJSON *req, cJSON *conf);
+void handle_authorize_prefetch(struct prefetch *pf, const char *cp_id,
+                               const cJSON *req);
 enum hres handle_boot_notification(struct hctx *c, const cJSON *req,
                                    cJSON *conf);
 enum hres handle_data_transfer(struct hctx *c, const cJSON *req, cJSON *conf);
@@ -60,10 +79,14 @@ enum hres handle_heartbeat(struct hctx *c, const cJSON *req, cJSON *conf);
 enum hres handle_meter_values(struct hctx *c, const cJSON *req, cJSON *conf);
 enum hres handle_start_transaction(struct hctx *c, const cJSON *req,
                                    cJSON *conf);
+void handle_start_transaction_prefetch(struct prefetch *pf, const char *cp_id,
+                                       const cJSON *req);
 enum hres handle_status_notification(struct hctx *c, const cJSON *req,
                                      cJSON *conf);
 enum hres handle_stop_transaction(struct hctx *c, const cJSON *req,
                                   cJSON *conf);
+void handle_stop_transaction_prefetch(struct prefetch *pf, const char *cp_id,
+                                      const cJSON *req);
 
 /*
  * Stores an array of OCPP MeterValue objects (MeterValues.meterValue or
@@ -73,18 +96,5 @@ enum hres handle_stop_transaction(struct hctx *c, const cJSON *req,
  */
 int meter_values_store(struct hctx *c, int connector_id, long long tx_id,
                        const cJSON *meter_values);
-
-/*
- * Connection state, written through the same worker queue as the
- * messages so a charge point's rows change in order.  (last_heartbeat is
- * a coalesced write: coalesce_seen.  Connecting is a sign of life:
- * last_seen moves to the connect time.)
- */
-int cp_state_connected(struct db *db, const struct csms_config *cfg,
-                       const char *cp_id, int64_t since_ms,
-                       const char *remote_addr);
-int cp_state_disconnected(struct db *db, const char *cp_id);
-/* At start-up and shutdown: nobody is connected. */
-int cp_state_all_disconnected(struct db *db);
 
 #endif

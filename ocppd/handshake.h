@@ -1,14 +1,15 @@
 /*
  * handshake.h — the checks a WebSocket upgrade must pass before a charge
  * point is accepted: its identity from the request path and the OCPP
- * subprotocol it offers.  Pure string functions (unit-tested); ws.c applies
- * them in LWS_CALLBACK_HTTP_CONFIRM_UPGRADE so a refusal is a real HTTP
+ * subprotocol it offers.  Pure string functions (unit-tested); ws_upgrade.c
+ * applies them in LWS_CALLBACK_HTTP_CONFIRM_UPGRADE so a refusal is a real HTTP
  * status, never an accepted socket dropped later.
  */
 #ifndef OCPPD_HANDSHAKE_H
 #define OCPPD_HANDSHAKE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define CP_ID_CHARS      50                /* charge_points.id VARCHAR(50) */
 #define CP_ID_BYTES      (CP_ID_CHARS * 4) /* UTF-8, worst case */
@@ -49,5 +50,29 @@ int handshake_in_list(const char *list, const char *s, int nocase);
 int handshake_client_addr(const char *peer, const char *trusted,
                           const char *xff, const char *fwd, char *out,
                           size_t outlen);
+
+/*
+ * A handshake that passed the HTTP-level checks, as the layer that
+ * decides who may be which charge point sees it (ws_ops.admit), and its
+ * refusal.
+ */
+struct handshake_hello {
+	const char *cp_id;
+	const char *client; /* address (handshake_client_addr) */
+	const char *auth; /* Authorization value; NULL: absent or unreadable */
+	int auth_sent;    /* an Authorization header came (maybe unreadable) */
+	int tls;          /* over TLS */
+	int client_certs; /* tls_ca set: OpenSSL verified a certificate */
+	const char *cert_cn; /* its Common Name; NULL: none */
+	int64_t now_ms;
+};
+
+struct handshake_verdict {
+	unsigned status; /* HTTP: 401, 403, 404, 429 */
+	const char *why; /* static: the body and the log line */
+	char detail[400];
+	int challenge; /* send WWW-Authenticate: Basic */
+	int retry_s;   /* send Retry-After */
+};
 
 #endif

@@ -10,7 +10,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "jsonutil.h"
 #include "log.h"
 
 #define NSIZES 7 /* IN lists of 1, 2, 4 ... 64 */
@@ -84,7 +83,7 @@ void prefetch_reset(struct prefetch *pf)
 	pf->ntag = pf->ntx = pf->nconn = 0;
 }
 
-static void want_tag(struct prefetch *pf, const char *tag)
+void prefetch_want_tag(struct prefetch *pf, const char *tag)
 {
 	if (!tag || !*tag)
 		return;
@@ -98,7 +97,7 @@ static void want_tag(struct prefetch *pf, const char *tag)
 	t->key = tag;
 }
 
-static void want_tx(struct prefetch *pf, long long id)
+void prefetch_want_tx(struct prefetch *pf, long long id)
 {
 	if (id <= 0)
 		return;
@@ -122,8 +121,8 @@ static struct pf_conn *find_conn(struct prefetch *pf, const char *cp_id,
 	return NULL;
 }
 
-static void want_conn(struct prefetch *pf, const char *cp_id,
-                      long long connector)
+void prefetch_want_conn(struct prefetch *pf, const char *cp_id,
+                        long long connector)
 {
 	if (connector < 1 || connector > INT32_MAX)
 		return;
@@ -133,22 +132,6 @@ static void want_conn(struct prefetch *pf, const char *cp_id,
 	memset(c, 0, sizeof *c);
 	c->cp_id = cp_id;
 	c->connector = (int)connector;
-}
-
-void prefetch_add_call(struct prefetch *pf, const char *action,
-                       const char *cp_id, const cJSON *payload)
-{
-	if (!action)
-		return;
-	if (!strcmp(action, "Authorize")) {
-		want_tag(pf, json_str(payload, "idTag", NULL));
-	} else if (!strcmp(action, "StartTransaction")) {
-		want_tag(pf, json_str(payload, "idTag", NULL));
-		want_conn(pf, cp_id, json_int(payload, "connectorId", 0));
-	} else if (!strcmp(action, "StopTransaction")) {
-		want_tag(pf, json_str(payload, "idTag", NULL));
-		want_tx(pf, json_int(payload, "transactionId", 0));
-	}
 }
 
 /* The smallest prepared size that holds n (n <= PREFETCH_MAX). */

@@ -14,7 +14,7 @@
  * query).
  *
  * Staying right while the batch runs:
- *  - an id-tag change in the batch (JOB_TAG) forgets every tag;
+ *  - an id-tag change in the batch (tags.c's job) forgets every tag;
  *  - a StopTransaction marks its session stopped once it has stopped it,
  *    and no longer open on its connector; a StartTransaction leaves its
  *    new session the connector's only open one;
@@ -84,9 +84,13 @@ int prefetch_init(void);
 void prefetch_cleanup(void);
 
 void prefetch_reset(struct prefetch *pf);
-/* Notes what a call of action from cp_id will look up. */
-void prefetch_add_call(struct prefetch *pf, const char *action,
-                       const char *cp_id, const cJSON *payload);
+/* What a call of the batch will look up (each action's prefetch function,
+ * beside its handler, says which): an id tag, a session, the open sessions
+ * of a connector.  Strings are not copied. */
+void prefetch_want_tag(struct prefetch *pf, const char *tag);
+void prefetch_want_tx(struct prefetch *pf, long long id);
+void prefetch_want_conn(struct prefetch *pf, const char *cp_id,
+                        long long connector);
 /* Runs the batch's queries.  0 ok, -1 database error (in db). */
 int prefetch_fetch(struct prefetch *pf, struct db *db);
 

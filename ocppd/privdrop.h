@@ -4,10 +4,10 @@
  * privdrop_prepare() runs at start-up, while errors can still stop the
  * daemon before it touches anything: it looks up the configured user and
  * group (config keys user, group).  privdrop_apply() runs right after the
- * listening socket exists (ws.c) and before the database workers, the
- * control socket or any charge point: from then on the whole process is
- * that user, with no way back to root.  Not root, or no user configured:
- * both do nothing.
+ * listening socket exists (server.c, after ws_start) and before the database
+ * workers, the control socket or any charge point: from then on the whole
+ * process is that user, with no way back to root.  Not root, or no user
+ * configured: both do nothing.
  */
 #ifndef OCPPD_PRIVDROP_H
 #define OCPPD_PRIVDROP_H

@@ -358,45 +358,34 @@ static int name_len(const char *s)
 	return (int)n;
 }
 
-enum rpc_error rpc_check_call(const ocpp_schemas *schemas,
-                              const struct rpc_action *table, size_t n,
-                              const char *action, const cJSON *payload,
-                              unsigned vflags, const struct rpc_action **found,
-                              char *msg, size_t msglen)
+enum rpc_error rpc_unknown_action(const ocpp_schemas *schemas,
+                                  const char *action, char *msg, size_t msglen)
 {
-	*found = NULL;
+	int alen = name_len(action);
+	if (ocpp_action_known(schemas, action) ||
+	    rpc_is_security_action(action)) {
+		snprintf(msg, msglen,
+		         "%.*s is not supported from a charge point", alen,
+		         action);
+		return RPC_NOT_SUPPORTED;
+	}
+	snprintf(msg, msglen, "unknown action %.*s", alen, action);
+	return RPC_NOT_IMPLEMENTED;
+}
+
+enum rpc_error rpc_check_call(const ocpp_schema *schema, const char *action,
+                              const cJSON *payload, unsigned vflags, char *msg,
+                              size_t msglen)
+{
 	if (msg && msglen)
 		msg[0] = '\0';
-	const struct rpc_action *row = NULL;
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(table[i].name, action)) {
-			row = &table[i];
-			break;
-		}
-	int alen = name_len(action);
-	if (!row) {
-		if (ocpp_action_known(schemas, action) ||
-		    rpc_is_security_action(action)) {
-			snprintf(msg, msglen,
-			         "%.*s is not supported from a charge point",
-			         alen, action);
-			return RPC_NOT_SUPPORTED;
-		}
-		snprintf(msg, msglen, "unknown action %.*s", alen, action);
-		return RPC_NOT_IMPLEMENTED;
-	}
-	const ocpp_schema *schema = row->schema;
-	if (!schema)
-		schema = ocpp_schema_find(schemas, action, 0);
 	if (!schema) {
-		snprintf(msg, msglen, "no schema for %.*s", alen, action);
+		snprintf(msg, msglen, "no schema for %.*s", name_len(action),
+		         action);
 		return RPC_INTERNAL_ERROR;
 	}
 	enum ocpp_verr v = ocpp_validate(schema, payload, vflags, msg, msglen);
-	if (v != OCPP_VALID)
-		return rpc_error_for_validation(v);
-	*found = row;
-	return RPC_OK;
+	return v == OCPP_VALID ? RPC_OK : rpc_error_for_validation(v);
 }
 
 /*

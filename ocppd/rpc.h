@@ -78,26 +78,18 @@ struct rpc_msg {
 enum rpc_kind rpc_parse(const char *buf, size_t len, struct rpc_msg *m);
 void rpc_msg_free(struct rpc_msg *m);
 
-/* One row of an action table: name, handler (the caller's type), flags,
- * schema. */
-struct rpc_action {
-	const char *name;
-	void (*handler)(void);
-	unsigned flags;
-	const ocpp_schema *schema; /* the .req schema, resolved at start */
-};
-
 /*
- * Checks a CALL against a table: unknown action -> NotImplemented, an
- * action OCPP 1.6 knows (or the security extension names) but the table
- * lacks -> NotSupported, then the payload against the action's schema.
- * On RPC_OK *found is the row.  msg gets a description for CALLERROR.
+ * A CALL of an action the table lacks: NotSupported when OCPP 1.6 (or the
+ * security extension) knows it, else NotImplemented.  msg gets the
+ * description for the CALLERROR.
  */
-enum rpc_error rpc_check_call(const ocpp_schemas *schemas,
-                              const struct rpc_action *table, size_t n,
-                              const char *action, const cJSON *payload,
-                              unsigned vflags, const struct rpc_action **found,
-                              char *msg, size_t msglen);
+enum rpc_error rpc_unknown_action(const ocpp_schemas *schemas,
+                                  const char *action, char *msg, size_t msglen);
+/* Checks a CALL's payload against its action's .req schema (NULL:
+ * InternalError).  msg gets a description for CALLERROR. */
+enum rpc_error rpc_check_call(const ocpp_schema *schema, const char *action,
+                              const cJSON *payload, unsigned vflags, char *msg,
+                              size_t msglen);
 
 /* 1 if action is one of the 1.6 security whitepaper messages. */
 int rpc_is_security_action(const char *action);

@@ -7,9 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "batch.h"
 #include "control.h"
-#include "log.h"
+#include "dbq.h"
 #include "jsonutil.h"
+#include "log.h"
 #include "timeutil.h"
 #include "utf8.h"
 
@@ -202,7 +204,7 @@ static cJSON *row_json(struct db_rows *r)
 	return o;
 }
 
-enum hres tag_op_run(struct db *db, struct tag_op *t)
+static enum hres tag_op_run(struct db *db, struct tag_op *t)
 {
 	long long n;
 	/* A batch that failed runs again: start from nothing. */
@@ -264,7 +266,7 @@ enum hres tag_op_run(struct db *db, struct tag_op *t)
 	return rc > 0 && !t->row ? H_INTERNAL : H_OK;
 }
 
-void tag_op_answer(struct tag_op *t, enum hres r)
+static void tag_op_answer(struct tag_op *t, enum hres r)
 {
 	static const char *const names[] = {"tag_add", "tag_update",
 	                                    "tag_delete"};
@@ -309,10 +311,83 @@ void tag_op_answer(struct tag_op *t, enum hres r)
 	t->row = NULL;
 }
 
-void tag_op_free(struct tag_op *t)
+/* The job: written by the tag's worker, answered on the loop. */
+struct tag_job {
+	struct job job;
+	struct tag_op t;
+	char key[TAG_CHARS * 4 + 1]; /* the route: the tag, lower case */
+};
+
+static enum hres tag_job_run(struct job *j, struct batch *b)
 {
-	if (!t)
+	enum hres r = tag_op_run(b->db, &((struct tag_job *)j)->t);
+	/* The batch's prefetched tags may be stale now. */
+	prefetch_forget_tags(&b->pf);
+	return r;
+}
+
+static void tag_job_done(struct job *j, enum hres r)
+{
+	tag_op_answer(&((struct tag_job *)j)->t, r);
+}
+
+static void tag_job_fail(struct job *j)
+{
+	control_fail(((struct tag_job *)j)->t.client, "db_unavailable", NULL,
+	             "the database is unavailable");
+}
+
+static void tag_job_free(struct job *j)
+{
+	struct tag_job *tj = (struct tag_job *)j;
+	cJSON_Delete(tj->t.row);
+	free(tj);
+}
+
+static const struct job_ops tag_job_ops = {.run = tag_job_run,
+                                           .done = tag_job_done,
+                                           .fail = tag_job_fail,
+                                           .free = tag_job_free};
+
+void tags_request(const struct control_req *r)
+{
+	char why[256];
+	struct tag_job *tj = calloc(1, sizeof *tj);
+	if (!tj) {
+		control_fail(r->client, "internal", NULL, "out of memory");
 		return;
-	cJSON_Delete(t->row);
-	free(t);
+	}
+	if (tag_op_parse(r->op, r->params, &tj->t, why, sizeof why)) {
+		free(tj);
+		cJSON *extra = cJSON_CreateObject();
+		const char *colon = strstr(why, ": ");
+		if (extra && colon) {
+			char field[64];
+			snprintf(field, sizeof field, "%.*s",
+			         (int)(colon - why), why);
+			cJSON_AddStringToObject(extra, "field", field);
+		}
+		control_fail(r->client, "invalid_params", extra, "%s", why);
+		return;
+	}
+	tj->t.client = r->client;
+	/* One tag, one worker: changes to it apply in order.  Tags are
+	 * case-insensitive, so is the routing key. */
+	size_t i = 0;
+	for (; tj->t.id_tag[i] && i < sizeof tj->key - 1; i++)
+		tj->key[i] =
+		    (char)(tj->t.id_tag[i] >= 'A' && tj->t.id_tag[i] <= 'Z'
+		               ? tj->t.id_tag[i] + 32
+		               : tj->t.id_tag[i]);
+	tj->key[i] = '\0';
+	tj->job.ops = &tag_job_ops;
+	tj->job.who = "";
+	static const char *const kinds[] = {"tag_add", "tag_update",
+	                                    "tag_delete"};
+	tj->job.what = kinds[tj->t.kind];
+	if (dbq_submit(&tj->job, tj->key, 0)) {
+		tag_job_free(&tj->job);
+		control_fail(r->client, "busy", NULL,
+		             "the database queue is full");
+	}
 }

@@ -49,10 +49,9 @@ struct tag_op {
  * naming the field ("id_tag: longer than 20 characters"). */
 int tag_op_parse(const char *op, const cJSON *params, struct tag_op *out,
                  char *why, size_t whylen);
-/* On a database worker inside the batch's transaction. */
-enum hres tag_op_run(struct db *db, struct tag_op *t);
-/* After the commit (or the failure r): answers the control client. */
-void tag_op_answer(struct tag_op *t, enum hres r);
-void tag_op_free(struct tag_op *t);
+/* The control ops tag_add, tag_update and tag_delete: checks the
+ * request, queues the write, answers r->client once it is done. */
+struct control_req;
+void tags_request(const struct control_req *r);
 
 #endif

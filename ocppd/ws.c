@@ -1,16 +1,12 @@
 /*
- * ws.c — the libwebsockets server adapter; see ws.h.
+ * ws.c — the libwebsockets server: the transport; see ws.h.
  *
  * Everything here runs on the one service thread.  The handshake is judged
- * in LWS_CALLBACK_HTTP_CONFIRM_UPGRADE, where a refusal can still be an
- * HTTP status (400 bad identity or subprotocol, 401 bad or missing
- * credentials, 403 TLS or certificate required, 404 unknown charge point,
- * 429 address throttled after failed logins, 503 shutting down or
- * max_connections reached); docs/security.md has the rules.  Writes happen only
- * in LWS_CALLBACK_SERVER_WRITEABLE from a per-connection queue.  Database
- * replies arrive from the workers (dbq) addressed by a connection reference —
- * slot index plus generation — because the socket may have closed while the job
- * ran.
+ * in LWS_CALLBACK_HTTP_CONFIRM_UPGRADE (ws_upgrade.c).  Writes happen
+ * only in LWS_CALLBACK_SERVER_WRITEABLE from a per-connection queue, or at
+ * once when nothing is queued.  Work finished elsewhere (a database
+ * worker) finds its link by reference — slot index plus generation —
+ * because the socket may have closed meanwhile.
  */
 #include "ws.h"
 
@@ -27,144 +23,90 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "auth_throttle.h"
-#include "calls.h"
-#include "control.h"
-#include "cp_auth.h"
-#include "cp_sec_op.h"
-#include "ctl_ops.h"
-#include "dbq.h"
-#include "dispatch.h"
 #include "evloop.h"
-#include "handlers.h"
-#include "handshake.h"
 #include "log.h"
-#include "privdrop.h"
 #include "timeutil.h"
+#include "ws_int.h"
 
-#define RX_CHUNK         2048 /* lws per-connection receive buffer */
-#define OUT_QUEUE_MAX    1024 /* replies a peer may leave unread */
-#define TICK_US          (100 * LWS_US_PER_MS)
-#define KNOWN_REFRESH_MS 10000
-#define DRAIN_TIMEOUT_MS 10000
-#define CLOSE_TIMEOUT_MS 3000
+#define RX_CHUNK      2048 /* lws per-connection receive buffer */
+#define OUT_QUEUE_MAX 1024 /* replies a peer may leave unread */
+/* struct conn, rounded up so the layer above's part is aligned. */
+#define CONN_SIZE ((sizeof(struct conn) + 15) & ~(size_t)15)
 
-enum phase { RUNNING, DRAINING, CLOSING, DONE };
-
-struct slot {
-	struct conn *c;
-	uint32_t gen;
-	uint32_t next_free;
-};
-
-static struct {
-	const struct csms_config *cfg;
-	struct lws_context *ctx;
-	void *evloop;         /* libev loop, or NULL: lws's poll() loop */
-	struct strmap conns;  /* cp_id -> struct conn * */
-	struct strmap *known; /* cp_id -> struct cp_sec * */
-	int tls, client_certs;
-	struct slot *slots;
-	uint32_t nslots, cap, free_head;
-	unsigned nconns;
-	size_t out_bytes;    /* queued on every link together */
-	unsigned nprobation; /* newcomers waiting for a duplicate's probe */
-	enum phase phase;
-	int64_t deadline_ms, next_known_ms;
-	lws_sorted_usec_list_t tick;
-	volatile sig_atomic_t stop_requested, reopen_requested;
-} ws = {.free_head = UINT32_MAX};
+struct ws_state ws_st = {.free_head = UINT32_MAX};
 
 /* ---- connection references ------------------------------------------ */
 
 static int slot_alloc(struct conn *c)
 {
 	uint32_t i;
-	if (ws.free_head != UINT32_MAX) {
-		i = ws.free_head;
-		ws.free_head = ws.slots[i].next_free;
+	if (ws_st.free_head != UINT32_MAX) {
+		i = ws_st.free_head;
+		ws_st.free_head = ws_st.slots[i].next_free;
 	} else {
-		if (ws.nslots == ws.cap) {
-			uint32_t cap = ws.cap ? ws.cap * 2 : 1024;
-			struct slot *s = realloc(ws.slots, cap * sizeof *s);
+		if (ws_st.nslots == ws_st.cap) {
+			uint32_t cap = ws_st.cap ? ws_st.cap * 2 : 1024;
+			struct slot *s = realloc(ws_st.slots, cap * sizeof *s);
 			if (!s)
 				return -1;
-			ws.slots = s;
-			ws.cap = cap;
+			ws_st.slots = s;
+			ws_st.cap = cap;
 		}
-		i = ws.nslots++;
-		ws.slots[i].gen = 0;
+		i = ws_st.nslots++;
+		ws_st.slots[i].gen = 0;
 	}
-	ws.slots[i].c = c;
-	ws.slots[i].gen++;
-	if (!ws.slots[i].gen)
-		ws.slots[i].gen = 1; /* ref 0 stays "nobody" */
-	c->ref = ((uint64_t)ws.slots[i].gen << 32) | i;
+	ws_st.slots[i].c = c;
+	ws_st.slots[i].gen++;
+	if (!ws_st.slots[i].gen)
+		ws_st.slots[i].gen = 1; /* ref 0 stays "nobody" */
+	c->ref = ((uint64_t)ws_st.slots[i].gen << 32) | i;
 	return 0;
 }
 
 static void slot_free(struct conn *c)
 {
 	uint32_t i = (uint32_t)c->ref;
-	if (!c->ref || i >= ws.nslots || ws.slots[i].c != c)
+	if (!c->ref || i >= ws_st.nslots || ws_st.slots[i].c != c)
 		return;
-	ws.slots[i].c = NULL;
-	ws.slots[i].gen++;
-	ws.slots[i].next_free = ws.free_head;
-	ws.free_head = i;
+	ws_st.slots[i].c = NULL;
+	ws_st.slots[i].gen++;
+	ws_st.slots[i].next_free = ws_st.free_head;
+	ws_st.free_head = i;
 	c->ref = 0;
 }
 
-static struct conn *conn_from_ref(uint64_t ref)
+struct conn *ws_conn_by_ref(uint64_t ref)
 {
 	uint32_t i = (uint32_t)ref, gen = (uint32_t)(ref >> 32);
-	if (i >= ws.nslots || ws.slots[i].gen != gen)
+	if (i >= ws_st.nslots || ws_st.slots[i].gen != gen)
 		return NULL;
-	return ws.slots[i].c;
-}
-
-struct conn *ws_conn_find(const char *cp_id)
-{
-	struct conn *c = strmap_get(&ws.conns, cp_id);
-	return c && c->live && !c->closing ? c : NULL;
+	return ws_st.slots[i].c;
 }
 
 unsigned ws_conn_count(void)
 {
-	return ws.nconns;
+	return ws_st.nconns;
 }
 
-void ws_conn_each(void (*fn)(struct conn *c, void *arg), void *arg)
+void ws_stop_accepting(void)
 {
-	for (uint32_t i = 0; i < ws.nslots; i++)
-		if (ws.slots[i].c && ws.slots[i].c->live &&
-		    !ws.slots[i].c->probation)
-			fn(ws.slots[i].c, arg);
-}
-
-int ws_known_set(const char *cp_id, struct cp_sec *sec)
-{
-	if (!ws.known) {
-		ws.known = calloc(1, sizeof *ws.known);
-		if (!ws.known)
-			return -1;
-		strmap_init(ws.known);
-	}
-	struct cp_sec *old = strmap_get(ws.known, cp_id);
-	if (strmap_put(ws.known, cp_id, sec))
-		return -1;
-	free(old);
-	return 0;
+	ws_st.refusing = 1;
 }
 
 int ws_accepting(void)
 {
-	return ws.phase == RUNNING;
+	return !ws_st.refusing;
+}
+
+void ws_peer(const struct conn *c, char *out, size_t outlen)
+{
+	out[0] = '\0';
+	lws_get_peer_simple(c->wsi, out, outlen);
 }
 
 /* ---- sending --------------------------------------------------------- */
 
-static void close_conn(struct conn *c, uint16_t code, const char *why)
+void ws_close(struct conn *c, uint16_t code, const char *why)
 {
 	if (c->closing)
 		return;
@@ -174,9 +116,21 @@ static void close_conn(struct conn *c, uint16_t code, const char *why)
 	lws_callback_on_writable(c->wsi);
 }
 
+void ws_ping(struct conn *c)
+{
+	c->ping_due = 1;
+	lws_callback_on_writable(c->wsi);
+}
+
+void ws_pause(struct conn *c, int paused)
+{
+	c->paused = paused ? 1 : 0;
+	lws_rx_flow_control(c->wsi, paused ? 0 : 1);
+}
+
 static void queue_drop(struct conn *c)
 {
-	ws.out_bytes -= c->out_bytes;
+	ws_st.out_bytes -= c->out_bytes;
 	c->out_bytes = 0;
 	c->out_count = 0;
 	frame_free_list(c->out_head);
@@ -204,20 +158,21 @@ static int queue_full(struct conn *c, size_t len)
 	const char *what = NULL;
 	if (c->out_count >= OUT_QUEUE_MAX)
 		what = "replies unread";
-	else if (c->out_bytes + len > (size_t)ws.cfg->send_queue_max)
+	else if (c->out_bytes + len > (size_t)ws_st.cfg->send_queue_max)
 		what = "bytes unread on this link";
-	else if (ws.out_bytes + len > (size_t)ws.cfg->send_queue_total_max)
+	else if (ws_st.out_bytes + len >
+	         (size_t)ws_st.cfg->send_queue_total_max)
 		what = "bytes unread on all links";
 	if (!what)
 		return 0;
 	log_warn("ocpp: %s | %u replies unread: closing (%s over the limit; "
 	         "%zu bytes queued, %zu on all links)",
-	         c->cp_id, c->out_count, what, c->out_bytes, ws.out_bytes);
+	         c->cp_id, c->out_count, what, c->out_bytes, ws_st.out_bytes);
 	/* Its peer is not reading: what is queued would never go, and the
 	 * close frame should be next. */
 	queue_drop(c);
-	close_conn(c, LWS_CLOSE_STATUS_POLICY_VIOLATION,
-	           "too many unread replies");
+	ws_close(c, LWS_CLOSE_STATUS_POLICY_VIOLATION,
+	         "too many unread replies");
 	return 1;
 }
 
@@ -237,8 +192,8 @@ void ws_send(struct conn *c, struct frame *f)
 	 */
 	if (c->live && !c->out_head && !lws_partial_buffered(c->wsi)) {
 		if (write_frame(c->wsi, f))
-			close_conn(c, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION,
-			           "write failed");
+			ws_close(c, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION,
+			         "write failed");
 		return;
 	}
 	f->next = NULL;
@@ -249,15 +204,15 @@ void ws_send(struct conn *c, struct frame *f)
 	c->out_tail = f;
 	c->out_count++;
 	c->out_bytes += f->len;
-	ws.out_bytes += f->len;
+	ws_st.out_bytes += f->len;
 	lws_callback_on_writable(c->wsi);
 }
 
 static int on_writeable(struct lws *wsi, struct conn *c)
 {
 	if (c->ping_due && !c->closing && !lws_partial_buffered(wsi)) {
-		/* The takeover probe (below): a pong proves the link.  With
-		 * a payload: lws does not report an empty pong. */
+		/* A ping asked for (the takeover probe): a pong proves the
+		 * link.  With a payload: lws does not report an empty pong. */
 		unsigned char ping[LWS_PRE + 8];
 		memcpy(ping + LWS_PRE, "probe", 5);
 		c->ping_due = 0;
@@ -274,7 +229,7 @@ static int on_writeable(struct lws *wsi, struct conn *c)
 			c->out_tail = NULL;
 		c->out_count--;
 		c->out_bytes -= f->len;
-		ws.out_bytes -= f->len;
+		ws_st.out_bytes -= f->len;
 		if (write_frame(wsi, f)) {
 			c->close_why = "write failed";
 			return -1;
@@ -295,407 +250,15 @@ static int on_writeable(struct lws *wsi, struct conn *c)
 	return 0;
 }
 
-/* ---- replies from the database workers ------------------------------- */
-
-static void drain_replies(void)
-{
-	struct reply *r = dbq_take_replies();
-	while (r) {
-		struct reply *next = r->next;
-		if (r->known) {
-			cp_secmap_free(ws.known);
-			ws.known = r->known;
-			r->known = NULL;
-		} else if (r->sec) {
-			cp_sec_op_apply(r->sec);
-			r->sec = NULL;
-		} else {
-			struct conn *c = conn_from_ref(r->conn);
-			if (c && r->frame) {
-				if (r->boot_status)
-					c->boot_status =
-					    (uint8_t)r->boot_status;
-				ws_send(c, r->frame);
-				r->frame = NULL;
-			}
-		}
-		reply_free(r);
-		r = next;
-	}
-}
-
-/* ---- handshake ------------------------------------------------------- */
-
-/*
- * The client's address (handshake_client_addr): the peer, or behind a
- * trusted proxy the address its X-Forwarded-For / Forwarded header names.
- * Returns 1 when it came from a header (peer then says which proxy).
- */
-static int client_addr(struct lws *wsi, char *out, size_t outlen, char *peer,
-                       size_t peerlen)
-{
-	char xff[4096] = "", fwd[4096] = "";
-	peer[0] = '\0';
-	lws_get_peer_simple(wsi, peer, peerlen);
-	if (ws.cfg->trusted_proxies[0] &&
-	    handshake_in_list(ws.cfg->trusted_proxies, peer, 1)) {
-		int n = lws_hdr_total_length(wsi, WSI_TOKEN_X_FORWARDED_FOR);
-		if (n <= 0 || n >= (int)sizeof xff ||
-		    lws_hdr_copy(wsi, xff, sizeof xff,
-		                 WSI_TOKEN_X_FORWARDED_FOR) < 0)
-			xff[0] = '\0';
-		n = lws_hdr_custom_length(wsi, "forwarded:", 10);
-		if (n <= 0 || n >= (int)sizeof fwd ||
-		    lws_hdr_custom_copy(wsi, fwd, sizeof fwd,
-		                        "forwarded:", 10) < 0)
-			fwd[0] = '\0';
-	}
-	return handshake_client_addr(peer, ws.cfg->trusted_proxies, xff, fwd,
-	                             out, outlen);
-}
-
-/* "192.0.2.7" or "192.0.2.7 via 127.0.0.1", for log lines. */
-static void who(struct lws *wsi, char *out, size_t outlen)
-{
-	char addr[THROTTLE_ADDR], peer[64];
-	if (client_addr(wsi, addr, sizeof addr, peer, sizeof peer))
-		snprintf(out, outlen, "%s via %s", addr, peer);
-	else
-		snprintf(out, outlen, "%s", addr);
-}
-
-static int refuse(struct lws *wsi, unsigned code, const char *why,
-                  const char *detail)
-{
-	char peer[160] = "";
-	who(wsi, peer, sizeof peer);
-	log_warn("ocppd: handshake from %s refused (%u): %s%s%s", peer, code,
-	         why, detail ? ": " : "", detail ? detail : "");
-	char body[256];
-	snprintf(body, sizeof body, "%s", why);
-	if (lws_return_http_status(wsi, code, body))
-		return -1;
-	return 1;
-}
-
-/* A refusal with the headers a client needs to react: the Basic
- * challenge on 401, Retry-After on 429 and 503 when throttled. */
-static int refuse_hdr(struct lws *wsi, unsigned code, const char *why,
-                      const char *detail, int challenge, int retry_s)
-{
-	char peer[160] = "";
-	who(wsi, peer, sizeof peer);
-	log_warn("ocppd: handshake from %s refused (%u): %s%s%s", peer, code,
-	         why, detail ? ": " : "", detail ? detail : "");
-	unsigned char buf[LWS_PRE + 1024];
-	unsigned char *start = buf + LWS_PRE, *p = start;
-	unsigned char *end = buf + sizeof buf - 1;
-	static const char realm[] = "Basic realm=\"ocpp\"";
-	char retry[16];
-	int rl = snprintf(retry, sizeof retry, "%d", retry_s);
-	size_t blen = strlen(why);
-	if (lws_add_http_header_status(wsi, code, &p, end) ||
-	    (challenge &&
-	     lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_WWW_AUTHENTICATE,
-	                                  (const unsigned char *)realm,
-	                                  (int)sizeof realm - 1, &p, end)) ||
-	    (retry_s > 0 && lws_add_http_header_by_name(
-	                        wsi, (const unsigned char *)"retry-after:",
-	                        (const unsigned char *)retry, rl, &p, end)) ||
-	    lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CONTENT_TYPE,
-	                                 (const unsigned char *)"text/plain",
-	                                 10, &p, end) ||
-	    lws_add_http_header_content_length(wsi, blen, &p, end) ||
-	    lws_finalize_http_header(wsi, &p, end) || (size_t)(end - p) < blen)
-		return -1;
-	memcpy(p, why, blen);
-	p += blen;
-	if (lws_write(wsi, start, (size_t)(p - start), LWS_WRITE_HTTP_HEADERS) <
-	    0)
-		return -1;
-	return 1;
-}
-
-/*
- * The security profile checks (docs/security.md).  sec: the charge
- * point's entry, NULL when it is not registered (allow_unknown_cps).
- * Profile 1 and 2: HTTP Basic, user = identity, password against the
- * stored hash; 2 and 3 only over TLS; 3: a client certificate (verified
- * against tls_ca by OpenSSL) instead of a password.  With tls_ca set every
- * certificate's CN must equal the identity, whatever the profile.
- */
-static int authenticate(struct lws *wsi, const char *id,
-                        const struct cp_sec *sec)
-{
-	int profile = sec ? sec->profile : 0;
-	if (profile < ws.cfg->security_profile_min)
-		profile = ws.cfg->security_profile_min;
-	if (ws.client_certs) {
-		union lws_tls_cert_info_results *ci;
-		char cbuf[sizeof *ci + 256];
-		ci = (union lws_tls_cert_info_results *)cbuf;
-		if (lws_tls_peer_cert_info(wsi, LWS_TLS_CERT_INFO_COMMON_NAME,
-		                           ci, 256))
-			return refuse(wsi, 403, "client certificate required",
-			              id);
-		if (strcmp(ci->ns.name, id)) {
-			char detail[400];
-			snprintf(detail, sizeof detail,
-			         "%s presented CN \"%.*s\"", id,
-			         ci->ns.len > 200 ? 200 : ci->ns.len,
-			         ci->ns.name);
-			return refuse(wsi, 403,
-			              "client certificate is not the charge "
-			              "point's",
-			              detail);
-		}
-	}
-	if (profile >= 2 && !ws.tls)
-		return refuse(wsi, 403, "TLS required (security profile 2/3)",
-		              id);
-	if (profile == 3) {
-		if (!ws.client_certs)
-			return refuse(wsi, 403,
-			              "client certificate required (set "
-			              "tls_ca for security profile 3)",
-			              id);
-		return 0;
-	}
-	if (profile == 0)
-		return 0;
-
-	/* Counted per (client, identity): see auth_throttle.h. */
-	char peer[THROTTLE_ADDR] = "", proxy[64];
-	client_addr(wsi, peer, sizeof peer, proxy, sizeof proxy);
-	int64_t now = time_now_ms();
-	int wait = throttle_wait_s(peer, id, now);
-	if (wait)
-		return refuse_hdr(wsi, 429, "too many failed logins", id, 0,
-		                  wait);
-	char hdr[512], user[CP_ID_BYTES + 1], pass[CP_PASSWORD_MAX + 2];
-	int n = lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_AUTHORIZATION);
-	const char *why = NULL;
-	if (n <= 0)
-		why = "no credentials";
-	else if (n >= (int)sizeof hdr ||
-	         lws_hdr_copy(wsi, hdr, sizeof hdr,
-	                      WSI_TOKEN_HTTP_AUTHORIZATION) < 0 ||
-	         cp_auth_parse_basic(hdr, user, sizeof user, pass, sizeof pass))
-		why = "malformed Basic credentials";
-	else if (strcmp(user, id))
-		why = "Basic user is not the charge point identity";
-	else if (!sec || !sec->hash[0])
-		why = "no password set for this charge point";
-	else if (!cp_auth_verify(id, sec->hash, pass))
-		why = "wrong password";
-	explicit_bzero(hdr, sizeof hdr);
-	explicit_bzero(pass, sizeof pass);
-	if (!why) {
-		throttle_ok(peer, id);
-		return 0;
-	}
-	/* A missing header is a client's first try, not a guess. */
-	int block = n > 0
-	                ? throttle_fail(peer, id, now, ws.cfg->auth_fail_limit,
-	                                ws.cfg->auth_block_max)
-	                : 0;
-	char detail[CP_ID_BYTES + 64];
-	snprintf(detail, sizeof detail, "%s%s", id,
-	         block ? " (blocked from this address)" : "");
-	return refuse_hdr(wsi, 401, why, detail, 1, 0);
-}
-
-/*
- * The percent-decoded request path.  lws splits a path at a literal ';'
- * or '&' and joins the pieces with ',' when copying, so "/CP;1" and
- * "/CP,1" would both read as CP,1 — two charge points as one.  Such a
- * path is refused (-2); percent-encoded (%3B, %26) they are kept.
- */
-static int path_of(struct lws *wsi, char *buf, size_t size)
-{
-	int n = lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI);
-	if (n <= 0 || (size_t)n >= size)
-		return -1;
-	if (lws_hdr_copy_fragment(wsi, buf, (int)size, WSI_TOKEN_GET_URI, 0) <
-	    0)
-		return -1;
-	if (strlen(buf) != (size_t)n)
-		return -2;
-	return 0;
-}
-
-static int confirm_upgrade(struct lws *wsi, const char *upgrade)
-{
-	char path[1024], id[CP_ID_BYTES + 1], proto[512];
-	const char *why;
-	if (!upgrade || strcasecmp(upgrade, "websocket"))
-		return refuse(wsi, 400, "only WebSocket upgrades", upgrade);
-	if (ws.phase != RUNNING)
-		return refuse(wsi, 503, "shutting down", NULL);
-	if (ws.nconns >= (unsigned)ws.cfg->max_connections)
-		return refuse_hdr(wsi, 503, "too many connections", NULL, 0, 5);
-	int pr = path_of(wsi, path, sizeof path);
-	if (pr == -2)
-		return refuse(wsi, 400,
-		              "';' or '&' in the request path (percent-encode "
-		              "it: %3B, %26)",
-		              NULL);
-	if (pr)
-		return refuse(wsi, 400, "bad request path", NULL);
-	if (handshake_identity(path, id, sizeof id, &why))
-		return refuse(wsi, 400, why, path);
-	/* A browser page cannot set Origin: with allowed_origins set, a
-	 * page on another site cannot speak OCPP as a charge point through
-	 * a browser.  Chargers send no Origin (or one listed for them). */
-	int olen = lws_hdr_total_length(wsi, WSI_TOKEN_ORIGIN);
-	if (ws.cfg->allowed_origins[0] && olen > 0) {
-		char origin[512];
-		if (olen >= (int)sizeof origin ||
-		    lws_hdr_copy(wsi, origin, sizeof origin, WSI_TOKEN_ORIGIN) <
-		        0)
-			return refuse(wsi, 403, "Origin not allowed", id);
-		if (!handshake_in_list(ws.cfg->allowed_origins, origin, 1)) {
-			char detail[800];
-			snprintf(detail, sizeof detail, "%s from Origin %s", id,
-			         origin);
-			return refuse(wsi, 403, "Origin not allowed", detail);
-		}
-	}
-	int plen = lws_hdr_total_length(wsi, WSI_TOKEN_PROTOCOL);
-	if (plen >= (int)sizeof proto)
-		return refuse(wsi, 400, "Sec-WebSocket-Protocol too long", id);
-	proto[0] = '\0';
-	if (plen > 0 &&
-	    lws_hdr_copy(wsi, proto, sizeof proto, WSI_TOKEN_PROTOCOL) < 0)
-		return refuse(wsi, 400, "bad Sec-WebSocket-Protocol", id);
-	if (!handshake_subprotocol(proto, ws.cfg->accept_missing_subprotocol,
-	                           &why)) {
-		char detail[600];
-		snprintf(detail, sizeof detail, "%s offered \"%s\"", id, proto);
-		return refuse(wsi, 400, why, detail);
-	}
-	const struct cp_sec *sec = ws.known ? strmap_get(ws.known, id) : NULL;
-	if (!ws.cfg->allow_unknown_cps && !sec)
-		return refuse(wsi, 404, "unknown charge point", id);
-	return authenticate(wsi, id, sec);
-}
-
-/* The link becomes the charge point's: in the map, announced, and its
- * connected flag written. */
-static int link_up(struct conn *c)
-{
-	char peer[64] = "";
-	lws_get_peer_simple(c->wsi, peer, sizeof peer);
-	struct conn *old = strmap_get(&ws.conns, c->cp_id);
-	if (old && old != c && old->live) {
-		old->replaced = 1;
-		close_conn(old, LWS_CLOSE_STATUS_NORMAL,
-		           "replaced by a new connection");
-		log_info("ocpp: %s | new connection from %s takes over",
-		         c->cp_id, peer);
-	}
-	if (strmap_put(&ws.conns, c->cp_id, c))
-		return -1;
-	log_info("ocpp: %s | connected from %s", c->cp_id, peer);
-
-	struct job *j = job_new(JOB_CONNECTED, c->cp_id);
-	if (j) {
-		j->now_ms = time_now_ms();
-		snprintf(j->remote, sizeof j->remote, "%s", peer);
-		if (dbq_submit(j, 0)) {
-			log_warn("ocpp: %s | database queue full: connected "
-			         "flag not written",
-			         c->cp_id);
-			job_free(j);
-		}
-	}
-	return 0;
-}
-
-/* ---- a second connection with a connected identity -------------------
- *
- * The newest socket used to win at once, so anyone who knew an identity
- * could cut a live charge point off and speak for it.  Now (policy
- * "probe") the newcomer waits on probation, its input paused, while the
- * existing link is pinged: a pong or any message from it within
- * takeover_probe_timeout proves it alive, and the newcomer is closed
- * (1008).  Silence means a half-open link — a charger that rebooted
- * before we noticed its old socket died — and the newcomer takes over.
- */
-static void probe(struct conn *c, struct conn *old, int64_t now)
-{
-	c->probe_ms = now;
-	c->probe_ref = old->ref;
-	old->ping_due = 1;
-	lws_callback_on_writable(old->wsi);
-}
-
-static void refuse_newcomer(struct conn *c, const char *why)
-{
-	char peer[64] = "";
-	lws_get_peer_simple(c->wsi, peer, sizeof peer);
-	log_warn("ocpp: %s | second connection from %s refused: %s", c->cp_id,
-	         peer, why);
-	c->probation = 0;
-	c->refused = 1;
-	ws.nprobation--;
-	close_conn(c, LWS_CLOSE_STATUS_POLICY_VIOLATION,
-	           "identity already connected");
-}
-
-/* One step of a newcomer's probation; called every tick. */
-static void probation_step(struct conn *c, int64_t now)
-{
-	struct conn *old = strmap_get(&ws.conns, c->cp_id);
-	if (!old || !old->live || old->closing) {
-		/* The old link went meanwhile: nothing to decide. */
-		c->probation = 0;
-		ws.nprobation--;
-		lws_rx_flow_control(c->wsi, 1);
-		if (link_up(c))
-			close_conn(c, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION,
-			           "out of memory");
-		return;
-	}
-	if (old->ref != c->probe_ref) {
-		probe(c, old, now); /* another newcomer took over first */
-		return;
-	}
-	if (old->heard_ms >= c->probe_ms) {
-		refuse_newcomer(c, "the connected link answered");
-		return;
-	}
-	if (now - c->probe_ms < (int64_t)ws.cfg->takeover_probe_timeout * 1000)
-		return;
-	log_info("ocpp: %s | connected link silent for %d s after a ping: "
-	         "replacing it",
-	         c->cp_id, ws.cfg->takeover_probe_timeout);
-	c->probation = 0;
-	ws.nprobation--;
-	lws_rx_flow_control(c->wsi, 1);
-	if (link_up(c))
-		close_conn(c, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION,
-		           "out of memory");
-}
-
-static void probation_tick(int64_t now)
-{
-	if (!ws.nprobation)
-		return;
-	for (uint32_t i = 0; i < ws.nslots; i++) {
-		struct conn *c = ws.slots[i].c;
-		if (c && c->live && c->probation)
-			probation_step(c, now);
-	}
-}
-
 static int on_established(struct lws *wsi, struct conn *c)
 {
 	char path[1024], id[CP_ID_BYTES + 1];
 	const char *why;
-	memset(c, 0, sizeof *c);
+	memset(c, 0, CONN_SIZE + ws_st.ops->up_size);
 	c->wsi = wsi;
-	if (path_of(wsi, path, sizeof path) ||
+	if (ws_st.ops->up_size)
+		c->up = (struct session *)((char *)c + CONN_SIZE);
+	if (ws_path_of(wsi, path, sizeof path) ||
 	    handshake_identity(path, id, sizeof id, &why))
 		return -1;
 	c->cp_id = strdup(id);
@@ -705,33 +268,13 @@ static int on_established(struct lws *wsi, struct conn *c)
 		return -1;
 	}
 	c->live = 1;
-	ws.nconns++;
+	ws_st.nconns++;
 	int64_t now = time_now_ms();
 	c->rate_ms = now;
 	c->heard_ms = now;
 	/* A full bucket: msg_burst <= 10^6, so at most 10^9 units. */
-	c->rate_tokens = (uint32_t)ws.cfg->msg_burst * 1000u;
-
-	struct conn *old = strmap_get(&ws.conns, id);
-	if (old && old->live && !old->closing &&
-	    strcmp(ws.cfg->duplicate_identity, "replace")) {
-		c->probation = 1;
-		ws.nprobation++;
-		/* What it sends waits in the socket until it is decided. */
-		lws_rx_flow_control(wsi, 0);
-		if (!strcmp(ws.cfg->duplicate_identity, "refuse")) {
-			refuse_newcomer(c, "duplicate_identity = refuse");
-			return 0;
-		}
-		char peer[64] = "";
-		lws_get_peer_simple(wsi, peer, sizeof peer);
-		log_info("ocpp: %s | second connection from %s: pinging the "
-		         "connected link",
-		         id, peer);
-		probe(c, old, now);
-		return 0;
-	}
-	return link_up(c);
+	c->rate_tokens = (uint32_t)ws_st.cfg->msg_burst * 1000u;
+	return ws_st.ops->on_open(c);
 }
 
 static void on_closed(struct conn *c)
@@ -739,17 +282,10 @@ static void on_closed(struct conn *c)
 	if (!c->live)
 		return;
 	c->live = 0;
-	ws.nconns--;
+	ws_st.nconns--;
 	char why[96];
-	if (c->probation) {
-		c->probation = 0;
-		ws.nprobation--;
-	}
-	if (c->replaced)
-		snprintf(why, sizeof why, "replaced by a new connection");
-	else if (c->refused)
-		snprintf(why, sizeof why,
-		         "second connection closed, the identity is connected");
+	if (c->gone_why)
+		snprintf(why, sizeof why, "%s", c->gone_why);
 	else if (c->close_why)
 		snprintf(why, sizeof why, "%s (code %u)", c->close_why,
 		         c->close_code);
@@ -760,14 +296,7 @@ static void on_closed(struct conn *c)
 	else
 		snprintf(why, sizeof why, "connection lost");
 	log_info("ocpp: %s | disconnected: %s", c->cp_id, why);
-	calls_conn_closed(c);
-	dispatch_conn_closed(c);
-	if (strmap_get(&ws.conns, c->cp_id) == c) {
-		strmap_del(&ws.conns, c->cp_id);
-		struct job *j = job_new(JOB_DISCONNECTED, c->cp_id);
-		if (j && dbq_submit(j, 0))
-			job_free(j);
-	}
+	ws_st.ops->on_close(c);
 	queue_drop(c);
 	free(c->rx);
 	c->rx = NULL;
@@ -789,10 +318,11 @@ static void on_closed(struct conn *c)
 static int rate_take(struct conn *c)
 {
 	int64_t now = time_now_ms();
-	uint64_t cap = (uint64_t)ws.cfg->msg_burst * 1000;
+	uint64_t cap = (uint64_t)ws_st.cfg->msg_burst * 1000;
 	uint64_t t = c->rate_tokens;
 	if (now > c->rate_ms) {
-		t += (uint64_t)(now - c->rate_ms) * (uint64_t)ws.cfg->msg_rate;
+		t += (uint64_t)(now - c->rate_ms) *
+		     (uint64_t)ws_st.cfg->msg_rate;
 		c->rate_ms = now;
 	}
 	if (t > cap)
@@ -811,9 +341,10 @@ static int on_receive(struct lws *wsi, struct conn *c, const char *in,
 	if (c->closing)
 		return 0;
 	c->heard_ms = time_now_ms();
-	if (c->probation) {
-		/* Read before its input was paused: it cannot be answered
-		 * by a link that may not become the charge point's. */
+	if (c->paused) {
+		/* Read before its input was paused (a newcomer on probation):
+		 * it cannot be answered by a link that may not become the
+		 * charge point's. */
 		log_warn("ocpp: %s | message on a connection on probation: "
 		         "dropped",
 		         c->cp_id);
@@ -828,17 +359,17 @@ static int on_receive(struct lws *wsi, struct conn *c, const char *in,
 		                 strlen(c->close_why));
 		return -1;
 	}
-	size_t max = (size_t)ws.cfg->max_frame_size;
+	size_t max = (size_t)ws_st.cfg->max_frame_size;
 	int final = lws_is_final_fragment(wsi);
-	if (final && ws.cfg->msg_rate > 0 && !rate_take(c)) {
+	if (final && ws_st.cfg->msg_rate > 0 && !rate_take(c)) {
 		log_warn("ocpp: %s | more than %d messages/s (burst %d): "
 		         "closing (1008)",
-		         c->cp_id, ws.cfg->msg_rate, ws.cfg->msg_burst);
+		         c->cp_id, ws_st.cfg->msg_rate, ws_st.cfg->msg_burst);
 		/* Through the queue, not at once: the close frame must reach
 		 * a peer whose unread flood would turn a hard close into a
 		 * reset; what it sends meanwhile is dropped unread. */
-		close_conn(c, LWS_CLOSE_STATUS_POLICY_VIOLATION,
-		           "message rate limit exceeded");
+		ws_close(c, LWS_CLOSE_STATUS_POLICY_VIOLATION,
+		         "message rate limit exceeded");
 		return 0;
 	}
 	if (c->rx_len + len > max) {
@@ -854,7 +385,7 @@ static int on_receive(struct lws *wsi, struct conn *c, const char *in,
 	}
 	if (final && !c->rx_len) {
 		/* The common case: the whole message in one piece. */
-		dispatch_frame(c, in, len);
+		ws_st.ops->on_frame(c, in, len);
 		return 0;
 	}
 	if (c->rx_len + len > c->rx_cap) {
@@ -872,7 +403,7 @@ static int on_receive(struct lws *wsi, struct conn *c, const char *in,
 	memcpy(c->rx + c->rx_len, in, len);
 	c->rx_len += len;
 	if (final) {
-		dispatch_frame(c, c->rx, c->rx_len);
+		ws_st.ops->on_frame(c, c->rx, c->rx_len);
 		/* Give the memory back: idle links must stay small. */
 		free(c->rx);
 		c->rx = NULL;
@@ -889,7 +420,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason,
 	struct conn *c = user;
 	switch (reason) {
 	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
-		return confirm_upgrade(wsi, in);
+		return ws_confirm_upgrade(wsi, in);
 	case LWS_CALLBACK_HTTP:
 		/* A plain HTTP request: this port only speaks OCPP-J. */
 		if (lws_return_http_status(wsi, 400,
@@ -901,7 +432,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason,
 		/* lws binds a handshake without Sec-WebSocket-Protocol to
 		 * the default protocol; confirm_upgrade has refused it
 		 * already unless allowed — this is the backstop. */
-		if (!ws.cfg->accept_missing_subprotocol &&
+		if (!ws_st.cfg->accept_missing_subprotocol &&
 		    lws_hdr_total_length(wsi, WSI_TOKEN_PROTOCOL) <= 0)
 			return 1;
 		return 0;
@@ -928,98 +459,56 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason,
 			on_closed(c);
 		return 0;
 	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
-		drain_replies();
-		ctl_ops_run();
+		if (ws_st.ops)
+			ws_st.ops->on_wake();
 		return 0;
 	default:
 		return 0;
 	}
 }
 
-static const struct lws_protocols protocols[] = {
+/* per_session_data_size grows by ws_ops.up_size at ws_start. */
+static struct lws_protocols protocols[] = {
     {OCPP_SUBPROTOCOL, callback, sizeof(struct conn), RX_CHUNK, 0, NULL, 0},
     {NULL, NULL, 0, 0, 0, NULL, 0},
 };
 
 /* ---- the loop -------------------------------------------------------- */
 
-void ws_request_stop(void)
+void ws_wake(void)
 {
-	ws.stop_requested = 1;
-	if (ws.ctx)
-		lws_cancel_service(ws.ctx);
+	if (ws_st.ctx)
+		lws_cancel_service(ws_st.ctx);
 }
 
-void ws_request_reopen(void)
-{
-	ws.reopen_requested = 1;
-	if (ws.ctx)
-		lws_cancel_service(ws.ctx);
-}
-
-static void wake(void *arg)
-{
-	lws_cancel_service(arg);
-}
-
-static void close_all(void)
-{
-	for (uint32_t i = 0; i < ws.nslots; i++)
-		if (ws.slots[i].c)
-			close_conn(ws.slots[i].c, LWS_CLOSE_STATUS_GOINGAWAY,
-			           "server shutting down");
-}
-
-static int all_flushed(void)
-{
-	for (uint32_t i = 0; i < ws.nslots; i++)
-		if (ws.slots[i].c && ws.slots[i].c->out_head)
-			return 0;
-	return 1;
-}
-
-/* Every TICK: shutdown phases, log reopening, known-set refresh. */
-static void tick(lws_sorted_usec_list_t *sul)
+static void timer_cb(lws_sorted_usec_list_t *sul)
 {
 	(void)sul;
-	int64_t now = time_now_ms();
-	drain_replies();
-	ctl_ops_run();
-	calls_tick(now);
-	probation_tick(now);
-	if (ws.reopen_requested) {
-		ws.reopen_requested = 0;
-		log_reopen();
-		log_info("ocppd: log reopened");
-	}
-	if (ws.stop_requested && ws.phase == RUNNING) {
-		log_info("ocppd: shutting down: finishing queued work");
-		ws.phase = DRAINING;
-		dispatch_shutdown();
-		ws.deadline_ms = now + DRAIN_TIMEOUT_MS;
-	}
-	if (ws.phase == DRAINING &&
-	    ((dbq_idle() && all_flushed()) || now > ws.deadline_ms)) {
-		drain_replies();
-		ws.phase = CLOSING;
-		ws.deadline_ms = now + CLOSE_TIMEOUT_MS;
-		close_all();
-	}
-	if (ws.phase == CLOSING && (!ws.nconns || now > ws.deadline_ms))
-		ws.phase = DONE;
-	if (ws.phase == DONE) {
-		evloop_break(ws.evloop);
-		return;
-	}
-	if (ws.phase == RUNNING && now >= ws.next_known_ms) {
-		/* Charge points registered meanwhile by the dashboard, and
-		 * credentials changed by another writer. */
-		ws.next_known_ms = now + KNOWN_REFRESH_MS;
-		struct job *j = job_new(JOB_LOAD_KNOWN, "");
-		if (j && dbq_submit(j, 1))
-			job_free(j);
-	}
-	lws_sul_schedule(ws.ctx, 0, &ws.tick, tick, TICK_US);
+	if (ws_st.timer_fn)
+		ws_st.timer_fn();
+}
+
+void ws_timer(void (*fn)(void), unsigned ms)
+{
+	ws_st.timer_fn = fn;
+	lws_sul_schedule(ws_st.ctx, 0, &ws_st.timer, timer_cb,
+	                 (lws_usec_t)ms * LWS_US_PER_MS);
+}
+
+void ws_close_all(void)
+{
+	for (uint32_t i = 0; i < ws_st.nslots; i++)
+		if (ws_st.slots[i].c)
+			ws_close(ws_st.slots[i].c, LWS_CLOSE_STATUS_GOINGAWAY,
+			         "server shutting down");
+}
+
+int ws_all_flushed(void)
+{
+	for (uint32_t i = 0; i < ws_st.nslots; i++)
+		if (ws_st.slots[i].c && ws_st.slots[i].c->out_head)
+			return 0;
+	return 1;
 }
 
 static void lws_log(int level, const char *line)
@@ -1035,12 +524,6 @@ static void lws_log(int level, const char *line)
 
 /* lws reports a failed bind only as a NULL context; try it ourselves
  * first so the error names the real cause. */
-static void drop_known(void)
-{
-	cp_secmap_free(ws.known);
-	ws.known = NULL;
-}
-
 static int probe_listen(const char *addr, int port, char *err, size_t errlen)
 {
 	int v6 = strchr(addr, ':') != NULL;
@@ -1082,18 +565,22 @@ int ws_probe(const struct csms_config *cfg, char *err, size_t errlen)
 	return probe_listen(addr, cfg->ocpp_port, err, errlen);
 }
 
-int ws_run(const struct csms_config *cfg, struct strmap *known, char *err,
-           size_t errlen)
+struct lws_context *ws_context(void)
 {
-	ws.cfg = cfg;
-	ws.known = known;
-	ws.phase = RUNNING;
-	strmap_init(&ws.conns);
+	return ws_st.ctx;
+}
+
+int ws_start(const struct csms_config *cfg, const struct ws_ops *ops, char *err,
+             size_t errlen)
+{
+	ws_st.cfg = cfg;
+	ws_st.ops = ops;
+	protocols[0].per_session_data_size = CONN_SIZE + ops->up_size;
+	ws_st.refusing = 0;
+	ws_st.broken = 0;
 	const char *addr = cfg->ocpp_listen[0] ? cfg->ocpp_listen : "0.0.0.0";
-	if (probe_listen(addr, cfg->ocpp_port, err, errlen)) {
-		drop_known();
+	if (probe_listen(addr, cfg->ocpp_port, err, errlen))
 		return -1;
-	}
 
 	/* lws formats a line before handing it over: below debug, where
 	 * only its errors are shown, it is not asked for the rest. */
@@ -1113,9 +600,9 @@ int ws_run(const struct csms_config *cfg, struct strmap *known, char *err,
 		info.options |= LWS_SERVER_OPTION_DISABLE_IPV6;
 	info.gid = -1;
 	info.uid = -1;
-	ws.tls = cfg->tls_cert[0] != '\0';
-	ws.client_certs = ws.tls && cfg->tls_ca[0];
-	if (ws.tls) {
+	ws_st.tls = cfg->tls_cert[0] != '\0';
+	ws_st.client_certs = ws_st.tls && cfg->tls_ca[0];
+	if (ws_st.tls) {
 		/* TLS only on this port (no ALLOW_NON_SSL_ON_SSL_PORT): a
 		 * plain ws:// handshake never gets to the upgrade. */
 		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
@@ -1124,7 +611,7 @@ int ws_run(const struct csms_config *cfg, struct strmap *known, char *err,
 		    cfg->tls_key[0] ? cfg->tls_key : cfg->tls_cert;
 		info.ssl_options_set = SSL_OP_NO_SSLv2 | SSL_OP_NO_SSLv3 |
 		                       SSL_OP_NO_TLSv1 | SSL_OP_NO_TLSv1_1;
-		if (ws.client_certs) {
+		if (ws_st.client_certs) {
 			info.ssl_ca_filepath = cfg->tls_ca;
 			info.options |=
 			    LWS_SERVER_OPTION_REQUIRE_VALID_OPENSSL_CLIENT_CERT;
@@ -1137,7 +624,7 @@ int ws_run(const struct csms_config *cfg, struct strmap *known, char *err,
 	/* Handshake must complete quickly; idle links are policed by the
 	 * ping policy below. */
 	info.timeout_secs = (unsigned)cfg->handshake_timeout;
-	lws_retry_bo_t retry;
+	static lws_retry_bo_t retry;
 	memset(&retry, 0, sizeof retry);
 	if (cfg->ping_interval > 0) {
 		retry.secs_since_valid_ping = (uint16_t)cfg->ping_interval;
@@ -1148,85 +635,68 @@ int ws_run(const struct csms_config *cfg, struct strmap *known, char *err,
 		info.retry_and_idle_policy = &retry;
 	}
 	/* epoll through libev; lws's poll() if its libev plugin is missing. */
-	ws.evloop = evloop_new();
-	if (ws.evloop) {
-		void *loops[1] = {ws.evloop};
+	ws_st.evloop = evloop_new();
+	if (ws_st.evloop) {
+		void *loops[1] = {ws_st.evloop};
 		info.options |= LWS_SERVER_OPTION_LIBEV;
 		info.foreign_loops = loops;
-		ws.ctx = lws_create_context(&info);
+		ws_st.ctx = lws_create_context(&info);
 		info.foreign_loops = NULL;
-		if (!ws.ctx) {
-			evloop_destroy(ws.evloop);
-			ws.evloop = NULL;
+		if (!ws_st.ctx) {
+			evloop_destroy(ws_st.evloop);
+			ws_st.evloop = NULL;
 			info.options &= ~(uint64_t)LWS_SERVER_OPTION_LIBEV;
 		}
 	}
-	if (!ws.ctx)
-		ws.ctx = lws_create_context(&info);
-	if (!ws.ctx) {
+	if (!ws_st.ctx)
+		ws_st.ctx = lws_create_context(&info);
+	if (!ws_st.ctx) {
 		snprintf(err, errlen, "cannot listen on %s:%d: %s", addr,
 		         cfg->ocpp_port,
-		         ws.tls ? "libwebsockets could not start (check "
-		                  "tls_cert, tls_key, tls_ca)"
-		                : "libwebsockets could not start");
-		drop_known();
+		         ws_st.tls ? "libwebsockets could not start (check "
+		                     "tls_cert, tls_key, tls_ca)"
+		                   : "libwebsockets could not start");
 		return -1;
 	}
-	/* The port is bound: root is given up before anything else runs. */
-	if (privdrop_apply(err, errlen)) {
-		lws_context_destroy(ws.ctx);
-		ws.ctx = NULL;
-		drop_known();
-		return -1;
-	}
-	char derr[256];
-	if (dbq_start(cfg, wake, ws.ctx, derr, sizeof derr)) {
-		snprintf(err, errlen, "database workers: %s", derr);
-		lws_context_destroy(ws.ctx);
-		ws.ctx = NULL;
-		drop_known();
-		return -1;
-	}
-	if (control_start(cfg, wake, ws.ctx, derr, sizeof derr)) {
-		snprintf(err, errlen, "%s", derr);
-		dbq_stop();
-		lws_context_destroy(ws.ctx);
-		ws.ctx = NULL;
-		drop_known();
-		return -1;
-	}
-	log_info("ocppd: event loop: %s",
-	         ws.evloop ? "epoll (libev)"
-	                   : "poll (lws libev plugin not available)");
-	log_info("ocppd: listening on %s://%s:%d/%s", ws.tls ? "wss" : "ws",
-	         addr, cfg->ocpp_port,
-	         ws.client_certs ? " (client certificates required)" : "");
-	lws_sul_schedule(ws.ctx, 0, &ws.tick, tick, TICK_US);
-	if (ws.stop_requested)
-		lws_cancel_service(ws.ctx);
-
-	if (ws.evloop)
-		while (ws.phase != DONE)
-			evloop_run(ws.evloop);
-	else
-		while (ws.phase != DONE)
-			if (lws_service(ws.ctx, 0) < 0)
-				break;
-
-	lws_sul_cancel(&ws.tick);
-	/* Connection-state jobs of the links just closed, then the rest. */
-	dbq_stop();
-	lws_context_destroy(ws.ctx);
-	ws.ctx = NULL;
-	/* Last: closing the links above answered their commands. */
-	control_stop();
-	evloop_destroy(ws.evloop);
-	ws.evloop = NULL;
-	strmap_free(&ws.conns);
-	drop_known();
-	cp_auth_cleanup();
-	free(ws.slots);
-	ws.slots = NULL;
-	ws.nslots = ws.cap = 0;
 	return 0;
+}
+
+void ws_run(void)
+{
+	const char *addr =
+	    ws_st.cfg->ocpp_listen[0] ? ws_st.cfg->ocpp_listen : "0.0.0.0";
+	log_info("ocppd: event loop: %s",
+	         ws_st.evloop ? "epoll (libev)"
+	                      : "poll (lws libev plugin not available)");
+	log_info("ocppd: listening on %s://%s:%d/%s", ws_st.tls ? "wss" : "ws",
+	         addr, ws_st.cfg->ocpp_port,
+	         ws_st.client_certs ? " (client certificates required)" : "");
+	if (ws_st.evloop)
+		while (!ws_st.broken)
+			evloop_run(ws_st.evloop);
+	else
+		while (!ws_st.broken)
+			if (lws_service(ws_st.ctx, 0) < 0)
+				break;
+}
+
+void ws_break(void)
+{
+	ws_st.broken = 1;
+	evloop_break(ws_st.evloop);
+}
+
+void ws_destroy(void)
+{
+	if (ws_st.ctx) {
+		lws_sul_cancel(&ws_st.timer);
+		lws_context_destroy(ws_st.ctx);
+		ws_st.ctx = NULL;
+	}
+	evloop_destroy(ws_st.evloop);
+	ws_st.evloop = NULL;
+	free(ws_st.slots);
+	ws_st.slots = NULL;
+	ws_st.nslots = ws_st.cap = 0;
+	ws_st.free_head = UINT32_MAX;
 }

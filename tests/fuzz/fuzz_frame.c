@@ -24,19 +24,22 @@
 #include "rpc.h"
 #include "timeutil.h"
 
-/* ocppd/dispatch.c keeps its table private; these are the same actions, the
- * ones a charge point sends.  The handlers are never called here. */
-static struct rpc_action table[] = {
-    {"Authorize", NULL, 0, NULL},
-    {"BootNotification", NULL, 0, NULL},
-    {"DataTransfer", NULL, 0, NULL},
-    {"DiagnosticsStatusNotification", NULL, 0, NULL},
-    {"FirmwareStatusNotification", NULL, 0, NULL},
-    {"Heartbeat", NULL, 0, NULL},
-    {"MeterValues", NULL, 0, NULL},
-    {"StartTransaction", NULL, 0, NULL},
-    {"StatusNotification", NULL, 0, NULL},
-    {"StopTransaction", NULL, 0, NULL},
+/* ocppd/actions.c links every handler; these are the same actions, the
+ * ones a charge point sends, with their schemas.  No handler runs here. */
+static struct row {
+	const char *name;
+	const ocpp_schema *schema;
+} table[] = {
+    {"Authorize", NULL},
+    {"BootNotification", NULL},
+    {"DataTransfer", NULL},
+    {"DiagnosticsStatusNotification", NULL},
+    {"FirmwareStatusNotification", NULL},
+    {"Heartbeat", NULL},
+    {"MeterValues", NULL},
+    {"StartTransaction", NULL},
+    {"StatusNotification", NULL},
+    {"StopTransaction", NULL},
 };
 #define NTABLE (sizeof table / sizeof table[0])
 
@@ -161,9 +164,26 @@ static enum ocpp_verr validate(const ocpp_schema *s, const cJSON *payload,
 	return v;
 }
 
+/* As ocppd/dispatch.c: the table's row, then its schema or the
+ * CALLERROR of an action it lacks. */
+static enum rpc_error check(const struct rpc_msg *m, unsigned flags,
+                            const struct row **row, char *msg, size_t msglen)
+{
+	*row = NULL;
+	for (size_t i = 0; i < NTABLE && !*row; i++)
+		if (!strcmp(table[i].name, m->action))
+			*row = &table[i];
+	if (!*row) {
+		msg[0] = '\0';
+		return rpc_unknown_action(schemas, m->action, msg, msglen);
+	}
+	return rpc_check_call((*row)->schema, m->action, m->payload, flags, msg,
+	                      msglen);
+}
+
 static void check_call(struct rpc_msg *m, int utf8)
 {
-	const struct rpc_action *row;
+	const struct row *row;
 	enum rpc_error strict = RPC_OK;
 	char msg[256];
 
@@ -172,9 +192,7 @@ static void check_call(struct rpc_msg *m, int utf8)
 	           "a CALL without action, payload or a good uniqueId");
 	for (int lenient = 0; lenient <= 1; lenient++) {
 		unsigned flags = lenient ? OCPP_V_LENIENT_UNKNOWN : 0;
-		enum rpc_error e =
-		    rpc_check_call(schemas, table, NTABLE, m->action,
-		                   m->payload, flags, &row, msg, sizeof msg);
+		enum rpc_error e = check(m, flags, &row, msg, sizeof msg);
 
 		FUZZ_CHECK(memchr(msg, '\0', sizeof msg),
 		           "message not terminated");
@@ -194,7 +212,6 @@ static void check_call(struct rpc_msg *m, int utf8)
 			            utf8);
 			continue;
 		}
-		FUZZ_CHECK(!row, "rejected with a table row");
 		/*
 		 * Known bug, reported: rpc_check_call writes the action with
 		 * "%.64s", which can cut a UTF-8 character in two.  Until that

@@ -468,6 +468,34 @@ await test('client_gone_mid_request_is_harmless', async () => {
 	ws.close();
 });
 
+// The control socket's clients are descriptors on the OCPP event loop:
+// every way a client ends gives its descriptor back (and its slot: more
+// clients than CONTROL_CLIENT_MAX come and go).
+await test('control_clients_leave_no_descriptors', async () => {
+	const fds = () => fs.readdirSync(`/proc/${d.proc.pid}/fd`).length;
+	await ask(sock2, { op: 'status' });
+	await new Promise((r) => setTimeout(r, 200));
+	const before = fds();
+	for (let i = 0; i < 300; i++) {
+		const c = control(sock2);
+		await c.ready;
+		if (i % 3 === 0) {
+			await c.req({ op: 'status' });
+			c.close();
+		} else if (i % 3 === 1) {
+			c.send('{"op":"status"}\n');
+			c.sock.end(); // half-close: answered, then closed by ocppd
+			await c.closed;
+		} else {
+			c.send('{"op":"cp');
+			c.close(); // gone mid-line
+		}
+	}
+	const s = await ask(sock2, { op: 'status' });
+	await until(() => fds() <= before, 5000, 50);
+	checkEq('descriptors_back', [s.ok, fds() <= before], [true, true]);
+});
+
 const exit = await d.stop();
 checkEq('second_ocppd_clean_exit', exit.code, 0);
 check('control_socket_removed_at_exit', !fs.existsSync(sock2), sock2);

@@ -1,0 +1,55 @@
+/*
+ * actions.c — the action table; see actions.h.
+ */
+#include "actions.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Sorted by name (actions_find bisects); the charge point -> central
+ * system actions of the Core and Firmware Management profiles. */
+static struct action table[] = {
+    {"Authorize", handle_authorize, handle_authorize_prefetch, NULL, 0},
+    {"BootNotification", handle_boot_notification, NULL, NULL, 0},
+    {"DataTransfer", handle_data_transfer, NULL, NULL, ACT_INLINE},
+    {"DiagnosticsStatusNotification", handle_diagnostics_status, NULL, NULL, 0},
+    {"FirmwareStatusNotification", handle_firmware_status, NULL, NULL, 0},
+    {"Heartbeat", handle_heartbeat, NULL, NULL, ACT_INLINE | ACT_BEAT},
+    {"MeterValues", handle_meter_values, NULL, NULL, 0},
+    {"StartTransaction", handle_start_transaction,
+     handle_start_transaction_prefetch, NULL, 0},
+    {"StatusNotification", handle_status_notification, NULL, NULL, 0},
+    {"StopTransaction", handle_stop_transaction,
+     handle_stop_transaction_prefetch, NULL, 0},
+};
+
+#define NTABLE (sizeof table / sizeof table[0])
+
+int actions_init(const ocpp_schemas *schemas, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < NTABLE; i++) {
+		table[i].schema = ocpp_schema_find(schemas, table[i].name, 0);
+		if (!table[i].schema) {
+			snprintf(err, errlen, "no schema for %s.req",
+			         table[i].name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+const struct action *actions_find(const char *name)
+{
+	size_t lo = 0, hi = NTABLE;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(name, table[mid].name);
+		if (!c)
+			return &table[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}

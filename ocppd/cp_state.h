@@ -1,0 +1,22 @@
+/*
+ * cp_state.h — the connection columns of charge_points (connected,
+ * connected_since, remote_addr, and last_seen on connect), written by the
+ * database workers in the same queue as the charge point's messages, so
+ * its rows change in order.  (last_seen and last_heartbeat while
+ * connected are a coalesced write: dispatch.c.)
+ */
+#ifndef OCPPD_CP_STATE_H
+#define OCPPD_CP_STATE_H
+
+#include <stdint.h>
+
+#include "db.h"
+
+/* Queues connected = 1 (with since and the peer's address) or
+ * connected = 0; -1 when the queue is full or out of memory. */
+int cp_state_submit(const char *cp_id, int connected, int64_t now_ms,
+                    const char *remote);
+/* At start-up and shutdown, directly: nobody is connected. */
+int cp_state_all_disconnected(struct db *db);
+
+#endif

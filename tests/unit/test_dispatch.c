@@ -1,0 +1,333 @@
+/*
+ * test_dispatch.c — ocppd's dispatch (ocppd/dispatch.c) linked alone:
+ * the transport (ws_send, ws_conn_by_ref), the queue (dbq_submit), the
+ * command side (calls_reply) and the action table are fakes, so every
+ * path of a frame is visible: the CALLERROR of an unknown or invalid
+ * call, an inline answer, a call that becomes a job and is answered by
+ * its done hook after "commit", the database being down or the queue
+ * full, shutdown, replies to our own commands, and the coalesced
+ * last_seen writes.
+ */
+#include "check.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../ocppd/dispatch.c"
+#include "../../ocppd/frame.c"
+#include "../../ocppd/log_frame.c"
+#include "../../ocppd/rpc.c"
+
+static ocpp_schemas *schemas;
+
+/* ---- the transport -------------------------------------------------- */
+
+static struct conn lnk;
+static struct session ses;
+static char sent[8][512];
+static int nsent;
+
+void ws_send(struct conn *c, struct frame *f)
+{
+	if (c == &lnk && nsent < 8)
+		snprintf(sent[nsent++], sizeof sent[0], "%.*s", (int)f->len,
+		         frame_text(f));
+	free(f);
+}
+
+struct conn *ws_conn_by_ref(uint64_t ref)
+{
+	return ref == lnk.ref && lnk.live ? &lnk : NULL;
+}
+
+/* ---- the queue -------------------------------------------------------- */
+
+static struct job *queued[8];
+static const char *routes[8];
+static int nqueued, queue_full, best_effort_seen;
+
+int dbq_submit(struct job *j, const char *route, int best_effort)
+{
+	if (queue_full || nqueued == 8)
+		return -1;
+	best_effort_seen += best_effort;
+	routes[nqueued] = route;
+	queued[nqueued++] = j;
+	return 0;
+}
+
+static int seen_writes;
+int coalesce_seen(struct coalesce *co, struct db *db, const char *cp_id,
+                  int64_t seen_ms, int64_t beat_ms)
+{
+	(void)co;
+	(void)db;
+	(void)cp_id;
+	(void)seen_ms;
+	(void)beat_ms;
+	seen_writes++;
+	return 0;
+}
+
+/* ---- commands -------------------------------------------------------- */
+
+static int replies;
+void calls_reply(struct conn *c, const struct rpc_msg *m)
+{
+	(void)c;
+	(void)m;
+	replies++;
+}
+
+/* ---- the action table -------------------------------------------------- */
+
+static int prefetched;
+
+static enum hres fake_heartbeat(struct hctx *c, const cJSON *req, cJSON *conf)
+{
+	(void)c;
+	(void)req;
+	cJSON_AddStringToObject(conf, "currentTime", "2026-01-01T00:00:00Z");
+	return H_OK;
+}
+
+static enum hres fake_boot(struct hctx *c, const cJSON *req, cJSON *conf)
+{
+	(void)req;
+	c->boot_status = BOOT_PENDING;
+	cJSON_AddStringToObject(conf, "status", "Pending");
+	return H_OK;
+}
+
+static enum hres fake_authorize(struct hctx *c, const cJSON *req, cJSON *conf)
+{
+	(void)req;
+	if (!c->db || !c->co)
+		return H_INTERNAL; /* must run with the worker's batch */
+	cJSON *info = cJSON_AddObjectToObject(conf, "idTagInfo");
+	cJSON_AddStringToObject(info, "status", "Accepted");
+	return H_OK;
+}
+
+static void fake_prefetch(struct prefetch *pf, const char *cp_id,
+                          const cJSON *req)
+{
+	(void)pf;
+	(void)cp_id;
+	(void)req;
+	prefetched++;
+}
+
+static struct action rows[] = {
+    {"Authorize", fake_authorize, fake_prefetch, NULL, 0},
+    {"BootNotification", fake_boot, NULL, NULL, 0},
+    {"Heartbeat", fake_heartbeat, NULL, NULL, ACT_INLINE | ACT_BEAT},
+};
+
+const struct action *actions_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+		if (!strcmp(rows[i].name, name))
+			return &rows[i];
+	return NULL;
+}
+
+/* ---- helpers ----------------------------------------------------------- */
+
+static struct db fake_db;
+static struct batch fake_batch;
+static struct csms_config cfg;
+
+static void fresh(void)
+{
+	for (int i = 0; i < nqueued; i++)
+		queued[i]->ops->free(queued[i]);
+	nqueued = nsent = replies = queue_full = best_effort_seen = 0;
+	seen_writes = prefetched = 0;
+	memset(&ses, 0, sizeof ses);
+	memset(&lnk, 0, sizeof lnk);
+	lnk.cp_id = "CP1";
+	lnk.ref = 42;
+	lnk.live = 1;
+	lnk.up = &ses;
+	fake_batch.db = &fake_db;
+	fake_batch.cfg = &cfg;
+	dispatch_init(&cfg, schemas);
+}
+
+static void frame_in(const char *text)
+{
+	dispatch_frame(&lnk, text, strlen(text));
+}
+
+/* The worker's part for queued job i: prefetch, run, commit. */
+static enum hres work(int i)
+{
+	struct job *j = queued[i];
+	if (j->ops->prefetch)
+		j->ops->prefetch(j, &fake_batch);
+	j->r = j->ops->run(j, &fake_batch);
+	if (j->ops->committed)
+		j->ops->committed(j);
+	return j->r;
+}
+
+/* The loop's part: done (or fail), then free. */
+static void finish(int i, int unavailable)
+{
+	struct job *j = queued[i];
+	if (unavailable) {
+		if (j->ops->fail)
+			j->ops->fail(j);
+	} else if (j->ops->done) {
+		j->ops->done(j, j->r);
+	}
+	j->ops->free(j);
+	queued[i] = queued[--nqueued];
+}
+
+/* ---- tests ---------------------------------------------------------- */
+
+static void test_unknown_and_invalid_calls_answered_at_once(void)
+{
+	fresh();
+	frame_in("[2,\"a\",\"Teleport\",{}]");
+	frame_in("[2,\"b\",\"Reset\",{\"type\":\"Soft\"}]");
+	frame_in("[2,\"c\",\"Authorize\",{}]");
+	CHECK_INT(nsent, 3);
+	CHECK(strstr(sent[0], "\"NotImplemented\""));
+	CHECK(strstr(sent[1], "\"NotSupported\""));
+	CHECK(strstr(sent[2], "[4,\"c\",\"OccurenceConstraintViolation\""));
+	/* Nothing for the database but the first sign of life. */
+	CHECK_INT(nqueued, 1);
+	CHECK_STR(queued[0]->what, "last_seen");
+	CHECK_INT(best_effort_seen, 1);
+}
+
+static void test_inline_call_answered_on_the_loop(void)
+{
+	fresh();
+	frame_in("[2,\"h\",\"Heartbeat\",{}]");
+	CHECK_INT(nsent, 1);
+	CHECK_STR(sent[0],
+	          "[3,\"h\",{\"currentTime\":\"2026-01-01T00:00:00Z\"}]");
+	CHECK(ses.hb_seen_ms > 0);
+	/* The beat and the sign of life: one write, with the beat. */
+	CHECK_INT(nqueued, 1);
+	CHECK(((struct seen_job *)queued[0])->beat_ms > 0);
+}
+
+static void test_call_answered_after_its_job_committed(void)
+{
+	fresh();
+	frame_in("[2,\"x1\",\"Authorize\",{\"idTag\":\"T1\"}]");
+	CHECK_INT(nsent, 0); /* nothing before the commit */
+	CHECK_INT(nqueued, 2);
+	CHECK_STR(queued[0]->what, "Authorize");
+	CHECK_STR(routes[0], "CP1"); /* the charge point's own queue */
+	CHECK_INT(work(0), H_OK);
+	CHECK_INT(prefetched, 1);
+	CHECK_INT(nsent, 0); /* committed, not yet on the loop */
+	finish(0, 0);
+	CHECK_INT(nsent, 1);
+	CHECK_STR(sent[0],
+	          "[3,\"x1\",{\"idTagInfo\":{\"status\":\"Accepted\"}}]");
+}
+
+static void test_boot_status_set_by_the_reply(void)
+{
+	fresh();
+	frame_in("[2,\"b1\",\"BootNotification\",{\"chargePointVendor\":\"V\","
+	         "\"chargePointModel\":\"M\"}]");
+	CHECK(ses.boot_seen);
+	CHECK_INT(work(0), H_OK);
+	CHECK_INT(ses.boot_status, BOOT_NONE);
+	finish(0, 0);
+	CHECK_INT(ses.boot_status, BOOT_PENDING);
+	CHECK(strstr(sent[0], "\"Pending\""));
+}
+
+static void test_closed_link_gets_nothing(void)
+{
+	fresh();
+	frame_in("[2,\"x2\",\"Authorize\",{\"idTag\":\"T1\"}]");
+	work(0);
+	lnk.live = 0; /* gone while the job ran */
+	finish(0, 0);
+	CHECK_INT(nsent, 0);
+}
+
+static void test_database_down_queue_full_and_shutdown(void)
+{
+	fresh();
+	frame_in("[2,\"d1\",\"Authorize\",{\"idTag\":\"T1\"}]");
+	finish(0, 1);
+	CHECK_INT(nsent, 1);
+	CHECK_STR(sent[0], "[4,\"d1\",\"InternalError\",\"database "
+	                   "unavailable\",{}]");
+	queue_full = 1;
+	frame_in("[2,\"d2\",\"Authorize\",{\"idTag\":\"T1\"}]");
+	CHECK_INT(nsent, 2);
+	CHECK_STR(sent[1], "[4,\"d2\",\"InternalError\",\"server busy\",{}]");
+	queue_full = 0;
+	/* A transaction that failed twice. */
+	frame_in("[2,\"d3\",\"Authorize\",{\"idTag\":\"T1\"}]");
+	int k = nqueued - 1;
+	queued[k]->r = H_DB_ERROR;
+	finish(k, 0);
+	CHECK_STR(sent[2],
+	          "[4,\"d3\",\"InternalError\",\"database error\",{}]");
+	dispatch_shutdown();
+	frame_in("[2,\"d4\",\"Heartbeat\",{}]");
+	CHECK_STR(sent[3], "[4,\"d4\",\"InternalError\",\"shutting down\",{}]");
+}
+
+static void test_replies_go_to_calls(void)
+{
+	fresh();
+	frame_in("[3,\"cs-1\",{}]");
+	frame_in("[4,\"cs-2\",\"NotSupported\",\"\",{}]");
+	CHECK_INT(replies, 2);
+	CHECK_INT(nsent, 0);
+}
+
+static void test_seen_written_at_most_every_10_s(void)
+{
+	fresh();
+	frame_in("[3,\"cs-1\",{}]");
+	frame_in("[3,\"cs-2\",{}]");
+	frame_in("[3,\"cs-3\",{}]");
+	CHECK_INT(nqueued, 1); /* the first one only */
+	CHECK_INT(work(0), H_OK);
+	CHECK_INT(seen_writes, 1);
+	finish(0, 0);
+	/* Closing writes the newest time not yet written. */
+	ses.seen_ms = ses.seen_written_ms + 1;
+	dispatch_conn_closed(&lnk);
+	CHECK_INT(nqueued, 1);
+	finish(0, 0);
+	dispatch_conn_closed(&lnk); /* nothing new: nothing queued */
+	CHECK_INT(nqueued, 0);
+}
+
+int main(void)
+{
+	char err[256];
+	if (ocpp_schemas_load(&schemas, ocpp16_schemas_json, err, sizeof err)) {
+		printf("FAIL schemas_load: %s\n", err);
+		return 1;
+	}
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+		rows[i].schema = ocpp_schema_find(schemas, rows[i].name, 0);
+	RUN(test_unknown_and_invalid_calls_answered_at_once);
+	RUN(test_inline_call_answered_on_the_loop);
+	RUN(test_call_answered_after_its_job_committed);
+	RUN(test_boot_status_set_by_the_reply);
+	RUN(test_closed_link_gets_nothing);
+	RUN(test_database_down_queue_full_and_shutdown);
+	RUN(test_replies_go_to_calls);
+	RUN(test_seen_written_at_most_every_10_s);
+	fresh();
+	ocpp_schemas_free(schemas);
+	return check_total_failed_ ? 1 : 0;
+}
