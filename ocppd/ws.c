@@ -422,12 +422,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason,
 	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
 		return ws_confirm_upgrade(wsi, in);
 	case LWS_CALLBACK_HTTP:
-		/* A plain HTTP request: this port only speaks OCPP-J. */
-		if (lws_return_http_status(wsi, 400,
-		                           "OCPP-J endpoint: connect with a "
-		                           "WebSocket to /<chargePointId>"))
-			return -1;
-		return lws_http_transaction_completed(wsi) ? -1 : 0;
+		return ws_plain_http(wsi, in);
 	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
 		/* lws binds a handshake without Sec-WebSocket-Protocol to
 		 * the default protocol; confirm_upgrade has refused it

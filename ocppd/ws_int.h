@@ -38,6 +38,8 @@ extern struct ws_state ws_st;
 /* LWS_CALLBACK_HTTP_CONFIRM_UPGRADE: 0 to go on, 1 refused (the answer
  * is written), -1 to hang up. */
 int ws_confirm_upgrade(struct lws *wsi, const char *upgrade);
+/* A plain HTTP request (no upgrade): GET /healthz, else 400. */
+int ws_plain_http(struct lws *wsi, const char *uri);
 /* The percent-decoded request path: 0, -1 unreadable, -2 a literal ';'
  * or '&' in it. */
 int ws_path_of(struct lws *wsi, char *buf, size_t size);

@@ -3,7 +3,8 @@
  * LWS_CALLBACK_HTTP_CONFIRM_UPGRADE where a refusal can still be an HTTP
  * status: here 400 (bad identity, path or subprotocol), 403 (Origin) and
  * 503 (shutting down, max_connections); then ws_ops.admit (401, 403, 404,
- * 429: cp_auth.c).  docs/security.md has the rules.
+ * 429: cp_auth.c).  docs/security.md has the rules.  A plain HTTP request
+ * gets the load balancer's health check (GET /healthz) or a 400.
  */
 #include <stdio.h>
 #include <string.h>
@@ -222,4 +223,25 @@ int ws_confirm_upgrade(struct lws *wsi, const char *upgrade)
 		return refuse(wsi, 400, why, detail);
 	}
 	return admit(wsi, id);
+}
+
+int ws_plain_http(struct lws *wsi, const char *uri)
+{
+	/* The load balancer's check (haproxy/ocpp.cfg): 200 while this node
+	 * takes charge points, 503 once it is stopping or full.  Never tied
+	 * to the database: a database blip must not mark every node down at
+	 * once, and ocppd answers what it can meanwhile. */
+	if (uri && !strcmp(uri, "/healthz")) {
+		int up = !ws_st.refusing &&
+		         ws_st.nconns < (unsigned)ws_st.cfg->max_connections;
+		if (lws_return_http_status(wsi, up ? 200 : 503,
+		                           up ? "accepting" : "not accepting"))
+			return -1;
+		return lws_http_transaction_completed(wsi) ? -1 : 0;
+	}
+	if (lws_return_http_status(wsi, 400,
+	                           "OCPP-J endpoint: connect with a "
+	                           "WebSocket to /<chargePointId>"))
+		return -1;
+	return lws_http_transaction_completed(wsi) ? -1 : 0;
 }

@@ -24,8 +24,8 @@
 #   lighttpd    127.0.0.1:CSMS_HTTP_PORT (8080)
 # Everything lives under CSMS_CLUSTER_DIR (var/cluster).  Started as root,
 # MariaDB, ocppd and the web programs run as the service user csms (as
-# make run does).  CSMS_HEALTH=http makes HAProxy check ocppd's
-# GET /healthz (not in ocppd yet); the default is a TCP check.
+# make run does).  HAProxy checks ocppd's GET /healthz (CSMS_HEALTH=tcp:
+# a TCP connect only).
 set -euo pipefail
 umask 027
 
@@ -43,7 +43,7 @@ fi
 OCPP_PORT=${CSMS_OCPP_PORT:-${saved_ocpp:-9000}}
 HTTP_PORT=${CSMS_HTTP_PORT:-${saved_http:-8080}}
 NODE_PORT=${CSMS_CLUSTER_NODE_PORT:-${saved_node:-$((OCPP_PORT + 1))}}
-HEALTH=${CSMS_HEALTH:-tcp}
+HEALTH=${CSMS_HEALTH:-http}
 LOG_LEVEL=${CSMS_CLUSTER_LOG_LEVEL:-warn}
 DB_ADDR=127.0.0.10
 DB_WRITE_PORT=3306

@@ -31,6 +31,10 @@ checkEq('identity_control_char_refused', await rawHandshake(`/${cpId('ctl')}%01`
 checkEq('identity_invalid_utf8_refused', await rawHandshake(`/${cpId('u8')}%FF`), 400);
 checkEq('plain_http_refused', await rawHandshake(`/${cpId('http')}`,
 	{ Upgrade: null, Connection: null, 'Sec-WebSocket-Key': null }), 400);
+// The load balancer's health check (haproxy/ocpp.cfg): on the OCPP port,
+// answered while the node takes charge points, whatever the database does.
+const health = await fetch(`${env.ocppUrl.replace(/^ws/, 'http')}/healthz`);
+checkEq('healthz_200_while_accepting', health.status, 200);
 
 // lws splits a path at a literal ';' or '&' and joined the parts with
 // ',': "/X;1" and "/X,1" were one charge point.  Refused now; encoded,
