@@ -108,6 +108,7 @@ static const struct key keys[] = {
     S(trusted_proxies, ""),
     S(allowed_origins, ""),
     I(control_idle_timeout, 0, 86400, "60"),
+    S(node_id, ""),
     I(send_queue_max, 4096, 1073741824, "1048576"),
     I(send_queue_total_max, 65536, 2147483647, "268435456"),
     P(templates_dir, "templates"),

@@ -69,6 +69,7 @@ struct csms_config {
 	char trusted_proxies[512];
 	char allowed_origins[1024];
 	int control_idle_timeout;
+	char node_id[65]; /* "" single node; else this node's name (cluster) */
 	/* web tier */
 	char templates_dir[512];
 	double price_per_kwh;

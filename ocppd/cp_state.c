@@ -1,7 +1,16 @@
 /*
  * cp_state.c — the connection columns of charge_points (connected,
- * connected_since, remote_addr), written by the database workers in the
- * same queue as the charge point's messages.
+ * connected_since, remote_addr, node_id), written by the database workers
+ * in the same queue as the charge point's messages.
+ *
+ * Several ocppd nodes can share one database (docs/scale-out.md), and a
+ * charge point that moves to another node leaves a half-open link on the
+ * first, closed later.  So the row says which node holds the charge point
+ * (node_id, NULL for a single node) and since when (connected_since, the
+ * link's epoch): a disconnect clears the flag only when both are still
+ * its own, and a starting or stopping node marks only its own charge
+ * points disconnected.  A node that dies without stopping is swept by the
+ * others (nodes.c).
  */
 #include "cp_state.h"
 
@@ -23,40 +32,52 @@ static int cp_state_connected(struct db *db, const struct csms_config *cfg,
 		 * the row must exist before its connectors can. */
 		n = db_exec(db,
 		            "INSERT INTO charge_points (id, connected, "
-		            "connected_since, last_seen, remote_addr) "
-		            "VALUES (?, 1, ?, ?, ?) "
+		            "connected_since, last_seen, remote_addr, node_id) "
+		            "VALUES (?, 1, ?, ?, ?, NULLIF(?, '')) "
 		            "ON DUPLICATE KEY UPDATE connected = 1, "
 		            "connected_since = VALUES(connected_since), "
 		            "last_seen = VALUES(last_seen), "
-		            "remote_addr = VALUES(remote_addr)",
-		            "stts", cp_id, since_ms, since_ms, remote_addr);
+		            "remote_addr = VALUES(remote_addr), "
+		            "node_id = VALUES(node_id)",
+		            "sttss", cp_id, since_ms, since_ms, remote_addr,
+		            cfg->node_id);
 	else
 		n = db_exec(
 		    db,
 		    "UPDATE charge_points SET connected = 1, "
-		    "connected_since = ?, last_seen = ?, remote_addr = ? "
-		    "WHERE id = ?",
-		    "ttss", since_ms, since_ms, remote_addr, cp_id);
+		    "connected_since = ?, last_seen = ?, remote_addr = ?, "
+		    "node_id = NULLIF(?, '') WHERE id = ?",
+		    "ttsss", since_ms, since_ms, remote_addr, cfg->node_id,
+		    cp_id);
 	return n < 0 ? -1 : 0;
 }
 
-static int cp_state_disconnected(struct db *db, const char *cp_id)
+/* Only the connection it made: the same node and the same epoch. */
+static int cp_state_disconnected(struct db *db, const struct csms_config *cfg,
+                                 const char *cp_id, int64_t since_ms)
 {
 	return db_exec(db,
-	               "UPDATE charge_points SET connected = 0 WHERE id = ?",
-	               "s", cp_id) < 0
+	               "UPDATE charge_points SET connected = 0 WHERE id = ? "
+	               "AND node_id <=> NULLIF(?, '') AND connected_since = ?",
+	               "sst", cp_id, cfg->node_id, since_ms) < 0
 	           ? -1
 	           : 0;
 }
 
-int cp_state_all_disconnected(struct db *db)
+/* In chunks, so a node with many charge points never holds a long lock
+ * the others' writes wait on. */
+int cp_state_all_disconnected(struct db *db, const struct csms_config *cfg)
 {
-	return db_exec(db,
-	               "UPDATE charge_points SET connected = 0 "
-	               "WHERE connected <> 0",
-	               "") < 0
-	           ? -1
-	           : 0;
+	long long n;
+	do
+		n = db_exec(
+		    db,
+		    "UPDATE charge_points SET connected = 0 "
+		    "WHERE connected <> 0 AND node_id <=> NULLIF(?, '') "
+		    "LIMIT 5000",
+		    "s", cfg->node_id);
+	while (n == 5000);
+	return n < 0 ? -1 : 0;
 }
 
 /* The job: JOB_WAITS, because a state change lost to a database outage
@@ -74,7 +95,8 @@ static enum hres state_run(struct job *j, struct batch *b)
 	struct state_job *s = (struct state_job *)j;
 	int rc = s->connected ? cp_state_connected(b->db, b->cfg, s->cp_id,
 	                                           s->since_ms, s->remote)
-	                      : cp_state_disconnected(b->db, s->cp_id);
+	                      : cp_state_disconnected(b->db, b->cfg, s->cp_id,
+	                                              s->since_ms);
 	return rc ? H_DB_ERROR : H_OK;
 }
 

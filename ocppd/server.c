@@ -37,6 +37,7 @@
 #include "dbq.h"
 #include "dispatch.h"
 #include "log.h"
+#include "nodes.h"
 #include "nodelock.h"
 #include "ocpp_schema.h"
 #include "privdrop.h"
@@ -103,7 +104,7 @@ static void link_close(struct conn *c)
 	calls_conn_closed(c);
 	dispatch_conn_closed(c);
 	if (takeover_leave(c))
-		cp_state_submit(c->cp_id, 0, 0, NULL);
+		cp_state_submit(c->cp_id, 0, c->up->up_ms, NULL);
 }
 
 static void loop_woke(void)
@@ -135,6 +136,8 @@ static void tick(void)
 	calls_tick(now);
 	takeover_tick(now);
 	control_tick();
+	if (srv.phase == RUNNING)
+		nodes_tick(now);
 	if (srv.reopen_requested) {
 		srv.reopen_requested = 0;
 		log_reopen();
@@ -279,7 +282,7 @@ int server_main(const struct csms_config *cfg, enum server_mode mode)
 	known = calloc(1, sizeof *known);
 	if (known)
 		strmap_init(known);
-	if (!known || cp_state_all_disconnected(&db) ||
+	if (!known || cp_state_all_disconnected(&db, cfg) ||
 	    cp_sec_load(&db, known)) {
 		fatal("database: %s", known ? db_error(&db) : "out of memory");
 		goto out;
@@ -351,7 +354,7 @@ out:
 		 * "online". */
 		if (!db_open && !db_connect(&db, cfg, 0))
 			db_open = 1;
-		if (db_open && cp_state_all_disconnected(&db))
+		if (db_open && cp_state_all_disconnected(&db, cfg))
 			log_warn("ocppd: database: %s", db_error(&db));
 	}
 	if (db_open)

@@ -18,7 +18,8 @@ struct session {
 	int64_t seen_written_ms; /* newest one queued for the database */
 	int64_t hb_seen_ms;      /* newest Heartbeat */
 	int64_t hb_written_ms;   /* newest one queued for the database */
-	int64_t probe_ms;        /* probation: since when, and whom it probes */
+	int64_t up_ms; /* connected flag written: connected_since, its epoch */
+	int64_t probe_ms; /* probation: since when, and whom it probes */
 	uint64_t probe_ref;
 	struct conn *probe_next; /* on takeover.c's probation list */
 	uint8_t boot_status;     /* enum boot_status (handlers.h) */

@@ -1,0 +1,61 @@
+/*
+ * nodes.c — see nodes.h.
+ */
+#include "nodes.h"
+
+#include <stdlib.h>
+
+#include "batch.h"
+#include "dbq.h"
+#include "log.h"
+
+static int64_t next_beat_ms;
+
+static enum hres beat_run(struct job *j, struct batch *b)
+{
+	(void)j;
+	const char *me = b->cfg->node_id;
+	if (me[0] &&
+	    db_exec(b->db,
+	            "INSERT INTO nodes (node_id, started_at, seen_at) "
+	            "VALUES (?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3)) "
+	            "ON DUPLICATE KEY UPDATE seen_at = VALUES(seen_at)",
+	            "s", me) < 0)
+		return H_DB_ERROR;
+	long long n = db_exec(
+	    b->db,
+	    "UPDATE charge_points cp JOIN nodes n ON n.node_id = cp.node_id "
+	    "SET cp.connected = 0 WHERE cp.connected <> 0 "
+	    "AND n.node_id <> ? "
+	    "AND n.seen_at < UTC_TIMESTAMP(3) - INTERVAL ? SECOND",
+	    "si", me, NODES_SILENT_S);
+	if (n < 0)
+		return H_DB_ERROR;
+	if (n > 0)
+		log_warn("ocppd: %lld charge point%s of silent nodes marked "
+		         "disconnected",
+		         n, n == 1 ? "" : "s");
+	return H_OK;
+}
+
+static void beat_free(struct job *j)
+{
+	free(j);
+}
+
+static const struct job_ops beat_ops = {.run = beat_run, .free = beat_free};
+
+void nodes_tick(int64_t now_ms)
+{
+	if (now_ms < next_beat_ms)
+		return;
+	next_beat_ms = now_ms + NODES_BEAT_MS;
+	struct job *j = calloc(1, sizeof *j);
+	if (!j)
+		return;
+	j->ops = &beat_ops;
+	j->who = "nodes";
+	j->what = "node beat";
+	if (dbq_submit(j, NULL, 1))
+		free(j);
+}

@@ -1,0 +1,23 @@
+/*
+ * nodes.h — the registry of ocppd nodes sharing one database.
+ *
+ * Each node with a node_id says it is alive every NODES_BEAT_MS (a row in
+ * `nodes`, stamped with the database's clock, so the nodes' own clocks do
+ * not matter).  Any node marks the charge points of a node silent for
+ * NODES_SILENT_S as disconnected: a node that died without stopping
+ * leaves no charge point shown online for good.  A single node
+ * (node_id "") keeps no row but still sweeps, so the rows of a cluster
+ * that became one node are cleaned up too.
+ */
+#ifndef OCPPD_NODES_H
+#define OCPPD_NODES_H
+
+#include <stdint.h>
+
+#define NODES_BEAT_MS  10000
+#define NODES_SILENT_S 30
+
+/* Every tick: queues the beat and the sweep when due (best effort). */
+void nodes_tick(int64_t now_ms);
+
+#endif
