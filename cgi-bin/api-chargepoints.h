@@ -4,7 +4,7 @@
 #ifndef CSMS_API_CHARGEPOINTS_H
 #define CSMS_API_CHARGEPOINTS_H
 
-#include "api.h"
+#include "api-req.h"
 
 void api_cps_list(struct api_req *r);
 void api_cps_one(struct api_req *r);

@@ -7,7 +7,7 @@
 #ifndef CSMS_API_COMMANDS_H
 #define CSMS_API_COMMANDS_H
 
-#include "api.h"
+#include "api-req.h"
 
 void api_command_send(struct api_req *r);
 void api_command_one(struct api_req *r);

@@ -9,7 +9,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "api.h"
+#include "api-req.h"
 
 /*
  * Checks that the request may change state (401 when the deployment

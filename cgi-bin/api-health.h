@@ -6,7 +6,7 @@
 #ifndef CSMS_API_HEALTH_H
 #define CSMS_API_HEALTH_H
 
-#include "api.h"
+#include "api-req.h"
 
 void api_health(struct api_req *r);
 

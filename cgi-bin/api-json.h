@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "api.h"
+#include "api-req.h"
 
 #define API_JSON "application/json; charset=utf-8"
 

@@ -7,7 +7,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "api.h"
+#include "api-req.h"
 
 /* A new OpenAPI tree whose server URL is server_url (SCRIPT_NAME); the
  * caller frees it.  NULL when out of memory. */

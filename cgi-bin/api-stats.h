@@ -5,7 +5,7 @@
 #ifndef CSMS_API_STATS_H
 #define CSMS_API_STATS_H
 
-#include "api.h"
+#include "api-req.h"
 
 void api_stats(struct api_req *r);
 void api_metrics(struct api_req *r);

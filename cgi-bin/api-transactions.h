@@ -6,7 +6,7 @@
 #ifndef CSMS_API_TRANSACTIONS_H
 #define CSMS_API_TRANSACTIONS_H
 
-#include "api.h"
+#include "api-req.h"
 
 void api_tx_list(struct api_req *r);
 void api_tx_csv(struct api_req *r);

@@ -5,7 +5,7 @@
 #ifndef CSMS_API_USERS_H
 #define CSMS_API_USERS_H
 
-#include "api.h"
+#include "api-req.h"
 
 void api_users(struct api_req *r);
 void api_users_route(struct api_req *r);

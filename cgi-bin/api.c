@@ -26,7 +26,7 @@
 #include "api-stats.h"
 #include "api-transactions.h"
 #include "api-users.h"
-#include "api.h"
+#include "api-req.h"
 #include "log.h"
 #include "timeutil.h"
 #include "webdb.h"

@@ -97,6 +97,7 @@ static void handle(struct cgi_req *cgi, void *p)
 	const char *arg;
 
 	ui_req_init(&r, cgi, &app->ui);
+	ui_params_init(&r);
 	if (!app->config_ok) {
 		log_error("dashboard: %s", app->config_err);
 		ui_error(&r, 503, "Configuration error",

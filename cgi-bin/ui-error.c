@@ -1,5 +1,6 @@
 /*
- * ui-error.c — the dashboard's error pages.
+ * ui-error.c — how a dashboard page answers: its template, or an error
+ * page.
  *
  * Every failure a visitor can meet (bad parameter, unknown charge point or
  * route, database down, a broken template) becomes a complete HTML page
@@ -84,4 +85,28 @@ void ui_bad_param(struct ui_req *r, const char *name, const char *why)
 	char msg[256];
 	snprintf(msg, sizeof msg, "The parameter \"%s\" %s.", name, why);
 	ui_error(r, 400, "Bad request", msg);
+}
+
+void ui_render(struct ui_req *r, int status, const char *tmpl, TMPL_varlist *vl)
+{
+	char err[1024];
+	int rc = ui_try_render(r, status, tmpl, vl, err, sizeof err);
+	TMPL_free_varlist(vl);
+	if (rc) {
+		log_error("dashboard: %s %s: template: %s", r->cgi->method,
+		          r->cgi->path, err);
+		ui_error(r, 500, "Internal error",
+		         "This page could not be rendered. The details are in "
+		         "the server log.");
+	}
+}
+
+static void bad_param(void *ctx, const char *name, const char *why)
+{
+	ui_bad_param(ctx, name, why);
+}
+
+void ui_params_init(struct ui_req *r)
+{
+	r->params = (struct param_src){r->cgi, bad_param, r};
 }

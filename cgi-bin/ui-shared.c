@@ -11,7 +11,6 @@
 
 #include "log.h"
 #include "timeutil.h"
-#include "ui-error.h"
 #include "ui-format.h"
 
 /* No inline script or style anywhere: refresh.js and csms.css are files.
@@ -23,11 +22,6 @@ static const char csp[] =
 
 static const char dashboard_suffix[] = "/cgi-bin/dashboard";
 
-static void bad_param(void *ctx, const char *name, const char *why)
-{
-	ui_bad_param(ctx, name, why);
-}
-
 void ui_req_init(struct ui_req *r, struct cgi_req *cgi, struct ui_ctx *ctx)
 {
 	memset(r, 0, sizeof *r);
@@ -36,7 +30,6 @@ void ui_req_init(struct ui_req *r, struct cgi_req *cgi, struct ui_ctx *ctx)
 	r->db = &ctx->db;
 	r->now = time_now_ms();
 	r->head_only = !strcmp(cgi->method, "HEAD");
-	r->params = (struct param_src){cgi, bad_param, r};
 
 	const char *script = cgi_getenv(cgi, "SCRIPT_NAME");
 	if (!script || !*script || strlen(script) >= sizeof r->base ||
@@ -188,18 +181,4 @@ int ui_try_render(struct ui_req *r, int status, const char *tmpl,
 		fwrite(body, 1, len, r->cgi->out);
 	free(body);
 	return 0;
-}
-
-void ui_render(struct ui_req *r, int status, const char *tmpl, TMPL_varlist *vl)
-{
-	char err[1024];
-	int rc = ui_try_render(r, status, tmpl, vl, err, sizeof err);
-	TMPL_free_varlist(vl);
-	if (rc) {
-		log_error("dashboard: %s %s: template: %s", r->cgi->method,
-		          r->cgi->path, err);
-		ui_error(r, 500, "Internal error",
-		         "This page could not be rendered. The details are in "
-		         "the server log.");
-	}
 }

@@ -72,14 +72,6 @@ int ui_try_render(struct ui_req *r, int status, const char *tmpl,
                   const TMPL_varlist *vl, char *err, size_t errlen);
 
 /*
- * Renders templates_dir/tmpl with vl into memory, then writes headers and
- * body.  A template error is logged with its file:line and answered with a
- * 500 error page instead of half a page.  Frees vl.
- */
-void ui_render(struct ui_req *r, int status, const char *tmpl,
-               TMPL_varlist *vl);
-
-/*
  * The variables of pager.tmpl: page and pages ("3", "120", with thousands
  * separators), paged when there is more than one page, and first_href,
  * prev_href, next_href, last_href for the pages that exist.  A link is

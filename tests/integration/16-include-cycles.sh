@@ -24,10 +24,14 @@ else
 	fail=1
 fi
 
-if out=$(scripts/include-cycles.sh ocppd); then
-	echo "PASS ocppd_include_graph_has_no_circle"
-else
-	echo "FAIL ocppd_include_graph_has_no_circle: $out"
-	fail=1
-fi
+for dir in ocppd cgi-bin lib tools/cpsim; do
+	name=${dir//\//_}
+	name=${name//-/_}
+	if out=$(scripts/include-cycles.sh "$dir"); then
+		echo "PASS ${name}_include_graph_has_no_circle"
+	else
+		echo "FAIL ${name}_include_graph_has_no_circle: $out"
+		fail=1
+	fi
+done
 exit $fail

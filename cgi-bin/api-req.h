@@ -1,5 +1,5 @@
 /*
- * api.h — what every part of the REST API program shares: the process
+ * api-req.h — what every part of the REST API program shares: the process
  * context (config and the one read-only database connection, both set up
  * before the request loop) and the per-request context the handlers get.
  *
@@ -8,8 +8,8 @@
  * return.  Handlers never write to fd 1 behind libfcgi's back and never
  * exit().
  */
-#ifndef CSMS_API_H
-#define CSMS_API_H
+#ifndef CSMS_API_REQ_H
+#define CSMS_API_REQ_H
 
 #include <stdint.h>
 #include <stdio.h>
