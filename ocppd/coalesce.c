@@ -276,20 +276,14 @@ struct co_meter *coalesce_meter(struct coalesce *co, struct db *db)
 	return m;
 }
 
-/* 64-bit FNV-1a, to find the same charge point without strcmp on most
- * comparisons. */
-static uint64_t hash(const char *s)
-{
-	return fnv1a64(s);
-}
-
-/* One row per charge point: energy sums, times keep the newest. */
+/* One row per charge point: energy sums, times keep the newest.  The
+ * FNV-1a of the id spares a strcmp on most comparisons. */
 static int keyed(struct coalesce *co, struct db *db, enum kind t,
                  const char *cp_id, long long v, long long v2)
 {
 	struct co_keyed *rows = t == K_SEEN ? co->seen : co->energy;
 	int *n = t == K_SEEN ? &co->nseen : &co->nenergy;
-	uint64_t h = hash(cp_id);
+	uint64_t h = fnv1a64(cp_id);
 	for (int i = 0; i < *n; i++)
 		if (rows[i].hash == h && !strcmp(rows[i].cp_id, cp_id)) {
 			if (t == K_ENERGY) {
