@@ -30,8 +30,9 @@ static void cmd_record_clear(struct cmd_record *rec)
 
 static enum hres cmd_run(struct job *j, struct batch *b)
 {
-	return cmdlog_write(b->db, &((struct cmd_job *)j)->rec) ? H_DB_ERROR
-	                                                        : H_OK;
+	struct cmd_record *rec = &((struct cmd_job *)j)->rec;
+	rec->node_id = b->cfg->node_id;
+	return cmdlog_write(b->db, rec) ? H_DB_ERROR : H_OK;
 }
 
 static void cmd_fail(struct job *j)
@@ -112,13 +113,51 @@ int cmdlog_write(struct db *db, const struct cmd_record *r)
 	return db_exec(db,
 	               "INSERT INTO commands (uid, created_at, finished_at, "
 	               "cp_id, action, params, status, response, "
-	               "requested_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+	               "requested_by, node_id) "
+	               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, '')) "
 	               "ON DUPLICATE KEY UPDATE "
 	               "finished_at = VALUES(finished_at), "
 	               "status = VALUES(status), response = VALUES(response)",
-	               "sttssssss", r->uid, r->created_ms, r->finished_ms,
+	               "sttsssssss", r->uid, r->created_ms, r->finished_ms,
 	               r->cp_id, r->action, r->params, r->status, r->response,
-	               r->requested_by) < 0
+	               r->requested_by, r->node_id ? r->node_id : "") < 0
 	           ? -1
 	           : 0;
+}
+
+/* What a command's row says when the node that sent it stopped before
+ * the answer: the link is gone with the node, as for a dropped link. */
+#define NODE_LOST_STATUS "offline"
+#define NODE_LOST_RESPONSE                                                     \
+	"{\"code\":\"node_lost\",\"message\":\"the ocppd node holding the "    \
+	"link stopped before the charge point answered\"}"
+
+int cmdlog_node_restarted(struct db *db, const struct csms_config *cfg)
+{
+	long long n;
+	do
+		n = db_exec(db,
+		            "UPDATE commands SET status = '" NODE_LOST_STATUS
+		            "', finished_at = UTC_TIMESTAMP(3), response = ? "
+		            "WHERE node_id <=> NULLIF(?, '') "
+		            "AND status = 'pending' LIMIT 5000",
+		            "ss", NODE_LOST_RESPONSE, cfg->node_id);
+	while (n == 5000);
+	if (n > 0)
+		log_warn("ocppd: pending commands of this node's previous run "
+		         "marked offline");
+	return n < 0 ? -1 : 0;
+}
+
+long long cmdlog_silent_nodes(struct db *db, const struct csms_config *cfg,
+                              int silent_s)
+{
+	return db_exec(
+	    db,
+	    "UPDATE commands c JOIN nodes n ON n.node_id = c.node_id "
+	    "SET c.status = '" NODE_LOST_STATUS
+	    "', c.finished_at = UTC_TIMESTAMP(3), c.response = ? "
+	    "WHERE c.status = 'pending' AND n.node_id <> ? "
+	    "AND n.seen_at < UTC_TIMESTAMP(3) - INTERVAL ? SECOND",
+	    "ssi", NODE_LOST_RESPONSE, cfg->node_id, silent_s);
 }

@@ -13,6 +13,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "config.h"
 #include "db.h"
 
 struct cmd_record {
@@ -20,6 +21,7 @@ struct cmd_record {
 	char *requested_by;
 	int64_t created_ms, finished_ms; /* finished: DB_NULL_TIME if not */
 	int outcome; /* the outcome of a row written as pending before */
+	const char *node_id; /* the writing node's (cfg), set by the job */
 };
 
 /*
@@ -34,5 +36,15 @@ void cmdlog_submit(const char *cp_id, const char *uid, const char *action,
                    const cJSON *response, int outcome);
 /* The write itself (database worker); -1 on a database error. */
 int cmdlog_write(struct db *db, const struct cmd_record *rec);
+
+/*
+ * A command pending when its node stopped never gets an answer: at start
+ * a node marks its own leftovers (node_id, or none for a single node)
+ * `offline` with the code node_lost; cmdlog_silent_nodes does the same
+ * for the nodes silent for silent_s (the rows it changed, or -1).
+ */
+int cmdlog_node_restarted(struct db *db, const struct csms_config *cfg);
+long long cmdlog_silent_nodes(struct db *db, const struct csms_config *cfg,
+                              int silent_s);
 
 #endif

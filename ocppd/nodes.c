@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "batch.h"
+#include "cmdlog.h"
 #include "dbq.h"
 #include "log.h"
 
@@ -35,6 +36,8 @@ static enum hres beat_run(struct job *j, struct batch *b)
 		log_warn("ocppd: %lld charge point%s of silent nodes marked "
 		         "disconnected",
 		         n, n == 1 ? "" : "s");
+	if (cmdlog_silent_nodes(b->db, b->cfg, NODES_SILENT_S) < 0)
+		return H_DB_ERROR;
 	return H_OK;
 }
 

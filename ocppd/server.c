@@ -29,6 +29,7 @@
 #include "actions.h"
 #include "batch.h"
 #include "calls.h"
+#include "cmdlog.h"
 #include "control.h"
 #include "cp_auth.h"
 #include "cp_state.h"
@@ -283,7 +284,7 @@ int server_main(const struct csms_config *cfg, enum server_mode mode)
 	if (known)
 		strmap_init(known);
 	if (!known || cp_state_all_disconnected(&db, cfg) ||
-	    cp_sec_load(&db, known)) {
+	    cmdlog_node_restarted(&db, cfg) || cp_sec_load(&db, known)) {
 		fatal("database: %s", known ? db_error(&db) : "out of memory");
 		goto out;
 	}

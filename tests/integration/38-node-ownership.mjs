@@ -7,7 +7,10 @@
 //    on the first node closes late (the disconnect is the old epoch's);
 //  - a node that starts marks only its own charge points disconnected;
 //  - the charge points of a node silent for 30 s are marked disconnected
-//    by the others (nodes.c), and a live node's are not.
+//    by the others (nodes.c), and a live node's are not;
+//  - a command left pending by a node that died is finalized (offline,
+//    node_lost) by the node's next start, or by the others once it is
+//    silent; another node's pending command is left alone.
 import {
 	checkEq, cpId, done, env, ocppClient, ownPort, q, sql, sqlValue, startOcppd, test, until,
 } from '../node/lib.mjs';
@@ -45,11 +48,20 @@ try {
 		const cli = await ocppClient(Y);
 		await boot(cli);
 		await until(() => row(Y)?.[0] === '1', 5000);
+		// Node C died with a command pending; node D has one in flight.
+		sql(`INSERT INTO commands (uid, created_at, cp_id, action, status, node_id) VALUES
+			('t38-c-${process.pid}', UTC_TIMESTAMP(3), ${q(Y)}, 'Reset', 'pending', 'C'),
+			('t38-d-${process.pid}', UTC_TIMESTAMP(3), ${q(Y)}, 'Reset', 'pending', 'D')`);
 		// Node C starts (and stops) on the same database.
 		const portC = ownPort(61);
 		const nodeC = await startOcppd({ CSMS_OCPP_PORT: String(portC), CSMS_NODE_ID: 'C' }, `38-node-c-${process.pid}`);
 		await nodeC.stop();
 		checkEq('peer_row_after_other_node_start_stop', row(Y), ['1', null]);
+		const cmd = (uid) => sql(`SELECT status, finished_at IS NOT NULL,
+			JSON_VALUE(response, '$.code') FROM commands WHERE uid = '${uid}'`)[0];
+		checkEq('own_pending_command_finalized_at_start', cmd(`t38-c-${process.pid}`), ['offline', '1', 'node_lost']);
+		checkEq('other_nodes_pending_command_kept', cmd(`t38-d-${process.pid}`), ['pending', '0', null]);
+		sql(`DELETE FROM commands WHERE uid = 't38-d-${process.pid}'`);
 		await cli.close();
 	});
 
@@ -60,12 +72,16 @@ try {
 			UTC_TIMESTAMP(3) - INTERVAL 5 MINUTE, UTC_TIMESTAMP(3) - INTERVAL 60 SECOND)`);
 		sql(`INSERT INTO charge_points (id, connected, connected_since, node_id) VALUES
 			(${q(G)}, 1, UTC_TIMESTAMP(3) - INTERVAL 2 MINUTE, 'ghost-${process.pid}')`);
+		sql(`INSERT INTO commands (uid, created_at, cp_id, action, status, node_id) VALUES
+			('t38-g-${process.pid}', UTC_TIMESTAMP(3), ${q(G)}, 'Reset', 'pending', 'ghost-${process.pid}')`);
 		const live = await ocppClient(L, { url: nodeB.url });
 		await boot(live);
 		// Every node sweeps every 10 s.
 		const swept = await until(() => row(G)?.[0] === '0', 25000, 250);
 		if (!swept) throw new Error(`the silent node's charge point is still online: ${row(G)}`);
 		checkEq('live_node_row_kept', row(L), ['1', 'B']);
+		const lost = await until(() => sqlValue(`SELECT status FROM commands WHERE uid = 't38-g-${process.pid}'`) === 'offline', 5000, 250);
+		if (!lost) throw new Error('the silent node\'s pending command is still pending');
 		await live.close();
 		sql(`DELETE FROM nodes WHERE node_id = 'ghost-${process.pid}'`);
 	});
