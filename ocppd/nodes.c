@@ -9,6 +9,7 @@
 #include "cmdlog.h"
 #include "dbq.h"
 #include "log.h"
+#include "stale_links.h"
 
 static int64_t next_beat_ms;
 
@@ -53,6 +54,7 @@ void nodes_tick(int64_t now_ms)
 	if (now_ms < next_beat_ms)
 		return;
 	next_beat_ms = now_ms + NODES_BEAT_MS;
+	stale_links_tick(now_ms);
 	struct job *j = calloc(1, sizeof *j);
 	if (!j)
 		return;

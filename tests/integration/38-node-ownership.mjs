@@ -8,6 +8,8 @@
 //  - a node that starts marks only its own charge points disconnected;
 //  - the charge points of a node silent for 30 s are marked disconnected
 //    by the others (nodes.c), and a live node's are not;
+//  - a node still holding a link of a charge point that has since
+//    connected through another node closes it (stale_links.c);
 //  - a command left pending by a node that died is finalized (offline,
 //    node_lost) by the node's next start, or by the others once it is
 //    silent; another node's pending command is left alone.
@@ -41,6 +43,24 @@ try {
 		await onB.close();
 		const gone = await until(() => row(X)?.[0] === '0', 5000);
 		if (!gone) throw new Error(`node B's own close did not mark it offline: ${row(X)}`);
+	});
+
+	await test('stale_link_closed_by_its_node', async () => {
+		const S = cpId('stale');
+		const onMain = await ocppClient(S);
+		const mainClosed = new Promise((r) => onMain.once('close', r));
+		await boot(onMain);
+		await until(() => row(S)?.[0] === '1', 5000);
+		const onB = await ocppClient(S, { url: nodeB.url });
+		await boot(onB);
+		await until(() => row(S)?.[1] === 'B', 5000);
+		// The suite's node checks every 10 s.
+		const closed = await Promise.race([mainClosed,
+			new Promise((r) => setTimeout(() => r(null), 25000))]);
+		if (!closed) throw new Error('the older link on the suite\'s node is still open');
+		checkEq('stale_close', [closed.code, String(closed.reason)], [1000, 'connected through another node']);
+		checkEq('newer_link_kept', [onB.state, row(S)], [1, ['1', 'B']]);
+		await onB.close();
 	});
 
 	await test('starting_node_marks_only_its_own', async () => {
