@@ -251,6 +251,60 @@ fi
 note "ocppd-2 killed: $drops of $BIG links dropped (its share of the hash ring), each back after at most $gap s; resent $(jf "$OUT/CLB.json" resent) calls; $(jf "$OUT/CLB.json" msgs_per_sec) msgs/s paced at $BIG_RATE"
 journal_ok CLB every_journaled_transaction_stored_after_node_kill
 
+# ---- 2b. a frozen node, and a stale link ------------------------------
+# SIGSTOP ocppd-3 under load: HAProxy marks it down and cuts its links,
+# its charge points move; resumed, its late disconnects must not mark the
+# moved charge points offline, and no charge point is held twice.
+load CLD 45 &
+lp=$!
+sleep 10
+p3=$(cat "$CSMS_CLUSTER_DIR/ocppd-3/run/ocppd.pid")
+kill -STOP "$p3"
+sleep 12
+kill -CONT "$p3"
+sleep 3
+held() { for n in 1 2 3; do ctl "$n" cps 2>/dev/null | node -e '
+let s = ""; process.stdin.on("data", (d) => s += d).on("end", () => {
+	try { for (const c of JSON.parse(s).cps) if (c.id.startsWith(process.argv[1])) console.log(c.id); } catch {} })' "$1"; done; }
+twice=$(held CLD | sort | uniq -d | wc -l)
+nheld=$(held CLD | wc -l)
+online=$(db "SELECT COUNT(*) FROM charge_points WHERE id LIKE 'CLD%' AND connected = 1")
+if ((twice == 0 && nheld == CPS && online == CPS)); then
+	pass frozen_node_resumed_no_cp_twice
+else
+	fail frozen_node_resumed_no_cp_twice "$nheld links held for $CPS charge points ($twice on two nodes), $online online in the database"
+fi
+wait "$lp"
+if [[ $(jf "$OUT/CLD.json" held) == "$CPS" && $(jf "$OUT/CLD.json" unanswered_end) == 0 ]]; then
+	pass load_survived_frozen_node
+else
+	fail load_survived_frozen_node "$(cat "$OUT/CLD.json")"
+fi
+journal_ok CLD every_journaled_transaction_stored_after_frozen_node
+# A charge point with a link left open on ocppd-1 connects directly to
+# ocppd-3 (as through a second proxy that lost sight of ocppd-1): ocppd-1
+# closes its older link at its next check (10 s), ocppd-3 keeps the newer.
+node_url() { echo "ws://127.0.0.$((1 + $1)):$((CSMS_OCPP_PORT + 1))"; }
+"$BIN/cpsim" --quiet --sessions 0 "$(node_url 1)/CLS0000001" >"$OUT/stale-1.log" 2>&1 &
+s1=$!
+sleep 2
+"$BIN/cpsim" --quiet --sessions 0 "$(node_url 3)/CLS0000001" >"$OUT/stale-3.log" 2>&1 &
+s3=$!
+for ((i = 0; i < 150; i++)); do
+	[[ $(held CLS) == CLS0000001 ]] && break
+	sleep 0.1
+done
+h1=$(ctl 1 cps | grep -c CLS0000001)
+h3=$(ctl 3 cps | grep -c CLS0000001)
+row=$(db "SELECT connected, node_id FROM charge_points WHERE id = 'CLS0000001'" | tr '\t' ' ')
+if ((h1 == 0 && h3 == 1)) && [[ $row == "1 ocppd-3" ]]; then
+	pass stale_link_on_the_older_node_closed
+else
+	fail stale_link_on_the_older_node_closed "ocppd-1 holds $h1, ocppd-3 $h3; database: $row"
+fi
+kill "$s1" "$s3" 2>/dev/null
+wait "$s1" "$s3" 2>/dev/null
+
 # ---- 3. kill -9 the Galera writer under load -------------------------
 # The probe commits a row every 100 ms through HAProxy's writer address
 # and logs the time of each commit; the longest pause is the failover.
