@@ -122,8 +122,9 @@ static cJSON *control_request(struct api_req *r, const char *op,
 	                                   : ctl_default_timeout_ms(r->cfg);
 	char *line = webcmd_line(op, cp_id, params, who, ocpp_timeout_s, async);
 	cJSON *answer = NULL;
-	int rc = line ? webcmd_roundtrip(r->cfg, line, wait_ms, &answer, err,
-	                                 sizeof err)
+	/* To the node holding the charge point's link (webcmd_send). */
+	int rc = line ? webcmd_send(r->cfg, r->db, op, cp_id, line, wait_ms,
+	                            &answer, err, sizeof err)
 	              : (snprintf(err, sizeof err, "out of memory"), -2);
 	free(line);
 	if (rc)

@@ -6,6 +6,11 @@
  * connection means alive, a socket that refuses means dead; with no
  * socket, the PID file scripts/stack.sh keeps in run_dir; with neither
  * (ocppd on another host), "unknown".
+ *
+ * In a cluster (live nodes advertising a control address, webroute.h)
+ * every node is asked for its status instead: "ocppd" is ok while any
+ * answers, the status degraded when one does not, and "nodes" lists each
+ * with its connected charge points, "connected_cps" their sum.
  */
 #include "api-health.h"
 
@@ -19,6 +24,10 @@
 #include <unistd.h>
 
 #include "api-json.h"
+#include "webcmd.h"
+
+/* How long one node may take to answer "status" (ms). */
+#define NODE_STATUS_MS 3000
 
 static const char sql_ping[] = "SELECT 1";
 
@@ -77,17 +86,72 @@ static int db_alive(struct db *db)
 	return rc == 1;
 }
 
+/* Each node's status, merged: the nodes array (taken) becomes "nodes";
+ * 1 when every node answered. */
+static int add_nodes(cJSON *body, cJSON *fan, int *any_up)
+{
+	cJSON *nodes = cJSON_CreateArray(), *n;
+	double connected = 0;
+	int all_up = 1;
+	*any_up = 0;
+	cJSON_ArrayForEach(n, fan)
+	{
+		cJSON *row = cJSON_CreateObject();
+		const cJSON *res =
+		    cJSON_GetObjectItemCaseSensitive(n, "result");
+		int up =
+		    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(n, "ok"));
+		const cJSON *cps =
+		    cJSON_GetObjectItemCaseSensitive(res, "connected_cps");
+		api_json_str(
+		    row, "node_id",
+		    cJSON_GetStringValue(
+		        cJSON_GetObjectItemCaseSensitive(n, "node_id")));
+		api_json_str(
+		    row, "control_addr",
+		    cJSON_GetStringValue(
+		        cJSON_GetObjectItemCaseSensitive(n, "control_addr")));
+		api_json_str(row, "state", up ? "ok" : "down");
+		if (up && cJSON_IsNumber(cps)) {
+			cJSON_AddNumberToObject(row, "connected_cps",
+			                        cps->valuedouble);
+			connected += cps->valuedouble;
+		}
+		*any_up |= up;
+		all_up &= up;
+		cJSON_AddItemToArray(nodes, row);
+	}
+	cJSON_Delete(fan);
+	cJSON_AddNumberToObject(body, "connected_cps", connected);
+	cJSON_AddItemToObject(body, "nodes", nodes);
+	return all_up;
+}
+
 void api_health(struct api_req *r)
 {
 	int db_ok = db_alive(r->db);
-	const char *ocppd = ocppd_state(r->cfg);
+	cJSON *fan =
+	    db_ok ? webcmd_fanout(r->cfg, r->db, "status", NODE_STATUS_MS)
+	          : NULL;
+	const char *ocppd = fan ? NULL : ocppd_state(r->cfg);
 	cJSON *body = cJSON_CreateObject();
+	int all_up = 1, any_up = 0;
+	cJSON *merged = cJSON_CreateObject();
+	if (fan) {
+		all_up = add_nodes(merged, fan, &any_up);
+		ocppd = any_up ? "ok" : "down";
+	}
 	api_json_str(body, "status",
-	             !db_ok                  ? "unavailable"
-	             : strcmp(ocppd, "down") ? "ok"
-	                                     : "degraded");
+	             !db_ok                            ? "unavailable"
+	             : strcmp(ocppd, "down") && all_up ? "ok"
+	                                               : "degraded");
 	api_json_str(body, "database", db_ok ? "ok" : "down");
 	api_json_str(body, "ocppd", ocppd);
 	api_json_str(body, "version", CSMS_VERSION);
+	cJSON *m;
+	while ((m = merged->child) != NULL)
+		cJSON_AddItemToObject(body, m->string,
+		                      cJSON_DetachItemViaPointer(merged, m));
+	cJSON_Delete(merged);
 	api_send_json(r, db_ok ? 200 : 503, body);
 }

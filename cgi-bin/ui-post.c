@@ -159,15 +159,19 @@ void ui_control(struct ui_req *r, const char *op, const char *cp_id,
 	if (result)
 		*result = NULL;
 	webctl_requested_by(r->cgi, who, sizeof who);
-	if (ctl_call(&r->ctx->cfg, op, cp_id, params, who,
-	             ctl_default_timeout_ms(&r->ctx->cfg), &answer, err,
-	             sizeof err)) {
-		log_warn("dashboard: %s %s: %s", op, cp_id ? cp_id : "", err);
+	char *line = webcmd_line(op, cp_id, params, who, 0, 0);
+	if (!line || webcmd_send(&r->ctx->cfg, r->db, op, cp_id, line,
+	                         ctl_default_timeout_ms(&r->ctx->cfg), &answer,
+	                         err, sizeof err)) {
+		log_warn("dashboard: %s %s: %s", op, cp_id ? cp_id : "",
+		         line ? err : "out of memory");
+		free(line);
 		o->kind = "error";
 		snprintf(o->msg, sizeof o->msg,
 		         "ocppd is not reachable; try again shortly");
 		return;
 	}
+	free(line);
 	if (!ctl_answer_ok(answer)) {
 		outcome_of_error(answer, o);
 		cJSON_Delete(answer);
@@ -258,8 +262,9 @@ void ui_command(struct ui_req *r, const char *op, const char *cp_id,
 		*result = NULL;
 	webctl_requested_by(r->cgi, who, sizeof who);
 	char *line = webcmd_line(op, cp_id, params, who, 0, 1);
-	if (!line || webcmd_roundtrip(&r->ctx->cfg, line, UI_QUEUE_ANSWER_MS,
-	                              &answer, err, sizeof err)) {
+	if (!line ||
+	    webcmd_send(&r->ctx->cfg, r->db, op, cp_id, line,
+	                UI_QUEUE_ANSWER_MS, &answer, err, sizeof err)) {
 		log_warn("dashboard: %s %s: %s", op, cp_id,
 		         line ? err : "out of memory");
 		free(line);

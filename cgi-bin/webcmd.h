@@ -40,6 +40,34 @@ int webcmd_roundtrip(const struct csms_config *cfg, const char *line,
                      int wait_ms, cJSON **answer, char *err, size_t errlen);
 
 /*
+ * Sends line (op's, for cp_id, which may be NULL) to the ocppd that
+ * should run it (webroute.h) and waits up to wait_ms for the answer, as
+ * webcmd_roundtrip.  An OCPP command goes to the node holding cp_id's
+ * link, over TCP with the shared secret (control_secret_file); when that
+ * node answers cp_offline, or cannot be reached, the owner is read again
+ * and, if it changed (the charge point moved), the line is sent once
+ * more to the new one.  Anything else, and a command to a charge point
+ * no node holds, goes to the configured control socket, or to another
+ * live node when that cannot be reached.  db may be NULL (the configured
+ * socket only).  With no node_id in use this is webcmd_roundtrip.
+ */
+int webcmd_send(const struct csms_config *cfg, struct db *db, const char *op,
+                const char *cp_id, const char *line, int wait_ms,
+                cJSON **answer, char *err, size_t errlen);
+
+/*
+ * Fleet-wide reads: op (no cp_id, no params; "status", "cps") asked of
+ * every live node that advertises a control address, each within
+ * wait_ms.  An array of {"node_id", "control_addr", "ok": true, "result"}
+ * or {..., "ok": false, "error": {"code", "message"}} (code
+ * "control_unavailable" when the node cannot be reached), sorted by
+ * node_id; NULL when no such node is live (a single node: ask the
+ * configured socket as ever) or on a database error.
+ */
+cJSON *webcmd_fanout(const struct csms_config *cfg, struct db *db,
+                     const char *op, int wait_ms);
+
+/*
  * Waits until the history row of uid exists (and, with finished, has
  * its outcome), polling the read-only connection, for at most wait_ms.
  * 1 when it does, 0 when time ran out first, -1 on a database error.

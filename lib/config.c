@@ -118,6 +118,10 @@ static const struct key keys[] = {
     P(backup_dir, "var/backups"),
     /* installed layout: the dashboard's persistent form secret */
     P(csrf_secret_file, "var/secrets/csrf_secret"),
+    /* control over TCP, authenticated, routed to the node holding a link */
+    S(control_listen, ""),
+    S(control_advertise, ""),
+    P(control_secret_file, "var/secrets/control_secret"),
 };
 
 #define NKEYS (sizeof keys / sizeof keys[0])

@@ -79,6 +79,10 @@ struct csms_config {
 	char backup_dir[512];
 	/* installed layout */
 	char csrf_secret_file[512]; /* the dashboard's CSRF key (persistent) */
+	/* control over TCP between nodes and the web tier (docs/control.md) */
+	char control_listen[80];       /* "ADDRESS:PORT", "" none */
+	char control_advertise[80];    /* what nodes.control_addr says */
+	char control_secret_file[512]; /* the shared secret of TCP clients */
 };
 
 /* Which file: $CSMS_CONF, else the path given, else "csms.conf". */

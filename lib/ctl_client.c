@@ -92,6 +92,77 @@ int ctl_connect(struct ctl_client *c, const struct csms_config *cfg, char *err,
 	return -1;
 }
 
+int ctl_connect_addr(struct ctl_client *c, const char *addr, const char *secret,
+                     int timeout_ms, char *err, size_t errlen)
+{
+	struct ctl_addr a;
+	init(c);
+	if (ctl_addr_parse(addr, &a, err, errlen))
+		return -1;
+	int fd = socket(a.sa.ss_family,
+	                SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		snprintf(err, errlen, "control %s: %s", addr, strerror(errno));
+		return -1;
+	}
+	/* Non-blocking, so a host that drops the SYN costs timeout_ms, not
+	 * the kernel's minutes. */
+	int rc = connect(fd, (struct sockaddr *)&a.sa, a.len);
+	if (rc && errno == EINPROGRESS) {
+		struct pollfd p = {.fd = fd, .events = POLLOUT};
+		int n;
+		do
+			n = poll(&p, 1, timeout_ms);
+		while (n < 0 && errno == EINTR);
+		int soerr = 0;
+		socklen_t sl = sizeof soerr;
+		if (n == 0)
+			soerr = ETIMEDOUT;
+		else if (n < 0)
+			soerr = errno;
+		else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl))
+			soerr = errno;
+		rc = soerr ? -1 : 0;
+		errno = soerr;
+	}
+	if (rc) {
+		snprintf(err, errlen, "control %s: %s", addr, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	c->fd = fd;
+	if (!secret || !*secret)
+		return 0;
+	cJSON *req = cJSON_CreateObject();
+	cJSON_AddStringToObject(req, "op", "auth");
+	cJSON_AddStringToObject(req, "secret", secret);
+	char *line = cJSON_PrintUnformatted(req);
+	cJSON_Delete(req);
+	char *text = NULL;
+	char why[200];
+	rc = line ? ctl_roundtrip(c, line, timeout_ms, &text, why, sizeof why)
+	          : (snprintf(why, sizeof why, "out of memory"), -1);
+	if (line) {
+		memset(line, 0, strlen(line));
+		free(line);
+	}
+	cJSON *answer = rc ? NULL : cJSON_Parse(text);
+	free(text);
+	if (rc || !ctl_answer_ok(answer)) {
+		const char *code = answer ? ctl_answer_code(answer) : NULL;
+		snprintf(err, errlen, "control %s: %s", addr,
+		         rc ? why
+		         : code && !strcmp(code, "unauthorized")
+		             ? "secret refused"
+		             : "auth failed");
+		cJSON_Delete(answer);
+		ctl_close(c);
+		return -1;
+	}
+	cJSON_Delete(answer);
+	return 0;
+}
+
 void ctl_close(struct ctl_client *c)
 {
 	if (c->fd >= 0)

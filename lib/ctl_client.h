@@ -15,8 +15,12 @@
 #include <cjson/cJSON.h>
 
 #include "config.h"
+#include "ctl_addr.h"
 
 #define CTL_ANSWER_MAX (16 * 1024 * 1024) /* longest answer line read */
+/* How long a connect to a control listener over TCP may take (ms): a
+ * node that is gone must not hold a web request. */
+#define CTL_CONNECT_MS 2000
 
 struct ctl_client {
 	int fd;
@@ -35,6 +39,15 @@ int ctl_connect(struct ctl_client *c, const struct csms_config *cfg, char *err,
 int ctl_connect_unix(struct ctl_client *c, const char *path, char *err,
                      size_t errlen);
 int ctl_connect_tcp(struct ctl_client *c, int port, char *err, size_t errlen);
+/*
+ * Connects to a control listener at addr ("127.0.0.2:9100", "[::1]:9100":
+ * control_listen, nodes.control_addr) within timeout_ms and, with a
+ * secret (not NULL/""), authenticates: {"op":"auth","secret":...} must be
+ * answered ok.  0 ok; -1 with err (unreachable, no answer in time, or
+ * "secret refused").  err never contains the secret.
+ */
+int ctl_connect_addr(struct ctl_client *c, const char *addr, const char *secret,
+                     int timeout_ms, char *err, size_t errlen);
 void ctl_close(struct ctl_client *c);
 
 /*

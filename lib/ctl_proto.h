@@ -51,11 +51,19 @@
 	X(cp_rejected, 409)                                                    \
 	X(exists, 409)                                                         \
 	X(internal, 500)                                                       \
+	X(unauthorized, 503)                                                   \
 	X(busy, 503)                                                           \
 	X(shutting_down, 503)                                                  \
 	X(db_unavailable, 503)                                                 \
 	X(db_error, 503)                                                       \
 	X(timeout, 504)
+
+/*
+ * A node of a cluster (ocppd/nodes.c) is live while its nodes.seen_at is
+ * younger than this many seconds; then the others mark its charge points
+ * disconnected, and the web tier no longer sends it anything.
+ */
+#define CTL_NODE_SILENT_S 30
 
 /* The HTTP status of a charge point's own CALLERROR. */
 #define CTL_CALLERROR_HTTP_STATUS 502

@@ -20,15 +20,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "control_listen.h"
+#include "ctl_addr.h"
 #include "log.h"
 
 #define READ_CHUNK 4096
 #define PROTOCOL   "ocppd-control"
+/* An unauthenticated TCP client has this long to send its auth line. */
+#define AUTH_IDLE_MS 10000
 
 struct client {
 	int fd; /* -1: free slot */
@@ -40,8 +45,12 @@ struct client {
 	size_t out_len, out_off, out_cap;
 	/* busy: a request in flight; closing: close once flushed; eof: the
 	 * client sent all it will (a half-close still gets its answers);
-	 * kill: close at the next writable callback; reading: POLLIN on. */
-	unsigned busy : 1, closing : 1, eof : 1, kill : 1, reading : 1;
+	 * kill: close at the next writable callback; reading: POLLIN on;
+	 * authed: may send requests (a Unix socket client always: the
+	 * socket's permissions are its check; a control_listen client once
+	 * it sent the secret). */
+	unsigned busy : 1, closing : 1, eof : 1, kill : 1, reading : 1,
+	    authed : 1;
 	int64_t active_ms; /* last byte in or answer out (monotonic) */
 };
 
@@ -49,13 +58,17 @@ static struct {
 	const struct csms_config *cfg;
 	void (*on_request)(const struct control_req *r);
 	struct lws_vhost *vh;
-	int unix_fd, tcp_fd; /* until adopted */
-	struct lws *unix_wsi, *tcp_wsi;
+	int unix_fd, tcp_fd, addr_fd; /* until adopted */
+	struct lws *unix_wsi, *tcp_wsi, *addr_wsi;
+	/* control_listen's shared secret ("" none: a loopback listener
+	 * without control_secret_file trusts its clients like the port) */
+	char secret[CTL_SECRET_MAX + 1];
+	char advertised[CTL_ADDR_MAX + 1]; /* nodes.control_addr */
 	int own_path; /* we bound control_socket: remove it at stop */
 	int stopping; /* control_stop ran: answers go nowhere */
 	struct client clients[CONTROL_CLIENT_MAX];
 	unsigned nclients;
-} ctl = {.unix_fd = -1, .tcp_fd = -1};
+} ctl = {.unix_fd = -1, .tcp_fd = -1, .addr_fd = -1};
 
 static int64_t mono_ms(void)
 {
@@ -67,6 +80,11 @@ static int64_t mono_ms(void)
 unsigned control_clients(void)
 {
 	return ctl.nclients;
+}
+
+const char *control_advertised(void)
+{
+	return ctl.advertised;
 }
 
 static uint64_t client_ref(const struct client *c)
@@ -252,6 +270,65 @@ static int req_string(const cJSON *o, const char *name, char *out, size_t max,
 	return 0;
 }
 
+/* "ADDRESS:PORT" of c's peer, for the log. */
+static void peer_name(const struct client *c, char *out, size_t len)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof ss;
+	char host[INET6_ADDRSTRLEN] = "?";
+	unsigned port = 0;
+	snprintf(out, len, "unix socket");
+	if (getpeername(c->fd, (struct sockaddr *)&ss, &sl))
+		return;
+	if (ss.ss_family == AF_INET) {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+		inet_ntop(AF_INET, &s4->sin_addr, host, sizeof host);
+		port = ntohs(s4->sin_port);
+	} else if (ss.ss_family == AF_INET6) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+		inet_ntop(AF_INET6, &s6->sin6_addr, host, sizeof host);
+		port = ntohs(s6->sin6_port);
+	} else {
+		return;
+	}
+	snprintf(out, len, "%s:%u", host, port);
+}
+
+/*
+ * The first line of a control_listen client: {"op":"auth","secret":...}
+ * with the shared secret (compared in constant time) lets it send
+ * requests; anything else is "unauthorized" and the connection is closed,
+ * so a client cannot try a second secret on it.  The log names the peer,
+ * never what it sent.
+ */
+static void handle_auth(struct client *c, const cJSON *root)
+{
+	uint64_t ref = client_ref(c);
+	const char *op =
+	    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(root, "op"));
+	const char *given = cJSON_GetStringValue(
+	    cJSON_GetObjectItemCaseSensitive(root, "secret"));
+	int is_auth = op && !strcmp(op, "auth");
+	if (is_auth && ctl_secret_equal(ctl.secret, given)) {
+		c->authed = 1;
+		cJSON *res = cJSON_CreateObject();
+		cJSON_AddStringToObject(res, "node_id", ctl.cfg->node_id);
+		control_ok(ref, res);
+		return;
+	}
+	char peer[80];
+	peer_name(c, peer, sizeof peer);
+	log_warn("ocppd: control: %s: %s: connection closed", peer,
+	         !is_auth ? "a request before authenticating"
+	         : given  ? "wrong secret"
+	                  : "auth without a secret");
+	c->closing = 1;
+	control_fail(ref, "unauthorized", NULL,
+	             !is_auth ? "authenticate first: "
+	                        "{\"op\":\"auth\",\"secret\":...}"
+	                      : "wrong secret");
+}
+
 /* One request line: a request for the loop, or an answer right here. */
 static void handle_line(struct client *c, const char *line, size_t len)
 {
@@ -260,6 +337,10 @@ static void handle_line(struct client *c, const char *line, size_t len)
 	c->busy = 1; /* until its answer is queued */
 	cJSON *root = cJSON_ParseWithLength(line, len);
 	struct control_req *r = NULL;
+	if (!c->authed) {
+		handle_auth(c, root);
+		goto out;
+	}
 	if (!root || !cJSON_IsObject(root)) {
 		control_fail(ref, "bad_request", NULL,
 		             root ? "a request is one JSON object per line"
@@ -278,6 +359,14 @@ static void handle_line(struct client *c, const char *line, size_t len)
 	    req_string(root, "requested_by", r->requested_by, CONTROL_WHO_MAX,
 	               0, why, sizeof why)) {
 		control_fail(ref, "bad_request", NULL, "%s", why);
+		goto out;
+	}
+	if (!strcmp(r->op, "auth")) {
+		/* Already trusted (a Unix socket client, or authenticated):
+		 * a client may always send it first. */
+		cJSON *res = cJSON_CreateObject();
+		cJSON_AddStringToObject(res, "node_id", ctl.cfg->node_id);
+		control_ok(ref, res);
 		goto out;
 	}
 	const cJSON *to = cJSON_GetObjectItemCaseSensitive(root, "timeout");
@@ -381,7 +470,7 @@ static void client_release(struct client *c)
 	free(c->out);
 	c->in = c->out = NULL;
 	c->in_len = c->in_cap = c->out_len = c->out_off = c->out_cap = 0;
-	c->busy = c->closing = c->eof = c->kill = c->reading = 0;
+	c->busy = c->closing = c->eof = c->kill = c->reading = c->authed = 0;
 	ctl.nclients--;
 }
 
@@ -443,7 +532,7 @@ static int client_writeable(struct client *c)
 	return 0;
 }
 
-static void accept_all(int lfd)
+static void accept_all(int lfd, int need_auth)
 {
 	for (;;) {
 		int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -472,6 +561,7 @@ static void accept_all(int lfd)
 		c->fd = fd;
 		c->active_ms = mono_ms();
 		c->reading = 1;
+		c->authed = !need_auth;
 		ctl.nclients++;
 		c->wsi = lws_adopt_descriptor_vhost(
 		    ctl.vh, LWS_ADOPT_RAW_FILE_DESC, d, PROTOCOL, NULL);
@@ -488,8 +578,9 @@ static void accept_all(int lfd)
 	}
 }
 
-/* A listening socket's wsi carries this as its opaque data. */
-static char listener;
+/* A listening socket's wsi carries one of these as its opaque data:
+ * its clients are trusted, or must authenticate first. */
+static char listener, listener_auth;
 
 static int callback(struct lws *wsi, enum lws_callback_reasons reason,
                     void *user, void *in, size_t len)
@@ -498,11 +589,13 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason,
 	(void)in;
 	(void)len;
 	void *p = lws_get_opaque_user_data(wsi);
-	struct client *c = p && p != &listener ? p : NULL;
+	struct client *c =
+	    p && p != &listener && p != &listener_auth ? p : NULL;
 	switch (reason) {
 	case LWS_CALLBACK_RAW_RX_FILE:
-		if (p == &listener) {
-			accept_all(lws_get_socket_fd(wsi));
+		if (p == &listener || p == &listener_auth) {
+			accept_all(lws_get_socket_fd(wsi),
+			           p == &listener_auth && ctl.secret[0]);
 			return 0;
 		}
 		return c ? client_read(c) : -1;
@@ -535,37 +628,100 @@ static const struct lws_protocols protocols[] = {
  */
 void control_tick(void)
 {
-	if (ctl.cfg->control_idle_timeout <= 0 || !ctl.nclients)
+	if (!ctl.nclients)
 		return;
 	int64_t now = mono_ms();
-	int64_t limit = (int64_t)ctl.cfg->control_idle_timeout * 1000;
+	int64_t limit = ctl.cfg->control_idle_timeout > 0
+	                    ? (int64_t)ctl.cfg->control_idle_timeout * 1000
+	                    : 0;
 	for (int i = 0; i < CONTROL_CLIENT_MAX; i++) {
 		struct client *c = &ctl.clients[i];
-		if (c->fd < 0 || c->kill || c->busy ||
-		    c->out_off < c->out_len || now - c->active_ms < limit)
+		/* A TCP client that has not authenticated holds a slot for
+		 * nothing: a short limit. */
+		int64_t lim = limit;
+		if (!c->authed && (lim <= 0 || lim > AUTH_IDLE_MS))
+			lim = AUTH_IDLE_MS;
+		if (lim <= 0 || c->fd < 0 || c->kill || c->busy ||
+		    c->out_off < c->out_len || now - c->active_ms < lim)
 			continue;
 		log_info("ocppd: control: client idle for %d s: closed",
-		         ctl.cfg->control_idle_timeout);
+		         (int)(lim / 1000));
 		client_kill(c);
 	}
 }
 
 /* ---- sockets (bound in control_listen.c) ------------------------------ */
 
-/* The sockets of cfg (control_socket, control_tcp_port), bound and
- * listening.  A control channel that is configured but cannot be had is
- * a start-up error (-1 with err): the web tier would fail later, far from
- * the cause. */
+/*
+ * control_listen's settings, checked before anything is bound: the
+ * address, the secret (required unless the address is loopback: a
+ * listener other hosts reach never trusts its clients), and what the node
+ * advertises in nodes.control_addr (a wildcard address reaches nobody in
+ * particular, so a cluster node listening on one must say which).  0, or
+ * -1 with one line in err.
+ */
+static int check_listen(const struct csms_config *cfg, struct ctl_addr *a,
+                        char *err, size_t errlen)
+{
+	if (ctl_addr_parse(cfg->control_listen, a, err, errlen))
+		return -1;
+	int rc = ctl_secret_load(cfg->control_secret_file, ctl.secret,
+	                         sizeof ctl.secret, err, errlen);
+	if (rc < 0)
+		return -1;
+	if (rc == 0 && !ctl_addr_is_loopback(a)) {
+		snprintf(err, errlen,
+		         "control_listen %s is not a loopback address and "
+		         "control_secret_file %s does not exist: a control "
+		         "listener other hosts reach needs the shared secret",
+		         cfg->control_listen, cfg->control_secret_file);
+		return -1;
+	}
+	const char *adv = cfg->control_advertise[0] ? cfg->control_advertise
+	                                            : cfg->control_listen;
+	struct ctl_addr b;
+	if (ctl_addr_parse(adv, &b, err, errlen))
+		return -1;
+	if (ctl_addr_is_wildcard(&b)) {
+		if (cfg->node_id[0]) {
+			snprintf(
+			    err, errlen,
+			    "control_listen %s is a wildcard address: set "
+			    "control_advertise to the ADDRESS:PORT the web "
+			    "tier reaches this node at",
+			    adv);
+			return -1;
+		}
+		adv = "";
+	}
+	snprintf(ctl.advertised, sizeof ctl.advertised, "%s", adv);
+	return 0;
+}
+
+/* The sockets of cfg (control_socket, control_tcp_port, control_listen),
+ * bound and listening.  A control channel that is configured but cannot
+ * be had is a start-up error (-1 with err): the web tier would fail
+ * later, far from the cause. */
 static int open_sockets(const struct csms_config *cfg, char *err, size_t errlen)
 {
+	struct ctl_addr a;
+	if (cfg->control_listen[0] && check_listen(cfg, &a, err, errlen))
+		return -1;
 	if (cfg->control_socket[0]) {
 		if ((ctl.unix_fd = control_listen_unix(cfg, err, errlen)) < 0)
 			return -1;
 		ctl.own_path = 1;
 	}
-	if (cfg->control_tcp_port > 0 &&
-	    (ctl.tcp_fd =
-	         control_listen_tcp(cfg->control_tcp_port, err, errlen)) < 0) {
+	if ((cfg->control_tcp_port > 0 &&
+	     (ctl.tcp_fd = control_listen_tcp(cfg->control_tcp_port, err,
+	                                      errlen)) < 0) ||
+	    (cfg->control_listen[0] &&
+	     (ctl.addr_fd = control_listen_addr(cfg->control_listen, &a, err,
+	                                        errlen)) < 0)) {
+		if (ctl.tcp_fd >= 0) {
+			close(ctl.tcp_fd);
+			ctl.tcp_fd = -1;
+		}
 		if (ctl.unix_fd >= 0) {
 			close(ctl.unix_fd);
 			ctl.unix_fd = -1;
@@ -574,11 +730,18 @@ static int open_sockets(const struct csms_config *cfg, char *err, size_t errlen)
 		}
 		return -1;
 	}
+	if (ctl.addr_fd >= 0)
+		log_info("ocppd: control listener %s (%s)%s%s",
+		         cfg->control_listen,
+		         ctl.secret[0] ? "clients send the shared secret"
+		                       : "loopback, no secret",
+		         ctl.advertised[0] ? ", advertised as " : "",
+		         ctl.advertised);
 	return 0;
 }
 
 /* A listening socket joins the loop; NULL (and fd closed) on failure. */
-static struct lws *adopt_listener(int *fd)
+static struct lws *adopt_listener(int *fd, char *kind)
 {
 	lws_sock_file_fd_type d;
 	d.filefd = *fd;
@@ -589,7 +752,7 @@ static struct lws *adopt_listener(int *fd)
 		*fd = -1;
 		return NULL;
 	}
-	lws_set_opaque_user_data(wsi, &listener);
+	lws_set_opaque_user_data(wsi, kind);
 	return wsi;
 }
 
@@ -603,7 +766,7 @@ int control_start(const struct csms_config *cfg, struct lws_context *ctx,
 		ctl.clients[i].fd = -1;
 	if (open_sockets(cfg, err, errlen))
 		return -1;
-	if (ctl.unix_fd < 0 && ctl.tcp_fd < 0)
+	if (ctl.unix_fd < 0 && ctl.tcp_fd < 0 && ctl.addr_fd < 0)
 		return 0; /* nothing to serve */
 	struct lws_context_creation_info info;
 	memset(&info, 0, sizeof info);
@@ -612,11 +775,14 @@ int control_start(const struct csms_config *cfg, struct lws_context *ctx,
 	info.vhost_name = "control";
 	ctl.vh = lws_create_vhost(ctx, &info);
 	if (ctl.vh && ctl.unix_fd >= 0)
-		ctl.unix_wsi = adopt_listener(&ctl.unix_fd);
+		ctl.unix_wsi = adopt_listener(&ctl.unix_fd, &listener);
 	if (ctl.vh && ctl.tcp_fd >= 0)
-		ctl.tcp_wsi = adopt_listener(&ctl.tcp_fd);
+		ctl.tcp_wsi = adopt_listener(&ctl.tcp_fd, &listener);
+	if (ctl.vh && ctl.addr_fd >= 0)
+		ctl.addr_wsi = adopt_listener(&ctl.addr_fd, &listener_auth);
 	if (!ctl.vh ||
-	    (cfg->control_socket[0] && ctl.own_path && !ctl.unix_wsi)) {
+	    (cfg->control_socket[0] && ctl.own_path && !ctl.unix_wsi) ||
+	    (cfg->control_listen[0] && !ctl.addr_wsi)) {
 		snprintf(err, errlen,
 		         "control socket: cannot join the event loop");
 		control_stop();
@@ -637,6 +803,10 @@ void control_stop(void)
 	if (ctl.tcp_fd >= 0) {
 		close(ctl.tcp_fd);
 		ctl.tcp_fd = -1;
+	}
+	if (ctl.addr_fd >= 0) {
+		close(ctl.addr_fd);
+		ctl.addr_fd = -1;
 	}
 	if (ctl.own_path && ctl.cfg)
 		unlink(ctl.cfg->control_socket);

@@ -3,7 +3,8 @@
  * reach charge points and change id tags (protocol: docs/control.md).
  *
  * One JSON object per line in, one per line out.  The sockets (a Unix
- * socket, optionally a loopback TCP port) and their clients are served by
+ * socket, optionally a loopback TCP port, and control_listen, whose
+ * clients must send the shared secret first) and their clients are served by
  * the OCPP event loop itself, never blocking it: reads and writes are
  * non-blocking and bounded, so a slow or hostile control client costs the
  * loop no more than a charge point does.  A line that is not a request is
@@ -71,5 +72,9 @@ void control_fail(uint64_t client, const char *code, cJSON *extra,
 
 /* Control clients connected now (for the status op). */
 unsigned control_clients(void);
+
+/* The ADDRESS:PORT this node's control listener is reached at
+ * (control_advertise, else control_listen; "" none): nodes.control_addr. */
+const char *control_advertised(void);
 
 #endif

@@ -16,6 +16,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "ctl_addr.h"
 #include "log.h"
 
 static int parse_mode(const char *s, mode_t *out)
@@ -208,5 +209,27 @@ int control_listen_tcp(int port, char *err, size_t errlen)
 		return -1;
 	}
 	log_info("ocppd: control port 127.0.0.1:%d", port);
+	return fd;
+}
+
+int control_listen_addr(const char *text, const struct ctl_addr *a, char *err,
+                        size_t errlen)
+{
+	int fd = socket(a->sa.ss_family,
+	                SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		snprintf(err, errlen, "control_listen %s: %s", text,
+		         strerror(errno));
+		return -1;
+	}
+	int one = 1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (bind(fd, (const struct sockaddr *)&a->sa, a->len) ||
+	    listen(fd, 64)) {
+		snprintf(err, errlen, "control_listen %s: %s", text,
+		         strerror(errno));
+		close(fd);
+		return -1;
+	}
 	return fd;
 }

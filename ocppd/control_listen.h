@@ -22,5 +22,10 @@ int control_listen_unix(const struct csms_config *cfg, char *err,
                         size_t errlen);
 /* The listening descriptor of 127.0.0.1:port, or -1 with err. */
 int control_listen_tcp(int port, char *err, size_t errlen);
+struct ctl_addr;
+/* The listening descriptor of control_listen (text, parsed as a), or -1
+ * with err. */
+int control_listen_addr(const char *text, const struct ctl_addr *a, char *err,
+                        size_t errlen);
 
 #endif

@@ -7,6 +7,7 @@
 
 #include "batch.h"
 #include "cmdlog.h"
+#include "control.h"
 #include "dbq.h"
 #include "log.h"
 #include "stale_links.h"
@@ -17,12 +18,18 @@ static enum hres beat_run(struct job *j, struct batch *b)
 {
 	(void)j;
 	const char *me = b->cfg->node_id;
+	/* The control address goes with every beat: the web tier routes a
+	 * command to the node holding the link there (NULL: none). */
+	const char *addr = control_advertised();
 	if (me[0] &&
 	    db_exec(b->db,
-	            "INSERT INTO nodes (node_id, started_at, seen_at) "
-	            "VALUES (?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3)) "
-	            "ON DUPLICATE KEY UPDATE seen_at = VALUES(seen_at)",
-	            "s", me) < 0)
+	            "INSERT INTO nodes (node_id, started_at, seen_at, "
+	            "control_addr) "
+	            "VALUES (?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3), "
+	            "NULLIF(?, '')) "
+	            "ON DUPLICATE KEY UPDATE seen_at = VALUES(seen_at), "
+	            "control_addr = VALUES(control_addr)",
+	            "ss", me, addr) < 0)
 		return H_DB_ERROR;
 	long long n = db_exec(
 	    b->db,

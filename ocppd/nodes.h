@@ -4,8 +4,10 @@
  * Each node with a node_id says it is alive every NODES_BEAT_MS (a row in
  * `nodes`, stamped with the database's clock, so the nodes' own clocks do
  * not matter).  Any node marks the charge points of a node silent for
- * NODES_SILENT_S as disconnected: a node that died without stopping
- * leaves no charge point shown online for good.  A single node
+ * NODES_SILENT_S as disconnected (the web tier reads the same rows:
+ * a node is live while its seen_at is younger than that, and its
+ * control_addr is where commands for its charge points go): a node that died
+ * without stopping leaves no charge point shown online for good.  A single node
  * (node_id "") keeps no row but still sweeps, so the rows of a cluster
  * that became one node are cleaned up too.
  */
@@ -14,8 +16,10 @@
 
 #include <stdint.h>
 
+#include "ctl_proto.h"
+
 #define NODES_BEAT_MS  10000
-#define NODES_SILENT_S 30
+#define NODES_SILENT_S CTL_NODE_SILENT_S
 
 /* Every tick: queues the beat and the sweep when due (best effort). */
 void nodes_tick(int64_t now_ms);

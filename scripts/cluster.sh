@@ -19,7 +19,9 @@
 # Addresses (loopback: every 127.0.0.0/8 address works on Linux as it is):
 #   HAProxy     127.0.0.1:CSMS_OCPP_PORT (9000) for charge points,
 #               127.0.0.10:3306 the database writer, :3307 readers
-#   ocppd-n     127.0.0.(n+1):CSMS_CLUSTER_NODE_PORT (CSMS_OCPP_PORT + 1)
+#   ocppd-n     127.0.0.(n+1):CSMS_CLUSTER_NODE_PORT (CSMS_OCPP_PORT + 1),
+#               its control listener on 127.0.0.(n+1):CONTROL_PORT
+#               (NODE_PORT + 99: 9100), secret secrets/control_secret
 #   galera-n    127.0.0.(n+10):3306, group traffic on 4567/4568/4444
 #   lighttpd    127.0.0.1:CSMS_HTTP_PORT (8080)
 # Everything lives under CSMS_CLUSTER_DIR (var/cluster).  Started as root,
@@ -43,6 +45,7 @@ fi
 OCPP_PORT=${CSMS_OCPP_PORT:-${saved_ocpp:-9000}}
 HTTP_PORT=${CSMS_HTTP_PORT:-${saved_http:-8080}}
 NODE_PORT=${CSMS_CLUSTER_NODE_PORT:-${saved_node:-$((OCPP_PORT + 1))}}
+CONTROL_PORT=$((NODE_PORT + 99))
 HEALTH=${CSMS_HEALTH:-http}
 LOG_LEVEL=${CSMS_CLUSTER_LOG_LEVEL:-warn}
 DB_ADDR=127.0.0.10
@@ -265,6 +268,10 @@ ocppd_conf() {
 		echo "sql_dir = $ROOT/sql"
 		echo "templates_dir = $ROOT/templates"
 		echo "control_socket = $d/run/ocppd.sock"
+		# The web tier sends a command to the node holding the link
+		# (docs/control.md, "Routing"), here, with the shared secret.
+		echo "control_listen = $(ocppd_addr "$n"):$CONTROL_PORT"
+		echo "control_secret_file = $SECRETS/control_secret"
 		echo "backup_dir = $DIR/backups"
 		echo "csrf_secret_file = $SECRETS/csrf_secret"
 		echo "log_level = $LOG_LEVEL"
@@ -349,9 +356,11 @@ web_conf() {
 		echo "run_dir = $d/run"
 		echo "sql_dir = $ROOT/sql"
 		echo "templates_dir = $ROOT/templates"
-		# Commands reach node 1 only until ocppd can route them to the
-		# node that holds the link (docs/scale-out.md, pending).
+		# A command goes to the node holding the charge point's link
+		# (nodes.control_addr, with control_secret_file); tag changes to
+		# node 1's socket, or to another live node when node 1 is down.
 		echo "control_socket = $DIR/ocppd-1/run/ocppd.sock"
+		echo "control_secret_file = $SECRETS/control_secret"
 		echo "csrf_secret_file = $SECRETS/csrf_secret"
 		echo "user = $(as_root && echo "$SVC_USER")"
 	} >"$d/csms.conf"
@@ -401,11 +410,14 @@ prepare() {
 	ensure_user
 	secret db_password >/dev/null
 	secret db_ro_password >/dev/null
-	# The service user's group reads the passwords (ocppd, web programs).
+	secret control_secret >/dev/null
+	# The service user's group reads the passwords and the control
+	# secret (ocppd, web programs).
 	if as_root; then
-		chgrp "$(id -gn "$SVC_USER")" "$DIR" "$SECRETS" "$SECRETS"/db_password "$SECRETS"/db_ro_password
+		chgrp "$(id -gn "$SVC_USER")" "$DIR" "$SECRETS" "$SECRETS"/db_password "$SECRETS"/db_ro_password \
+			"$SECRETS"/control_secret
 		chmod 0750 "$SECRETS"
-		chmod 0640 "$SECRETS"/db_password "$SECRETS"/db_ro_password
+		chmod 0640 "$SECRETS"/db_password "$SECRETS"/db_ro_password "$SECRETS"/control_secret
 	fi
 	local n
 	for n in 1 2 3; do

@@ -21,8 +21,8 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-	        "usage: csmsctl [-c FILE] [-u WHO] [-t SECONDS] OP [CP_ID] "
-	        "[PARAM...]\n"
+	        "usage: csmsctl [-c FILE] [-a ADDR:PORT [-s FILE]] [-u WHO] "
+	        "[-t SECONDS] OP [CP_ID] [PARAM...]\n"
 	        "  OP       an OCPP action sent to CP_ID (Reset, "
 	        "RemoteStartTransaction, ...),\n"
 	        "           or status, cps, tag_add, tag_update, tag_delete "
@@ -32,6 +32,11 @@ static void usage(FILE *out)
 	        "           else a string), key:=JSON, or a JSON object\n"
 	        "  -c FILE  configuration (default: $CSMS_CONF or "
 	        "./csms.conf)\n"
+	        "  -a ADDR  a control listener over TCP (control_listen, "
+	        "e.g. 127.0.0.2:9100)\n"
+	        "           instead of the control socket\n"
+	        "  -s FILE  its shared secret (default: control_secret_file)"
+	        "\n"
 	        "  -u WHO   recorded as requested_by (default: cli:$USER)\n"
 	        "  -t SECS  how long to wait for the answer (default: "
 	        "command_timeout + 5)\n"
@@ -54,15 +59,48 @@ static void print_json(const cJSON *v)
 	}
 }
 
+/* One request to a control listener over TCP, with the shared secret of
+ * secret_file (or control_secret_file). */
+static int call_addr(const struct csms_config *cfg, const char *addr,
+                     const char *secret_file, const char *op, const char *cp_id,
+                     const cJSON *params, const char *who, int timeout_ms,
+                     cJSON **answer, char *err, size_t errlen)
+{
+	char secret[CTL_SECRET_MAX + 1];
+	struct ctl_client c;
+	const char *file = secret_file ? secret_file : cfg->control_secret_file;
+	int rc = ctl_secret_load(file, secret, sizeof secret, err, errlen);
+	if (rc < 0)
+		return -1;
+	if (rc == 0 && secret_file) {
+		snprintf(err, errlen, "%s: no such file", secret_file);
+		return -1;
+	}
+	rc = ctl_connect_addr(&c, addr, secret, CTL_CONNECT_MS, err, errlen);
+	memset(secret, 0, sizeof secret);
+	if (rc)
+		return -1;
+	rc = ctl_request(&c, op, cp_id, params, who, timeout_ms, answer, err,
+	                 errlen);
+	ctl_close(&c);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
-	const char *conf = NULL, *who = NULL;
+	const char *conf = NULL, *who = NULL, *addr = NULL, *secret_file = NULL;
 	int timeout_s = 0, opt;
 	/* '+': options only before OP, so "-1" can be a value later. */
-	while ((opt = getopt(argc, argv, "+c:u:t:h")) != -1) {
+	while ((opt = getopt(argc, argv, "+c:a:s:u:t:h")) != -1) {
 		switch (opt) {
 		case 'c':
 			conf = optarg;
+			break;
+		case 'a':
+			addr = optarg;
+			break;
+		case 's':
+			secret_file = optarg;
 			break;
 		case 'u':
 			who = optarg;
@@ -124,8 +162,10 @@ int main(int argc, char **argv)
 	int timeout_ms =
 	    timeout_s ? timeout_s * 1000 : ctl_default_timeout_ms(&cfg);
 	cJSON *answer;
-	if (ctl_call(&cfg, op, cp_id, params, who, timeout_ms, &answer, err,
-	             sizeof err)) {
+	if (addr ? call_addr(&cfg, addr, secret_file, op, cp_id, params, who,
+	                     timeout_ms, &answer, err, sizeof err)
+	         : ctl_call(&cfg, op, cp_id, params, who, timeout_ms, &answer,
+	                    err, sizeof err)) {
 		fprintf(stderr, "csmsctl: %s\n", err);
 		cJSON_Delete(params);
 		return 1;
