@@ -2,8 +2,8 @@
  * ws_upgrade.c — the WebSocket handshake, judged in
  * LWS_CALLBACK_HTTP_CONFIRM_UPGRADE where a refusal can still be an HTTP
  * status: here 400 (bad identity, path or subprotocol), 403 (Origin) and
- * 503 (shutting down, max_connections); then ws_ops.admit (401, 403, 404,
- * 429: cp_auth.c).  docs/security.md has the rules.  A plain HTTP request
+ * 503 (shutting down, draining, max_connections); then ws_ops.admit (401, 403,
+ * 404, 429: cp_auth.c).  docs/security.md has the rules.  A plain HTTP request
  * gets the load balancer's health check (GET /healthz) or a 400.
  */
 #include <stdio.h>
@@ -180,6 +180,15 @@ int ws_confirm_upgrade(struct lws *wsi, const char *upgrade)
 		return refuse(wsi, 400, "only WebSocket upgrades", upgrade);
 	if (ws_st.refusing)
 		return refuse(wsi, 503, "shutting down", NULL);
+	if (ws_st.draining) {
+		/* A rolling upgrade (drain.c): the charge point goes to
+		 * another node, through the load balancer. */
+		ws_st.drain_refused++;
+		return refuse_hdr(wsi, 503,
+		                  "draining: this node takes no new charge "
+		                  "points",
+		                  NULL, 0, 5);
+	}
 	if (ws_st.nconns >= (unsigned)ws_st.cfg->max_connections)
 		return refuse_hdr(wsi, 503, "too many connections", NULL, 0, 5);
 	int pr = ws_path_of(wsi, path, sizeof path);
@@ -228,14 +237,18 @@ int ws_confirm_upgrade(struct lws *wsi, const char *upgrade)
 int ws_plain_http(struct lws *wsi, const char *uri)
 {
 	/* The load balancer's check (haproxy/ocpp.cfg): 200 while this node
-	 * takes charge points, 503 once it is stopping or full.  Never tied
-	 * to the database: a database blip must not mark every node down at
-	 * once, and ocppd answers what it can meanwhile. */
+	 * takes charge points, 503 once it is stopping, draining or full.
+	 * Never tied to the database: a database blip must not mark every
+	 * node down at once, and ocppd answers what it can meanwhile. */
 	if (uri && !strcmp(uri, "/healthz")) {
-		int up = !ws_st.refusing &&
-		         ws_st.nconns < (unsigned)ws_st.cfg->max_connections;
-		if (lws_return_http_status(wsi, up ? 200 : 503,
-		                           up ? "accepting" : "not accepting"))
+		const char *why =
+		    ws_st.refusing   ? "shutting down"
+		    : ws_st.draining ? "draining"
+		    : ws_st.nconns >= (unsigned)ws_st.cfg->max_connections
+		        ? "full"
+		        : NULL;
+		if (lws_return_http_status(wsi, why ? 503 : 200,
+		                           why ? why : "accepting"))
 			return -1;
 		return lws_http_transaction_completed(wsi) ? -1 : 0;
 	}
