@@ -70,7 +70,7 @@ await test('drain_params_checked', async () => {
 });
 
 // ---- the pace ----------------------------------------------------------------
-const N = 10, RATE = 5, DELAY_S = 1;
+const N = 10, RATE = 5, DELAY_S = 2;
 await test('drain_closes_links_at_the_pace', async () => {
 	const links = [];
 	for (let i = 0; i < N; i++) links.push(await cp(`${tag}_P${i}`));
