@@ -106,6 +106,8 @@ static const struct key keys[] = {
     E(duplicate_identity, "probe|replace|refuse", "probe"),
     I(takeover_probe_timeout, 1, 300, "5"),
     S(trusted_proxies, ""),
+    /* TLS at the proxy (docs/security.md) */
+    B(trusted_proxy_tls, "no"),
     S(allowed_origins, ""),
     I(control_idle_timeout, 0, 86400, "60"),
     S(node_id, ""),

@@ -67,6 +67,9 @@ struct csms_config {
 	char duplicate_identity[16]; /* probe, replace or refuse */
 	int takeover_probe_timeout;
 	char trusted_proxies[512];
+	/* TLS at the proxy: trusted_proxies vouch for TLS and the client
+	 * certificate (X-Forwarded-Proto, X-SSL-Client-*) */
+	int trusted_proxy_tls;
 	char allowed_origins[1024];
 	int control_idle_timeout;
 	char node_id[65]; /* "" single node; else this node's name (cluster) */

@@ -322,9 +322,11 @@ refuse(struct handshake_verdict *v, unsigned status, const char *why,
  * The security profile checks (docs/security.md).  Unknown charge points
  * are refused unless allow_unknown_cps.  Profile 1 and 2: HTTP Basic,
  * user = identity, password against the stored hash; 2 and 3 only over
- * TLS; 3: a client certificate (verified against tls_ca by OpenSSL)
- * instead of a password.  With tls_ca set every certificate's CN must
- * equal the identity, whatever the profile.
+ * TLS; 3: a client certificate (verified against tls_ca by OpenSSL, or
+ * by a trusted TLS proxy: handshake_forwarded_tls) instead of a
+ * password.  With tls_ca set every charge point needs a certificate;
+ * any verified certificate's CN must equal the identity, whatever the
+ * profile.
  */
 int cp_auth_admit(const struct handshake_hello *h, struct handshake_verdict *v)
 {
@@ -336,25 +338,25 @@ int cp_auth_admit(const struct handshake_hello *h, struct handshake_verdict *v)
 	int profile = sec ? sec->profile : 0;
 	if (profile < reg.cfg->security_profile_min)
 		profile = reg.cfg->security_profile_min;
-	if (h->client_certs) {
-		if (!h->cert_cn)
-			return refuse(v, 403, "client certificate required",
-			              "%s", id);
-		if (strcmp(h->cert_cn, id))
-			return refuse(v, 403,
-			              "client certificate is not the charge "
-			              "point's",
-			              "%s presented CN \"%.200s\"", id,
-			              h->cert_cn);
-	}
+	if (h->client_certs && !h->cert_cn)
+		return refuse(v, 403, "client certificate required", "%s", id);
+	/* Any verified certificate must be the charge point's own, whatever
+	 * its profile: ours (tls_ca) or one a trusted proxy verified. */
+	if (h->cert_cn && strcmp(h->cert_cn, id))
+		return refuse(v, 403,
+		              "client certificate is not the charge point's",
+		              "%s presented CN \"%.200s\"%s", id, h->cert_cn,
+		              h->proxied ? " (via the TLS proxy)" : "");
 	if (profile >= 2 && !h->tls)
 		return refuse(v, 403, "TLS required (security profile 2/3)",
 		              "%s", id);
 	if (profile == 3) {
-		if (!h->client_certs)
+		if (!h->cert_cn)
 			return refuse(v, 403,
-			              "client certificate required (set "
-			              "tls_ca for security profile 3)",
+			              h->proxied || h->client_certs
+			                  ? "client certificate required"
+			                  : "client certificate required (set "
+			                    "tls_ca for security profile 3)",
 			              "%s", id);
 		return 0;
 	}

@@ -13,6 +13,7 @@
 #include "control.h"
 #include "cp_sec_op.h"
 #include "dbq.h"
+#include "drain.h"
 #include "handlers.h"
 #include "session.h"
 #include "takeover.h"
@@ -64,7 +65,8 @@ static void op_status(const struct control_req *r)
 	    json_add_int(o, "db_workers", dbq_workers()) ||
 	    json_add_int(o, "db_queue", total) ||
 	    !cJSON_AddItemToObject(o, "db_queue_per_worker", depths) ||
-	    !cJSON_AddBoolToObject(o, "shutting_down", !ws_accepting())) {
+	    !cJSON_AddBoolToObject(o, "shutting_down", !ws_accepting()) ||
+	    drain_status_add(o)) {
 		if (!cJSON_IsArray(
 		        cJSON_GetObjectItem(o, "db_queue_per_worker")))
 			cJSON_Delete(depths);
@@ -149,10 +151,12 @@ static const struct op table[] = {
     {"cps", op_cps},
     {"cp_set_password", cp_sec_request},
     {"cp_set_security", cp_sec_request},
+    {"drain", drain_request},
     {"status", op_status},
     {"tag_add", tags_request},
     {"tag_delete", tags_request},
     {"tag_update", tags_request},
+    {"undrain", drain_request},
 };
 
 void ctl_ops_init(void)

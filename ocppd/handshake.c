@@ -192,3 +192,51 @@ int handshake_client_addr(const char *peer, const char *trusted,
 	snprintf(out, outlen, "%s", peer);
 	return 0;
 }
+
+unsigned handshake_forwarded_tls(const struct handshake_fwd_tls *f, int enabled,
+                                 int trusted, int *tls, const char **cn,
+                                 const char **why)
+{
+	int https = f->proto && !strcasecmp(f->proto, "https");
+	int cert = f->verify || f->cn;
+	*tls = 0;
+	*cn = NULL;
+	*why = NULL;
+	if (!enabled || !trusted) {
+		/* Never believed: only a proxy we trust may vouch for a
+		 * certificate, and one claiming TLS is refused aloud rather
+		 * than quietly taken as plain. */
+		if (cert)
+			*why =
+			    "client certificate headers (" FWD_TLS_CERT_HEADERS
+			    ") from a peer that is not a trusted TLS proxy "
+			    "(trusted_proxies, trusted_proxy_tls)";
+		else if (enabled && https)
+			*why =
+			    "X-Forwarded-Proto: https from a peer that is not "
+			    "in trusted_proxies";
+		return *why ? 400 : 0;
+	}
+	*tls = https;
+	if (!cert)
+		return 0;
+	if (!https) {
+		*why = "client certificate headers without X-Forwarded-Proto: "
+		       "https";
+		return 400;
+	}
+	if (!f->verify) {
+		*why = "X-SSL-Client-CN without X-SSL-Client-Verify";
+		return 400;
+	}
+	if (strcmp(f->verify, "0")) {
+		*why = "client certificate not verified by the proxy";
+		return 403;
+	}
+	if (!f->cn || !*f->cn) {
+		*why = "verified client certificate without a CN";
+		return 403;
+	}
+	*cn = f->cn;
+	return 0;
+}

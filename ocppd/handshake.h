@@ -52,6 +52,33 @@ int handshake_client_addr(const char *peer, const char *trusted,
                           size_t outlen);
 
 /*
+ * TLS ended at a proxy (HAProxy, haproxy/ocpp.cfg): what it says about
+ * the client in request headers (NULL when absent).  docs/security.md.
+ */
+struct handshake_fwd_tls {
+	const char *proto;  /* X-Forwarded-Proto: "https" over TLS */
+	const char *verify; /* X-SSL-Client-Verify: "0" = verified */
+	const char *cn;     /* X-SSL-Client-CN: the certificate's CN */
+};
+
+#define FWD_TLS_CERT_HEADERS "X-SSL-Client-Verify, X-SSL-Client-CN"
+
+/*
+ * Judges those headers.  enabled: trusted_proxy_tls is on; trusted: the
+ * peer is one of trusted_proxies.  From a peer that is not a trusted TLS
+ * proxy the certificate headers are refused (400), and so is
+ * X-Forwarded-Proto: https while the setting is on; with it off
+ * X-Forwarded-Proto means nothing (it is what plain proxies send).  From
+ * a trusted TLS proxy: *tls is 1 for https, and *cn is the CN of the
+ * certificate it verified (NULL: none); a certificate it did not verify
+ * is 403, headers that contradict each other 400.  Returns 0, or the
+ * HTTP status with why.
+ */
+unsigned handshake_forwarded_tls(const struct handshake_fwd_tls *f, int enabled,
+                                 int trusted, int *tls, const char **cn,
+                                 const char **why);
+
+/*
  * A handshake that passed the HTTP-level checks, as the layer that
  * decides who may be which charge point sees it (ws_ops.admit), and its
  * refusal.
@@ -61,9 +88,10 @@ struct handshake_hello {
 	const char *client; /* address (handshake_client_addr) */
 	const char *auth; /* Authorization value; NULL: absent or unreadable */
 	int auth_sent;    /* an Authorization header came (maybe unreadable) */
-	int tls;          /* over TLS */
+	int tls;          /* over TLS: ours, or a trusted proxy's */
 	int client_certs; /* tls_ca set: OpenSSL verified a certificate */
-	const char *cert_cn; /* its Common Name; NULL: none */
+	int proxied;      /* tls and cert_cn come from a trusted TLS proxy */
+	const char *cert_cn; /* a verified certificate's CN; NULL: none */
 	int64_t now_ms;
 };
 

@@ -37,6 +37,7 @@
 #include "db.h"
 #include "dbq.h"
 #include "dispatch.h"
+#include "drain.h"
 #include "log.h"
 #include "nodes.h"
 #include "nodelock.h"
@@ -137,8 +138,10 @@ static void tick(void)
 	calls_tick(now);
 	takeover_tick(now);
 	control_tick();
-	if (srv.phase == RUNNING)
+	if (srv.phase == RUNNING) {
 		nodes_tick(now);
+		drain_tick(now);
+	}
 	if (srv.reopen_requested) {
 		srv.reopen_requested = 0;
 		log_reopen();

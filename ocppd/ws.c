@@ -98,6 +98,33 @@ int ws_accepting(void)
 	return !ws_st.refusing;
 }
 
+void ws_set_draining(int on)
+{
+	if (on && !ws_st.draining)
+		ws_st.drain_refused = 0; /* counted per drain */
+	ws_st.draining = on ? 1 : 0;
+}
+
+int ws_draining(void)
+{
+	return ws_st.draining;
+}
+
+unsigned ws_drain_refused(void)
+{
+	return ws_st.drain_refused;
+}
+
+struct conn *ws_conn_next(uint32_t *cursor)
+{
+	while (*cursor < ws_st.nslots) {
+		struct conn *c = ws_st.slots[(*cursor)++].c;
+		if (c && c->live)
+			return c;
+	}
+	return NULL;
+}
+
 void ws_peer(const struct conn *c, char *out, size_t outlen)
 {
 	out[0] = '\0';

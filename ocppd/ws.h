@@ -43,6 +43,7 @@ struct conn {
 	const char *close_why; /* static */
 	const char *gone_why;  /* static: the disconnect line's reason */
 	unsigned closing : 1, live : 1, paused : 1, ping_due : 1;
+	unsigned leaving : 1; /* drain.c decided to close it */
 };
 
 /* What the layer above does with links (all on the event loop). */
@@ -87,6 +88,15 @@ void ws_timer(void (*fn)(void), unsigned ms);
 void ws_stop_accepting(void);
 /* 0 once ws_stop_accepting ran. */
 int ws_accepting(void);
+
+/* A drain (drain.c): while on, new handshakes get 503 "draining" and
+ * GET /healthz 503; off, both are as before.  Counts the refusals. */
+void ws_set_draining(int on);
+int ws_draining(void);
+unsigned ws_drain_refused(void);
+/* The next link at or after slot *cursor (which moves past it), or
+ * NULL at the end: for walking the links a few at a time. */
+struct conn *ws_conn_next(uint32_t *cursor);
 
 /* Queues a frame on a link (takes ownership). */
 void ws_send(struct conn *c, struct frame *f);

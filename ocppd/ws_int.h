@@ -26,9 +26,11 @@ struct ws_state {
 	struct slot *slots;
 	uint32_t nslots, cap, free_head;
 	unsigned nconns;
-	size_t out_bytes; /* queued on every link together */
-	int refusing;     /* ws_stop_accepting ran */
-	int broken;       /* ws_break ran */
+	size_t out_bytes;       /* queued on every link together */
+	int refusing;           /* ws_stop_accepting ran */
+	int draining;           /* ws_set_draining(1) */
+	unsigned drain_refused; /* handshakes refused while draining */
+	int broken;             /* ws_break ran */
 	void (*timer_fn)(void);
 	lws_sorted_usec_list_t timer;
 };

@@ -2,8 +2,8 @@
  * ws_upgrade.c — the WebSocket handshake, judged in
  * LWS_CALLBACK_HTTP_CONFIRM_UPGRADE where a refusal can still be an HTTP
  * status: here 400 (bad identity, path or subprotocol), 403 (Origin) and
- * 503 (shutting down, max_connections); then ws_ops.admit (401, 403, 404,
- * 429: cp_auth.c).  docs/security.md has the rules.  A plain HTTP request
+ * 503 (shutting down, draining, max_connections); then ws_ops.admit (401, 403,
+ * 404, 429: cp_auth.c).  docs/security.md has the rules.  A plain HTTP request
  * gets the load balancer's health check (GET /healthz) or a 400.
  */
 #include <stdio.h>
@@ -115,10 +115,68 @@ static int refuse_verdict(struct lws *wsi, const struct handshake_verdict *v)
 	                  v->retry_s);
 }
 
+/* A custom header's value into buf; NULL when absent (or too long:
+ * then *toolong is set). */
+static const char *custom_hdr(struct lws *wsi, const char *name, char *buf,
+                              size_t size, int *toolong)
+{
+	int nlen = (int)strlen(name);
+	int n = lws_hdr_custom_length(wsi, name, nlen);
+	if (n < 0)
+		return NULL;
+	if (n >= (int)size ||
+	    lws_hdr_custom_copy(wsi, buf, (int)size, name, nlen) < 0) {
+		*toolong = 1;
+		return NULL;
+	}
+	return buf;
+}
+
+/*
+ * TLS ended at a proxy: the scheme and the client certificate it
+ * forwards, believed from a trusted TLS proxy only (handshake.h).  0 to
+ * go on (h filled in when the proxy vouched), else the refusal is sent.
+ */
+static int forwarded_tls(struct lws *wsi, const char *id,
+                         struct handshake_hello *h, char *cn, size_t cnlen)
+{
+	char proto[32], verify[32];
+	int toolong = 0;
+	struct handshake_fwd_tls f = {
+	    .proto = custom_hdr(wsi, "x-forwarded-proto:", proto, sizeof proto,
+	                        &toolong),
+	    .verify = custom_hdr(wsi, "x-ssl-client-verify:", verify,
+	                         sizeof verify, &toolong),
+	    .cn = custom_hdr(wsi, "x-ssl-client-cn:", cn, cnlen, &toolong)};
+	if (toolong)
+		return refuse(wsi, 400, "forwarding header too long", id);
+	char peer[64] = "";
+	lws_get_peer_simple(wsi, peer, sizeof peer);
+	int trusted = ws_st.cfg->trusted_proxies[0] &&
+	              handshake_in_list(ws_st.cfg->trusted_proxies, peer, 1);
+	int tls;
+	const char *vcn, *why;
+	unsigned st = handshake_forwarded_tls(&f, ws_st.cfg->trusted_proxy_tls,
+	                                      trusted, &tls, &vcn, &why);
+	if (st) {
+		char detail[400];
+		snprintf(detail, sizeof detail, "%s%s%.200s%s", id,
+		         f.cn ? " (CN \"" : "", f.cn ? f.cn : "",
+		         f.cn ? "\")" : "");
+		return refuse(wsi, st, why, detail);
+	}
+	if (ws_st.cfg->trusted_proxy_tls && trusted) {
+		h->proxied = 1;
+		h->tls = h->tls || tls;
+		h->cert_cn = vcn;
+	}
+	return 0;
+}
+
 /*
  * What ws_ops.admit judges: the identity, the client's address, the
- * Authorization header and the client certificate's CN.  The header is
- * wiped once judged.
+ * Authorization header and the client certificate's CN (ours, or the
+ * one a trusted TLS proxy forwards).  The header is wiped once judged.
  */
 static int admit(struct lws *wsi, const char *id)
 {
@@ -126,10 +184,14 @@ static int admit(struct lws *wsi, const char *id)
 	                            .tls = ws_st.tls,
 	                            .client_certs = ws_st.client_certs,
 	                            .now_ms = time_now_ms()};
-	char addr[ADDR_MAX] = "", proxy[64], cn[257], hdr[512];
+	char addr[ADDR_MAX] = "", proxy[64], cn[257], pcn[257], hdr[512];
+	int rc = forwarded_tls(wsi, id, &h, pcn, sizeof pcn);
+	if (rc)
+		return rc;
 	client_addr(wsi, addr, sizeof addr, proxy, sizeof proxy);
 	h.client = addr;
-	if (ws_st.client_certs) {
+	/* Behind a TLS proxy a certificate on our own port is the proxy's. */
+	if (ws_st.client_certs && !h.proxied) {
 		union lws_tls_cert_info_results *ci;
 		char cbuf[sizeof *ci + 256];
 		ci = (union lws_tls_cert_info_results *)cbuf;
@@ -148,7 +210,7 @@ static int admit(struct lws *wsi, const char *id)
 	        0)
 		h.auth = hdr;
 	struct handshake_verdict v;
-	int rc = ws_st.ops->admit(&h, &v);
+	rc = ws_st.ops->admit(&h, &v);
 	explicit_bzero(hdr, sizeof hdr);
 	return rc ? refuse_verdict(wsi, &v) : 0;
 }
@@ -180,6 +242,15 @@ int ws_confirm_upgrade(struct lws *wsi, const char *upgrade)
 		return refuse(wsi, 400, "only WebSocket upgrades", upgrade);
 	if (ws_st.refusing)
 		return refuse(wsi, 503, "shutting down", NULL);
+	if (ws_st.draining) {
+		/* A rolling upgrade (drain.c): the charge point goes to
+		 * another node, through the load balancer. */
+		ws_st.drain_refused++;
+		return refuse_hdr(wsi, 503,
+		                  "draining: this node takes no new charge "
+		                  "points",
+		                  NULL, 0, 5);
+	}
 	if (ws_st.nconns >= (unsigned)ws_st.cfg->max_connections)
 		return refuse_hdr(wsi, 503, "too many connections", NULL, 0, 5);
 	int pr = ws_path_of(wsi, path, sizeof path);
@@ -228,14 +299,18 @@ int ws_confirm_upgrade(struct lws *wsi, const char *upgrade)
 int ws_plain_http(struct lws *wsi, const char *uri)
 {
 	/* The load balancer's check (haproxy/ocpp.cfg): 200 while this node
-	 * takes charge points, 503 once it is stopping or full.  Never tied
-	 * to the database: a database blip must not mark every node down at
-	 * once, and ocppd answers what it can meanwhile. */
+	 * takes charge points, 503 once it is stopping, draining or full.
+	 * Never tied to the database: a database blip must not mark every
+	 * node down at once, and ocppd answers what it can meanwhile. */
 	if (uri && !strcmp(uri, "/healthz")) {
-		int up = !ws_st.refusing &&
-		         ws_st.nconns < (unsigned)ws_st.cfg->max_connections;
-		if (lws_return_http_status(wsi, up ? 200 : 503,
-		                           up ? "accepting" : "not accepting"))
+		const char *why =
+		    ws_st.refusing   ? "shutting down"
+		    : ws_st.draining ? "draining"
+		    : ws_st.nconns >= (unsigned)ws_st.cfg->max_connections
+		        ? "full"
+		        : NULL;
+		if (lws_return_http_status(wsi, why ? 503 : 200,
+		                           why ? why : "accepting"))
 			return -1;
 		return lws_http_transaction_completed(wsi) ? -1 : 0;
 	}

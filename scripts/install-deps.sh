@@ -2,7 +2,7 @@
 # install-deps.sh — installs the Debian packages csms-c needs, and nothing
 # when they are all there.  Without root it prints the exact command to run
 # and stops.  --test adds what the test suite needs (browser, HTTP tools,
-# Node.js for the independent OCPP client); --cluster adds what the
+# Node.js for the independent OCPP client, HAProxy for the TLS proxy test); --cluster adds what the
 # one-machine cluster needs (scripts/cluster.sh: HAProxy, Galera).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,7 +11,9 @@ pkgs=(build-essential pkg-config libwebsockets-dev libcjson-dev libmariadb-dev
       libfcgi-dev mariadb-server mariadb-client lighttpd apache2
       libapache2-mod-fcgid libcrypt-dev libev-dev libssl-dev)
 if [[ "${1:-}" == "--test" ]]; then
-	pkgs+=(curl chromium wrk clang clang-format libclang-rt-14-dev openssl acl)
+	# haproxy: tests/integration/94-proxy-tls.mjs runs haproxy/ocpp.cfg.
+	pkgs+=(curl chromium wrk clang clang-format libclang-rt-14-dev openssl acl
+	       haproxy)
 	command -v node >/dev/null 2>&1 || pkgs+=(nodejs)
 	command -v npm >/dev/null 2>&1 || pkgs+=(npm)
 fi

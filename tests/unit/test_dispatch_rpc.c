@@ -548,6 +548,54 @@ static void test_client_addr(void)
 	CHECK_STR(out, "10.0.0.1");
 }
 
+static void test_forwarded_tls(void)
+{
+	int tls;
+	const char *cn, *why;
+	struct handshake_fwd_tls none = {0};
+	struct handshake_fwd_tls https = {.proto = "https"};
+	struct handshake_fwd_tls plain = {.proto = "http"};
+	struct handshake_fwd_tls good = {
+	    .proto = "https", .verify = "0", .cn = "CP_1"};
+	struct handshake_fwd_tls unverified = {
+	    .proto = "https", .verify = "20", .cn = "CP_1"};
+	struct handshake_fwd_tls cn_only = {.proto = "https", .cn = "CP_1"};
+	struct handshake_fwd_tls no_cn = {.proto = "https", .verify = "0"};
+	struct handshake_fwd_tls cert_on_http = {
+	    .proto = "http", .verify = "0", .cn = "CP_1"};
+	/* Nothing forwarded: nothing changes, whoever the peer. */
+	CHECK_INT(handshake_forwarded_tls(&none, 1, 1, &tls, &cn, &why), 0);
+	CHECK_INT(handshake_forwarded_tls(&none, 0, 0, &tls, &cn, &why), 0);
+	CHECK_INT(tls, 0);
+	/* The setting off: the scheme means nothing, a certificate is
+	 * refused even from a trusted proxy. */
+	CHECK_INT(handshake_forwarded_tls(&https, 0, 1, &tls, &cn, &why), 0);
+	CHECK_INT(tls, 0);
+	CHECK_INT(handshake_forwarded_tls(&good, 0, 1, &tls, &cn, &why), 400);
+	CHECK(cn == NULL && why != NULL);
+	/* On, from a peer that is not trusted: refused. */
+	CHECK_INT(handshake_forwarded_tls(&good, 1, 0, &tls, &cn, &why), 400);
+	CHECK_INT(handshake_forwarded_tls(&https, 1, 0, &tls, &cn, &why), 400);
+	CHECK_INT(handshake_forwarded_tls(&plain, 1, 0, &tls, &cn, &why), 0);
+	CHECK_INT(tls, 0);
+	/* On, from a trusted proxy. */
+	CHECK_INT(handshake_forwarded_tls(&https, 1, 1, &tls, &cn, &why), 0);
+	CHECK(tls == 1 && cn == NULL);
+	CHECK_INT(handshake_forwarded_tls(&plain, 1, 1, &tls, &cn, &why), 0);
+	CHECK_INT(tls, 0);
+	CHECK_INT(handshake_forwarded_tls(&good, 1, 1, &tls, &cn, &why), 0);
+	CHECK(tls == 1);
+	CHECK_STR(cn, "CP_1");
+	CHECK_INT(handshake_forwarded_tls(&unverified, 1, 1, &tls, &cn, &why),
+	          403);
+	CHECK(cn == NULL);
+	CHECK_INT(handshake_forwarded_tls(&no_cn, 1, 1, &tls, &cn, &why), 403);
+	CHECK_INT(handshake_forwarded_tls(&cn_only, 1, 1, &tls, &cn, &why),
+	          400);
+	CHECK_INT(handshake_forwarded_tls(&cert_on_http, 1, 1, &tls, &cn, &why),
+	          400);
+}
+
 static void test_in_list(void)
 {
 	CHECK(handshake_in_list("https://a.example, http://B.example",
@@ -612,6 +660,7 @@ int main(void)
 	RUN(test_identity);
 	RUN(test_subprotocol);
 	RUN(test_client_addr);
+	RUN(test_forwarded_tls);
 	RUN(test_in_list);
 	RUN(test_strmap);
 	ocpp_schemas_free(schemas);

@@ -8,8 +8,9 @@
 
 int csmsctl_op_without_cp(const char *op)
 {
-	static const char *const names[] = {"status", "cps", "tag_add",
-	                                    "tag_update", "tag_delete"};
+	static const char *const names[] = {
+	    "status",     "cps",   "tag_add", "tag_update",
+	    "tag_delete", "drain", "undrain"};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (!strcmp(op, names[i]))
 			return 1;

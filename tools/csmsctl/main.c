@@ -25,8 +25,9 @@ static void usage(FILE *out)
 	        "[-t SECONDS] OP [CP_ID] [PARAM...]\n"
 	        "  OP       an OCPP action sent to CP_ID (Reset, "
 	        "RemoteStartTransaction, ...),\n"
-	        "           or status, cps, tag_add, tag_update, tag_delete "
-	        "(no CP_ID)\n"
+	        "           or status, cps, tag_add, tag_update, tag_delete, "
+	        "drain, undrain\n"
+	        "           (no CP_ID)\n"
 	        "  PARAM    key=value (numbers, true/false/null and JSON "
 	        "objects/arrays as such,\n"
 	        "           else a string), key:=JSON, or a JSON object\n"
@@ -47,6 +48,8 @@ static void usage(FILE *out)
 	        "  csmsctl GetConfiguration CP_1 key=HeartbeatInterval\n"
 	        "  csmsctl tag_add id_tag=ABC123 name='Alice' "
 	        "status=Accepted\n"
+	        "  csmsctl drain rate=100 delay_s=5   (a rolling upgrade; "
+	        "undrain ends it)\n"
 	        "see docs/control.md\n");
 }
 
