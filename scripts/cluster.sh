@@ -11,10 +11,12 @@
 #   cluster.sh status        each part, its pid and state
 #   cluster.sh kill NAME     SIGKILL one part: ocppd-1..3, galera-1..3,
 #                            haproxy, web
+#   cluster.sh stop NAME     stop one part gracefully (SIGTERM)
 #   cluster.sh start NAME    bring one part back
 #   cluster.sh env           shell lines for tools and tests: OCPP_URL,
-#                            HTTP_URL, API_BASE, DB_HOST, DB_PORT, DB_USER,
-#                            DB_PASS, DB_NAME, DB_READ_PORT, GALERA_n_SOCKET
+#                            OCPP_TLS_URL, OCPP_TLS_CA, HTTP_URL, API_BASE,
+#                            DB_HOST, DB_PORT, DB_USER, DB_PASS, DB_NAME,
+#                            DB_READ_PORT, GALERA_n_SOCKET
 #
 # Addresses (loopback: every 127.0.0.0/8 address works on Linux as it is):
 #   HAProxy     127.0.0.1:CSMS_OCPP_PORT (9000) for charge points,
@@ -24,6 +26,10 @@
 #               (NODE_PORT + 99: 9100), secret secrets/control_secret
 #   galera-n    127.0.0.(n+10):3306, group traffic on 4567/4568/4444
 #   lighttpd    127.0.0.1:CSMS_HTTP_PORT (8080)
+#   HAProxy     127.0.0.1:CSMS_OCPP_PORT + 443 (9443) for charge points
+#               with TLS (wss://), ended at HAProxy with a throwaway CA
+#               made here (tls/ca.pem); the nodes believe its
+#               forwarded scheme and client certificate
 # Everything lives under CSMS_CLUSTER_DIR (var/cluster).  Started as root,
 # MariaDB, ocppd and the web programs run as the service user csms (as
 # make run does).  HAProxy checks ocppd's GET /healthz (CSMS_HEALTH=tcp:
@@ -46,6 +52,7 @@ OCPP_PORT=${CSMS_OCPP_PORT:-${saved_ocpp:-9000}}
 HTTP_PORT=${CSMS_HTTP_PORT:-${saved_http:-8080}}
 NODE_PORT=${CSMS_CLUSTER_NODE_PORT:-${saved_node:-$((OCPP_PORT + 1))}}
 CONTROL_PORT=$((NODE_PORT + 99))
+TLS_PORT=$((OCPP_PORT + 443))
 HEALTH=${CSMS_HEALTH:-http}
 LOG_LEVEL=${CSMS_CLUSTER_LOG_LEVEL:-warn}
 DB_ADDR=127.0.0.10
@@ -276,6 +283,9 @@ ocppd_conf() {
 		echo "csrf_secret_file = $SECRETS/csrf_secret"
 		echo "log_level = $LOG_LEVEL"
 		echo "trusted_proxies = 127.0.0.1"
+		# TLS ends at HAProxy: its X-Forwarded-Proto and client
+		# certificate headers count (docs/security.md).
+		echo "trusted_proxy_tls = yes"
 		echo "user = $(as_root && echo "$SVC_USER")"
 	} >"$d/csms.conf"
 }
@@ -321,6 +331,8 @@ EOF
 			export "CSMS_GALERA_$n=$(galera_addr "$n"):3306"
 		done
 		export CSMS_DB_WRITE_BIND=$DB_ADDR:$DB_WRITE_PORT CSMS_DB_READ_BIND=$DB_ADDR:$DB_READ_PORT
+		export CSMS_OCPP_TLS_BIND=127.0.0.1:$TLS_PORT CSMS_OCPP_TLS_CRT=$DIR/tls/server.pem \
+			CSMS_OCPP_TLS_CA=$DIR/tls/ca.pem
 		exec haproxy -db -f "$ROOT/haproxy/ocpp.cfg" -f "$ROOT/haproxy/galera.cfg" \
 			-f "$d/local.cfg" >>"$d/haproxy.log" 2>&1
 	) &
@@ -400,6 +412,27 @@ stop_pidfile() {
 	rm -f "$f"
 }
 
+# A throwaway CA, HAProxy's server certificate (127.0.0.1) and its key,
+# made once per cluster directory.  A real installation uses its own.
+tls_make() {
+	local t=$DIR/tls
+	[[ -s $t/server.pem ]] && return 0
+	command -v openssl >/dev/null || die "openssl not found"
+	mkdir -p "$t"
+	(
+		cd "$t" || exit 1
+		umask 077
+		openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=csms-cluster test CA" \
+			-keyout ca.key -out ca.pem 2>/dev/null &&
+			openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" \
+				-keyout server.key -out server.csr 2>/dev/null &&
+			printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >server.ext &&
+			openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 3650 \
+				-extfile server.ext -out server.crt 2>/dev/null &&
+			cat server.crt server.key >server.pem && chmod 0644 ca.pem
+	) || die "cannot make the TLS certificates in $t"
+}
+
 prepare() {
 	[[ -x $BIN/ocppd ]] || die "$BIN/ocppd is not built (run make)"
 	command -v /usr/sbin/mariadbd >/dev/null || die "mariadbd not found (scripts/install-deps.sh --cluster)"
@@ -411,6 +444,7 @@ prepare() {
 	secret db_password >/dev/null
 	secret db_ro_password >/dev/null
 	secret control_secret >/dev/null
+	tls_make
 	# The service user's group reads the passwords and the control
 	# secret (ocppd, web programs).
 	if as_root; then
@@ -507,6 +541,8 @@ status() {
 print_env() {
 	cat <<EOF
 OCPP_URL=ws://127.0.0.1:$OCPP_PORT
+OCPP_TLS_URL=wss://127.0.0.1:$TLS_PORT
+OCPP_TLS_CA=$DIR/tls/ca.pem
 HTTP_URL=http://127.0.0.1:$HTTP_PORT
 API_BASE=http://127.0.0.1:$HTTP_PORT/cgi-bin/api
 DB_HOST=$DB_ADDR
@@ -557,8 +593,15 @@ start)
 	fi
 	;;
 stop)
-	stop_all
-	note stopped
+	if [[ -n ${2:-} ]]; then
+		# One part, gracefully (SIGTERM): an ocppd answers what it has
+		# queued first; see `drain` to move its charge points at a pace.
+		stop_pidfile "$(pidfile_of "$2")"
+		note "$2 stopped"
+	else
+		stop_all
+		note stopped
+	fi
 	;;
 kill)
 	[[ -n ${2:-} ]] || die "usage: cluster.sh kill NAME"
@@ -575,7 +618,7 @@ kill)
 status) status ;;
 env) print_env ;;
 *)
-	echo "usage: cluster.sh run|start [NAME]|stop|status|kill NAME|env" >&2
+	echo "usage: cluster.sh run|start [NAME]|stop [NAME]|status|kill NAME|env" >&2
 	exit 2
 	;;
 esac

@@ -151,7 +151,7 @@ load_big() { # PREFIX SECONDS
 	"$BIN/cpsim" --load --reconnect --journal "$OUT/$1.jsonl" --json --cps "$BIG" \
 		--rate "$BIG_RATE" --seconds "$2" --ramp 10 "$OCPP_URL/$1" >"$OUT/$1.json" 2>"$OUT/$1.err"
 }
-load_big CLB 60 &
+load_big CLB 75 &
 lp=$!
 sleep 20
 held_by 2 >"$OUT/held-by-2.txt"
@@ -236,6 +236,24 @@ if ((before == BIG && after == before)); then
 else
 	fail restarted_node_leaves_peers_charge_points_online "$before of $BIG connected before ocppd-2's restart, $after after"
 fi
+# The web tier sends a command to the node that holds the charge point
+# now (nodes.control_addr): moved charge points answer (cpsim's load
+# mode answers TriggerMessage with Rejected).
+answered=0
+while read -r id; do
+	curl -s -u "operator:$OPERATOR_PASSWORD" -H 'Content-Type: application/json' \
+		-d '{"requestedMessage":"Heartbeat"}' \
+		"$API_BASE/cps/$id/commands/TriggerMessage?wait=8&timeout=8" >"$OUT/cmd-after.body"
+	grep -q '"status": *"Rejected"' "$OUT/cmd-after.body" && answered=$((answered + 1))
+done < <(head -n 5 "$OUT/held-by-2.txt")
+((answered == 5)) && pass commands_reach_moved_cps_on_their_new_node ||
+	fail commands_reach_moved_cps_on_their_new_node "$answered of 5 answered; last: $(cat "$OUT/cmd-after.body")"
+# /health asks every live node.
+health=$(curl -s -u "operator:$OPERATOR_PASSWORD" "$API_BASE/health")
+hv=$(node -e 'try { const j = JSON.parse(process.argv[1]);
+	console.log(`${(j.nodes || []).filter((n) => n.state === "ok").length} ${j.connected_cps}`) } catch { console.log("unreadable") }' "$health")
+[[ $hv == "3 $BIG" ]] && pass health_counts_every_node ||
+	fail health_counts_every_node "expected 3 nodes ok and $BIG charge points: $health"
 wait "$lp"
 lrc=$?
 drops=$(jf "$OUT/CLB.json" link_drops)
@@ -304,6 +322,76 @@ else
 fi
 kill "$s1" "$s3" 2>/dev/null
 wait "$s1" "$s3" 2>/dev/null
+
+# ---- 2c. rolling upgrade: drain ocppd-1 under load --------------------
+load CLE 50 &
+lp=$!
+sleep 10
+ctl 1 drain rate=100 delay_s=3 >"$OUT/drain.json"
+sleep 1
+hs=$(haproxy_scur)
+nolb=$($C status | grep -c 'ocppd/ocppd-1=NOLB')
+left=
+for ((i = 0; i < 300; i++)); do
+	left=$(ctl 1 status | node -e 'let s = ""; process.stdin.on("data", (d) => s += d).on("end", () => {
+		try { console.log(JSON.parse(s).result.drain_links_left) } catch { console.log("?") } })')
+	[[ $left == 0 ]] && break
+	sleep 0.1
+done
+sleep 3
+on1=$(db "SELECT COUNT(*) FROM charge_points WHERE id LIKE 'CLE%' AND connected = 1 AND node_id = 'ocppd-1'")
+online=$(db "SELECT COUNT(*) FROM charge_points WHERE id LIKE 'CLE%' AND connected = 1")
+if ((nolb == 1)) && [[ $left == 0 ]] && ((on1 == 0 && online == CPS)); then
+	pass drain_moves_the_nodes_cps
+else
+	fail drain_moves_the_nodes_cps "HAProxy NOLB: $nolb; links left on ocppd-1: $left; $on1 still on ocppd-1, $online of $CPS online"
+fi
+note "drain of ocppd-1 (rate 100/s, delay 3 s): sessions before: $hs"
+$C stop ocppd-1 >/dev/null && $C start ocppd-1 >"$OUT/ocppd-1.log" 2>&1 &&
+	pass upgraded_node_restarted || fail upgraded_node_restarted "$(tail -n 2 "$OUT/ocppd-1.log")"
+wait "$lp"
+if [[ $(jf "$OUT/CLE.json" held) == "$CPS" && $(jf "$OUT/CLE.json" unanswered_end) == 0 ]]; then
+	pass load_survived_drain
+else
+	fail load_survived_drain "$(cat "$OUT/CLE.json")"
+fi
+journal_ok CLE every_journaled_transaction_stored_after_drain
+sleep 3 # HAProxy: rise 2 x inter 1 s
+load CLF 10
+new1=$(db "SELECT COUNT(*) FROM charge_points WHERE id LIKE 'CLF%' AND node_id = 'ocppd-1'")
+((new1 > 0)) && pass upgraded_node_takes_new_cps ||
+	fail upgraded_node_takes_new_cps "no CLF charge point on ocppd-1 ($(haproxy_scur))"
+
+# ---- 2d. TLS at HAProxy: security profile 2 behind the proxy ----------
+T=CLT0000001
+tls_cp() { # URL [cpsim options]: a 6 s link attempt in the background
+	timeout 6 "$BIN/cpsim" --quiet --sessions 0 "${@:2}" "$1/$T" >>"$OUT/tls.log" 2>&1 &
+}
+tls_cp "$OCPP_TLS_URL" --ca "$OCPP_TLS_CA"
+for ((i = 0; i < 50; i++)); do
+	[[ $(db "SELECT connected FROM charge_points WHERE id = '$T'") == 1 ]] && break
+	sleep 0.1
+done
+reg=$(db "SELECT connected FROM charge_points WHERE id = '$T'")
+wait
+ctl 2 cp_set_password "$T" password=cluster-tls-pw-1 profile=2 >"$OUT/tls-set.json" 2>&1
+sleep 11 # every node reloads credentials every 10 s
+tls_cp "$OCPP_URL" --basic-auth "$T:cluster-tls-pw-1"
+sleep 3
+plain=$(db "SELECT connected FROM charge_points WHERE id = '$T'")
+wait
+tls_cp "$OCPP_TLS_URL" --ca "$OCPP_TLS_CA" --basic-auth "$T:cluster-tls-pw-1"
+for ((i = 0; i < 50; i++)); do
+	[[ $(db "SELECT connected FROM charge_points WHERE id = '$T'") == 1 ]] && break
+	sleep 0.1
+done
+tls=$(db "SELECT connected FROM charge_points WHERE id = '$T'")
+wait
+if [[ $reg == 1 && $plain == 0 && $tls == 1 ]]; then
+	pass profile_2_holds_with_tls_at_haproxy
+else
+	fail profile_2_holds_with_tls_at_haproxy "registered over wss: $reg; profile 2 over plain ws: $plain (want 0); over wss: $tls; $(cat "$OUT/tls-set.json")"
+fi
 
 # ---- 3. kill -9 the Galera writer under load -------------------------
 # The probe commits a row every 100 ms through HAProxy's writer address
