@@ -4,7 +4,9 @@
  * Each file is applied once, in number order, and recorded in
  * schema_version, so a second start (or a newer release) applies only what
  * is new.  Statements end with ';' at the end of a line; "--" lines are
- * comments.  ocppd runs this at start-up with the write account.
+ * comments.  ocppd runs this at start-up with the write account, or with
+ * migrate_on_start = no (a cluster) only db_schema_check, and the
+ * migration runs once per deploy from `ocppd --migrate`.
  *
  * A file can fail half-way (a CREATE TRIGGER refused for lack of SUPER
  * while binary logging is on, after its CREATE TABLE went through), and
