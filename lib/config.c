@@ -111,6 +111,8 @@ static const struct key keys[] = {
     S(allowed_origins, ""),
     I(control_idle_timeout, 0, 86400, "60"),
     S(node_id, ""),
+    /* several ocppd on one database (sql/009, docs/scale-out.md) */
+    B(migrate_on_start, "yes"),
     I(send_queue_max, 4096, 1073741824, "1048576"),
     I(send_queue_total_max, 65536, 2147483647, "268435456"),
     P(templates_dir, "templates"),

@@ -73,6 +73,8 @@ struct csms_config {
 	char allowed_origins[1024];
 	int control_idle_timeout;
 	char node_id[65]; /* "" single node; else this node's name (cluster) */
+	/* no: only check the schema version at start (ocppd --migrate) */
+	int migrate_on_start;
 	/* web tier */
 	char templates_dir[512];
 	double price_per_kwh;

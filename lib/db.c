@@ -73,6 +73,10 @@ int db_connect(struct db *db, const struct csms_config *cfg, int readonly)
 		mysql_optionsv(db->conn, MYSQL_INIT_COMMAND,
 		               "SET autocommit = 0");
 	}
+	/* Session variables are per connection: a reconnect must set them
+	 * again, and the init commands run at every connect. */
+	if (db->session_init[0])
+		mysql_optionsv(db->conn, MYSQL_INIT_COMMAND, db->session_init);
 	const char *host = cfg->db_host[0] ? cfg->db_host : "localhost";
 	const char *sock = cfg->db_host[0] ? NULL : cfg->db_socket;
 	/* Read at every connect: a rotated password file needs no restart. */

@@ -58,6 +58,12 @@ struct db {
 	 * transaction, db_commit ends it.  Set before the first db_connect.
 	 */
 	int batch_session;
+	/*
+	 * One more statement run at every (re)connect, before anything else
+	 * (e.g. ocppd's workers: "SET @csms_shard = N", which the tx_daily
+	 * triggers read); "" for none.  Set before the first db_connect.
+	 */
+	char session_init[96];
 	int in_tx;
 	int lost; /* the link died; closed and reopened by the next db_ensure */
 	unsigned last_errno;
@@ -126,5 +132,12 @@ int db_rollback(struct db *db);
 
 /* Applies sql_dir/NNN_*.sql newer than schema_version; 0 ok. */
 int db_migrate(struct db *db, const char *sql_dir, char *err, size_t errlen);
+/*
+ * Without migrating: 0 when schema_version has reached the newest file of
+ * sql_dir, else -1 with one line in err naming the versions and the
+ * command (ocppd --migrate).  For migrate_on_start = no.
+ */
+int db_schema_check(struct db *db, const char *sql_dir, char *err,
+                    size_t errlen);
 
 #endif

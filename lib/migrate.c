@@ -4,7 +4,9 @@
  * Each file is applied once, in number order, and recorded in
  * schema_version, so a second start (or a newer release) applies only what
  * is new.  Statements end with ';' at the end of a line; "--" lines are
- * comments.  ocppd runs this at start-up with the write account.
+ * comments.  ocppd runs this at start-up with the write account, or with
+ * migrate_on_start = no (a cluster) only db_schema_check, and the
+ * migration runs once per deploy from `ocppd --migrate`.
  *
  * A file can fail half-way (a CREATE TRIGGER refused for lack of SUPER
  * while binary logging is on, after its CREATE TABLE went through), and
@@ -177,6 +179,30 @@ static const char create_progress_table[] =
     " done INT NOT NULL)"
     " ENGINE=InnoDB";
 
+#define MAX_FILES 1000
+
+/* The migration files of sql_dir, sorted (each strdup'ed); -1 on error. */
+static int list_files(const char *sql_dir, char *names[MAX_FILES], char *err,
+                      size_t errlen)
+{
+	DIR *d = opendir(sql_dir);
+	if (!d) {
+		snprintf(err, errlen, "sql_dir %s: cannot open", sql_dir);
+		return -1;
+	}
+	int n = 0;
+	struct dirent *de;
+	while ((de = readdir(d)) && n < MAX_FILES) {
+		size_t l = strlen(de->d_name);
+		if (l > 8 && de->d_name[0] >= '0' && de->d_name[0] <= '9' &&
+		    !strcmp(de->d_name + l - 4, ".sql"))
+			names[n++] = strdup(de->d_name);
+	}
+	closedir(d);
+	qsort(names, (size_t)n, sizeof names[0], cmp_names);
+	return n;
+}
+
 /* Statements of `version` done by an earlier attempt; -1 on error. */
 static int progress(struct db *db, long version, char *err, size_t errlen)
 {
@@ -225,22 +251,10 @@ int db_migrate(struct db *db, const char *sql_dir, char *err, size_t errlen)
 	current = (long)db_int(&rows, 0);
 	db_rows_end(&rows);
 
-	DIR *d = opendir(sql_dir);
-	if (!d) {
-		snprintf(err, errlen, "sql_dir %s: cannot open", sql_dir);
+	char *names[MAX_FILES];
+	int n = list_files(sql_dir, names, err, errlen);
+	if (n < 0)
 		return -1;
-	}
-	char *names[1000];
-	int n = 0;
-	struct dirent *de;
-	while ((de = readdir(d)) && n < 1000) {
-		size_t l = strlen(de->d_name);
-		if (l > 8 && de->d_name[0] >= '0' && de->d_name[0] <= '9' &&
-		    !strcmp(de->d_name + l - 4, ".sql"))
-			names[n++] = strdup(de->d_name);
-	}
-	closedir(d);
-	qsort(names, (size_t)n, sizeof names[0], cmp_names);
 
 	int rc = 0;
 	for (int i = 0; i < n; i++) {
@@ -275,4 +289,48 @@ int db_migrate(struct db *db, const char *sql_dir, char *err, size_t errlen)
 	for (int i = 0; i < n; i++)
 		free(names[i]);
 	return rc;
+}
+
+int db_schema_check(struct db *db, const char *sql_dir, char *err,
+                    size_t errlen)
+{
+	char *names[MAX_FILES];
+	int n = list_files(sql_dir, names, err, errlen);
+	if (n < 0)
+		return -1;
+	long need = n ? strtol(names[n - 1], NULL, 10) : 0;
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+	if (db_ensure(db)) {
+		snprintf(err, errlen, "%s", db_error(db));
+		return -1;
+	}
+	/* Only what this build needs: a newer schema (a later release
+	 * migrated first, in a rolling upgrade) is fine. */
+	long have = 0;
+	struct db_rows rows;
+	if (db_query(db, &rows,
+	             "SELECT COALESCE(MAX(version), 0) FROM schema_version",
+	             "") ||
+	    db_next(&rows) < 0) {
+		int missing = db->last_errno == 1146; /* ER_NO_SUCH_TABLE */
+		if (missing)
+			snprintf(err, errlen,
+			         "the database has no schema yet and "
+			         "migrate_on_start = no: run ocppd --migrate");
+		else
+			snprintf(err, errlen, "%s", db_error(db));
+		db_rows_end(&rows);
+		return -1;
+	}
+	have = (long)db_int(&rows, 0);
+	db_rows_end(&rows);
+	if (have < need) {
+		snprintf(err, errlen,
+		         "the schema is at version %ld, this build needs %ld "
+		         "(%s) and migrate_on_start = no: run ocppd --migrate",
+		         have, need, sql_dir);
+		return -1;
+	}
+	return 0;
 }

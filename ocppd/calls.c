@@ -17,6 +17,7 @@
 #include "db.h"
 #include "log.h"
 #include "log_frame.h"
+#include "nodetag.h"
 #include "send.h"
 #include "handlers.h"
 #include "session.h"
@@ -56,6 +57,7 @@ static struct {
 	unsigned n;
 	uint64_t seq;
 	int64_t epoch;
+	char tag[NODETAG_MAX + 1]; /* node_id's, "" for a single node */
 } cs;
 
 int calls_init(const struct csms_config *cfg, const ocpp_schemas *schemas,
@@ -64,6 +66,7 @@ int calls_init(const struct csms_config *cfg, const ocpp_schemas *schemas,
 	cs.cfg = cfg;
 	cs.schemas = schemas;
 	cs.epoch = time_now_ms();
+	nodetag_uid_tag(cfg->node_id, cs.tag);
 	for (size_t i = 0; i < NOPS; i++) {
 		/* A send_op under the wrong name would break the search. */
 		if (strcmp(ops[i]->action, op_names[i])) {
@@ -105,10 +108,16 @@ int calls_is_action(const char *op)
 
 void calls_new_uid(char out[RPC_ID_MAX + 1])
 {
-	/* Unique per run (the counter) and across restarts (the start
-	 * time), so a late answer can never match a new call. */
-	snprintf(out, RPC_ID_MAX + 1, "cs-%llx-%llu",
-	         (unsigned long long)cs.epoch, (unsigned long long)++cs.seq);
+	/* Unique per run (the counter), across restarts (the start time)
+	 * and across the nodes of a cluster (the node's tag: the commands
+	 * table holds every node's uids under one unique key), so a late
+	 * answer can never match a new call.  Cannot overflow in practice
+	 * (nodetag.h); if it did, the counter restarts with a new epoch. */
+	if (nodetag_uid(out, RPC_ID_MAX + 1, cs.tag, cs.epoch, ++cs.seq)) {
+		cs.epoch = time_now_ms();
+		cs.seq = 1;
+		nodetag_uid(out, RPC_ID_MAX + 1, cs.tag, cs.epoch, cs.seq);
+	}
 }
 
 unsigned calls_pending(void)

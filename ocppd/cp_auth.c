@@ -248,22 +248,151 @@ int cp_auth_known_set(const char *cp_id, struct cp_sec *sec)
 	return 0;
 }
 
-/* The reload: a job on worker 0, where credential changes run too, so a
- * reload never overtakes a change and brings back the old hash. */
+/*
+ * The reload: a job on worker 0, where credential changes run too, so a
+ * reload never overtakes a change and brings back the old hash.
+ *
+ * With 100,000 charge points a full read every 10 s is a full scan every
+ * 10 s, so most reloads read only what changed (sql/009_multiwriter.sql):
+ *  - rows whose sec_changed_at (set by triggers on INSERT and on an UPDATE
+ *    of security_profile, auth_hash or id, whoever writes: ocppd or an
+ *    admin's SQL) is at or after the last reload's start, by the
+ *    database's clock;
+ *  - tombstones in cp_sec_gone (a DELETE trigger) from the same time:
+ *    those ids leave the map, before the changed rows are applied, so a
+ *    charge point deleted and registered again stays.
+ * The window reaches RELOAD_OVERLAP_MS further back than the last start:
+ * a stamp is taken when the writer's statement runs, not when it commits,
+ * and after a Galera failover the new writer's clock may differ a little.
+ * Re-reading a row twice is harmless.  What the window can still miss (a
+ * transaction held open longer than that, a renamed charge point's old
+ * id) is caught by a full read every RELOAD_FULL_EVERY reloads (10 min),
+ * which also prunes tombstones older than a day.  The first reload after
+ * start is a full one.
+ */
+#define RELOAD_OVERLAP_MS 60000
+#define RELOAD_FULL_EVERY 60
+
+static struct {
+	int64_t since_ms; /* the last reload's start; DB_NULL_TIME: none */
+	int rounds;       /* incremental reloads since the last full one */
+	int inflight;     /* a reload job is queued or running */
+} rl = {DB_NULL_TIME, 0, 0};
+
+struct gone {
+	struct gone *next;
+	char id[];
+};
+
 struct reload_job {
 	struct job job;
+	int full;
+	int64_t since_ms, now_ms;
 	struct strmap *set; /* NULL: the read failed, keep the old map */
+	struct gone *gone;  /* incremental: ids deleted meanwhile */
 };
+
+static void gone_free(struct gone *g)
+{
+	while (g) {
+		struct gone *n = g->next;
+		free(g);
+		g = n;
+	}
+}
+
+/* The database's clock: the stamps are the writer's UTC_TIMESTAMP(3). */
+static int db_now(struct db *db, int64_t *now_ms)
+{
+	struct db_rows rows;
+	if (db_query(db, &rows, "SELECT UTC_TIMESTAMP(3)", ""))
+		return -1;
+	int rc = db_next(&rows);
+	if (rc > 0)
+		*now_ms = db_time_ms(&rows, 0);
+	db_rows_end(&rows);
+	return rc > 0 && *now_ms != DB_NULL_TIME ? 0 : -1;
+}
+
+int cp_sec_load_changed(struct db *db, int64_t since_ms, struct strmap *set)
+{
+	struct db_rows rows;
+	if (db_query(
+	        db, &rows,
+	        "SELECT id, security_profile, auth_hash FROM charge_points "
+	        "WHERE sec_changed_at >= ?",
+	        "t", since_ms))
+		return -1;
+	int rc, fail = 0;
+	while ((rc = db_next(&rows)) > 0) {
+		struct cp_sec *s =
+		    cp_sec_new((int)db_int(&rows, 1), db_str(&rows, 2));
+		if (!s || strmap_put(set, db_str(&rows, 0), s)) {
+			free(s);
+			fail = 1;
+			break;
+		}
+	}
+	db_rows_end(&rows);
+	return rc < 0 || fail ? -1 : 0;
+}
+
+static int load_gone(struct db *db, int64_t since_ms, struct gone **out)
+{
+	struct db_rows rows;
+	if (db_query(db, &rows,
+	             "SELECT cp_id FROM cp_sec_gone WHERE gone_at >= ?", "t",
+	             since_ms))
+		return -1;
+	int rc, fail = 0;
+	while ((rc = db_next(&rows)) > 0) {
+		const char *id = db_str(&rows, 0);
+		size_t n = strlen(id ? id : "");
+		struct gone *g = malloc(sizeof *g + n + 1);
+		if (!g) {
+			fail = 1;
+			break;
+		}
+		memcpy(g->id, id ? id : "", n + 1);
+		g->next = *out;
+		*out = g;
+	}
+	db_rows_end(&rows);
+	return rc < 0 || fail ? -1 : 0;
+}
 
 static enum hres reload_run(struct job *j, struct batch *b)
 {
 	struct reload_job *r = (struct reload_job *)j;
+	/* A retried batch starts over. */
 	cp_secmap_free(r->set);
+	r->set = NULL;
+	gone_free(r->gone);
+	r->gone = NULL;
 	r->set = calloc(1, sizeof *r->set);
 	if (!r->set)
 		return H_OK;
 	strmap_init(r->set);
-	if (cp_sec_load(b->db, r->set)) {
+	int bad = db_now(b->db, &r->now_ms);
+	if (!bad && r->full) {
+		bad = cp_sec_load(b->db, r->set);
+		/* Every node prunes; deleting what another just deleted is
+		 * nothing.  A write shares the batch's transaction: if it
+		 * fails the batch must be retried, not committed. */
+		if (!bad && db_exec(b->db,
+		                    "DELETE FROM cp_sec_gone WHERE gone_at < "
+		                    "UTC_TIMESTAMP(3) - INTERVAL 1 DAY",
+		                    "") < 0) {
+			cp_secmap_free(r->set);
+			r->set = NULL;
+			return H_DB_ERROR;
+		}
+	} else if (!bad) {
+		int64_t from = r->since_ms - RELOAD_OVERLAP_MS;
+		bad = load_gone(b->db, from, &r->gone) ||
+		      cp_sec_load_changed(b->db, from, r->set);
+	}
+	if (bad) {
 		cp_secmap_free(r->set);
 		r->set = NULL;
 	}
@@ -271,36 +400,85 @@ static enum hres reload_run(struct job *j, struct batch *b)
 	return H_OK;
 }
 
+/* Applies an incremental reload's ids gone and rows changed. */
+static void apply_delta(struct reload_job *r)
+{
+	for (struct gone *g = r->gone; g; g = g->next)
+		if (reg.known)
+			free(strmap_del(reg.known, g->id));
+	for (size_t i = 0; i < r->set->cap; i++) {
+		struct strmap_slot *sl = &r->set->slots[i];
+		if (!sl->key)
+			continue;
+		if (cp_auth_known_set(sl->key, sl->val))
+			free(sl->val);
+		sl->val = NULL;
+	}
+}
+
 static void reload_done(struct job *j, enum hres res)
 {
 	struct reload_job *r = (struct reload_job *)j;
+	rl.inflight = 0;
 	if (res != H_OK || !r->set)
-		return;
-	cp_secmap_free(reg.known);
-	reg.known = r->set;
-	r->set = NULL;
+		return; /* the next reload reads from the same point again */
+	if (r->full) {
+		cp_secmap_free(reg.known);
+		reg.known = r->set;
+		r->set = NULL;
+		rl.rounds = 0;
+		log_debug("ocppd: credentials reload: all, %zu charge points",
+		          reg.known->len);
+	} else {
+		size_t gone = 0;
+		for (struct gone *g = r->gone; g; g = g->next)
+			gone++;
+		log_debug("ocppd: credentials reload: %zu changed, %zu gone",
+		          r->set->len, gone);
+		apply_delta(r);
+		rl.rounds++;
+	}
+	rl.since_ms = r->now_ms;
+}
+
+static void reload_fail(struct job *j)
+{
+	(void)j;
+	rl.inflight = 0;
 }
 
 static void reload_free(struct job *j)
 {
 	struct reload_job *r = (struct reload_job *)j;
 	cp_secmap_free(r->set);
+	gone_free(r->gone);
 	free(r);
 }
 
-static const struct job_ops reload_ops = {
-    .run = reload_run, .done = reload_done, .free = reload_free};
+static const struct job_ops reload_ops = {.run = reload_run,
+                                          .done = reload_done,
+                                          .fail = reload_fail,
+                                          .free = reload_free};
 
 void cp_auth_refresh(void)
 {
+	/* One at a time: with the database down they would pile up. */
+	if (rl.inflight)
+		return;
 	struct reload_job *r = calloc(1, sizeof *r);
 	if (!r)
 		return;
 	r->job.ops = &reload_ops;
 	r->job.who = "";
-	r->job.what = "charge point reload";
+	r->full =
+	    rl.since_ms == DB_NULL_TIME || rl.rounds + 1 >= RELOAD_FULL_EVERY;
+	r->since_ms = rl.since_ms;
+	r->job.what =
+	    r->full ? "charge point reload" : "charge point reload (changes)";
 	if (dbq_submit(&r->job, NULL, 1))
 		reload_free(&r->job);
+	else
+		rl.inflight = 1;
 }
 
 /* ---- the handshake's verdict ---------------------------------------- */

@@ -57,8 +57,9 @@ int cp_auth_verify(const char *cp_id, const char *hash, const char *password);
 /*
  * The registered charge points: the map the handshake reads (ownership of
  * known passes; NULL: none yet).  It is refreshed from the database every
- * few seconds (cp_auth_refresh, a job on a database worker) and changed
- * at once by the credential ops (cp_auth_known_set).
+ * few seconds (cp_auth_refresh, a job on a database worker: the rows
+ * changed since the last one, and now and then all of them; cp_auth.c)
+ * and changed at once by the credential ops (cp_auth_known_set).
  */
 void cp_auth_start(const struct csms_config *cfg, struct strmap *known);
 size_t cp_auth_known_count(void);
@@ -71,6 +72,9 @@ void cp_auth_refresh(void);
  * id -> struct cp_sec *.  0 ok, -1 on a database error (set then holds
  * part of them: free it with cp_secmap_free). */
 int cp_sec_load(struct db *db, struct strmap *set);
+/* The same for the charge points whose credentials (or existence) changed
+ * at or after since_ms, by the database's clock (sql/009). */
+int cp_sec_load_changed(struct db *db, int64_t since_ms, struct strmap *set);
 
 /* ws_ops.admit: may this client be this charge point?  0 yes; -1 with
  * the refusal in v (404 unknown, 401 credentials, 403 TLS/certificate,

@@ -92,20 +92,26 @@ static enum hres cp_sec_op_run(struct db *db, struct cp_sec_op *op)
 	}
 	if (op->hash[0])
 		hash = op->hash;
+	/* sec_changed_at tells the other nodes' incremental reloads (and
+	 * ours) to read the row again (cp_auth.c); the trigger of sql/009
+	 * sets it too, but only when a value differs. */
 	long long n;
 	if (op->set_password && op->profile >= 0)
 		n = db_exec(db,
 		            "UPDATE charge_points SET auth_hash = ?, "
-		            "security_profile = ? WHERE id = ?",
+		            "security_profile = ?, sec_changed_at = "
+		            "UTC_TIMESTAMP(3) WHERE id = ?",
 		            "sis", hash, op->profile, op->cp_id);
 	else if (op->set_password)
 		n = db_exec(
-		    db, "UPDATE charge_points SET auth_hash = ? WHERE id = ?",
+		    db,
+		    "UPDATE charge_points SET auth_hash = ?, sec_changed_at = "
+		    "UTC_TIMESTAMP(3) WHERE id = ?",
 		    "ss", hash, op->cp_id);
 	else
 		n = db_exec(db,
-		            "UPDATE charge_points SET security_profile = ? "
-		            "WHERE id = ?",
+		            "UPDATE charge_points SET security_profile = ?, "
+		            "sec_changed_at = UTC_TIMESTAMP(3) WHERE id = ?",
 		            "is", op->profile, op->cp_id);
 	if (n < 0)
 		return H_DB_ERROR;

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "log.h"
+#include "nodetag.h"
 #include "timeutil.h"
 
 #define BACKOFF_MIN_MS 200
@@ -421,6 +422,11 @@ int dbq_start(const struct csms_config *cfg, const struct dbq_batch_ops *bops,
 		pthread_cond_init(&w->cond, NULL);
 		w->db.cfg = cfg;
 		w->db.batch_session = 1;
+		/* This worker's own tx_daily rows (sql/009_multiwriter.sql):
+		 * distinct from every other node's and worker's. */
+		snprintf(w->db.session_init, sizeof w->db.session_init,
+		         "SET @csms_shard = %u",
+		         (unsigned)nodetag_shard(cfg->node_id, i));
 		w->b = bops->open(&w->db, cfg);
 		/* A failure to connect is not fatal: the worker retries. */
 		if (w->b)

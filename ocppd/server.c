@@ -275,7 +275,10 @@ int server_main(const struct csms_config *cfg, enum server_mode mode)
 		goto out;
 	}
 	db_open = 1;
-	if (db_migrate(&db, cfg->sql_dir, err, sizeof err)) {
+	/* migrate_on_start = no: a cluster migrates once, at deploy time. */
+	if ((mode == SERVER_MIGRATE || cfg->migrate_on_start)
+	        ? db_migrate(&db, cfg->sql_dir, err, sizeof err)
+	        : db_schema_check(&db, cfg->sql_dir, err, sizeof err)) {
 		fatal("database: %s", err);
 		goto out;
 	}

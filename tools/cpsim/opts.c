@@ -48,6 +48,8 @@ enum {
 	O_EVLIB,
 	O_RECONNECT,
 	O_JOURNAL,
+	O_TX_ATTEMPTS,
+	O_TX_RETRY,
 	O_HELP,
 };
 
@@ -86,6 +88,8 @@ static const struct option longopts[] = {
     {"evlib", required_argument, NULL, O_EVLIB},
     {"reconnect", no_argument, NULL, O_RECONNECT},
     {"journal", required_argument, NULL, O_JOURNAL},
+    {"tx-attempts", required_argument, NULL, O_TX_ATTEMPTS},
+    {"tx-retry-interval", required_argument, NULL, O_TX_RETRY},
     {"help", no_argument, NULL, O_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -139,6 +143,13 @@ void opts_usage(FILE *out)
 	    "  --journal FILE        append each answered Start/StopTransaction"
 	    "\n"
 	    "                        as a JSON line (session and load mode)\n"
+	    "  --tx-attempts N       send a transaction message answered "
+	    "with\n"
+	    "                        InternalError up to N times (default 3)"
+	    "\n"
+	    "  --tx-retry-interval S wait S times the attempts so far between"
+	    "\n"
+	    "                        them (default 2; session mode)\n"
 	    "load mode:\n"
 	    "  --load                benchmark: many charge points\n"
 	    "  --cps N               connections (identities PREFIX0000001..)\n"
@@ -201,6 +212,8 @@ static void defaults(struct cpsim_opts *o)
 	o->firmware = "cpsim-1.0";
 	o->subprotocol = "ocpp1.6";
 	o->timeout_s = 30;
+	o->tx_attempts = 3;
+	o->tx_retry_s = 2;
 	o->cps = 100;
 	o->seconds = 10;
 	o->inflight = 1;
@@ -383,6 +396,14 @@ int opts_parse(int argc, char **argv, struct cpsim_opts *o, char *err,
 			break;
 		case O_RECONNECT:
 			o->reconnect = 1;
+			break;
+		case O_TX_ATTEMPTS:
+			if (num_int(a, 1, 100, &o->tx_attempts))
+				BAD("--tx-attempts: 1..100");
+			break;
+		case O_TX_RETRY:
+			if (num_dbl(a, 0, 3600, &o->tx_retry_s))
+				BAD("--tx-retry-interval: 0..3600 seconds");
 			break;
 		case O_JOURNAL:
 			if (!*a)

@@ -51,6 +51,9 @@ struct cpsim_opts {
 	/* surviving a node loss (session and load modes) */
 	int reconnect;       /* jittered reconnects, unanswered calls resent */
 	const char *journal; /* answered Start/StopTransaction, JSON lines */
+	/* TransactionMessageAttempts / RetryInterval (session mode) */
+	int tx_attempts;
+	double tx_retry_s;
 };
 
 /*

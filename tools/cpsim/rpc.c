@@ -28,6 +28,7 @@ void rpc_init(struct rpc *r, struct link *link, const struct rpc_ops *ops,
 	r->tag = tag;
 	r->timeout_ms = RPC_DEFAULT_TIMEOUT_MS;
 	r->requeue_on_close = 1;
+	r->tx_attempts = 1;
 }
 
 static void free_call(struct rpc_call *c)
@@ -113,6 +114,23 @@ struct rpc_call *rpc_raw(struct rpc *r, const char *text, const char *id,
 	return c;
 }
 
+int rpc_is_tx_message(const char *action, const char *frame, size_t len)
+{
+	if (!strcmp(action, "StartTransaction") ||
+	    !strcmp(action, "StopTransaction"))
+		return 1;
+	if (strcmp(action, "MeterValues"))
+		return 0;
+	struct frame f;
+	if (frame_scan(frame, len, &f) < 0 || !f.payload)
+		return 0;
+	cJSON *p = cJSON_ParseWithLength(f.payload, f.payload_len);
+	int tx = cJSON_IsNumber(
+	    cJSON_GetObjectItemCaseSensitive(p, "transactionId"));
+	cJSON_Delete(p);
+	return tx;
+}
+
 int rpc_idle(const struct rpc *r)
 {
 	return !r->head && !r->out;
@@ -124,11 +142,17 @@ void rpc_pump(struct rpc *r)
 
 	if (r->out || !link_is_open(r->link))
 		return;
+	/* A transaction message waiting to be retried goes first, in
+	 * order: nothing overtakes it. */
+	if (r->head && r->head->retry_at_ms &&
+	    clock_mono_ms() < r->head->retry_at_ms)
+		return;
 	for (pp = &r->head; (c = *pp); pp = &c->next)
 		if (!r->ops.may_send || r->ops.may_send(r->ud, c))
 			break;
 	if (!c)
 		return;
+	c->retry_at_ms = 0;
 	*pp = c->next;
 	if (r->tail == c) {
 		struct rpc_call *t = r->head;
@@ -159,6 +183,45 @@ static void finish(struct rpc *r, const struct rpc_reply *rep)
 	r->ops.reply(r->ud, c, rep);
 	free_call(c);
 	rpc_pump(r);
+}
+
+/* The outstanding call again, later, under a new id; 0 when it was put
+ * back in line. */
+static int retry_later(struct rpc *r)
+{
+	struct rpc_call *c = r->out;
+	struct frame f;
+	if (frame_scan(c->text, c->len, &f) < 0 || !f.payload)
+		return -1;
+	char *payload = strndup(f.payload, f.payload_len);
+	size_t cap = c->len + 32;
+	char *text = malloc(cap);
+	char id[sizeof c->id];
+	snprintf(id, sizeof id, "%u", ++r->next_id);
+	if (!payload || !text ||
+	    frame_call(text, cap, id, c->action, payload) < 0) {
+		free(payload);
+		free(text);
+		return -1;
+	}
+	free(payload);
+	free(c->text);
+	c->text = text;
+	c->len = strlen(text);
+	memcpy(c->id, id, sizeof id);
+	c->attempts++;
+	c->sent_ms = 0;
+	c->retry_at_ms =
+	    clock_mono_ms() + (int64_t)r->tx_retry_ms * c->attempts;
+	if (!c->retry_at_ms)
+		c->retry_at_ms = 1;
+	r->out = NULL;
+	c->next = r->head;
+	r->head = c;
+	if (!r->tail)
+		r->tail = c;
+	r->tx_retries++;
+	return 0;
 }
 
 static void copy_str(char *dst, size_t n, const char *s, size_t len)
@@ -208,6 +271,8 @@ void rpc_on_message(struct rpc *r, const char *text, size_t len)
 		rep.payload = cJSON_ParseWithLength(f.payload, f.payload_len);
 	if (f.type == FRAME_RESULT) {
 		r->results++;
+		if (r->out->attempts)
+			r->tx_recovered++;
 	} else {
 		r->errors++;
 		copy_str(rep.err_code, sizeof rep.err_code, f.err_code,
@@ -215,6 +280,22 @@ void rpc_on_message(struct rpc *r, const char *text, size_t len)
 		if (f.err_desc)
 			copy_str(rep.err_desc, sizeof rep.err_desc, f.err_desc,
 			         f.err_desc_len);
+		/* The central system could not process it (a database
+		 * outage): a charge point tries again. */
+		if (!strcmp(rep.err_code, "InternalError") &&
+		    r->out->action[0] &&
+		    r->out->attempts + 1 < r->tx_attempts &&
+		    rpc_is_tx_message(r->out->action, r->out->text,
+		                      r->out->len) &&
+		    !retry_later(r)) {
+			cJSON_Delete(rep.payload);
+			fprintf(stderr,
+			        "cpsim: %s: %s answered InternalError: "
+			        "retrying in %d ms\n",
+			        r->tag, r->head->action,
+			        r->tx_retry_ms * r->head->attempts);
+			return;
+		}
 	}
 	finish(r, &rep);
 	cJSON_Delete(rep.payload);
@@ -224,6 +305,8 @@ void rpc_tick(struct rpc *r)
 {
 	struct rpc_reply rep;
 
+	if (!r->out)
+		rpc_pump(r); /* a retry whose time has come */
 	if (!r->out || clock_mono_ms() - r->out->sent_ms < r->out->timeout_ms)
 		return;
 	memset(&rep, 0, sizeof rep);

@@ -29,7 +29,9 @@ struct rpc_call {
 	int arg;
 	int any_reply; /* raw text without a usable id: take any reply */
 	int timeout_ms;
-	int64_t sent_ms; /* monotonic, 0 until sent */
+	int64_t sent_ms;     /* monotonic, 0 until sent */
+	int attempts;        /* transmissions answered with InternalError */
+	int64_t retry_at_ms; /* monotonic: not sent again before; 0: now */
 	size_t len;
 	char *text; /* the whole frame */
 };
@@ -61,9 +63,20 @@ struct rpc {
 	unsigned next_id;
 	int timeout_ms;
 	int requeue_on_close; /* resend the outstanding call after reconnect */
-	const char *tag;      /* identity, for warnings */
+	/*
+	 * OCPP 1.6 TransactionMessageAttempts / RetryInterval: a transaction
+	 * message (rpc_is_tx_message) answered with CALLERROR InternalError
+	 * is sent again, same payload, a new id (the old one was answered),
+	 * after retry_ms times the attempts so far, until tx_attempts
+	 * transmissions; only the last answer reaches ops.reply.  1: never.
+	 */
+	int tx_attempts;
+	int tx_retry_ms;
+	const char *tag; /* identity, for warnings */
 	/* counters */
 	unsigned calls, results, errors, timeouts, answered, stray;
+	unsigned tx_retries;   /* transaction messages sent again */
+	unsigned tx_recovered; /* ... and then answered with a CALLRESULT */
 };
 
 void rpc_init(struct rpc *r, struct link *link, const struct rpc_ops *ops,
@@ -87,6 +100,11 @@ void rpc_tick(struct rpc *r);
 void rpc_on_closed(struct rpc *r);
 
 int rpc_idle(const struct rpc *r); /* nothing queued, nothing outstanding */
+
+/* 1 for the messages OCPP 1.6 retries (§4.2, §4.7, §4.8):
+ * StartTransaction, StopTransaction, and MeterValues carrying a
+ * transactionId (frame is the whole CALL). */
+int rpc_is_tx_message(const char *action, const char *frame, size_t len);
 
 void rpc_answer_result(struct rpc *r, const char *id, size_t id_len,
                        const char *payload);

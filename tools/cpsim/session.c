@@ -767,12 +767,12 @@ static void print_summary(struct sess *s)
 		o += snprintf(tx + o, sizeof tx - (size_t)o, "%s%d",
 		              i ? "," : "", s->txs[i]);
 	printf("cpsim: %s sessions=%d calls=%u results=%u errors=%u "
-	       "timeouts=%u answered=%u reconnects=%d tx=[%s] energy_wh=%lld "
-	       "%s%s\n",
+	       "timeouts=%u answered=%u reconnects=%d tx_retries=%u "
+	       "tx=[%s] energy_wh=%lld %s%s\n",
 	       s->id, s->sessions_done, s->rpc.calls, s->rpc.results,
 	       s->rpc.errors, s->rpc.timeouts, s->rpc.answered, s->reconnects,
-	       tx, s->energy_wh, s->failed ? "FAILED: " : "ok",
-	       s->failed ? s->why : "");
+	       s->rpc.tx_retries, tx, s->energy_wh,
+	       s->failed ? "FAILED: " : "ok", s->failed ? s->why : "");
 	fflush(stdout);
 }
 
@@ -820,6 +820,8 @@ int session_run(const struct cpsim_opts *o, const struct cp_url *u)
 	s->backoff_seed = backoff_seed(s->id);
 	rpc_init(&s->rpc, s->link, &rops, s, s->id);
 	s->rpc.timeout_ms = o->timeout_s * 1000;
+	s->rpc.tx_attempts = o->tx_attempts;
+	s->rpc.tx_retry_ms = (int)(o->tx_retry_s * 1000);
 	s->need_boot = 1;
 	link_connect(s->link);
 	if (!s->done)
