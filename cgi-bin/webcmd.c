@@ -133,6 +133,38 @@ static int roundtrip_any(const struct csms_config *cfg, struct db *db,
 	return -1;
 }
 
+/*
+ * The node holding the link cannot be reached and the database names no
+ * other yet: the node stopped (or is cut off) and its charge points are
+ * reconnecting elsewhere.  For the caller that is the charge point being
+ * offline, not the control plane being down: the same answer ocppd gives
+ * for a link that dropped, naming the node.
+ */
+static int owner_lost(const struct webroute_node *owner, cJSON **answer,
+                      char *err, size_t errlen)
+{
+	char msg[300];
+	snprintf(msg, sizeof msg,
+	         "the ocppd node holding its link (%s) does not answer; the "
+	         "charge point reconnects through another node: try again "
+	         "shortly",
+	         owner->node_id);
+	cJSON *a = cJSON_CreateObject(), *e = cJSON_CreateObject();
+	if (!a || !e || !cJSON_AddFalseToObject(a, "ok") ||
+	    !cJSON_AddStringToObject(e, "code", "cp_offline") ||
+	    !cJSON_AddStringToObject(e, "message", msg)) {
+		cJSON_Delete(a);
+		cJSON_Delete(e);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	cJSON_AddItemToObject(a, "error", e);
+	log_warn("web: node %s (%s) does not answer", owner->node_id,
+	         owner->addr);
+	*answer = a;
+	return 0;
+}
+
 /* To the owner when a live node holds the link, else to any node. */
 static int send_once(const struct csms_config *cfg, struct db *db,
                      const struct webroute_node *owner, int owned,
@@ -174,7 +206,9 @@ int webcmd_send(const struct csms_config *cfg, struct db *db, const char *op,
 	if (webroute_owner(db, cp_id, &again) != 1 ||
 	    (owned && !strcmp(again.node_id, owner.node_id) &&
 	     !strcmp(again.addr, owner.addr)))
-		return rc;
+		return rc == -1 && owned
+		           ? owner_lost(&owner, answer, err, errlen)
+		           : rc;
 	log_info("web: %s %s: the link moved to node %s: sent again", op, cp_id,
 	         again.node_id);
 	cJSON *second = NULL;

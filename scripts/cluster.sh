@@ -286,6 +286,9 @@ ocppd_conf() {
 		# TLS ends at HAProxy: its X-Forwarded-Proto and client
 		# certificate headers count (docs/security.md).
 		echo "trusted_proxy_tls = yes"
+		# Migrations run once, from db_setup (ocppd --migrate): Galera
+		# does not replicate GET_LOCK, so nodes must not migrate at once.
+		echo "migrate_on_start = no"
 		echo "user = $(as_root && echo "$SVC_USER")"
 	} >"$d/csms.conf"
 }

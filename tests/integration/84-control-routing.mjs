@@ -13,6 +13,8 @@
 //  - a charge point that moved between the owner lookup and the send
 //    (the old node answers cp_offline) gets its command through the one
 //    retry on the node holding it now;
+//  - a command to a charge point whose node does not answer (and no
+//    other node holds it yet) is cp_offline naming the node, not a 503;
 //  - /health asks every live node for its status and counts both;
 //  - a tag change reaches a live node when the configured socket does not.
 import { spawn, spawnSync } from 'node:child_process';
@@ -233,6 +235,25 @@ try {
 		checkEq('retried_on_the_new_owner', [r.status, r.json?.result?.status, moved?.resets], [200, 'Accepted', 1]);
 		await moved?.close();
 		sql(`DELETE FROM nodes WHERE node_id = ${q(idF)}`);
+	});
+
+	await test('owner_node_gone_is_cp_offline', async () => {
+		// The database still names node G, which stopped: nothing listens
+		// at its control address (a port this test holds closed).
+		const idG = `G84-${process.pid}`, Y = cpId('orphan');
+		const closed = net.createServer();
+		await new Promise((r) => closed.listen(0, '127.0.0.1', r));
+		const gone = closed.address().port;
+		await new Promise((r) => closed.close(r));
+		cleanups.push(() => sql(`DELETE FROM nodes WHERE node_id = ${q(idG)}`));
+		sql(`INSERT INTO nodes (node_id, started_at, seen_at, control_addr) VALUES
+			(${q(idG)}, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3), ${q(`127.0.0.1:${gone}`)})`);
+		sql(`INSERT INTO charge_points (id, connected, connected_since, node_id) VALUES
+			(${q(Y)}, 1, UTC_TIMESTAMP(3), ${q(idG)})`);
+		const r = await reset(Y);
+		checkEq('owner_gone_status', [r.status, r.json?.error?.code], [409, 'cp_offline']);
+		check('owner_gone_names_node', String(r.json?.error?.message).includes(idG), JSON.stringify(r.json));
+		sql(`DELETE FROM nodes WHERE node_id = ${q(idG)}`);
 	});
 
 	await test('tag_change_reaches_a_live_node_when_the_configured_one_is_down', async () => {
