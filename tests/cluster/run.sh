@@ -177,6 +177,7 @@ else
 	fail killed_nodes_cps_back_on_the_others_within_30s "$n of $BIG connected elsewhere 30 s after the kill"
 fi
 note "ocppd-2 killed holding $moved of $BIG charge points: all $BIG connected on ocppd-1/3 after ${back_at:-more than 30} s"
+[[ -n $back_at ]] && note "reconnect storm: $moved charge points re-accepted in $back_at s ($(awk -v m="$moved" -v t="$back_at" 'BEGIN { printf "%.0f", m / t }')/s, cpsim's jittered backoff included)"
 # Each charge point on exactly one node, and the node the database names
 # is the one that holds it.
 held_by 1 | sed 's/$/ ocppd-1/' >"$OUT/holders.txt"
@@ -327,6 +328,7 @@ wait "$s1" "$s3" 2>/dev/null
 load CLE 50 &
 lp=$!
 sleep 10
+td=$(now)
 ctl 1 drain rate=100 delay_s=3 >"$OUT/drain.json"
 sleep 1
 hs=$(haproxy_scur)
@@ -338,6 +340,7 @@ for ((i = 0; i < 60; i++)); do
 	[[ $left == 0 ]] && break
 	sleep 0.25
 done
+drained=$(secs "$td" "$(now)")
 sleep 3
 on1=$(db "SELECT COUNT(*) FROM charge_points WHERE id LIKE 'CLE%' AND connected = 1 AND node_id = 'ocppd-1'")
 online=$(db "SELECT COUNT(*) FROM charge_points WHERE id LIKE 'CLE%' AND connected = 1")
@@ -346,7 +349,7 @@ if ((nolb == 1)) && [[ $left == 0 ]] && ((on1 == 0 && online == CPS)); then
 else
 	fail drain_moves_the_nodes_cps "HAProxy NOLB: $nolb; links left on ocppd-1: $left; $on1 still on ocppd-1, $online of $CPS online"
 fi
-note "drain of ocppd-1 (rate 100/s, delay 3 s): sessions before: $hs"
+note "drain of ocppd-1 (rate 100/s, delay 3 s): no link left after $drained s; sessions per node 1 s into the drain: $hs"
 $C stop ocppd-1 >/dev/null && $C start ocppd-1 >"$OUT/ocppd-1.log" 2>&1 &&
 	pass upgraded_node_restarted || fail upgraded_node_restarted "$(tail -n 2 "$OUT/ocppd-1.log")"
 wait "$lp"
