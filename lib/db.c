@@ -136,10 +136,24 @@ int db_conn_lost(const struct db *db)
 	case CR_SERVER_LOST_EXTENDED:
 	case 1927: /* ER_CONNECTION_KILLED */
 	case 1053: /* ER_SERVER_SHUTDOWN */
+	/* Galera: the node left the Primary component ("WSREP has not yet
+	 * prepared node for application use").  Nothing works on it until
+	 * it rejoins; a new connection through the proxy reaches a node
+	 * that does. */
+	case 1047: /* ER_UNKNOWN_COM_ERROR */
 		return 1;
 	default:
 		return db->lost || db->conn == NULL;
 	}
+}
+
+int db_errno_transient(unsigned no)
+{
+	/* A deadlock (InnoDB), a Galera certification failure (reported
+	 * as a deadlock), a lock wait that timed out: the same statements
+	 * can succeed when run again. */
+	return no == 1213 /* ER_LOCK_DEADLOCK */ ||
+	       no == 1205 /* ER_LOCK_WAIT_TIMEOUT */;
 }
 
 const char *db_error(const struct db *db)
@@ -580,6 +594,9 @@ int64_t db_time_ms(const struct db_rows *rows, int col)
  */
 int db_begin(struct db *db)
 {
+	/* What rolls this transaction back is its own error, not one from
+	 * before (db_errno_transient decides on it). */
+	db->last_errno = 0;
 	if (db->batch_session) {
 		/* The link may have been replaced since the last COMMIT; a
 		 * new one gets autocommit off from its init commands. */

@@ -99,6 +99,9 @@ int db_ensure(struct db *db);
 int db_ping(struct db *db);
 /* The last error was a lost or refused connection (retry later). */
 int db_conn_lost(const struct db *db);
+/* Whether a server error means "run the transaction again" (deadlock,
+ * certification failure, lock wait timeout), not a bad statement. */
+int db_errno_transient(unsigned no);
 const char *db_error(const struct db *db);
 
 /* Rows affected (>= 0) or -1. */

@@ -44,7 +44,12 @@ struct worker {
 	struct job *deferred, *deferred_tail;
 	int ndeferred;
 	struct job *batch[DBQ_BATCH + 1];
+	int transient; /* the last rollback's cause: db_errno_transient */
 };
+
+/* A batch rolled back by a deadlock or a certification failure runs again
+ * as it was, this many times, before it is split into single jobs. */
+#define DBQ_TRANSIENT_RETRIES 3
 
 static struct {
 	const struct csms_config *cfg;
@@ -188,6 +193,7 @@ enum tx_result { TX_COMMITTED, TX_FAILED, TX_DB_LOST };
 static enum tx_result rollback(struct worker *w)
 {
 	int lost = db_conn_lost(&w->db);
+	w->transient = db_errno_transient(w->db.last_errno);
 	db_rollback(&w->db);
 	return lost || db_conn_lost(&w->db) ? TX_DB_LOST : TX_FAILED;
 }
@@ -235,6 +241,23 @@ static enum tx_result run_tx(struct worker *w, struct job **jobs, int n)
 		if (jobs[i]->ops->committed)
 			jobs[i]->ops->committed(jobs[i]);
 	return TX_COMMITTED;
+}
+
+/* run_tx, again while a transient error rolled it back (another writer
+ * won a row: run as it was, it can commit now). */
+static enum tx_result run_tx_retry(struct worker *w, struct job **jobs, int n)
+{
+	w->transient = 0;
+	enum tx_result t = run_tx(w, jobs, n);
+	for (int i = 0;
+	     t == TX_FAILED && w->transient && i < DBQ_TRANSIENT_RETRIES; i++) {
+		log_warn("ocppd: worker %d: batch rolled back by a conflict; "
+		         "running it again",
+		         w->index);
+		w->transient = 0;
+		t = run_tx(w, jobs, n);
+	}
+	return t;
 }
 
 /* The database is unreachable: JOB_WAITS jobs wait for it, the others
@@ -313,7 +336,7 @@ static void process(struct worker *w, struct job *list)
 			w->batch[n++] = list;
 			list = list->next;
 		}
-		enum tx_result t = run_tx(w, w->batch, n);
+		enum tx_result t = run_tx_retry(w, w->batch, n);
 		if (t == TX_COMMITTED) {
 			for (int i = 0; i < n; i++)
 				finished_add(&f, w->batch[i]);
@@ -322,7 +345,8 @@ static void process(struct worker *w, struct job *list)
 			for (int i = 0; i < n; i++) {
 				struct job *j = w->batch[i];
 				enum tx_result t1 =
-				    n > 1 ? run_tx(w, &w->batch[i], 1) : t;
+				    n > 1 ? run_tx_retry(w, &w->batch[i], 1)
+				          : t;
 				if (t1 == TX_DB_LOST) {
 					unavailable(w, j, &f);
 					continue;

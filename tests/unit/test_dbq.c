@@ -9,7 +9,8 @@
  * dbq_run_done; one failing job rolls its batch back and the others
  * still commit one by one; H_BAD_VALUE commits; with the database down
  * jobs fail, JOB_WAITS jobs wait and run once it is back; best-effort
- * jobs are refused at half the queue.
+ * jobs are refused at half the queue; a batch rolled back by a conflict
+ * (deadlock, Galera certification failure) runs again whole.
  */
 #include "check.h"
 
@@ -34,6 +35,9 @@ static struct {
 	pthread_cond_t cond;
 	int down; /* connect fails */
 	int commits, rollbacks, begins;
+	/* After conflicts_after good commits, the next `conflicts` commits
+	 * fail as a deadlock (1213) does. */
+	int conflicts, conflicts_after;
 	int woken;      /* wake() calls not yet seen */
 	pthread_t loop; /* the test's own thread */
 } fk = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
@@ -73,11 +77,15 @@ int fake_db_begin(struct db *db)
 
 int fake_db_commit(struct db *db)
 {
-	(void)db;
 	pthread_mutex_lock(&fk.lock);
-	fk.commits++;
+	int conflict = fk.conflicts > 0 && fk.commits >= fk.conflicts_after;
+	if (conflict)
+		fk.conflicts--;
+	else
+		fk.commits++;
 	pthread_mutex_unlock(&fk.lock);
-	return 0;
+	db->last_errno = conflict ? 1213 : 0;
+	return conflict ? -1 : 0;
 }
 
 int fake_db_rollback(struct db *db)
@@ -153,6 +161,7 @@ static void wake(void *arg)
 static int order[64], norder;   /* ids in the order run first saw them */
 static int done_ids[64], ndone; /* ids in the order done ran */
 static enum hres done_r[64];
+static int runs_at_done[64]; /* by id: how often run ran */
 static int failed_ids[64], nfailed;
 static int freed, wrong_thread, committed_before_done;
 
@@ -194,6 +203,8 @@ static void fj_done(struct job *j, enum hres r)
 		committed_before_done++;
 	done_r[ndone] = r;
 	done_ids[ndone++] = f->id;
+	if (f->id >= 0 && f->id < 64)
+		runs_at_done[f->id] = f->runs;
 }
 
 static void fj_fail(struct job *j)
@@ -239,6 +250,7 @@ static void reset(void)
 	pthread_mutex_lock(&fk.lock);
 	fk.down = 0;
 	fk.commits = fk.rollbacks = fk.begins = 0;
+	fk.conflicts = fk.conflicts_after = 0;
 	pthread_mutex_unlock(&fk.lock);
 }
 
@@ -349,6 +361,38 @@ static void test_failing_job_rolls_back_and_others_commit(void)
 	CHECK_INT(fk.commits, 4);
 }
 
+static void test_conflict_runs_the_batch_again(void)
+{
+	reset();
+	/* Job 0's commit goes through; the batch of three behind it meets
+	 * two conflicts, then commits as one. */
+	pthread_mutex_lock(&fk.lock);
+	fk.conflicts_after = 1;
+	fk.conflicts = 2;
+	pthread_mutex_unlock(&fk.lock);
+	start(1, 256);
+	pthread_mutex_t gate = PTHREAD_MUTEX_INITIALIZER;
+	pthread_mutex_lock(&gate);
+	struct fake_job *first = job(0, H_OK);
+	first->gate = &gate;
+	CHECK(!dbq_submit(&first->job, "CP", 0));
+	wait_taken();
+	for (int i = 1; i <= 3; i++)
+		CHECK(!dbq_submit(&job(i, H_OK)->job, "CP", 0));
+	pthread_mutex_unlock(&gate);
+	collect(4);
+	dbq_stop();
+	CHECK_INT(ndone, 4);
+	for (int i = 0; i < 4; i++)
+		CHECK_INT(done_r[i], H_OK);
+	CHECK_INT(runs_at_done[0], 1);
+	for (int i = 1; i <= 3; i++)
+		CHECK_INT(runs_at_done[i], 3);
+	CHECK_INT(fk.rollbacks, 2);
+	CHECK_INT(fk.commits, 2); /* job 0, then the three together */
+	CHECK_INT(committed_before_done, 0);
+}
+
 static void test_database_down_fails_and_waiting_jobs_wait(void)
 {
 	reset();
@@ -414,6 +458,7 @@ int main(void)
 	fk.loop = pthread_self();
 	RUN(test_one_route_in_order_answered_after_commit);
 	RUN(test_failing_job_rolls_back_and_others_commit);
+	RUN(test_conflict_runs_the_batch_again);
 	RUN(test_database_down_fails_and_waiting_jobs_wait);
 	RUN(test_best_effort_refused_at_half_queue);
 	return check_total_failed_ ? 1 : 0;
