@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # run.sh — make test-cluster: the one-machine cluster (scripts/cluster.sh,
-# the shipped haproxy/*.cfg) under cpsim load, with an ocppd node and the
-# Galera writer killed with SIGKILL.  Checks what today's ocppd can
-# promise; what needs node ownership and drain is listed as pending in
-# docs/scale-out.md.  Prints PASS/FAIL lines, NOTE lines with the figures
-# (docs/benchmarks-cluster.md), and ends with "N passed, N failed".
+# the shipped haproxy/*.cfg) under cpsim load: an ocppd node killed with
+# 3,000 charge points, one frozen, one drained and upgraded, a stale link,
+# security profile 2 with TLS at HAProxy, the Galera writer killed
+# (docs/scale-out.md lists the checks).  Prints PASS/FAIL lines, NOTE
+# lines with the figures (docs/benchmarks-cluster.md), and ends with
+# "N passed, N failed".
 #
 # Environment: CSMS_CLUSTER_TEST_DIR (var/test-cluster),
 # CSMS_CLUSTER_TEST_PORT (39000: HAProxy's OCPP port; HTTP on +80, the
 # ocppd nodes on +1), CSMS_CLUSTER_TEST_CPS (300 charge points per run),
-# CSMS_CLUSTER_TEST_KEEP=1 leaves the cluster running at the end.
+# CSMS_CLUSTER_TEST_BIG_CPS and _BIG_RATE (3,000 charge points at 1,500
+# msgs/s for the node kill), CSMS_CLUSTER_TEST_KEEP=1 leaves the cluster
+# running at the end.
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
@@ -428,14 +431,17 @@ sleep 1
 kill "$probe_pid" 2>/dev/null
 wait "$probe_pid" 2>/dev/null
 probe_pid=
-failover=$(awk -v k="$tk" '$1 > k && !f { printf "%.2f", $1 - k; f = 1 }' "$OUT/probe.log")
+# The failover: the longest pause between two commits around the kill (a
+# commit already in flight when the writer died can land just after it).
+failover=$(awk -v k="$tk" -v j="$tj" 'p && $1 > k && $1 < j && $1 - p > g { g = $1 - p }
+	{ p = $1 } END { if (g) printf "%.2f", g }' "$OUT/probe.log")
 maxgap=$(awk 'p { g = $1 - p; if (g > m) m = g } { p = $1 } END { printf "%.2f", m }' "$OUT/probe.log")
 if [[ -n $failover ]] && awk -v f="$failover" 'BEGIN { exit !(f < 10) }'; then
 	pass writes_resume_after_writer_kill
 else
-	fail writes_resume_after_writer_kill "first commit after the kill: ${failover:-none}"
+	fail writes_resume_after_writer_kill "longest pause around the kill: ${failover:-no commit after it}"
 fi
-note "Galera writer killed: first probe commit through HAProxy after $failover s; longest pause between commits over the whole run (kill and failback) $maxgap s"
+note "Galera writer killed: commits through HAProxy paused for $failover s; longest pause between commits over the whole run (kill and failback) $maxgap s"
 codes=$(jf "$OUT/CLC.json" callerror_codes)
 if [[ $(jf "$OUT/CLC.json" held) == "$CPS" && $(jf "$OUT/CLC.json" unanswered_end) == 0 &&
 	$(jf "$OUT/CLC.json" timeouts) == 0 && $codes =~ ^\{(\"InternalError\":[0-9]+)?\}$ ]]; then
