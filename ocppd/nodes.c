@@ -71,3 +71,13 @@ void nodes_tick(int64_t now_ms)
 	if (dbq_submit(j, NULL, 1))
 		free(j);
 }
+
+int nodes_leave(struct db *db, const struct csms_config *cfg)
+{
+	if (!cfg->node_id[0])
+		return 0;
+	return db_exec(db, "DELETE FROM nodes WHERE node_id = ?", "s",
+	               cfg->node_id) < 0
+	           ? -1
+	           : 0;
+}

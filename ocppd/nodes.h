@@ -24,4 +24,13 @@
 /* Every tick: queues the beat and the sweep when due (best effort). */
 void nodes_tick(int64_t now_ms);
 
+struct db;
+struct csms_config;
+/*
+ * A clean stop: the node's row goes, so the web tier neither routes a
+ * command to it nor shows it "down" for the 30 s a crashed node would
+ * take to fall silent.  0, or -1 (db_error).
+ */
+int nodes_leave(struct db *db, const struct csms_config *cfg);
+
 #endif

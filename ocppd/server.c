@@ -361,7 +361,8 @@ out:
 		 * "online". */
 		if (!db_open && !db_connect(&db, cfg, 0))
 			db_open = 1;
-		if (db_open && cp_state_all_disconnected(&db, cfg))
+		if (db_open && (cp_state_all_disconnected(&db, cfg) ||
+		                nodes_leave(&db, cfg)))
 			log_warn("ocppd: database: %s", db_error(&db));
 	}
 	if (db_open)

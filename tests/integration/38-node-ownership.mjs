@@ -75,8 +75,12 @@ try {
 		// Node C starts (and stops) on the same database.
 		const portC = ownPort(61);
 		const nodeC = await startOcppd({ CSMS_OCPP_PORT: String(portC), CSMS_NODE_ID: 'C' }, `38-node-c-${process.pid}`);
+		const beat = await until(() => sqlValue("SELECT COUNT(*) FROM nodes WHERE node_id = 'C'") === '1', 15000, 100);
 		await nodeC.stop();
 		checkEq('peer_row_after_other_node_start_stop', row(Y), ['1', null]);
+		// A clean stop takes the node's row away (no routing to it, no
+		// "down" node for 30 s).
+		checkEq('stopped_node_left_nodes', [beat, sqlValue("SELECT COUNT(*) FROM nodes WHERE node_id = 'C'")], [true, '0']);
 		const cmd = (uid) => sql(`SELECT status, finished_at IS NOT NULL,
 			JSON_VALUE(response, '$.code') FROM commands WHERE uid = '${uid}'`)[0];
 		checkEq('own_pending_command_finalized_at_start', cmd(`t38-c-${process.pid}`), ['offline', '1', 'node_lost']);
