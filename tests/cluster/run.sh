@@ -74,6 +74,23 @@ st=$($C status)
 synced=$(grep -c 'Synced, cluster Primary of 3' <<<"$st")
 running=$(grep -c ' running' <<<"$st")
 ((synced == 3 && running == 8)) && pass all_parts_running || fail all_parts_running "$st"
+# docs/scale-out.md's "Try it" block as a reader runs it (its journal
+# under the test's directory): a load, a node and the writer killed, the
+# journal checked.  It leaves ocppd-2 down: started again below.
+block=$(awk '/^<!-- try-it -->$/ {f = 1; next} f && /^```sh$/ {g = 1; next} g && /^```$/ {exit} g' docs/scale-out.md)
+block=${block//\/tmp\/j.jsonl/$OUT/try-it.jsonl}
+if [[ -z $block ]]; then
+	fail scale_out_try_it_block "no <!-- try-it --> block in docs/scale-out.md"
+elif out=$(bash -euo pipefail -c "$block" 2>&1) && [[ $out == *'"ok":true'* ]]; then
+	pass scale_out_try_it_block
+else
+	fail scale_out_try_it_block "$(printf '%s' "$out" | tail -n 4 | tr '\n' ' ')"
+fi
+$C start ocppd-2 >/dev/null 2>&1
+for ((i = 0; i < 300; i++)); do
+	(($(grep -c 'Synced, cluster Primary of 3' <<<"$($C status)") == 3)) && break
+	sleep 0.1
+done
 eval "$($C env)"
 export DB_HOST DB_PORT DB_USER DB_PASS DB_NAME
 root_sql() { mariadb --no-defaults -S "$1" -u "$(id -un)" -N -B "${@:2}"; }
