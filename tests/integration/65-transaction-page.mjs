@@ -161,6 +161,7 @@ try {
 		if (!kwh.includes('3.05 kWh')) throw new Error(`energy "${kwh}"`);
 		const href = await page.getAttribute(`${li} a.tx-link`, 'href');
 		if (href !== `/cgi-bin/dashboard/transactions/${TX}`) throw new Error(`link ${href}`);
+		await page.screenshot({ path: `${env.out}/transaction-overview-live.png` });
 	});
 
 	await test('chargepoint_live_power_soc_and_links', async () => {
