@@ -1,5 +1,6 @@
 /*
- * api-transactions.c — the charging history: pages, CSV export, detail.
+ * api-transactions.c — the charging history: pages, CSV export, detail,
+ * and one transaction's meter values (filtered, JSON or CSV).
  *
  * The filters are checked here and handed to txquery.c, which the
  * dashboard's transaction list uses too: totals from the per-day summary
@@ -11,7 +12,6 @@
 #include "api-transactions.h"
 
 #include <limits.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "api-json.h"
