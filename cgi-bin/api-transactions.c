@@ -1,5 +1,6 @@
 /*
- * api-transactions.c — the charging history: pages, CSV export, detail.
+ * api-transactions.c — the charging history: pages, CSV export, detail,
+ * and one transaction's meter values (filtered, JSON or CSV).
  *
  * The filters are checked here and handed to txquery.c, which the
  * dashboard's transaction list uses too: totals from the per-day summary
@@ -227,6 +228,26 @@ void api_tx_csv(struct api_req *r)
 	}
 }
 
+/* One sampled value: the columns of sql_meter_values, in its order. */
+static cJSON *mv_object(const struct db_rows *rows)
+{
+	cJSON *mv = cJSON_CreateObject();
+	api_json_time(mv, "ts", db_time_ms(rows, 0));
+	api_json_str(mv, "measurand", db_str(rows, 1));
+	api_json_str(mv, "value", db_str(rows, 2));
+	if (db_isnull(rows, 3))
+		cJSON_AddNullToObject(mv, "value_num");
+	else
+		api_json_num(mv, "value_num", db_dbl(rows, 3));
+	api_json_str(mv, "num_unit", db_str(rows, 9));
+	api_json_str(mv, "unit", db_str(rows, 4));
+	api_json_str(mv, "phase", db_str(rows, 5));
+	api_json_str(mv, "context", db_str(rows, 6));
+	api_json_str(mv, "location", db_str(rows, 7));
+	api_json_str(mv, "format", db_str(rows, 8));
+	return mv;
+}
+
 static cJSON *meter_values(struct api_req *r, long long id)
 {
 	struct db_rows rows;
@@ -234,23 +255,8 @@ static cJSON *meter_values(struct api_req *r, long long id)
 		return NULL;
 	cJSON *list = cJSON_CreateArray();
 	int rc;
-	while ((rc = db_next(&rows)) == 1) {
-		cJSON *mv = cJSON_CreateObject();
-		api_json_time(mv, "ts", db_time_ms(&rows, 0));
-		api_json_str(mv, "measurand", db_str(&rows, 1));
-		api_json_str(mv, "value", db_str(&rows, 2));
-		if (db_isnull(&rows, 3))
-			cJSON_AddNullToObject(mv, "value_num");
-		else
-			api_json_num(mv, "value_num", db_dbl(&rows, 3));
-		api_json_str(mv, "num_unit", db_str(&rows, 9));
-		api_json_str(mv, "unit", db_str(&rows, 4));
-		api_json_str(mv, "phase", db_str(&rows, 5));
-		api_json_str(mv, "context", db_str(&rows, 6));
-		api_json_str(mv, "location", db_str(&rows, 7));
-		api_json_str(mv, "format", db_str(&rows, 8));
-		cJSON_AddItemToArray(list, mv);
-	}
+	while ((rc = db_next(&rows)) == 1)
+		cJSON_AddItemToArray(list, mv_object(&rows));
 	db_rows_end(&rows);
 	if (rc < 0) {
 		cJSON_Delete(list);
@@ -301,4 +307,257 @@ void api_tx_one(struct api_req *r)
 	}
 	cJSON_AddItemToObject(tx, "meter_values", mv);
 	api_send_json(r, 200, tx);
+}
+
+/* ---- GET /transactions/{id}/meter-values[.csv] ---- */
+
+/* OCPP 1.6's Measurand and Phase values: a filter naming anything else is
+ * a typo, answered 400 rather than with an empty list. */
+static const char *const measurands[] = {
+    "Current.Export",
+    "Current.Import",
+    "Current.Offered",
+    "Energy.Active.Export.Register",
+    "Energy.Active.Import.Register",
+    "Energy.Reactive.Export.Register",
+    "Energy.Reactive.Import.Register",
+    "Energy.Active.Export.Interval",
+    "Energy.Active.Import.Interval",
+    "Energy.Reactive.Export.Interval",
+    "Energy.Reactive.Import.Interval",
+    "Frequency",
+    "Power.Active.Export",
+    "Power.Active.Import",
+    "Power.Factor",
+    "Power.Offered",
+    "Power.Reactive.Export",
+    "Power.Reactive.Import",
+    "RPM",
+    "SoC",
+    "Temperature",
+    "Voltage",
+    NULL,
+};
+static const char *const phases[] = {"L1",    "L2",    "L3",   "N",
+                                     "L1-N",  "L2-N",  "L3-N", "L1-L2",
+                                     "L2-L3", "L3-L1", NULL};
+
+/* Measurand filter as a FIND_IN_SET list: every measurand at most once,
+ * so the list is bounded by the names above. */
+#define MV_SET_MAX 640
+
+static const char sql_tx_exists[] = "SELECT 1 FROM transactions WHERE id = ?";
+static const char sql_mv_filtered[] =
+    "SELECT ts, measurand, value, value_num, unit, phase, context,"
+    " location, format, num_unit FROM meter_values"
+    " WHERE transaction_id = ?"
+    " AND (? = '' OR FIND_IN_SET(measurand, ?) > 0)"
+    " AND (? = '' OR phase = ?)"
+    " AND (? IS NULL OR ts >= ?) AND (? IS NULL OR ts < ?)"
+    " ORDER BY ts, id";
+
+struct mv_filter {
+	long long id;
+	char set[MV_SET_MAX]; /* "SoC,Power.Active.Import" or "" */
+	const char *phase;    /* "" for any */
+	int64_t from, to_excl;
+};
+
+static int known(const char *const *list, const char *s, size_t len)
+{
+	for (int i = 0; list[i]; i++)
+		if (strlen(list[i]) == len && !strncmp(list[i], s, len))
+			return i;
+	return -1;
+}
+
+/* Adds each name of a comma-separated value to f->set; -1 after a 400. */
+static int add_measurands(struct api_req *r, struct mv_filter *f, const char *v,
+                          unsigned *seen)
+{
+	while (*v) {
+		size_t len = strcspn(v, ",");
+		if (len) {
+			int k = known(measurands, v, len);
+			if (k < 0) {
+				api_bad_param(r, "measurand",
+				              "not an OCPP 1.6 measurand: %.*s",
+				              (int)(len > 60 ? 60 : len), v);
+				return -1;
+			}
+			if (!(*seen & (1u << k))) {
+				*seen |= 1u << k;
+				size_t used = strlen(f->set);
+				snprintf(f->set + used, sizeof f->set - used,
+				         "%s%s", used ? "," : "",
+				         measurands[k]);
+			}
+		}
+		v += len;
+		if (*v == ',')
+			v++;
+	}
+	return 0;
+}
+
+/* The id in the path and the filters; -1 after a 400. */
+static int mv_filter_or_400(struct api_req *r, struct mv_filter *f)
+{
+	int has_from, has_to;
+	unsigned seen = 0;
+	memset(f, 0, sizeof *f);
+	if (param_parse_int(r->arg, 1, INT_MAX, &f->id)) {
+		api_bad_param(r, "id",
+		              "a transaction id is a whole number from 1 to %d",
+		              INT_MAX);
+		return -1;
+	}
+	/* Repeatable: every measurand= counts, each may list several. */
+	for (int i = 0; i < r->cgi->nparams; i++)
+		if (!strcmp(r->cgi->params[i].name, "measurand") &&
+		    add_measurands(r, f, r->cgi->params[i].value, &seen))
+			return -1;
+	if (param_text_or_400(&r->params, "phase", 10, "", &f->phase))
+		return -1;
+	if (*f->phase && known(phases, f->phase, strlen(f->phase)) < 0) {
+		api_bad_param(r, "phase",
+		              "must be one of L1, L2, L3, N, L1-N, "
+		              "L2-N, L3-N, L1-L2, L2-L3, L3-L1");
+		return -1;
+	}
+	if (param_time_or_400(&r->params, "from", 0, &f->from, &has_from) ||
+	    param_time_or_400(&r->params, "to", 1, &f->to_excl, &has_to))
+		return -1;
+	if (!has_from)
+		f->from = DB_NULL_TIME;
+	if (!has_to)
+		f->to_excl = DB_NULL_TIME;
+	if (has_from && has_to && f->from >= f->to_excl) {
+		api_bad_param(r, "from", "from must not be after to");
+		return -1;
+	}
+	return 0;
+}
+
+/* 1 when the transaction exists, 0 after a 404, -1 after a 503/500. */
+static int tx_exists_or_404(struct api_req *r, long long id)
+{
+	struct db_rows rows;
+	if (db_query(r->db, &rows, sql_tx_exists, "l", id)) {
+		api_db_error(r);
+		return -1;
+	}
+	int rc = db_next(&rows);
+	db_rows_end(&rows);
+	if (rc < 0) {
+		api_db_error(r);
+		return -1;
+	}
+	if (!rc)
+		api_error(r, 404, "not_found", "no transaction with this id");
+	return rc;
+}
+
+static int mv_query(struct api_req *r, const struct mv_filter *f,
+                    struct db_rows *rows)
+{
+	return db_query(r->db, rows, sql_mv_filtered, "lsssstttt", f->id,
+	                f->set, f->set, f->phase, f->phase, f->from, f->from,
+	                f->to_excl, f->to_excl);
+}
+
+static void mv_csv(struct api_req *r, const struct mv_filter *f)
+{
+	struct db_rows rows;
+	char disp[128], ts[32];
+	if (mv_query(r, f, &rows)) {
+		api_db_error(r);
+		return;
+	}
+	snprintf(disp, sizeof disp,
+	         "Content-Disposition: attachment;"
+	         " filename=\"transaction-%lld-meter-values.csv\"\r\n",
+	         f->id);
+	api_headers(r, 200, "text/csv; charset=utf-8", API_NO_STORE, disp);
+	fputs("ts,measurand,phase,value,unit,value_num,num_unit,context,"
+	      "location,format\r\n",
+	      r->out);
+	int rc;
+	while ((rc = db_next(&rows)) == 1) {
+		time_format_iso8601(db_time_ms(&rows, 0), ts);
+		fprintf(r->out, "%s,", ts);
+		api_csv_text(r->out, db_str(&rows, 1));
+		putc(',', r->out);
+		api_csv_text(r->out, db_str(&rows, 5));
+		putc(',', r->out);
+		api_csv_text(r->out, db_str(&rows, 2));
+		putc(',', r->out);
+		api_csv_text(r->out, db_str(&rows, 4));
+		putc(',', r->out);
+		if (!db_isnull(&rows, 3))
+			fprintf(r->out, "%.17g", db_dbl(&rows, 3));
+		/* num_unit, context, location, format */
+		static const int tail[] = {9, 6, 7, 8};
+		for (size_t i = 0; i < sizeof tail / sizeof tail[0]; i++) {
+			putc(',', r->out);
+			api_csv_text(r->out, db_str(&rows, tail[i]));
+		}
+		fputs("\r\n", r->out);
+	}
+	if (rc < 0)
+		fprintf(stderr, "api: %s: CSV cut short: %s\n", r->cgi->path,
+		        db_error(r->db));
+	db_rows_end(&rows);
+}
+
+static void mv_json(struct api_req *r, const struct mv_filter *f)
+{
+	struct db_rows rows;
+	if (mv_query(r, f, &rows)) {
+		api_db_error(r);
+		return;
+	}
+	cJSON *body = cJSON_CreateObject();
+	api_json_int(body, "transaction_id", f->id);
+	cJSON *items = cJSON_AddArrayToObject(body, "items");
+	int rc, n = 0;
+	while ((rc = db_next(&rows)) == 1) {
+		cJSON_AddItemToArray(items, mv_object(&rows));
+		n++;
+	}
+	db_rows_end(&rows);
+	if (rc < 0) {
+		cJSON_Delete(body);
+		api_db_error(r);
+		return;
+	}
+	api_json_int(body, "count", n);
+	api_send_json(r, 200, body);
+}
+
+static void meter_values_route(struct api_req *r, int csv)
+{
+	struct mv_filter f;
+	static const char *const formats[] = {"json", "csv", NULL};
+	if (mv_filter_or_400(r, &f))
+		return;
+	int fmt = param_choice_or_400(&r->params, "format", formats);
+	if (fmt == -2)
+		return;
+	if (tx_exists_or_404(r, f.id) != 1)
+		return;
+	if (csv || fmt == 1)
+		mv_csv(r, &f);
+	else
+		mv_json(r, &f);
+}
+
+void api_tx_meter_values(struct api_req *r)
+{
+	meter_values_route(r, 0);
+}
+
+void api_tx_meter_values_csv(struct api_req *r)
+{
+	meter_values_route(r, 1);
 }

@@ -55,6 +55,8 @@ static const struct route {
     {"/transactions", M_GET, api_tx_list},
     {"/transactions.csv", M_GET, api_tx_csv},
     {"/transactions/*", M_GET, api_tx_one},
+    {"/transactions/*/meter-values", M_GET, api_tx_meter_values},
+    {"/transactions/*/meter-values.csv", M_GET, api_tx_meter_values_csv},
     {"/users", M_GET | M_POST, api_users_route},
     {"/users/*", M_PUT | M_DELETE, api_user_route},
     {"/stats", M_GET, api_stats},

@@ -22,6 +22,7 @@
 #include "ui-shared.h"
 #include "ui-tagedit.h"
 #include "ui-tags.h"
+#include "ui-transaction.h"
 #include "ui-transactions.h"
 #include "webdb.h"
 
@@ -41,6 +42,7 @@ static const struct route routes[] = {
     {"/", ROUTE_DB, ui_overview},
     {"/cp/", ROUTE_PREFIX | ROUTE_DB, ui_chargepoint},
     {"/transactions", ROUTE_DB, ui_transactions},
+    {"/transactions/", ROUTE_PREFIX | ROUTE_DB, ui_transaction},
     {"/tags", ROUTE_DB, ui_tags},
     /* Changes go to ocppd, not the (read-only) database. */
     {"/cp/", ROUTE_PREFIX | ROUTE_POST, ui_cp_command},

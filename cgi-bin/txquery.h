@@ -45,17 +45,24 @@ struct txq_totals {
 };
 
 /*
- * The newest whole-meter energy reading (Wh) of transaction `tx`, an SQL
- * expression: a backward walk of idx_mv_tx (transaction_id, ts) that stops
- * at the first Energy.Active.Import.Register without a phase, so its cost
- * does not grow with the length of the session.
+ * The newest whole-meter (no phase) value of `measurand` of transaction
+ * `tx`, in its base unit, an SQL expression: one dive into
+ * idx_mv_tx_measurand (transaction_id, measurand, phase, ts), read
+ * backwards from the newest, so its cost grows neither with the length of
+ * the session nor with the other measurands it reports (a session that
+ * never sends a SoC costs one index lookup, not a walk of all its values).
+ * sql/013_meter_values_measurand_index.sql made that index.
  */
-#define TXQ_SQL_LATEST_WH(tx)                                                  \
+#define TXQ_SQL_LATEST(tx, measurand)                                          \
 	"(SELECT mv.value_num FROM meter_values mv "                           \
 	"WHERE mv.transaction_id = " tx " "                                    \
-	"AND mv.measurand = 'Energy.Active.Import.Register' "                  \
+	"AND mv.measurand = '" measurand "' "                                  \
 	"AND mv.phase IS NULL AND mv.value_num IS NOT NULL "                   \
 	"ORDER BY mv.ts DESC LIMIT 1)"
+
+/* The newest whole-meter energy reading (Wh) of transaction `tx`. */
+#define TXQ_SQL_LATEST_WH(tx)                                                  \
+	TXQ_SQL_LATEST(tx, "Energy.Active.Import.Register")
 
 /* The columns of every row txquery reads, in enum txq_col order, of the
  * transactions row "t". */

@@ -4,7 +4,13 @@
  *
  * The geometry is pure (ui_chart_layout) and unit-tested; ui_chart_vars
  * turns it into template variables for chart.tmpl.
+ *
+ * The second kind is a line chart over time (a session's energy, power and
+ * SoC): one panel per series, stacked, each with its own y axis and unit,
+ * all sharing one time axis (ui_line_vars).
  */
+#include <stdint.h>
+
 #ifndef CSMS_UI_CHART_H
 #define CSMS_UI_CHART_H
 
@@ -55,5 +61,52 @@ TMPL_varlist *ui_chart_vars(TMPL_varlist *vl, const struct ui_chart *c,
                             const double *values, const char *const *labels,
                             const char *const *short_labels, int label_every,
                             const char *unit);
+
+/* The line chart: panels stacked in SVG user units (viewBox 0 0 WIDTH h). */
+#define UI_LINE_PANEL_H 110 /* plot height of one panel */
+#define UI_LINE_TITLE_H 26  /* above each plot: its title */
+#define UI_LINE_AXIS_H  24  /* below the last plot: the time labels */
+#define UI_LINE_TICKS   4   /* grid lines above each panel's base line */
+#define UI_LINE_X_TICKS 6   /* at most this many time intervals */
+
+/*
+ * The step of the time axis for a span of span_ms: the smallest of 1, 2, 5,
+ * 10, 15, 30 s, 1, 2, 5, 10, 15, 30 min, 1, 2, 3, 6, 12 h, 1, 2, 7 days (then
+ * multiples of 7 days) that cuts the span into at most max_ticks intervals.
+ */
+int64_t ui_chart_time_step(int64_t span_ms, int max_ticks);
+
+/* x of time t on a time axis from t0 (left edge of the plot) to t1 (right
+ * edge); clamped to the plot.  t1 <= t0 puts everything at the left. */
+double ui_line_x(int64_t t, int64_t t0, int64_t t1);
+
+/* y of v on a panel whose plot starts at top (the axis_max grid line) and is
+ * UI_LINE_PANEL_H high; clamped to [0, axis_max]. */
+double ui_line_y(double v, double axis_max, double top);
+
+/* "950 W", "7.4 kW", "150 kW": a power as the dashboard shows it. */
+void ui_chart_fmt_power(double w, char *buf, size_t n);
+
+/* One series of a line chart, values already in the displayed unit. */
+struct ui_series {
+	const char *key;   /* CSS class and data-series: "energy" */
+	const char *title; /* "Energy" */
+	const char *unit;  /* "kWh" */
+	const int64_t *t;  /* ms UTC, ascending */
+	const double *v;
+	int n;
+	double
+	    fixed_max; /* the axis maximum (100 for SoC), or 0: from the data */
+};
+
+/*
+ * Adds the loop "panels" (key, title, unit, title_y, top, base, ticks {y,
+ * text_y, value}, points "x,y x,y …" for a <polyline>, n, empty, last_x,
+ * last_y, last_value) and the loop "xticks" (x, label, label_y) plus
+ * line_width, line_height, line_left, line_right, line_top, line_base to vl.
+ * The time axis runs from t0 to t1 (t1 <= t0 gets a minute).  Returns vl.
+ */
+TMPL_varlist *ui_line_vars(TMPL_varlist *vl, const struct ui_series *s, int ns,
+                           int64_t t0, int64_t t1);
 
 #endif

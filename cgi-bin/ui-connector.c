@@ -2,25 +2,36 @@
  * ui-connector.c — one query for connectors and their running transaction.
  *
  * The energy so far of a running transaction is its newest whole-meter
- * energy reading minus its meter_start (TXQ_SQL_LATEST_WH).
+ * energy reading minus its meter_start (TXQ_SQL_LATEST_WH); its live power
+ * and SoC are its newest whole-meter Power.Active.Import and SoC samples.
+ * Each is one lookup in idx_mv_tx_measurand per running session, inside
+ * this one query, so the overview of a large fleet stays one query for
+ * all of them (docs/benchmarks-dashboard.md).
  */
 #include "ui-connector.h"
 
 #include <string.h>
 
+#include "ui-chart.h"
 #include "ui-format.h"
 #include "ui-txrow.h"
 
+/* The newest whole-meter sample of a measurand of the running transaction
+ * (NULL without one). */
+#define LATEST_COL(m) "IF(t.id IS NULL, NULL, " TXQ_SQL_LATEST("t.id", m) ")"
+
+/* clang-format off */
 #define CONNECTOR_SELECT                                                       \
 	"SELECT c.cp_id, c.connector_id, c.status, c.error_code, c.info, "     \
 	"c.vendor_error_code, c.status_ts, t.id, t.id_tag, t.start_ts, "       \
 	"t.meter_start, "                                                      \
-	"IF(t.id IS NULL, NULL, " TXQ_SQL_LATEST_WH(                           \
-	    "t.id") ") "                                                       \
-	            "FROM connectors c LEFT JOIN transactions t "              \
-	            "ON t.cp_id = c.cp_id AND t.connector_id = "               \
-	            "c.connector_id "                                          \
-	            "AND t.stop_ts IS NULL "
+	LATEST_COL("Energy.Active.Import.Register") ", "                       \
+	LATEST_COL("Power.Active.Import") ", "                                 \
+	LATEST_COL("SoC") " "                                                  \
+	"FROM connectors c LEFT JOIN transactions t "                          \
+	"ON t.cp_id = c.cp_id AND t.connector_id = c.connector_id "            \
+	"AND t.stop_ts IS NULL "
+/* clang-format on */
 
 /* Primary key order: no sort.  See ui_connectors_load for duplicates. */
 static const char sql_all[] =
@@ -63,6 +74,14 @@ static TMPL_varlist *connector_vars(struct ui_req *r,
 	                  db_str(rows, 8) ? db_str(rows, 8) : "", (char *)NULL);
 	ui_fmt_kwh(c->tx_wh, 2, buf, sizeof buf);
 	vl = TMPL_add_var(vl, "tx_kwh", buf, (char *)NULL);
+	if (!db_isnull(rows, 12)) {
+		ui_chart_fmt_power(db_dbl(rows, 12), buf, sizeof buf);
+		vl = TMPL_add_var(vl, "tx_power", buf, (char *)NULL);
+	}
+	if (!db_isnull(rows, 13)) {
+		snprintf(buf, sizeof buf, "%.0f %%", db_dbl(rows, 13));
+		vl = TMPL_add_var(vl, "tx_soc", buf, (char *)NULL);
+	}
 	ui_fmt_duration(r->now - start, buf, sizeof buf);
 	vl = TMPL_add_var(vl, "tx_duration", buf, (char *)NULL);
 	ui_fmt_datetime(start, buf, sizeof buf);

@@ -18,7 +18,8 @@ struct ui_connector {
 	 * The template variables: cid, label, status, status_class,
 	 * error (unless NoError), info, vendor_error, since, since_iso, and
 	 * for a running transaction tx, tx_id, tx_tag, tx_kwh, tx_duration,
-	 * tx_start.  The callback owns them.
+	 * tx_start, and its latest samples tx_power ("7.4 kW") and tx_soc
+	 * ("62 %") when it sent any.  The callback owns them.
 	 */
 	TMPL_varlist *vars;
 };

@@ -36,9 +36,11 @@ function cgi(program, path, query = '') {
 }
 
 // The cells of the dashboard table row of transaction id, by their
-// data-label (both pages label the cells; the id is the row's header).
+// data-label (both pages label the cells; the id is the row's header,
+// a link to the transaction's page).
 function dashRow(html, id) {
-	const tr = html.split('<tr').find((t) => t.includes(`data-label="Id">${id}</th>`)) || '';
+	const idCell = new RegExp(`data-label="Id">(<a [^>]*>)?${id}(</a>)?</th>`);
+	const tr = html.split('<tr').find((t) => idCell.test(t)) || '';
 	return Object.fromEntries([...tr.matchAll(/data-label="([^"]+)">([\s\S]*?)<\/t[dh]>/g)]
 		.map((m) => [m[1], m[2].replace(/<[^>]*>/g, '').trim()]));
 }

@@ -178,6 +178,8 @@ static void test_openapi_doc(void)
 	                      "/transactions",
 	                      "/transactions.csv",
 	                      "/transactions/{id}",
+	                      "/transactions/{id}/meter-values",
+	                      "/transactions/{id}/meter-values.csv",
 	                      "/users",
 	                      "/users/{id_tag}",
 	                      "/stats",

@@ -1,6 +1,7 @@
 /*
- * test_ui_chart.c — the server-rendered bar chart (cgi-bin/ui-chart.c):
- * axis scaling, bar geometry, and the SVG a template makes of it.
+ * test_ui_chart.c — the server-rendered charts (cgi-bin/ui-chart.c): axis
+ * scaling, bar geometry, and the SVG a template makes of it; the line
+ * chart's time steps, point scaling and panels.
  */
 #include "../../cgi-bin/ui-chart.c"
 #include "check.h"
@@ -99,11 +100,116 @@ static void small_values_keep_distinct_ticks(void)
 	CHECK_STR(got, "0.009;0.004;|0,0.0025,0.005,0.0075,0.01,");
 }
 
+static void time_steps(void)
+{
+	/* At most 6 intervals of a "round" step. */
+	CHECK(ui_chart_time_step(0, 6) == 1000);
+	CHECK(ui_chart_time_step(6000, 6) == 1000);
+	CHECK(ui_chart_time_step(6001, 6) == 2000);
+	CHECK(ui_chart_time_step(25 * 60000, 6) == 300000);
+	CHECK(ui_chart_time_step(30 * 60000, 6) == 300000);
+	CHECK(ui_chart_time_step(31 * 60000, 6) == 600000);
+	CHECK(ui_chart_time_step(8 * 3600000LL, 6) == 7200000);
+	CHECK(ui_chart_time_step(3 * 86400000LL, 6) == 43200000);
+	CHECK(ui_chart_time_step(20 * 86400000LL, 6) == 604800000);
+	/* Beyond weeks: whole multiples of a week, still at most 6. */
+	int64_t year = 365 * 86400000LL;
+	int64_t step = ui_chart_time_step(year, 6);
+	CHECK(step % 604800000 == 0);
+	CHECK(year / step <= 6);
+	CHECK(ui_chart_time_step(5000, 0) == 5000);
+}
+
+static void line_scaling(void)
+{
+	const double left = UI_CHART_LEFT,
+	             right = UI_CHART_WIDTH - UI_CHART_RIGHT;
+	CHECK(ui_line_x(1000, 1000, 2000) == left);
+	CHECK(ui_line_x(2000, 1000, 2000) == right);
+	CHECK(fabs(ui_line_x(1500, 1000, 2000) - (left + right) / 2) < 1e-9);
+	/* Outside the axis: clamped; an empty axis puts all at the left. */
+	CHECK(ui_line_x(0, 1000, 2000) == left);
+	CHECK(ui_line_x(9000, 1000, 2000) == right);
+	CHECK(ui_line_x(1500, 2000, 2000) == left);
+
+	double top = 40;
+	CHECK(ui_line_y(0, 10, top) == top + UI_LINE_PANEL_H);
+	CHECK(ui_line_y(10, 10, top) == top);
+	CHECK(fabs(ui_line_y(2.5, 10, top) - (top + UI_LINE_PANEL_H * 0.75)) <
+	      1e-9);
+	CHECK(ui_line_y(-3, 10, top) == top + UI_LINE_PANEL_H);
+	CHECK(ui_line_y(11, 10, top) == top);
+	CHECK(ui_line_y(NAN, 10, top) == top + UI_LINE_PANEL_H);
+	CHECK(ui_line_y(1, 0, top) == top); /* axis 0 counts as 1 */
+}
+
+static void power_format(void)
+{
+	char b[32];
+	ui_chart_fmt_power(950, b, sizeof b);
+	CHECK_STR(b, "950 W");
+	ui_chart_fmt_power(7400, b, sizeof b);
+	CHECK_STR(b, "7.4 kW");
+	ui_chart_fmt_power(999.6, b, sizeof b);
+	CHECK_STR(b, "1.0 kW");
+	ui_chart_fmt_power(99960, b, sizeof b);
+	CHECK_STR(b, "100 kW");
+	ui_chart_fmt_power(150000, b, sizeof b);
+	CHECK_STR(b, "150 kW");
+	ui_chart_fmt_power(0, b, sizeof b);
+	CHECK_STR(b, "0 W");
+}
+
+/* Three panels stacked, each series scaled on its own axis, one polyline
+ * point per sample, time labels on whole steps. */
+static void line_panels_render(void)
+{
+	int64_t t0 = 1700000000000LL; /* 2023-11-14T22:13:20Z */
+	int64_t t[3] = {t0 + 60000, t0 + 600000, t0 + 1200000};
+	double e[3] = {0.5, 2, 3.2}, soc[2] = {20, 80};
+	struct ui_series s[3] = {
+	    {"energy", "Energy", "kWh", t, e, 3, 0},
+	    {"power", "Power", "kW", t, NULL, 0, 0},
+	    {"soc", "SoC", "%", t, soc, 2, 100},
+	};
+	char *out, err[256];
+	size_t len;
+	TMPL_varlist *vl = ui_line_vars(NULL, s, 3, t0, t0 + 1200000);
+	CHECK_INT(TMPL_render(NULL,
+	                      "<TMPL_LOOP panels>[<TMPL_VAR key> <TMPL_VAR n> "
+	                      "top=<TMPL_VAR top><TMPL_IF empty> empty"
+	                      "</TMPL_IF> ticks=<TMPL_LOOP ticks><TMPL_VAR "
+	                      "value>,</TMPL_LOOP> pts=<TMPL_VAR points> "
+	                      "last=<TMPL_VAR last_value>]</TMPL_LOOP>|"
+	                      "<TMPL_LOOP xticks><TMPL_VAR label>@<TMPL_VAR "
+	                      "x>,</TMPL_LOOP>|<TMPL_VAR line_height>",
+	                      NULL, vl, NULL, &out, &len, err, sizeof err),
+	          0);
+	TMPL_free_varlist(vl);
+	char got[1024];
+	snprintf(got, sizeof got, "%s", out);
+	free(out);
+	/* Energy: axis 5 (nice max of 3.2), x from 52 to 952 over 20 min;
+	 * SoC on its fixed 0..100 axis, in the third panel. */
+	CHECK_STR(got, "[energy 3 top=26.0 ticks=0,1.25,2.5,3.75,5, "
+	               "pts=97.0,125.0 502.0,92.0 952.0,65.6 last=3.2]"
+	               "[power 0 top=162.0 empty ticks=0,0.25,0.5,0.75,1, pts= "
+	               "last=]"
+	               "[soc 2 top=298.0 ticks=0,25,50,75,100, "
+	               "pts=97.0,386.0 502.0,320.0 last=80]"
+	               "|22:15@127.0,22:20@352.0,22:25@577.0,22:30@802.0,"
+	               "|432.0");
+}
+
 int main(void)
 {
 	RUN(nice_axis_maxima);
 	RUN(bars_fit_the_plot);
 	RUN(template_gets_bars_ticks_and_labels);
 	RUN(small_values_keep_distinct_ticks);
+	RUN(time_steps);
+	RUN(line_scaling);
+	RUN(power_format);
+	RUN(line_panels_render);
 	CHECK_EXIT();
 }
