@@ -199,6 +199,23 @@ static struct {
 	struct strmap *known; /* cp_id -> struct cp_sec * */
 } reg;
 
+/* The rows of (id, security_profile, auth_hash) into set; ends rows. */
+static int read_secs(struct db_rows *rows, struct strmap *set)
+{
+	int rc, fail = 0;
+	while ((rc = db_next(rows)) > 0) {
+		struct cp_sec *s =
+		    cp_sec_new((int)db_int(rows, 1), db_str(rows, 2));
+		if (!s || strmap_put(set, db_str(rows, 0), s)) {
+			free(s);
+			fail = 1;
+			break;
+		}
+	}
+	db_rows_end(rows);
+	return rc < 0 || fail ? -1 : 0;
+}
+
 int cp_sec_load(struct db *db, struct strmap *set)
 {
 	struct db_rows rows;
@@ -207,18 +224,7 @@ int cp_sec_load(struct db *db, struct strmap *set)
 	        "SELECT id, security_profile, auth_hash FROM charge_points",
 	        ""))
 		return -1;
-	int rc, fail = 0;
-	while ((rc = db_next(&rows)) > 0) {
-		struct cp_sec *s =
-		    cp_sec_new((int)db_int(&rows, 1), db_str(&rows, 2));
-		if (!s || strmap_put(set, db_str(&rows, 0), s)) {
-			free(s);
-			fail = 1;
-			break;
-		}
-	}
-	db_rows_end(&rows);
-	return rc < 0 || fail ? -1 : 0;
+	return read_secs(&rows, set);
 }
 
 void cp_auth_start(const struct csms_config *cfg, struct strmap *known)
@@ -323,18 +329,7 @@ int cp_sec_load_changed(struct db *db, int64_t since_ms, struct strmap *set)
 	        "WHERE sec_changed_at >= ?",
 	        "t", since_ms))
 		return -1;
-	int rc, fail = 0;
-	while ((rc = db_next(&rows)) > 0) {
-		struct cp_sec *s =
-		    cp_sec_new((int)db_int(&rows, 1), db_str(&rows, 2));
-		if (!s || strmap_put(set, db_str(&rows, 0), s)) {
-			free(s);
-			fail = 1;
-			break;
-		}
-	}
-	db_rows_end(&rows);
-	return rc < 0 || fail ? -1 : 0;
+	return read_secs(&rows, set);
 }
 
 static int load_gone(struct db *db, int64_t since_ms, struct gone **out)
