@@ -22,6 +22,7 @@
 #include "ui-shared.h"
 #include "ui-tagedit.h"
 #include "ui-tags.h"
+#include "ui-webhooks.h"
 #include "ui-transactions.h"
 #include "webdb.h"
 
@@ -42,6 +43,7 @@ static const struct route routes[] = {
     {"/cp/", ROUTE_PREFIX | ROUTE_DB, ui_chargepoint},
     {"/transactions", ROUTE_DB, ui_transactions},
     {"/tags", ROUTE_DB, ui_tags},
+    {"/webhooks", ROUTE_DB, ui_webhooks},
     /* Changes go to ocppd, not the (read-only) database. */
     {"/cp/", ROUTE_PREFIX | ROUTE_POST, ui_cp_command},
     {"/tags/edit", ROUTE_POST, ui_tag_edit},
