@@ -335,7 +335,7 @@ static void record(struct db *db, const struct delivery *d,
 		    "last_http_status = ?, last_error = NULL, "
 		    "claimed_by = NULL, claimed_until = NULL "
 		    "WHERE id = ? AND claimed_by = ?",
-		    "ils", tries, (int)at->http_status, d->id, token);
+		    "iils", tries, (int)at->http_status, d->id, token);
 	else {
 		int give_up = tries >= S.cfg->webhook_max_attempts;
 		long long wait =
