@@ -68,28 +68,25 @@ static void nap(int ms)
 
 /* ---- fan-out ------------------------------------------------------------ */
 
-/* New events become deliveries; how many events, -1 on error.  The
- * events are locked while this runs, and the delivery key (webhook,
- * event) makes a second fan-out of one event (another node) a no-op. */
+/* New events become deliveries, for the subscriptions that are enabled
+ * and existed when the event happened (a new subscription gets no
+ * backlog); how many events, -1 on error.  The events are locked while
+ * this runs, and the delivery key (webhook, event) makes a second fan-out
+ * of one event (another node) a no-op. */
 static int fan_out(struct db *db)
 {
 	long long ids[FANOUT_MAX];
-	char types[FANOUT_MAX][41];
 	int n = 0, rc;
 	struct db_rows r;
 	if (db_begin(db))
 		return -1;
 	if (db_query(db, &r,
-	             "SELECT id, type FROM webhook_events WHERE fanned_out = 0 "
+	             "SELECT id FROM webhook_events WHERE fanned_out = 0 "
 	             "ORDER BY id LIMIT ? FOR UPDATE",
 	             "i", FANOUT_MAX))
 		goto fail;
-	while (n < FANOUT_MAX && (rc = db_next(&r)) > 0) {
-		ids[n] = db_int(&r, 0);
-		snprintf(types[n], sizeof types[n], "%s",
-		         db_str(&r, 1) ? db_str(&r, 1) : "");
-		n++;
-	}
+	while (n < FANOUT_MAX && (rc = db_next(&r)) > 0)
+		ids[n++] = db_int(&r, 0);
 	db_rows_end(&r);
 	if (n == 0) {
 		db_rollback(db);
@@ -100,10 +97,13 @@ static int fan_out(struct db *db)
 		        db,
 		        "INSERT IGNORE INTO webhook_deliveries (webhook_id, "
 		        "event_id, status, next_attempt_at, created_at) "
-		        "SELECT w.id, ?, 'pending', UTC_TIMESTAMP(3), "
-		        "UTC_TIMESTAMP(3) FROM webhooks w WHERE w.enabled = 1 "
-		        "AND (w.events = '*' OR FIND_IN_SET(?, w.events))",
-		        "ls", ids[i], types[i]) < 0 ||
+		        "SELECT w.id, e.id, 'pending', UTC_TIMESTAMP(3), "
+		        "UTC_TIMESTAMP(3) FROM webhook_events e "
+		        "JOIN webhooks w ON w.enabled = 1 "
+		        "AND w.created_at <= e.created_at "
+		        "AND (w.events = '*' OR FIND_IN_SET(e.type, w.events)) "
+		        "WHERE e.id = ?",
+		        "l", ids[i]) < 0 ||
 		    db_exec(
 		        db,
 		        "UPDATE webhook_events SET fanned_out = 1 WHERE id = ?",

@@ -86,6 +86,10 @@ const verify = (g, secret) => {
 // test's events: counted as announced already.
 sql('UPDATE charge_points SET offline_notified = connected_since WHERE connected = 0');
 sql(`INSERT INTO users (id_tag, name, status) VALUES (${q(TAG)}, 'Webhook test', 'Accepted')`);
+// An event from before any subscription: a new subscription gets no
+// backlog.
+sql(`INSERT INTO webhook_events (type, cp_id, data, created_at)
+	VALUES ('firmware.status', ${q(CP)}, '{"status":"Old"}', UTC_TIMESTAMP(3) - INTERVAL 1 MINUTE)`);
 
 let ocppd;
 let browser;
@@ -146,6 +150,9 @@ try {
 			connectorId: 1, status: 'Faulted', errorCode: 'GroundFailure', info: 'RCD tripped',
 			vendorErrorCode: 'E-17', timestamp: isoNow(),
 		});
+		// Repaired: no Faulted connector is left behind (other tests
+		// count them).
+		await cli.call('StatusNotification', { connectorId: 1, status: 'Available', errorCode: 'NoError', timestamp: isoNow() });
 		const st = await cli.call('StartTransaction', { connectorId: 1, idTag: TAG, meterStart: 1000, timestamp: isoNow(-60000) });
 		txId = st.transactionId;
 		await cli.call('StopTransaction', { transactionId: txId, meterStop: 13345, timestamp: isoNow(), reason: 'EVDisconnected', idTag: TAG });
@@ -184,6 +191,7 @@ try {
 			JSON.stringify(e));
 		checkEq('firmware_data', mine('/ok', 'firmware.status')[0].body.data.status, 'Downloading');
 		checkEq('diagnostics_data', mine('/ok', 'diagnostics.status')[0].body.data.status, 'Uploaded');
+		checkEq('no_backlog_for_new_subscription', got.filter((g) => g.body?.data?.status === 'Old').length, 0);
 		// The outbox row and the session committed together: one event
 		// per session, none for a repeated StopTransaction.
 		await cli.call('StopTransaction', { transactionId: txId, meterStop: 13345, timestamp: isoNow(), reason: 'EVDisconnected' });
