@@ -16,7 +16,8 @@
 //    the COMMIT: the event is still pending, and the restarted ocppd
 //    delivers it;
 //  - the API refuses a non-http(s) URL, never shows a secret, and shows
-//    a generated one once;
+//    a generated one once; with webhook_allow_private at its default a
+//    receiver on a loopback address is never connected to;
 //  - the dashboard page in Chromium, with a screenshot.
 import crypto from 'node:crypto';
 import http from 'node:http';
@@ -263,6 +264,31 @@ try {
 		checkEq('others_not_repeated', mine('/ok', 'firmware.status').filter((g) => g.body.id === eventId).length, 1);
 	});
 
+	await test('private_address_refused_by_default', async () => {
+		// The same ocppd with webhook_allow_private at its default (no):
+		// the receiver on 127.0.0.1 must not be reached.
+		await ocppd.stop();
+		ocppd = await startOcppd({
+			CSMS_OCPP_PORT: String(ocppPort), CSMS_NODE_ID: 'W46', CSMS_WEBHOOK_SENDER: 'yes',
+			CSMS_WEBHOOK_BACKOFF_BASE: '60',
+		}, `46-ocppd-private-${process.pid}`);
+		const r = await api('POST', '/webhooks', { url: `${RX}/ssrf`, secret: SECRET, events: ['diagnostics.status'] });
+		if (r.status !== 201) throw new Error(`${r.status} ${r.text}`);
+		hooks.ssrf = r.json.id;
+		const c = await ocppClient(CP, { url: ocppd.url });
+		await c.call('BootNotification', { chargePointVendor: 'T46', chargePointModel: 'hooks' });
+		await c.call('DiagnosticsStatusNotification', { status: 'UploadFailed' });
+		const d = await until(async () => {
+			const l = await api('GET', `/webhooks/${hooks.ssrf}/deliveries`);
+			return l.json?.items?.find((i) => i.attempts >= 1);
+		}, 10000, 100);
+		await c.close();
+		if (!d) throw new Error('no attempt recorded');
+		checkEq('refused_attempt', [d.status, d.last_http_status, /address not allowed/.test(d.last_error || '')],
+			['pending', null, true]);
+		checkEq('receiver_not_reached', got.filter((g) => g.path === '/ssrf').length, 0);
+	});
+
 	await test('dashboard_webhooks_page', async () => {
 		browser = await chromium.launch({
 			executablePath: '/usr/bin/chromium',
@@ -295,7 +321,7 @@ try {
 } finally {
 	await browser?.close();
 	await ocppd?.stop();
-	for (const id of [hooks.ok, hooks.flaky, hooks.hold]) if (id) await api('DELETE', `/webhooks/${id}`);
+	for (const id of [hooks.ok, hooks.flaky, hooks.hold, hooks.ssrf]) if (id) await api('DELETE', `/webhooks/${id}`);
 	for (const res of held) res.destroy();
 	server.close();
 }
