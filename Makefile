@@ -17,8 +17,11 @@ endif
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
-ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -MMD -MP -Ilib -I$(BUILD)/gen $(PKG_CFLAGS) -D_GNU_SOURCE
+ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -MMD -MP -Ilib -I$(BUILD)/gen $(PKG_CFLAGS) $(CURL_CFLAGS) -D_GNU_SOURCE
 LIBS       = $(PKG_LIBS) -lev -lpthread -lcrypt -lm
+# ocppd alone speaks HTTP out (webhooks, ocppd/notify_send.c).
+CURL_CFLAGS := $(shell pkg-config --cflags libcurl 2>/dev/null)
+CURL_LIBS   := $(shell pkg-config --libs libcurl 2>/dev/null)
 
 ifneq ($(V),1)
 Q = @
@@ -81,9 +84,10 @@ $(BUILD)/bin2c: tools/bin2c.c
 	@mkdir -p $(dir $@)
 	$(call quiet,CC,$<)$(CC) -O2 -o $@ $<
 
-$(BUILD)/bin/ocppd: $(OCPPD_SRC:%.c=$(BUILD)/%.o) $(BUILD)/libcsms.a
+# money.c: a finished session's webhook event costs what the API shows.
+$(BUILD)/bin/ocppd: $(OCPPD_SRC:%.c=$(BUILD)/%.o) $(BUILD)/cgi-bin/money.o $(BUILD)/libcsms.a
 	@mkdir -p $(dir $@)
-	$(call quiet,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(call quiet,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(CURL_LIBS)
 
 $(BUILD)/bin/cpsim: $(CPSIM_SRC:%.c=$(BUILD)/%.o) $(BUILD)/libcsms.a
 	@mkdir -p $(dir $@)

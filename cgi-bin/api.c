@@ -26,6 +26,7 @@
 #include "api-stats.h"
 #include "api-transactions.h"
 #include "api-users.h"
+#include "api-webhooks.h"
 #include "api-req.h"
 #include "log.h"
 #include "timeutil.h"
@@ -59,6 +60,9 @@ static const struct route {
     {"/transactions/*/meter-values.csv", M_GET, api_tx_meter_values_csv},
     {"/users", M_GET | M_POST, api_users_route},
     {"/users/*", M_PUT | M_DELETE, api_user_route},
+    {"/webhooks", M_GET | M_POST, api_webhooks_route},
+    {"/webhooks/*", M_PUT | M_DELETE, api_webhook_route},
+    {"/webhooks/*/deliveries", M_GET, api_webhook_deliveries},
     {"/stats", M_GET, api_stats},
     {"/metrics", M_GET, api_metrics},
     {"/health", M_GET, api_health},

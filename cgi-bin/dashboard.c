@@ -24,6 +24,7 @@
 #include "ui-tags.h"
 #include "ui-transaction.h"
 #include "ui-transactions.h"
+#include "ui-webhooks.h"
 #include "webdb.h"
 
 enum route_flags {
@@ -44,6 +45,7 @@ static const struct route routes[] = {
     {"/transactions", ROUTE_DB, ui_transactions},
     {"/transactions/", ROUTE_PREFIX | ROUTE_DB, ui_transaction},
     {"/tags", ROUTE_DB, ui_tags},
+    {"/webhooks", ROUTE_DB, ui_webhooks},
     /* Changes go to ocppd, not the (read-only) database. */
     {"/cp/", ROUTE_PREFIX | ROUTE_POST, ui_cp_command},
     {"/tags/edit", ROUTE_POST, ui_tag_edit},

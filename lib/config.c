@@ -126,6 +126,15 @@ static const struct key keys[] = {
     S(control_listen, ""),
     S(control_advertise, ""),
     P(control_secret_file, "var/secrets/control_secret"),
+    /* webhooks: the outbox sender, its retries, the offline timer */
+    B(webhook_sender, "yes"),
+    I(webhook_offline_after, 1, 604800, "300"),
+    I(webhook_timeout, 1, 300, "10"),
+    I(webhook_max_attempts, 1, 1000, "12"),
+    I(webhook_backoff_base, 1, 86400, "10"),
+    I(webhook_backoff_max, 1, 604800, "3600"),
+    B(webhook_allow_private, "no"),
+    I(webhook_retention_days, 1, 3650, "30"),
 };
 
 #define NKEYS (sizeof keys / sizeof keys[0])

@@ -88,6 +88,15 @@ struct csms_config {
 	char control_listen[80];       /* "ADDRESS:PORT", "" none */
 	char control_advertise[80];    /* what nodes.control_addr says */
 	char control_secret_file[512]; /* the shared secret of TCP clients */
+	/* webhooks (docs/notifications.md) */
+	int webhook_sender;         /* this node delivers webhooks */
+	int webhook_offline_after;  /* s offline before cp.offline */
+	int webhook_timeout;        /* s per HTTP attempt */
+	int webhook_max_attempts;   /* then the delivery is failed */
+	int webhook_backoff_base;   /* s before the first retry */
+	int webhook_backoff_max;    /* s between retries at most */
+	int webhook_allow_private;  /* may deliver to private addresses */
+	int webhook_retention_days; /* finished deliveries and events kept */
 };
 
 /* Which file: $CSMS_CONF, else the path given, else "csms.conf". */

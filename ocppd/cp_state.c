@@ -11,6 +11,12 @@
  * its own, and a starting or stopping node marks only its own charge
  * points disconnected.  A node that dies without stopping is swept by the
  * others (nodes.c).
+ *
+ * The webhook events of the connection state live here too: a link that
+ * closes stamps disconnected_at, which notify_sweep.c reads to announce a
+ * charge point offline for longer than webhook_offline_after; the next
+ * connect after such an announcement is cp.online, written in the
+ * connect's transaction (docs/notifications.md).
  */
 #include "cp_state.h"
 
@@ -21,12 +27,60 @@
 #include "batch.h"
 #include "dbq.h"
 #include "log.h"
+#include "notify.h"
+#include "timeutil.h"
+
+/*
+ * cp.online when the link that ended before this one was announced
+ * offline.  The row is locked first, so an offline sweep that runs at the
+ * same time either commits its announcement before this reads it, or
+ * finds the charge point connected.
+ */
+static int cp_state_online_event(struct db *db, const char *cp_id,
+                                 int64_t since_ms)
+{
+	struct db_rows r;
+	if (db_query(db, &r,
+	             "SELECT connected = 0 AND offline_notified <=> "
+	             "connected_since, connected_since, "
+	             "COALESCE(IF(disconnected_at >= connected_since, "
+	             "disconnected_at, NULL), last_seen, connected_since) "
+	             "FROM charge_points WHERE id = ? FOR UPDATE",
+	             "s", cp_id))
+		return -1;
+	int rc = db_next(&r);
+	int announced = rc > 0 && db_int(&r, 0) == 1;
+	char key[160];
+	int64_t off_ms = rc > 0 ? db_time_ms(&r, 2) : DB_NULL_TIME;
+	if (announced)
+		snprintf(key, sizeof key, "online:%s:%s", cp_id,
+		         db_str(&r, 1) ? db_str(&r, 1) : "");
+	db_rows_end(&r);
+	if (rc < 0)
+		return -1;
+	if (!announced)
+		return 0;
+	cJSON *d = cJSON_CreateObject();
+	char ts[32];
+	if (d && off_ms != DB_NULL_TIME) {
+		time_format_iso8601(off_ms, ts);
+		cJSON_AddStringToObject(d, "offline_since", ts);
+		cJSON_AddNumberToObject(d, "offline_s",
+		                        (double)((since_ms - off_ms) / 1000));
+	}
+	time_format_iso8601(since_ms, ts);
+	if (d)
+		cJSON_AddStringToObject(d, "online_at", ts);
+	return notify_event(db, NOTIFY_CP_ONLINE, cp_id, since_ms, d, key);
+}
 
 static int cp_state_connected(struct db *db, const struct csms_config *cfg,
                               const char *cp_id, int64_t since_ms,
                               const char *remote_addr)
 {
 	long long n;
+	if (cp_state_online_event(db, cp_id, since_ms))
+		return -1;
 	if (cfg->allow_unknown_cps)
 		/* The original registered any charge point that showed up;
 		 * the row must exist before its connectors can. */
@@ -57,7 +111,8 @@ static int cp_state_disconnected(struct db *db, const struct csms_config *cfg,
                                  const char *cp_id, int64_t since_ms)
 {
 	return db_exec(db,
-	               "UPDATE charge_points SET connected = 0 WHERE id = ? "
+	               "UPDATE charge_points SET connected = 0, "
+	               "disconnected_at = UTC_TIMESTAMP(3) WHERE id = ? "
 	               "AND node_id <=> NULLIF(?, '') AND connected_since = ?",
 	               "sst", cp_id, cfg->node_id, since_ms) < 0
 	           ? -1
@@ -72,7 +127,8 @@ int cp_state_all_disconnected(struct db *db, const struct csms_config *cfg)
 	do
 		n = db_exec(
 		    db,
-		    "UPDATE charge_points SET connected = 0 "
+		    "UPDATE charge_points SET connected = 0, "
+		    "disconnected_at = UTC_TIMESTAMP(3) "
 		    "WHERE connected <> 0 AND node_id <=> NULLIF(?, '') "
 		    "LIMIT 5000",
 		    "s", cfg->node_id);

@@ -18,6 +18,7 @@
 #include "session.h"
 #include "takeover.h"
 #include "jsonutil.h"
+#include "notify_ops.h"
 #include "tags.h"
 #include "timeutil.h"
 #include "ws.h"
@@ -157,6 +158,9 @@ static const struct op table[] = {
     {"tag_delete", tags_request},
     {"tag_update", tags_request},
     {"undrain", drain_request},
+    {"webhook_add", webhook_request},
+    {"webhook_delete", webhook_request},
+    {"webhook_update", webhook_request},
 };
 
 void ctl_ops_init(void)

@@ -24,6 +24,7 @@
 #include "handlers.h"
 #include "id_tag.h"
 #include "jsonutil.h"
+#include "notify.h"
 #include "prefetch.h"
 #include "timeutil.h"
 #include "txcache.h"
@@ -170,6 +171,11 @@ enum hres handle_start_transaction(struct hctx *c, const cJSON *req,
 	            "sl", info.status, id) < 0)
 		return hctx_db_error(c);
 	txcache_put(c->txc, c->cp_id, id);
+	/* The webhook event commits with the session (a retry above is
+	 * the same session: no second event). */
+	if (notify_session_started(c, id, connector, tag, info.status,
+	                           meter_start, ts))
+		return hctx_db_error(c);
 	if (json_add_int(conf, "transactionId", id) ||
 	    id_tag_info_json(&info, conf))
 		return H_INTERNAL;

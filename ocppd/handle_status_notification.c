@@ -6,10 +6,12 @@
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "coalesce.h"
 #include "handlers.h"
 #include "jsonutil.h"
+#include "notify.h"
 #include "timeutil.h"
 
 enum hres handle_status_notification(struct hctx *c, const cJSON *req,
@@ -36,6 +38,11 @@ enum hres handle_status_notification(struct hctx *c, const cJSON *req,
 	                        info,     vendor,         verr,   ts,
 	                        c->now_ms};
 	if (coalesce_status(c->co, c->db, &row))
+		return hctx_db_error(c);
+	/* A fault is a webhook event, in this transaction. */
+	if (status && !strcmp(status, "Faulted") &&
+	    notify_connector_faulted(c, connector, error, info, vendor, verr,
+	                             ts))
 		return hctx_db_error(c);
 	hctx_audit(c, "connector=%lld status=%s errorCode=%s", connector,
 	           status, error);

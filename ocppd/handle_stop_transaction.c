@@ -20,6 +20,7 @@
 #include "handlers.h"
 #include "id_tag.h"
 #include "jsonutil.h"
+#include "notify.h"
 #include "prefetch.h"
 #include "timeutil.h"
 
@@ -135,6 +136,22 @@ enum hres handle_stop_transaction(struct hctx *c, const cJSON *req, cJSON *conf)
 		if (c->pf)
 			prefetch_stopped(c->pf, c->cp_id, (int)ses.connector,
 			                 tx);
+		/* Only the first stop finishes the session: its webhook event
+		 * commits with it. */
+		struct notify_stop ns = {
+		    .tx = tx,
+		    .connector = ses.connector,
+		    .meter_start = ses.meter_start,
+		    .meter_stop = meter_stop,
+		    .id_tag = ses.start_tag,
+		    .stop_id_tag = tag,
+		    .reason = reason,
+		    .anomaly = anomaly,
+		    .start_ms = ses.start_ms,
+		    .stop_ms = ts,
+		};
+		if (n > 0 && notify_session_finished(c, &ns))
+			return hctx_db_error(c);
 		if ((n > 0 && coalesce_energy(c->co, c->db, c->cp_id, wh)) ||
 		    coalesce_connector(c->co, c->db, c->cp_id,
 		                       (int)ses.connector, c->now_ms))

@@ -40,6 +40,8 @@
 #include "drain.h"
 #include "log.h"
 #include "nodes.h"
+#include "notify_send.h"
+#include "notify_sweep.h"
 #include "nodelock.h"
 #include "ocpp_schema.h"
 #include "privdrop.h"
@@ -140,6 +142,7 @@ static void tick(void)
 	control_tick();
 	if (srv.phase == RUNNING) {
 		nodes_tick(now);
+		notify_sweep_tick(srv.cfg, now);
 		drain_tick(now);
 	}
 	if (srv.reopen_requested) {
@@ -333,6 +336,10 @@ int server_main(const struct csms_config *cfg, enum server_mode mode)
 		goto out;
 	}
 	dbq_up = 1;
+	if (notify_send_start(cfg, err, sizeof err)) {
+		fatal("%s", err);
+		goto out;
+	}
 	if (control_start(cfg, ws_context(), ctl_ops_request, err,
 	                  sizeof err)) {
 		fatal("%s", err);
@@ -344,6 +351,7 @@ int server_main(const struct csms_config *cfg, enum server_mode mode)
 	rc = 0;
 
 out:
+	notify_send_stop();
 	/* Connection-state jobs of the links just closed, then the rest. */
 	if (dbq_up)
 		dbq_stop();

@@ -51,7 +51,7 @@ tally() {
 }
 
 # A clean instance (a stack a previous run left behind is stopped first).
-scripts/instance.sh "$TDIR" "$BASE" log_level=info >/dev/null
+scripts/instance.sh "$TDIR" "$BASE" log_level=info webhook_sender=no >/dev/null
 export CSMS_TEST_OUT=$TDIR/out
 
 if [[ ${CSMS_TEST_SKIP_UNIT:-0} != 1 ]]; then

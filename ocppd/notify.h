@@ -1,0 +1,69 @@
+/*
+ * notify.h — webhook events written to the outbox (webhook_events) in the
+ * transaction of the state change that caused them
+ * (docs/notifications.md).
+ *
+ * Each function here is called by a job's run on a database worker,
+ * inside the batch's transaction: the event row commits with the session,
+ * the status or the connection state, or not at all.  A sender thread
+ * (notify_send.h) delivers the rows later, so nothing here waits on the
+ * network.  Only the outbox row is written; which subscriptions get it is
+ * decided when the sender fans it out.
+ */
+#ifndef OCPPD_NOTIFY_H
+#define OCPPD_NOTIFY_H
+
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#include "db.h"
+#include "handlers.h"
+
+/* The event types (a subscription's filter names them). */
+#define NOTIFY_CP_OFFLINE         "cp.offline"
+#define NOTIFY_CP_ONLINE          "cp.online"
+#define NOTIFY_CONNECTOR_FAULTED  "connector.faulted"
+#define NOTIFY_SESSION_STARTED    "session.started"
+#define NOTIFY_SESSION_FINISHED   "session.finished"
+#define NOTIFY_FIRMWARE_STATUS    "firmware.status"
+#define NOTIFY_DIAGNOSTICS_STATUS "diagnostics.status"
+/* Reserved: security events (SecurityEventNotification, OCPP 1.6
+ * security whitepaper) are written under this type once ocppd takes
+ * them. */
+#define NOTIFY_SECURITY_EVENT "security.event"
+
+/* 1 when name is one of the types above. */
+int notify_type_known(const char *name);
+/* The types, NULL-terminated (for error messages and the docs). */
+extern const char *const notify_types[];
+
+/*
+ * Writes one event: data (taken, always freed) becomes its JSON object.
+ * dedupe_key (NULL: none) makes a second write of the same event a no-op.
+ * 0 or -1 (a database error: the caller's transaction fails).
+ */
+int notify_event(struct db *db, const char *type, const char *cp_id,
+                 int64_t now_ms, cJSON *data, const char *dedupe_key);
+
+/* The events of the OCPP handlers, from what they have at hand. */
+int notify_session_started(struct hctx *c, long long tx, long long connector,
+                           const char *id_tag, const char *tag_status,
+                           long long meter_start, int64_t ts);
+
+struct notify_stop {
+	long long tx, connector, meter_start, meter_stop;
+	const char *id_tag, *stop_id_tag, *reason, *anomaly;
+	int64_t start_ms, stop_ms;
+};
+int notify_session_finished(struct hctx *c, const struct notify_stop *s);
+
+int notify_connector_faulted(struct hctx *c, long long connector,
+                             const char *error_code, const char *info,
+                             const char *vendor_id,
+                             const char *vendor_error_code, int64_t ts);
+
+/* type: NOTIFY_FIRMWARE_STATUS or NOTIFY_DIAGNOSTICS_STATUS. */
+int notify_status_event(struct hctx *c, const char *type, const char *status);
+
+#endif
