@@ -7,18 +7,16 @@
 # Environment: CSMS_BENCH_PORT_BASE (default 29000), CSMS_BENCH_HOLD (CPs
 # held, default 15000), CSMS_BENCH_SECONDS (per run, default 20),
 # CSMS_BENCH_RATE (fixed-rate run, default 15000 msgs/s),
-# CSMS_BENCH_OUT (default docs/benchmarks.md), CSMS_DB_BUFFER_POOL and
-# CSMS_DB_REDO_LOG (MariaDB's buffer pool and redo log, 1G each here: with
-# 256M, once the tables outgrow the pool or the log fills, InnoDB writes
-# back dirty pages under the commits' feet and p99 latency at 15,000
-# msgs/s jumps from ~6 ms to 20-60 ms; docs/benchmarks-ocppd.md).
+# CSMS_BENCH_OUT (default docs/benchmarks.md).  MariaDB runs with what
+# `make run` uses: its var/db-sizing.conf when there is one, else sized
+# from this machine the same way (scripts/stack.sh db_sizing);
+# CSMS_DB_BUFFER_POOL / CSMS_DB_REDO_LOG override both, and the figures
+# say which settings ran.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 export CSMS_BUILD=${CSMS_BUILD:-build}
-export CSMS_DB_BUFFER_POOL=${CSMS_DB_BUFFER_POOL:-1G}
-export CSMS_DB_REDO_LOG=${CSMS_DB_REDO_LOG:-1G}
 BIN=$ROOT/$CSMS_BUILD/bin
 BASE=${CSMS_BENCH_PORT_BASE:-29000}
 HOLD=${CSMS_BENCH_HOLD:-15000}
@@ -31,6 +29,8 @@ TICK=$(getconf CLK_TCK)
 [[ -x $BIN/cpsim && -x $BIN/ocppd ]] || { echo "bench: build first (make)" >&2; exit 1; }
 
 scripts/instance.sh "$BDIR" "$BASE" log_level=warn >/dev/null
+# make run's sizing, when it has made one (var/db-sizing.conf).
+[[ -s var/db-sizing.conf ]] && cp var/db-sizing.conf "$BDIR/db-sizing.conf"
 export CSMS_CONF=$BDIR/csms.conf
 trap 'scripts/stack.sh stop >/dev/null 2>&1 || true' EXIT
 CSMS_SEED_DEMO=1 scripts/stack.sh start >/dev/null

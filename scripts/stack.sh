@@ -12,9 +12,10 @@
 # Environment: CSMS_CONF (config file), CSMS_BUILD (build dir, default
 # build), CSMS_SEED_DEMO=0 to skip the demo id tags, CSMS_DB_BUFFER_POOL
 # and CSMS_DB_REDO_LOG (the private MariaDB's innodb_buffer_pool_size and
-# innodb_log_file_size, default 256M each; a busy fleet wants 1G or more,
-# docs/deploy.md) and CSMS_<KEY> for any config key.  Every failure is one
-# line naming the problem.
+# innodb_log_file_size; by default sized from this machine at the first
+# start and kept in db-sizing.conf beside the datadir: see db_sizing) and
+# CSMS_<KEY> for any config key.  Every failure is one line naming the
+# problem.
 #
 # Privacy (docs/security.md): everything under var/ is created with umask
 # 027 and private directories, so other local users reach neither the
@@ -222,6 +223,43 @@ secure_secret() {
 	fi
 }
 
+# The private MariaDB's buffer pool and redo log.  Too small a pool or
+# log makes InnoDB write dirty pages back under the commits' feet (at
+# 15,000 msgs/s: p99 from ~7 ms to 100-200 ms, and the fixed rate not
+# held; docs/benchmarks.md), so at the first start they are sized from
+# the machine — a quarter of the memory available (128 MB to 8 GB), the
+# redo log half of that (96 MB to 2 GB, at most 1/16 of the free disk) —
+# written to db-sizing.conf beside the datadir, and kept from then on, so
+# every start and `make bench` use the same.  CSMS_DB_BUFFER_POOL and
+# CSMS_DB_REDO_LOG win over both (make test keeps its instances small).
+db_sizing() {
+	local f mem disk pool redo
+	f=$(dirname "$db_datadir")/db-sizing.conf
+	if [[ ! -s $f ]]; then
+		mem=$(awk '/^MemAvailable:/ { print int($2 / 1024) }' /proc/meminfo 2>/dev/null)
+		disk=$(df -Pm "$(dirname "$db_datadir")" 2>/dev/null | awk 'NR == 2 { print $4 }')
+		[[ $mem =~ ^[0-9]+$ ]] || mem=1024
+		[[ $disk =~ ^[0-9]+$ ]] || disk=4096
+		pool=$((mem / 4 / 64 * 64))
+		((pool < 128)) && pool=128
+		((pool > 8192)) && pool=8192
+		redo=$((pool / 2))
+		((redo > disk / 16)) && redo=$((disk / 16))
+		((redo < 96)) && redo=96
+		((redo > 2048)) && redo=2048
+		printf '# written by scripts/stack.sh at the first start: from %s MB of
+# memory available and %s MB of free disk (delete to size again)
+buffer_pool=%sM
+redo_log=%sM
+' \
+			"$mem" "$disk" "$pool" "$redo" >"$f"
+		echo "csms: MariaDB sized for this machine: innodb_buffer_pool_size=${pool}M innodb_log_file_size=${redo}M ($f)" >&2
+	fi
+	db_pool=${CSMS_DB_BUFFER_POOL:-$(sed -n 's/^buffer_pool=//p' "$f")}
+	db_redo=${CSMS_DB_REDO_LOG:-$(sed -n 's/^redo_log=//p' "$f")}
+	[[ -n $db_pool && -n $db_redo ]] || die "$f: no buffer_pool= or redo_log= line (delete it to size again)"
+}
+
 db_start() {
 	private_db || return 0
 	prepare
@@ -254,13 +292,15 @@ db_start() {
 			die "mariadb-install-db failed, see $LOG_DIR/mariadb-install.log"
 	fi
 	chmod 0700 "$db_datadir"
+	local db_pool db_redo
+	db_sizing
 	# Durable settings are MariaDB's defaults (innodb_flush_log_at_trx_commit=1):
 	# an answer ocppd sends is on disk.
 	/usr/sbin/mariadbd --no-defaults --datadir="$db_datadir" --socket="$db_socket" \
 		--pid-file="$pidf" --skip-networking --skip-name-resolve \
 		--log-error="$LOG_DIR/mariadb.err" --max-connections=500 \
-		--innodb-buffer-pool-size="${CSMS_DB_BUFFER_POOL:-256M}" \
-		--innodb-log-file-size="${CSMS_DB_REDO_LOG:-256M}" \
+		--innodb-buffer-pool-size="$db_pool" \
+		--innodb-log-file-size="$db_redo" \
 		--innodb-io-capacity=1000 --innodb-io-capacity-max=4000 \
 		--character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci \
 		"${mariadb_user[@]}" >/dev/null 2>&1 &

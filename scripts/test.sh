@@ -80,6 +80,9 @@ export CSMS_CONF=$TDIR/csms.conf
 # The suite's web server lets anonymous requests change things (its tests
 # post without a login); shipped configs refuse that unless asked.
 export CSMS_WEB_ANONYMOUS_CHANGES=1
+# The suite's databases stay small whatever the machine (a user's first
+# start sizes MariaDB from the machine: scripts/stack.sh db_sizing).
+export CSMS_DB_BUFFER_POOL=${CSMS_DB_BUFFER_POOL:-256M} CSMS_DB_REDO_LOG=${CSMS_DB_REDO_LOG:-256M}
 
 stop_stack() {
 	scripts/stack.sh stop >/dev/null 2>&1 || true

@@ -25,7 +25,8 @@ log=$dir/out/run.log
 set -m
 env -u CSMS_WEB_ANONYMOUS_CHANGES -u CSMS_DB_SOCKET -u CSMS_DB_NAME \
 	-u CSMS_DB_USER -u CSMS_DB_PASSWORD -u CSMS_DB_RO_USER \
-	-u CSMS_DB_RO_PASSWORD CSMS_CONF="$conf" CSMS_SEED_DEMO=1 \
+	-u CSMS_DB_RO_PASSWORD -u CSMS_DB_BUFFER_POOL -u CSMS_DB_REDO_LOG \
+	CSMS_CONF="$conf" CSMS_SEED_DEMO=1 \
 	scripts/stack.sh run >"$log" 2>&1 &
 run_pid=$!
 set +m
@@ -47,6 +48,20 @@ if ! grep -q '^csms: running' "$log"; then
 fi
 pass make_run_starts
 [[ -S $dir/run/mysqld.sock ]] && pass own_database || fail own_database "no $dir/run/mysqld.sock"
+# MariaDB sized from the machine at the first start, said, kept, and used.
+sizing=$(dirname "$(sed -n "s/^db_datadir = //p" "$conf")")/db-sizing.conf
+mem=$(sed -n 's/^# written .*from \([0-9]*\) MB of$/\1/p' "$sizing" 2>/dev/null)
+want=$((${mem:-0} / 4 / 64 * 64))
+((want < 128)) && want=128
+((want > 8192)) && want=8192
+got=$(mariadb --no-defaults -S "$dir/run/mysqld.sock" -u "$(id -un)" -N -B \
+	-e 'SELECT @@innodb_buffer_pool_size DIV 1048576' 2>&1)
+if [[ -n $mem ]] && grep -q "^buffer_pool=${want}M$" "$sizing" && [[ $got == "$want" ]] &&
+	grep -q "MariaDB sized for this machine: innodb_buffer_pool_size=${want}M" "$log"; then
+	pass database_sized_for_the_machine
+else
+	fail database_sized_for_the_machine "memory ${mem:-?} MB, want ${want}M; $(tr '\n' ' ' <"$sizing" 2>/dev/null); MariaDB says ${got}M"
+fi
 pw=$(sed -n 's/^  login      operator \/ \([0-9a-f]*\) .*/\1/p' "$log")
 if [[ -n $pw && $pw == "$(head -n 1 "$dir/secrets/operator.password")" ]]; then
 	pass login_printed
