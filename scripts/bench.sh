@@ -41,6 +41,11 @@ cpu_ticks() { # utime + stime of a process
 	awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0
 }
 
+field() { # field NAME KEY: a number from a run's JSON summary
+	node -e 'const j=JSON.parse(require("fs").readFileSync(process.argv[1]));const v=process.argv[2].split(".").reduce((o,k)=>o==null?o:o[k],j);console.log(v==null?"-":v)' \
+		"$BDIR/out/$1.json" "$2"
+}
+
 # Runs cpsim with the given arguments; leaves its JSON summary in $1.json
 # and the CPU seconds of each process in $1.cpu.
 run() {
@@ -64,12 +69,14 @@ run() {
 	d1=$(cpu_ticks "$DB_PID")
 	awk -v o=$((o1 - o0)) -v d=$((d1 - d0)) -v c="$c" -v t="$TICK" -v t0="$t0" -v t1="$t1" \
 		'BEGIN { w = t1 - t0; printf "%.0f%% / %.0f%% / %.0f%%", 100*o/t/w, 100*d/t/w, 100*c/t/w }' >"$BDIR/out/$name.cpu"
+	# CPU time per answered message: what compares across machines, and
+	# shows which side a regression came from (the clock tick, 10 ms, is
+	# the resolution: a run answers ~100,000 messages or more).
+	awk -v o=$((o1 - o0)) -v d=$((d1 - d0)) -v t="$TICK" -v n="$(field "$name" answered)" \
+		'BEGIN { if (n > 0) printf "%.1f µs / %.1f µs", 1e6*o/t/n, 1e6*d/t/n; else printf "-" }' \
+		>"$BDIR/out/$name.permsg"
 }
 
-field() { # field NAME KEY: a number from a run's JSON summary
-	node -e 'const j=JSON.parse(require("fs").readFileSync(process.argv[1]));const v=process.argv[2].split(".").reduce((o,k)=>o==null?o:o[k],j);console.log(v==null?"-":v)' \
-		"$BDIR/out/$1.json" "$2"
-}
 
 echo "bench: holding $HOLD connections"
 run hold --cps "$HOLD" --mix hold --rate 0 --seconds "$SECS" --ramp 15
@@ -91,6 +98,9 @@ $(free -g | awk '/Mem:/ {print $2}') GiB, MariaDB $(mariadbd --version | awk '{p
 $(awk -F' = ' '/^db_workers/ {print $2}' csms.conf) database workers; load generator \`cpsim --load\` on the same machine, loopback.
 MariaDB settings during every run: $flush (with the first one, every
 acknowledged message is committed to disk before its answer is sent).
+They are \`make run\`'s: its private MariaDB is sized from the machine at
+the first start (\`$(sed -n 's/^# written .*from \([0-9]*\) MB of$/\1/p' "$BDIR/db-sizing.conf") MB\` of memory available then;
+\`var/db-sizing.conf\`, docs/deploy.md).
 
 | run | command | result |
 |---|---|---|
@@ -98,13 +108,14 @@ acknowledged message is committed to disk before its answer is sent).
 | closed-loop throughput | \`cpsim --load --cps 1000 --rate 0 --seconds $SECS\` | $(field tput msgs_per_sec) msgs/s, p50 $(field tput latency_ms.p50) ms, p99 $(field tput latency_ms.p99) ms, CALLERRORs $(field tput callerrors), timeouts $(field tput timeouts) |
 | fixed rate | \`cpsim --load --cps 1000 --rate $RATE --seconds $SECS\` | $(field rate msgs_per_sec) msgs/s, p50 $(field rate latency_ms.p50) ms, p95 $(field rate latency_ms.p95) ms, p99 $(field rate latency_ms.p99) ms, max $(field rate latency_ms.max) ms, CALLERRORs $(field rate callerrors), timeouts $(field rate timeouts) |
 
-CPU split (ocppd / mariadbd / cpsim, 100% = one core):
+CPU split (ocppd / mariadbd / cpsim, 100% = one core), and CPU time per
+answered message (ocppd / mariadbd):
 
-| run | CPU |
-|---|---|
-| connections held | $(cat "$BDIR/out/hold.cpu") |
-| closed-loop throughput | $(cat "$BDIR/out/tput.cpu") |
-| fixed rate | $(cat "$BDIR/out/rate.cpu") |
+| run | CPU | per message |
+|---|---|---|
+| connections held | $(cat "$BDIR/out/hold.cpu") | |
+| closed-loop throughput | $(cat "$BDIR/out/tput.cpu") | $(cat "$BDIR/out/tput.permsg") |
+| fixed rate | $(cat "$BDIR/out/rate.cpu") | $(cat "$BDIR/out/rate.permsg") |
 
 The message mix is cpsim's realistic one (StatusNotification, MeterValues,
 Heartbeat, Authorize, StartTransaction/StopTransaction pairs); see
