@@ -253,7 +253,9 @@ buffer_pool=%sM
 redo_log=%sM
 ' \
 			"$mem" "$disk" "$pool" "$redo" >"$f"
-		echo "csms: MariaDB sized for this machine: innodb_buffer_pool_size=${pool}M innodb_log_file_size=${redo}M ($f)" >&2
+		if [[ -z ${CSMS_DB_BUFFER_POOL:-}${CSMS_DB_REDO_LOG:-} ]]; then
+			echo "csms: MariaDB sized for this machine: innodb_buffer_pool_size=${pool}M innodb_log_file_size=${redo}M ($f)" >&2
+		fi
 	fi
 	db_pool=${CSMS_DB_BUFFER_POOL:-$(sed -n 's/^buffer_pool=//p' "$f")}
 	db_redo=${CSMS_DB_REDO_LOG:-$(sed -n 's/^redo_log=//p' "$f")}
