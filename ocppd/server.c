@@ -42,6 +42,8 @@
 #include "nodes.h"
 #include "nodelock.h"
 #include "ocpp_schema.h"
+#include "oplog.h"
+#include "oplog_part.h"
 #include "privdrop.h"
 #include "session.h"
 #include "strmap.h"
@@ -96,11 +98,17 @@ static void install_signals(void)
 
 static int link_open(struct conn *c)
 {
+	char peer[128];
+	ws_peer(c, peer, sizeof peer);
+	oplog_connected(c->cp_id, peer);
 	return takeover_arrive(c, time_now_ms());
 }
 
 static void link_close(struct conn *c)
 {
+	char why[96];
+	ws_gone_reason(c, why, sizeof why);
+	oplog_disconnected(c->cp_id, why);
 	if (!c->up)
 		return;
 	calls_conn_closed(c);
@@ -119,6 +127,7 @@ static const struct ws_ops links = {
     .on_open = link_open,
     .on_frame = dispatch_frame,
     .on_close = link_close,
+    .on_refused = oplog_refused,
     .on_wake = loop_woke,
     .up_size = sizeof(struct session),
 };
@@ -138,6 +147,7 @@ static void tick(void)
 	calls_tick(now);
 	takeover_tick(now);
 	control_tick();
+	oplog_tick(now);
 	if (srv.phase == RUNNING) {
 		nodes_tick(now);
 		drain_tick(now);
@@ -305,7 +315,7 @@ int server_main(const struct csms_config *cfg, enum server_mode mode)
 	locked = 1;
 
 	if (actions_init(schemas, err, sizeof err) ||
-	    dispatch_init(cfg, schemas) ||
+	    dispatch_init(cfg, schemas) || oplog_init(cfg) ||
 	    calls_init(cfg, schemas, err, sizeof err)) {
 		fatal("%s", err);
 		goto out;
@@ -333,6 +343,10 @@ int server_main(const struct csms_config *cfg, enum server_mode mode)
 		goto out;
 	}
 	dbq_up = 1;
+	if (oplog_part_start(cfg, err, sizeof err)) {
+		fatal("%s", err);
+		goto out;
+	}
 	if (control_start(cfg, ws_context(), ctl_ops_request, err,
 	                  sizeof err)) {
 		fatal("%s", err);
@@ -344,9 +358,13 @@ int server_main(const struct csms_config *cfg, enum server_mode mode)
 	rc = 0;
 
 out:
-	/* Connection-state jobs of the links just closed, then the rest. */
+	/* Connection-state jobs of the links just closed, then the rest;
+	 * the message log's last records with them. */
+	oplog_flush();
 	if (dbq_up)
 		dbq_stop();
+	oplog_part_stop();
+	oplog_cleanup();
 	if (ctl_up)
 		control_stop();
 	if (ws_up)
