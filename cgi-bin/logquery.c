@@ -89,7 +89,7 @@ int logq_open(struct db *db, struct db_rows *rows, const struct logq_filter *f,
 	const char *kind = f->kind,
 	           *action = f->action && *f->action ? f->action : NULL;
 	const char *msg_id = f->msg_id && *f->msg_id ? f->msg_id : NULL;
-	return db_query(db, rows, sql_page, "sttttsssssssitlttl", f->cp_id,
+	return db_query(db, rows, sql_page, "sttttssssssssittll", f->cp_id,
 	                from, to - 1, from, to, kind, kind, action, action,
 	                msg_id, msg_id, pat, pat, f->has_cursor, f->cur_ts,
 	                f->cur_ts, (long long)f->cur_id, limit);
