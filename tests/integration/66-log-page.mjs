@@ -8,10 +8,15 @@
 // page, and in headless Chromium: the frame's JSON opens in a <details>,
 // the 5 s refresh brings new frames in without a reload, no CSP
 // violation; screenshots go to the test output.
+import { createRequire } from 'node:module';
 import {
-	check, checkEq, cpId, done, env, fail, q, rawClient, sql, sqlValue, test, until,
+	check, checkEq, cpId, done, env, fail, q, rawClient, sqlValue, test, until,
 } from '../node/lib.mjs';
 import { chromium } from '../node/node_modules/playwright-core/index.mjs';
+
+const require = createRequire(import.meta.url);
+const Ajv = require('../node/node_modules/ajv');
+const addFormats = require('../node/node_modules/ajv-formats');
 
 const API = `${env.httpUrl}/cgi-bin/api`;
 const DASH = `${env.httpUrl}/cgi-bin/dashboard`;
@@ -47,10 +52,22 @@ const total = () => Number(sqlValue(`SELECT COUNT(*) FROM ocpp_log WHERE cp_id =
 // connect + 2 boot + 60 heartbeat + 2 bad = 65
 await until(() => total() >= 65, 5000, 50);
 
+// Answers are checked against the API's own OpenAPI description.
+const spec = (await call('GET', '/openapi.json')).json;
+const ajv = new Ajv({ strict: false, allErrors: true });
+addFormats(ajv);
+ajv.addSchema(spec, 'openapi.json');
+function valid(name, value) {
+	const v = ajv.compile({ $ref: `openapi.json#/components/schemas/${name}` });
+	return v(value) ? true : `${name}: ${ajv.errorsText(v.errors)}`;
+}
+
 try {
 	await test('api_list_newest_first_with_cursor', async () => {
 		const r = await call('GET', `/cps/${enc(CP)}/log?limit=20`);
 		checkEq('status', r.status, 200);
+		const ok = valid('LogPage', r.json);
+		check('matches_openapi', ok === true, ok);
 		checkEq('page_size', r.json.items.length, 20);
 		check('newest_first', r.json.items[0].msg_id === 'bad-1' && r.json.items[0].direction === 'out' &&
 			r.json.items[0].msg_type === 'CALLERROR' && r.json.items[0].action === 'Authorize', JSON.stringify(r.json.items[0]));
@@ -113,12 +130,15 @@ try {
 		check('ndjson_type', nd.headers.get('content-type').startsWith('application/x-ndjson'), nd.headers.get('content-type'));
 		const objs = (await nd.text()).trim().split('\n').map((l) => JSON.parse(l));
 		check('ndjson_rows', objs.length === 5 && objs[0].msg_id === 'bad-1', JSON.stringify(objs[0]));
+		check('ndjson_entries_match_openapi', objs.every((o) => valid('LogEntry', o) === true), JSON.stringify(objs[0]));
 		checkEq('export_limit_bounded', (await fetch(`${API}/cps/${enc(CP)}/log.csv?limit=100001`)).status, 400);
 	});
 
 	await test('api_level', async () => {
 		const g = await call('GET', `/cps/${enc(CP)}/log-level`);
 		check('get_default', g.status === 200 && g.json.level === null && g.json.default === 'all', g.text);
+		const ok = valid('LogLevel', g.json);
+		check('level_matches_openapi', ok === true, ok);
 		const bad = await call('PUT', `/cps/${enc(CP)}/log-level`, { level: 'loud' });
 		checkEq('bad_level_400', bad.status, 400);
 		const ct = await fetch(`${API}/cps/${enc(CP)}/log-level`, { method: 'PUT', body: '{"level":"off"}', headers: { 'Content-Type': 'text/plain' } });
@@ -128,7 +148,7 @@ try {
 		checkEq('cross_site_403', cross.status, 403);
 		checkEq('unchanged', sqlValue(`SELECT log_level FROM charge_points WHERE id = ${q(CP)}`), null);
 		const p = await call('PUT', `/cps/${enc(CP)}/log-level`, { level: 'errors' });
-		check('put_errors', p.status === 200 && p.json.level === 'errors', p.text);
+		check('put_errors', p.status === 200 && p.json.level === 'errors' && valid('LogLevel', p.json) === true, p.text);
 		checkEq('stored', sqlValue(`SELECT log_level FROM charge_points WHERE id = ${q(CP)}`), 'errors');
 		const back = await call('PUT', `/cps/${enc(CP)}/log-level`, { level: null });
 		check('put_default', back.status === 200 && back.json.level === null, back.text);
