@@ -12,7 +12,8 @@ const char *const logq_directions[] = {"in",         "out",     "connect",
 
 /* Every filter in one statement (NULL parameters switch a condition
  * off), so it is prepared once per connection.  day bounds the
- * partitions read; ts and the cursor bound the index range. */
+ * partitions read; ts and the cursor bound the range of the primary
+ * key (cp_id, ts, id, day), read backwards: no sort. */
 static const char sql_page[] =
     "SELECT id, ts, kind, msg_type, msg_id, action, error_code, frame, "
     "frame_len, node_id FROM ocpp_log "

@@ -3,8 +3,8 @@
  * sql/011_ocpp_log.sql), as the API's /cps/{id}/log and the dashboard's
  * log page both read it: newest first, filtered, one page at a time by a
  * cursor on (ts, id) — never an OFFSET, so a page deep in a busy day
- * costs what the first one does (idx_ocpp_log_cp_ts, and only the day
- * partitions the time range touches).
+ * costs what the first one does (the primary key, (cp_id, ts, id, day), and
+ * only the day partitions the time range touches).
  *
  * The cursor and the pairing of CALLs with their answers are pure (the
  * unit tests call them: tests/unit/test_logquery.c).

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include <cjson/cJSON.h>
 
@@ -46,6 +47,7 @@ static const char *const kind_names[] = {"in", "out", "connect", "disconnect",
 
 struct rec {
 	int64_t ts;
+	uint64_t id;
 	uint32_t cp_off, act_off, text_off; /* into the arena; act: 0 none */
 	uint32_t text_len, full_len;
 	uint8_t kind, masked, has_act, is_event;
@@ -84,15 +86,19 @@ static struct {
 	struct strmap over; /* cp_id -> (void *)(level + 1) */
 	int64_t drop_logged_ms;
 	unsigned route;
+	uint64_t next_id; /* the id column: see oplog_init */
 } o;
 
 /* ---- statements ------------------------------------------------------- */
 
+/* IGNORE: a row whose key exists (the same charge point, millisecond
+ * and id: two start-ups drawing the same prefix) is not worth failing
+ * the others for. */
 #define INS_HEAD                                                               \
-	"INSERT INTO ocpp_log (day, ts, cp_id, node_id, kind, msg_type, "      \
-	"msg_id, action, error_code, frame, frame_len) VALUES "
-#define INS_ROW  "(DATE(?), ?, ?, NULLIF(?, ''), ?, ?, ?, ?, ?, ?, ?)"
-#define INS_COLS 11
+	"INSERT IGNORE INTO ocpp_log (cp_id, ts, id, day, node_id, kind, "     \
+	"msg_type, msg_id, action, error_code, frame, frame_len) VALUES "
+#define INS_ROW  "(?, ?, ?, DATE(?), NULLIF(?, ''), ?, ?, ?, ?, ?, ?, ?)"
+#define INS_COLS 12
 
 /* A full batch is one statement; a partial one a few more. */
 static const unsigned chunk_rows[] = {OPLOG_BATCH_MAX, 64, 8, 1};
@@ -269,6 +275,7 @@ static void record(enum kind kind, const char *cp_id, const char *action,
 	struct rec *r = &k->recs[k->n++];
 	size_t before = k->used;
 	r->ts = time_now_ms();
+	r->id = o.next_id++;
 	r->kind = (uint8_t)kind;
 	r->cp_off = put(k, cp_id, cl);
 	r->has_act = action != NULL;
@@ -431,21 +438,22 @@ static void bind_row(struct db_value *v, const struct oplog_job *k, unsigned i,
 {
 	const struct rec *r = &k->recs[i];
 	const struct row *w = &k->rows[i];
-	v[0] = (struct db_value){.type = 't', .u.t = r->ts};
+	v[0] = (struct db_value){.type = 's', .u.s = k->arena + r->cp_off};
 	v[1] = (struct db_value){.type = 't', .u.t = r->ts};
-	v[2] = (struct db_value){.type = 's', .u.s = k->arena + r->cp_off};
-	v[3] = (struct db_value){.type = 's', .u.s = node};
-	v[4] = (struct db_value){.type = 's', .u.s = kind_names[r->kind]};
-	v[5] =
+	v[2] = (struct db_value){.type = 'l', .u.l = (long long)r->id};
+	v[3] = (struct db_value){.type = 't', .u.t = r->ts};
+	v[4] = (struct db_value){.type = 's', .u.s = node};
+	v[5] = (struct db_value){.type = 's', .u.s = kind_names[r->kind]};
+	v[6] =
 	    (struct db_value){.type = 's', .u.s = oplog_type_name(w->env.type)};
-	v[6] = (struct db_value){.type = 's',
+	v[7] = (struct db_value){.type = 's',
 	                         .u.s = w->env.id[0] ? w->env.id : NULL};
-	v[7] = (struct db_value){
+	v[8] = (struct db_value){
 	    .type = 's', .u.s = w->action && w->action[0] ? w->action : NULL};
-	v[8] = (struct db_value){.type = 's',
+	v[9] = (struct db_value){.type = 's',
 	                         .u.s = w->code && w->code[0] ? w->code : NULL};
-	v[9] = (struct db_value){.type = 's', .u.s = w->text};
-	v[10] = (struct db_value){.type = 'l', .u.l = (long long)r->full_len};
+	v[10] = (struct db_value){.type = 's', .u.s = w->text};
+	v[11] = (struct db_value){.type = 'l', .u.l = (long long)r->full_len};
 }
 
 static enum hres job_run(struct job *j, struct batch *b)
@@ -712,6 +720,14 @@ int oplog_init(const struct csms_config *cfg)
 	if (o.batch_rows < 1)
 		o.batch_rows = 1;
 	strmap_init(&o.over);
+	/* Row ids: a random prefix of 12 bits for this start-up, then a
+	 * counter — unique with the charge point and the millisecond
+	 * (the key), in order within one run, and below 2^53, so a
+	 * JavaScript client reads them exactly. */
+	uint16_t prefix = 0;
+	if (getrandom(&prefix, sizeof prefix, 0) != sizeof prefix)
+		prefix = (uint16_t)time_now_ms();
+	o.next_id = ((uint64_t)(prefix % 4095) + 1) << 40;
 	for (size_t c = 0; c < NCHUNKS; c++)
 		if (!(ins_sql[c] = ins_text(chunk_rows[c]))) {
 			oplog_cleanup();

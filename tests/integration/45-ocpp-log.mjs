@@ -53,9 +53,10 @@ await test('schema_partitioned_by_day', async () => {
 	const today = new Date().toISOString().slice(0, 10).replaceAll('-', '');
 	// ocppd splits today and the next days off pmax at start.
 	check('today_partition', await until(() => names().includes(`p${today}`), 10000, 200), parts.join(','));
-	const idx = sql(`SELECT COLUMN_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE()
-		AND TABLE_NAME = 'ocpp_log' AND INDEX_NAME = 'idx_ocpp_log_cp_ts' ORDER BY SEQ_IN_INDEX`).map((r) => r[0]);
-	checkEq('index_cp_ts', idx.join(','), 'cp_id,ts');
+	// The primary key is the (cp_id, ts) index every read uses.
+	const idx = sql(`SELECT INDEX_NAME, COLUMN_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE()
+		AND TABLE_NAME = 'ocpp_log' ORDER BY INDEX_NAME, SEQ_IN_INDEX`).map((r) => r.join('.'));
+	checkEq('only_key_cp_ts', idx.join(','), 'PRIMARY.cp_id,PRIMARY.ts,PRIMARY.id,PRIMARY.day');
 });
 
 await test('frames_both_ways_with_actions', async () => {
@@ -72,6 +73,8 @@ await test('frames_both_ways_with_actions', async () => {
 	check('connect_names_peer', /"peer":"127\.0\.0\.1/.test(r[0].frame), r[0].frame);
 	check('disconnect_reason', /"reason":"closed by the charge point \(code 1000\)"/.test(r[5].frame), r[5].frame);
 	checkEq('single_node_null', r[0].node, '');
+	check('ids_in_order', r.every((x, i) => i === 0 || x.id > r[i - 1].id), r.map((x) => x.id).join(','));
+	checkEq('ids_below_2_53', sqlValue(`SELECT MAX(id) < POW(2, 53) FROM ocpp_log WHERE cp_id = ${q(id)}`), '1');
 	check('frame_text_kept', JSON.parse(r[1].frame)[2] === 'BootNotification' && r[1].len === Buffer.byteLength(r[1].frame), r[1].frame);
 });
 
