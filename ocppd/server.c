@@ -343,16 +343,18 @@ int server_main(const struct csms_config *cfg, enum server_mode mode)
 		goto out;
 	}
 	dbq_up = 1;
-	if (oplog_part_start(cfg, err, sizeof err)) {
-		fatal("%s", err);
-		goto out;
-	}
 	if (control_start(cfg, ws_context(), ctl_ops_request, err,
 	                  sizeof err)) {
 		fatal("%s", err);
 		goto out;
 	}
 	ctl_up = 1;
+	/* Last: its first pass logs, and a start-up error must be the last
+	 * line ocppd writes. */
+	if (oplog_part_start(cfg, err, sizeof err)) {
+		fatal("%s", err);
+		goto out;
+	}
 
 	serve();
 	rc = 0;
