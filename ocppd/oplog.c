@@ -706,7 +706,7 @@ int oplog_status_add(cJSON *obj)
 
 /* ---- life --------------------------------------------------------------- */
 
-int oplog_init(const struct csms_config *cfg)
+int oplog_init(const struct csms_config *cfg, char *err, size_t errlen)
 {
 	memset(&o, 0, sizeof o);
 	o.cfg = cfg;
@@ -731,6 +731,7 @@ int oplog_init(const struct csms_config *cfg)
 	for (size_t c = 0; c < NCHUNKS; c++)
 		if (!(ins_sql[c] = ins_text(chunk_rows[c]))) {
 			oplog_cleanup();
+			snprintf(err, errlen, "message log: out of memory");
 			return -1;
 		}
 	return 0;

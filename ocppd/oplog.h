@@ -36,7 +36,8 @@ enum oplog_level { OPLOG_OFF = 0, OPLOG_ERRORS = 1, OPLOG_ALL = 2 };
 int oplog_level_parse(const char *s);
 const char *oplog_level_name(int level);
 
-int oplog_init(const struct csms_config *cfg);
+/* -1 with err when out of memory. */
+int oplog_init(const struct csms_config *cfg, char *err, size_t errlen);
 /* Every 100 ms: submits the batch being filled, reloads the overrides. */
 void oplog_tick(int64_t now_ms);
 /* Submits what is held (shutdown, before the workers drain). */

@@ -315,7 +315,7 @@ int server_main(const struct csms_config *cfg, enum server_mode mode)
 	locked = 1;
 
 	if (actions_init(schemas, err, sizeof err) ||
-	    dispatch_init(cfg, schemas) || oplog_init(cfg) ||
+	    dispatch_init(cfg, schemas) || oplog_init(cfg, err, sizeof err) ||
 	    calls_init(cfg, schemas, err, sizeof err)) {
 		fatal("%s", err);
 		goto out;
