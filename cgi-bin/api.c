@@ -22,6 +22,7 @@
 #include "api-commands.h"
 #include "api-health.h"
 #include "api-json.h"
+#include "api-log.h"
 #include "api-openapi.h"
 #include "api-stats.h"
 #include "api-transactions.h"
@@ -51,6 +52,10 @@ static const struct route {
     {"/cps/*", M_GET, api_cps_one},
     {"/cps/*/commands", M_GET, api_commands_list},
     {"/cps/*/commands/*", M_POST, api_command_send},
+    {"/cps/*/log", M_GET, api_log_list},
+    {"/cps/*/log.csv", M_GET, api_log_csv},
+    {"/cps/*/log.ndjson", M_GET, api_log_ndjson},
+    {"/cps/*/log-level", M_GET | M_PUT, api_log_level},
     {"/commands/*", M_GET, api_command_one},
     {"/connectors/*", M_GET, api_connectors},
     {"/transactions", M_GET, api_tx_list},
@@ -126,6 +131,8 @@ static const char *allow_header(int methods)
 		return "GET, HEAD, POST, OPTIONS";
 	case M_PUT | M_DELETE:
 		return "PUT, DELETE, OPTIONS";
+	case M_GET | M_PUT:
+		return "GET, HEAD, PUT, OPTIONS";
 	default:
 		return "GET, HEAD, OPTIONS";
 	}

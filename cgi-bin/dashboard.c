@@ -18,6 +18,7 @@
 #include "ui-chargepoint.h"
 #include "ui-command.h"
 #include "ui-error.h"
+#include "ui-log.h"
 #include "ui-overview.h"
 #include "ui-shared.h"
 #include "ui-tagedit.h"
@@ -41,6 +42,9 @@ struct route {
 
 static const struct route routes[] = {
     {"/", ROUTE_DB, ui_overview},
+    /* "/cp/" + id + "/log": a '*' stands for one path segment. */
+    {"/cp/*/log", ROUTE_DB, ui_log},
+    {"/cp/*/log-level", ROUTE_POST, ui_log_level},
     {"/cp/", ROUTE_PREFIX | ROUTE_DB, ui_chargepoint},
     {"/transactions", ROUTE_DB, ui_transactions},
     {"/transactions/", ROUTE_PREFIX | ROUTE_DB, ui_transaction},
@@ -58,8 +62,25 @@ struct app {
 	int64_t db_used_ms; /* when the last request ran (webdb.h) */
 };
 
+/* A '*' segment's value (no '/'), for the routes that have one. */
+static char star_arg[512];
+
 static int match(const struct route *rt, const char *path, const char **arg)
 {
+	const char *star = strchr(rt->path, '*');
+	if (star) {
+		size_t pre = (size_t)(star - rt->path), suf = strlen(star + 1);
+		size_t len = strlen(path);
+		if (len <= pre + suf || strncmp(path, rt->path, pre) ||
+		    strcmp(path + len - suf, star + 1) ||
+		    len - pre - suf >= sizeof star_arg ||
+		    memchr(path + pre, '/', len - pre - suf))
+			return 0;
+		memcpy(star_arg, path + pre, len - pre - suf);
+		star_arg[len - pre - suf] = '\0';
+		*arg = star_arg;
+		return 1;
+	}
 	size_t n = strlen(rt->path);
 	if (rt->flags & ROUTE_PREFIX) {
 		if (strncmp(path, rt->path, n) || !path[n])

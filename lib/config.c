@@ -113,6 +113,10 @@ static const struct key keys[] = {
     S(node_id, ""),
     /* several ocppd on one database (sql/009, docs/scale-out.md) */
     B(migrate_on_start, "yes"),
+    /* the OCPP message log (ocppd/oplog.c) */
+    E(ocpp_log, "all|errors|off", "all"),
+    I(ocpp_log_queue, 16, 10000000, "65536"),
+    I(ocpp_log_retention_days, 1, 3650, "7"),
     I(send_queue_max, 4096, 1073741824, "1048576"),
     I(send_queue_total_max, 65536, 2147483647, "268435456"),
     P(templates_dir, "templates"),

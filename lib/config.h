@@ -75,6 +75,10 @@ struct csms_config {
 	char node_id[65]; /* "" single node; else this node's name (cluster) */
 	/* no: only check the schema version at start (ocppd --migrate) */
 	int migrate_on_start;
+	/* the OCPP message log (ocppd/oplog.c, docs/api.md) */
+	char ocpp_log[8]; /* all, errors or off */
+	int ocpp_log_queue;
+	int ocpp_log_retention_days;
 	/* web tier */
 	char templates_dir[512];
 	double price_per_kwh;

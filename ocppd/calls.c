@@ -18,6 +18,7 @@
 #include "log.h"
 #include "log_frame.h"
 #include "nodetag.h"
+#include "oplog.h"
 #include "send.h"
 #include "handlers.h"
 #include "session.h"
@@ -243,6 +244,7 @@ static void kick(struct conn *c)
 	}
 	k->sent = 1;
 	log_frame(c->cp_id, "->", frame_text(f), f->len);
+	oplog_sent(c->cp_id, k->op->action, frame_text(f), f->len);
 	ws_send(c, f);
 }
 
@@ -434,6 +436,15 @@ void calls_reply(struct conn *c, const struct rpc_msg *m)
 	}
 	call_free(k);
 	kick(c);
+}
+
+const char *calls_answered(const struct conn *c, const struct rpc_msg *m)
+{
+	const struct call *k = c->up->call_head;
+	if ((m->kind != RPC_CALLRESULT && m->kind != RPC_CALLERROR) || !k ||
+	    !k->sent || !m->id || strcmp(k->uid, m->id))
+		return NULL;
+	return k->op->action;
 }
 
 void calls_conn_closed(struct conn *c)

@@ -36,6 +36,9 @@ void calls_submit(struct conn *c, const struct control_req *r);
 
 /* A CALLRESULT or CALLERROR from c. */
 void calls_reply(struct conn *c, const struct rpc_msg *m);
+/* The action of the call a CALLRESULT/CALLERROR answers (the message
+ * log), NULL when it answers none of ours; m unchanged. */
+const char *calls_answered(const struct conn *c, const struct rpc_msg *m);
 /* c closes: its calls fail with cp_offline. */
 void calls_conn_closed(struct conn *c);
 /* Fails the calls whose time is up (called every tick). */

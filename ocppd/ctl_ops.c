@@ -19,6 +19,7 @@
 #include "takeover.h"
 #include "jsonutil.h"
 #include "notify_ops.h"
+#include "oplog.h"
 #include "tags.h"
 #include "timeutil.h"
 #include "ws.h"
@@ -67,7 +68,7 @@ static void op_status(const struct control_req *r)
 	    json_add_int(o, "db_queue", total) ||
 	    !cJSON_AddItemToObject(o, "db_queue_per_worker", depths) ||
 	    !cJSON_AddBoolToObject(o, "shutting_down", !ws_accepting()) ||
-	    drain_status_add(o)) {
+	    drain_status_add(o) || oplog_status_add(o)) {
 		if (!cJSON_IsArray(
 		        cJSON_GetObjectItem(o, "db_queue_per_worker")))
 			cJSON_Delete(depths);
@@ -150,6 +151,7 @@ struct op {
 
 static const struct op table[] = {
     {"cps", op_cps},
+    {"cp_set_log", oplog_set_request},
     {"cp_set_password", cp_sec_request},
     {"cp_set_security", cp_sec_request},
     {"drain", drain_request},

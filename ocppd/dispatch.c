@@ -20,6 +20,7 @@
 #include "handlers.h"
 #include "log.h"
 #include "log_frame.h"
+#include "oplog.h"
 #include "rpc.h"
 #include "session.h"
 #include "timeutil.h"
@@ -77,12 +78,20 @@ static struct frame *error_frame(const char *cp_id, const char *id,
 	return reply_frame(cp_id, text, len);
 }
 
-static void send_error(struct conn *c, const char *id, enum rpc_error e,
-                       const char *desc)
+/* Every frame to the charge point from here goes out through this:
+ * action is the CALL it answers, for the message log. */
+static void send_reply(struct conn *c, const char *action, struct frame *f)
+{
+	oplog_sent(c->cp_id, action, frame_text(f), f->len);
+	ws_send(c, f);
+}
+
+static void send_error_for(struct conn *c, const char *action, const char *id,
+                           enum rpc_error e, const char *desc)
 {
 	struct frame *f = error_frame(c->cp_id, id, e, desc);
 	if (f)
-		ws_send(c, f);
+		send_reply(c, action, f);
 }
 
 /* ---- the OCPP call job ------------------------------------------------
@@ -168,7 +177,7 @@ static void call_done(struct job *j, enum hres r)
 		return;
 	if (r == H_OK && k->ctx.boot_status)
 		c->up->boot_status = (uint8_t)k->ctx.boot_status;
-	ws_send(c, k->reply);
+	send_reply(c, k->act->name, k->reply);
 	k->reply = NULL;
 }
 
@@ -179,8 +188,8 @@ static void call_fail(struct job *j)
 	         k->cp_id, k->act->name);
 	struct conn *c = ws_conn_by_ref(k->conn);
 	if (c)
-		send_error(c, k->uid, RPC_INTERNAL_ERROR,
-		           "database unavailable");
+		send_error_for(c, k->act->name, k->uid, RPC_INTERNAL_ERROR,
+		               "database unavailable");
 }
 
 static void call_free(struct job *j)
@@ -206,7 +215,8 @@ static void queue_call(struct conn *c, struct rpc_msg *m,
 	/* Not calloc: the context is cleared when it runs. */
 	struct call_job *k = malloc(sizeof *k + len + 1);
 	if (!k) {
-		send_error(c, m->id, RPC_INTERNAL_ERROR, "out of memory");
+		send_error_for(c, m->action, m->id, RPC_INTERNAL_ERROR,
+		               "out of memory");
 		return;
 	}
 	memset(k, 0, offsetof(struct call_job, ctx));
@@ -224,7 +234,8 @@ static void queue_call(struct conn *c, struct rpc_msg *m,
 		call_free(&k->job);
 		log_warn("ocpp: %s | %s | InternalError: database queue full",
 		         c->cp_id, act->name);
-		send_error(c, m->id, RPC_INTERNAL_ERROR, "server busy");
+		send_error_for(c, m->action, m->id, RPC_INTERNAL_ERROR,
+		               "server busy");
 	}
 }
 
@@ -243,7 +254,7 @@ static void run_inline(struct conn *c, struct rpc_msg *m,
 		enum rpc_error e = rpc_error_for_handler(r);
 		log_warn("ocpp: %s | %s | %s: %s", c->cp_id, m->action,
 		         rpc_error_code(e), ctx.err);
-		send_error(c, m->id, e, ctx.err);
+		send_error_for(c, m->action, m->id, e, ctx.err);
 		return;
 	}
 	if (ctx.audit[0])
@@ -252,7 +263,7 @@ static void run_inline(struct conn *c, struct rpc_msg *m,
 	char *text = rpc_result_text(m->id, conf, &len);
 	struct frame *f = reply_frame(c->cp_id, text, len);
 	if (f)
-		ws_send(c, f);
+		send_reply(c, act->name, f);
 }
 
 /* ---- last_seen and last_heartbeat ------------------------------------ */
@@ -335,11 +346,12 @@ static void dispatch_call(struct conn *c, struct rpc_msg *m)
 	if (e != RPC_OK) {
 		log_warn("ocpp: %s | %.64s | %s: %s", c->cp_id, m->action,
 		         rpc_error_code(e), msg);
-		send_error(c, m->id, e, msg);
+		send_error_for(c, m->action, m->id, e, msg);
 		return;
 	}
 	if (d.shutting_down) {
-		send_error(c, m->id, RPC_INTERNAL_ERROR, "shutting down");
+		send_error_for(c, m->action, m->id, RPC_INTERNAL_ERROR,
+		               "shutting down");
 		return;
 	}
 	struct session *s = c->up;
@@ -367,7 +379,11 @@ void dispatch_frame(struct conn *c, const char *text, size_t len)
 	log_frame(c->cp_id, "<-", text, len);
 	int64_t now = time_now_ms();
 	struct rpc_msg m;
-	switch (rpc_parse(text, len, &m)) {
+	enum rpc_kind kind = rpc_parse(text, len, &m);
+	oplog_received(c->cp_id, kind == RPC_CALLERROR || kind <= RPC_IGNORE,
+	               kind == RPC_CALL ? m.action : calls_answered(c, &m),
+	               text, len);
+	switch (kind) {
 	case RPC_CALL:
 		dispatch_call(c, &m);
 		break;
@@ -375,7 +391,7 @@ void dispatch_frame(struct conn *c, const char *text, size_t len)
 		if (m.has_id) {
 			log_warn("ocpp: %s | %s: %s", c->cp_id,
 			         rpc_error_code(m.error), m.why);
-			send_error(c, m.id, m.error, m.why);
+			send_error_for(c, NULL, m.id, m.error, m.why);
 		} else {
 			log_warn("ocpp: %s | %s (no uniqueId to answer to)",
 			         c->cp_id, m.why);

@@ -44,6 +44,8 @@
 #include "notify_sweep.h"
 #include "nodelock.h"
 #include "ocpp_schema.h"
+#include "oplog.h"
+#include "oplog_part.h"
 #include "privdrop.h"
 #include "session.h"
 #include "strmap.h"
@@ -98,11 +100,17 @@ static void install_signals(void)
 
 static int link_open(struct conn *c)
 {
+	char peer[128];
+	ws_peer(c, peer, sizeof peer);
+	oplog_connected(c->cp_id, peer);
 	return takeover_arrive(c, time_now_ms());
 }
 
 static void link_close(struct conn *c)
 {
+	char why[96];
+	ws_gone_reason(c, why, sizeof why);
+	oplog_disconnected(c->cp_id, why);
 	if (!c->up)
 		return;
 	calls_conn_closed(c);
@@ -121,6 +129,7 @@ static const struct ws_ops links = {
     .on_open = link_open,
     .on_frame = dispatch_frame,
     .on_close = link_close,
+    .on_refused = oplog_refused,
     .on_wake = loop_woke,
     .up_size = sizeof(struct session),
 };
@@ -140,6 +149,7 @@ static void tick(void)
 	calls_tick(now);
 	takeover_tick(now);
 	control_tick();
+	oplog_tick(now);
 	if (srv.phase == RUNNING) {
 		nodes_tick(now);
 		notify_sweep_tick(srv.cfg, now);
@@ -308,7 +318,7 @@ int server_main(const struct csms_config *cfg, enum server_mode mode)
 	locked = 1;
 
 	if (actions_init(schemas, err, sizeof err) ||
-	    dispatch_init(cfg, schemas) ||
+	    dispatch_init(cfg, schemas) || oplog_init(cfg, err, sizeof err) ||
 	    calls_init(cfg, schemas, err, sizeof err)) {
 		fatal("%s", err);
 		goto out;
@@ -346,15 +356,25 @@ int server_main(const struct csms_config *cfg, enum server_mode mode)
 		goto out;
 	}
 	ctl_up = 1;
+	/* Last: its first pass logs, and a start-up error must be the last
+	 * line ocppd writes. */
+	if (oplog_part_start(cfg, err, sizeof err)) {
+		fatal("%s", err);
+		goto out;
+	}
 
 	serve();
 	rc = 0;
 
 out:
 	notify_send_stop();
-	/* Connection-state jobs of the links just closed, then the rest. */
+	/* Connection-state jobs of the links just closed, then the rest;
+	 * the message log's last records with them. */
+	oplog_flush();
 	if (dbq_up)
 		dbq_stop();
+	oplog_part_stop();
+	oplog_cleanup();
 	if (ctl_up)
 		control_stop();
 	if (ws_up)

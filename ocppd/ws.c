@@ -304,6 +304,19 @@ static int on_established(struct lws *wsi, struct conn *c)
 	return ws_st.ops->on_open(c);
 }
 
+void ws_gone_reason(const struct conn *c, char *why, size_t len)
+{
+	if (c->gone_why)
+		snprintf(why, len, "%s", c->gone_why);
+	else if (c->close_why)
+		snprintf(why, len, "%s (code %u)", c->close_why, c->close_code);
+	else if (c->peer_close_code)
+		snprintf(why, len, "closed by the charge point (code %u)",
+		         c->peer_close_code);
+	else
+		snprintf(why, len, "connection lost");
+}
+
 static void on_closed(struct conn *c)
 {
 	if (!c->live)
@@ -311,17 +324,7 @@ static void on_closed(struct conn *c)
 	c->live = 0;
 	ws_st.nconns--;
 	char why[96];
-	if (c->gone_why)
-		snprintf(why, sizeof why, "%s", c->gone_why);
-	else if (c->close_why)
-		snprintf(why, sizeof why, "%s (code %u)", c->close_why,
-		         c->close_code);
-	else if (c->peer_close_code)
-		snprintf(why, sizeof why,
-		         "closed by the charge point (code %u)",
-		         c->peer_close_code);
-	else
-		snprintf(why, sizeof why, "connection lost");
+	ws_gone_reason(c, why, sizeof why);
 	log_info("ocpp: %s | disconnected: %s", c->cp_id, why);
 	ws_st.ops->on_close(c);
 	queue_drop(c);

@@ -58,6 +58,10 @@ struct ws_ops {
 	void (*on_frame)(struct conn *c, const char *text, size_t len);
 	/* The link is gone; c->up is the caller's to free. */
 	void (*on_close)(struct conn *c);
+	/* A handshake naming cp_id was refused (status: HTTP), before any
+	 * link existed; optional. */
+	void (*on_refused)(const char *cp_id, unsigned status, const char *why,
+	                   const char *peer);
 	/* ws_wake() was called (from any thread), or the loop woke. */
 	void (*on_wake)(void);
 	/* Bytes the layer above keeps per link (c->up), allocated with the
@@ -107,6 +111,8 @@ void ws_ping(struct conn *c);
 /* Stops (1) or resumes (0) reading from the link; what arrives in
  * between waits in the socket. */
 void ws_pause(struct conn *c, int paused);
+/* Why a link closed, as the disconnect log line says it. */
+void ws_gone_reason(const struct conn *c, char *out, size_t outlen);
 /* The peer's address, for log lines. */
 void ws_peer(const struct conn *c, char *out, size_t outlen);
 /* The link of a reference (NULL: closed meanwhile). */

@@ -54,11 +54,22 @@ static void who(struct lws *wsi, char *out, size_t outlen)
 		snprintf(out, outlen, "%s", addr);
 }
 
+/* The identity of the handshake being judged, once read from its path
+ * ("" before): a refusal naming it goes to ws_ops.on_refused. */
+static const char *judged_id = "";
+
+static void refused(unsigned code, const char *why, const char *peer)
+{
+	if (judged_id[0] && ws_st.ops->on_refused)
+		ws_st.ops->on_refused(judged_id, code, why, peer);
+}
+
 static int refuse(struct lws *wsi, unsigned code, const char *why,
                   const char *detail)
 {
 	char peer[160] = "";
 	who(wsi, peer, sizeof peer);
+	refused(code, why, peer);
 	log_warn("ocppd: handshake from %s refused (%u): %s%s%s", peer, code,
 	         why, detail ? ": " : "", detail ? detail : "");
 	char body[256];
@@ -75,6 +86,7 @@ static int refuse_hdr(struct lws *wsi, unsigned code, const char *why,
 {
 	char peer[160] = "";
 	who(wsi, peer, sizeof peer);
+	refused(code, why, peer);
 	log_warn("ocppd: handshake from %s refused (%u): %s%s%s", peer, code,
 	         why, detail ? ": " : "", detail ? detail : "");
 	unsigned char buf[LWS_PRE + 1024];
@@ -234,9 +246,19 @@ int ws_path_of(struct lws *wsi, char *buf, size_t size)
 	return 0;
 }
 
+static int confirm_upgrade(struct lws *wsi, const char *upgrade, char *id);
+
 int ws_confirm_upgrade(struct lws *wsi, const char *upgrade)
 {
-	char path[1024], id[CP_ID_BYTES + 1], proto[512];
+	char id[CP_ID_BYTES + 1] = "";
+	int rc = confirm_upgrade(wsi, upgrade, id);
+	judged_id = "";
+	return rc;
+}
+
+static int confirm_upgrade(struct lws *wsi, const char *upgrade, char *id)
+{
+	char path[1024], proto[512];
 	const char *why;
 	if (!upgrade || strcasecmp(upgrade, "websocket"))
 		return refuse(wsi, 400, "only WebSocket upgrades", upgrade);
@@ -261,8 +283,9 @@ int ws_confirm_upgrade(struct lws *wsi, const char *upgrade)
 		              NULL);
 	if (pr)
 		return refuse(wsi, 400, "bad request path", NULL);
-	if (handshake_identity(path, id, sizeof id, &why))
+	if (handshake_identity(path, id, CP_ID_BYTES + 1, &why))
 		return refuse(wsi, 400, why, path);
+	judged_id = id;
 	/* A browser page cannot set Origin: with allowed_origins set, a
 	 * page on another site cannot speak OCPP as a charge point through
 	 * a browser.  Chargers send no Origin (or one listed for them). */

@@ -79,6 +79,41 @@ void calls_reply(struct conn *c, const struct rpc_msg *m)
 	replies++;
 }
 
+const char *calls_answered(const struct conn *c, const struct rpc_msg *m)
+{
+	(void)c;
+	return m->kind == RPC_CALLRESULT && !strcmp(m->id, "ours") ? "Reset"
+	                                                           : NULL;
+}
+
+/* ---- the message log: what it was handed, in order ------------------- */
+
+static char logged[16][96];
+static int nlogged;
+
+static void log_note(const char *dir, int is_error, const char *action,
+                     const char *text, size_t len)
+{
+	if (nlogged < 16)
+		snprintf(logged[nlogged++], sizeof logged[0], "%s%s %s %.*s",
+		         dir, is_error ? "!" : "", action ? action : "-",
+		         (int)len, text);
+}
+
+void oplog_received(const char *cp_id, int is_error, const char *action,
+                    const char *text, size_t len)
+{
+	(void)cp_id;
+	log_note("in", is_error, action, text, len);
+}
+
+void oplog_sent(const char *cp_id, const char *action, const char *text,
+                size_t len)
+{
+	(void)cp_id;
+	log_note("out", 0, action, text, len);
+}
+
 /* ---- the action table -------------------------------------------------- */
 
 static int prefetched;
@@ -143,7 +178,7 @@ static void fresh(void)
 	for (int i = 0; i < nqueued; i++)
 		queued[i]->ops->free(queued[i]);
 	nqueued = nsent = replies = queue_full = best_effort_seen = 0;
-	seen_writes = prefetched = 0;
+	seen_writes = prefetched = nlogged = 0;
 	memset(&ses, 0, sizeof ses);
 	memset(&lnk, 0, sizeof lnk);
 	lnk.cp_id = "CP1";
@@ -291,6 +326,42 @@ static void test_replies_go_to_calls(void)
 	CHECK_INT(nsent, 0);
 }
 
+/* Every frame in and out goes to the message log once, with the action
+ * of the CALL an answer belongs to, the job's reply included. */
+static void test_every_frame_logged_with_its_action(void)
+{
+	fresh();
+	frame_in("[2,\"x1\",\"Authorize\",{\"idTag\":\"T1\"}]");
+	CHECK_STR(queued[0]->what, "Authorize");
+	CHECK_INT(work(0), H_OK);
+	finish(0, 0);
+	frame_in("[2,\"h\",\"Heartbeat\",{}]");
+	frame_in("[2,\"c\",\"Authorize\",{}]");
+	frame_in("[3,\"ours\",{\"status\":\"Accepted\"}]");
+	frame_in("[4,\"theirs\",\"InternalError\",\"\",{}]");
+	frame_in("[2,\"broken\"");
+	CHECK_INT(nlogged, 10);
+	CHECK(!strncmp(logged[0], "in Authorize [2,\"x1\"",
+	               strlen("in Authorize [2,\"x1\"")));
+	CHECK(!strncmp(logged[1], "out Authorize [3,\"x1\"",
+	               strlen("out Authorize [3,\"x1\"")));
+	CHECK_STR(logged[2], "in Heartbeat [2,\"h\",\"Heartbeat\",{}]");
+	CHECK(!strncmp(logged[3], "out Heartbeat [3,\"h\",",
+	               strlen("out Heartbeat [3,\"h\",")));
+	CHECK(!strncmp(logged[4], "in Authorize [2,\"c\"",
+	               strlen("in Authorize [2,\"c\"")));
+	CHECK(!strncmp(logged[5], "out Authorize [4,\"c\"",
+	               strlen("out Authorize [4,\"c\"")));
+	CHECK(!strncmp(logged[6], "in Reset [3,\"ours\"",
+	               strlen("in Reset [3,\"ours\"")));
+	CHECK(!strncmp(logged[7], "in! - [4,\"theirs\"",
+	               strlen("in! - [4,\"theirs\"")));
+	CHECK(!strncmp(logged[8], "in! - [2,\"broken\"",
+	               strlen("in! - [2,\"broken\"")));
+	CHECK(!strncmp(logged[9], "out - [4,\"broken\"",
+	               strlen("out - [4,\"broken\"")));
+}
+
 static void test_seen_written_at_most_every_10_s(void)
 {
 	fresh();
@@ -326,6 +397,7 @@ int main(void)
 	RUN(test_closed_link_gets_nothing);
 	RUN(test_database_down_queue_full_and_shutdown);
 	RUN(test_replies_go_to_calls);
+	RUN(test_every_frame_logged_with_its_action);
 	RUN(test_seen_written_at_most_every_10_s);
 	fresh();
 	ocpp_schemas_free(schemas);
