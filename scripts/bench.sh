@@ -128,6 +128,11 @@ step: docs/benchmarks-ocppd.md.
 The REST API and the dashboard are measured on 1,000 charge points and
 1,000,000 transactions (\`tools/bench-data.sh\`, then \`tools/bench-api.sh\`):
 docs/benchmarks-api.md and docs/benchmarks-dashboard.md.
+
+## The message log
+
+The figures above record every frame (\`ocpp_log = all\`, the default);
+what that costs against \`errors\` and \`off\`: docs/benchmarks-ocpp-log.md.
 EOF
 } >"$OUT"
 echo "bench: written to $OUT"
