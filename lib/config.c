@@ -114,7 +114,8 @@ static const struct key keys[] = {
     /* several ocppd on one database (sql/009, docs/scale-out.md) */
     B(migrate_on_start, "yes"),
     /* the OCPP message log (ocppd/oplog.c) */
-    E(ocpp_log, "all|errors|off", "all"),
+    E(ocpp_log, "auto|all|errors|off", "auto"),
+    I(ocpp_log_auto_cps, 0, 10000000, "500"),
     I(ocpp_log_queue, 16, 10000000, "65536"),
     I(ocpp_log_retention_days, 1, 3650, "7"),
     I(send_queue_max, 4096, 1073741824, "1048576"),

@@ -76,7 +76,9 @@ struct csms_config {
 	/* no: only check the schema version at start (ocppd --migrate) */
 	int migrate_on_start;
 	/* the OCPP message log (ocppd/oplog.c, docs/api.md) */
-	char ocpp_log[8]; /* all, errors or off */
+	char ocpp_log[8];      /* auto, all, errors or off */
+	int ocpp_log_auto_cps; /* auto: all up to this many links, then errors
+	                        */
 	int ocpp_log_queue;
 	int ocpp_log_retention_days;
 	/* web tier */

@@ -75,7 +75,9 @@ struct oplog_job {
 static struct {
 	const struct csms_config *cfg;
 	int level;
-	unsigned cap; /* ocpp_log_queue */
+	int auto_level; /* ocpp_log = auto: level follows links */
+	unsigned links; /* the node's open links (oplog_links) */
+	unsigned cap;   /* ocpp_log_queue */
 	unsigned batch_rows;
 	struct oplog_job *cur;
 	unsigned held; /* records in memory (cur and queued) */
@@ -295,6 +297,15 @@ static void record(enum kind kind, const char *cp_id, const char *action,
 		submit_cur();
 }
 
+/* The global level now: auto follows the node's number of links. */
+static int global_level(void)
+{
+	if (!o.auto_level)
+		return o.level;
+	return o.links <= (unsigned)o.cfg->ocpp_log_auto_cps ? OPLOG_ALL
+	                                                     : OPLOG_ERRORS;
+}
+
 static int level_of(const char *cp_id)
 {
 	if (o.over.len) {
@@ -302,7 +313,12 @@ static int level_of(const char *cp_id)
 		if (v)
 			return (int)(intptr_t)v - 1;
 	}
-	return o.level;
+	return global_level();
+}
+
+void oplog_links(unsigned n)
+{
+	o.links = n;
 }
 
 void oplog_received(const char *cp_id, int is_error, const char *action,
@@ -689,7 +705,10 @@ void oplog_set_request(const struct control_req *r)
 int oplog_status_add(cJSON *obj)
 {
 	cJSON *s = cJSON_CreateObject();
-	if (!s || json_add_str(s, "level", oplog_level_name(o.level)) ||
+	if (!s ||
+	    json_add_str(s, "level",
+	                 o.auto_level ? "auto" : oplog_level_name(o.level)) ||
+	    json_add_str(s, "effective", oplog_level_name(global_level())) ||
 	    json_add_int(s, "overrides", (long long)o.over.len) ||
 	    json_add_int(s, "queued", o.held) ||
 	    json_add_int(s, "queue_max", o.cap) ||
@@ -710,6 +729,7 @@ int oplog_init(const struct csms_config *cfg, char *err, size_t errlen)
 {
 	memset(&o, 0, sizeof o);
 	o.cfg = cfg;
+	o.auto_level = !strcmp(cfg->ocpp_log, "auto");
 	o.level = oplog_level_parse(cfg->ocpp_log);
 	if (o.level < 0)
 		o.level = OPLOG_ALL;

@@ -13,7 +13,10 @@
  * (the status op's "ocpp_log"), never waited for.
  *
  * What is recorded: ocpp_log = all (every frame), errors (CALLERRORs,
- * frames that could not be read, connects, disconnects, refusals) or off,
+ * frames that could not be read, connects, disconnects, refusals), off,
+ * or auto (the default: all while the node holds at most
+ * ocpp_log_auto_cps links, errors above — full logging costs the
+ * database two rows a message, docs/benchmarks-ocpp-log.md),
  * per charge point overridden by charge_points.log_level (the control op
  * cp_set_log; re-read every 30 s for the changes made on other nodes).
  *
@@ -40,6 +43,8 @@ const char *oplog_level_name(int level);
 int oplog_init(const struct csms_config *cfg, char *err, size_t errlen);
 /* Every 100 ms: submits the batch being filled, reloads the overrides. */
 void oplog_tick(int64_t now_ms);
+/* The node's open links now (each tick), for ocpp_log = auto. */
+void oplog_links(unsigned n);
 /* Submits what is held (shutdown, before the workers drain). */
 void oplog_flush(void);
 void oplog_cleanup(void);

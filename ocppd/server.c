@@ -149,6 +149,7 @@ static void tick(void)
 	calls_tick(now);
 	takeover_tick(now);
 	control_tick();
+	oplog_links(ws_conn_count());
 	oplog_tick(now);
 	if (srv.phase == RUNNING) {
 		nodes_tick(now);

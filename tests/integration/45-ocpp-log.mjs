@@ -197,6 +197,33 @@ await test('global_errors_level', async () => {
 	}
 });
 
+// auto (the default): every frame while the node holds at most
+// ocpp_log_auto_cps links, errors only above.
+await test('auto_level_follows_links', async () => {
+	const port = ownPort(46);
+	const d = await startOcppd({ CSMS_OCPP_PORT: port, CSMS_OCPP_LOG: 'auto', CSMS_OCPP_LOG_AUTO_CPS: 1 }, '45-auto');
+	try {
+		const a = cpId('log-auto-a'), b = cpId('log-auto-b');
+		const hb = () => count(a, "kind = 'in' AND action = 'Heartbeat'");
+		const ca = await ocppClient(a, { url: d.url });
+		await ca.call('Heartbeat', {});
+		check('one_link_all', await until(() => hb() === 1, 5000, 50), `heartbeats kept: ${hb()}`);
+		const cb = await ocppClient(b, { url: d.url });
+		await new Promise((r) => setTimeout(r, 300)); // the next tick counts two links
+		await ca.call('Heartbeat', {});
+		await cb.close();
+		await until(() => count(b, "kind = 'disconnect'") === 1, 5000, 50);
+		checkEq('two_links_errors_only', hb(), 1);
+		checkEq('events_still_kept', count(b, "kind = 'connect'"), 1);
+		await new Promise((r) => setTimeout(r, 300));
+		await ca.call('Heartbeat', {});
+		check('one_link_again_all', await until(() => hb() === 2, 5000, 50), `heartbeats kept: ${hb()}`);
+		await ca.close();
+	} finally {
+		await d.stop();
+	}
+});
+
 // A full queue drops and counts; the charge point is answered all the same.
 await test('full_queue_drops_and_counts', async () => {
 	const port = ownPort(44);

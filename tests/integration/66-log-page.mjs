@@ -136,7 +136,7 @@ try {
 
 	await test('api_level', async () => {
 		const g = await call('GET', `/cps/${enc(CP)}/log-level`);
-		check('get_default', g.status === 200 && g.json.level === null && g.json.default === 'all', g.text);
+		check('get_default', g.status === 200 && g.json.level === null && g.json.default === 'auto', g.text);
 		const ok = valid('LogLevel', g.json);
 		check('level_matches_openapi', ok === true, ok);
 		const bad = await call('PUT', `/cps/${enc(CP)}/log-level`, { level: 'loud' });
