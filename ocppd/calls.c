@@ -290,14 +290,7 @@ void calls_submit(struct conn *c, const struct control_req *r)
 	    ocpp_validate(cs.req[i], payload, 0, why, sizeof why);
 	if (v != OCPP_VALID) {
 		/* The validator names the path first: "connectorId: ...". */
-		cJSON *extra = cJSON_CreateObject();
-		const char *colon = strstr(why, ": ");
-		if (extra && colon && colon > why) {
-			char field[200];
-			snprintf(field, sizeof field, "%.*s",
-			         (int)(colon - why), why);
-			cJSON_AddStringToObject(extra, "field", field);
-		}
+		cJSON *extra = control_field_of(why);
 		if (extra)
 			cJSON_AddStringToObject(extra, "ocpp_error",
 			                        ocpp_verr_code(v));

@@ -19,6 +19,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 
 #include <cjson/cJSON.h>
 
@@ -69,6 +71,22 @@ void control_ok(uint64_t client, cJSON *result);
  * NULL) adds its members to the error object. */
 void control_fail(uint64_t client, const char *code, cJSON *extra,
                   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* An error's extra members for a message that names its field first
+ * ("idTag: ..."): {"field": "idTag"}, or {} when it names none; NULL when
+ * out of memory (control_fail takes either).  Inline: the unit tests
+ * replace control.c but keep this. */
+static inline cJSON *control_field_of(const char *why)
+{
+	cJSON *extra = cJSON_CreateObject();
+	const char *colon = strstr(why, ": ");
+	if (extra && colon && colon > why) {
+		char field[200];
+		snprintf(field, sizeof field, "%.*s", (int)(colon - why), why);
+		cJSON_AddStringToObject(extra, "field", field);
+	}
+	return extra;
+}
 
 /* Control clients connected now (for the status op). */
 unsigned control_clients(void);

@@ -408,15 +408,8 @@ void webhook_request(const struct control_req *r)
 	}
 	if (webhook_op_parse(r->op, r->params, &wj->w, why, sizeof why)) {
 		free(wj);
-		cJSON *extra = cJSON_CreateObject();
-		const char *colon = strstr(why, ": ");
-		if (extra && colon) {
-			char field[64];
-			snprintf(field, sizeof field, "%.*s",
-			         (int)(colon - why), why);
-			cJSON_AddStringToObject(extra, "field", field);
-		}
-		control_fail(r->client, "invalid_params", extra, "%s", why);
+		control_fail(r->client, "invalid_params", control_field_of(why),
+		             "%s", why);
 		return;
 	}
 	wj->w.client = r->client;

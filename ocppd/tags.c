@@ -359,15 +359,8 @@ void tags_request(const struct control_req *r)
 	}
 	if (tag_op_parse(r->op, r->params, &tj->t, why, sizeof why)) {
 		free(tj);
-		cJSON *extra = cJSON_CreateObject();
-		const char *colon = strstr(why, ": ");
-		if (extra && colon) {
-			char field[64];
-			snprintf(field, sizeof field, "%.*s",
-			         (int)(colon - why), why);
-			cJSON_AddStringToObject(extra, "field", field);
-		}
-		control_fail(r->client, "invalid_params", extra, "%s", why);
+		control_fail(r->client, "invalid_params", control_field_of(why),
+		             "%s", why);
 		return;
 	}
 	tj->t.client = r->client;
