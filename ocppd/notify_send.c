@@ -70,9 +70,14 @@ static void nap(int ms)
 
 /* New events become deliveries, for the subscriptions that are enabled
  * and existed when the event happened (a new subscription gets no
- * backlog); how many events, -1 on error.  The events are locked while
- * this runs, and the delivery key (webhook, event) makes a second fan-out
- * of one event (another node) a no-op. */
+ * backlog); how many events, -1 on error.  The read takes no lock: a
+ * locking read of the fanned_out = 0 range also locked the gap where the
+ * next event goes, so every StartTransaction and StopTransaction batch
+ * writing an event waited for this transaction — for the length of a
+ * database failover when its connection hung.  The delivery key
+ * (webhook, event) makes a second fan-out of one event (another node, or
+ * this one again) a no-op, and the UPDATE by primary key locks only the
+ * event's own row. */
 static int fan_out(struct db *db)
 {
 	long long ids[FANOUT_MAX];
@@ -82,7 +87,7 @@ static int fan_out(struct db *db)
 		return -1;
 	if (db_query(db, &r,
 	             "SELECT id FROM webhook_events WHERE fanned_out = 0 "
-	             "ORDER BY id LIMIT ? FOR UPDATE",
+	             "ORDER BY id LIMIT ?",
 	             "i", FANOUT_MAX))
 		goto fail;
 	while (n < FANOUT_MAX && (rc = db_next(&r)) > 0)
