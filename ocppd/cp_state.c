@@ -28,6 +28,7 @@
 #include "dbq.h"
 #include "log.h"
 #include "notify.h"
+#include "notify_want.h"
 #include "timeutil.h"
 
 /*
@@ -39,6 +40,8 @@
 static int cp_state_online_event(struct db *db, const char *cp_id,
                                  int64_t since_ms)
 {
+	if (!notify_wanted(NOTIFY_CP_ONLINE))
+		return 0;
 	struct db_rows r;
 	if (db_query(db, &r,
 	             "SELECT connected = 0 AND offline_notified <=> "

@@ -45,6 +45,7 @@ struct worker {
 	int ndeferred;
 	struct job *batch[DBQ_BATCH + 1];
 	int transient; /* the last rollback's cause: db_errno_transient */
+	int commit_sent; /* the last run_tx got as far as its COMMIT */
 };
 
 /* A batch rolled back by a deadlock or a certification failure runs again
@@ -206,6 +207,7 @@ static enum tx_result rollback(struct worker *w)
 static enum tx_result run_tx(struct worker *w, struct job **jobs, int n)
 {
 	const struct dbq_batch_ops *bo = q.bops;
+	w->commit_sent = 0;
 	bo->begin(w->b);
 	if (db_begin(&w->db))
 		return db_conn_lost(&w->db) ? TX_DB_LOST : TX_FAILED;
@@ -232,6 +234,7 @@ static enum tx_result run_tx(struct worker *w, struct job **jobs, int n)
 		log_warn("ocppd: database batch write: %s", db_error(&w->db));
 		return rollback(w);
 	}
+	w->commit_sent = 1;
 	if (db_commit(&w->db)) {
 		log_warn("ocppd: database commit: %s", db_error(&w->db));
 		return rollback(w);
@@ -337,6 +340,21 @@ static void process(struct worker *w, struct job *list)
 			list = list->next;
 		}
 		enum tx_result t = run_tx_retry(w, w->batch, n);
+		if (t == TX_DB_LOST && !w->commit_sent) {
+			/* The link died before the COMMIT was sent, so the
+			 * server rolled everything back: run the batch once
+			 * more on a new connection (the next statement makes
+			 * it) rather than fail its messages.  This is the
+			 * usual case when a proxy cuts idle links, as
+			 * HAProxy does when a Galera writer comes back.  A
+			 * link lost during the COMMIT leaves its outcome
+			 * unknown: those messages fail and the charge point
+			 * sends them again. */
+			log_warn("ocppd: worker %d: database link lost before "
+			         "the commit; running the batch again",
+			         w->index);
+			t = run_tx_retry(w, w->batch, n);
+		}
 		if (t == TX_COMMITTED) {
 			for (int i = 0; i < n; i++)
 				finished_add(&f, w->batch[i]);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "jsonutil.h"
+#include "notify_want.h"
 #include "timeutil.h"
 #include "../cgi-bin/money.h"
 
@@ -31,6 +32,10 @@ int notify_type_known(const char *name)
 int notify_event(struct db *db, const char *type, const char *cp_id,
                  int64_t now_ms, cJSON *data, const char *dedupe_key)
 {
+	if (!notify_wanted(type)) {
+		cJSON_Delete(data);
+		return 0;
+	}
 	char *text = data ? cJSON_PrintUnformatted(data) : NULL;
 	cJSON_Delete(data);
 	if (!text)
@@ -66,6 +71,8 @@ int notify_session_started(struct hctx *c, long long tx, long long connector,
                            const char *id_tag, const char *tag_status,
                            long long meter_start, int64_t ts)
 {
+	if (!notify_wanted(NOTIFY_SESSION_STARTED))
+		return 0;
 	cJSON *d = cJSON_CreateObject();
 	if (!d || json_add_int(d, "transaction_id", tx) ||
 	    json_add_int(d, "connector_id", connector) ||
@@ -82,6 +89,8 @@ int notify_session_started(struct hctx *c, long long tx, long long connector,
 
 int notify_session_finished(struct hctx *c, const struct notify_stop *s)
 {
+	if (!notify_wanted(NOTIFY_SESSION_FINISHED))
+		return 0;
 	/* The cost as the API and the dashboard show it (money.h). */
 	long long wh = money_energy_wh(s->meter_start, s->meter_stop);
 	long long cents =
@@ -114,6 +123,8 @@ int notify_connector_faulted(struct hctx *c, long long connector,
                              const char *vendor_id,
                              const char *vendor_error_code, int64_t ts)
 {
+	if (!notify_wanted(NOTIFY_CONNECTOR_FAULTED))
+		return 0;
 	cJSON *d = cJSON_CreateObject();
 	if (!d || json_add_int(d, "connector_id", connector) ||
 	    json_add_str(d, "status", "Faulted") ||
@@ -131,6 +142,8 @@ int notify_connector_faulted(struct hctx *c, long long connector,
 
 int notify_status_event(struct hctx *c, const char *type, const char *status)
 {
+	if (!notify_wanted(type))
+		return 0;
 	cJSON *d = cJSON_CreateObject();
 	if (!d || add_str_or_null(d, "status", status) ||
 	    add_time(d, "timestamp", c->now_ms)) {

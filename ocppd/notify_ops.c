@@ -16,6 +16,7 @@
 #include "jsonutil.h"
 #include "log.h"
 #include "notify.h"
+#include "notify_want.h"
 #include "notify_sign.h"
 #include "timeutil.h"
 #include "utf8.h"
@@ -367,17 +368,26 @@ struct webhook_job {
 	struct job job;
 	struct webhook_op w;
 	int64_t now_ms;
+	unsigned want; /* the subscribed types, read after the change */
 };
 
 static enum hres webhook_job_run(struct job *j, struct batch *b)
 {
 	struct webhook_job *wj = (struct webhook_job *)j;
-	return webhook_op_run(b->db, &wj->w, wj->now_ms);
+	enum hres r = webhook_op_run(b->db, &wj->w, wj->now_ms);
+	if (r == H_OK && notify_want_read(b->db, &wj->want))
+		return H_DB_ERROR;
+	return r;
 }
 
+/* The change is committed: this node writes the events it subscribes
+ * from now on (the others within NOTIFY_WANT_MS). */
 static void webhook_job_done(struct job *j, enum hres r)
 {
-	webhook_op_answer(&((struct webhook_job *)j)->w, r);
+	struct webhook_job *wj = (struct webhook_job *)j;
+	if (r == H_OK)
+		notify_want_set(wj->want);
+	webhook_op_answer(&wj->w, r);
 }
 
 static void webhook_job_fail(struct job *j)

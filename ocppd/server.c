@@ -42,6 +42,7 @@
 #include "nodes.h"
 #include "notify_send.h"
 #include "notify_sweep.h"
+#include "notify_want.h"
 #include "nodelock.h"
 #include "ocpp_schema.h"
 #include "oplog.h"
@@ -153,6 +154,7 @@ static void tick(void)
 	oplog_tick(now);
 	if (srv.phase == RUNNING) {
 		nodes_tick(now);
+		notify_want_tick(now);
 		notify_sweep_tick(srv.cfg, now);
 		drain_tick(now);
 	}

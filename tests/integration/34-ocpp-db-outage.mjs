@@ -3,7 +3,9 @@
 // heartbeats keep being answered from the event loop, messages that must
 // be stored get InternalError (the charge point retries) instead of a
 // false confirmation, and when the database is back the daemon reconnects
-// by itself and the connection flags written meanwhile catch up.
+// by itself and the connection flags written meanwhile catch up.  A link
+// cut while the database is up costs the charge point nothing: the batch
+// runs again on a new link.
 //
 // The outage is simulated on a daemon of our own with a database account
 // of its own, locked and with its connections killed; the shared test
@@ -74,6 +76,19 @@ try {
 	});
 	check('deferred_connected_flag_written', await until(() =>
 		sqlValue(`SELECT connected FROM charge_points WHERE id = ${q(B)}`) === '1', 10000));
+	// The database is up but the link was cut (as HAProxy cuts its
+	// sessions when a Galera writer comes back): the batch runs again on
+	// a new link, and the charge point never sees the cut.
+	await test('cut_link_batch_runs_again', async () => {
+		for (let i = 0; i < 3; i++) {
+			const a = await call(ws, `c${i}a`, 'StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Preparing' });
+			check(`before_cut_${i}`, a?.[0] === 3, JSON.stringify(a));
+			if (killSessions() < 1) throw new Error('no session to cut');
+			const b = await call(ws, `c${i}b`, 'StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Charging' });
+			if (b?.[0] !== 3) throw new Error(`after cut ${i}: ${JSON.stringify(b)}`);
+		}
+		checkEq('stored_after_cut', sqlValue(`SELECT status FROM connectors WHERE cp_id = ${q(A)} AND connector_id = 1`), 'Charging');
+	});
 	ws.close();
 	ws2.close();
 	await ws.closed;

@@ -317,11 +317,43 @@ try {
 		checkEq('page_bad_status', bad.status(), 400);
 		if (problems.length) throw new Error(problems.join('; '));
 	});
+	await test('unsubscribed_types_not_written', async () => {
+		// With no subscription taking a type, its events are not written
+		// at all (they would go to nobody): every node reads the
+		// subscribed types every 5 s (notify_want.h).
+		for (const k of ['ok', 'flaky', 'hold', 'ssrf']) {
+			const r = await api('DELETE', `/webhooks/${hooks[k]}`);
+			if (r.status !== 200) throw new Error(`delete ${k}: ${r.status} ${r.text}`);
+			delete hooks[k];
+		}
+		const others = sqlValue('SELECT COUNT(*) FROM webhooks WHERE enabled = 1');
+		if (others !== '0') throw new Error(`${others} other enabled webhooks: the premise does not hold`);
+		await new Promise((r) => setTimeout(r, 6000));
+		const since = sqlValue('SELECT COALESCE(MAX(id), 0) FROM webhook_events');
+		const c = await ocppClient(CP, { url: ocppd.url });
+		await c.call('BootNotification', { chargePointVendor: 'T46', chargePointModel: 'hooks' });
+		const session = async () => {
+			const st = await c.call('StartTransaction', { connectorId: 1, idTag: TAG, meterStart: 0, timestamp: isoNow(-1000) });
+			await c.call('StopTransaction', { transactionId: st.transactionId, meterStop: 10, timestamp: isoNow(), reason: 'Local' });
+			await c.call('FirmwareStatusNotification', { status: 'Idle' });
+		};
+		await session();
+		const types = () => sql(`SELECT type FROM webhook_events WHERE id > ${since} AND cp_id = ${q(CP)} ORDER BY id`).map((r) => r[0]);
+		checkEq('nothing_written_unsubscribed', types(), []);
+		// One type subscribed again: that type alone is written.
+		const r = await api('POST', '/webhooks', { url: `${RX}/again`, secret: SECRET, events: ['session.started'] });
+		if (r.status !== 201) throw new Error(`${r.status} ${r.text}`);
+		hooks.again = r.json.id;
+		await new Promise((res) => setTimeout(res, 6000));
+		await session();
+		await c.close();
+		checkEq('subscribed_type_written', types(), ['session.started']);
+	});
 	await globalThis.cli2?.close();
 } finally {
 	await browser?.close();
 	await ocppd?.stop();
-	for (const id of [hooks.ok, hooks.flaky, hooks.hold, hooks.ssrf]) if (id) await api('DELETE', `/webhooks/${id}`);
+	for (const id of Object.values(hooks)) if (id) await api('DELETE', `/webhooks/${id}`);
 	for (const res of held) res.destroy();
 	server.close();
 }
