@@ -44,7 +44,7 @@ struct worker {
 	struct job *deferred, *deferred_tail;
 	int ndeferred;
 	struct job *batch[DBQ_BATCH + 1];
-	int transient; /* the last rollback's cause: db_errno_transient */
+	int transient;   /* the last rollback's cause: db_errno_transient */
 	int commit_sent; /* the last run_tx got as far as its COMMIT */
 };
 
