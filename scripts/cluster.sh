@@ -192,18 +192,46 @@ galera_start() {
 	# is mostly this wait.
 	local prov="gmcast.listen_addr=tcp://$addr:4567;ist.recv_addr=$addr:4568;gcache.size=128M"
 	prov+=";evs.suspect_timeout=PT3S;evs.inactive_timeout=PT6S;evs.keepalive_period=PT1S"
-	/usr/sbin/mariadbd --no-defaults --datadir="$d/data" --socket="$(galera_sock "$n")" \
-		--pid-file="$d/run/mariadbd.pid" --bind-address="$addr" --port=3306 \
-		--skip-name-resolve --log-error="$d/log/mariadb.err" --max-connections=500 \
-		--innodb-buffer-pool-size=128M --innodb-log-file-size=128M \
-		--character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci \
-		--binlog-format=ROW --log-bin-trust-function-creators=1 --default-storage-engine=InnoDB --innodb-autoinc-lock-mode=2 \
-		--wsrep-on=ON --wsrep-provider=/usr/lib/galera/libgalera_smm.so \
-		--wsrep-cluster-name=csms-cluster --wsrep-cluster-address="$peers" \
-		--wsrep-node-name="galera-$n" --wsrep-node-address="$addr" \
-		--wsrep-sst-method=rsync --wsrep-sst-receive-address="$addr:4444" \
-		--wsrep-provider-options="$prov" --wsrep-slave-threads=2 \
-		"${bootstrap[@]}" "${user[@]}" >/dev/null 2>&1 &
+	# A full state transfer (SST) by rsync locks the donor against writes
+	# for as long as the copy takes: prefer a donor that is not the
+	# writer (HAProxy's order is galera-1, then -2, then -3); the comma
+	# at the end allows any other.
+	local donor
+	case $n in
+	1) donor=galera-3,galera-2, ;;
+	2) donor=galera-3,galera-1, ;;
+	*) donor=galera-2,galera-1, ;;
+	esac
+	local args=(--no-defaults --datadir="$d/data" --socket="$(galera_sock "$n")"
+		--pid-file="$d/run/mariadbd.pid" --bind-address="$addr" --port=3306
+		--skip-name-resolve --max-connections=500
+		--innodb-buffer-pool-size=128M --innodb-log-file-size=128M
+		--character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci
+		--binlog-format=ROW --log-bin-trust-function-creators=1 --default-storage-engine=InnoDB --innodb-autoinc-lock-mode=2
+		--wsrep-on=ON --wsrep-provider=/usr/lib/galera/libgalera_smm.so
+		--wsrep-cluster-name=csms-cluster --wsrep-cluster-address="$peers"
+		--wsrep-node-name="galera-$n" --wsrep-node-address="$addr"
+		--wsrep-sst-method=rsync --wsrep-sst-receive-address="$addr:4444"
+		--wsrep-sst-donor="$donor"
+		--wsrep-provider-options="$prov" --wsrep-slave-threads=2 "${user[@]}")
+	# After a crash grastate.dat has no position (seqno -1), and a node
+	# that does not know its position gets a full SST.  Recover it from
+	# InnoDB first, as Debian's systemd unit does (galera_recovery): the
+	# node then catches up by IST from the donor's gcache, which locks
+	# nothing.
+	local start_pos=()
+	if ((!fresh)) && grep -q '^seqno: *-1' "$d/data/grastate.dat" 2>/dev/null; then
+		/usr/sbin/mariadbd "${args[@]}" --log-error="$d/log/recover.log" --wsrep-recover \
+			>/dev/null 2>&1 || true
+		local pos
+		pos=$(sed -n 's/.*WSREP: Recovered position: *//p' "$d/log/recover.log" | tail -n 1)
+		if [[ $pos =~ ^[0-9a-f-]+:[0-9]+$ ]]; then
+			start_pos=(--wsrep-start-position="$pos")
+			note "galera-$n: recovered position $pos after a crash"
+		fi
+	fi
+	/usr/sbin/mariadbd "${args[@]}" --log-error="$d/log/mariadb.err" \
+		"${start_pos[@]}" "${bootstrap[@]}" >/dev/null 2>&1 &
 	echo $! >"$d/run/mysqld.pid"
 	# A joiner copies the data first (SST): give it time.
 	local i
