@@ -324,7 +324,9 @@ journal_ok CLD every_journaled_transaction_stored_after_frozen_node
 # ocppd-3 (as through a second proxy that lost sight of ocppd-1): ocppd-1
 # closes its older link at its next check (10 s), ocppd-3 keeps the newer.
 node_url() { echo "ws://127.0.0.$((1 + $1)):$((CSMS_OCPP_PORT + 1))"; }
-"$BIN/cpsim" --quiet --sessions 0 "$(node_url 1)/CLS0000001" >"$OUT/stale-1.log" 2>&1 &
+# The older link never reconnects once closed (cpsim would, as a charger
+# does, and become the newer link in turn).
+node tests/cluster/one-link.mjs "$(node_url 1)/CLS0000001" >"$OUT/stale-1.log" 2>&1 &
 s1=$!
 sleep 2
 "$BIN/cpsim" --quiet --sessions 0 "$(node_url 3)/CLS0000001" >"$OUT/stale-3.log" 2>&1 &
@@ -339,7 +341,7 @@ row=$(db "SELECT connected, node_id FROM charge_points WHERE id = 'CLS0000001'" 
 if ((h1 == 0 && h3 == 1)) && [[ $row == "1 ocppd-3" ]]; then
 	pass stale_link_on_the_older_node_closed
 else
-	fail stale_link_on_the_older_node_closed "ocppd-1 holds $h1, ocppd-3 $h3; database: $row"
+	fail stale_link_on_the_older_node_closed "ocppd-1 holds $h1, ocppd-3 $h3; database: $row; older link: $(tr "\n" " " <"$OUT/stale-1.log")"
 fi
 kill "$s1" "$s3" 2>/dev/null
 wait "$s1" "$s3" 2>/dev/null
@@ -432,13 +434,19 @@ probe_pid=$!
 load CLC 40 &
 lp=$!
 sleep 10
+# The writer is whichever node HAProxy sticks to (galera-2 since the
+# docs' block killed galera-1: HAProxy does not fail back).
+writer=$(db "SELECT @@wsrep_node_name")
+[[ $writer == galera-[123] ]] || writer=galera-1
+note "the writer before the kill: $writer (HAProxy's table: $(echo "show table galera-write" |
+	socat - "UNIX-CONNECT:$CSMS_CLUSTER_DIR/haproxy/admin.sock" 2>/dev/null | grep -o 'server_key=[^ ]*'))"
 tk=$(now)
-$C kill galera-1 >/dev/null
+$C kill "$writer" >/dev/null
 sleep 12
 tj=$(now)
-if $C start galera-1 >"$OUT/rejoin.log" 2>&1; then
+if $C start "$writer" >"$OUT/rejoin.log" 2>&1; then
 	pass galera_writer_rejoined
-	note "galera-1 rejoin (IST, until Synced): $(secs "$tj" "$(now)") s"
+	note "$writer (the writer) rejoin (IST, until Synced): $(secs "$tj" "$(now)") s; writes stay on $(db "SELECT @@wsrep_node_name")"
 else
 	fail galera_writer_rejoined "$(tail -n 2 "$OUT/rejoin.log")"
 fi
@@ -471,22 +479,34 @@ journal_ok CLC nothing_acknowledged_lost_after_writer_kill
 
 # The same data on all three nodes.
 # Not `nodes`: every ocppd stamps it every 10 s, between two nodes' sums.
+# The three sums are taken one after the other, and a late write (a
+# disconnect, the offline timer) can land between two of them: taken again
+# until they agree, up to 5 times; nodes that differ for good never do.
 tables=$(root_sql "$GALERA_2_SOCKET" csms -e "SHOW FULL TABLES WHERE Table_type = 'BASE TABLE'" |
 	cut -f1 | grep -vx nodes | paste -sd, -)
-sums=()
-for n in 1 2 3; do
-	s=GALERA_${n}_SOCKET
-	sum=$(root_sql "${!s}" csms -e "SET SESSION wsrep_sync_wait = 15;
-		CHECKSUM TABLE $tables, csms_probe.t" 2>&1)
-	[[ $sum == *csms.transactions* && $sum == *csms_probe.t* ]] || sum="galera-$n: $sum"
-	sums+=("$(md5sum <<<"$sum" | cut -c1-12)")
-	echo "$sum" >"$OUT/checksum-$n.txt"
+agreed=0
+for ((try = 1; try <= 5; try++)); do
+	sums=()
+	for n in 1 2 3; do
+		s=GALERA_${n}_SOCKET
+		sum=$(root_sql "${!s}" csms -e "SET SESSION wsrep_sync_wait = 15;
+			CHECKSUM TABLE $tables, csms_probe.t" 2>&1)
+		[[ $sum == *csms.transactions* && $sum == *csms_probe.t* ]] || sum="galera-$n: $sum"
+		sums+=("$(md5sum <<<"$sum" | cut -c1-12)")
+		echo "$sum" >"$OUT/checksum-$n.txt"
+	done
+	if [[ -n $tables && ${sums[0]} == "${sums[1]}" && ${sums[1]} == "${sums[2]}" ]] &&
+		grep -q csms.transactions "$OUT/checksum-1.txt"; then
+		agreed=1
+		break
+	fi
+	sleep 2
 done
-if [[ -n $tables && ${sums[0]} == "${sums[1]}" && ${sums[1]} == "${sums[2]}" ]] &&
-	grep -q csms.transactions "$OUT/checksum-1.txt"; then
+if ((agreed)); then
 	pass checksum_table_agrees_on_all_three
+	((try > 1)) && note "checksums agreed at the ${try}th reading"
 else
-	fail checksum_table_agrees_on_all_three "${sums[*]}"
+	fail checksum_table_agrees_on_all_three "${sums[*]}; $(diff "$OUT/checksum-1.txt" "$OUT/checksum-3.txt" | tr '\n' ' ')"
 fi
 st=$($C status)
 (($(grep -c 'Synced, cluster Primary of 3' <<<"$st") == 3)) && pass cluster_whole_again || fail cluster_whole_again "$st"
