@@ -24,6 +24,7 @@
 #include "api-json.h"
 #include "api-log.h"
 #include "api-openapi.h"
+#include "api-reservations.h"
 #include "api-stats.h"
 #include "api-transactions.h"
 #include "api-users.h"
@@ -63,6 +64,8 @@ static const struct route {
     {"/transactions/*", M_GET, api_tx_one},
     {"/transactions/*/meter-values", M_GET, api_tx_meter_values},
     {"/transactions/*/meter-values.csv", M_GET, api_tx_meter_values_csv},
+    {"/reservations", M_GET, api_reservations_list},
+    {"/reservations/*", M_GET, api_reservation_one},
     {"/users", M_GET | M_POST, api_users_route},
     {"/users/*", M_PUT | M_DELETE, api_user_route},
     {"/webhooks", M_GET | M_POST, api_webhooks_route},

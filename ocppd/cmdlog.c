@@ -10,6 +10,7 @@
 #include "dbq.h"
 #include "log.h"
 #include "ocpp_secret.h"
+#include "reservations.h"
 
 /* The job: one row's write in the charge point's own queue. */
 struct cmd_job {
@@ -96,7 +97,16 @@ oom:
 		cmd_free(&c->job);
 }
 
+static int cmdlog_row(struct db *db, const struct cmd_record *r);
+
+/* The row, and what the command makes of other tables in the same
+ * transaction (a reservation held or ended). */
 int cmdlog_write(struct db *db, const struct cmd_record *r)
+{
+	return cmdlog_row(db, r) || reservations_command(db, r) ? -1 : 0;
+}
+
+static int cmdlog_row(struct db *db, const struct cmd_record *r)
 {
 	if (r->outcome) {
 		/* The outcome of a command recorded as pending: an UPDATE

@@ -25,6 +25,7 @@
 #include "id_tag.h"
 #include "jsonutil.h"
 #include "notify.h"
+#include "reservations.h"
 #include "prefetch.h"
 #include "timeutil.h"
 #include "txcache.h"
@@ -171,6 +172,10 @@ enum hres handle_start_transaction(struct hctx *c, const cJSON *req,
 	            "sl", info.status, id) < 0)
 		return hctx_db_error(c);
 	txcache_put(c->txc, c->cp_id, id);
+	if (reservations_consume(c->db, c->cp_id, (int)connector,
+	                         has_reservation, reservation, tag, id,
+	                         c->now_ms))
+		return hctx_db_error(c);
 	/* The webhook event commits with the session (a retry above is
 	 * the same session: no second event). */
 	if (notify_session_started(c, id, connector, tag, info.status,

@@ -43,6 +43,7 @@
 #include "notify_send.h"
 #include "notify_sweep.h"
 #include "notify_want.h"
+#include "reservations.h"
 #include "nodelock.h"
 #include "ocpp_schema.h"
 #include "oplog.h"
@@ -155,6 +156,7 @@ static void tick(void)
 	if (srv.phase == RUNNING) {
 		nodes_tick(now);
 		notify_want_tick(now);
+		reservations_tick(now);
 		notify_sweep_tick(srv.cfg, now);
 		drain_tick(now);
 	}
