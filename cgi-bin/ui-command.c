@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "param.h"
 #include "ui-error.h"
@@ -19,7 +20,9 @@
 
 #define CP_ID_MAX 50
 
-enum field_type { F_STR, F_INT };
+/* F_EXPIRY: minutes from now, sent as the dateTime the field names
+ * (expiryDate); F_RESID: a reservationId, made up when left empty. */
+enum field_type { F_STR, F_INT, F_EXPIRY, F_RESID };
 
 struct field {
 	const char *name;
@@ -27,9 +30,11 @@ struct field {
 	int required;
 };
 
+#define FIELDS_MAX 5
+
 struct action {
 	const char *name;
-	struct field fields[3];
+	struct field fields[FIELDS_MAX];
 };
 
 static const struct action actions[] = {
@@ -44,6 +49,13 @@ static const struct action actions[] = {
     {"ChangeConfiguration", {{"key", F_STR, 1}, {"value", F_STR, 1}}},
     /* The answer is shown from the commands table (ui-config.c). */
     {"GetConfiguration", {{NULL, F_STR, 0}}},
+    {"ReserveNow",
+     {{"connectorId", F_INT, 1},
+      {"idTag", F_STR, 1},
+      {"expiryDate", F_EXPIRY, 1},
+      {"reservationId", F_RESID, 0},
+      {"parentIdTag", F_STR, 0}}},
+    {"CancelReservation", {{"reservationId", F_INT, 1}}},
 };
 
 static const struct action *find_action(const char *name)
@@ -60,9 +72,16 @@ static cJSON *params_of(const struct action *a, const struct ui_form *f,
                         char *why, size_t len)
 {
 	cJSON *p = cJSON_CreateObject();
-	for (int i = 0; i < 3 && a->fields[i].name; i++) {
+	for (int i = 0; i < FIELDS_MAX && a->fields[i].name; i++) {
 		const struct field *fd = &a->fields[i];
 		const char *v = ui_form_get(f, fd->name);
+		if ((!v || !*v) && fd->type == F_RESID) {
+			/* Unique enough among one charge point's live
+			 * reservations: the second it was made. */
+			cJSON_AddNumberToObject(
+			    p, fd->name, (double)(time(NULL) % 2000000000));
+			continue;
+		}
 		if (!v || !*v) {
 			if (!fd->required)
 				continue;
@@ -82,6 +101,22 @@ static cJSON *params_of(const struct action *a, const struct ui_form *f,
 			         fd->name);
 			cJSON_Delete(p);
 			return NULL;
+		}
+		if (fd->type == F_EXPIRY) {
+			if (n < 1 || n > 60 * 24 * 30) {
+				snprintf(why, len,
+				         "invalid: the reservation must last "
+				         "1 minute to 30 days");
+				cJSON_Delete(p);
+				return NULL;
+			}
+			char ts[32];
+			time_t at = time(NULL) + (time_t)n * 60;
+			struct tm tm;
+			gmtime_r(&at, &tm);
+			strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+			cJSON_AddStringToObject(p, fd->name, ts);
+			continue;
 		}
 		cJSON_AddNumberToObject(p, fd->name, (double)n);
 	}

@@ -10,6 +10,7 @@
 //    the id uses it too;
 //  - CancelReservation Accepted → cancelled; a ReserveNow with the id of a
 //    live one replaces it; an expiry date passing → expired;
+//  - the charge point page's Reserve and Cancel forms do the same;
 //  - the API refuses a bad status filter (400) and answers 404 for an
 //    unknown reservation.
 import {
@@ -108,6 +109,39 @@ try {
 		const expired = await until(async () => (await row(4705))?.status === 'expired', 15000, 250);
 		checkEq('expired_row', expired ? 'expired' : (await row(4705))?.status, 'expired');
 		checkEq('filter_by_status', (await listed('&status=expired')).items.map((i) => i.reservation_id), [4705]);
+	});
+
+	await test('dashboard_reserve_and_cancel', async () => {
+		// The charge point page's Reserve form and a live row's Cancel
+		// form: POSTs with the page's CSRF token, as a browser sends them.
+		const DASH = `${env.httpUrl}/cgi-bin/dashboard`;
+		const page = async () => (await fetch(`${DASH}/cp/${encodeURIComponent(CP)}`)).text();
+		const token = ((await page()).match(/name="csrf" value="([0-9a-f]{64})"/) || [])[1];
+		if (!token) throw new Error('no CSRF token on the page');
+		const post = (fields) => fetch(`${DASH}/cp/${encodeURIComponent(CP)}/command`, {
+			method: 'POST', redirect: 'manual', headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+			body: new URLSearchParams({ csrf: token, ...fields }).toString(),
+		});
+		const before = (await listed()).total;
+		const r = await post({ action: 'ReserveNow', connectorId: '2', idTag: TAG, expiryDate: '45' });
+		checkEq('reserve_form_303', r.status, 303);
+		let made;
+		await until(async () => {
+			const l = await listed();
+			made = l.total > before && l.items[0];
+			return made && made.status === 'active';
+		}, 5000, 50);
+		const mins = (Date.parse(made?.expiry_date) - Date.now()) / 60e3;
+		checkEq('reserve_form_row', [made?.status, made?.connector_id, made?.id_tag, mins > 43 && mins <= 45],
+			['active', 2, TAG, true]);
+		const html = await page();
+		checkEq('row_on_page_with_cancel', new RegExp(`data-reservation="${made.reservation_id}"[^]*?value="CancelReservation"`).test(html), true);
+		const c = await post({ action: 'CancelReservation', reservationId: String(made.reservation_id) });
+		checkEq('cancel_form_303', c.status, 303);
+		await until(async () => (await row(made.reservation_id))?.status === 'cancelled', 5000, 50);
+		checkEq('cancelled_from_page', (await row(made.reservation_id))?.status, 'cancelled');
+		const bad = await post({ action: 'ReserveNow', connectorId: '1', idTag: TAG, expiryDate: '0' });
+		checkEq('bad_expiry_redirects_with_outcome', bad.status, 303);
 	});
 
 	await test('api_errors', async () => {
