@@ -24,6 +24,7 @@
 #include "api-json.h"
 #include "api-log.h"
 #include "api-openapi.h"
+#include "api-registration.h"
 #include "api-reservations.h"
 #include "api-stats.h"
 #include "api-transactions.h"
@@ -57,6 +58,7 @@ static const struct route {
     {"/cps/*/log.csv", M_GET, api_log_csv},
     {"/cps/*/log.ndjson", M_GET, api_log_ndjson},
     {"/cps/*/log-level", M_GET | M_PUT, api_log_level},
+    {"/cps/*/boot-answer", M_PUT, api_boot_answer},
     {"/commands/*", M_GET, api_command_one},
     {"/connectors/*", M_GET, api_connectors},
     {"/transactions", M_GET, api_tx_list},
@@ -64,6 +66,7 @@ static const struct route {
     {"/transactions/*", M_GET, api_tx_one},
     {"/transactions/*/meter-values", M_GET, api_tx_meter_values},
     {"/transactions/*/meter-values.csv", M_GET, api_tx_meter_values_csv},
+    {"/registrations", M_GET, api_registrations_list},
     {"/reservations", M_GET, api_reservations_list},
     {"/reservations/*", M_GET, api_reservation_one},
     {"/users", M_GET | M_POST, api_users_route},

@@ -15,6 +15,7 @@
 #include "log.h"
 #include "timeutil.h"
 #include "tmpl.h"
+#include "ui-approvals.h"
 #include "ui-chargepoint.h"
 #include "ui-command.h"
 #include "ui-error.h"
@@ -50,9 +51,11 @@ static const struct route routes[] = {
     {"/transactions/", ROUTE_PREFIX | ROUTE_DB, ui_transaction},
     {"/tags", ROUTE_DB, ui_tags},
     {"/webhooks", ROUTE_DB, ui_webhooks},
+    {"/approvals", ROUTE_DB, ui_approvals},
     /* Changes go to ocppd, not the (read-only) database. */
     {"/cp/", ROUTE_PREFIX | ROUTE_POST, ui_cp_command},
     {"/tags/edit", ROUTE_POST, ui_tag_edit},
+    {"/approvals", ROUTE_POST, ui_approval_post},
 };
 
 struct app {

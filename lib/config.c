@@ -88,6 +88,9 @@ static const struct key keys[] = {
     I(heartbeat_interval, 1, 86400, "300"),
     I(ping_interval, 0, 86400, "60"),
     B(allow_unknown_cps, "yes"),
+    /* what a charge point registered by connecting is answered at boot */
+    E(new_cp_boot_answer, "Accepted|Pending", "Accepted"),
+    I(pending_boot_interval, 10, 86400, "60"),
     B(accept_missing_subprotocol, "no"),
     B(lenient_unknown_properties, "no"),
     I(max_frame_size, 1024, 16777216, "65536"),

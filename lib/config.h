@@ -46,6 +46,12 @@ struct csms_config {
 	int heartbeat_interval;
 	int ping_interval;
 	int allow_unknown_cps;
+	/* Accepted or Pending: the boot_answer of a charge point registered
+	 * by connecting (allow_unknown_cps), until an operator sets its
+	 * own (docs/registration.md) */
+	char new_cp_boot_answer[16];
+	int pending_boot_interval; /* BootNotification.conf interval when
+	                              Pending or Rejected */
 	int accept_missing_subprotocol;
 	int lenient_unknown_properties;
 	int max_frame_size;

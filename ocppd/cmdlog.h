@@ -13,16 +13,9 @@
 
 #include <cjson/cJSON.h>
 
+#include "cmd_record.h"
 #include "config.h"
 #include "db.h"
-
-struct cmd_record {
-	char *uid, *cp_id, *action, *params, *status, *response;
-	char *requested_by;
-	int64_t created_ms, finished_ms; /* finished: DB_NULL_TIME if not */
-	int outcome; /* the outcome of a row written as pending before */
-	const char *node_id; /* the writing node's (cfg), set by the job */
-};
 
 /*
  * Queues the row's write (event loop thread).  params and response are

@@ -86,18 +86,21 @@ static int cp_state_connected(struct db *db, const struct csms_config *cfg,
 		return -1;
 	if (cfg->allow_unknown_cps)
 		/* The original registered any charge point that showed up;
-		 * the row must exist before its connectors can. */
+		 * the row must exist before its connectors can.  A new one
+		 * gets new_cp_boot_answer: Pending keeps it waiting for an
+		 * operator's approval (docs/registration.md). */
 		n = db_exec(db,
 		            "INSERT INTO charge_points (id, connected, "
-		            "connected_since, last_seen, remote_addr, node_id) "
-		            "VALUES (?, 1, ?, ?, ?, NULLIF(?, '')) "
+		            "connected_since, last_seen, remote_addr, node_id, "
+		            "boot_answer) "
+		            "VALUES (?, 1, ?, ?, ?, NULLIF(?, ''), ?) "
 		            "ON DUPLICATE KEY UPDATE connected = 1, "
 		            "connected_since = VALUES(connected_since), "
 		            "last_seen = VALUES(last_seen), "
 		            "remote_addr = VALUES(remote_addr), "
 		            "node_id = VALUES(node_id)",
-		            "sttss", cp_id, since_ms, since_ms, remote_addr,
-		            cfg->node_id);
+		            "sttsss", cp_id, since_ms, since_ms, remote_addr,
+		            cfg->node_id, cfg->new_cp_boot_answer);
 	else
 		n = db_exec(
 		    db,

@@ -11,6 +11,7 @@
 
 #include "calls.h"
 #include "control.h"
+#include "cp_boot_op.h"
 #include "cp_sec_op.h"
 #include "dbq.h"
 #include "drain.h"
@@ -151,6 +152,7 @@ struct op {
 
 static const struct op table[] = {
     {"cps", op_cps},
+    {"cp_set_boot", cp_boot_request},
     {"cp_set_log", oplog_set_request},
     {"cp_set_password", cp_sec_request},
     {"cp_set_security", cp_sec_request},

@@ -1,8 +1,10 @@
 /*
  * handle_boot_notification.c — BootNotification: remember what the charge
  * point says it is and answer with the boot status configured for it
- * (charge_points.boot_answer: Accepted, Pending or Rejected), the clock
- * and the heartbeat interval.
+ * (charge_points.boot_answer: Accepted, Pending or Rejected; a charge
+ * point registered by connecting gets new_cp_boot_answer), the clock and
+ * the heartbeat interval — or, when not Accepted, pending_boot_interval:
+ * when to boot again (docs/registration.md).
  */
 #include <string.h>
 
@@ -29,8 +31,9 @@ enum hres handle_boot_notification(struct hctx *c, const cJSON *req,
 		    c->db,
 		    "INSERT INTO charge_points (id, vendor, model, "
 		    "serial_number, chargebox_serial, firmware_version, "
-		    "iccid, imsi, meter_type, meter_serial, last_boot) "
-		    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+		    "iccid, imsi, meter_type, meter_serial, last_boot, "
+		    "boot_answer) "
+		    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
 		    "ON DUPLICATE KEY UPDATE vendor = VALUES(vendor), "
 		    "model = VALUES(model), "
 		    "serial_number = VALUES(serial_number), "
@@ -40,8 +43,9 @@ enum hres handle_boot_notification(struct hctx *c, const cJSON *req,
 		    "meter_type = VALUES(meter_type), "
 		    "meter_serial = VALUES(meter_serial), "
 		    "last_boot = VALUES(last_boot)",
-		    "sssssssssst", c->cp_id, vendor, model, serial, box, fw,
-		    iccid, imsi, mtype, mserial, c->now_ms);
+		    "ssssssssssts", c->cp_id, vendor, model, serial, box, fw,
+		    iccid, imsi, mtype, mserial, c->now_ms,
+		    c->cfg->new_cp_boot_answer);
 	else
 		/* Only registered charge points get here (HTTP 404 at the
 		 * handshake otherwise); one deleted since is refused. */
@@ -82,7 +86,10 @@ enum hres handle_boot_notification(struct hctx *c, const cJSON *req,
 	time_format_iso8601(c->now_ms, now);
 	if (json_add_str(conf, "status", status) ||
 	    json_add_str(conf, "currentTime", now) ||
-	    json_add_int(conf, "interval", c->cfg->heartbeat_interval))
+	    json_add_int(conf, "interval",
+	                 c->boot_status == BOOT_ACCEPTED
+	                     ? c->cfg->heartbeat_interval
+	                     : c->cfg->pending_boot_interval))
 		return H_INTERNAL;
 	hctx_audit(c, "vendor=%s model=%s firmware=%s status=%s", vendor, model,
 	           fw ? fw : "-", status);

@@ -8,7 +8,7 @@
 
 #include "batch.h"
 #include "dbq.h"
-#include "notify.h"
+#include "notify_types.h"
 
 #define ALL_TYPES (~0u)
 

@@ -14,7 +14,7 @@
 
 #include <stdint.h>
 
-#include "cmdlog.h"
+#include "cmd_record.h"
 #include "db.h"
 
 #define RESERVATIONS_TICK_MS 10000
