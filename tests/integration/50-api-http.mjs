@@ -483,8 +483,11 @@ await test('openapi_every_path_answers', async () => {
 	// tag too long to exist (400): every method answers, nothing changes.
 	const uid = `u50-${process.pid}`;
 	sql(`INSERT INTO commands (uid, created_at, cp_id, action, status) VALUES (${q(uid)}, NOW(3), ${q(CP1)}, 'Reset', 'pending')`);
+	sql(`INSERT INTO reservations (cp_id, reservation_id, connector_id, id_tag, expiry_date, status, created_at, updated_at)
+		VALUES (${q(CP1)}, 50, 1, 'T50', NOW(3), 'expired', NOW(3), NOW(3))`);
+	const resId = sqlValue(`SELECT MAX(id) FROM reservations WHERE cp_id = ${q(CP1)}`);
 	const subst = { cp_id: encodeURIComponent(CP1), id: String(firstId),
-		action: 'ClearCache', id_tag: 'X'.repeat(21), uid };
+		action: 'ClearCache', id_tag: 'X'.repeat(21), uid, res_id: resId };
 	for (const [path, item] of Object.entries(spec.paths)) {
 		const url = path.replace(/\{(\w+)\}/g, (_, k) => subst[k]);
 		for (const method of Object.keys(item)) {

@@ -187,7 +187,7 @@ static void test_openapi_doc(void)
 	                      "/users",
 	                      "/users/{id_tag}",
 	                      "/reservations",
-	                      "/reservations/{id}",
+	                      "/reservations/{res_id}",
 	                      "/registrations",
 	                      "/cps/{cp_id}/boot-answer",
 	                      "/webhooks",
