@@ -123,6 +123,9 @@ docs/cpsim.md. How ocppd gets there (group commit, one read round trip
 per batch, coalesced multi-row writes) and the measurements behind each
 step: docs/benchmarks-ocppd.md.
 
+Where the CPU of each message goes (perf on ocppd and mariadbd under this
+closed loop): \`make bench-profile\`, docs/benchmarks-profile.md.
+
 ## Web tier
 
 The REST API and the dashboard are measured on 1,000 charge points and
