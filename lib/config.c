@@ -90,7 +90,7 @@ static const struct key keys[] = {
     B(allow_unknown_cps, "yes"),
     /* what a charge point registered by connecting is answered at boot */
     E(new_cp_boot_answer, "Accepted|Pending", "Accepted"),
-    I(pending_boot_interval, 10, 86400, "60"),
+    I(unapproved_boot_interval, 10, 86400, "60"),
     B(accept_missing_subprotocol, "no"),
     B(lenient_unknown_properties, "no"),
     I(max_frame_size, 1024, 16777216, "65536"),

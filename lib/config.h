@@ -50,7 +50,7 @@ struct csms_config {
 	 * by connecting (allow_unknown_cps), until an operator sets its
 	 * own (docs/registration.md) */
 	char new_cp_boot_answer[16];
-	int pending_boot_interval; /* BootNotification.conf interval when
+	int unapproved_boot_interval; /* BootNotification.conf interval when
 	                              Pending or Rejected */
 	int accept_missing_subprotocol;
 	int lenient_unknown_properties;

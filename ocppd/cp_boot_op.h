@@ -9,7 +9,7 @@
  * Answers {"id", "boot_answer", "connected"}; not_found for a charge point
  * that has no row.  The charge point gets the new answer at its next
  * BootNotification: a connected one waiting in Pending boots again within
- * pending_boot_interval, or at once when asked with TriggerMessage
+ * unapproved_boot_interval, or at once when asked with TriggerMessage
  * BootNotification (the web tier sends it after an approval).
  */
 #ifndef OCPPD_CP_BOOT_OP_H

@@ -3,7 +3,7 @@
  * point says it is and answer with the boot status configured for it
  * (charge_points.boot_answer: Accepted, Pending or Rejected; a charge
  * point registered by connecting gets new_cp_boot_answer), the clock and
- * the heartbeat interval — or, when not Accepted, pending_boot_interval:
+ * the heartbeat interval — or, when not Accepted, unapproved_boot_interval:
  * when to boot again (docs/registration.md).
  */
 #include <string.h>
@@ -89,7 +89,7 @@ enum hres handle_boot_notification(struct hctx *c, const cJSON *req,
 	    json_add_int(conf, "interval",
 	                 c->boot_status == BOOT_ACCEPTED
 	                     ? c->cfg->heartbeat_interval
-	                     : c->cfg->pending_boot_interval))
+	                     : c->cfg->unapproved_boot_interval))
 		return H_INTERNAL;
 	hctx_audit(c, "vendor=%s model=%s firmware=%s status=%s", vendor, model,
 	           fw ? fw : "-", status);

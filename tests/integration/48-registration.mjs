@@ -2,7 +2,7 @@
 // 48-registration.mjs — approving new charge points (docs/registration.md),
 // with ocpp-rpc in strict mode as the charge point:
 //  - an ocppd of this test's own with new_cp_boot_answer = Pending: a new
-//    charge point is answered Pending with pending_boot_interval, and its
+//    charge point is answered Pending with unapproved_boot_interval, and its
 //    row says Pending; one registered before keeps its own answer;
 //  - on the suite's stack: the held charge point is listed by
 //    GET /registrations?boot_answer=Pending and on the dashboard's
@@ -38,7 +38,7 @@ const boot = (cli) => cli.call('BootNotification', { chargePointVendor: 'T48', c
 sql(`INSERT INTO charge_points (id, boot_answer) VALUES (${q(OLD)}, 'Accepted')`);
 
 const d = await startOcppd({
-	CSMS_OCPP_PORT: String(ownPort(48)), CSMS_NEW_CP_BOOT_ANSWER: 'Pending', CSMS_PENDING_BOOT_INTERVAL: '15',
+	CSMS_OCPP_PORT: String(ownPort(48)), CSMS_NEW_CP_BOOT_ANSWER: 'Pending', CSMS_UNAPPROVED_BOOT_INTERVAL: '15',
 }, `48-ocppd-${process.pid}`);
 try {
 	await test('new_cp_held_pending', async () => {
