@@ -20,9 +20,10 @@
 
 #define CP_ID_MAX 50
 
-/* F_EXPIRY: minutes from now, sent as the dateTime the field names
- * (expiryDate); F_RESID: a reservationId, made up when left empty. */
-enum field_type { F_STR, F_INT, F_EXPIRY, F_RESID };
+/* F_EXPIRY and F_AT: minutes from now (at least 1, or 0 for now), sent
+ * as the dateTime the field names (expiryDate, retrieveDate); F_RESID: a
+ * reservationId, made up when left empty. */
+enum field_type { F_STR, F_INT, F_EXPIRY, F_AT, F_RESID };
 
 struct field {
 	const char *name;
@@ -56,6 +57,28 @@ static const struct action actions[] = {
       {"reservationId", F_RESID, 0},
       {"parentIdTag", F_STR, 0}}},
     {"CancelReservation", {{"reservationId", F_INT, 1}}},
+    {"ClearCache", {{NULL, F_STR, 0}}},
+    {"GetLocalListVersion", {{NULL, F_STR, 0}}},
+    {"DataTransfer",
+     {{"vendorId", F_STR, 1}, {"messageId", F_STR, 0}, {"data", F_STR, 0}}},
+    {"GetDiagnostics",
+     {{"location", F_STR, 1},
+      {"retries", F_INT, 0},
+      {"retryInterval", F_INT, 0}}},
+    {"UpdateFirmware",
+     {{"location", F_STR, 1},
+      {"retrieveDate", F_AT, 1},
+      {"retries", F_INT, 0},
+      {"retryInterval", F_INT, 0}}},
+    {"ClearChargingProfile",
+     {{"id", F_INT, 0},
+      {"connectorId", F_INT, 0},
+      {"chargingProfilePurpose", F_STR, 0},
+      {"stackLevel", F_INT, 0}}},
+    {"GetCompositeSchedule",
+     {{"connectorId", F_INT, 1},
+      {"duration", F_INT, 1},
+      {"chargingRateUnit", F_STR, 0}}},
 };
 
 static const struct action *find_action(const char *name)
@@ -102,11 +125,13 @@ static cJSON *params_of(const struct action *a, const struct ui_form *f,
 			cJSON_Delete(p);
 			return NULL;
 		}
-		if (fd->type == F_EXPIRY) {
-			if (n < 1 || n > 60 * 24 * 30) {
+		if (fd->type == F_EXPIRY || fd->type == F_AT) {
+			long min = fd->type == F_EXPIRY ? 1 : 0;
+			if (n < min || n > 60 * 24 * 30) {
 				snprintf(why, len,
-				         "invalid: the reservation must last "
-				         "1 minute to 30 days");
+				         "invalid: %s must be %ld minute%s to "
+				         "30 days from now",
+				         fd->name, min, min == 1 ? "" : "s");
 				cJSON_Delete(p);
 				return NULL;
 			}
@@ -160,6 +185,20 @@ void ui_cp_command(struct ui_req *r, const char *arg)
 		snprintf(o.msg, sizeof o.msg, "%d keys received",
 		         cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(
 		             result, "configurationKey")));
+	/* Nor do these: what they answered is the outcome. */
+	if (result && !strcmp(a->name, "GetLocalListVersion"))
+		snprintf(o.msg, sizeof o.msg, "local list version %lld",
+		         (long long)cJSON_GetNumberValue(
+		             cJSON_GetObjectItemCaseSensitive(result,
+		                                              "listVersion")));
+	if (result && !strcmp(a->name, "GetDiagnostics")) {
+		const cJSON *fn =
+		    cJSON_GetObjectItemCaseSensitive(result, "fileName");
+		snprintf(o.msg, sizeof o.msg, "%s%.200s",
+		         cJSON_IsString(fn) ? "uploading "
+		                            : "no diagnostics file",
+		         cJSON_IsString(fn) ? fn->valuestring : "");
+	}
 	cJSON_Delete(result);
 	cJSON_Delete(params);
 	ui_form_free(&f);
