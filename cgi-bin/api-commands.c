@@ -290,9 +290,6 @@ void api_commands_list(struct api_req *r)
 		return;
 	}
 	api_json_str(body, "cp_id", r->arg);
-	api_json_int(body, "page", page);
-	api_json_int(body, "per_page", per_page);
-	api_json_int(body, "total", total);
-	api_json_int(body, "pages", (total + per_page - 1) / per_page);
+	api_json_paging(body, page, per_page, total);
 	api_send_json(r, 200, body);
 }

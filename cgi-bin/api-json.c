@@ -246,3 +246,12 @@ int api_json_write(FILE *out, cJSON *item)
 	free(text);
 	return 0;
 }
+
+void api_json_paging(cJSON *body, long long page, long long per_page,
+                     long long total)
+{
+	api_json_int(body, "page", page);
+	api_json_int(body, "per_page", per_page);
+	api_json_int(body, "total", total);
+	api_json_int(body, "pages", (total + per_page - 1) / per_page);
+}

@@ -62,6 +62,9 @@ void api_json_num(cJSON *obj, const char *key, double v);
 void api_json_time(cJSON *obj, const char *key, int64_t ms);
 /* An integer column that may be NULL. */
 void api_json_int_or_null(cJSON *obj, const char *key, const char *s);
+/* A paged list's envelope: page, per_page, total and pages. */
+void api_json_paging(cJSON *body, long long page, long long per_page,
+                     long long total);
 
 /* Prints one object into out as compact JSON and frees it; -1 when out of
  * memory. */

@@ -14,25 +14,13 @@
 //  - the API refuses a bad status filter (400) and answers 404 for an
 //    unknown reservation.
 import {
-	checkEq, cpId, done, env, isoNow, ocppClient, q, sql, test, until,
+	apiCall, checkEq, cpId, done, env, isoNow, ocppClient, q, sql, test, until,
 } from '../node/lib.mjs';
 
-const API = `${env.httpUrl}/cgi-bin/api`;
 const CP = cpId('res');
 const TAG = `R47${process.pid % 100000}`;
 
-async function call(method, path, body) {
-	const init = { method };
-	if (body !== undefined) {
-		init.body = JSON.stringify(body);
-		init.headers = { 'Content-Type': 'application/json' };
-	}
-	const r = await fetch(API + path, init);
-	const text = await r.text();
-	let json;
-	try { json = JSON.parse(text); } catch { json = undefined; }
-	return { status: r.status, json, text };
-}
+const call = apiCall;
 const cmd = (action, body) => call('POST', `/cps/${encodeURIComponent(CP)}/commands/${action}?wait=5`, body);
 const listed = async (query = '') => (await call('GET', `/reservations?cp_id=${encodeURIComponent(CP)}${query}`)).json;
 // The newest row of a reservationId on this charge point.

@@ -12,26 +12,14 @@
 //    makes the next boot Rejected; bad values get 400 naming the field,
 //    an unknown charge point 404.
 import {
-	checkEq, cpId, done, env, ocppClient, ownPort, q, sql, sqlValue, startOcppd, test, until,
+	apiCall, checkEq, cpId, done, env, ocppClient, ownPort, q, sql, sqlValue, startOcppd, test, until,
 } from '../node/lib.mjs';
 
-const API = `${env.httpUrl}/cgi-bin/api`;
 const DASH = `${env.httpUrl}/cgi-bin/dashboard`;
 const NEW = cpId('reg');
 const OLD = cpId('regold');
 
-async function call(method, path, body) {
-	const init = { method };
-	if (body !== undefined) {
-		init.body = JSON.stringify(body);
-		init.headers = { 'Content-Type': 'application/json' };
-	}
-	const r = await fetch(API + path, init);
-	const text = await r.text();
-	let json;
-	try { json = JSON.parse(text); } catch { json = undefined; }
-	return { status: r.status, json, text };
-}
+const call = apiCall;
 const boot = (cli) => cli.call('BootNotification', { chargePointVendor: 'T48', chargePointModel: 'approve' });
 
 // A row registered before, with the default answer.

@@ -255,3 +255,18 @@ export function ownPort(offset) {
 export function isoNow(offsetMs = 0) {
 	return new Date(Date.now() + offsetMs).toISOString();
 }
+
+// A REST API request as a client sends it (a JSON body when one is
+// given): {status, json (undefined when not JSON), text}.
+export async function apiCall(method, path, body) {
+	const init = { method };
+	if (body !== undefined) {
+		init.body = JSON.stringify(body);
+		init.headers = { 'Content-Type': 'application/json' };
+	}
+	const r = await fetch(`${env.httpUrl}/cgi-bin/api${path}`, init);
+	const text = await r.text();
+	let json;
+	try { json = JSON.parse(text); } catch { json = undefined; }
+	return { status: r.status, json, text };
+}
