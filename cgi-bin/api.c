@@ -22,6 +22,7 @@
 #include "api-commands.h"
 #include "api-health.h"
 #include "api-json.h"
+#include "api-local-lists.h"
 #include "api-log.h"
 #include "api-openapi.h"
 #include "api-registration.h"
@@ -66,6 +67,7 @@ static const struct route {
     {"/transactions/*", M_GET, api_tx_one},
     {"/transactions/*/meter-values", M_GET, api_tx_meter_values},
     {"/transactions/*/meter-values.csv", M_GET, api_tx_meter_values_csv},
+    {"/local-lists", M_GET, api_local_lists},
     {"/registrations", M_GET, api_registrations_list},
     {"/reservations", M_GET, api_reservations_list},
     {"/reservations/*", M_GET, api_reservation_one},

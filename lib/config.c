@@ -91,6 +91,8 @@ static const struct key keys[] = {
     /* what a charge point registered by connecting is answered at boot */
     E(new_cp_boot_answer, "Accepted|Pending", "Accepted"),
     I(unapproved_boot_interval, 10, 86400, "60"),
+    /* local authorization lists kept by ocppd (docs/local-list.md) */
+    E(local_list, "off|all", "off"),
     B(accept_missing_subprotocol, "no"),
     B(lenient_unknown_properties, "no"),
     I(max_frame_size, 1024, 16777216, "65536"),

@@ -52,6 +52,8 @@ struct csms_config {
 	char new_cp_boot_answer[16];
 	int unapproved_boot_interval; /* BootNotification.conf interval when
 	                              Pending or Rejected */
+	char local_list[8]; /* off, all: every tag in every charge point's
+	                       local list (docs/local-list.md) */
 	int accept_missing_subprotocol;
 	int lenient_unknown_properties;
 	int max_frame_size;

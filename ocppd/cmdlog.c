@@ -8,6 +8,7 @@
 
 #include "batch.h"
 #include "dbq.h"
+#include "local_list_state.h"
 #include "log.h"
 #include "ocpp_secret.h"
 #include "reservations.h"
@@ -100,10 +101,13 @@ oom:
 static int cmdlog_row(struct db *db, const struct cmd_record *r);
 
 /* The row, and what the command makes of other tables in the same
- * transaction (a reservation held or ended). */
+ * transaction (a reservation held or ended, a local list's version). */
 int cmdlog_write(struct db *db, const struct cmd_record *r)
 {
-	return cmdlog_row(db, r) || reservations_command(db, r) ? -1 : 0;
+	return cmdlog_row(db, r) || reservations_command(db, r) ||
+	               local_list_command(db, r)
+	           ? -1
+	           : 0;
 }
 
 static int cmdlog_row(struct db *db, const struct cmd_record *r)

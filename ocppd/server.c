@@ -38,6 +38,7 @@
 #include "dbq.h"
 #include "dispatch.h"
 #include "drain.h"
+#include "local_list.h"
 #include "log.h"
 #include "nodes.h"
 #include "notify_send.h"
@@ -157,6 +158,7 @@ static void tick(void)
 		nodes_tick(now);
 		notify_want_tick(now);
 		reservations_tick(now);
+		local_list_tick(srv.cfg, now);
 		notify_sweep_tick(srv.cfg, now);
 		drain_tick(now);
 	}

@@ -11,6 +11,7 @@
 #include "control.h"
 #include "dbq.h"
 #include "jsonutil.h"
+#include "local_list_state.h"
 #include "log.h"
 #include "timeutil.h"
 #include "utf8.h"
@@ -249,6 +250,9 @@ static enum hres tag_op_run(struct db *db, struct tag_op *t)
 	/* CLIENT_FOUND_ROWS: an update that changes nothing still counts
 	 * its row. */
 	t->found = n > 0;
+	/* Numbered for the charge points' local lists (local_list_state.h). */
+	if (t->found && local_list_stamp(db, t->id_tag, t->kind == TAG_DELETE))
+		return H_DB_ERROR;
 	if (!t->found || t->kind == TAG_DELETE)
 		return H_OK;
 	struct db_rows r;

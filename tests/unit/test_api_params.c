@@ -189,6 +189,7 @@ static void test_openapi_doc(void)
 	                      "/reservations",
 	                      "/reservations/{res_id}",
 	                      "/registrations",
+	                      "/local-lists",
 	                      "/cps/{cp_id}/boot-answer",
 	                      "/webhooks",
 	                      "/webhooks/{webhook_id}",

@@ -38,6 +38,14 @@ int dbq_submit(struct job *j, const char *route, int best_effort)
 	return -1;
 }
 
+int local_list_stamp(struct db *db, const char *id_tag, int deleted)
+{
+	(void)db;
+	(void)id_tag;
+	(void)deleted;
+	return 0;
+}
+
 void prefetch_forget_tags(struct prefetch *pf)
 {
 	(void)pf;
