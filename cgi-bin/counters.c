@@ -9,9 +9,10 @@
 
 #include "txquery.h"
 
-const char *const counters_status[COUNTERS_NSTATUS] = {
-    "Available", "Preparing", "Charging",    "SuspendedEVSE", "SuspendedEV",
-    "Finishing", "Reserved",  "Unavailable", "Faulted",       "Unknown",
+const char *const counters_status[COUNTERS_NSTATUS + 1] = {
+    "Available",   "Preparing", "Charging", "SuspendedEVSE",
+    "SuspendedEV", "Finishing", "Reserved", "Unavailable",
+    "Faulted",     "Unknown",   NULL,
 };
 
 static const char sql_cps[] = "SELECT COUNT(*), COALESCE(SUM(connected), 0),"

@@ -27,7 +27,7 @@ enum {
 	F_DONE = 32,
 	F_MASKS = 64
 };
-enum sql_kind { Q_TOTALS, Q_COUNT, Q_DESC, Q_ASC, Q_KINDS };
+enum sql_kind { Q_TOTALS, Q_COUNT, Q_DESC, Q_ASC, Q_STREAM, Q_KINDS };
 
 /* Energy of a finished transaction, as money_energy_wh and tx_daily count
  * it: a meter that went backwards is 0. */
@@ -81,6 +81,16 @@ static const char *build_sql(enum sql_kind kind, unsigned mask, int latest)
 		             "SELECT COUNT(*), 0, 0 FROM transactions t "
 		             "WHERE %s AND %s AND %s AND %s%s",
 		             cp, tag, lower, upper, status);
+		break;
+	case Q_STREAM:
+		/* Every row of a range, newest first, straight off the
+		 * index: (start_ts) with the primary key appended is the
+		 * order, so rows go out as they are read, never sorted. */
+		n = asprintf(&sql,
+		             "SELECT %s FROM transactions t "
+		             "WHERE %s AND %s AND %s AND %s%s "
+		             "ORDER BY t.start_ts DESC, t.id DESC",
+		             cols, cp, tag, lower, upper, status);
 		break;
 	default:
 		/* Skipped rows are walked in the index only (a deferred
@@ -302,8 +312,10 @@ static int read_rows(struct db *db, const struct txq_filter *f, struct sink *k,
 		snprintf(db->err, sizeof db->err, "out of memory");
 		return -1;
 	}
-	if (db_query(db, &rows, sql, "ssttll", f->cp_id, f->id_tag, lower,
-	             upper, limit, offset))
+	if (kind == Q_STREAM ? db_query(db, &rows, sql, "sstt", f->cp_id,
+	                                f->id_tag, lower, upper)
+	                     : db_query(db, &rows, sql, "ssttll", f->cp_id,
+	                                f->id_tag, lower, upper, limit, offset))
 		return -1;
 	sink_begin(k);
 	while ((rc = db_next(&rows)) > 0)
@@ -351,6 +363,28 @@ static int page_by_days(struct db *db, const struct txq_filter *f,
 	return 0;
 }
 
+/*
+ * Every matching row (an export), one day at a time, newest first: a
+ * month is thirty reads that each start sending at once, where one read
+ * of the whole month would be sorted on the server before its first row.
+ */
+static int stream_by_days(struct db *db, const struct txq_filter *f,
+                          struct sink *k, const struct days *d)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		if (d->count[i] <= 0)
+			continue;
+		int64_t lower = d->day[i], upper = d->day[i] + MS_PER_DAY;
+		if (f->from != DB_NULL_TIME && f->from > lower)
+			lower = f->from;
+		if (f->to_excl != DB_NULL_TIME && f->to_excl < upper)
+			upper = f->to_excl;
+		if (read_rows(db, f, k, Q_STREAM, lower, upper, 0, -1))
+			return -1;
+	}
+	return 0;
+}
+
 static int page_in_tx(struct db *db, const struct txq_filter *f, struct sink *k,
                       struct txq_totals *tot)
 {
@@ -371,7 +405,9 @@ static int page_in_tx(struct db *db, const struct txq_filter *f, struct sink *k,
 	long long limit = p->limit;
 	if (limit < 0 || limit > tot->count - p->offset)
 		limit = tot->count - p->offset;
-	if (use_summary(f)) {
+	if (use_summary(f) && p->limit < 0 && p->offset == 0) {
+		rc = stream_by_days(db, f, k, &d);
+	} else if (use_summary(f)) {
 		rc = page_by_days(db, f, k, &d, p->offset, limit);
 	} else if (p->offset > tot->count / 2) {
 		/* The back half, counted from the oldest end. */

@@ -1,0 +1,13 @@
+-- 014_web_fleet_indexes.sql — what the dashboard and the API read at
+-- fleet size (100,000 charge points; docs/benchmarks-web.md).  Both
+-- statements can run again after a partial failure; on a large table each
+-- ADD INDEX is an online (in-place) build.
+--
+-- idx_conn_status (status, cp_id): the overview's connector status filter
+-- ("the charge points with a Faulted connector", in id order, a page at a
+-- time) is a range of this index instead of a probe of every charge
+-- point's connectors, and the connector counters of the overview, /stats
+-- and /metrics (cgi-bin/counters.c) count by status from it alone.  A
+-- StatusNotification that changes a status moves one entry.
+ALTER TABLE connectors
+  ADD INDEX IF NOT EXISTS idx_conn_status (status, cp_id);

@@ -1,0 +1,98 @@
+#!/usr/bin/env node
+// 54-api-cps-paging.mjs — GET /cps in pages through the real lighttpd:
+// `limit` charge points after the id `after`, with `next` the cursor of
+// the following page (null on the last).  A page counts charge points,
+// not their connector rows: a charge point with several connectors at a
+// page's edge comes whole, on one page only.  Walking the pages gives
+// every charge point of the filter exactly once, in id order.
+import {
+	check, checkEq, done, env, q, sql, test,
+} from '../node/lib.mjs';
+
+const API = `${env.httpUrl}/cgi-bin/api`;
+const P = `A54${process.pid % 100000}_`;
+const N = 23;
+const id = (i) => `${P}${String(i).padStart(3, '0')}`;
+const ids = Array.from({ length: N }, (_, i) => id(i));
+
+sql(`INSERT INTO charge_points (id, vendor, connected) VALUES ${ids.map((c, i) =>
+	`(${q(c)}, 'PageTest', ${i % 3 === 0 ? 1 : 0})`).join(',')}`);
+// Three connectors each: with a row LIMIT a page of 10 would end after 3
+// charge points and cut the fourth.
+sql(`INSERT INTO connectors (cp_id, connector_id, status) VALUES ${ids.flatMap((c) =>
+	[1, 2, 3].map((k) => `(${q(c)}, ${k}, ${k === 2 ? "'Charging'" : "'Available'"})`)).join(',')}`);
+
+async function getJson(path, want = 200) {
+	const r = await fetch(API + path);
+	const body = await r.json();
+	if (r.status !== want)
+		throw new Error(`${path}: status ${r.status}, expected ${want}: ${JSON.stringify(body).slice(0, 200)}`);
+	return body;
+}
+
+// Every page of a filter, following next; the pages' id lists.
+async function walk(filter, limit) {
+	const pages = [];
+	let after = null;
+	for (let guard = 0; guard < 100; guard++) {
+		const b = await getJson(`/cps?${filter}&limit=${limit}${after === null ? '' : `&after=${encodeURIComponent(after)}`}`);
+		pages.push(b.items.map((c) => c.id));
+		check(`page_count_field_${filter}_${limit}_${guard}`, b.count === b.items.length, `count ${b.count}, ${b.items.length} items`);
+		for (const c of b.items)
+			check(`whole_cp_${c.id}_${limit}`, c.connectors.length === 3, `${c.id} has ${c.connectors.length} connectors`);
+		if (b.next === null)
+			return pages;
+		checkEq(`next_is_last_id_${filter}_${limit}_${guard}`, b.next, b.items[b.items.length - 1].id);
+		after = b.next;
+	}
+	throw new Error('no last page after 100 pages');
+}
+
+await test('cps_pages_of_10_cover_every_cp_once', async () => {
+	const pages = await walk(`q=${encodeURIComponent(P)}`, 10);
+	checkEq('cps_page_sizes', pages.map((p) => p.length), [10, 10, 3]);
+	checkEq('cps_pages_in_id_order', pages.flat(), ids);
+});
+
+await test('cps_page_size_equal_to_the_rest_ends_with_null', async () => {
+	// 23 = 23: one page, nothing after it.
+	const b = await getJson(`/cps?q=${encodeURIComponent(P)}&limit=${N}`);
+	checkEq('cps_exact_fit_items', b.items.length, N);
+	checkEq('cps_exact_fit_next', b.next, null);
+	const c = await getJson(`/cps?q=${encodeURIComponent(P)}&limit=${N - 1}`);
+	checkEq('cps_one_short_next', c.next, id(N - 2));
+});
+
+await test('cps_pages_with_connected_filter', async () => {
+	const want = ids.filter((_, i) => i % 3 === 0);
+	const pages = await walk(`q=${encodeURIComponent(P)}&connected=1`, 3);
+	checkEq('cps_connected_pages', pages.flat(), want);
+	checkEq('cps_connected_page_sizes', pages.map((p) => p.length), [3, 3, 2]);
+});
+
+await test('cps_after_is_exclusive_and_byte_ordered', async () => {
+	const b = await getJson(`/cps?q=${encodeURIComponent(P)}&after=${encodeURIComponent(id(20))}`);
+	checkEq('cps_after_20', b.items.map((c) => c.id), [id(21), id(22)]);
+	checkEq('cps_after_20_next', b.next, null);
+	// A cursor that is not an id still works: everything after it.
+	const c = await getJson(`/cps?q=${encodeURIComponent(P)}&after=${encodeURIComponent(`${id(4)}x`)}&limit=2`);
+	checkEq('cps_after_non_id', c.items.map((x) => x.id), [id(5), id(6)]);
+});
+
+await test('cps_default_limit_is_1000', async () => {
+	const total = Number(sql('SELECT COUNT(*) FROM charge_points')[0][0]);
+	const b = await getJson('/cps');
+	checkEq('cps_default_items', b.items.length, Math.min(total, 1000));
+	checkEq('cps_default_next_null_iff_all', b.next === null, total <= 1000);
+});
+
+await test('cps_bad_paging_params_are_400', async () => {
+	for (const bad of ['limit=0', 'limit=1001', 'limit=abc', 'limit=01', `after=${'x'.repeat(51)}`]) {
+		const b = await getJson(`/cps?${bad}`, 400);
+		const param = bad.split('=')[0];
+		check(`cps_400_${bad.slice(0, 12)}`, b.error?.code === 'invalid_parameter' && b.error?.parameter === param,
+			JSON.stringify(b));
+	}
+});
+
+done();
