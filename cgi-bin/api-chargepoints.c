@@ -175,7 +175,7 @@ void api_cps_list(struct api_req *r)
 	    param_text_or_400(&r->params, "q", 50, NULL, &q) ||
 	    param_text_or_400(&r->params, "after", 50, "", &after) ||
 	    param_int_or_400(&r->params, "limit", API_CPS_LIMIT, 1,
-	                     API_CPS_LIMIT, &limit))
+	                     API_CPS_LIMIT_MAX, &limit))
 		return;
 	char pattern[256];
 	if (q && param_like(q, PARAM_LIKE_PREFIX, pattern, sizeof pattern)) {

@@ -11,3 +11,15 @@
 -- StatusNotification that changes a status moves one entry.
 ALTER TABLE connectors
   ADD INDEX IF NOT EXISTS idx_conn_status (status, cp_id);
+
+-- idx_cp_connected_kwh (connected, total_kwh): the charge point counters
+-- (how many, how many connected, the energy of all) read this small index
+-- alone instead of every charge point's row; its connected = 0 range
+-- finds the disconnected ones whose connectors count as offline.  It
+-- replaces idx_cp_connected, its first column, so a connect or a
+-- disconnect still moves one entry; a StopTransaction's total_kwh now
+-- moves one too.
+ALTER TABLE charge_points
+  ADD INDEX IF NOT EXISTS idx_cp_connected_kwh (connected, total_kwh);
+
+ALTER TABLE charge_points DROP INDEX IF EXISTS idx_cp_connected;

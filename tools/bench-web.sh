@@ -76,11 +76,20 @@ if ((fresh)); then
 	tools/bench-data.sh | tee "$BDIR/loaded"
 fi
 load=$(sed 's/^bench-data: //' "$BDIR/loaded")
+
 eval "$("$CSMS_BUILD/bin/ocppd" --print-config)"
 [[ -n $db_password || -z $db_password_file ]] || db_password=$(head -n 1 "$db_password_file")
 dbq() {
 	mariadb --no-defaults -S "$db_socket" -u "$db_user" "-p$db_password" -N -B "$db_name" -e "$1"
 }
+# ocppd marks every charge point disconnected when it starts: a reused
+# data set gets bench-data.sh's 90 % online back.
+if ((!fresh)); then
+	dbq "UPDATE charge_points SET connected = CAST(SUBSTRING(id, 7) AS UNSIGNED) % 10 <> 0,
+		connected_since = IF(CAST(SUBSTRING(id, 7) AS UNSIGNED) % 10 <> 0,
+		                     UTC_TIMESTAMP(3) - INTERVAL 2 DAY, NULL)
+		WHERE id LIKE 'BENCH-%'"
+fi
 sizes=$(dbq "SELECT GROUP_CONCAT(CONCAT(table_name, ' ', table_rows, ' rows, ',
 	ROUND((data_length + index_length) / 1048576), ' MB') ORDER BY table_name SEPARATOR '; ')
 	FROM information_schema.tables WHERE table_schema = DATABASE()
@@ -173,14 +182,15 @@ rows=(
 	"$DASH|/cp/$cp_run|dashboard /cp/{id} (charging)|100"
 	"$DASH|/cp/$cp_run/log|dashboard /cp/{id}/log|100"
 	"$DASH|/transactions|dashboard /transactions (page 1)|100"
-	"$DASH|/transactions?page=250000|dashboard /transactions?page=250000|100"
+	"$DASH|/transactions?page=100000|dashboard /transactions?page=100000 (middle, 50 a page)|100"
 	"$DASH|/transactions?status=active|dashboard /transactions?status=active|100"
 	"$DASH|/transactions?cp_id=$cp_mid|dashboard /transactions?cp_id=…|100"
-	"$DASH|/transactions?from=$month_ago&to=$today&page=20000|dashboard /transactions?from=…&to=…, page 20000|100"
+	"$DASH|/transactions?from=$month_ago&to=$today&page=8000|dashboard /transactions?from=…&to=… (30 days), page 8000|100"
+	"$DASH|/transactions?status=completed&page=100000|dashboard /transactions?status=completed&page=100000|100"
 	"$DASH|/transactions/$tx_run|dashboard /transactions/{id} (running, chart)|100"
 	"$DASH|/transactions/$tx_mv|dashboard /transactions/{id} (finished, chart)|100"
 	"$DASH|/tags|dashboard /tags|100"
-	"$DASH|/tags?page=500|dashboard /tags?page=500|100"
+	"$DASH|/tags?page=100|dashboard /tags?page=100|100"
 	"$DASH|/webhooks|dashboard /webhooks|100"
 )
 load_before=$(loadavg)

@@ -79,11 +79,13 @@ await test('cps_after_is_exclusive_and_byte_ordered', async () => {
 	checkEq('cps_after_non_id', c.items.map((x) => x.id), [id(5), id(6)]);
 });
 
-await test('cps_default_limit_is_1000', async () => {
+await test('cps_default_limit_is_100', async () => {
 	const total = Number(sql('SELECT COUNT(*) FROM charge_points')[0][0]);
 	const b = await getJson('/cps');
-	checkEq('cps_default_items', b.items.length, Math.min(total, 1000));
-	checkEq('cps_default_next_null_iff_all', b.next === null, total <= 1000);
+	checkEq('cps_default_items', b.items.length, Math.min(total, 100));
+	checkEq('cps_default_next_null_iff_all', b.next === null, total <= 100);
+	const c = await getJson('/cps?limit=1000');
+	checkEq('cps_limit_1000_items', c.items.length, Math.min(total, 1000));
 });
 
 await test('cps_bad_paging_params_are_400', async () => {
