@@ -54,7 +54,7 @@ endif
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all run start stop test test-asan unit clean deps bench format check-format install-deps \
-	install uninstall backup restore fuzz cluster cluster-start cluster-stop test-cluster
+	install uninstall backup restore fuzz cluster cluster-start cluster-stop test-cluster bench-web
 all: $(BINS)
 
 $(BUILD)/libcsms.a: $(LIB_OBJ)
@@ -203,6 +203,12 @@ fuzz:
 # Load figures for docs/benchmarks.md (a fresh stack on ports 29000+).
 bench: all
 	@scripts/bench.sh
+
+# Every API endpoint and dashboard page on 100,000 charge points and 10 M
+# transactions, into docs/benchmarks-web.md (ports 29400+, var/bench-web:
+# about 8 GB; the data takes 10-15 minutes to load).
+bench-web: all
+	@tools/bench-web.sh
 
 # Installation: `make install PREFIX=/usr/local DESTDIR=/tmp/stage`.
 PREFIX     ?= /usr/local

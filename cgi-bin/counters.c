@@ -1,13 +1,14 @@
 /*
  * counters.c — see counters.h.  Index-only reads in one snapshot: the
- * charge point sums from idx_cp_connected_kwh (connected, total_kwh), the
- * connectors by status from idx_conn_status (status, cp_id), those of
- * disconnected charge points through idx_cp_connected_kwh's connected = 0
- * range (by_status is the difference), and the running sessions from the
- * per-day summary tx_daily (txquery.c).  Nothing here joins every
- * connector to its charge point: at 100,000 charge points that join took
- * a second (docs/benchmarks-web.md).  The scans still grow with the fleet
- * (sql/014_web_fleet_indexes.sql says by how much).
+ * charge point sums from idx_cp_connected_kwh (connected, id, total_kwh),
+ * the connectors by status from idx_conn_status (status, cp_id), those of
+ * the connected or of the disconnected charge points, whichever are fewer,
+ * through idx_cp_connected_kwh's range (the other side is the
+ * difference), and the running sessions from the per-day summary tx_daily
+ * (txquery.c).  Nothing here joins every connector to its charge point:
+ * at 100,000 charge points that join took a second.  The reads still
+ * grow with the fleet, one index entry per charge point and connector
+ * (docs/benchmarks-web.md, "Where the remaining time goes").
  */
 #include "counters.h"
 

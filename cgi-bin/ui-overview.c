@@ -96,9 +96,16 @@ static const char *sql_for(unsigned mask, int count)
 	int n = count
 	            ? asprintf(&sql, "SELECT COUNT(*) FROM charge_points cp%s",
 	                       where)
+	            /* The rows skipped to reach a deep page are walked in a
+	             * the primary key without their rows' use (or in
+	             * idx_cp_connected_kwh, in id order, for the online
+	             * filter), and only the page's own rows are read in full
+	             * (a deferred join). */
 	            : asprintf(&sql,
-	                       "SELECT " CP_COLS " FROM charge_points cp%s"
-	                       " ORDER BY cp.id LIMIT ? OFFSET ?",
+	                       "SELECT " CP_COLS " FROM (SELECT cp.id FROM "
+	                       "charge_points cp%s ORDER BY cp.id "
+	                       "LIMIT ? OFFSET ?) k JOIN charge_points cp "
+	                       "ON cp.id = k.id ORDER BY cp.id",
 	                       where);
 	if (n < 0)
 		return NULL;

@@ -12,14 +12,15 @@
 ALTER TABLE connectors
   ADD INDEX IF NOT EXISTS idx_conn_status (status, cp_id);
 
--- idx_cp_connected_kwh (connected, total_kwh): the charge point counters
--- (how many, how many connected, the energy of all) read this small index
--- alone instead of every charge point's row; its connected = 0 range
--- finds the disconnected ones whose connectors count as offline.  It
--- replaces idx_cp_connected, its first column, so a connect or a
--- disconnect still moves one entry; a StopTransaction's total_kwh now
--- moves one too.
+-- idx_cp_connected_kwh (connected, id, total_kwh): the charge point
+-- counters (how many, how many connected, the energy of all) read this
+-- small index alone instead of every charge point's row; its connected =
+-- 0 or 1 range lists those charge points in id order, for the counters'
+-- join to their connectors and for the overview's online filter, whose
+-- deep pages walk it instead of the rows.  It replaces idx_cp_connected,
+-- its first column, so a connect or a disconnect still moves one entry; a
+-- StopTransaction's total_kwh now moves one too.
 ALTER TABLE charge_points
-  ADD INDEX IF NOT EXISTS idx_cp_connected_kwh (connected, total_kwh);
+  ADD INDEX IF NOT EXISTS idx_cp_connected_kwh (connected, id, total_kwh);
 
 ALTER TABLE charge_points DROP INDEX IF EXISTS idx_cp_connected;

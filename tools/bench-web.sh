@@ -223,6 +223,22 @@ read -r csv_code csv_ttfb csv_total csv_size < <(curl -s "${AUTH[@]}" -o /dev/nu
 	-w '%{http_code} %{time_starttransfer} %{time_total} %{size_download}\n' "$csv_url")
 hwm_after=$(hwm)
 csv_rows=$(dbq "SELECT SUM(n) FROM tx_daily WHERE day >= '$month_ago' AND day < '$today'")
+# The same export from the program itself, run as plain CGI: its first
+# bytes, its end and its peak memory, without the web server's buffering.
+direct() {
+	local t0 t1
+	t0=$(date +%s%N)
+	/usr/bin/time -f '%M' -o "$BDIR/out/csv-rss" env REQUEST_METHOD=GET PATH_INFO=/transactions.csv \
+		QUERY_STRING="from=$month_ago&to=$today" "$CSMS_BUILD/bin/api" |
+		{
+			head -c 4096 >/dev/null
+			t1=$(date +%s%N)
+			cat >/dev/null
+			echo "$(((t1 - t0) / 1000000)) $((($(date +%s%N) - t0) / 1000000))"
+		}
+}
+read -r cgi_first cgi_total <<<"$(direct)"
+cgi_rss=$(cat "$BDIR/out/csv-rss")
 
 report=$(
 	cat <<EOF
@@ -252,6 +268,11 @@ $csv_rows transactions): status $csv_code, first byte after
 $(awk -v t="$csv_ttfb" 'BEGIN { printf "%.0f", t * 1000 }') ms, complete after $(awk -v t="$csv_total" 'BEGIN { printf "%.1f", t }') s,
 $((csv_size / 1048576)) MB; the largest peak memory (VmHWM) of the 2 api
 processes was $((hwm_before / 1024)) MB before it and $((hwm_after / 1024)) MB after it.
+The program alone (\`build/bin/api\` as plain CGI, the same query): first
+4 KB after $cgi_first ms, the end after $cgi_total ms, peak memory $((cgi_rss / 1024)) MB. The
+difference to the first byte through lighttpd is lighttpd's: with its
+default \`server.stream-response-body = 0\` it keeps the whole answer
+(in temporary files) before it sends any of it.
 EOF
 )
 echo "$report"
