@@ -59,54 +59,76 @@ struct overview {
 enum { F_CONNECTED = 1, F_TEXT = 2, F_STATUS = 4, F_MASKS = 8 };
 
 /* Charge point ids are binary-collated: compare them case-insensitively
- * like the rest.  A status filter matches a charge point with at least
- * one connector (id >= 1) in that status, found on idx_conn_status
- * (sql/014) in id order. */
+ * like the rest. */
 #define WHERE_CONNECTED "cp.connected = ?"
 #define WHERE_TEXT                                                             \
 	"(cp.id COLLATE utf8mb4_general_ci LIKE ? " PARAM_LIKE_ESCAPE          \
 	" OR cp.vendor LIKE ? " PARAM_LIKE_ESCAPE                              \
 	" OR cp.model LIKE ? " PARAM_LIKE_ESCAPE                               \
 	" OR cp.firmware_version LIKE ? " PARAM_LIKE_ESCAPE ")"
-#define WHERE_STATUS                                                           \
-	"cp.id IN (SELECT s.cp_id FROM connectors s WHERE s.status = ? "       \
-	"AND s.connector_id > 0)"
+/* A status filter matches a charge point with at least one connector
+ * (id >= 1) in that status. */
+#define STATUS_FROM                                                            \
+	"FROM connectors s%s WHERE s.status = ? AND s.connector_id > 0%s%s"
 #define CP_COLS                                                                \
 	"cp.id, cp.vendor, cp.model, cp.firmware_version, cp.connected, "      \
 	"cp.connected_since, cp.last_seen, cp.total_kwh, cp.last_boot"
 
 /* The statement for a set of filters, built once per process (the
- * statement cache keys on the text's address).  count: the COUNT(*) of
- * the matches instead of a page. */
+ * statement cache keys on the text's address).  count: the number of
+ * matches instead of a page.  The rows skipped to reach a deep page are
+ * only counted off an index, and the page's own rows alone are read in
+ * full (a deferred join): without a status filter the index is the
+ * primary key (or, for the online filter, idx_cp_connected_kwh, in id
+ * order too); with one, idx_conn_status (sql/014), whose range for the
+ * status lists its charge points in id order, so page 1 reads 50 of them
+ * and a count reads that range, never every charge point. */
 static const char *sql_for(unsigned mask, int count)
 {
 	static char *cache[F_MASKS][2];
 	if (cache[mask][count])
 		return cache[mask][count];
 	char where[1024] = "";
-	const char *conds[3] = {mask & F_CONNECTED ? WHERE_CONNECTED : NULL,
-	                        mask & F_TEXT ? WHERE_TEXT : NULL,
-	                        mask & F_STATUS ? WHERE_STATUS : NULL};
-	for (int i = 0; i < 3; i++)
+	const char *conds[2] = {mask & F_CONNECTED ? WHERE_CONNECTED : NULL,
+	                        mask & F_TEXT ? WHERE_TEXT : NULL};
+	for (int i = 0; i < 2; i++)
 		if (conds[i])
 			snprintf(where + strlen(where),
 			         sizeof where - strlen(where), "%s%s",
-			         *where ? " AND " : " WHERE ", conds[i]);
+			         *where ? " AND " : "", conds[i]);
 	char *sql = NULL;
-	int n = count
-	            ? asprintf(&sql, "SELECT COUNT(*) FROM charge_points cp%s",
-	                       where)
-	            /* The rows skipped to reach a deep page are walked in a
-	             * the primary key without their rows' use (or in
-	             * idx_cp_connected_kwh, in id order, for the online
-	             * filter), and only the page's own rows are read in full
-	             * (a deferred join). */
-	            : asprintf(&sql,
-	                       "SELECT " CP_COLS " FROM (SELECT cp.id FROM "
-	                       "charge_points cp%s ORDER BY cp.id "
-	                       "LIMIT ? OFFSET ?) k JOIN charge_points cp "
-	                       "ON cp.id = k.id ORDER BY cp.id",
-	                       where);
+	int n;
+	if (mask & F_STATUS) {
+		const char *join =
+		    *where ? " JOIN charge_points cp ON cp.id = s.cp_id" : "";
+		const char *and = *where ? " AND " : "";
+		n = count ? asprintf(
+		                &sql,
+		                "SELECT COUNT(DISTINCT s.cp_id) " STATUS_FROM,
+		                join, and, where)
+		          : asprintf(&sql,
+		                     "SELECT " CP_COLS
+		                     " FROM (SELECT DISTINCT s.cp_id AS "
+		                     "id " STATUS_FROM
+		                     " ORDER BY s.cp_id LIMIT ? OFFSET ?) k "
+		                     "JOIN charge_points cp ON cp.id = k.id "
+		                     "ORDER BY cp.id",
+		                     join, and, where);
+	} else {
+		const char *w = *where ? " WHERE " : "";
+		n = count
+		        ? asprintf(&sql,
+		                   "SELECT COUNT(*) FROM charge_points cp%s%s",
+		                   w, where)
+		        : asprintf(
+		              &sql,
+		              "SELECT " CP_COLS
+		              " FROM (SELECT cp.id FROM charge_points cp%s%s"
+		              " ORDER BY cp.id LIMIT ? OFFSET ?) k "
+		              "JOIN charge_points cp ON cp.id = k.id "
+		              "ORDER BY cp.id",
+		              w, where);
+	}
 	if (n < 0)
 		return NULL;
 	cache[mask][count] = sql;
@@ -119,19 +141,19 @@ static unsigned filter_mask(const struct filter *f)
 	       (f->status >= 0 ? F_STATUS : 0);
 }
 
-/* The parameters of sql_for(mask, count) in their order into v; their
- * number. */
+/* The parameters of sql_for(mask, count) in their order into v (the
+ * status first); their number. */
 static size_t filter_values(const struct filter *f, struct db_value *v)
 {
 	size_t n = 0;
+	if (f->status >= 0)
+		v[n++] = (struct db_value){.type = 's',
+		                           .u.s = counters_status[f->status]};
 	if (f->connected >= 0)
 		v[n++] = (struct db_value){.type = 'i', .u.i = f->connected};
 	if (*f->q)
 		for (int i = 0; i < 4; i++)
 			v[n++] = (struct db_value){.type = 's', .u.s = f->like};
-	if (f->status >= 0)
-		v[n++] = (struct db_value){.type = 's',
-		                           .u.s = counters_status[f->status]};
 	return n;
 }
 

@@ -97,4 +97,43 @@ await test('cps_bad_paging_params_are_400', async () => {
 	}
 });
 
+// counters.c joins connectors to the smaller side, connected or not: the
+// figures must be the same from either side.  Checked as the database is,
+// then with enough extra connected charge points to flip the sides.
+async function statsMatchDb(name) {
+	const b = await getJson('/stats');
+	const [cps, conn] = sql('SELECT COUNT(*), COALESCE(SUM(connected), 0) FROM charge_points')[0].map(Number);
+	checkEq(`${name}_cps`, [b.charge_points.total, b.charge_points.connected], [cps, conn]);
+	const want = {};
+	for (const [st, n] of sql(`SELECT c.status, COUNT(*) FROM connectors c JOIN charge_points cp
+		ON cp.id = c.cp_id WHERE c.connector_id > 0 AND cp.connected = 1 GROUP BY c.status`))
+		want[st] = Number(n);
+	const got = Object.fromEntries(Object.entries(b.connectors.by_status).filter(([, n]) => n > 0));
+	checkEq(`${name}_by_status`, got, want);
+	const offline = Number(sql(`SELECT COUNT(*) FROM connectors c JOIN charge_points cp ON cp.id = c.cp_id
+		WHERE c.connector_id > 0 AND cp.connected = 0`)[0][0]);
+	checkEq(`${name}_offline`, b.connectors.offline, offline);
+	checkEq(`${name}_charging`, b.connectors.charging, want.Charging ?? 0);
+	return [cps, conn];
+}
+
+await test('stats_same_from_either_side', async () => {
+	const [cps, conn] = await statsMatchDb('stats_as_is');
+	const extra = Math.max(0, cps - 2 * conn) + 10;
+	const X = `${P}X`;
+	const xs = Array.from({ length: extra }, (_, i) => `${X}${String(i).padStart(5, '0')}`);
+	try {
+		for (let i = 0; i < xs.length; i += 500) {
+			const part = xs.slice(i, i + 500);
+			sql(`INSERT INTO charge_points (id, connected) VALUES ${part.map((c) => `(${q(c)}, 1)`).join(',')}`);
+			sql(`INSERT INTO connectors (cp_id, connector_id, status) VALUES ${part.map((c, j) =>
+				`(${q(c)}, 1, ${j % 3 ? "'Charging'" : "'Faulted'"}), (${q(c)}, 0, 'Available')`).join(',')}`);
+		}
+		const [, conn2] = await statsMatchDb('stats_flipped');
+		check('stats_flipped_more_connected', 2 * conn2 > cps + extra, `${conn2} of ${cps + extra} connected`);
+	} finally {
+		sql(`DELETE FROM charge_points WHERE id LIKE '${X}%'`);
+	}
+});
+
 done();
