@@ -9,7 +9,7 @@
  *
  * The list is a page of at most `limit` charge points after the id
  * `after` (a keyset cursor on the primary key): with 100,000 charge
- * points the whole list would be 40 MB of JSON, and an OFFSET would walk
+ * points the whole list would be 46 MB of JSON, and an OFFSET would walk
  * every row before the page.  The page's charge points are picked in a
  * derived table first, so the LIMIT counts charge points, not connector
  * rows; one more than asked says whether there is a next page.
