@@ -54,7 +54,7 @@ endif
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all run start stop test test-asan unit clean deps bench bench-profile format check-format install-deps \
-	install uninstall backup restore fuzz cluster cluster-start cluster-stop test-cluster
+	install uninstall backup restore fuzz cluster cluster-start cluster-stop test-cluster bench-web
 all: $(BINS)
 
 $(BUILD)/libcsms.a: $(LIB_OBJ)
@@ -207,6 +207,12 @@ bench: all
 # Where ocppd's and mariadbd's CPU goes under bench's closed loop (perf).
 bench-profile: all
 	@scripts/bench-profile.sh
+
+# Every API endpoint and dashboard page on 100,000 charge points and 10 M
+# transactions, into docs/benchmarks-web.md (ports 29400+, var/bench-web:
+# about 8 GB; the data takes 10-15 minutes to load).
+bench-web: all
+	@tools/bench-web.sh
 
 # Installation: `make install PREFIX=/usr/local DESTDIR=/tmp/stage`.
 PREFIX     ?= /usr/local

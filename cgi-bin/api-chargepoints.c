@@ -6,6 +6,13 @@
  * (idx_tx_open: cp_id, connector_id, stop_ts) in id order, so a charge
  * point is complete when the next id appears and the list is built in
  * one pass over the rows, without a query per charge point.
+ *
+ * The list is a page of at most `limit` charge points after the id
+ * `after` (a keyset cursor on the primary key): with 100,000 charge
+ * points the whole list would be 46 MB of JSON, and an OFFSET would walk
+ * every row before the page.  The page's charge points are picked in a
+ * derived table first, so the LIMIT counts charge points, not connector
+ * rows; one more than asked says whether there is a next page.
  */
 #include "api-chargepoints.h"
 
@@ -15,13 +22,12 @@
 #include "api-json.h"
 #include "api-text.h"
 
-#define CP_SELECT                                                              \
+#define CP_SELECT_FROM(cps)                                                    \
 	"SELECT cp.id, cp.vendor, cp.model, cp.firmware_version,"              \
 	" cp.connected, cp.last_heartbeat, cp.total_kwh, c.connector_id,"      \
 	" c.status, c.error_code, c.last_update, t.id, t.id_tag,"              \
 	" t.meter_start, t.start_ts, cp.last_seen"                             \
-	" FROM charge_points cp"                                               \
-	" LEFT JOIN connectors c ON c.cp_id = cp.id"                           \
+	" FROM " cps " LEFT JOIN connectors c ON c.cp_id = cp.id"              \
 	" LEFT JOIN transactions t ON t.cp_id = c.cp_id"                       \
 	" AND t.connector_id = c.connector_id AND t.stop_ts IS NULL "
 /* A connector with two open transactions (a lost StopTransaction) shows
@@ -47,16 +53,21 @@ enum {
 	COL_SEEN
 };
 
+/* The page's charge points: ids after the cursor, in primary key order. */
+#define CP_PAGE(where)                                                         \
+	CP_SELECT_FROM("(SELECT * FROM charge_points WHERE id > ? " where      \
+	               " ORDER BY id LIMIT ?) cp")
+
 /* Indexed by filter: bit 0 connected, bit 1 id prefix.  The statement
  * cache keys on the string's address, so these stay literals. */
 static const char *const sql_list[4] = {
-    CP_SELECT CP_ORDER,
-    CP_SELECT "WHERE cp.connected = ?" CP_ORDER,
-    CP_SELECT "WHERE cp.id LIKE ? " PARAM_LIKE_ESCAPE CP_ORDER,
-    CP_SELECT
-    "WHERE cp.connected = ? AND cp.id LIKE ? " PARAM_LIKE_ESCAPE CP_ORDER,
+    CP_PAGE("") CP_ORDER,
+    CP_PAGE("AND connected = ?") CP_ORDER,
+    CP_PAGE("AND id LIKE ? " PARAM_LIKE_ESCAPE) CP_ORDER,
+    CP_PAGE("AND connected = ? AND id LIKE ? " PARAM_LIKE_ESCAPE) CP_ORDER,
 };
-static const char sql_one[] = CP_SELECT "WHERE cp.id = ?" CP_ORDER;
+static const char sql_one[] =
+    CP_SELECT_FROM("charge_points cp") "WHERE cp.id = ?" CP_ORDER;
 
 static cJSON *cp_object(const struct db_rows *rows)
 {
@@ -133,12 +144,22 @@ static int each_cp(struct db_rows *rows, cp_sink sink, void *arg)
  * half-way still becomes a clean 503 instead of truncated JSON. */
 struct list {
 	FILE *mem;
-	int n;
+	int n, limit;
+	int more;       /* the query found one more than limit */
+	char last[256]; /* the id of the last charge point in the page */
 };
 
 static int list_sink(cJSON *cp, void *arg)
 {
 	struct list *l = arg;
+	if (l->n == l->limit) {
+		l->more = 1;
+		cJSON_Delete(cp);
+		return 0;
+	}
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(cp, "id");
+	snprintf(l->last, sizeof l->last, "%s",
+	         cJSON_IsString(id) ? id->valuestring : "");
 	if (l->n++)
 		fputc(',', l->mem);
 	return api_json_write(l->mem, cp);
@@ -148,8 +169,13 @@ void api_cps_list(struct api_req *r)
 {
 	static const char *const bools[] = {"0", "1", NULL};
 	int connected = param_choice_or_400(&r->params, "connected", bools);
-	const char *q;
-	if (connected == -2 || param_text_or_400(&r->params, "q", 50, NULL, &q))
+	const char *q, *after;
+	long long limit;
+	if (connected == -2 ||
+	    param_text_or_400(&r->params, "q", 50, NULL, &q) ||
+	    param_text_or_400(&r->params, "after", 50, "", &after) ||
+	    param_int_or_400(&r->params, "limit", API_CPS_LIMIT, 1,
+	                     API_CPS_LIMIT_MAX, &limit))
 		return;
 	char pattern[256];
 	if (q && param_like(q, PARAM_LIKE_PREFIX, pattern, sizeof pattern)) {
@@ -158,15 +184,18 @@ void api_cps_list(struct api_req *r)
 	}
 	struct db_rows rows;
 	int rc;
+	long long fetch = limit + 1;
 	if (connected >= 0 && q)
-		rc = db_query(r->db, &rows, sql_list[3], "is", connected,
-		              pattern);
+		rc = db_query(r->db, &rows, sql_list[3], "sisl", after,
+		              connected, pattern, fetch);
 	else if (q)
-		rc = db_query(r->db, &rows, sql_list[2], "s", pattern);
+		rc = db_query(r->db, &rows, sql_list[2], "ssl", after, pattern,
+		              fetch);
 	else if (connected >= 0)
-		rc = db_query(r->db, &rows, sql_list[1], "i", connected);
+		rc = db_query(r->db, &rows, sql_list[1], "sil", after,
+		              connected, fetch);
 	else
-		rc = db_query(r->db, &rows, sql_list[0], "");
+		rc = db_query(r->db, &rows, sql_list[0], "sl", after, fetch);
 	if (rc) {
 		api_db_error(r);
 		return;
@@ -180,10 +209,14 @@ void api_cps_list(struct api_req *r)
 		return;
 	}
 	fputs("{\"items\":[", mem);
-	struct list list = {mem, 0};
+	struct list list = {.mem = mem, .limit = (int)limit};
 	rc = each_cp(&rows, list_sink, &list);
 	db_rows_end(&rows);
-	fprintf(mem, "],\"count\":%d}\n", list.n);
+	fprintf(mem, "],\"count\":%d,\"next\":", list.n);
+	/* api_json_write frees what it writes. */
+	if (!list.more || api_json_write(mem, cJSON_CreateString(list.last)))
+		fputs("null", mem);
+	fputs("}\n", mem);
 	fclose(mem);
 	if (rc == -1)
 		api_db_error(r);

@@ -16,21 +16,37 @@
 #include "api-json.h"
 #include "tag_status.h"
 
+/* A page of USERS_LIMIT_MAX at most after the cursor (the id tags'
+ * own collation, as they are sorted); one more says there is a next. */
+#define USERS_LIMIT_MAX 1000
 static const char sql_users[] =
     "SELECT id_tag, name, status, expiry_date, parent_id_tag"
-    " FROM users ORDER BY id_tag";
+    " FROM users WHERE id_tag > ? ORDER BY id_tag LIMIT ?";
 
 void api_users(struct api_req *r)
 {
 	struct db_rows rows;
-	if (db_query(r->db, &rows, sql_users, "")) {
+	const char *after;
+	long long limit;
+	if (param_text_or_400(&r->params, "after", 20, "", &after) ||
+	    param_int_or_400(&r->params, "limit", USERS_LIMIT_MAX, 1,
+	                     USERS_LIMIT_MAX, &limit))
+		return;
+	if (db_query(r->db, &rows, sql_users, "sl", after, limit + 1)) {
 		api_db_error(r);
 		return;
 	}
 	cJSON *body = cJSON_CreateObject();
 	cJSON *items = cJSON_AddArrayToObject(body, "items");
-	int rc, n = 0;
+	int rc, n = 0, more = 0;
+	char last[64] = "";
 	while ((rc = db_next(&rows)) == 1) {
+		if (n == limit) {
+			more = 1;
+			continue;
+		}
+		snprintf(last, sizeof last, "%s",
+		         db_str(&rows, 0) ? db_str(&rows, 0) : "");
 		cJSON *u = cJSON_CreateObject();
 		api_json_str(u, "id_tag", db_str(&rows, 0));
 		api_json_str(u, "name", db_str(&rows, 1));
@@ -53,6 +69,7 @@ void api_users(struct api_req *r)
 		return;
 	}
 	api_json_int(body, "count", n);
+	api_json_str(body, "next", more ? last : NULL);
 	api_send_json(r, 200, body);
 }
 

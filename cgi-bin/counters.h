@@ -21,9 +21,10 @@
 
 #include "db.h"
 
-/* The connectors.status ENUM, in the schema's order. */
+/* The connectors.status ENUM, in the schema's order, then NULL (a list
+ * for param_choice_or_400). */
 #define COUNTERS_NSTATUS 10
-extern const char *const counters_status[COUNTERS_NSTATUS];
+extern const char *const counters_status[COUNTERS_NSTATUS + 1];
 #define COUNTERS_CHARGING 2 /* index of "Charging" */
 
 struct counters {

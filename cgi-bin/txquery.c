@@ -27,7 +27,7 @@ enum {
 	F_DONE = 32,
 	F_MASKS = 64
 };
-enum sql_kind { Q_TOTALS, Q_COUNT, Q_DESC, Q_ASC, Q_KINDS };
+enum sql_kind { Q_TOTALS, Q_COUNT, Q_DESC, Q_ASC, Q_STREAM, Q_KINDS };
 
 /* Energy of a finished transaction, as money_energy_wh and tx_daily count
  * it: a meter that went backwards is 0. */
@@ -81,6 +81,16 @@ static const char *build_sql(enum sql_kind kind, unsigned mask, int latest)
 		             "SELECT COUNT(*), 0, 0 FROM transactions t "
 		             "WHERE %s AND %s AND %s AND %s%s",
 		             cp, tag, lower, upper, status);
+		break;
+	case Q_STREAM:
+		/* Every row of a range, newest first, straight off the
+		 * index: (start_ts) with the primary key appended is the
+		 * order, so rows go out as they are read, never sorted. */
+		n = asprintf(&sql,
+		             "SELECT %s FROM transactions t "
+		             "WHERE %s AND %s AND %s AND %s%s "
+		             "ORDER BY t.start_ts DESC, t.id DESC",
+		             cols, cp, tag, lower, upper, status);
 		break;
 	default:
 		/* Skipped rows are walked in the index only (a deferred
@@ -152,9 +162,10 @@ static int exact_totals(struct db *db, const struct txq_filter *f,
 	return rc < 0 ? -1 : 0;
 }
 
-/* Per-day counts of the filtered set, newest day first. */
+/* Per-day counts of the filtered set, newest day first, and each day's
+ * running transactions whatever the filter's status. */
 struct days {
-	long long *count;
+	long long *count, *active;
 	int64_t *day;
 	size_t n, cap;
 };
@@ -162,10 +173,12 @@ struct days {
 static void days_free(struct days *d)
 {
 	free(d->count);
+	free(d->active);
 	free(d->day);
 }
 
-static int days_push(struct days *d, int64_t day, long long count)
+static int days_push(struct days *d, int64_t day, long long count,
+                     long long active)
 {
 	if (d->n == d->cap) {
 		size_t cap = d->cap ? d->cap * 2 : 512;
@@ -173,6 +186,10 @@ static int days_push(struct days *d, int64_t day, long long count)
 		if (!c)
 			return -1;
 		d->count = c;
+		long long *a = realloc(d->active, cap * sizeof *a);
+		if (!a)
+			return -1;
+		d->active = a;
 		int64_t *t = realloc(d->day, cap * sizeof *t);
 		if (!t)
 			return -1;
@@ -180,9 +197,31 @@ static int days_push(struct days *d, int64_t day, long long count)
 		d->cap = cap;
 	}
 	d->count[d->n] = count;
+	d->active[d->n] = active;
 	d->day[d->n] = day;
 	d->n++;
 	return 0;
+}
+
+/*
+ * The filter to read days [first, last] with: "completed" over days
+ * where every transaction has stopped is every transaction, and without
+ * the stop_ts condition the rows skipped to reach a page are walked in
+ * idx_tx_start alone instead of read one by one (at 27,000 transactions a
+ * day, a page deep in a day took 65 ms instead of a few).
+ */
+static struct txq_filter days_filter(const struct txq_filter *f,
+                                     const struct days *d, size_t first,
+                                     size_t last)
+{
+	struct txq_filter g = *f;
+	if (f->status != TXQ_COMPLETED)
+		return g;
+	for (size_t j = first; j <= last && j < d->n; j++)
+		if (d->active[j] > 0)
+			return g;
+	g.status = TXQ_ANY;
+	return g;
 }
 
 /* n, n_active and wh of [lo, hi) from the index, for a cut day. */
@@ -251,7 +290,7 @@ static int summary(struct db *db, const struct txq_filter *f, struct days *d,
 			fig[0] = fig[1] = fig[2] = 0;
 		}
 		long long c = add_day(f, fig, tot);
-		if (d && days_push(d, day, c)) {
+		if (d && days_push(d, day, c, fig[1])) {
 			snprintf(db->err, sizeof db->err, "out of memory");
 			rc = -1;
 			break;
@@ -270,8 +309,10 @@ static int summary(struct db *db, const struct txq_filter *f, struct days *d,
 			return -1;
 		long long c = add_day(f, fig, tot);
 		for (size_t j = 0; d && j < d->n; j++)
-			if (d->day[j] == cut[i])
+			if (d->day[j] == cut[i]) {
 				d->count[j] = c;
+				d->active[j] = fig[1];
+			}
 	}
 	return 0;
 }
@@ -302,8 +343,10 @@ static int read_rows(struct db *db, const struct txq_filter *f, struct sink *k,
 		snprintf(db->err, sizeof db->err, "out of memory");
 		return -1;
 	}
-	if (db_query(db, &rows, sql, "ssttll", f->cp_id, f->id_tag, lower,
-	             upper, limit, offset))
+	if (kind == Q_STREAM ? db_query(db, &rows, sql, "sstt", f->cp_id,
+	                                f->id_tag, lower, upper)
+	                     : db_query(db, &rows, sql, "ssttll", f->cp_id,
+	                                f->id_tag, lower, upper, limit, offset))
 		return -1;
 	sink_begin(k);
 	while ((rc = db_next(&rows)) > 0)
@@ -341,12 +384,36 @@ static int page_by_days(struct db *db, const struct txq_filter *f,
 		int64_t lower = d->day[last];
 		if (f->from != DB_NULL_TIME && f->from > lower)
 			lower = f->from;
-		if (read_rows(db, f, k, Q_DESC, lower, upper, inner, take))
+		struct txq_filter g = days_filter(f, d, i, last);
+		if (read_rows(db, &g, k, Q_DESC, lower, upper, inner, take))
 			return -1;
 		limit -= take;
 		inner = 0;
 		for (i = end; i < d->n && d->count[i] <= 0; i++)
 			;
+	}
+	return 0;
+}
+
+/*
+ * Every matching row (an export), one day at a time, newest first: a
+ * month is thirty reads that each start sending at once, where one read
+ * of the whole month would be sorted on the server before its first row.
+ */
+static int stream_by_days(struct db *db, const struct txq_filter *f,
+                          struct sink *k, const struct days *d)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		if (d->count[i] <= 0)
+			continue;
+		int64_t lower = d->day[i], upper = d->day[i] + MS_PER_DAY;
+		if (f->from != DB_NULL_TIME && f->from > lower)
+			lower = f->from;
+		if (f->to_excl != DB_NULL_TIME && f->to_excl < upper)
+			upper = f->to_excl;
+		struct txq_filter g = days_filter(f, d, i, i);
+		if (read_rows(db, &g, k, Q_STREAM, lower, upper, 0, -1))
+			return -1;
 	}
 	return 0;
 }
@@ -371,7 +438,9 @@ static int page_in_tx(struct db *db, const struct txq_filter *f, struct sink *k,
 	long long limit = p->limit;
 	if (limit < 0 || limit > tot->count - p->offset)
 		limit = tot->count - p->offset;
-	if (use_summary(f)) {
+	if (use_summary(f) && p->limit < 0 && p->offset == 0) {
+		rc = stream_by_days(db, f, k, &d);
+	} else if (use_summary(f)) {
 		rc = page_by_days(db, f, k, &d, p->offset, limit);
 	} else if (p->offset > tot->count / 2) {
 		/* The back half, counted from the oldest end. */

@@ -18,6 +18,9 @@
  *   index instead.
  * - rows are found in the index alone (a deferred join), and only the
  *   page's rows are read in full.
+ * - every row of a wide filter (limit < 0 from offset 0: the CSV export)
+ *   is read one day at a time straight off idx_tx_start, newest first,
+ *   so rows go out as the database reads them, unsorted and unbuffered.
  * Totals and rows of a page are read in one transaction, so they agree.
  */
 #ifndef CSMS_TXQUERY_H

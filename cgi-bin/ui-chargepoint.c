@@ -281,7 +281,7 @@ void ui_chargepoint(struct ui_req *r, const char *id)
 	}
 
 	TMPL_loop *conns = NULL;
-	if (ui_connectors_load(r, id, on_connector, &conns)) {
+	if (ui_connectors_load(r, &id, 1, on_connector, &conns)) {
 		if (conns)
 			vl = TMPL_add_loop(vl, "connectors", conns);
 		TMPL_free_varlist(vl);

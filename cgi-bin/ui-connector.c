@@ -33,9 +33,14 @@
 	"AND t.stop_ts IS NULL "
 /* clang-format on */
 
-/* Primary key order: no sort.  See ui_connectors_load for duplicates. */
-static const char sql_all[] =
-    CONNECTOR_SELECT "ORDER BY c.cp_id, c.connector_id";
+/* Primary key order: no sort.  See ui_connectors_load for duplicates.
+ * The list has UI_CONNECTORS_IDS_MAX places, the unused ones NULL: one
+ * statement for every page size, each id one primary key range. */
+#define Q5  "?, ?, ?, ?, ?"
+#define Q25 Q5 ", " Q5 ", " Q5 ", " Q5 ", " Q5
+static const char sql_ids[] = CONNECTOR_SELECT
+    "WHERE c.cp_id IN (" Q25 ", " Q25 ") ORDER BY c.cp_id, c.connector_id";
+_Static_assert(UI_CONNECTORS_IDS_MAX == 50, "sql_ids has 50 places");
 static const char sql_one[] =
     CONNECTOR_SELECT "WHERE c.cp_id = ? ORDER BY c.connector_id";
 
@@ -94,18 +99,26 @@ static TMPL_varlist *connector_vars(struct ui_req *r,
  * row waits in `held` until the next connector shows up, and a later row
  * for the same connector replaces it only when its transaction is newer.
  */
-int ui_connectors_load(struct ui_req *r, const char *cp_id, ui_connector_fn fn,
-                       void *arg)
+int ui_connectors_load(struct ui_req *r, const char *const *ids, size_t n,
+                       ui_connector_fn fn, void *arg)
 {
 	struct db_rows rows;
 	struct ui_connector held = {0};
 	char held_cp[64] = "", held_status[32] = "";
 	int rc;
 
-	if (cp_id)
-		rc = db_query(r->db, &rows, sql_one, "s", cp_id);
-	else
-		rc = db_query(r->db, &rows, sql_all, "");
+	if (!n || n > UI_CONNECTORS_IDS_MAX)
+		return n ? -1 : 0;
+	if (n == 1) {
+		rc = db_query(r->db, &rows, sql_one, "s", ids[0]);
+	} else {
+		struct db_value v[UI_CONNECTORS_IDS_MAX];
+		for (size_t i = 0; i < UI_CONNECTORS_IDS_MAX; i++)
+			v[i] = (struct db_value){.type = 's',
+			                         .u.s = i < n ? ids[i] : NULL};
+		rc = db_query_values(r->db, &rows, sql_ids, v,
+		                     UI_CONNECTORS_IDS_MAX);
+	}
 	if (rc)
 		return -1;
 	while ((rc = db_next(&rows)) > 0) {

@@ -26,12 +26,16 @@ struct ui_connector {
 
 typedef void (*ui_connector_fn)(struct ui_connector *c, void *arg);
 
+/* The most charge points one call loads: a page of the overview. */
+#define UI_CONNECTORS_IDS_MAX 50
+
 /*
- * Calls fn for every connector of cp_id (NULL: of every charge point), in
- * (cp_id, connector_id) order.  Returns 0, or -1 on a database error
- * (nothing answered yet: the caller calls ui_db_error).
+ * Calls fn for every connector of the n charge points ids (1 ..
+ * UI_CONNECTORS_IDS_MAX), in (cp_id, connector_id) order.  Returns 0, or
+ * -1 on a database error or a bad n (nothing answered yet: the caller
+ * calls ui_db_error).
  */
-int ui_connectors_load(struct ui_req *r, const char *cp_id, ui_connector_fn fn,
-                       void *arg);
+int ui_connectors_load(struct ui_req *r, const char *const *ids, size_t n,
+                       ui_connector_fn fn, void *arg);
 
 #endif

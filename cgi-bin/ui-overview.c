@@ -1,14 +1,17 @@
 /*
- * ui-overview.c — the home page: counters, then every charge point (or
- * those matching the online/offline and text filters) with its connectors
- * and their running transactions.
+ * ui-overview.c — the home page: counters, then one page of the charge
+ * points (all, or those matching the online/offline, connector status and
+ * text filters) with their connectors and running transactions.
  *
  * The counters are counters.h's, the same as the API's /stats and
- * /metrics.  Then cheap queries and one join: energy of today's sessions
- * (from the per-day summary tx_daily), the charge points, then all
- * connectors, which are attached to their charge point through a sorted
- * index.  With 1,000 charge points that is a few thousand rows and no
- * per-charge-point query.
+ * /metrics, and today's finished energy comes from the per-day summary
+ * tx_daily, as /stats reads it.  A page is PER_PAGE charge points in id
+ * order, read with an OFFSET on the primary key (or on the index its
+ * filter uses), then the connectors of those charge points alone, in one
+ * query, attached through a sorted index: a fleet of 100,000 never puts
+ * more than PER_PAGE rows on the page or reads more than their connectors.
+ * The number of matches comes from the counters when only the online
+ * filter is set, and is counted otherwise.
  */
 #include "ui-overview.h"
 
@@ -24,11 +27,16 @@
 #include "ui-format.h"
 
 #define QUERY_MAX 100
+#define PER_PAGE  UI_CONNECTORS_IDS_MAX
+/* A page number past this is a 400: 100,000,000 charge points. */
+#define PAGE_MAX 2000000
 
 struct filter {
 	const char *q; /* "" for none */
 	char like[4 * QUERY_MAX + 8];
 	int connected; /* -1 either, 0 offline, 1 online */
+	int status;    /* index in counters_status, -1 for any */
+	long page;     /* from 1 */
 };
 
 struct cp_entry {
@@ -45,18 +53,109 @@ struct overview {
 	struct counters c;
 	double wh_today;
 	int64_t today;
+	long long matching; /* charge points the filter matches */
 };
 
-/* connected < 0 means either; q "" means no text filter.  Charge point ids
- * are binary-collated: compare them case-insensitively like the rest. */
-static const char sql_cps[] =
-    "SELECT id, vendor, model, firmware_version, connected, "
-    "connected_since, last_seen, total_kwh, last_boot "
-    "FROM charge_points WHERE (? < 0 OR connected = ?) "
-    "AND (? = '' OR id COLLATE utf8mb4_general_ci LIKE ? " PARAM_LIKE_ESCAPE
-    " OR vendor LIKE ? " PARAM_LIKE_ESCAPE " OR model LIKE ? " PARAM_LIKE_ESCAPE
-    " OR firmware_version LIKE ? " PARAM_LIKE_ESCAPE ") "
-    "ORDER BY id";
+enum { F_CONNECTED = 1, F_TEXT = 2, F_STATUS = 4, F_MASKS = 8 };
+
+/* Charge point ids are binary-collated: compare them case-insensitively
+ * like the rest. */
+#define WHERE_CONNECTED "cp.connected = ?"
+#define WHERE_TEXT                                                             \
+	"(cp.id COLLATE utf8mb4_general_ci LIKE ? " PARAM_LIKE_ESCAPE          \
+	" OR cp.vendor LIKE ? " PARAM_LIKE_ESCAPE                              \
+	" OR cp.model LIKE ? " PARAM_LIKE_ESCAPE                               \
+	" OR cp.firmware_version LIKE ? " PARAM_LIKE_ESCAPE ")"
+/* A status filter matches a charge point with at least one connector
+ * (id >= 1) in that status. */
+#define STATUS_FROM                                                            \
+	"FROM connectors s%s WHERE s.status = ? AND s.connector_id > 0%s%s"
+#define CP_COLS                                                                \
+	"cp.id, cp.vendor, cp.model, cp.firmware_version, cp.connected, "      \
+	"cp.connected_since, cp.last_seen, cp.total_kwh, cp.last_boot"
+
+/* The statement for a set of filters, built once per process (the
+ * statement cache keys on the text's address).  count: the number of
+ * matches instead of a page.  The rows skipped to reach a deep page are
+ * only counted off an index, and the page's own rows alone are read in
+ * full (a deferred join): without a status filter the index is the
+ * primary key (or, for the online filter, idx_cp_connected_kwh, in id
+ * order too); with one, idx_conn_status (sql/014), whose range for the
+ * status lists its charge points in id order, so page 1 reads 50 of them
+ * and a count reads that range, never every charge point. */
+static const char *sql_for(unsigned mask, int count)
+{
+	static char *cache[F_MASKS][2];
+	if (cache[mask][count])
+		return cache[mask][count];
+	char where[1024] = "";
+	const char *conds[2] = {mask & F_CONNECTED ? WHERE_CONNECTED : NULL,
+	                        mask & F_TEXT ? WHERE_TEXT : NULL};
+	for (int i = 0; i < 2; i++)
+		if (conds[i])
+			snprintf(where + strlen(where),
+			         sizeof where - strlen(where), "%s%s",
+			         *where ? " AND " : "", conds[i]);
+	char *sql = NULL;
+	int n;
+	if (mask & F_STATUS) {
+		const char *join =
+		    *where ? " JOIN charge_points cp ON cp.id = s.cp_id" : "";
+		const char *and = *where ? " AND " : "";
+		n = count ? asprintf(
+		                &sql,
+		                "SELECT COUNT(DISTINCT s.cp_id) " STATUS_FROM,
+		                join, and, where)
+		          : asprintf(&sql,
+		                     "SELECT " CP_COLS
+		                     " FROM (SELECT DISTINCT s.cp_id AS "
+		                     "id " STATUS_FROM
+		                     " ORDER BY s.cp_id LIMIT ? OFFSET ?) k "
+		                     "JOIN charge_points cp ON cp.id = k.id "
+		                     "ORDER BY cp.id",
+		                     join, and, where);
+	} else {
+		const char *w = *where ? " WHERE " : "";
+		n = count
+		        ? asprintf(&sql,
+		                   "SELECT COUNT(*) FROM charge_points cp%s%s",
+		                   w, where)
+		        : asprintf(
+		              &sql,
+		              "SELECT " CP_COLS
+		              " FROM (SELECT cp.id FROM charge_points cp%s%s"
+		              " ORDER BY cp.id LIMIT ? OFFSET ?) k "
+		              "JOIN charge_points cp ON cp.id = k.id "
+		              "ORDER BY cp.id",
+		              w, where);
+	}
+	if (n < 0)
+		return NULL;
+	cache[mask][count] = sql;
+	return sql;
+}
+
+static unsigned filter_mask(const struct filter *f)
+{
+	return (f->connected >= 0 ? F_CONNECTED : 0) | (*f->q ? F_TEXT : 0) |
+	       (f->status >= 0 ? F_STATUS : 0);
+}
+
+/* The parameters of sql_for(mask, count) in their order into v (the
+ * status first); their number. */
+static size_t filter_values(const struct filter *f, struct db_value *v)
+{
+	size_t n = 0;
+	if (f->status >= 0)
+		v[n++] = (struct db_value){.type = 's',
+		                           .u.s = counters_status[f->status]};
+	if (f->connected >= 0)
+		v[n++] = (struct db_value){.type = 'i', .u.i = f->connected};
+	if (*f->q)
+		for (int i = 0; i < 4; i++)
+			v[n++] = (struct db_value){.type = 's', .u.s = f->like};
+	return n;
+}
 
 static int cmp_entry(const void *a, const void *b)
 {
@@ -78,8 +177,6 @@ static struct cp_entry *find_cp(struct overview *o, const char *id)
 static void on_connector(struct ui_connector *c, void *arg)
 {
 	struct overview *o = arg;
-	if (c->has_tx && c->tx_start >= o->today)
-		o->wh_today += c->tx_wh;
 	struct cp_entry *e = find_cp(o, c->cp_id);
 	/* The whole-station status is news only when it is not Available. */
 	if (!e || (c->id == 0 && !strcmp(c->status, "Available"))) {
@@ -177,9 +274,14 @@ static void ocpp_url(struct ui_req *r, char *buf, size_t n)
 static int read_filter_or_400(struct ui_req *r, struct filter *f)
 {
 	const char *conn;
-	if (param_text_or_400(&r->params, "q", QUERY_MAX, "", &f->q) ||
-	    param_text_or_400(&r->params, "connected", 8, "", &conn))
+	long long page;
+	f->status = param_choice_or_400(&r->params, "status", counters_status);
+	if (f->status == -2 ||
+	    param_text_or_400(&r->params, "q", QUERY_MAX, "", &f->q) ||
+	    param_text_or_400(&r->params, "connected", 8, "", &conn) ||
+	    param_int_or_400(&r->params, "page", 1, 1, PAGE_MAX, &page))
 		return -1;
+	f->page = (long)page;
 	if (!strcmp(conn, "1"))
 		f->connected = 1;
 	else if (!strcmp(conn, "0"))
@@ -203,8 +305,9 @@ static int load_counters(struct ui_req *r, struct overview *o)
 	if (counters_load(r->db, &o->c))
 		return -1;
 	/* Energy of the sessions that started today (UTC) and finished, from
-	 * tx_daily as the API's /stats reads it; running ones are added from
-	 * the connector rows, which carry their energy so far. */
+	 * tx_daily, the figure of the API's /stats: the energy so far of the
+	 * running ones would take a meter value lookup for each of the
+	 * fleet's running sessions on every refresh. */
 	struct txq_filter today = {.from = o->today,
 	                           .to_excl = o->today + MS_PER_DAY};
 	struct txq_totals tot;
@@ -214,15 +317,54 @@ static int load_counters(struct ui_req *r, struct overview *o)
 	return 0;
 }
 
-/* The filtered charge points, then every connector attached to its own;
- * -1 on a database error or when memory runs out (db->err says which). */
+/* How many charge points the filter matches: the counters know when only
+ * the online filter is set. */
+static int count_matching(struct ui_req *r, struct overview *o,
+                          const struct filter *f)
+{
+	unsigned mask = filter_mask(f);
+	if (!(mask & ~F_CONNECTED)) {
+		o->matching = f->connected < 0 ? o->c.cps
+		              : f->connected == 1
+		                  ? o->c.cps_connected
+		                  : o->c.cps - o->c.cps_connected;
+		return 0;
+	}
+	struct db_value v[8];
+	size_t n = filter_values(f, v);
+	const char *sql = sql_for(mask, 1);
+	struct db_rows rows;
+	if (!sql) {
+		snprintf(r->db->err, sizeof r->db->err, "out of memory");
+		return -1;
+	}
+	if (db_query_values(r->db, &rows, sql, v, n))
+		return -1;
+	int rc = db_next(&rows);
+	if (rc > 0)
+		o->matching = db_int(&rows, 0);
+	db_rows_end(&rows);
+	return rc < 0 ? -1 : 0;
+}
+
+/* The page's charge points, then their connectors attached to each; -1
+ * on a database error or when memory runs out (db->err says which). */
 static int load_cps(struct ui_req *r, struct overview *o,
                     const struct filter *f)
 {
+	struct db_value v[10];
+	size_t n = filter_values(f, v);
+	v[n++] = (struct db_value){.type = 'i', .u.i = PER_PAGE};
+	v[n++] = (struct db_value){.type = 'l',
+	                           .u.l = (long long)(f->page - 1) * PER_PAGE};
+	const char *sql = sql_for(filter_mask(f), 0);
 	struct db_rows rows;
 	int rc;
-	if (db_query(r->db, &rows, sql_cps, "iisssss", f->connected,
-	             f->connected, f->q, f->like, f->like, f->like, f->like))
+	if (!sql) {
+		snprintf(r->db->err, sizeof r->db->err, "out of memory");
+		return -1;
+	}
+	if (db_query_values(r->db, &rows, sql, v, n))
 		return -1;
 	while ((rc = db_next(&rows)) > 0)
 		if (add_cp(o, &rows)) {
@@ -234,15 +376,19 @@ static int load_cps(struct ui_req *r, struct overview *o,
 	db_rows_end(&rows);
 	if (rc < 0)
 		return -1;
-	if (o->n && !(o->sorted = malloc(o->n * sizeof *o->sorted))) {
+	if (!o->n)
+		return 0;
+	const char *ids[PER_PAGE];
+	if (!(o->sorted = malloc(o->n * sizeof *o->sorted))) {
 		snprintf(r->db->err, sizeof r->db->err, "out of memory");
 		return -1;
 	}
-	for (size_t i = 0; i < o->n; i++)
+	for (size_t i = 0; i < o->n; i++) {
 		o->sorted[i] = &o->cps[i];
-	if (o->n)
-		qsort(o->sorted, o->n, sizeof *o->sorted, cmp_entry);
-	return ui_connectors_load(r, NULL, on_connector, o);
+		ids[i] = o->cps[i].id;
+	}
+	qsort(o->sorted, o->n, sizeof *o->sorted, cmp_entry);
+	return ui_connectors_load(r, ids, o->n, on_connector, o);
 }
 
 /* Hands the rows over to the page's list and adds the counters. */
@@ -277,14 +423,48 @@ static TMPL_varlist *page_vars(struct ui_req *r, struct overview *o,
 	ui_fmt_datetime(o->today, buf, sizeof buf);
 	buf[10] = '\0';
 	vl = TMPL_add_var(vl, "today", buf, (char *)NULL);
-	ui_fmt_count((long long)o->n, buf, sizeof buf);
+	/* "3" when everything fits on the page, else "51–100". */
+	long long first = (long long)(f->page - 1) * PER_PAGE + 1;
+	if (o->n && o->n < (size_t)o->matching) {
+		char a[32], b[32];
+		ui_fmt_count(first, a, sizeof a);
+		ui_fmt_count(first + (long long)o->n - 1, b, sizeof b);
+		snprintf(buf, sizeof buf, "%.24s\xe2\x80\x93%.24s", a, b);
+	} else {
+		ui_fmt_count((long long)o->n, buf, sizeof buf);
+	}
 	vl = TMPL_add_var(vl, "shown", buf, "q", f->q, (char *)NULL);
-	if (*f->q || f->connected >= 0)
+	if (o->matching > (long long)o->n) {
+		ui_fmt_count(o->matching, buf, sizeof buf);
+		vl = TMPL_add_var(vl, "n_matching", buf, (char *)NULL);
+	}
+	int filtered = *f->q || f->connected >= 0 || f->status >= 0;
+	if (filtered)
 		vl = TMPL_add_var(vl, "filtered", "1", (char *)NULL);
 	if (f->connected == 1)
 		vl = TMPL_add_var(vl, "sel_online", "1", (char *)NULL);
 	if (f->connected == 0)
 		vl = TMPL_add_var(vl, "sel_offline", "1", (char *)NULL);
+	TMPL_loop *statuses = NULL;
+	for (int i = 0; i < COUNTERS_NSTATUS; i++) {
+		TMPL_varlist *s = TMPL_add_var(NULL, "name", counters_status[i],
+		                               (char *)NULL);
+		if (i == f->status)
+			s = TMPL_add_var(s, "selected", "1", (char *)NULL);
+		statuses = TMPL_add_varlist(statuses, s);
+	}
+	vl = TMPL_add_loop(vl, "statuses", statuses);
+	struct ui_qs qs;
+	ui_qs_init(&qs);
+	ui_qs_add(&qs, "q", f->q);
+	ui_qs_add(&qs, "connected",
+	          f->connected < 0 ? ""
+	          : f->connected   ? "1"
+	                           : "0");
+	ui_qs_add(&qs, "status",
+	          f->status < 0 ? "" : counters_status[f->status]);
+	long pages = (long)((o->matching + PER_PAGE - 1) / PER_PAGE);
+	vl = ui_pager_vars(r, vl, "/", qs.buf, f->page, pages < 1 ? 1 : pages);
 	ocpp_url(r, buf, sizeof buf);
 	return TMPL_add_var(vl, "ocpp_url", buf, (char *)NULL);
 }
@@ -298,7 +478,21 @@ void ui_overview(struct ui_req *r, const char *arg)
 	if (read_filter_or_400(r, &f))
 		return;
 	o.today = time_day_start(r->now);
-	if (load_counters(r, &o) || load_cps(r, &o, &f)) {
+	if (load_counters(r, &o) || count_matching(r, &o, &f)) {
+		free_overview(&o);
+		ui_db_error(r, "overview");
+		return;
+	}
+	long pages = (long)((o.matching + PER_PAGE - 1) / PER_PAGE);
+	if (f.page > 1 && f.page > pages) {
+		char why[64];
+		snprintf(why, sizeof why, "is past the last page (%ld)",
+		         pages < 1 ? 1 : pages);
+		free_overview(&o);
+		ui_bad_param(r, "page", why);
+		return;
+	}
+	if (load_cps(r, &o, &f)) {
 		free_overview(&o);
 		ui_db_error(r, "overview");
 		return;

@@ -50,7 +50,8 @@ try {
 		await cli.call('StatusNotification', { connectorId, errorCode: 'NoError', status: 'Available', timestamp: isoNow() });
 
 	await test('overview_shows_connected_cp', async () => {
-		const r = await page.goto(`${DASH}/`);
+		// Its own charge points: the overview shows 50 a page, sorted by id.
+		const r = await page.goto(`${DASH}/?q=${encodeURIComponent(CP)}`);
 		if (r.status() !== 200) throw new Error(`status ${r.status()}`);
 		await page.waitForSelector(`${conn(1)}[data-status="Available"]`, { timeout: 5000 });
 		const pill = await page.textContent(`${row} .pill`);
