@@ -68,7 +68,7 @@ static int load(struct api_req *r, struct stats *st)
 	st->month.name = "month";
 	st->month.since = month_start(r->now_ms);
 	int64_t until = st->today.since + day;
-	if (counters_load(r->db, &st->c) || load_period(r, &st->today, until) ||
+	if (counters_get(r->db, &st->c) || load_period(r, &st->today, until) ||
 	    load_period(r, &st->month, until))
 		return -1;
 	return 0;
@@ -107,6 +107,7 @@ void api_stats(struct api_req *r)
 	o = cJSON_AddObjectToObject(body, "transactions");
 	api_json_int(o, "active", st.c.sessions);
 	api_json_num(body, "energy_kwh_total", st.c.total_kwh);
+	api_json_time(body, "counted_at", st.c.counted_ms);
 	add_period(r, body, &st.today);
 	add_period(r, body, &st.month);
 	api_json_str(body, "currency", r->cfg->currency);

@@ -302,7 +302,7 @@ static int read_filter_or_400(struct ui_req *r, struct filter *f)
 /* The counters that do not depend on the filter; -1 on a db error. */
 static int load_counters(struct ui_req *r, struct overview *o)
 {
-	if (counters_load(r->db, &o->c))
+	if (counters_get(r->db, &o->c))
 		return -1;
 	/* Energy of the sessions that started today (UTC) and finished, from
 	 * tx_daily, the figure of the API's /stats: the energy so far of the

@@ -93,6 +93,8 @@ static const struct key keys[] = {
     I(unapproved_boot_interval, 10, 86400, "60"),
     /* local authorization lists kept by ocppd (docs/local-list.md) */
     E(local_list, "off|all", "off"),
+    /* the counters snapshot the web tier reads (lib/counters.h) */
+    I(fleet_counters_interval, 0, 3600, "5"),
     B(accept_missing_subprotocol, "no"),
     B(lenient_unknown_properties, "no"),
     I(max_frame_size, 1024, 16777216, "65536"),

@@ -54,6 +54,7 @@ struct csms_config {
 	                              Pending or Rejected */
 	char local_list[8]; /* off, all: every tag in every charge point's
 	                       local list (docs/local-list.md) */
+	int fleet_counters_interval; /* s between counter snapshots; 0 none */
 	int accept_missing_subprotocol;
 	int lenient_unknown_properties;
 	int max_frame_size;

@@ -38,6 +38,7 @@
 #include "dbq.h"
 #include "dispatch.h"
 #include "drain.h"
+#include "fleet_counters.h"
 #include "local_list.h"
 #include "log.h"
 #include "nodes.h"
@@ -353,7 +354,8 @@ int server_main(const struct csms_config *cfg, enum server_mode mode)
 		goto out;
 	}
 	dbq_up = 1;
-	if (notify_send_start(cfg, err, sizeof err)) {
+	if (notify_send_start(cfg, err, sizeof err) ||
+	    fleet_counters_start(cfg, err, sizeof err)) {
 		fatal("%s", err);
 		goto out;
 	}
@@ -375,6 +377,7 @@ int server_main(const struct csms_config *cfg, enum server_mode mode)
 
 out:
 	notify_send_stop();
+	fleet_counters_stop();
 	/* Connection-state jobs of the links just closed, then the rest;
 	 * the message log's last records with them. */
 	oplog_flush();

@@ -4,17 +4,19 @@
  * the connectors by status from idx_conn_status (status, cp_id), those of
  * the connected or of the disconnected charge points, whichever are fewer,
  * through idx_cp_connected_kwh's range (the other side is the
- * difference), and the running sessions from the per-day summary tx_daily
- * (txquery.c).  Nothing here joins every connector to its charge point:
+ * difference), and the running sessions from the per-day summary
+ * tx_daily.  Nothing here joins every connector to its charge point:
  * at 100,000 charge points that join took a second.  The reads still
  * grow with the fleet, one index entry per charge point and connector
  * (docs/benchmarks-web.md, "Where the remaining time goes").
  */
 #include "counters.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "txquery.h"
+#include "timeutil.h"
 
 const char *const counters_status[COUNTERS_NSTATUS + 1] = {
     "Available",   "Preparing", "Charging", "SuspendedEVSE",
@@ -89,27 +91,104 @@ static int load_connectors(struct db *db, struct counters *c)
 	return 0;
 }
 
+static int load_sessions(struct db *db, struct counters *c)
+{
+	struct db_rows rows;
+	if (db_query(db, &rows,
+	             "SELECT COALESCE(SUM(n_active), 0) FROM tx_daily", ""))
+		return -1;
+	int rc = db_next(&rows);
+	if (rc > 0)
+		c->sessions = db_int(&rows, 0);
+	db_rows_end(&rows);
+	return rc < 0 ? -1 : 0;
+}
+
+/* Rolls back keeping the error that caused it. */
+static void rollback_keep_error(struct db *db)
+{
+	char err[sizeof db->err];
+	unsigned no = db->last_errno;
+	memcpy(err, db->err, sizeof err);
+	db_rollback(db);
+	memcpy(db->err, err, sizeof err);
+	db->last_errno = no;
+}
+
 int counters_load(struct db *db, struct counters *c)
 {
 	memset(c, 0, sizeof *c);
-	struct txq_filter all = {.from = DB_NULL_TIME, .to_excl = DB_NULL_TIME};
-	struct txq_totals tot;
 	/* One snapshot: the offline connectors are subtracted from counts
 	 * of the same moment. */
 	if (db_begin(db))
 		return -1;
-	if (load_cps(db, c) || load_connectors(db, c) ||
-	    txq_totals(db, &all, &tot)) {
-		char err[sizeof db->err];
-		unsigned no = db->last_errno;
-		memcpy(err, db->err, sizeof err);
-		db_rollback(db);
-		memcpy(db->err, err, sizeof err);
-		db->last_errno = no;
+	if (load_cps(db, c) || load_connectors(db, c) || load_sessions(db, c)) {
+		rollback_keep_error(db);
 		return -1;
 	}
-	if (db_commit(db))
+	c->counted_ms = time_now_ms();
+	return db_commit(db) ? -1 : 0;
+}
+
+/* ---- the snapshot ocppd keeps ---------------------------------------------
+ */
+
+int counters_store(struct db *db, const struct counters *c)
+{
+	char by[COUNTERS_NSTATUS * 21 + 1] = "";
+	size_t n = 0;
+	for (int i = 0; i < COUNTERS_NSTATUS; i++)
+		n += (size_t)snprintf(by + n, sizeof by - n, "%s%lld",
+		                      i ? "," : "", c->by_status[i]);
+	return db_exec(db,
+	               "REPLACE INTO fleet_counters (id, cps, cps_connected, "
+	               "total_kwh, connectors, connectors_offline, by_status, "
+	               "sessions, taken_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?, "
+	               "UTC_TIMESTAMP(3))",
+	               "lldllsl", c->cps, c->cps_connected, c->total_kwh,
+	               c->connectors, c->connectors_offline, by,
+	               c->sessions) < 0
+	           ? -1
+	           : 0;
+}
+
+/* 1 and *c from a snapshot no older than max_age_s, 0 when there is none
+ * that fresh, -1 on a database error. */
+static int counters_read(struct db *db, struct counters *c, int max_age_s)
+{
+	struct db_rows rows;
+	if (db_query(db, &rows,
+	             "SELECT cps, cps_connected, total_kwh, connectors, "
+	             "connectors_offline, by_status, sessions, taken_at FROM "
+	             "fleet_counters WHERE id = 1 AND taken_at >= "
+	             "UTC_TIMESTAMP(3) - INTERVAL ? SECOND",
+	             "i", max_age_s))
 		return -1;
-	c->sessions = tot.active;
-	return 0;
+	int rc = db_next(&rows);
+	if (rc > 0) {
+		memset(c, 0, sizeof *c);
+		c->cps = db_int(&rows, 0);
+		c->cps_connected = db_int(&rows, 1);
+		c->total_kwh = db_dbl(&rows, 2);
+		c->connectors = db_int(&rows, 3);
+		c->connectors_offline = db_int(&rows, 4);
+		const char *p = db_str(&rows, 5) ? db_str(&rows, 5) : "";
+		for (int i = 0; i < COUNTERS_NSTATUS && *p; i++) {
+			char *end;
+			c->by_status[i] = strtoll(p, &end, 10);
+			p = *end == ',' ? end + 1 : end;
+		}
+		c->charging = c->by_status[COUNTERS_CHARGING];
+		c->sessions = db_int(&rows, 6);
+		c->counted_ms = db_time_ms(&rows, 7);
+	}
+	db_rows_end(&rows);
+	return rc < 0 ? -1 : rc > 0;
+}
+
+int counters_get(struct db *db, struct counters *c)
+{
+	int rc = counters_read(db, c, COUNTERS_FRESH_S);
+	/* No snapshot that fresh (ocppd keeps none, or is down): count. */
+	return rc < 0 ? -1 : rc ? 0 : counters_load(db, c);
 }

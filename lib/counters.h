@@ -19,6 +19,8 @@
 #ifndef CSMS_COUNTERS_H
 #define CSMS_COUNTERS_H
 
+#include <stdint.h>
+
 #include "db.h"
 
 /* The connectors.status ENUM, in the schema's order, then NULL (a list
@@ -34,9 +36,23 @@ struct counters {
 	long long by_status[COUNTERS_NSTATUS];
 	long long charging;
 	long long sessions;
+	int64_t counted_ms; /* when: now, or the snapshot's time */
 };
 
-/* 0, or -1 on a database error (db says which). */
+/* Counted now, in one snapshot: 0, or -1 on a database error (db says
+ * which). */
 int counters_load(struct db *db, struct counters *c);
+
+/*
+ * At a large fleet counting reads an index entry per charge point and
+ * connector (about 130 ms at 100,000 charge points), so ocppd keeps a
+ * snapshot (fleet_counters, every fleet_counters_interval seconds) and
+ * the pages read that: counters_get takes it when it is at most
+ * COUNTERS_FRESH_S old, else counts (counters_load).  counters_store is
+ * ocppd's write.
+ */
+#define COUNTERS_FRESH_S 15
+int counters_get(struct db *db, struct counters *c);
+int counters_store(struct db *db, const struct counters *c);
 
 #endif
