@@ -343,9 +343,10 @@ static void record(struct db *db, const struct delivery *d,
 		    "iils", tries, (int)at->http_status, d->id, token);
 	else {
 		int give_up = tries >= S.cfg->webhook_max_attempts;
-		long long wait =
+		long long wait = notify_backoff_spread(
 		    notify_backoff_s(tries, S.cfg->webhook_backoff_base,
-		                     S.cfg->webhook_backoff_max);
+		                     S.cfg->webhook_backoff_max),
+		    d->id, tries);
 		n = db_exec(
 		    db,
 		    "UPDATE webhook_deliveries SET "

@@ -47,6 +47,18 @@ long long notify_backoff_s(int attempts, int base, int max)
 	return s > max ? max : s;
 }
 
+long long notify_backoff_spread(long long wait, long long delivery,
+                                int attempts)
+{
+	/* splitmix64 of the pair: any fixed, well-mixed number will do. */
+	uint64_t x =
+	    (uint64_t)delivery * 0x9e3779b97f4a7c15ull + (uint64_t)attempts;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+	x ^= x >> 31;
+	return wait + (long long)(x % (uint64_t)(wait / 4 + 1));
+}
+
 static int v4_private(uint32_t a)
 {
 	static const struct {

@@ -31,6 +31,14 @@ int notify_sign(const char *secret, long long timestamp, const char *body,
 long long notify_backoff_s(int attempts, int base, int max);
 
 /*
+ * wait plus up to a quarter more, fixed by the delivery and the attempt:
+ * the deliveries that failed together (a receiver that was down) come back
+ * spread out instead of all in the same second.
+ */
+long long notify_backoff_spread(long long wait, long long delivery,
+                                int attempts);
+
+/*
  * Whether an address may not receive webhooks unless
  * webhook_allow_private is on: loopback, private, shared (CGNAT),
  * link-local, multicast, reserved, unspecified, IPv6 unique-local, and

@@ -49,6 +49,17 @@ static void backoff_doubles_up_to_its_cap(void)
 	CHECK_INT(notify_backoff_s(6, 10, 3600), 320);
 	CHECK_INT(notify_backoff_s(9, 10, 3600), 2560);
 	CHECK_INT(notify_backoff_s(10, 10, 3600), 3600);
+	/* The spread: within a quarter more, the same for the same delivery
+	 * and attempt, different across deliveries. */
+	int differ = 0;
+	for (long long id = 1; id <= 50; id++) {
+		long long w = notify_backoff_spread(400, id, 3);
+		CHECK(w >= 400 && w <= 500);
+		CHECK_INT(notify_backoff_spread(400, id, 3), w);
+		differ += w != notify_backoff_spread(400, 1, 3);
+	}
+	CHECK(differ > 25);
+	CHECK_INT(notify_backoff_spread(1, 7, 1), 1);
 	CHECK_INT(notify_backoff_s(1000, 10, 3600), 3600);
 	CHECK_INT(notify_backoff_s(1, 1, 1), 1);
 	CHECK_INT(notify_backoff_s(2, 1, 3), 2);
