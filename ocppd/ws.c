@@ -520,6 +520,43 @@ void ws_timer(void (*fn)(void), unsigned ms)
 	                 (lws_usec_t)ms * LWS_US_PER_MS);
 }
 
+/*
+ * Silent links: ping_interval seconds without a frame or a pong from the
+ * peer gets a ping; twice that plus 10 s, and the link is dropped without
+ * a close handshake (the peer is gone).  One walk over the slots every
+ * half interval (at most every second): a few microseconds per thousand
+ * links, against lws's validity timer that costs a walk per message.
+ */
+static unsigned idle_every_ms(void)
+{
+	int p = ws_st.cfg->ping_interval;
+	return p >= 2 ? 1000 : 500;
+}
+
+static void idle_walk(lws_sorted_usec_list_t *sul)
+{
+	(void)sul;
+	int64_t now = time_now_ms();
+	int64_t ping = (int64_t)ws_st.cfg->ping_interval * 1000;
+	int64_t hang = 2 * ping + 10000;
+	for (uint32_t i = 0; i < ws_st.nslots; i++) {
+		struct conn *c = ws_st.slots[i].c;
+		if (!c || !c->live || c->closing)
+			continue;
+		int64_t idle = now - c->heard_ms;
+		if (idle >= hang) {
+			c->gone_why = "no answer to pings";
+			lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK,
+			                LWS_TO_KILL_ASYNC);
+		} else if (idle >= ping && now - c->pinged_ms >= ping) {
+			c->pinged_ms = now;
+			ws_ping(c);
+		}
+	}
+	lws_sul_schedule(ws_st.ctx, 0, &ws_st.idle_timer, idle_walk,
+	                 (lws_usec_t)idle_every_ms() * LWS_US_PER_MS);
+}
+
 void ws_close_all(void)
 {
 	for (uint32_t i = 0; i < ws_st.nslots; i++)
@@ -649,16 +686,12 @@ int ws_start(const struct csms_config *cfg, const struct ws_ops *ops, char *err,
 	/* Handshake must complete quickly; idle links are policed by the
 	 * ping policy below. */
 	info.timeout_secs = (unsigned)cfg->handshake_timeout;
-	static lws_retry_bo_t retry;
-	memset(&retry, 0, sizeof retry);
-	if (cfg->ping_interval > 0) {
-		retry.secs_since_valid_ping = (uint16_t)cfg->ping_interval;
-		retry.secs_since_valid_hangup =
-		    (uint16_t)(cfg->ping_interval * 2 + 10 > 65535
-		                   ? 65535
-		                   : cfg->ping_interval * 2 + 10);
-		info.retry_and_idle_policy = &retry;
-	}
+	/* No lws validity timer: lws 4.1 re-files it in a sorted list on
+	 * every message received, a walk over all links — at 15,000 links
+	 * the largest cost of the loop in a reconnect storm.  idle_walk
+	 * below pings silent links instead. */
+	static const lws_retry_bo_t no_validity = {NULL, 0, 0, 0, 0, 0};
+	info.retry_and_idle_policy = &no_validity;
 	/* epoll through libev; lws's poll() if its libev plugin is missing. */
 	ws_st.evloop = evloop_new();
 	if (ws_st.evloop) {
@@ -688,6 +721,9 @@ int ws_start(const struct csms_config *cfg, const struct ws_ops *ops, char *err,
 
 void ws_run(void)
 {
+	if (ws_st.cfg->ping_interval > 0)
+		lws_sul_schedule(ws_st.ctx, 0, &ws_st.idle_timer, idle_walk,
+		                 (lws_usec_t)idle_every_ms() * LWS_US_PER_MS);
 	const char *addr =
 	    ws_st.cfg->ocpp_listen[0] ? ws_st.cfg->ocpp_listen : "0.0.0.0";
 	log_info("ocppd: event loop: %s",
@@ -715,6 +751,7 @@ void ws_destroy(void)
 {
 	if (ws_st.ctx) {
 		lws_sul_cancel(&ws_st.timer);
+		lws_sul_cancel(&ws_st.idle_timer);
 		lws_context_destroy(ws_st.ctx);
 		ws_st.ctx = NULL;
 	}

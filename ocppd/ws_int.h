@@ -33,6 +33,7 @@ struct ws_state {
 	int broken;             /* ws_break ran */
 	void (*timer_fn)(void);
 	lws_sorted_usec_list_t timer;
+	lws_sorted_usec_list_t idle_timer; /* pings of silent links */
 };
 
 extern struct ws_state ws_st;
