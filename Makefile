@@ -53,7 +53,7 @@ BINS += $(BUILD)/bin/dashboard $(BUILD)/web/cgi-bin/dashboard
 endif
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run start stop test test-asan unit clean deps bench format check-format install-deps \
+.PHONY: all run start stop test test-asan unit clean deps bench bench-storm format check-format install-deps \
 	install uninstall backup restore fuzz cluster cluster-start cluster-stop test-cluster
 all: $(BINS)
 
@@ -203,6 +203,10 @@ fuzz:
 # Load figures for docs/benchmarks.md (a fresh stack on ports 29000+).
 bench: all
 	@scripts/bench.sh
+
+# The reconnect storm after a restart, into docs/benchmarks-storm.md.
+bench-storm: all
+	@scripts/bench-storm.sh
 
 # Installation: `make install PREFIX=/usr/local DESTDIR=/tmp/stage`.
 PREFIX     ?= /usr/local
