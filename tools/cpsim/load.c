@@ -461,8 +461,17 @@ int load_run(const struct cpsim_opts *o, const struct cp_url *u)
 	info.retry_and_idle_policy = &load_no_validity;
 	info.timeout_secs = 30;
 	info.connect_timeout_secs = 20;
-	if (u->tls)
+	if (u->tls) {
 		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+		info.client_ssl_ca_filepath = o->ca_file;
+		/* The system's CA directory, as OpenSSL 3 loads it by default
+		 * (a store lookup), is read whole — opendir and every entry
+		 * — for each handshake's issuer lookup: that, not the
+		 * cryptography, held cpsim to ~500 TLS connects/s.  A given
+		 * CA file, or --insecure, needs none of it. */
+		if (o->ca_file || o->insecure)
+			info.options |= LWS_SERVER_OPTION_DISABLE_OS_CA_CERTS;
+	}
 	/* poll() walks every descriptor on every wake-up; at thousands of
 	 * connections libev's epoll backend costs a third less per message. */
 	if (o->evlib != EVLIB_POLL) {
