@@ -56,6 +56,29 @@ restart() {
 	env "${env[@]}" scripts/stack.sh ocppd-start >/dev/null
 }
 
+# idle NAME URL [cpsim args]: ocppd's resident memory per idle link —
+# MEMCPS links held (cpsim --mix hold), measured 5 s after the last one
+# is up (once ocppd has given the handshakes' free pages back).
+MEMCPS=${CSMS_STORM_MEMCPS:-5000}
+idle() {
+	local name=$1 url=$2
+	shift 2
+	local pid r0 r1
+	pid=$(cat "$BDIR/run/ocppd.pid")
+	r0=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")
+	"$BIN/cpsim" --load --mix hold --cps "$MEMCPS" --max-connecting 500 --seconds 30 --quiet \
+		"$@" "$url/IDLE" >"$BDIR/out/$name.hold" 2>&1 &
+	local cp=$!
+	for _ in $(seq 1 120); do
+		(($(ls "/proc/$pid/fd" | wc -l) > MEMCPS)) && break
+		sleep 0.5
+	done
+	sleep 5
+	r1=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")
+	wait "$cp" || true
+	awk -v a="$r0" -v b="$r1" -v n="$MEMCPS" 'BEGIN { printf "%.1f", (b - a) / n }' >"$BDIR/out/$name.kb"
+}
+
 # wave NAME URL [cpsim args]: one measured wave after a restart.
 wave() {
 	local name=$1 url=$2
@@ -72,12 +95,23 @@ wave first "ws://127.0.0.1:$BASE"
 echo "bench-storm: ws:// wave after a restart"
 restart
 wave plain "ws://127.0.0.1:$BASE"
+echo "bench-storm: ws:// memory per idle link"
+restart
+idle plain "ws://127.0.0.1:$BASE"
 echo "bench-storm: wss:// ECDSA P-256 wave after a restart"
 restart TLS_CERT="$BDIR/tls/ec.pem" TLS_KEY="$BDIR/tls/ec.key"
 wave tls_ec "wss://127.0.0.1:$BASE" --insecure
+echo "bench-storm: wss:// memory per idle link"
+restart TLS_CERT="$BDIR/tls/ec.pem" TLS_KEY="$BDIR/tls/ec.key"
+idle tls_ec "wss://127.0.0.1:$BASE" --insecure
 echo "bench-storm: wss:// RSA-2048 wave after a restart"
 restart TLS_CERT="$BDIR/tls/rsa.pem" TLS_KEY="$BDIR/tls/rsa.key"
 wave tls_rsa "wss://127.0.0.1:$BASE" --insecure
+
+# What OpenSSL itself keeps per idle server link (tools/tls-idle-mem.c).
+cc -O2 -o "$BDIR/tls-idle-mem" tools/tls-idle-mem.c -lssl -lcrypto
+"$BDIR/tls-idle-mem" "$BDIR/tls/ec.pem" "$BDIR/tls/ec.key" >"$BDIR/out/openssl13.txt"
+"$BDIR/tls-idle-mem" "$BDIR/tls/ec.pem" "$BDIR/tls/ec.key" tls1.2 >"$BDIR/out/openssl12.txt"
 
 node scripts/storm-chart.mjs "$SVG" "$CPS" \
 	"ws://=$BDIR/out/plain.curve" \
@@ -85,7 +119,7 @@ node scripts/storm-chart.mjs "$SVG" "$CPS" \
 	"wss:// RSA-2048=$BDIR/out/tls_rsa.curve"
 
 row() { # row RUN LABEL
-	echo "| $2 | $(field "$1" online) / $CPS | $(field "$1" open_secs) s | $(field "$1" booted_secs) s | **$(field "$1" online_secs) s** | $(field "$1" boot_pending) | $(field "$1" connect_failed) / $(field "$1" timeouts) / $(field "$1" callerrors) | $(field "$1" server_kb_per_conn) KiB |"
+	echo "| $2 | $(field "$1" online) / $CPS | $(field "$1" open_secs) s | $(field "$1" booted_secs) s | **$(field "$1" online_secs) s** | $(field "$1" boot_pending) | $(field "$1" connect_failed) / $(field "$1" timeouts) / $(field "$1" callerrors) |"
 }
 cpu_model=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 {
@@ -111,17 +145,36 @@ cpsim --load --mix storm --cps $CPS --connectors $CONN --max-connecting $CONNECT
 
 (\`wss://…\` with \`--insecure\` for the TLS runs, ocppd with \`tls_cert\`/\`tls_key\`.)
 
-| run | online | last link open | last boot accepted | all online | Pending answers | failed / timeouts / CALLERRORs | ocppd RSS per link |
-|---|---|---|---|---|---|---|---|
+| run | online | last link open | last boot accepted | all online | Pending answers | failed / timeouts / CALLERRORs |
+|---|---|---|---|---|---|---|
 $(row plain "ws://")
 $(row tls_ec "wss:// ECDSA P-256")
 $(row tls_rsa "wss:// RSA-2048")
 
 ![charge points online over time](benchmarks-storm.svg)
 
-"ocppd RSS per link" is (VmRSS with every charge point online, idle −
-VmRSS before the wave) / charge points.
+## Memory per idle link
+
+ocppd's VmRSS with $MEMCPS idle links held (\`cpsim --mix hold\`), 5 s after the
+last one came up, minus before, per link:
+
+| link | KiB per idle link |
+|---|---|
+| ws:// | $(cat "$BDIR/out/plain.kb") |
+| wss:// (ECDSA P-256, TLS 1.3) | $(cat "$BDIR/out/tls_ec.kb") |
+
+What OpenSSL $(openssl version | awk '{print $2}') itself keeps per idle server link, as
+libwebsockets sets it up (\`tools/tls-idle-mem.c\`: 200 handshakes over
+socket pairs, one message each way, bytes still allocated through OpenSSL's
+allocator):
+
+\`\`\`
+$(cat "$BDIR/out/openssl13.txt")
+$(head -n 1 "$BDIR/out/openssl12.txt")
+\`\`\`
+
 EOF
+cat docs/benchmarks-storm-notes.md >>"$OUT"
 } >"$OUT"
 echo "bench-storm: written to $OUT and $SVG"
 cat "$OUT"
