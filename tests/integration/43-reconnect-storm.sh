@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # 43-reconnect-storm.sh — a reconnect wave, small: 300 charge points with
-# two connectors each connect at once (cpsim --mix storm) to an ocppd in an
+# three connectors each connect at once (cpsim --mix storm) to an ocppd in an
 # instance of its own whose boot_pending_backlog is tiny, so the shaping
 # must act: BootNotification answered Pending (with the short interval)
 # while the database queue is deep, the charge points boot again, and in
@@ -23,7 +23,7 @@ for v in $(compgen -e | grep '^CSMS_'); do
 	esac
 done
 dir=$CSMS_TEST_OUT/reconnect-storm-$$
-conf=$(scripts/instance.sh "$dir" "$base" boot_pending_backlog=20 \
+conf=$(scripts/instance.sh "$dir" "$base" boot_pending_backlog=10 \
 	boot_pending_interval=1)
 cleanup() { CSMS_CONF=$conf scripts/stack.sh stop >/dev/null 2>&1; }
 trap cleanup EXIT
@@ -41,7 +41,7 @@ if ! out=$(CSMS_CONF=$conf scripts/stack.sh start 2>&1); then
 	fail instance_started "$out"
 	exit 1
 fi
-"$CSMS_BIN/cpsim" --load --mix storm --cps 300 --connectors 2 --seconds 60 --json \
+"$CSMS_BIN/cpsim" --load --mix storm --cps 300 --connectors 3 --seconds 60 --json \
 	--curve "$dir/out/curve.txt" "ws://127.0.0.1:$base/STORMT" \
 	>"$dir/out/storm.json" 2>"$dir/out/storm.err"
 rc=$?
@@ -76,9 +76,9 @@ else
 fi
 n=$(mariadb --no-defaults -S "$dir/run/mysqld.sock" -u csms -p"$(cat "$dir/secrets/db_password")" \
 	-N -B csms -e "SELECT COUNT(*) FROM connectors WHERE cp_id LIKE 'STORMT%' AND status = 'Available'" 2>&1)
-if [[ $n == 900 ]]; then
+if [[ $n == 1200 ]]; then
 	pass statuses_stored
 else
-	fail statuses_stored "$n connector rows, want 900 (300 x connectors 0..2)"
+	fail statuses_stored "$n connector rows, want 1200 (300 x connectors 0..3)"
 fi
 exit $((fails > 0))
