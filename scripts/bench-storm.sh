@@ -11,7 +11,10 @@
 #
 # Environment: CSMS_BENCH_PORT_BASE (default 29400), CSMS_STORM_CPS
 # (default 15000), CSMS_STORM_CONNECTORS (default 2),
-# CSMS_STORM_CONNECTING (cpsim's handshakes in progress, default 1000),
+# CSMS_STORM_CONNECTING / CSMS_STORM_TLS_CONNECTING (cpsim's handshakes
+# in progress over ws:// / wss://, default 500 / 200: above that lws's
+# client slows cpsim itself down), CSMS_STORM_MEMCPS (idle links for the
+# memory figures, default 5000),
 # CSMS_BENCH_OUT (default docs/benchmarks-storm.md).
 set -euo pipefail
 
@@ -22,7 +25,8 @@ BIN=$ROOT/$CSMS_BUILD/bin
 BASE=${CSMS_BENCH_PORT_BASE:-29400}
 CPS=${CSMS_STORM_CPS:-15000}
 CONN=${CSMS_STORM_CONNECTORS:-2}
-CONNECTING=${CSMS_STORM_CONNECTING:-1000}
+CONNECTING=${CSMS_STORM_CONNECTING:-500}
+TLS_CONNECTING=${CSMS_STORM_TLS_CONNECTING:-200}
 OUT=${CSMS_BENCH_OUT:-docs/benchmarks-storm.md}
 SVG=${OUT%.md}.svg
 BDIR=$ROOT/var/bench-storm
@@ -83,8 +87,10 @@ idle() {
 wave() {
 	local name=$1 url=$2
 	shift 2
+	local conc=$CONNECTING
+	[[ $url == wss:* ]] && conc=$TLS_CONNECTING
 	"$BIN/cpsim" --load --mix storm --json --cps "$CPS" --connectors "$CONN" \
-		--max-connecting "$CONNECTING" --seconds 120 --pid "$(cat "$BDIR/run/ocppd.pid")" \
+		--max-connecting "$conc" --seconds 120 --pid "$(cat "$BDIR/run/ocppd.pid")" \
 		--curve "$BDIR/out/$name.curve" "$@" "$url/STORM" \
 		>"$BDIR/out/$name.json" 2>"$BDIR/out/$name.err" ||
 		echo "bench-storm: $name: $(tail -n 1 "$BDIR/out/$name.err")" >&2
@@ -136,14 +142,17 @@ WebSocket, sends BootNotification (a \`Pending\` answer is retried after
 its interval), then a StatusNotification for connector 0 and each
 connector.  A charge point is *online* when its last status is answered:
 ocppd answers after the COMMIT, so it is stored.  cpsim opens at most
-$CONNECTING handshakes at a time (\`--max-connecting\`).
+$CONNECTING handshakes at a time over ws:// and $TLS_CONNECTING over wss://
+(\`--max-connecting\`; the rest wait in ocppd's accept queue).  The
+machine is shared: load average $(cut -d' ' -f1-3 /proc/loadavg) when the runs ended.
 
 \`\`\`
 cpsim --load --mix storm --cps $CPS --connectors $CONN --max-connecting $CONNECTING \\
       --seconds 120 --pid \$(cat var/run/ocppd.pid) --curve FILE ws://127.0.0.1:9000/STORM
 \`\`\`
 
-(\`wss://…\` with \`--insecure\` for the TLS runs, ocppd with \`tls_cert\`/\`tls_key\`.)
+(\`wss://…\` with \`--insecure --max-connecting $TLS_CONNECTING\` for the TLS runs, ocppd with
+\`tls_cert\`/\`tls_key\`.)
 
 | run | online | last link open | last boot accepted | all online | Pending answers | failed / timeouts / CALLERRORs |
 |---|---|---|---|---|---|---|
