@@ -53,8 +53,9 @@ BINS += $(BUILD)/bin/dashboard $(BUILD)/web/cgi-bin/dashboard
 endif
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run start stop test test-asan unit clean deps bench bench-profile format check-format install-deps \
-	install uninstall backup restore fuzz cluster cluster-start cluster-stop test-cluster bench-web
+.PHONY: all run start stop test test-asan unit clean deps bench bench-profile bench-storm format \
+	check-format install-deps install uninstall backup restore fuzz cluster cluster-start \
+	cluster-stop test-cluster bench-web
 all: $(BINS)
 
 $(BUILD)/libcsms.a: $(LIB_OBJ)
@@ -213,6 +214,10 @@ bench-profile: all
 # about 8 GB; the data takes 10-15 minutes to load).
 bench-web: all
 	@tools/bench-web.sh
+
+# The reconnect storm after a restart, into docs/benchmarks-storm.md.
+bench-storm: all
+	@scripts/bench-storm.sh
 
 # Installation: `make install PREFIX=/usr/local DESTDIR=/tmp/stage`.
 PREFIX     ?= /usr/local

@@ -108,6 +108,8 @@ static const struct key keys[] = {
     P(tls_ca, ""),
     I(max_connections, 1, 1000000, "50000"),
     I(handshake_timeout, 1, 300, "10"),
+    I(boot_pending_backlog, 0, 10000000, "4096"),
+    I(boot_pending_interval, 1, 3600, "2"),
     I(msg_rate, 0, 1000000, "200"),
     I(msg_burst, 1, 1000000, "1000"),
     E(duplicate_identity, "probe|replace|refuse", "probe"),

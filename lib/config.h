@@ -69,6 +69,8 @@ struct csms_config {
 	char tls_ca[512];
 	int max_connections;
 	int handshake_timeout;
+	int boot_pending_backlog;  /* database jobs queued: Pending above */
+	int boot_pending_interval; /* seconds, the Pending answer's base */
 	int msg_rate;
 	int msg_burst;
 	int send_queue_max;

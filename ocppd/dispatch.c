@@ -18,6 +18,7 @@
 #include "calls.h"
 #include "dbq.h"
 #include "handlers.h"
+#include "jsonutil.h"
 #include "log.h"
 #include "log_frame.h"
 #include "oplog.h"
@@ -266,6 +267,60 @@ static void run_inline(struct conn *c, struct rpc_msg *m,
 		send_reply(c, act->name, f);
 }
 
+/* ---- BootNotification under load ---------------------------------------
+ * A reconnect wave brings every charge point's BootNotification and
+ * StatusNotifications at once.  While the database queue is deeper than
+ * boot_pending_backlog, a BootNotification is answered Pending here, on
+ * the loop, without a database job: the charge point sends nothing else
+ * until it boots again after the interval (OCPP 1.6 4.2), so the queue
+ * drains and no one is refused or timed out.  The interval is spread
+ * over [base, 2 base] by identity so the retries do not come back as one
+ * wave. */
+
+static int db_backlog(void)
+{
+	int n = 0;
+	for (int i = 0; i < dbq_workers(); i++)
+		n += dbq_depth(i);
+	return n;
+}
+
+static int boot_overloaded(const struct action *act)
+{
+	return d.cfg->boot_pending_backlog > 0 &&
+	       !strcmp(act->name, "BootNotification") &&
+	       db_backlog() > d.cfg->boot_pending_backlog;
+}
+
+static void boot_pending(struct conn *c, struct rpc_msg *m, int64_t now)
+{
+	unsigned h = 2166136261u; /* FNV-1a of the identity */
+	for (const char *p = c->cp_id; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	int base = d.cfg->boot_pending_interval;
+	int interval = base + (int)(h % (unsigned)(base + 1));
+	char ts[32];
+	time_format_iso8601(now, ts);
+	cJSON *conf = cJSON_CreateObject();
+	if (!conf || json_add_str(conf, "status", "Pending") ||
+	    json_add_str(conf, "currentTime", ts) ||
+	    json_add_int(conf, "interval", interval)) {
+		cJSON_Delete(conf);
+		send_error_for(c, m->action, m->id, RPC_INTERNAL_ERROR,
+		               "out of memory");
+		return;
+	}
+	c->up->boot_status = BOOT_PENDING;
+	log_info("ocpp: %s | BootNotification | Pending for %d s: %d "
+	         "database jobs queued",
+	         c->cp_id, interval, db_backlog());
+	size_t len = 0;
+	char *text = rpc_result_text(m->id, conf, &len);
+	struct frame *f = reply_frame(c->cp_id, text, len);
+	if (f)
+		send_reply(c, m->action, f);
+}
+
 /* ---- last_seen and last_heartbeat ------------------------------------ */
 
 struct seen_job {
@@ -370,6 +425,8 @@ static void dispatch_call(struct conn *c, struct rpc_msg *m)
 		s->hb_seen_ms = now;
 	if (act->flags & ACT_INLINE)
 		run_inline(c, m, act, now);
+	else if (boot_overloaded(act))
+		boot_pending(c, m, now);
 	else
 		queue_call(c, m, act, now);
 }

@@ -13,6 +13,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <libwebsockets.h>
+#include <malloc.h>
 #include <netinet/in.h>
 #include <openssl/ssl.h>
 #include <signal.h>
@@ -28,7 +29,9 @@
 #include "timeutil.h"
 #include "ws_int.h"
 
-#define RX_CHUNK      2048 /* lws per-connection receive buffer */
+/* lws's receive buffer, allocated per link for its life: a larger
+ * message arrives in pieces and is put together in conn.rx. */
+#define RX_CHUNK      1024
 #define OUT_QUEUE_MAX 1024 /* replies a peer may leave unread */
 /* struct conn, rounded up so the layer above's part is aligned. */
 #define CONN_SIZE ((sizeof(struct conn) + 15) & ~(size_t)15)
@@ -296,6 +299,8 @@ static int on_established(struct lws *wsi, struct conn *c)
 	}
 	c->live = 1;
 	ws_st.nconns++;
+	ws_st.opened++;
+	ws_st.churn++;
 	int64_t now = time_now_ms();
 	c->rate_ms = now;
 	c->heard_ms = now;
@@ -323,6 +328,7 @@ static void on_closed(struct conn *c)
 		return;
 	c->live = 0;
 	ws_st.nconns--;
+	ws_st.churn++;
 	char why[96];
 	ws_gone_reason(c, why, sizeof why);
 	log_info("ocpp: %s | disconnected: %s", c->cp_id, why);
@@ -520,6 +526,64 @@ void ws_timer(void (*fn)(void), unsigned ms)
 	                 (lws_usec_t)ms * LWS_US_PER_MS);
 }
 
+/*
+ * Silent links: ping_interval seconds without a frame or a pong from the
+ * peer gets a ping; twice that plus 10 s, and the link is dropped without
+ * a close handshake (the peer is gone).  One walk over the slots every
+ * half interval (at most every second): a few microseconds per thousand
+ * links, against lws's validity timer that costs a walk per message.
+ */
+static unsigned idle_every_ms(void)
+{
+	int p = ws_st.cfg->ping_interval;
+	return p == 1 ? 500 : 1000;
+}
+
+/*
+ * After a wave of handshakes (a reconnect storm) the heap holds what
+ * they used and freed — a TLS handshake's buffers are tens of KB — and
+ * glibc keeps it: 15,000 TLS links left ~290 MB resident after they had
+ * all closed again, 3 KB per idle TLS link while they were up.  Once
+ * the wave has passed (1,000 links opened or closed since, and fewer
+ * than 10 new ones in the last walk) the free pages go back to the
+ * system; malloc_trim takes a few milliseconds, once per wave.
+ */
+static void trim_after_wave(void)
+{
+	if (ws_st.churn >= 1000 && ws_st.opened < 10) {
+		malloc_trim(0);
+		ws_st.churn = 0;
+	}
+	ws_st.opened = 0;
+}
+
+static void idle_walk(lws_sorted_usec_list_t *sul)
+{
+	(void)sul;
+	trim_after_wave();
+	if (ws_st.cfg->ping_interval > 0) {
+		int64_t now = time_now_ms();
+		int64_t ping = (int64_t)ws_st.cfg->ping_interval * 1000;
+		int64_t hang = 2 * ping + 10000;
+		for (uint32_t i = 0; i < ws_st.nslots; i++) {
+			struct conn *c = ws_st.slots[i].c;
+			if (!c || !c->live || c->closing)
+				continue;
+			int64_t idle = now - c->heard_ms;
+			if (idle >= hang) {
+				c->gone_why = "no answer to pings";
+				lws_set_timeout(c->wsi, PENDING_TIMEOUT_USER_OK,
+				                LWS_TO_KILL_ASYNC);
+			} else if (idle >= ping && now - c->pinged_ms >= ping) {
+				c->pinged_ms = now;
+				ws_ping(c);
+			}
+		}
+	}
+	lws_sul_schedule(ws_st.ctx, 0, &ws_st.idle_timer, idle_walk,
+	                 (lws_usec_t)idle_every_ms() * LWS_US_PER_MS);
+}
+
 void ws_close_all(void)
 {
 	for (uint32_t i = 0; i < ws_st.nslots; i++)
@@ -649,16 +713,12 @@ int ws_start(const struct csms_config *cfg, const struct ws_ops *ops, char *err,
 	/* Handshake must complete quickly; idle links are policed by the
 	 * ping policy below. */
 	info.timeout_secs = (unsigned)cfg->handshake_timeout;
-	static lws_retry_bo_t retry;
-	memset(&retry, 0, sizeof retry);
-	if (cfg->ping_interval > 0) {
-		retry.secs_since_valid_ping = (uint16_t)cfg->ping_interval;
-		retry.secs_since_valid_hangup =
-		    (uint16_t)(cfg->ping_interval * 2 + 10 > 65535
-		                   ? 65535
-		                   : cfg->ping_interval * 2 + 10);
-		info.retry_and_idle_policy = &retry;
-	}
+	/* No lws validity timer: lws 4.1 re-files it in a sorted list on
+	 * every message received, a walk over all links — at 15,000 links
+	 * the largest cost of the loop in a reconnect storm.  idle_walk
+	 * below pings silent links instead. */
+	static const lws_retry_bo_t no_validity = {NULL, 0, 0, 0, 0, 0};
+	info.retry_and_idle_policy = &no_validity;
 	/* epoll through libev; lws's poll() if its libev plugin is missing. */
 	ws_st.evloop = evloop_new();
 	if (ws_st.evloop) {
@@ -688,6 +748,8 @@ int ws_start(const struct csms_config *cfg, const struct ws_ops *ops, char *err,
 
 void ws_run(void)
 {
+	lws_sul_schedule(ws_st.ctx, 0, &ws_st.idle_timer, idle_walk,
+	                 (lws_usec_t)idle_every_ms() * LWS_US_PER_MS);
 	const char *addr =
 	    ws_st.cfg->ocpp_listen[0] ? ws_st.cfg->ocpp_listen : "0.0.0.0";
 	log_info("ocppd: event loop: %s",
@@ -715,6 +777,7 @@ void ws_destroy(void)
 {
 	if (ws_st.ctx) {
 		lws_sul_cancel(&ws_st.timer);
+		lws_sul_cancel(&ws_st.idle_timer);
 		lws_context_destroy(ws_st.ctx);
 		ws_st.ctx = NULL;
 	}

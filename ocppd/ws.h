@@ -38,6 +38,7 @@ struct conn {
 	uint32_t rate_tokens; /* message rate bucket, in 1/1000 messages */
 	int64_t rate_ms;      /* when it was last filled */
 	int64_t heard_ms;     /* newest frame or pong from the peer */
+	int64_t pinged_ms;    /* the idle ping last sent */
 	uint16_t close_code;
 	uint16_t peer_close_code;
 	const char *close_why; /* static */

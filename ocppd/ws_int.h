@@ -33,6 +33,9 @@ struct ws_state {
 	int broken;             /* ws_break ran */
 	void (*timer_fn)(void);
 	lws_sorted_usec_list_t timer;
+	lws_sorted_usec_list_t idle_timer; /* pings of silent links */
+	unsigned churn;  /* links opened and closed since the last trim */
+	unsigned opened; /* links opened since the last idle walk */
 };
 
 extern struct ws_state ws_st;

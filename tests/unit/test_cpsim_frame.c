@@ -200,7 +200,7 @@ static void test_session_messages_valid(void)
 
 static void test_load_frames_valid(void)
 {
-	struct lcp_view v = {1234566, 77, 5000};
+	struct lcp_view v = {1234566, 77, 5000, 2};
 	char buf[4096], payload[4096], action[64], ts[32];
 	struct frame f;
 	int m, len;
@@ -226,6 +226,10 @@ static void test_load_frames_valid(void)
 	CHECK(strstr(buf, "\"transactionId\":77"));
 	CHECK(strstr(buf, "\"idTag\":\"LT1234567\""));
 	CHECK_INT(load_mix_build(buf, 40, LM_METER, 1, &v, ts), -1);
+	/* A reconnect wave's status names the connector being reported. */
+	load_mix_build(buf, sizeof buf, LM_STATUS_CONNECTOR, 1, &v, ts);
+	CHECK(strstr(buf, "\"connectorId\":2,"));
+	CHECK(strstr(buf, "\"status\":\"Available\""));
 }
 
 static void test_mix_cycle(void)

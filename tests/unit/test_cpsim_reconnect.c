@@ -84,7 +84,7 @@ static void test_rebuilt_frame_identical(void)
 	size_t i;
 
 	for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
-		struct lcp_view v = {41, 1234, 98765};
+		struct lcp_view v = {41, 1234, 98765, 0};
 		int la, lb;
 
 		clock_iso8601(ms, ts1);

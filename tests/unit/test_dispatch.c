@@ -56,6 +56,18 @@ int dbq_submit(struct job *j, const char *route, int best_effort)
 	return 0;
 }
 
+/* Jobs waiting in the queue, as dbq_depth reports them. */
+static int depth;
+int dbq_workers(void)
+{
+	return 2;
+}
+
+int dbq_depth(int i)
+{
+	return i == 0 ? depth : 0;
+}
+
 static int seen_writes;
 int coalesce_seen(struct coalesce *co, struct db *db, const char *cp_id,
                   int64_t seen_ms, int64_t beat_ms)
@@ -178,6 +190,9 @@ static void fresh(void)
 	for (int i = 0; i < nqueued; i++)
 		queued[i]->ops->free(queued[i]);
 	nqueued = nsent = replies = queue_full = best_effort_seen = 0;
+	depth = 0;
+	cfg.boot_pending_backlog = 0;
+	cfg.boot_pending_interval = 0;
 	seen_writes = prefetched = nlogged = 0;
 	memset(&ses, 0, sizeof ses);
 	memset(&lnk, 0, sizeof lnk);
@@ -280,6 +295,51 @@ static void test_boot_status_set_by_the_reply(void)
 	finish(0, 0);
 	CHECK_INT(ses.boot_status, BOOT_PENDING);
 	CHECK(strstr(sent[0], "\"Pending\""));
+}
+
+/* A reconnect wave: while the queue is deeper than boot_pending_backlog,
+ * BootNotification is answered Pending on the loop, with no job, and an
+ * interval in [base, 2 base]; at or below it, it goes to the database. */
+static void test_boot_pending_while_the_queue_is_deep(void)
+{
+	const char *boot = "[2,\"p1\",\"BootNotification\",{"
+	                   "\"chargePointVendor\":\"V\","
+	                   "\"chargePointModel\":\"M\"}]";
+	fresh();
+	cfg.boot_pending_backlog = 100;
+	cfg.boot_pending_interval = 3;
+	depth = 101;
+	frame_in(boot);
+	CHECK_INT(nsent, 1);
+	CHECK(!strncmp(sent[0], "[3,\"p1\",{\"status\":\"Pending\"", 25));
+	const char *iv = strstr(sent[0], "\"interval\":");
+	CHECK(iv != NULL);
+	int interval = iv ? atoi(iv + 11) : -1;
+	CHECK(interval >= 3 && interval <= 6);
+	CHECK_INT(ses.boot_status, BOOT_PENDING);
+	/* No job for it (the one queued is the sign of life). */
+	CHECK_INT(nqueued, 1);
+	CHECK_STR(queued[0]->what, "last_seen");
+
+	fresh();
+	cfg.boot_pending_backlog = 100;
+	cfg.boot_pending_interval = 3;
+	depth = 100;
+	frame_in(boot);
+	CHECK_INT(nsent, 0);
+	CHECK_STR(queued[0]->what, "BootNotification");
+
+	/* Other calls are never shaped; 0 turns it off. */
+	fresh();
+	cfg.boot_pending_backlog = 100;
+	depth = 1000;
+	frame_in("[2,\"x9\",\"Authorize\",{\"idTag\":\"T1\"}]");
+	CHECK_STR(queued[0]->what, "Authorize");
+	fresh();
+	depth = 1000;
+	frame_in(boot);
+	CHECK_INT(nsent, 0);
+	CHECK_STR(queued[0]->what, "BootNotification");
 }
 
 static void test_closed_link_gets_nothing(void)
@@ -394,6 +454,7 @@ int main(void)
 	RUN(test_inline_call_answered_on_the_loop);
 	RUN(test_call_answered_after_its_job_committed);
 	RUN(test_boot_status_set_by_the_reply);
+	RUN(test_boot_pending_while_the_queue_is_deep);
 	RUN(test_closed_link_gets_nothing);
 	RUN(test_database_down_queue_full_and_shutdown);
 	RUN(test_replies_go_to_calls);

@@ -97,7 +97,8 @@ static void check_timeouts(struct load *L, int64_t now)
 				continue;
 			s[j].used = 0;
 			c->inflight--;
-			if (s[j].counted || s[j].kind == LM_BOOT)
+			if (s[j].counted || s[j].kind == LM_BOOT ||
+			    s[j].kind == LM_STATUS_CONNECTOR)
 				L->st.timeouts++;
 			if (s[j].kind == LM_BOOT)
 				load_boot_done(L, c, 0);
@@ -189,6 +190,16 @@ static void tick(lws_sorted_usec_list_t *sul)
 
 	switch (L->phase) {
 	case P_CONNECT:
+		if (L->o->mix == MIX_STORM && load_storm_tick(L, now)) {
+			/* The wave is over: no traffic phase. */
+			L->st.connect_secs = (double)(now - L->start_us) / 1e6;
+			if (L->o->pid)
+				L->st.rss_after_kb = load_vmrss_kb(L->o->pid);
+			L->st.self_rss_kb = load_vmrss_kb((int)getpid());
+			L->phase = P_DRAIN;
+			L->phase_us = now;
+			break;
+		}
 		allowed = L->n;
 		if (L->o->ramp_s > 0)
 			allowed =
@@ -200,6 +211,8 @@ static void tick(lws_sorted_usec_list_t *sul)
 		while (L->next_open < allowed &&
 		       L->connecting < L->o->max_connecting)
 			load_open(L, &L->conns[L->next_open++]);
+		if (L->o->mix == MIX_STORM)
+			break;
 		if ((L->next_open == L->n && L->settled >= L->n) ||
 		    now - L->start_us >
 		        (int64_t)L->o->ramp_s * 1000000 + LOAD_CONNECT_GRACE_US)
@@ -295,6 +308,7 @@ static void finish_report(struct load *L)
 
 	journal_close(L->journal);
 	L->journal = NULL;
+	load_storm_close_curve(L);
 	if (!L->st.failure) {
 		if (L->st.connected < L->n) {
 			snprintf(why, sizeof why, "%d of %d connections failed",
@@ -304,6 +318,11 @@ static void finish_report(struct load *L)
 			snprintf(why, sizeof why,
 			         "%d charge points were not booted",
 			         L->n - L->st.booted);
+			L->st.failure = why;
+		} else if (L->st.storm && L->st.online < L->n) {
+			snprintf(why, sizeof why,
+			         "%d charge points were not online after %d s",
+			         L->n - L->st.online, L->o->seconds);
 			L->st.failure = why;
 		} else if (L->o->reconnect && L->st.held < L->st.booted) {
 			snprintf(why, sizeof why,
@@ -356,7 +375,7 @@ int load_run(const struct cpsim_opts *o, const struct cp_url *u)
 	L->o = o;
 	L->u = u;
 	L->n = o->cps;
-	L->k = o->mix == MIX_HOLD ? 1 : o->inflight;
+	L->k = o->mix == MIX_HOLD || o->mix == MIX_STORM ? 1 : o->inflight;
 	L->conns = calloc((size_t)L->n, sizeof *L->conns);
 	L->slots = calloc((size_t)L->n * (size_t)L->k, sizeof *L->slots);
 	L->ring = calloc((size_t)L->n, sizeof *L->ring);
@@ -401,7 +420,13 @@ int load_run(const struct cpsim_opts *o, const struct cp_url *u)
 			goto out;
 		}
 	}
+	if (load_storm_open_curve(L, err, sizeof err)) {
+		fprintf(stderr, "cpsim: %s\n", err);
+		rc = 2;
+		goto out;
+	}
 	load_stats_init(&L->st);
+	L->st.storm = o->mix == MIX_STORM;
 	L->st.reconnect = o->reconnect;
 	L->st.url = o->url;
 	L->st.mix = opts_mix_name(o->mix);
@@ -436,8 +461,17 @@ int load_run(const struct cpsim_opts *o, const struct cp_url *u)
 	info.retry_and_idle_policy = &load_no_validity;
 	info.timeout_secs = 30;
 	info.connect_timeout_secs = 20;
-	if (u->tls)
+	if (u->tls) {
 		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+		info.client_ssl_ca_filepath = o->ca_file;
+		/* The system's CA directory, as OpenSSL 3 loads it by default
+		 * (a store lookup), is read whole — opendir and every entry
+		 * — for each handshake's issuer lookup: that, not the
+		 * cryptography, held cpsim to ~500 TLS connects/s.  A given
+		 * CA file, or --insecure, needs none of it. */
+		if (o->ca_file || o->insecure)
+			info.options |= LWS_SERVER_OPTION_DISABLE_OS_CA_CERTS;
+	}
 	/* poll() walks every descriptor on every wake-up; at thousands of
 	 * connections libev's epoll backend costs a third less per message. */
 	if (o->evlib != EVLIB_POLL) {
@@ -476,6 +510,7 @@ int load_run(const struct cpsim_opts *o, const struct cp_url *u)
 	rc = L->st.failure ? 1 : 0;
 out:
 	journal_close(L->journal);
+	load_storm_close_curve(L);
 	if (L->conns)
 		for (i = 0; i < L->n; i++) {
 			free(L->conns[i].reply);

@@ -145,6 +145,7 @@ static int send_msg(struct load *L, struct lconn *c, enum lmsg m)
 	v.idx = c->idx;
 	v.tx_id = c->tx == TXS_RUNNING ? c->tx_id : -1;
 	v.meter_wh = c->meter_wh;
+	v.connector = c->cycle; /* storm: the connector being reported */
 	len = load_mix_build((char *)buf, LOAD_TX_BUF, m, ++c->next_id, &v,
 	                     now_ts(L));
 	if (len < 0)
@@ -167,6 +168,11 @@ static int send_msg(struct load *L, struct lconn *c, enum lmsg m)
 	if (lws_write(c->wsi, buf, (size_t)len, LWS_WRITE_TEXT) < len)
 		return -1;
 	return 0;
+}
+
+int load_send(struct load *L, struct lconn *c, enum lmsg m)
+{
+	return send_msg(L, c, m);
 }
 
 static int on_writeable(struct load *L, struct lconn *c)
@@ -340,6 +346,8 @@ static int on_message(struct load *L, struct lconn *c, const char *text,
 	c->inflight--;
 	switch (s->kind) {
 	case LM_BOOT:
+		if (L->o->mix == MIX_STORM)
+			return load_storm_boot(L, c, &f);
 		load_boot_done(L, c,
 		               f.type == FRAME_RESULT &&
 		                   !frame_obj_get(f.payload, f.payload_len,
@@ -361,6 +369,8 @@ static int on_message(struct load *L, struct lconn *c, const char *text,
 		if (f.type == FRAME_RESULT)
 			load_journal(L, c, s, s->tx_id);
 		break;
+	case LM_STATUS_CONNECTOR:
+		return load_storm_status(L, c, &f);
 	default:
 		break;
 	}

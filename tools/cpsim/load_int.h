@@ -75,8 +75,9 @@ struct lconn {
 	uint32_t seed;     /* --reconnect: jitter */
 	int64_t down_us;   /* --reconnect: when the link dropped */
 	int64_t reconnect_us;
-	char *reply; /* answer to a server CALL, rare */
-	char *rx;    /* a message split over several reads, rare */
+	int64_t reboot_us; /* storm: BootNotification again (Pending) */
+	char *reply;       /* answer to a server CALL, rare */
+	char *rx;          /* a message split over several reads, rare */
 	uint32_t rx_len;
 };
 
@@ -114,6 +115,10 @@ struct load {
 	int handled_signals;
 	int reconnecting; /* charge points in LS_RECONNECTING */
 	struct journal *journal;
+	/* --mix storm */
+	int storm_waiting; /* charge points told Pending, waiting to boot */
+	FILE *curve;
+	int64_t curve_us;
 };
 
 /* load_conn.c */
@@ -126,6 +131,8 @@ void load_ring_push(struct load *L, struct lconn *c);
 struct lconn *load_ring_pop(struct load *L);
 struct slot *load_slots_of(struct load *L, struct lconn *c);
 void load_ident(struct load *L, const struct lconn *c, char *buf, size_t n);
+/* Sends message m now (from a callback of c's link); -1 closes it. */
+int load_send(struct load *L, struct lconn *c, enum lmsg m);
 
 /* load_reconnect.c */
 /* The link of a charge point dropped: 1 if it will reconnect. */
@@ -143,5 +150,18 @@ int load_unanswered(struct load *L);
 /* Journal an answered Start/StopTransaction. */
 void load_journal(struct load *L, struct lconn *c, const struct slot *s,
                   long long tx_id);
+
+/* load_storm.c: --mix storm, a reconnect wave */
+struct frame;
+/* The answer to a BootNotification: Accepted goes on to the statuses,
+ * Pending waits its interval and boots again. */
+int load_storm_boot(struct load *L, struct lconn *c, const struct frame *f);
+/* The answer to a connector's StatusNotification. */
+int load_storm_status(struct load *L, struct lconn *c, const struct frame *f);
+/* From the tick: Pending charge points due, the curve; 1 once every
+ * charge point is online or out (or the deadline passed). */
+int load_storm_tick(struct load *L, int64_t now);
+int load_storm_open_curve(struct load *L, char *err, size_t errlen);
+void load_storm_close_curve(struct load *L);
 
 #endif

@@ -44,6 +44,7 @@ static const char *const actions[LM_COUNT] = {
     [LM_STOP] = "StopTransaction",
     [LM_STATUS_FINISHING] = "StatusNotification",
     [LM_STATUS_AVAILABLE] = "StatusNotification",
+    [LM_STATUS_CONNECTOR] = "StatusNotification",
 };
 
 enum lmsg load_mix_at(enum load_mix mix, unsigned pos)
@@ -55,6 +56,7 @@ enum lmsg load_mix_at(enum load_mix mix, unsigned pos)
 		return LM_METER;
 	case MIX_HEARTBEAT:
 	case MIX_HOLD:
+	case MIX_STORM:
 	default:
 		return LM_HEARTBEAT;
 	}
@@ -106,6 +108,10 @@ int load_mix_build(char *buf, size_t n, enum lmsg m, uint32_t id,
 		break;
 	case LM_STATUS_AVAILABLE:
 		p = msg_status(buf + h, room, 1, "Available", NULL, NULL, ts);
+		break;
+	case LM_STATUS_CONNECTOR:
+		p = msg_status(buf + h, room, cp->connector, "Available", NULL,
+		               NULL, ts);
 		break;
 	case LM_START:
 		p = msg_start(buf + h, room, 1, tag, cp->meter_wh, ts);

@@ -32,6 +32,7 @@ enum lmsg {
 	LM_STOP,
 	LM_STATUS_FINISHING,
 	LM_STATUS_AVAILABLE,
+	LM_STATUS_CONNECTOR, /* storm: Available for cp->connector (0..N) */
 	LM_COUNT
 };
 
@@ -42,6 +43,7 @@ struct lcp_view {
 	uint32_t idx;      /* 0-based; identity PREFIX%07u is idx + 1 */
 	int32_t tx_id;     /* -1: no transaction */
 	uint32_t meter_wh; /* energy register */
+	int connector;     /* LM_STATUS_CONNECTOR */
 };
 
 /* The message at cycle position pos (0..LOAD_MIX_CYCLE-1). */

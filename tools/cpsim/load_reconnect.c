@@ -119,6 +119,7 @@ int load_resend(struct load *L, struct lconn *c)
 		v.idx = c->idx;
 		v.tx_id = s->tx_id;
 		v.meter_wh = s->meter_wh;
+		v.connector = 0; /* no storm: --reconnect excludes it */
 		clock_iso8601(s->ts_ms, ts);
 		len = load_mix_build((char *)buf, LOAD_TX_BUF,
 		                     (enum lmsg)s->kind, s->id, &v, ts);

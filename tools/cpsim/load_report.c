@@ -120,6 +120,13 @@ void load_report_text(FILE *out, const struct load_stats *s)
 			        (unsigned long long)s->http[i].n);
 		fputc('\n', out);
 	}
+	if (s->storm)
+		fprintf(out,
+		        "  storm: %d online in %.2f s (last link open at "
+		        "%.2f s, last boot accepted at %.2f s), %llu "
+		        "BootNotification Pending answers\n",
+		        s->online, s->online_secs, s->open_secs, s->booted_secs,
+		        (unsigned long long)s->boot_pending);
 	fprintf(out, "  connect+boot: %.2f s (%.0f/s)\n", s->connect_secs,
 	        s->connect_secs > 0 ? s->booted / s->connect_secs : 0);
 	fprintf(out,
@@ -217,10 +224,18 @@ void load_report_json(FILE *out, const struct load_stats *s)
 	for (i = 0; i < s->nhttp; i++)
 		fprintf(out, "%s\"%d\":%llu", i ? "," : "", s->http[i].status,
 		        (unsigned long long)s->http[i].n);
+	if (s->storm)
+		fprintf(out,
+		        "},\"online\":%d,\"online_secs\":%.3f,"
+		        "\"open_secs\":%.3f,\"booted_secs\":%.3f,"
+		        "\"boot_pending\":%llu",
+		        s->online, s->online_secs, s->open_secs, s->booted_secs,
+		        (unsigned long long)s->boot_pending);
 	fprintf(out,
-	        "},\"server_pid\":%d,\"server_rss_before_kb\":%ld,"
+	        "%s\"server_pid\":%d,\"server_rss_before_kb\":%ld,"
 	        "\"server_rss_after_kb\":%ld,",
-	        s->pid, s->rss_before_kb, s->rss_after_kb);
+	        s->storm ? "," : "},", s->pid, s->rss_before_kb,
+	        s->rss_after_kb);
 	if (per_conn_kb(s) >= 0)
 		fprintf(out, "\"server_kb_per_conn\":%.2f,", per_conn_kb(s));
 	else

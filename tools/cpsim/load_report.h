@@ -36,6 +36,12 @@ struct load_stats {
 	double gap_max_secs; /* longest time a charge point had no link */
 	int unanswered_end;  /* calls still unanswered when the run ended */
 	double connect_secs;
+	/* --mix storm */
+	int storm;
+	int online; /* booted and every connector's status answered */
+	uint64_t boot_pending; /* BootNotification answered Pending */
+	double open_secs, booted_secs,
+	    online_secs; /* when the last got there */
 	/* traffic phase */
 	double traffic_secs;
 	uint64_t sent, answered, results, callerrors, timeouts;

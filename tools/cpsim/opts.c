@@ -50,6 +50,7 @@ enum {
 	O_JOURNAL,
 	O_TX_ATTEMPTS,
 	O_TX_RETRY,
+	O_CURVE,
 	O_HELP,
 };
 
@@ -88,6 +89,7 @@ static const struct option longopts[] = {
     {"evlib", required_argument, NULL, O_EVLIB},
     {"reconnect", no_argument, NULL, O_RECONNECT},
     {"journal", required_argument, NULL, O_JOURNAL},
+    {"curve", required_argument, NULL, O_CURVE},
     {"tx-attempts", required_argument, NULL, O_TX_ATTEMPTS},
     {"tx-retry-interval", required_argument, NULL, O_TX_RETRY},
     {"help", no_argument, NULL, O_HELP},
@@ -95,10 +97,9 @@ static const struct option longopts[] = {
 };
 
 static const char *const mix_names[] = {
-    [MIX_REALISTIC] = "realistic",
-    [MIX_HEARTBEAT] = "heartbeat",
-    [MIX_METER] = "meter",
-    [MIX_HOLD] = "hold",
+    [MIX_REALISTIC] = "realistic", [MIX_HEARTBEAT] = "heartbeat",
+    [MIX_METER] = "meter",         [MIX_HOLD] = "hold",
+    [MIX_STORM] = "storm",
 };
 
 const char *opts_mix_name(enum load_mix m)
@@ -158,11 +159,15 @@ void opts_usage(FILE *out)
 	    "  --ramp S              spread the connects over S seconds\n"
 	    "  --inflight K          closed loop: calls in flight per CP "
 	    "(default 1)\n"
-	    "  --mix realistic|heartbeat|meter|hold\n"
+	    "  --mix realistic|heartbeat|meter|hold|storm\n"
 	    "  --hold-heartbeat S    heartbeat interval in hold mix "
 	    "(default 60)\n"
 	    "  --max-connecting N    handshakes in progress at once "
-	    "(default 256)\n"
+	    "(default 256;\n"
+	    "                        storm: all of them)\n"
+	    "  --curve FILE          storm: charge points open, booted and "
+	    "online\n"
+	    "                        every 100 ms (t open booted online)\n"
 	    "  --pid PID             report the server's VmRSS per "
 	    "connection\n"
 	    "  --evlib auto|poll|ev  event loop: libev (epoll) when its lws "
@@ -369,8 +374,8 @@ int opts_parse(int argc, char **argv, struct cpsim_opts *o, char *err,
 				if (!strcmp(a, mix_names[i]))
 					break;
 			if (i == sizeof mix_names / sizeof mix_names[0])
-				BAD("--mix: realistic, heartbeat, meter or "
-				    "hold");
+				BAD("--mix: realistic, heartbeat, meter, hold "
+				    "or storm");
 			o->mix = (enum load_mix)i;
 			break;
 		case O_JSON:
@@ -383,6 +388,7 @@ int opts_parse(int argc, char **argv, struct cpsim_opts *o, char *err,
 		case O_MAX_CONNECTING:
 			if (num_int(a, 1, 100000, &o->max_connecting))
 				BAD("--max-connecting: 1..100000");
+			o->max_connecting_set = 1;
 			break;
 		case O_EVLIB:
 			if (!strcmp(a, "ev"))
@@ -405,6 +411,11 @@ int opts_parse(int argc, char **argv, struct cpsim_opts *o, char *err,
 			if (num_dbl(a, 0, 3600, &o->tx_retry_s))
 				BAD("--tx-retry-interval: 0..3600 seconds");
 			break;
+		case O_CURVE:
+			if (!*a)
+				BAD("--curve needs a file name");
+			o->curve = a;
+			break;
 		case O_JOURNAL:
 			if (!*a)
 				BAD("--journal needs a file name");
@@ -426,6 +437,14 @@ int opts_parse(int argc, char **argv, struct cpsim_opts *o, char *err,
 	o->url = argv[optind];
 	if (o->scenario && o->load)
 		BAD("--scenario and --load exclude each other");
+	/* A reconnect wave: every charge point at once, unless told. */
+	if (o->mix == MIX_STORM && !o->max_connecting_set)
+		o->max_connecting = o->cps;
+	if (o->mix == MIX_STORM && o->reconnect)
+		BAD("--mix storm is a reconnect wave of its own: no "
+		    "--reconnect");
+	if (o->curve && o->mix != MIX_STORM)
+		BAD("--curve is for --mix storm");
 	if (o->quiet && o->verbose)
 		BAD("--quiet and --verbose exclude each other");
 	if (o->scenario && (o->reconnect || o->journal))

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-enum load_mix { MIX_REALISTIC, MIX_HEARTBEAT, MIX_METER, MIX_HOLD };
+enum load_mix { MIX_REALISTIC, MIX_HEARTBEAT, MIX_METER, MIX_HOLD, MIX_STORM };
 enum { EVLIB_AUTO, EVLIB_POLL, EVLIB_EV };
 
 /* One of the demo tags `make run` seeds (sql/seed-demo.sql), so a first
@@ -47,7 +47,9 @@ struct cpsim_opts {
 	int json;
 	int hold_heartbeat_s;
 	int max_connecting;
-	int evlib; /* EVLIB_AUTO, EVLIB_POLL, EVLIB_EV */
+	int max_connecting_set; /* given on the command line */
+	const char *curve;      /* storm: charge points online over time */
+	int evlib;              /* EVLIB_AUTO, EVLIB_POLL, EVLIB_EV */
 	/* surviving a node loss (session and load modes) */
 	int reconnect;       /* jittered reconnects, unanswered calls resent */
 	const char *journal; /* answered Start/StopTransaction, JSON lines */
