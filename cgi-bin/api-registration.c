@@ -8,6 +8,7 @@
 
 #include "api-control.h"
 #include "api-json.h"
+#include "ctl_proto.h"
 #include "webcmd.h"
 #include "webctl.h"
 
@@ -21,7 +22,7 @@ static const char sql_list[] =
     "WHERE boot_answer <> 'Accepted' AND (? = '' OR boot_answer = ?) "
     "ORDER BY COALESCE(connected_since, last_boot) DESC, id LIMIT 500";
 
-static const char *const answers[] = {"Accepted", "Pending", "Rejected", NULL};
+static const char *const answers[] = CTL_BOOT_ANSWERS;
 
 static int answer_known(const char *s)
 {

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ctl_proto.h"
 #include "param.h"
 #include "ui-error.h"
 #include "ui-format.h"
@@ -86,9 +87,11 @@ void ui_approval_post(struct ui_req *r, const char *arg)
 		ui_bad_param(r, "cp_id", "is not a charge point id");
 		return;
 	}
-	if (!answer ||
-	    (strcmp(answer, "Accepted") && strcmp(answer, "Rejected") &&
-	     strcmp(answer, "Pending"))) {
+	static const char *const answers[] = CTL_BOOT_ANSWERS;
+	int known = 0;
+	for (int i = 0; answer && answers[i]; i++)
+		known |= !strcmp(answer, answers[i]);
+	if (!known) {
 		ui_form_free(&f);
 		ui_bad_param(r, "boot_answer",
 		             "is Accepted, Pending or Rejected");

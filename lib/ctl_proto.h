@@ -65,6 +65,14 @@
  */
 #define CTL_NODE_SILENT_S 30
 
+/* cp_set_boot's boot_answer: what a charge point's BootNotification is
+ * answered (charge_points.boot_answer, docs/registration.md); the list
+ * ends with NULL. */
+#define CTL_BOOT_ANSWERS                                                       \
+	{                                                                      \
+		"Accepted", "Pending", "Rejected", NULL                        \
+	}
+
 /* The HTTP status of a charge point's own CALLERROR. */
 #define CTL_CALLERROR_HTTP_STATUS 502
 

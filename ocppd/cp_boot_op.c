@@ -8,11 +8,12 @@
 #include <string.h>
 
 #include "batch.h"
+#include "ctl_proto.h"
 #include "dbq.h"
 #include "jsonutil.h"
 #include "log.h"
 
-static const char *const answers[] = {"Accepted", "Pending", "Rejected", NULL};
+static const char *const answers[] = CTL_BOOT_ANSWERS;
 
 struct boot_job {
 	struct job job;

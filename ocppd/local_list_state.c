@@ -43,8 +43,7 @@ int local_list_command(struct db *db, const struct cmd_record *r)
 	long long confirmed = -1; /* -1: unchanged */
 	cJSON *resp = r->response ? cJSON_Parse(r->response) : NULL;
 	const char *answer = json_str(resp, "status", NULL);
-	if (!answer || !strcmp(r->status, "callerror") ||
-	    !strcmp(r->status, "timeout") || !strcmp(r->status, "offline")) {
+	if (!answer || !cmd_record_answered(r)) {
 		status = "no_answer";
 		answer = r->status;
 	} else if (!strcmp(answer, "Accepted")) {

@@ -34,18 +34,6 @@ static int live(void)
 	return __atomic_load_n(&any_live, __ATOMIC_RELAXED);
 }
 
-/* A command's history status is the CALLRESULT's own status (or
- * "answered"), or one of these when the charge point did not answer. */
-static int answered(const struct cmd_record *r)
-{
-	static const char *const not_answered[] = {
-	    "pending", "callerror", "offline", "timeout", "error", NULL};
-	for (int i = 0; not_answered[i]; i++)
-		if (!strcmp(r->status, not_answered[i]))
-			return 0;
-	return 1;
-}
-
 /* The row of a ReserveNow just sent: a live reservation with the same id
  * on this charge point is replaced, as the charge point replaces it. */
 static int record_request(struct db *db, const struct cmd_record *r,
@@ -98,7 +86,7 @@ static int record_answer(struct db *db, const struct cmd_record *r,
 		return -1;
 	cJSON *resp = r->response ? cJSON_Parse(r->response) : NULL;
 	const char *answer = NULL;
-	if (answered(r))
+	if (cmd_record_answered(r))
 		answer = json_str(resp, "status", NULL);
 	const char *status = answer && !strcmp(answer, "Accepted") ? "active"
 	                     : answer                              ? "refused"
@@ -116,7 +104,7 @@ static int record_answer(struct db *db, const struct cmd_record *r,
 static int record_cancel(struct db *db, const struct cmd_record *r,
                          const cJSON *p)
 {
-	if (!answered(r))
+	if (!cmd_record_answered(r))
 		return 0;
 	cJSON *resp = r->response ? cJSON_Parse(r->response) : NULL;
 	int accepted = !strcmp(json_str(resp, "status", ""), "Accepted");
