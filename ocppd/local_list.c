@@ -24,7 +24,8 @@
 #define PACE 20
 /* A differential update of more entries than this goes Full; a Full
  * list longer than LIST_MAX is not sent (the charge point's
- * SendLocalListMaxLength is rarely larger). */
+ * SendLocalListMaxLength is rarely larger), and not built again until
+ * the tags change. */
 #define DIFF_MAX 100
 #define LIST_MAX 5000
 /* An update without an outcome this long (its node stopped) is sent
@@ -179,11 +180,13 @@ static enum hres sync_run(struct job *j, struct batch *b)
 	             "AND cp.node_id <=> NULLIF(?, '') "
 	             "AND cp.boot_answer = 'Accepted' "
 	             "AND (l.cp_id IS NULL OR (l.version_confirmed < ? "
+	             "AND NOT (l.last_answer <=> 'list too long' "
+	             "AND l.version_sent = ?) "
 	             "AND (l.status IN ('in_sync', 'failed', 'no_answer') "
 	             "OR (l.status = 'sending' AND l.updated_at < "
 	             "UTC_TIMESTAMP(3) - INTERVAL ? SECOND)))) "
 	             "ORDER BY cp.id LIMIT ?",
-	             "slii", s->cfg->node_id, cur, SENDING_STALE_S, PACE))
+	             "sllii", s->cfg->node_id, cur, cur, SENDING_STALE_S, PACE))
 		return H_DB_ERROR;
 	while (nd < PACE && (rc = db_next(&r)) > 0) {
 		snprintf(due[nd].id, sizeof due[nd].id, "%s", db_str(&r, 0));

@@ -81,6 +81,21 @@ try {
 		checkEq('api_bad_status', (await apiCall('GET', '/local-lists?status=late')).status, 400);
 	});
 
+	await test('too_long_not_sent_nor_retried', async () => {
+		// More tags than a Full list may hold: nothing is sent, the
+		// state says why, and the list is not built again every tick.
+		sql(`INSERT INTO users (id_tag, status) SELECT CONCAT('L49X', seq), 'Accepted' FROM seq_1_to_5001`);
+		sql(`UPDATE local_lists SET version_confirmed = 0, status = 'failed' WHERE cp_id = ${q(CP)}`);
+		const sent = got.length;
+		await until(() => state()?.[0] === 'failed' && sqlValue(`SELECT last_answer FROM local_lists WHERE cp_id = ${q(CP)}`) === 'list too long', 15000, 200);
+		const at = sqlValue(`SELECT updated_at FROM local_lists WHERE cp_id = ${q(CP)}`);
+		checkEq('too_long_state', sqlValue(`SELECT last_answer FROM local_lists WHERE cp_id = ${q(CP)}`), 'list too long');
+		await new Promise((r) => setTimeout(r, 11000));
+		checkEq('not_rebuilt_next_tick', sqlValue(`SELECT updated_at FROM local_lists WHERE cp_id = ${q(CP)}`), at);
+		checkEq('nothing_sent', got.length, sent);
+		sql("DELETE FROM users WHERE id_tag LIKE 'L49X%'");
+	});
+
 	await test('history_says_who', async () => {
 		checkEq('sent_by_local_list', sqlValue(`SELECT COUNT(*) FROM commands WHERE cp_id = ${q(CP)}
 			AND action = 'SendLocalList' AND requested_by = 'local-list'`), String(got.length));
