@@ -10,6 +10,7 @@
 #include "dbq.h"
 #include "log.h"
 #include "notify.h"
+#include "notify_want.h"
 #include "timeutil.h"
 
 /* Charge points announced per sweep at most; the rest in the next. */
@@ -130,6 +131,11 @@ void notify_sweep_tick(const struct csms_config *cfg, int64_t now_ms)
 	if (every > 10000)
 		every = 10000;
 	next_sweep_ms = now_ms + every;
+	/* Nobody takes cp.offline: nothing to announce, and no row to mark
+	 * (a subscription made later announces the charge points that are
+	 * offline then, once). */
+	if (!notify_wanted(NOTIFY_CP_OFFLINE))
+		return;
 	struct job *j = calloc(1, sizeof *j);
 	if (!j)
 		return;

@@ -328,6 +328,9 @@ try {
 		}
 		const others = sqlValue('SELECT COUNT(*) FROM webhooks WHERE enabled = 1');
 		if (others !== '0') throw new Error(`${others} other enabled webhooks: the premise does not hold`);
+		// The ocppd with the 2 s offline timer again.
+		await ocppd.stop();
+		ocppd = await start();
 		await new Promise((r) => setTimeout(r, 6000));
 		const since = sqlValue('SELECT COALESCE(MAX(id), 0) FROM webhook_events');
 		const c = await ocppClient(CP, { url: ocppd.url });
@@ -348,6 +351,11 @@ try {
 		await session();
 		await c.close();
 		checkEq('subscribed_type_written', types(), ['session.started']);
+		// Nobody takes cp.offline: the offline timer (2 s here) marks
+		// nothing and writes nothing.
+		await new Promise((res) => setTimeout(res, 4500));
+		checkEq('offline_timer_idle', [sqlValue(`SELECT offline_notified <=> connected_since FROM charge_points WHERE id = ${q(CP)}`),
+			types()], ['0', ['session.started']]);
 	});
 	await globalThis.cli2?.close();
 } finally {
