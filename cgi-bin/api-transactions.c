@@ -17,6 +17,7 @@
 #include "api-json.h"
 #include "api-text.h"
 #include "money.h"
+#include "mvquery.h"
 #include "timeutil.h"
 #include "txquery.h"
 
@@ -30,10 +31,7 @@ enum {
 static const char sql_one[] =
     "SELECT " TXQ_COLUMNS ", t.start_status, t.reservation_id, "
     "t.stop_id_tag, t.anomaly FROM transactions t WHERE t.id = ?";
-static const char sql_meter_values[] =
-    "SELECT ts, measurand, value, value_num, unit, phase, context,"
-    " location, format, num_unit FROM meter_values WHERE transaction_id = ?"
-    " ORDER BY ts, id";
+static const char sql_meter_values[] = MVQ_SQL("", "", "");
 
 /* The filters of /transactions and /transactions.csv; -1 after a 400. */
 static int tx_filter_or_400(struct api_req *r, struct txq_filter *f)
@@ -228,30 +226,44 @@ void api_tx_csv(struct api_req *r)
 	}
 }
 
-/* One sampled value: the columns of sql_meter_values, in its order. */
+static void num_or_null(cJSON *o, const char *name, const struct db_rows *rows,
+                        int col)
+{
+	if (db_isnull(rows, col))
+		cJSON_AddNullToObject(o, name);
+	else
+		api_json_num(o, name, db_dbl(rows, col));
+}
+
+/* One sampled value (a row of MVQ_SQL); a rollup row says so and what it
+ * stands for. */
 static cJSON *mv_object(const struct db_rows *rows)
 {
 	cJSON *mv = cJSON_CreateObject();
-	api_json_time(mv, "ts", db_time_ms(rows, 0));
-	api_json_str(mv, "measurand", db_str(rows, 1));
-	api_json_str(mv, "value", db_str(rows, 2));
-	if (db_isnull(rows, 3))
-		cJSON_AddNullToObject(mv, "value_num");
-	else
-		api_json_num(mv, "value_num", db_dbl(rows, 3));
-	api_json_str(mv, "num_unit", db_str(rows, 9));
-	api_json_str(mv, "unit", db_str(rows, 4));
-	api_json_str(mv, "phase", db_str(rows, 5));
-	api_json_str(mv, "context", db_str(rows, 6));
-	api_json_str(mv, "location", db_str(rows, 7));
-	api_json_str(mv, "format", db_str(rows, 8));
+	api_json_time(mv, "ts", db_time_ms(rows, MVQ_TS));
+	api_json_str(mv, "measurand", db_str(rows, MVQ_MEASURAND));
+	api_json_str(mv, "value", db_str(rows, MVQ_VALUE));
+	num_or_null(mv, "value_num", rows, MVQ_NUM);
+	api_json_str(mv, "num_unit", db_str(rows, MVQ_NUM_UNIT));
+	api_json_str(mv, "unit", db_str(rows, MVQ_UNIT));
+	api_json_str(mv, "phase", db_str(rows, MVQ_PHASE));
+	api_json_str(mv, "context", db_str(rows, MVQ_CONTEXT));
+	api_json_str(mv, "location", db_str(rows, MVQ_LOCATION));
+	api_json_str(mv, "format", db_str(rows, MVQ_FORMAT));
+	if (!db_isnull(rows, MVQ_SAMPLES)) {
+		cJSON *ru = cJSON_AddObjectToObject(mv, "rollup");
+		api_json_int(ru, "samples", db_int(rows, MVQ_SAMPLES));
+		num_or_null(ru, "min", rows, MVQ_MIN);
+		num_or_null(ru, "max", rows, MVQ_MAX);
+		num_or_null(ru, "avg", rows, MVQ_AVG);
+	}
 	return mv;
 }
 
 static cJSON *meter_values(struct api_req *r, long long id)
 {
 	struct db_rows rows;
-	if (db_query(r->db, &rows, sql_meter_values, "l", id))
+	if (db_query(r->db, &rows, sql_meter_values, "ll", id, id))
 		return NULL;
 	cJSON *list = cJSON_CreateArray();
 	int rc;
@@ -348,13 +360,7 @@ static const char *const phases[] = {"L1",    "L2",    "L3",   "N",
 
 static const char sql_tx_exists[] = "SELECT 1 FROM transactions WHERE id = ?";
 static const char sql_mv_filtered[] =
-    "SELECT ts, measurand, value, value_num, unit, phase, context,"
-    " location, format, num_unit FROM meter_values"
-    " WHERE transaction_id = ?"
-    " AND (? = '' OR FIND_IN_SET(measurand, ?) > 0)"
-    " AND (? = '' OR phase = ?)"
-    " AND (? IS NULL OR ts >= ?) AND (? IS NULL OR ts < ?)"
-    " ORDER BY ts, id";
+    MVQ_SQL(MVQ_FILTER("ts"), MVQ_FILTER("ts_last"), "");
 
 struct mv_filter {
 	long long id;
@@ -461,9 +467,13 @@ static int tx_exists_or_404(struct api_req *r, long long id)
 static int mv_query(struct api_req *r, const struct mv_filter *f,
                     struct db_rows *rows)
 {
-	return db_query(r->db, rows, sql_mv_filtered, "lsssstttt", f->id,
-	                f->set, f->set, f->phase, f->phase, f->from, f->from,
-	                f->to_excl, f->to_excl);
+	return db_query(r->db, rows, sql_mv_filtered,
+	                "lsssstttt"
+	                "lsssstttt",
+	                f->id, f->set, f->set, f->phase, f->phase, f->from,
+	                f->from, f->to_excl, f->to_excl, f->id, f->set, f->set,
+	                f->phase, f->phase, f->from, f->from, f->to_excl,
+	                f->to_excl);
 }
 
 static void mv_csv(struct api_req *r, const struct mv_filter *f)
@@ -480,27 +490,37 @@ static void mv_csv(struct api_req *r, const struct mv_filter *f)
 	         f->id);
 	api_headers(r, 200, "text/csv; charset=utf-8", API_NO_STORE, disp);
 	fputs("ts,measurand,phase,value,unit,value_num,num_unit,context,"
-	      "location,format\r\n",
+	      "location,format,rollup_samples,rollup_min,rollup_max,"
+	      "rollup_avg\r\n",
 	      r->out);
 	int rc;
 	while ((rc = db_next(&rows)) == 1) {
-		time_format_iso8601(db_time_ms(&rows, 0), ts);
+		time_format_iso8601(db_time_ms(&rows, MVQ_TS), ts);
 		fprintf(r->out, "%s,", ts);
-		api_csv_text(r->out, db_str(&rows, 1));
+		api_csv_text(r->out, db_str(&rows, MVQ_MEASURAND));
 		putc(',', r->out);
-		api_csv_text(r->out, db_str(&rows, 5));
+		api_csv_text(r->out, db_str(&rows, MVQ_PHASE));
 		putc(',', r->out);
-		api_csv_text(r->out, db_str(&rows, 2));
+		api_csv_text(r->out, db_str(&rows, MVQ_VALUE));
 		putc(',', r->out);
-		api_csv_text(r->out, db_str(&rows, 4));
+		api_csv_text(r->out, db_str(&rows, MVQ_UNIT));
 		putc(',', r->out);
-		if (!db_isnull(&rows, 3))
-			fprintf(r->out, "%.17g", db_dbl(&rows, 3));
-		/* num_unit, context, location, format */
-		static const int tail[] = {9, 6, 7, 8};
+		if (!db_isnull(&rows, MVQ_NUM))
+			fprintf(r->out, "%.17g", db_dbl(&rows, MVQ_NUM));
+		static const int tail[] = {MVQ_NUM_UNIT, MVQ_CONTEXT,
+		                           MVQ_LOCATION, MVQ_FORMAT};
 		for (size_t i = 0; i < sizeof tail / sizeof tail[0]; i++) {
 			putc(',', r->out);
 			api_csv_text(r->out, db_str(&rows, tail[i]));
+		}
+		/* Empty for a value as received. */
+		static const int rollup[] = {MVQ_SAMPLES, MVQ_MIN, MVQ_MAX,
+		                             MVQ_AVG};
+		for (size_t i = 0; i < sizeof rollup / sizeof rollup[0]; i++) {
+			putc(',', r->out);
+			if (!db_isnull(&rows, rollup[i]))
+				fprintf(r->out, "%.17g",
+				        db_dbl(&rows, rollup[i]));
 		}
 		fputs("\r\n", r->out);
 	}

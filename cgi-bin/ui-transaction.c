@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mvquery.h"
 #include "param.h"
 #include "timeutil.h"
 #include "ui-chart.h"
@@ -41,9 +42,7 @@ static const char sql_tx[] =
     "SELECT " UI_TX_COLUMNS ", t.start_status, t.stop_id_tag, t.anomaly, "
     "t.reservation_id FROM transactions t WHERE t.id = ?";
 
-static const char sql_mv[] =
-    "SELECT ts, measurand, phase, value, unit, value_num, num_unit "
-    "FROM meter_values WHERE transaction_id = ? ORDER BY ts, id LIMIT ?";
+static const char sql_mv[] = MVQ_SQL("", "", " LIMIT ?");
 
 /* The three curves, in the displayed units. */
 enum { S_ENERGY, S_POWER, S_SOC, S_N };
@@ -137,39 +136,46 @@ static void flush_num_row(struct session *s)
 static int add_value(struct session *s, const struct db_rows *rows)
 {
 	char when[32], iso[32], num[40];
-	int64_t ts = db_time_ms(rows, 0);
-	const char *measurand = db_str(rows, 1), *phase = db_str(rows, 2);
-	const char *num_unit = db_str(rows, 6);
+	int64_t ts = db_time_ms(rows, MVQ_TS);
+	const char *measurand = db_str(rows, MVQ_MEASURAND);
+	const char *phase = db_str(rows, MVQ_PHASE);
+	const char *num_unit = db_str(rows, MVQ_NUM_UNIT);
+	const char *value = db_str(rows, MVQ_VALUE);
+	const char *unit = db_str(rows, MVQ_UNIT);
+	const char *samples = db_str(rows, MVQ_SAMPLES);
 	if (s->n_mv == 0)
 		s->first_ts = ts;
 	s->last_ts = ts;
 	if (s->n_mv < MV_TABLE_MAX) {
 		ui_fmt_datetime(ts, when, sizeof when);
 		ui_fmt_iso(ts, iso, sizeof iso);
-		TMPL_varlist *row = TMPL_add_var(
-		    NULL, "when", when, "iso", iso, "measurand",
-		    measurand ? measurand : "", "value",
-		    db_str(rows, 3) ? db_str(rows, 3) : "", (char *)NULL);
+		TMPL_varlist *row =
+		    TMPL_add_var(NULL, "when", when, "iso", iso, "measurand",
+		                 measurand ? measurand : "", "value",
+		                 value ? value : "", (char *)NULL);
 		/* Absent ones show as a dash. */
 		if (phase)
 			row = TMPL_add_var(row, "phase", phase, (char *)NULL);
-		if (db_str(rows, 4))
-			row = TMPL_add_var(row, "unit", db_str(rows, 4),
-			                   (char *)NULL);
-		if (!db_isnull(rows, 5) && num_unit) {
-			snprintf(num, sizeof num, "%.10g", db_dbl(rows, 5));
+		if (unit)
+			row = TMPL_add_var(row, "unit", unit, (char *)NULL);
+		if (!db_isnull(rows, MVQ_NUM) && num_unit) {
+			snprintf(num, sizeof num, "%.10g",
+			         db_dbl(rows, MVQ_NUM));
 			row = TMPL_add_var(row, "num", num, "num_unit",
 			                   num_unit, (char *)NULL);
 		}
+		if (samples)
+			row =
+			    TMPL_add_var(row, "rollup", samples, (char *)NULL);
 		s->mv_rows = TMPL_add_varlist(s->mv_rows, row);
 	}
 	s->n_mv++;
-	if (db_isnull(rows, 5))
+	if (db_isnull(rows, MVQ_NUM))
 		return 0;
 	int k = curve_of(measurand, phase, num_unit);
 	if (k < 0)
 		return 0;
-	double v = db_dbl(rows, 5);
+	double v = db_dbl(rows, MVQ_NUM);
 	if (k == S_ENERGY) /* energy of this session, kWh */
 		v = (v - (double)s->meter_start) / 1000.0;
 	else if (k == S_POWER)
@@ -195,7 +201,7 @@ static int load_values(struct ui_req *r, long long id, struct session *s)
 {
 	struct db_rows rows;
 	int rc;
-	if (db_query(r->db, &rows, sql_mv, "li", id, MV_READ_MAX))
+	if (db_query(r->db, &rows, sql_mv, "lli", id, id, MV_READ_MAX))
 		return -1;
 	while ((rc = db_next(&rows)) > 0)
 		if (add_value(s, &rows)) {

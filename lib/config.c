@@ -127,6 +127,8 @@ static const struct key keys[] = {
     I(ocpp_log_auto_cps, 0, 10000000, "500"),
     I(ocpp_log_queue, 16, 10000000, "65536"),
     I(ocpp_log_retention_days, 1, 3650, "7"),
+    /* meter values at full detail, then a rollup (ocppd/mv_keep.h) */
+    I(meter_values_retention_days, 0, 36500, "90"),
     I(send_queue_max, 4096, 1073741824, "1048576"),
     I(send_queue_total_max, 65536, 2147483647, "268435456"),
     P(templates_dir, "templates"),

@@ -92,6 +92,7 @@ struct csms_config {
 	                        */
 	int ocpp_log_queue;
 	int ocpp_log_retention_days;
+	int meter_values_retention_days;
 	/* web tier */
 	char templates_dir[512];
 	double price_per_kwh;

@@ -69,6 +69,16 @@ static void civil_from_days(int64_t n, int64_t *y, int *m, int *d)
 }
 
 /* Exactly n ASCII digits; advances *p past them. */
+int64_t time_days_from_civil(int64_t y, int m, int d)
+{
+	return days_from_civil(y, m, d);
+}
+
+void time_civil_from_days(int64_t days, int64_t *y, int *m, int *d)
+{
+	civil_from_days(days + EPOCH_DAYS, y, m, d);
+}
+
 static int take_digits(const char **p, int n, int *out)
 {
 	int v = 0;

@@ -32,6 +32,11 @@ void time_format_iso8601(int64_t ms_utc, char out[32]);
 /* The start (00:00 UTC) of the day that contains ms, also before 1970. */
 int64_t time_day_start(int64_t ms);
 
+/* Days since 1970-01-01 of a valid date (year >= 1), and back (days
+ * since 1970-01-01, not before 0001-01-01). */
+int64_t time_days_from_civil(int64_t y, int m, int d);
+void time_civil_from_days(int64_t days, int64_t *y, int *m, int *d);
+
 /* CLOCK_REALTIME in milliseconds. */
 int64_t time_now_ms(void);
 

@@ -27,7 +27,6 @@
 #include "log.h"
 #include "ocpp_secret.h"
 #include "oplog_env.h"
-#include "oplog_part.h"
 #include "strmap.h"
 #include "timeutil.h"
 

@@ -49,7 +49,7 @@
 #include "nodelock.h"
 #include "ocpp_schema.h"
 #include "oplog.h"
-#include "oplog_part.h"
+#include "keeper.h"
 #include "privdrop.h"
 #include "session.h"
 #include "strmap.h"
@@ -367,7 +367,7 @@ int server_main(const struct csms_config *cfg, enum server_mode mode)
 	ctl_up = 1;
 	/* Last: its first pass logs, and a start-up error must be the last
 	 * line ocppd writes. */
-	if (oplog_part_start(cfg, err, sizeof err)) {
+	if (keeper_start(cfg, err, sizeof err)) {
 		fatal("%s", err);
 		goto out;
 	}
@@ -383,7 +383,7 @@ out:
 	oplog_flush();
 	if (dbq_up)
 		dbq_stop();
-	oplog_part_stop();
+	keeper_stop();
 	oplog_cleanup();
 	if (ctl_up)
 		control_stop();

@@ -219,7 +219,7 @@ try {
 			if (r.status !== 200 || !r.type.startsWith('text/csv')) throw new Error(`${url}: ${r.status} ${r.type}`);
 			if (!r.disp.includes(`transaction-${TX}-meter-values.csv`)) throw new Error(`disposition ${r.disp}`);
 			const lines = r.text.trimEnd().split('\r\n');
-			checkEq('csv_header', lines[0], 'ts,measurand,phase,value,unit,value_num,num_unit,context,location,format');
+			checkEq('csv_header', lines[0], 'ts,measurand,phase,value,unit,value_num,num_unit,context,location,format,rollup_samples,rollup_min,rollup_max,rollup_avg');
 			checkEq('csv_row', lines[2].split(',').slice(1, 7), ['Power.Active.Import', '', '7.2', 'kW', '7200', 'W']);
 			if (lines.length !== 5) throw new Error(`${lines.length} lines`);
 		}

@@ -2,10 +2,11 @@
  * test_oplog.c — the pure parts of ocppd's message log: the envelope
  * scanner (type, id, action, error code without a JSON parse), the
  * stored text (cut at a character, invalid UTF-8 replaced), and the day
- * partitions' names, bounds and expiry.
+ * and month partitions' names, bounds and expiry (the message log's and
+ * meter_values').
  */
 #include "../../ocppd/oplog_env.c"
-#include "../../ocppd/oplog_part.c"
+#include "../../ocppd/date_parts.c"
 #include "check.h"
 
 static void envelopes(void)
@@ -65,32 +66,67 @@ static void stored_text(void)
 	CHECK_STR(out, "ab?");
 }
 
+static long ymd(int y, int m, int d)
+{
+	return (long)time_days_from_civil(y, m, d);
+}
+
 static void partitions(void)
 {
 	char name[10], day[11];
-	long d = days_from_civil(2026, 12, 3);
-	oplog_part_name(d, name);
+	long d = ymd(2026, 12, 3);
+	dp_name(DP_DAY, d, name);
 	CHECK_STR(name, "p20261203");
-	oplog_part_day_str(d + 1, day);
+	dp_day_str(d + 1, day);
 	CHECK_STR(day, "2026-12-04");
-	CHECK_INT(oplog_part_bound("p20261203"), d + 1);
-	CHECK_INT(oplog_part_bound("p20241231"), days_from_civil(2025, 1, 1));
-	CHECK_INT(oplog_part_bound("pmax"), -1);
-	CHECK_INT(oplog_part_bound("p2026120"), -1);
-	CHECK_INT(oplog_part_bound("p20261303"), -1);
-	CHECK_INT(oplog_part_bound("x20261203"), -1);
+	CHECK_INT(dp_bound(DP_DAY, "p20261203"), d + 1);
+	CHECK_INT(dp_bound(DP_DAY, "p20241231"), ymd(2025, 1, 1));
+	CHECK_INT(dp_bound(DP_DAY, "pmax"), -1);
+	CHECK_INT(dp_bound(DP_DAY, "p2026120"), -1);
+	CHECK_INT(dp_bound(DP_DAY, "p20261303"), -1);
+	CHECK_INT(dp_bound(DP_DAY, "x20261203"), -1);
+	CHECK_INT(dp_bound(DP_DAY, "p202612"), -1);
 	/* A round trip over four years, leap days included. */
 	for (long x = d - 1500; x < d; x++) {
-		oplog_part_name(x, name);
-		CHECK_INT(oplog_part_bound(name), x + 1);
+		dp_name(DP_DAY, x, name);
+		CHECK_INT(dp_bound(DP_DAY, name), x + 1);
+		CHECK_INT(dp_start(DP_DAY, x), x);
 	}
 	/* Retention 7 on the 3rd: the 27th (bound the 28th) is kept, the
 	 * 26th (bound the 27th) goes. */
 	long today = d;
-	CHECK_INT(oplog_part_expired(today - 6, today, 7), 1);
-	CHECK_INT(oplog_part_expired(today - 5, today, 7), 0);
-	CHECK_INT(oplog_part_expired(today + 1, today, 1), 0);
-	CHECK_INT(oplog_part_expired(today, today, 1), 1);
+	CHECK_INT(dp_expired(today - 6, today, 7), 1);
+	CHECK_INT(dp_expired(today - 5, today, 7), 0);
+	CHECK_INT(dp_expired(today + 1, today, 1), 0);
+	CHECK_INT(dp_expired(today, today, 1), 1);
+	/* Retention 0: nothing expires. */
+	CHECK_INT(dp_expired(today - 5000, today, 0), 0);
+}
+
+static void month_partitions(void)
+{
+	char name[10];
+	dp_name(DP_MONTH, ymd(2026, 12, 3), name);
+	CHECK_STR(name, "p202612");
+	CHECK_INT(dp_bound(DP_MONTH, "p202612"), ymd(2027, 1, 1));
+	CHECK_INT(dp_bound(DP_MONTH, "p202402"), ymd(2024, 3, 1));
+	CHECK_INT(dp_bound(DP_MONTH, "p202613"), -1);
+	CHECK_INT(dp_bound(DP_MONTH, "p20261203"), -1);
+	CHECK_INT(dp_bound(DP_MONTH, "pmax"), -1);
+	CHECK_INT(dp_start(DP_MONTH, ymd(2024, 2, 29)), ymd(2024, 2, 1));
+	CHECK_INT(dp_start(DP_MONTH, ymd(2027, 1, 1)), ymd(2027, 1, 1));
+	/* Every day of four years sits in the month that names it. */
+	for (long x = ymd(2023, 1, 1); x < ymd(2027, 1, 1); x++) {
+		dp_name(DP_MONTH, x, name);
+		long b = dp_bound(DP_MONTH, name);
+		CHECK_INT(dp_start(DP_MONTH, x) <= x && x < b, 1);
+		CHECK_INT(dp_start(DP_MONTH, b - 1), dp_start(DP_MONTH, x));
+	}
+	/* Retention 90 on 2026-12-03: August (bound 1 September, 93 days
+	 * back) goes, September (bound 1 October, 63 days) stays. */
+	long today = ymd(2026, 12, 3);
+	CHECK_INT(dp_expired(dp_bound(DP_MONTH, "p202608"), today, 90), 1);
+	CHECK_INT(dp_expired(dp_bound(DP_MONTH, "p202609"), today, 90), 0);
 }
 
 int main(void)
@@ -98,5 +134,6 @@ int main(void)
 	RUN(envelopes);
 	RUN(stored_text);
 	RUN(partitions);
+	RUN(month_partitions);
 	CHECK_EXIT();
 }
