@@ -134,9 +134,18 @@ docs/benchmarks-api.md and docs/benchmarks-dashboard.md.
 
 ## The message log
 
-The figures above record every frame (\`ocpp_log = all\`, the default);
-what that costs against \`errors\` and \`off\`: docs/benchmarks-ocpp-log.md.
+The figures above run with the default \`ocpp_log = auto\`: every frame
+recorded while a node holds at most 500 links, errors only above (these
+runs hold 1,000); what \`all\` costs against \`errors\` and \`off\`:
+docs/benchmarks-ocpp-log.md.
+
+## Disk
+
+Meter values as received and their 15-minute rollup past
+\`meter_values_retention_days\`, per row and per charge point and month,
+measured on the database these runs filled: docs/benchmarks-retention.md.
 EOF
 } >"$OUT"
 echo "bench: written to $OUT"
+scripts/bench-retention.sh "$BDIR" "$BASE"
 cat "$OUT"
