@@ -3,44 +3,13 @@
  */
 #include "fleet_counters.h"
 
-#include <errno.h>
-#include <pthread.h>
-#include <stdio.h>
-#include <string.h>
-#include <time.h>
-
 #include "counters.h"
 #include "db.h"
 #include "log.h"
+#include "ticker.h"
 
-static struct {
-	const struct csms_config *cfg;
-	pthread_t th;
-	int running, stop;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-} F = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
-
-/* Sleeps s seconds or until asked to stop; 1 when asked. */
-static int nap(int s)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += s;
-	pthread_mutex_lock(&F.mu);
-	while (!F.stop &&
-	       pthread_cond_timedwait(&F.cv, &F.mu, &ts) != ETIMEDOUT)
-		;
-	int stop = F.stop;
-	pthread_mutex_unlock(&F.mu);
-	return stop;
-}
-
-/* Connects the first time, reconnects after a lost link; 0 or -1. */
-static int connected(struct db *db)
-{
-	return db->cfg ? db_ensure(db) : db_connect(db, F.cfg, 0);
-}
+static const struct csms_config *cfg;
+static int logged;
 
 /* Another node's snapshot younger than most of an interval: its turn. */
 static int fresh(struct db *db, int interval_s)
@@ -56,50 +25,30 @@ static int fresh(struct db *db, int interval_s)
 	return rc;
 }
 
-static void *counter(void *arg)
+static void count(struct db *db, void *arg)
 {
 	(void)arg;
-	struct db db;
-	memset(&db, 0, sizeof db);
-	int interval = F.cfg->fleet_counters_interval, logged = 0;
-	do {
-		struct counters c;
-		int rc = -1;
-		if (!connected(&db) && (rc = fresh(&db, interval)) == 0)
-			rc = counters_load(&db, &c) || counters_store(&db, &c)
-			         ? -1
-			         : 0;
-		if (rc < 0 && !logged)
-			log_warn("ocppd: fleet counters: %s", db_error(&db));
-		logged = rc < 0;
-	} while (!nap(interval));
-	db_close(&db);
-	return NULL;
+	struct counters c;
+	int rc = fresh(db, cfg->fleet_counters_interval);
+	if (rc == 0)
+		rc = counters_load(db, &c) || counters_store(db, &c) ? -1 : 0;
+	if (rc < 0 && !logged)
+		log_warn("ocppd: fleet counters: %s", db_error(db));
+	logged = rc < 0;
 }
 
-int fleet_counters_start(const struct csms_config *cfg, char *err,
-                         size_t errlen)
+static struct ticker T = {.name = "fleet counters", .run = count};
+
+int fleet_counters_start(const struct csms_config *c, char *err, size_t errlen)
 {
-	if (cfg->fleet_counters_interval <= 0)
+	if (c->fleet_counters_interval <= 0)
 		return 0;
-	F.cfg = cfg;
-	F.stop = 0;
-	if (pthread_create(&F.th, NULL, counter, NULL)) {
-		snprintf(err, errlen, "fleet counters: no thread");
-		return -1;
-	}
-	F.running = 1;
-	return 0;
+	cfg = c;
+	T.every_s = c->fleet_counters_interval;
+	return ticker_start(&T, c, err, errlen);
 }
 
 void fleet_counters_stop(void)
 {
-	if (!F.running)
-		return;
-	pthread_mutex_lock(&F.mu);
-	F.stop = 1;
-	pthread_cond_broadcast(&F.cv);
-	pthread_mutex_unlock(&F.mu);
-	pthread_join(F.th, NULL);
-	F.running = 0;
+	ticker_stop(&T);
 }
