@@ -129,6 +129,10 @@ static const struct key keys[] = {
     I(ocpp_log_retention_days, 1, 3650, "7"),
     /* meter values at full detail, then a rollup (ocppd/mv_keep.h) */
     I(meter_values_retention_days, 0, 36500, "90"),
+    /* site load management (ocppd/load_mgmt.h) */
+    I(load_mgmt_interval, 0, 3600, "5"),
+    I(load_mgmt_stack_level, 0, 100, "5"),
+    I(load_mgmt_retry, 5, 86400, "60"),
     I(send_queue_max, 4096, 1073741824, "1048576"),
     I(send_queue_total_max, 65536, 2147483647, "268435456"),
     P(templates_dir, "templates"),

@@ -93,6 +93,9 @@ struct csms_config {
 	int ocpp_log_queue;
 	int ocpp_log_retention_days;
 	int meter_values_retention_days;
+	int load_mgmt_interval;
+	int load_mgmt_stack_level;
+	int load_mgmt_retry;
 	/* web tier */
 	char templates_dir[512];
 	double price_per_kwh;

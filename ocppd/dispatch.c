@@ -19,6 +19,7 @@
 #include "dbq.h"
 #include "handlers.h"
 #include "jsonutil.h"
+#include "load_mgmt.h"
 #include "log.h"
 #include "log_frame.h"
 #include "oplog.h"
@@ -146,6 +147,8 @@ static void call_committed(struct job *j)
 		if (k->ctx.audit[0])
 			log_info("ocpp: %s | %s | %s", k->cp_id, k->act->name,
 			         k->ctx.audit);
+		if (k->ctx.session_moved)
+			load_mgmt_poke();
 		size_t len = 0;
 		char *text = rpc_result_text(k->uid, k->conf, &len);
 		k->conf = NULL; /* owned by rpc_result_text now */

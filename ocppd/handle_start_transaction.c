@@ -172,6 +172,7 @@ enum hres handle_start_transaction(struct hctx *c, const cJSON *req,
 	            "sl", info.status, id) < 0)
 		return hctx_db_error(c);
 	txcache_put(c->txc, c->cp_id, id);
+	c->session_moved = 1;
 	if (reservations_consume(c->db, c->cp_id, (int)connector,
 	                         has_reservation, reservation, tag, id,
 	                         c->now_ms))

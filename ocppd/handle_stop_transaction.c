@@ -181,6 +181,7 @@ enum hres handle_stop_transaction(struct hctx *c, const cJSON *req, cJSON *conf)
 	}
 	hctx_audit(c, "tx=%lld meterStop=%lld reason=%s idTag=%s%s", tx,
 	           meter_stop, reason, tag ? tag : "-", note);
+	c->session_moved = 1;
 	return H_OK;
 }
 

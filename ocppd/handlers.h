@@ -38,9 +38,11 @@ struct hctx {
 	const struct csms_config *cfg;
 	const char *cp_id;
 	int64_t now_ms;
-	char audit[512]; /* "connector=1 idTag=ABC tx=42", logged on commit */
-	char err[256];   /* CALLERROR description on failure */
-	int boot_status; /* set by BootNotification */
+	char audit[512];   /* "connector=1 idTag=ABC tx=42", logged on commit */
+	char err[256];     /* CALLERROR description on failure */
+	int boot_status;   /* set by BootNotification */
+	int session_moved; /* a session started or stopped: load management
+	                      plans again once it is committed */
 };
 
 typedef enum hres (*handler_fn)(struct hctx *c, const cJSON *req, cJSON *conf);

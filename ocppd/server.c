@@ -50,6 +50,7 @@
 #include "ocpp_schema.h"
 #include "oplog.h"
 #include "keeper.h"
+#include "load_mgmt.h"
 #include "privdrop.h"
 #include "session.h"
 #include "strmap.h"
@@ -365,6 +366,11 @@ int server_main(const struct csms_config *cfg, enum server_mode mode)
 		goto out;
 	}
 	ctl_up = 1;
+	/* It sends through the control socket, so after it. */
+	if (load_mgmt_start(cfg, err, sizeof err)) {
+		fatal("%s", err);
+		goto out;
+	}
 	/* Last: its first pass logs, and a start-up error must be the last
 	 * line ocppd writes. */
 	if (keeper_start(cfg, err, sizeof err)) {
@@ -376,6 +382,7 @@ int server_main(const struct csms_config *cfg, enum server_mode mode)
 	rc = 0;
 
 out:
+	load_mgmt_stop();
 	notify_send_stop();
 	fleet_counters_stop();
 	/* Connection-state jobs of the links just closed, then the rest;

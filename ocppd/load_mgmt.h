@@ -1,0 +1,41 @@
+/*
+ * load_mgmt.h — site load management: a site with load_management on and
+ * a grid limit (amps per phase) shares it among its charging connectors,
+ * as TxProfiles (OCPP 1.6 Smart Charging) ocppd sends and the charge
+ * points accept (sql/021, docs/load-management.md).
+ *
+ * A thread of its own (ticker.h), every load_mgmt_interval seconds and
+ * soon after a session starts or stops:
+ *  - on one node of a cluster (the live node with the lowest node_id; a
+ *    single node always), each managed site is planned from the database
+ *    alone (load_plan.h): its open sessions, what each charge point
+ *    accepted, and the limit; the plan becomes targets in load_alloc.  A
+ *    limit is lowered at once, but raised only while what every connector
+ *    may draw now (the higher of its accepted and its pending limit) leaves
+ *    room for it, so the site stays under its limit at every step;
+ *  - on every node, the targets of the charge points whose links it holds
+ *    are sent (SetChargingProfile through its own control socket, so each
+ *    is recorded like an operator's) and the answers stored.  A charge
+ *    point that rejects or does not answer counts at its maximum until it
+ *    accepts; it is asked again after load_mgmt_retry seconds.
+ * Each charge point of a managed site also gets a TxDefaultProfile at its
+ * minimum, so a session starts low until its own share arrives.
+ */
+#ifndef OCPPD_LOAD_MGMT_H
+#define OCPPD_LOAD_MGMT_H
+
+#include <stddef.h>
+
+#include "config.h"
+
+/* chargingProfileId of the default profile; a connector's TxProfile is
+ * this plus its connector id. */
+#define LM_PROFILE_ID 900000
+
+/* Starts the thread (nothing when load_mgmt_interval is 0); -1 with err. */
+int load_mgmt_start(const struct csms_config *cfg, char *err, size_t errlen);
+void load_mgmt_stop(void);
+/* A session started or stopped (event loop; cheap, coalesced). */
+void load_mgmt_poke(void);
+
+#endif
