@@ -242,11 +242,13 @@ static int plan_site(struct db *db, int site, int limit_da, int phases,
 	            "AND (t.id IS NULL OR t.stop_ts IS NOT NULL)",
 	            "i", site) < 0)
 		return -1;
-	/* Every charge point of the site gets its safe default. */
+	/* Every charge point of the site gets its safe default: 0 A, a
+	 * session waits for its share rather than take one the others
+	 * already hold. */
 	if (db_exec(db,
 	            "INSERT INTO load_alloc (cp_id, connector_id, "
 	            "transaction_id, site_id, target_da, status, updated_at) "
-	            "SELECT id, 0, 0, site_id, ROUND(lm_min_a * 10), 'new', "
+	            "SELECT id, 0, 0, site_id, 0, 'new', "
 	            "UTC_TIMESTAMP(3) FROM charge_points WHERE site_id = ? "
 	            "ON DUPLICATE KEY UPDATE status = IF(target_da = "
 	            "VALUES(target_da) AND site_id = VALUES(site_id), status, "

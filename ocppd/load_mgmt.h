@@ -18,8 +18,9 @@
  *    is recorded like an operator's) and the answers stored.  A charge
  *    point that rejects or does not answer counts at its maximum until it
  *    accepts; it is asked again after load_mgmt_retry seconds.
- * Each charge point of a managed site also gets a TxDefaultProfile at its
- * minimum, so a session starts low until its own share arrives.
+ * Each charge point of a managed site also gets a TxDefaultProfile of
+ * 0 A, so a new session waits for its share (a second or so) instead of
+ * drawing what the others already hold.
  */
 #ifndef OCPPD_LOAD_MGMT_H
 #define OCPPD_LOAD_MGMT_H
