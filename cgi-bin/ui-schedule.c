@@ -18,12 +18,12 @@
 
 #define LIMITS_SHOWN 4 /* periods summed up in a profile's row */
 
-static const char sql_profiles[] =
+static const char sched_sql_profiles[] =
     "SELECT profile_id, connector_id, purpose, stack_level, kind, status, "
     "answer, transaction_id, schedule, created_at FROM charging_profiles "
     "WHERE cp_id = ? ORDER BY created_at DESC, id DESC LIMIT 20";
 
-static const char sql_schedules[] =
+static const char sched_sql_schedules[] =
     "SELECT connector_id, duration, schedule_start, charging_rate_unit, "
     "schedule, received_at FROM composite_schedules WHERE cp_id = ? "
     "ORDER BY connector_id";
@@ -71,7 +71,7 @@ int ui_schedule_points(const struct ui_sched_period *p, int n, int64_t span_s,
 	return pts;
 }
 
-static const char *status_class(const char *st)
+static const char *sched_status_class(const char *st)
 {
 	if (!strcmp(st, "accepted"))
 		return "ok";
@@ -82,7 +82,7 @@ static const char *status_class(const char *st)
 
 /* "0 s", "+30 min", "+2 h": an offset on the time axis, in the unit of
  * its step. */
-static void fmt_offset(int64_t s, int64_t step_s, char *buf, size_t n)
+static void sched_fmt_offset(int64_t s, int64_t step_s, char *buf, size_t n)
 {
 	if (s == 0)
 		snprintf(buf, n, "0");
@@ -95,7 +95,7 @@ static void fmt_offset(int64_t s, int64_t step_s, char *buf, size_t n)
 }
 
 /* "16", "7.5": a limit as OCPP sends it (multiples of 0.1). */
-static void fmt_limit(double v, char *buf, size_t n)
+static void sched_fmt_limit(double v, char *buf, size_t n)
 {
 	snprintf(buf, n, "%.1f", v);
 	size_t len = strlen(buf);
@@ -106,7 +106,7 @@ static void fmt_limit(double v, char *buf, size_t n)
 /* The periods of a chargingSchedule, ascending as OCPP sends them (ocppd
  * checked that for what it sent; a charge point's answer is drawn as it
  * came, out of order periods left out). */
-static int read_periods(const cJSON *cs, struct ui_sched_period *p)
+static int sched_read_periods(const cJSON *cs, struct ui_sched_period *p)
 {
 	const cJSON *arr =
 	    cJSON_GetObjectItemCaseSensitive(cs, "chargingSchedulePeriod");
@@ -129,18 +129,18 @@ static int read_periods(const cJSON *cs, struct ui_sched_period *p)
 }
 
 /* "16 A @0 s, 8 A @1800 s": a profile's schedule in one line. */
-static void limits_text(const char *json, char *buf, size_t n)
+static void sched_limits_text(const char *json, char *buf, size_t n)
 {
 	struct ui_sched_period p[UI_SCHEDULE_MAX_PERIODS];
 	cJSON *cs = json ? cJSON_Parse(json) : NULL;
 	const char *unit = cJSON_GetStringValue(
 	    cJSON_GetObjectItemCaseSensitive(cs, "chargingRateUnit"));
-	int np = cs ? read_periods(cs, p) : 0;
+	int np = cs ? sched_read_periods(cs, p) : 0;
 	size_t used = 0;
 	buf[0] = '\0';
 	for (int i = 0; i < np && i < LIMITS_SHOWN && used < n; i++) {
 		char lim[32];
-		fmt_limit(p[i].limit, lim, sizeof lim);
+		sched_fmt_limit(p[i].limit, lim, sizeof lim);
 		int w = snprintf(buf + used, n - used, "%s%s %s @%lld s",
 		                 i ? ", " : "", lim, unit ? unit : "",
 		                 (long long)p[i].start_s);
@@ -151,12 +151,13 @@ static void limits_text(const char *json, char *buf, size_t n)
 	cJSON_Delete(cs);
 }
 
-static int add_profiles(struct ui_req *r, const char *id, TMPL_varlist **vl)
+static int sched_add_profiles(struct ui_req *r, const char *id,
+                              TMPL_varlist **vl)
 {
 	struct db_rows rows;
 	TMPL_loop *loop = NULL;
 	int rc;
-	if (db_query(r->db, &rows, sql_profiles, "s", id))
+	if (db_query(r->db, &rows, sched_sql_profiles, "s", id))
 		return -1;
 	while ((rc = db_next(&rows)) > 0) {
 		char pid[24], conn[24], level[24], limits[200], iso[32];
@@ -164,7 +165,7 @@ static int add_profiles(struct ui_req *r, const char *id, TMPL_varlist **vl)
 		snprintf(pid, sizeof pid, "%lld", db_int(&rows, 0));
 		snprintf(conn, sizeof conn, "%lld", db_int(&rows, 1));
 		snprintf(level, sizeof level, "%lld", db_int(&rows, 3));
-		limits_text(db_str(&rows, 8), limits, sizeof limits);
+		sched_limits_text(db_str(&rows, 8), limits, sizeof limits);
 		time_format_iso8601(db_time_ms(&rows, 9), iso);
 		char when[20];
 		snprintf(when, sizeof when, "%.10s %.5s", iso, iso + 11);
@@ -173,7 +174,7 @@ static int add_profiles(struct ui_req *r, const char *id, TMPL_varlist **vl)
 		    strcmp(conn, "0") ? conn : "whole CP", "purpose",
 		    db_str(&rows, 2) ? db_str(&rows, 2) : "", "level", level,
 		    "kind", db_str(&rows, 4) ? db_str(&rows, 4) : "", "status",
-		    st, "status_class", status_class(st), "answer",
+		    st, "sched_status_class", sched_status_class(st), "answer",
 		    db_str(&rows, 6) ? db_str(&rows, 6) : "", "tx",
 		    db_str(&rows, 7) ? db_str(&rows, 7) : "", "limits", limits,
 		    "when", when, "when_iso", iso, (char *)NULL);
@@ -185,7 +186,7 @@ static int add_profiles(struct ui_req *r, const char *id, TMPL_varlist **vl)
 	return rc < 0 ? -1 : 0;
 }
 
-static TMPL_varlist *add_num(TMPL_varlist *vl, const char *name, double v)
+static TMPL_varlist *sched_num(TMPL_varlist *vl, const char *name, double v)
 {
 	char buf[32];
 	snprintf(buf, sizeof buf, "%.1f", v);
@@ -193,12 +194,12 @@ static TMPL_varlist *add_num(TMPL_varlist *vl, const char *name, double v)
 }
 
 /* One connector's schedule: its chart's variables. */
-static TMPL_varlist *schedule_row(const struct db_rows *rows)
+static TMPL_varlist *sched_row(const struct db_rows *rows)
 {
 	struct ui_sched_period p[UI_SCHEDULE_MAX_PERIODS];
 	char buf[64], iso[32];
 	cJSON *cs = db_str(rows, 4) ? cJSON_Parse(db_str(rows, 4)) : NULL;
-	int np = cs ? read_periods(cs, p) : 0;
+	int np = cs ? sched_read_periods(cs, p) : 0;
 	const cJSON *d = cJSON_GetObjectItemCaseSensitive(cs, "duration");
 	int64_t span = cJSON_IsNumber(d) && d->valuedouble > 0
 	                   ? (int64_t)d->valuedouble
@@ -252,9 +253,9 @@ static TMPL_varlist *schedule_row(const struct db_rows *rows)
 	for (int t = 0; t <= UI_LINE_TICKS; t++) {
 		double v = axis_max * t / UI_LINE_TICKS;
 		double y = ui_schedule_y(v, axis_max);
-		TMPL_varlist *row = add_num(NULL, "y", y);
-		row = add_num(row, "text_y", y + 4);
-		fmt_limit(v, buf, sizeof buf);
+		TMPL_varlist *row = sched_num(NULL, "y", y);
+		row = sched_num(row, "text_y", y + 4);
+		sched_fmt_limit(v, buf, sizeof buf);
 		row = TMPL_add_var(row, "value", buf, (char *)NULL);
 		ticks = TMPL_add_varlist(ticks, row);
 	}
@@ -262,16 +263,16 @@ static TMPL_varlist *schedule_row(const struct db_rows *rows)
 	if (step < 1)
 		step = 1;
 	for (int64_t s = 0; s <= span; s += step) {
-		TMPL_varlist *row = add_num(NULL, "x", sched_x(s, span));
-		row = add_num(row, "label_y", base + 16);
-		fmt_offset(s, step, buf, sizeof buf);
+		TMPL_varlist *row = sched_num(NULL, "x", sched_x(s, span));
+		row = sched_num(row, "label_y", base + 16);
+		sched_fmt_offset(s, step, buf, sizeof buf);
 		row = TMPL_add_var(row, "label", buf, (char *)NULL);
 		xticks = TMPL_add_varlist(xticks, row);
 	}
 	for (int i = 0; i < np; i++) {
 		char off[24];
 		snprintf(off, sizeof off, "%lld", (long long)p[i].start_s);
-		fmt_limit(p[i].limit, buf, sizeof buf);
+		sched_fmt_limit(p[i].limit, buf, sizeof buf);
 		periods = TMPL_add_varlist(
 		    periods, TMPL_add_var(NULL, "offset", off, "limit", buf,
 		                          (char *)NULL));
@@ -280,24 +281,25 @@ static TMPL_varlist *schedule_row(const struct db_rows *rows)
 	vl = TMPL_add_loop(vl, "xticks", xticks);
 	if (periods)
 		vl = TMPL_add_loop(vl, "periods", periods);
-	vl = add_num(vl, "width", UI_CHART_WIDTH);
-	vl = add_num(vl, "height", base + UI_SCHEDULE_AXIS_H);
-	vl = add_num(vl, "left", UI_CHART_LEFT);
-	vl = add_num(vl, "right", UI_CHART_WIDTH - UI_CHART_RIGHT);
-	vl = add_num(vl, "base", base);
+	vl = sched_num(vl, "width", UI_CHART_WIDTH);
+	vl = sched_num(vl, "height", base + UI_SCHEDULE_AXIS_H);
+	vl = sched_num(vl, "left", UI_CHART_LEFT);
+	vl = sched_num(vl, "right", UI_CHART_WIDTH - UI_CHART_RIGHT);
+	vl = sched_num(vl, "base", base);
 	cJSON_Delete(cs);
 	return vl;
 }
 
-static int add_schedules(struct ui_req *r, const char *id, TMPL_varlist **vl)
+static int sched_add_schedules(struct ui_req *r, const char *id,
+                               TMPL_varlist **vl)
 {
 	struct db_rows rows;
 	TMPL_loop *loop = NULL;
 	int rc;
-	if (db_query(r->db, &rows, sql_schedules, "s", id))
+	if (db_query(r->db, &rows, sched_sql_schedules, "s", id))
 		return -1;
 	while ((rc = db_next(&rows)) > 0)
-		loop = TMPL_add_varlist(loop, schedule_row(&rows));
+		loop = TMPL_add_varlist(loop, sched_row(&rows));
 	db_rows_end(&rows);
 	if (loop)
 		*vl = TMPL_add_loop(*vl, "schedules", loop);
@@ -306,5 +308,7 @@ static int add_schedules(struct ui_req *r, const char *id, TMPL_varlist **vl)
 
 int ui_schedule_vars(struct ui_req *r, const char *id, TMPL_varlist **vl)
 {
-	return add_profiles(r, id, vl) || add_schedules(r, id, vl) ? -1 : 0;
+	return sched_add_profiles(r, id, vl) || sched_add_schedules(r, id, vl)
+	           ? -1
+	           : 0;
 }
