@@ -86,7 +86,7 @@ static void sched_fmt_offset(int64_t s, int64_t step_s, char *buf, size_t n)
 {
 	if (s == 0)
 		snprintf(buf, n, "0");
-	else if (step_s >= 3600 && s % 3600 == 0)
+	else if (s % 3600 == 0 && step_s >= 600)
 		snprintf(buf, n, "+%lld h", (long long)(s / 3600));
 	else if (step_s >= 60 && s % 60 == 0)
 		snprintf(buf, n, "+%lld min", (long long)(s / 60));
@@ -214,10 +214,13 @@ static TMPL_varlist *sched_row(const struct db_rows *rows)
 	const char *unit = db_str(rows, 3) ? db_str(rows, 3) : "";
 
 	long long conn = db_int(rows, 0);
+	char label[40] = "Whole charge point";
+	if (conn)
+		snprintf(label, sizeof label, "Connector %lld", conn);
 	snprintf(buf, sizeof buf, "%lld", conn);
-	TMPL_varlist *vl = TMPL_add_var(
-	    NULL, "connector", buf, "connector_label",
-	    conn ? buf : "whole charge point", "unit", unit, (char *)NULL);
+	TMPL_varlist *vl =
+	    TMPL_add_var(NULL, "connector", buf, "connector_label", label,
+	                 "unit", unit, (char *)NULL);
 	snprintf(buf, sizeof buf, "%lld", (long long)span);
 	vl = TMPL_add_var(vl, "duration", buf, (char *)NULL);
 	int64_t start = db_time_ms(rows, 2);
@@ -266,6 +269,10 @@ static TMPL_varlist *sched_row(const struct db_rows *rows)
 		TMPL_varlist *row = sched_num(NULL, "x", sched_x(s, span));
 		row = sched_num(row, "label_y", base + 16);
 		sched_fmt_offset(s, step, buf, sizeof buf);
+		/* The last label ends at the plot's edge, not past it. */
+		row = TMPL_add_var(row, "anchor",
+		                   s + step > span ? "end" : "middle",
+		                   (char *)NULL);
 		row = TMPL_add_var(row, "label", buf, (char *)NULL);
 		xticks = TMPL_add_varlist(xticks, row);
 	}
