@@ -11,6 +11,7 @@
  */
 #include "charging_profiles.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,11 +77,15 @@ static int record_request(struct db *db, const struct cmd_record *r,
 	char txbuf[24];
 	const char *tx = NULL;
 	long long txid;
-	if (json_get_int(prof, "transactionId", &txid, 0) == JSON_OK) {
+	/* Out of INT's range it names no session of ours: NULL, not a
+	 * failed write that would take the command's history row with it. */
+	if (json_get_int(prof, "transactionId", &txid, 0) == JSON_OK &&
+	    txid >= INT32_MIN && txid <= INT32_MAX) {
 		snprintf(txbuf, sizeof txbuf, "%lld", txid);
 		tx = txbuf;
 	}
-	char *sched = cJSON_PrintUnformatted(member(prof, "chargingSchedule"));
+	const cJSON *cs = member(prof, "chargingSchedule");
+	char *sched = cs ? cJSON_PrintUnformatted(cs) : strdup("{}");
 	if (!sched)
 		return -1;
 	long long n = db_exec(
@@ -240,6 +245,12 @@ static int record_composite(struct db *db, const struct cmd_record *r,
 	if (start == DB_NULL_TIME)
 		start = json_time(cs, "startSchedule");
 	char *sched = cJSON_IsObject(cs) ? cJSON_PrintUnformatted(cs) : NULL;
+	/* The answer is stored even when it broke its schema (calls.c
+	 * warns and passes it on): a unit the column cannot hold is left
+	 * out rather than failing the command's history row. */
+	const char *unit = json_str(cs, "chargingRateUnit", "");
+	if (strcmp(unit, "A") && strcmp(unit, "W"))
+		unit = "";
 	long long n = db_exec(
 	    db,
 	    "INSERT INTO composite_schedules (cp_id, connector_id, duration, "
@@ -252,8 +263,7 @@ static int record_composite(struct db *db, const struct cmd_record *r,
 	    "requested_by = VALUES(requested_by), "
 	    "received_at = VALUES(received_at)",
 	    "siitsssst", r->cp_id, (int)conn, (int)json_int(p, "duration", 0),
-	    start, json_str(cs, "chargingRateUnit", ""), sched, r->uid,
-	    r->requested_by, r->finished_ms);
+	    start, unit, sched, r->uid, r->requested_by, r->finished_ms);
 	free(sched);
 	cJSON_Delete(resp);
 	return n < 0 ? -1 : 0;

@@ -30,7 +30,7 @@ CREATE TABLE IF NOT EXISTS charging_profiles (
   transaction_id    INT NULL,
   -- the chargingSchedule as sent (duration, startSchedule,
   -- chargingRateUnit, chargingSchedulePeriod[], minChargingRate)
-  schedule          TEXT NOT NULL,
+  schedule          MEDIUMTEXT NOT NULL,
   source            ENUM('SetChargingProfile','RemoteStartTransaction') NOT NULL DEFAULT 'SetChargingProfile',
   status            ENUM('pending','accepted','rejected','failed','replaced',
                          'cleared','ended') NOT NULL DEFAULT 'pending',
@@ -55,7 +55,7 @@ CREATE TABLE IF NOT EXISTS composite_schedules (
   schedule_start    DATETIME(3) NULL,
   charging_rate_unit ENUM('A','W') NULL,
   -- the answer's chargingSchedule as the charge point sent it
-  schedule          TEXT NULL,
+  schedule          MEDIUMTEXT NULL,
   command_uid       VARCHAR(36) NULL,
   requested_by      VARCHAR(100) NULL,
   received_at       DATETIME(3) NOT NULL,
