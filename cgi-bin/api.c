@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "api-chargepoints.h"
+#include "api-charging-profiles.h"
 #include "api-commands.h"
 #include "api-health.h"
 #include "api-json.h"
@@ -60,6 +61,8 @@ static const struct route {
     {"/cps/*/log.ndjson", M_GET, api_log_ndjson},
     {"/cps/*/log-level", M_GET | M_PUT, api_log_level},
     {"/cps/*/boot-answer", M_PUT, api_boot_answer},
+    {"/cps/*/charging-profiles", M_GET, api_cp_charging_profiles},
+    {"/cps/*/composite-schedule", M_GET, api_cp_composite_schedule},
     {"/commands/*", M_GET, api_command_one},
     {"/connectors/*", M_GET, api_connectors},
     {"/transactions", M_GET, api_tx_list},
@@ -68,6 +71,7 @@ static const struct route {
     {"/transactions/*/meter-values", M_GET, api_tx_meter_values},
     {"/transactions/*/meter-values.csv", M_GET, api_tx_meter_values_csv},
     {"/local-lists", M_GET, api_local_lists},
+    {"/charging-profiles", M_GET, api_charging_profiles_list},
     {"/registrations", M_GET, api_registrations_list},
     {"/reservations", M_GET, api_reservations_list},
     {"/reservations/*", M_GET, api_reservation_one},

@@ -20,6 +20,7 @@
 #include "ui-chart.h"
 #include "ui-config.h"
 #include "ui-reservations.h"
+#include "ui-schedule.h"
 #include "ui-connector.h"
 #include "ui-error.h"
 #include "ui-format.h"
@@ -296,7 +297,7 @@ void ui_chargepoint(struct ui_req *r, const char *id)
 		return;
 	}
 	if (add_commands(r, id, &vl) || ui_config_vars(r, id, &vl) ||
-	    ui_reservation_vars(r, id, &vl)) {
+	    ui_reservation_vars(r, id, &vl) || ui_schedule_vars(r, id, &vl)) {
 		TMPL_free_varlist(vl);
 		ui_db_error(r, "commands");
 		return;

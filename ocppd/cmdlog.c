@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "batch.h"
+#include "charging_profiles.h"
 #include "dbq.h"
 #include "local_list_state.h"
 #include "log.h"
@@ -101,11 +102,13 @@ oom:
 static int cmdlog_row(struct db *db, const struct cmd_record *r);
 
 /* The row, and what the command makes of other tables in the same
- * transaction (a reservation held or ended, a local list's version). */
+ * transaction (a reservation held or ended, a local list's version, a
+ * charging profile). */
 int cmdlog_write(struct db *db, const struct cmd_record *r)
 {
 	return cmdlog_row(db, r) || reservations_command(db, r) ||
-	               local_list_command(db, r)
+	               local_list_command(db, r) ||
+	               charging_profiles_command(db, r)
 	           ? -1
 	           : 0;
 }

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "charging_profiles.h"
 #include "coalesce.h"
 #include "handlers.h"
 #include "id_tag.h"
@@ -151,6 +152,11 @@ enum hres handle_stop_transaction(struct hctx *c, const cJSON *req, cJSON *conf)
 		    .stop_ms = ts,
 		};
 		if (n > 0 && notify_session_finished(c, &ns))
+			return hctx_db_error(c);
+		/* Its TxProfiles end with it, in the same transaction. */
+		if (n > 0 && charging_profiles_tx_ended(c->db, c->cp_id,
+		                                        (int)ses.connector, tx,
+		                                        c->now_ms))
 			return hctx_db_error(c);
 		if ((n > 0 && coalesce_energy(c->co, c->db, c->cp_id, wh)) ||
 		    coalesce_connector(c->co, c->db, c->cp_id,

@@ -8,6 +8,18 @@
 
 #include "jsonutil.h"
 #include "send.h"
+#include "send_profile_check.h"
+
+/* A chargingProfile keeps the 1.6 rules of a remote start's TxProfile. */
+static int build(const cJSON *params, cJSON **payload, char *why, size_t whylen)
+{
+	const cJSON *prof =
+	    cJSON_GetObjectItemCaseSensitive(params, "chargingProfile");
+	if (prof && send_profile_check(prof, 0, 1, why, whylen))
+		return -1;
+	*payload = cJSON_Duplicate(params, 1);
+	return *payload ? 0 : -1;
+}
 
 static void audit(const cJSON *req, const cJSON *conf, char *out, size_t len)
 {
@@ -18,4 +30,4 @@ static void audit(const cJSON *req, const cJSON *conf, char *out, size_t len)
 }
 
 const struct send_op send_remote_start_transaction = {
-    "RemoteStartTransaction", SEND_NOT_PENDING, NULL, audit};
+    "RemoteStartTransaction", SEND_NOT_PENDING, build, audit};

@@ -7,6 +7,19 @@
 
 #include "jsonutil.h"
 #include "send.h"
+#include "send_profile_check.h"
+
+/* The profile keeps the 1.6 rules its schema cannot say. */
+static int build_set(const cJSON *params, cJSON **payload, char *why,
+                     size_t whylen)
+{
+	if (send_profile_check(
+	        cJSON_GetObjectItemCaseSensitive(params, "csChargingProfiles"),
+	        json_int(params, "connectorId", 0), 0, why, whylen))
+		return -1;
+	*payload = cJSON_Duplicate(params, 1);
+	return *payload ? 0 : -1;
+}
 
 static void audit_set(const cJSON *req, const cJSON *conf, char *out,
                       size_t len)
@@ -36,8 +49,8 @@ static void audit_composite(const cJSON *req, const cJSON *conf, char *out,
 	         json_str(conf, "status", "-"));
 }
 
-const struct send_op send_set_charging_profile = {"SetChargingProfile", 0, NULL,
-                                                  audit_set};
+const struct send_op send_set_charging_profile = {"SetChargingProfile", 0,
+                                                  build_set, audit_set};
 const struct send_op send_clear_charging_profile = {"ClearChargingProfile", 0,
                                                     NULL, audit_clear};
 const struct send_op send_get_composite_schedule = {"GetCompositeSchedule", 0,

@@ -39,6 +39,7 @@
 #include "dispatch.h"
 #include "drain.h"
 #include "fleet_counters.h"
+#include "charging_profiles.h"
 #include "local_list.h"
 #include "log.h"
 #include "nodes.h"
@@ -160,6 +161,7 @@ static void tick(void)
 		nodes_tick(now);
 		notify_want_tick(now);
 		reservations_tick(now);
+		charging_profiles_tick(now);
 		local_list_tick(srv.cfg, now);
 		notify_sweep_tick(srv.cfg, now);
 		drain_tick(now);
