@@ -9,29 +9,11 @@
 
 #include "api-control.h"
 #include "api-json.h"
+#include "sitequery.h"
 #include "timeutil.h"
 
-/* The site's columns, then its totals: charge points (not retired),
- * online, connectors charging, and the energy of the sessions that
- * started today (UTC) and finished, in Wh, as the overview counts it. */
-#define SITE_COLS                                                              \
-	"SELECT s.id, s.name, s.address, s.latitude, s.longitude, "            \
-	"s.time_zone, s.grid_limit_a, s.grid_phases, s.grid_voltage, "         \
-	"s.grid_limit_unit, s.notes, s.created_at, s.updated_at, "             \
-	"(SELECT COUNT(*) FROM charge_points c WHERE c.site_id = s.id AND "    \
-	"c.retired = 0), "                                                     \
-	"(SELECT COUNT(*) FROM charge_points c WHERE c.site_id = s.id AND "    \
-	"c.retired = 0 AND c.connected = 1), "                                 \
-	"(SELECT COUNT(*) FROM charge_points c JOIN connectors k ON "          \
-	"k.cp_id = c.id WHERE c.site_id = s.id AND k.connector_id > 0 AND "    \
-	"k.status = 'Charging'), "                                             \
-	"(SELECT COALESCE(SUM(GREATEST(t.meter_stop - t.meter_start, 0)), 0) " \
-	"FROM charge_points c JOIN transactions t ON t.cp_id = c.id WHERE "    \
-	"c.site_id = s.id AND t.start_ts >= ? AND t.meter_stop IS NOT NULL) "  \
-	"FROM sites s "
-
-static const char sql_page[] = SITE_COLS "WHERE s.id > ? ORDER BY s.id LIMIT ?";
-static const char sql_one[] = SITE_COLS "WHERE s.id = ?";
+static const char sql_page[] = SITEQ_PAGE;
+static const char sql_one[] = SITEQ_ONE;
 
 static void num_or_null(cJSON *o, const char *k, const struct db_rows *r,
                         int col)
@@ -167,9 +149,8 @@ static void site_one(struct api_req *r, long long id)
 }
 
 /* PUT or DELETE on /{what}s/{id}: the body (with the path's id) to op. */
-static void change_by_id(struct api_req *r, const char *what,
-                         const char *update_op, const char *delete_op,
-                         long long id)
+static void change_by_id(struct api_req *r, const char *update_op,
+                         const char *delete_op, long long id)
 {
 	int del = !strcmp(r->cgi->method, "DELETE");
 	cJSON *body = api_change_begin(r);
@@ -186,7 +167,6 @@ static void change_by_id(struct api_req *r, const char *what,
 		api_error(r, 400, "invalid_body", "DELETE takes no body");
 		return;
 	}
-	(void)what;
 	cJSON_DeleteItemFromObjectCaseSensitive(body, "id");
 	cJSON_AddNumberToObject(body, "id", (double)id);
 	cJSON *res =
@@ -204,7 +184,7 @@ void api_site_route(struct api_req *r)
 	if (!strcmp(r->cgi->method, "GET") || !strcmp(r->cgi->method, "HEAD"))
 		site_one(r, id);
 	else
-		change_by_id(r, "site", "site_update", "site_delete", id);
+		change_by_id(r, "site_update", "site_delete", id);
 }
 
 static const char sql_groups[] =
@@ -265,7 +245,7 @@ void api_group_route(struct api_req *r)
 {
 	long long id;
 	if (!path_id(r, "group", &id))
-		change_by_id(r, "group", "group_update", "group_delete", id);
+		change_by_id(r, "group_update", "group_delete", id);
 }
 
 void api_group_member(struct api_req *r)
