@@ -12,6 +12,7 @@
 //    a log line saying why), hides it from /cps, keeps its history
 //    readable; un-retiring lets it in again; delete only without
 //    transactions; notes.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
@@ -156,6 +157,22 @@ await test('retire_refuses_then_unretire', async () => {
 	const cli = await ocppClient(A);
 	checkEq('connects_again', (await boot(cli)).status, 'Accepted');
 	await cli.close();
+});
+
+await test('csmsctl_ops', async () => {
+	const ctl = (...a) => {
+		try {
+			return { rc: 0, out: JSON.parse(execFileSync(path.join(env.bin, 'csmsctl'), a, { encoding: 'utf8' })) };
+		} catch (e) {
+			return { rc: e.status, out: JSON.parse(e.stdout || 'null') };
+		}
+	};
+	const add = ctl('site_add', `name=CLI ${process.pid}`, 'grid_limit=16', 'grid_phases=1');
+	checkEq('cli_site_add', [add.rc, add.out?.grid_limit_a, add.out?.grid_phases], [0, 16, 1]);
+	const bad = ctl('site_add', 'name=CLI bad', 'grid_voltage=1000');
+	checkEq('cli_bad_voltage', [bad.rc, bad.out?.code, bad.out?.field], [1, 'invalid_params', 'grid_voltage']);
+	const del = ctl('site_delete', `id=${add.out?.id}`);
+	checkEq('cli_site_delete', [del.rc, del.out?.deleted], [0, true]);
 });
 
 await test('notes_delete_cleanup', async () => {
