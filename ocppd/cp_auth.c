@@ -245,6 +245,13 @@ void cp_auth_set_retired(const char *cp_id, int retired)
 		s->retired = retired;
 }
 
+int cp_auth_is_retired(const char *cp_id)
+{
+	const struct cp_sec *s =
+	    reg.known ? strmap_get(reg.known, cp_id) : NULL;
+	return s && s->retired;
+}
+
 size_t cp_auth_known_count(void)
 {
 	return reg.known ? reg.known->len : 0;

@@ -70,6 +70,8 @@ int cp_auth_known_set(const char *cp_id, struct cp_sec *sec);
 /* Marks a registered charge point retired (or not) at once, before the
  * next reload reads it (sites_op.c); no-op for an unknown one. */
 void cp_auth_set_retired(const char *cp_id, int retired);
+/* 1 when the map has cp_id retired. */
+int cp_auth_is_retired(const char *cp_id);
 /* Queues a reload of the map (best effort). */
 void cp_auth_refresh(void);
 /* Fills set (initialised, empty) with every registered charge point:

@@ -9,7 +9,8 @@
 //  - GET /cps?site= and ?group= filter; groups and memberships;
 //  - bad input → a JSON error with the right status and the field named;
 //  - retiring refuses the charge point at its next connection (HTTP 403,
-//    a log line saying why), hides it from /cps, keeps its history
+//    a log line saying why; new credentials do not let it in), hides it
+//    from /cps, keeps its history
 //    readable; un-retiring lets it in again; delete only without
 //    transactions; notes.
 import { execFileSync } from 'node:child_process';
@@ -28,6 +29,13 @@ sql("INSERT IGNORE INTO users (id_tag) VALUES ('T56TAG')");
 const ids = (l) => (l.json?.items || []).map((i) => i.id);
 
 let site, site2, group;
+const ctl = (...a) => {
+	try {
+		return { rc: 0, out: JSON.parse(execFileSync(path.join(env.bin, 'csmsctl'), a, { encoding: 'utf8' })) };
+	} catch (e) {
+		return { rc: e.status, out: JSON.parse(e.stdout || 'null') };
+	}
+};
 
 await test('site_crud_and_grid_limit', async () => {
 	const c = await call('POST', '/sites', {
@@ -139,6 +147,9 @@ await test('retire_refuses_then_unretire', async () => {
 	checkEq('retired_row', sqlValue(`SELECT retired FROM charge_points WHERE id = ${q(A)}`), '1');
 	const h = await handshakeStatus(`/${enc(A)}`, ['ocpp1.6']);
 	checkEq('retired_refused_403', h.status, 403);
+	// New credentials do not bring it back.
+	checkEq('security_changed', ctl('cp_set_security', A, 'profile=0').rc, 0);
+	checkEq('still_refused_403', (await handshakeStatus(`/${enc(A)}`, ['ocpp1.6'])).status, 403);
 	const logFile = path.join(env.out, '..', 'log', 'ocppd.log');
 	if (fs.existsSync(logFile))
 		check('refusal_logged', await until(() => fs.readFileSync(logFile, 'utf8').includes('charge point retired'), 3000));
@@ -160,13 +171,6 @@ await test('retire_refuses_then_unretire', async () => {
 });
 
 await test('csmsctl_ops', async () => {
-	const ctl = (...a) => {
-		try {
-			return { rc: 0, out: JSON.parse(execFileSync(path.join(env.bin, 'csmsctl'), a, { encoding: 'utf8' })) };
-		} catch (e) {
-			return { rc: e.status, out: JSON.parse(e.stdout || 'null') };
-		}
-	};
 	const add = ctl('site_add', `name=CLI ${process.pid}`, 'grid_limit=16', 'grid_phases=1');
 	checkEq('cli_site_add', [add.rc, add.out?.grid_limit_a, add.out?.grid_phases], [0, 16, 1]);
 	const bad = ctl('site_add', 'name=CLI bad', 'grid_voltage=1000');

@@ -9,7 +9,7 @@
 //  - a connected charge point is assigned to the site from its page, and
 //    the site page lists it Online; the overview filters by site;
 //  - notes are saved; Retire closes its link and refuses it when it
-//    connects again, the overview hides it unless "Retired" is ticked;
+//    connects again, the overview hides it unless "Retired" is chosen;
 //    Bring back lets it in; a charge point without transactions is
 //    deleted; the emptied site is deleted from its page.
 import {
@@ -100,7 +100,7 @@ try {
 		checkEq('refused_on_connect', (await handshakeStatus(`/${enc(CP)}`, ['ocpp1.6'])).status, 403);
 		await page.goto(`${DASH}/?site=${siteId}`);
 		checkEq('hidden_from_overview', await page.$$eval('tr[data-cp]', (t) => t.length), 0);
-		await page.check('input[name="retired"]');
+		await page.selectOption('select[name="retired"]', '1');
 		await Promise.all([page.waitForNavigation(), page.click('form.filters button[type="submit"]')]);
 		checkEq('shown_when_asked', await page.$$eval('tr[data-cp]', (t) => t.map((r) => r.dataset.cp)), [CP]);
 		await page.goto(`${DASH}/cp/${enc(CP)}`);
