@@ -211,6 +211,18 @@ void ui_site_post(struct ui_req *r, const char *arg)
 	const char *what = ui_form_get(&f, "do");
 	int del = what && !strcmp(what, "delete");
 	cJSON *p = del ? cJSON_CreateObject() : ui_site_params(&f);
+	/* A limit shown in kW is the stored amps converted and rounded:
+	 * saved back unchanged it would be converted again and drift, so
+	 * an unchanged limit is left as stored. */
+	const char *lim = ui_form_get(&f, "grid_limit");
+	const char *unit = ui_form_get(&f, "grid_limit_unit");
+	const char *lim_was = ui_form_get(&f, "grid_limit_shown");
+	const char *unit_was = ui_form_get(&f, "grid_limit_unit_shown");
+	if (!del && lim && unit && lim_was && unit_was &&
+	    !strcmp(lim, lim_was) && !strcmp(unit, unit_was)) {
+		cJSON_DeleteItemFromObjectCaseSensitive(p, "grid_limit");
+		cJSON_DeleteItemFromObjectCaseSensitive(p, "grid_limit_unit");
+	}
 	cJSON_AddNumberToObject(p, "id", (double)id);
 	struct ui_outcome o = {"invalid", ""};
 	ui_control(r, del ? "site_delete" : "site_update", NULL, p, &o, NULL);

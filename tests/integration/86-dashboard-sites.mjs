@@ -68,6 +68,13 @@ try {
 		checkEq('created_outcome', await outcome(), 'Site: created dismiss');
 		checkEq('limit_shown_in_amps', (await page.textContent('#site-limit')).trim(), '31.8 A × 3');
 		checkEq('stored_amps', sqlValue(`SELECT grid_limit_a FROM sites WHERE id = ${siteId}`), '31.8');
+		// Saved back with the limit as shown (21.9 kW), the amps stay.
+		checkEq('limit_shown_in_kw', await page.inputValue('#site-form input[name="grid_limit"]'), '21.9');
+		await page.fill('#site-form input[name="address"]', '7 Test Street');
+		await Promise.all([page.waitForNavigation(), page.click('#site-form button[type="submit"]')]);
+		checkEq('saved_outcome', await outcome(), 'Site: saved dismiss');
+		checkEq('amps_kept', sqlValue(`SELECT CONCAT(grid_limit_a, ' ', address) FROM sites WHERE id = ${siteId}`),
+			'31.8 7 Test Street');
 	});
 
 	await test('assign_from_cp_page', async () => {
