@@ -26,7 +26,8 @@
 	"SELECT cp.id, cp.vendor, cp.model, cp.firmware_version,"              \
 	" cp.connected, cp.last_heartbeat, cp.total_kwh, c.connector_id,"      \
 	" c.status, c.error_code, c.last_update, t.id, t.id_tag,"              \
-	" t.meter_start, t.start_ts, cp.last_seen"                             \
+	" t.meter_start, t.start_ts, cp.last_seen, cp.site_id, cp.retired,"    \
+	" cp.notes"                                                            \
 	" FROM " cps " LEFT JOIN connectors c ON c.cp_id = cp.id"              \
 	" LEFT JOIN transactions t ON t.cp_id = c.cp_id"                       \
 	" AND t.connector_id = c.connector_id AND t.stop_ts IS NULL "
@@ -50,12 +51,20 @@ enum {
 	COL_TAG,
 	COL_METER,
 	COL_START,
-	COL_SEEN
+	COL_SEEN,
+	COL_SITE,
+	COL_RETIRED,
+	COL_NOTES
 };
 
-/* The page's charge points: ids after the cursor, in primary key order. */
+/* The page's charge points: ids after the cursor, in primary key order;
+ * site (0: any), group (0: any) and retired (0, 1; 2: both) come first in
+ * every variant (docs/sites.md). */
 #define CP_PAGE(where)                                                         \
-	CP_SELECT_FROM("(SELECT * FROM charge_points WHERE id > ? " where      \
+	CP_SELECT_FROM("(SELECT * FROM charge_points WHERE id > ? "            \
+	               "AND (? = 0 OR site_id = ?) AND (? = 0 OR id IN "       \
+	               "(SELECT cp_id FROM cp_group_members WHERE group_id = " \
+	               "?)) AND (? = 2 OR retired = ?) " where                 \
 	               " ORDER BY id LIMIT ?) cp")
 
 /* Indexed by filter: bit 0 connected, bit 1 id prefix.  The statement
@@ -80,6 +89,9 @@ static cJSON *cp_object(const struct db_rows *rows)
 	api_json_time(cp, "last_seen", db_time_ms(rows, COL_SEEN));
 	api_json_time(cp, "last_heartbeat", db_time_ms(rows, COL_HEARTBEAT));
 	api_json_num(cp, "total_kwh", db_dbl(rows, COL_KWH));
+	api_json_int_or_null(cp, "site_id", db_str(rows, COL_SITE));
+	cJSON_AddBoolToObject(cp, "retired", db_int(rows, COL_RETIRED) == 1);
+	api_json_str(cp, "notes", db_str(rows, COL_NOTES));
 	cJSON_AddArrayToObject(cp, "connectors");
 	return cp;
 }
@@ -168,10 +180,14 @@ static int list_sink(cJSON *cp, void *arg)
 void api_cps_list(struct api_req *r)
 {
 	static const char *const bools[] = {"0", "1", NULL};
+	static const char *const retired_v[] = {"0", "1", "all", NULL};
 	int connected = param_choice_or_400(&r->params, "connected", bools);
+	int retired = param_choice_or_400(&r->params, "retired", retired_v);
 	const char *q, *after;
-	long long limit;
-	if (connected == -2 ||
+	long long limit, site, group;
+	if (connected == -2 || retired == -2 ||
+	    param_int_or_400(&r->params, "site", 0, 1, 2147483647, &site) ||
+	    param_int_or_400(&r->params, "group", 0, 1, 2147483647, &group) ||
 	    param_text_or_400(&r->params, "q", 50, NULL, &q) ||
 	    param_text_or_400(&r->params, "after", 50, "", &after) ||
 	    param_int_or_400(&r->params, "limit", API_CPS_LIMIT, 1,
@@ -185,17 +201,31 @@ void api_cps_list(struct api_req *r)
 	struct db_rows rows;
 	int rc;
 	long long fetch = limit + 1;
+	/* Retired charge points are left out unless asked for. */
+	int ret = retired < 0 ? 0 : retired;
 	if (connected >= 0 && q)
-		rc = db_query(r->db, &rows, sql_list[3], "sisl", after,
+		rc = db_query(r->db, &rows, sql_list[3],
+		              "sllllii"
+		              "isl",
+		              after, site, site, group, group, ret, ret,
 		              connected, pattern, fetch);
 	else if (q)
-		rc = db_query(r->db, &rows, sql_list[2], "ssl", after, pattern,
-		              fetch);
+		rc = db_query(r->db, &rows, sql_list[2],
+		              "sllllii"
+		              "sl",
+		              after, site, site, group, group, ret, ret,
+		              pattern, fetch);
 	else if (connected >= 0)
-		rc = db_query(r->db, &rows, sql_list[1], "sil", after,
+		rc = db_query(r->db, &rows, sql_list[1],
+		              "sllllii"
+		              "il",
+		              after, site, site, group, group, ret, ret,
 		              connected, fetch);
 	else
-		rc = db_query(r->db, &rows, sql_list[0], "sl", after, fetch);
+		rc = db_query(r->db, &rows, sql_list[0],
+		              "sllllii"
+		              "l",
+		              after, site, site, group, group, ret, ret, fetch);
 	if (rc) {
 		api_db_error(r);
 		return;

@@ -21,6 +21,7 @@
 #include "api-chargepoints.h"
 #include "api-charging-profiles.h"
 #include "api-commands.h"
+#include "api-cplife.h"
 #include "api-health.h"
 #include "api-json.h"
 #include "api-local-lists.h"
@@ -28,6 +29,7 @@
 #include "api-openapi.h"
 #include "api-registration.h"
 #include "api-reservations.h"
+#include "api-sites.h"
 #include "api-stats.h"
 #include "api-transactions.h"
 #include "api-users.h"
@@ -53,7 +55,7 @@ static const struct route {
 } routes[] = {
     {"/", M_GET, api_index},
     {"/cps", M_GET, api_cps_list},
-    {"/cps/*", M_GET, api_cps_one},
+    {"/cps/*", M_GET | M_DELETE, api_cp_route},
     {"/cps/*/commands", M_GET, api_commands_list},
     {"/cps/*/commands/*", M_POST, api_command_send},
     {"/cps/*/log", M_GET, api_log_list},
@@ -63,6 +65,14 @@ static const struct route {
     {"/cps/*/boot-answer", M_PUT, api_boot_answer},
     {"/cps/*/charging-profiles", M_GET, api_cp_charging_profiles},
     {"/cps/*/composite-schedule", M_GET, api_cp_composite_schedule},
+    {"/cps/*/site", M_PUT, api_cp_site},
+    {"/cps/*/retired", M_PUT, api_cp_retired},
+    {"/cps/*/notes", M_PUT, api_cp_notes},
+    {"/sites", M_GET | M_POST, api_sites_route},
+    {"/sites/*", M_GET | M_PUT | M_DELETE, api_site_route},
+    {"/groups", M_GET | M_POST, api_groups_route},
+    {"/groups/*", M_PUT | M_DELETE, api_group_route},
+    {"/groups/*/members/*", M_PUT | M_DELETE, api_group_member},
     {"/commands/*", M_GET, api_command_one},
     {"/connectors/*", M_GET, api_connectors},
     {"/transactions", M_GET, api_tx_list},
@@ -145,6 +155,12 @@ static const char *allow_header(int methods)
 		return "PUT, DELETE, OPTIONS";
 	case M_GET | M_PUT:
 		return "GET, HEAD, PUT, OPTIONS";
+	case M_PUT:
+		return "PUT, OPTIONS";
+	case M_GET | M_DELETE:
+		return "GET, HEAD, DELETE, OPTIONS";
+	case M_GET | M_PUT | M_DELETE:
+		return "GET, HEAD, PUT, DELETE, OPTIONS";
 	default:
 		return "GET, HEAD, OPTIONS";
 	}

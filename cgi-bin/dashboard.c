@@ -18,10 +18,13 @@
 #include "ui-approvals.h"
 #include "ui-chargepoint.h"
 #include "ui-command.h"
+#include "ui-cplife.h"
 #include "ui-error.h"
 #include "ui-log.h"
 #include "ui-overview.h"
 #include "ui-shared.h"
+#include "ui-site.h"
+#include "ui-sites.h"
 #include "ui-tagedit.h"
 #include "ui-tags.h"
 #include "ui-transaction.h"
@@ -52,10 +55,15 @@ static const struct route routes[] = {
     {"/tags", ROUTE_DB, ui_tags},
     {"/webhooks", ROUTE_DB, ui_webhooks},
     {"/approvals", ROUTE_DB, ui_approvals},
+    {"/sites", ROUTE_DB, ui_sites},
+    {"/sites/", ROUTE_PREFIX | ROUTE_DB, ui_site},
     /* Changes go to ocppd, not the (read-only) database. */
     {"/cp/", ROUTE_PREFIX | ROUTE_POST, ui_cp_command},
     {"/tags/edit", ROUTE_POST, ui_tag_edit},
     {"/approvals", ROUTE_POST, ui_approval_post},
+    {"/sites", ROUTE_POST, ui_sites_post},
+    {"/sites/", ROUTE_PREFIX | ROUTE_POST, ui_site_post},
+    {"/cp-life", ROUTE_POST, ui_cplife_post},
 };
 
 struct app {

@@ -22,6 +22,7 @@
 #include "ui-reservations.h"
 #include "ui-schedule.h"
 #include "ui-connector.h"
+#include "ui-cplife.h"
 #include "ui-error.h"
 #include "ui-format.h"
 #include "ui-post.h"
@@ -297,7 +298,8 @@ void ui_chargepoint(struct ui_req *r, const char *id)
 		return;
 	}
 	if (add_commands(r, id, &vl) || ui_config_vars(r, id, &vl) ||
-	    ui_reservation_vars(r, id, &vl) || ui_schedule_vars(r, id, &vl)) {
+	    ui_reservation_vars(r, id, &vl) || ui_schedule_vars(r, id, &vl) ||
+	    ui_cplife_vars(r, id, &vl)) {
 		TMPL_free_varlist(vl);
 		ui_db_error(r, "commands");
 		return;

@@ -34,9 +34,12 @@
 struct filter {
 	const char *q; /* "" for none */
 	char like[4 * QUERY_MAX + 8];
-	int connected; /* -1 either, 0 offline, 1 online */
-	int status;    /* index in counters_status, -1 for any */
-	long page;     /* from 1 */
+	int connected;   /* -1 either, 0 offline, 1 online */
+	int status;      /* index in counters_status, -1 for any */
+	long page;       /* from 1 */
+	long long site;  /* 0: any */
+	int retired;     /* 1: only retired ones; 0: the others */
+	int any_retired; /* some charge point is retired: filter them */
 };
 
 struct cp_entry {
@@ -56,11 +59,20 @@ struct overview {
 	long long matching; /* charge points the filter matches */
 };
 
-enum { F_CONNECTED = 1, F_TEXT = 2, F_STATUS = 4, F_MASKS = 8 };
+enum {
+	F_CONNECTED = 1,
+	F_TEXT = 2,
+	F_STATUS = 4,
+	F_SITE = 8,
+	F_RETIRED = 16,
+	F_MASKS = 32
+};
 
 /* Charge point ids are binary-collated: compare them case-insensitively
  * like the rest. */
 #define WHERE_CONNECTED "cp.connected = ?"
+#define WHERE_SITE      "cp.site_id = ?"
+#define WHERE_RETIRED   "cp.retired = ?"
 #define WHERE_TEXT                                                             \
 	"(cp.id COLLATE utf8mb4_general_ci LIKE ? " PARAM_LIKE_ESCAPE          \
 	" OR cp.vendor LIKE ? " PARAM_LIKE_ESCAPE                              \
@@ -89,9 +101,11 @@ static const char *sql_for(unsigned mask, int count)
 	if (cache[mask][count])
 		return cache[mask][count];
 	char where[1024] = "";
-	const char *conds[2] = {mask & F_CONNECTED ? WHERE_CONNECTED : NULL,
-	                        mask & F_TEXT ? WHERE_TEXT : NULL};
-	for (int i = 0; i < 2; i++)
+	const char *conds[4] = {mask & F_CONNECTED ? WHERE_CONNECTED : NULL,
+	                        mask & F_TEXT ? WHERE_TEXT : NULL,
+	                        mask & F_SITE ? WHERE_SITE : NULL,
+	                        mask & F_RETIRED ? WHERE_RETIRED : NULL};
+	for (int i = 0; i < 4; i++)
 		if (conds[i])
 			snprintf(where + strlen(where),
 			         sizeof where - strlen(where), "%s%s",
@@ -137,8 +151,12 @@ static const char *sql_for(unsigned mask, int count)
 
 static unsigned filter_mask(const struct filter *f)
 {
+	/* Retired charge points are left out only while there are some, so
+	 * the usual statements (and the counters' shortcut) stay as they
+	 * were for a fleet without any. */
 	return (f->connected >= 0 ? F_CONNECTED : 0) | (*f->q ? F_TEXT : 0) |
-	       (f->status >= 0 ? F_STATUS : 0);
+	       (f->status >= 0 ? F_STATUS : 0) | (f->site ? F_SITE : 0) |
+	       (f->any_retired || f->retired ? F_RETIRED : 0);
 }
 
 /* The parameters of sql_for(mask, count) in their order into v (the
@@ -154,6 +172,10 @@ static size_t filter_values(const struct filter *f, struct db_value *v)
 	if (*f->q)
 		for (int i = 0; i < 4; i++)
 			v[n++] = (struct db_value){.type = 's', .u.s = f->like};
+	if (f->site)
+		v[n++] = (struct db_value){.type = 'l', .u.l = f->site};
+	if (f->any_retired || f->retired)
+		v[n++] = (struct db_value){.type = 'i', .u.i = f->retired};
 	return n;
 }
 
@@ -279,8 +301,14 @@ static int read_filter_or_400(struct ui_req *r, struct filter *f)
 	if (f->status == -2 ||
 	    param_text_or_400(&r->params, "q", QUERY_MAX, "", &f->q) ||
 	    param_text_or_400(&r->params, "connected", 8, "", &conn) ||
-	    param_int_or_400(&r->params, "page", 1, 1, PAGE_MAX, &page))
+	    param_int_or_400(&r->params, "page", 1, 1, PAGE_MAX, &page) ||
+	    param_int_or_400(&r->params, "site", 0, 1, 2147483647, &f->site))
 		return -1;
+	static const char *const retired_v[] = {"0", "1", NULL};
+	int ret = param_choice_or_400(&r->params, "retired", retired_v);
+	if (ret == -2)
+		return -1;
+	f->retired = ret == 1;
 	f->page = (long)page;
 	if (!strcmp(conn, "1"))
 		f->connected = 1;
@@ -297,6 +325,49 @@ static int read_filter_or_400(struct ui_req *r, struct filter *f)
 		return -1;
 	}
 	return 0;
+}
+
+/* Whether any charge point is retired (idx_cp_retired); -1 on a db
+ * error. */
+static int load_any_retired(struct ui_req *r, struct filter *f)
+{
+	struct db_rows rows;
+	if (db_query(r->db, &rows,
+	             "SELECT EXISTS (SELECT 1 FROM charge_points WHERE "
+	             "retired = 1)",
+	             ""))
+		return -1;
+	int rc = db_next(&rows);
+	f->any_retired = rc > 0 && db_int(&rows, 0) == 1;
+	db_rows_end(&rows);
+	return rc < 0 ? -1 : 0;
+}
+
+/* The site filter's choices (sites.tmpl's sites, by name); -1 on a db
+ * error. */
+static int site_choices(struct ui_req *r, const struct filter *f,
+                        TMPL_varlist **vl)
+{
+	struct db_rows rows;
+	if (db_query(r->db, &rows,
+	             "SELECT id, name FROM sites ORDER BY name LIMIT 500", ""))
+		return -1;
+	TMPL_loop *loop = NULL;
+	int rc;
+	while ((rc = db_next(&rows)) > 0) {
+		TMPL_varlist *s =
+		    ui_add_fmt(NULL, "site_id", "%lld", db_int(&rows, 0));
+		s = TMPL_add_var(s, "site_name",
+		                 db_str(&rows, 1) ? db_str(&rows, 1) : "",
+		                 (char *)NULL);
+		if (db_int(&rows, 0) == f->site)
+			s = TMPL_add_var(s, "selected", "1", (char *)NULL);
+		loop = TMPL_add_varlist(loop, s);
+	}
+	db_rows_end(&rows);
+	if (loop)
+		*vl = TMPL_add_loop(*vl, "site_choices", loop);
+	return rc < 0 ? -1 : 0;
 }
 
 /* The counters that do not depend on the filter; -1 on a db error. */
@@ -330,7 +401,7 @@ static int count_matching(struct ui_req *r, struct overview *o,
 		                  : o->c.cps - o->c.cps_connected;
 		return 0;
 	}
-	struct db_value v[8];
+	struct db_value v[10];
 	size_t n = filter_values(f, v);
 	const char *sql = sql_for(mask, 1);
 	struct db_rows rows;
@@ -352,7 +423,7 @@ static int count_matching(struct ui_req *r, struct overview *o,
 static int load_cps(struct ui_req *r, struct overview *o,
                     const struct filter *f)
 {
-	struct db_value v[10];
+	struct db_value v[12];
 	size_t n = filter_values(f, v);
 	v[n++] = (struct db_value){.type = 'i', .u.i = PER_PAGE};
 	v[n++] = (struct db_value){.type = 'l',
@@ -438,13 +509,16 @@ static TMPL_varlist *page_vars(struct ui_req *r, struct overview *o,
 		ui_fmt_count(o->matching, buf, sizeof buf);
 		vl = TMPL_add_var(vl, "n_matching", buf, (char *)NULL);
 	}
-	int filtered = *f->q || f->connected >= 0 || f->status >= 0;
+	int filtered = *f->q || f->connected >= 0 || f->status >= 0 ||
+	               f->site || f->retired;
 	if (filtered)
 		vl = TMPL_add_var(vl, "filtered", "1", (char *)NULL);
 	if (f->connected == 1)
 		vl = TMPL_add_var(vl, "sel_online", "1", (char *)NULL);
 	if (f->connected == 0)
 		vl = TMPL_add_var(vl, "sel_offline", "1", (char *)NULL);
+	if (f->retired)
+		vl = TMPL_add_var(vl, "sel_retired", "1", (char *)NULL);
 	TMPL_loop *statuses = NULL;
 	for (int i = 0; i < COUNTERS_NSTATUS; i++) {
 		TMPL_varlist *s = TMPL_add_var(NULL, "name", counters_status[i],
@@ -463,6 +537,10 @@ static TMPL_varlist *page_vars(struct ui_req *r, struct overview *o,
 	                           : "0");
 	ui_qs_add(&qs, "status",
 	          f->status < 0 ? "" : counters_status[f->status]);
+	if (f->site)
+		ui_qs_add_long(&qs, "site", (long)f->site);
+	if (f->retired)
+		ui_qs_add(&qs, "retired", "1");
 	long pages = (long)((o->matching + PER_PAGE - 1) / PER_PAGE);
 	vl = ui_pager_vars(r, vl, "/", qs.buf, f->page, pages < 1 ? 1 : pages);
 	ocpp_url(r, buf, sizeof buf);
@@ -478,7 +556,8 @@ void ui_overview(struct ui_req *r, const char *arg)
 	if (read_filter_or_400(r, &f))
 		return;
 	o.today = time_day_start(r->now);
-	if (load_counters(r, &o) || count_matching(r, &o, &f)) {
+	if (load_any_retired(r, &f) || load_counters(r, &o) ||
+	    count_matching(r, &o, &f)) {
 		free_overview(&o);
 		ui_db_error(r, "overview");
 		return;
@@ -499,5 +578,10 @@ void ui_overview(struct ui_req *r, const char *arg)
 	}
 	TMPL_varlist *vl = page_vars(r, &o, &f);
 	free_overview(&o);
+	if (site_choices(r, &f, &vl)) {
+		TMPL_free_varlist(vl);
+		ui_db_error(r, "overview");
+		return;
+	}
 	ui_render(r, 200, "overview.tmpl", vl);
 }

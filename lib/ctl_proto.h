@@ -50,6 +50,7 @@
 	X(cp_pending, 409)                                                     \
 	X(cp_rejected, 409)                                                    \
 	X(exists, 409)                                                         \
+	X(in_use, 409)                                                         \
 	X(internal, 500)                                                       \
 	X(unauthorized, 503)                                                   \
 	X(busy, 503)                                                           \

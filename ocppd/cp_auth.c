@@ -28,6 +28,7 @@ struct cp_sec *cp_sec_new(int profile, const char *hash)
 	if (!s)
 		return NULL;
 	s->profile = profile;
+	s->retired = 0;
 	memcpy(s->hash, hash ? hash : "", n + 1);
 	return s;
 }
@@ -199,13 +200,16 @@ static struct {
 	struct strmap *known; /* cp_id -> struct cp_sec * */
 } reg;
 
-/* The rows of (id, security_profile, auth_hash) into set; ends rows. */
+/* The rows of (id, security_profile, auth_hash, retired) into set; ends
+ * rows. */
 static int read_secs(struct db_rows *rows, struct strmap *set)
 {
 	int rc, fail = 0;
 	while ((rc = db_next(rows)) > 0) {
 		struct cp_sec *s =
 		    cp_sec_new((int)db_int(rows, 1), db_str(rows, 2));
+		if (s)
+			s->retired = db_int(rows, 3) == 1;
 		if (!s || strmap_put(set, db_str(rows, 0), s)) {
 			free(s);
 			fail = 1;
@@ -219,10 +223,10 @@ static int read_secs(struct db_rows *rows, struct strmap *set)
 int cp_sec_load(struct db *db, struct strmap *set)
 {
 	struct db_rows rows;
-	if (db_query(
-	        db, &rows,
-	        "SELECT id, security_profile, auth_hash FROM charge_points",
-	        ""))
+	if (db_query(db, &rows,
+	             "SELECT id, security_profile, auth_hash, retired FROM "
+	             "charge_points",
+	             ""))
 		return -1;
 	return read_secs(&rows, set);
 }
@@ -232,6 +236,20 @@ void cp_auth_start(const struct csms_config *cfg, struct strmap *known)
 	reg.cfg = cfg;
 	cp_secmap_free(reg.known);
 	reg.known = known;
+}
+
+void cp_auth_set_retired(const char *cp_id, int retired)
+{
+	struct cp_sec *s = reg.known ? strmap_get(reg.known, cp_id) : NULL;
+	if (s)
+		s->retired = retired;
+}
+
+int cp_auth_is_retired(const char *cp_id)
+{
+	const struct cp_sec *s =
+	    reg.known ? strmap_get(reg.known, cp_id) : NULL;
+	return s && s->retired;
 }
 
 size_t cp_auth_known_count(void)
@@ -323,11 +341,11 @@ static int db_now(struct db *db, int64_t *now_ms)
 int cp_sec_load_changed(struct db *db, int64_t since_ms, struct strmap *set)
 {
 	struct db_rows rows;
-	if (db_query(
-	        db, &rows,
-	        "SELECT id, security_profile, auth_hash FROM charge_points "
-	        "WHERE sec_changed_at >= ?",
-	        "t", since_ms))
+	if (db_query(db, &rows,
+	             "SELECT id, security_profile, auth_hash, retired FROM "
+	             "charge_points "
+	             "WHERE sec_changed_at >= ?",
+	             "t", since_ms))
 		return -1;
 	return read_secs(&rows, set);
 }
@@ -508,6 +526,9 @@ int cp_auth_admit(const struct handshake_hello *h, struct handshake_verdict *v)
 	memset(v, 0, sizeof *v);
 	if (!reg.cfg->allow_unknown_cps && !sec)
 		return refuse(v, 404, "unknown charge point", "%s", id);
+	/* Retired (docs/sites.md): its history stays, its link does not. */
+	if (sec && sec->retired)
+		return refuse(v, 403, "charge point retired", "%s", id);
 	int profile = sec ? sec->profile : 0;
 	if (profile < reg.cfg->security_profile_min)
 		profile = reg.cfg->security_profile_min;

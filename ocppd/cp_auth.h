@@ -30,6 +30,7 @@
  * map (cp_id -> struct cp_sec *).  hash is "" when no password is set. */
 struct cp_sec {
 	int profile; /* 0..3 */
+	int retired; /* charge_points.retired: refused at the handshake */
 	char hash[];
 };
 
@@ -66,6 +67,11 @@ size_t cp_auth_known_count(void);
 /* Replaces (or adds) a charge point's entry (ownership of sec passes on
  * success); 0 ok, -1 out of memory. */
 int cp_auth_known_set(const char *cp_id, struct cp_sec *sec);
+/* Marks a registered charge point retired (or not) at once, before the
+ * next reload reads it (sites_op.c); no-op for an unknown one. */
+void cp_auth_set_retired(const char *cp_id, int retired);
+/* 1 when the map has cp_id retired. */
+int cp_auth_is_retired(const char *cp_id);
 /* Queues a reload of the map (best effort). */
 void cp_auth_refresh(void);
 /* Fills set (initialised, empty) with every registered charge point:

@@ -153,6 +153,9 @@ static void cp_sec_op_apply(struct cp_sec_op *op)
 		return;
 	}
 	struct cp_sec *s = cp_sec_new(op->new_profile, op->hash);
+	/* New credentials do not bring a retired charge point back. */
+	if (s)
+		s->retired = cp_auth_is_retired(op->cp_id);
 	if (!s || cp_auth_known_set(op->cp_id, s)) {
 		free(s);
 		control_fail(op->client, "internal", NULL, "out of memory");

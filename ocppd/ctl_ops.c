@@ -17,6 +17,7 @@
 #include "drain.h"
 #include "handlers.h"
 #include "session.h"
+#include "sites_op.h"
 #include "takeover.h"
 #include "jsonutil.h"
 #include "notify_ops.h"
@@ -152,11 +153,24 @@ struct op {
 
 static const struct op table[] = {
     {"cps", op_cps},
+    {"cp_delete", sites_request},
+    {"cp_retire", sites_request},
     {"cp_set_boot", cp_boot_request},
     {"cp_set_log", oplog_set_request},
     {"cp_set_password", cp_sec_request},
+    {"cp_set_notes", sites_request},
     {"cp_set_security", cp_sec_request},
+    {"cp_set_site", sites_request},
+    {"cp_unretire", sites_request},
     {"drain", drain_request},
+    {"group_add", sites_request},
+    {"group_add_cp", sites_request},
+    {"group_delete", sites_request},
+    {"group_remove_cp", sites_request},
+    {"group_update", sites_request},
+    {"site_add", sites_request},
+    {"site_delete", sites_request},
+    {"site_update", sites_request},
     {"status", op_status},
     {"tag_add", tags_request},
     {"tag_delete", tags_request},

@@ -487,8 +487,13 @@ await test('openapi_every_path_answers', async () => {
 	sql(`INSERT INTO reservations (cp_id, reservation_id, connector_id, id_tag, expiry_date, status, created_at, updated_at)
 		VALUES (${q(CP1)}, 50, 1, 'T50', NOW(3), 'expired', NOW(3), NOW(3))`);
 	const resId = sqlValue(`SELECT MAX(id) FROM reservations WHERE cp_id = ${q(CP1)}`);
+	// A site holding CP1 (so DELETE is refused: 409) and a group id that
+	// is not one (400).
+	sql(`INSERT INTO sites (name, created_at, updated_at) VALUES ('Site 50', NOW(3), NOW(3))`);
+	const siteId = sqlValue("SELECT id FROM sites WHERE name = 'Site 50'");
+	sql(`UPDATE charge_points SET site_id = ${siteId} WHERE id = ${q(CP1)}`);
 	const subst = { cp_id: encodeURIComponent(CP1), id: String(firstId),
-		action: 'ClearCache', id_tag: 'X'.repeat(21), uid, res_id: resId };
+		action: 'ClearCache', id_tag: 'X'.repeat(21), uid, res_id: resId, site_id: siteId, group_id: '0' };
 	for (const [path, item] of Object.entries(spec.paths)) {
 		const url = path.replace(/\{(\w+)\}/g, (_, k) => subst[k]);
 		for (const method of Object.keys(item)) {

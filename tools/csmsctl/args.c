@@ -9,8 +9,11 @@
 int csmsctl_op_without_cp(const char *op)
 {
 	static const char *const names[] = {
-	    "status",     "cps",   "tag_add", "tag_update",
-	    "tag_delete", "drain", "undrain"};
+	    "status", "cps", "tag_add", "tag_update", "tag_delete", "drain",
+	    "undrain",
+	    /* sites and groups (docs/sites.md) */
+	    "site_add", "site_update", "site_delete", "group_add",
+	    "group_update", "group_delete"};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (!strcmp(op, names[i]))
 			return 1;
