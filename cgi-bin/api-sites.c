@@ -46,6 +46,7 @@ static cJSON *site_object(const struct db_rows *r)
 	api_json_int(o, "grid_voltage", v);
 	api_json_str(o, "grid_limit_unit", db_str(r, 9));
 	api_json_str(o, "notes", db_str(r, 10));
+	cJSON_AddBoolToObject(o, "load_management", db_int(r, SITEQ_LM));
 	api_json_time(o, "created_at", db_time_ms(r, 11));
 	api_json_time(o, "updated_at", db_time_ms(r, 12));
 	cJSON *t = cJSON_AddObjectToObject(o, "totals");

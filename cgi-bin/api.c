@@ -24,6 +24,7 @@
 #include "api-cplife.h"
 #include "api-health.h"
 #include "api-json.h"
+#include "api-load.h"
 #include "api-local-lists.h"
 #include "api-log.h"
 #include "api-openapi.h"
@@ -68,6 +69,8 @@ static const struct route {
     {"/cps/*/site", M_PUT, api_cp_site},
     {"/cps/*/retired", M_PUT, api_cp_retired},
     {"/cps/*/notes", M_PUT, api_cp_notes},
+    {"/cps/*/load", M_GET | M_PUT, api_cp_load},
+    {"/sites/*/load", M_GET, api_site_load},
     {"/sites", M_GET | M_POST, api_sites_route},
     {"/sites/*", M_GET | M_PUT | M_DELETE, api_site_route},
     {"/groups", M_GET | M_POST, api_groups_route},

@@ -22,8 +22,8 @@
 	"k.connector_id > 0 AND k.status = 'Charging'), "                      \
 	"(SELECT COALESCE(SUM(GREATEST(t.meter_stop - t.meter_start, 0)), 0) " \
 	"FROM charge_points c JOIN transactions t ON t.cp_id = c.id WHERE "    \
-	"c.site_id = s.id AND t.start_ts >= ? AND t.meter_stop IS NOT NULL) "  \
-	"FROM sites s "
+	"c.site_id = s.id AND t.start_ts >= ? AND t.meter_stop IS NOT NULL), " \
+	"s.load_management FROM sites s "
 
 /* ? after (id), ? limit */
 #define SITEQ_PAGE SITEQ_COLS "WHERE s.id > ? ORDER BY s.id LIMIT ?"
@@ -47,7 +47,8 @@ enum siteq_col {
 	SITEQ_N_CPS,
 	SITEQ_N_ONLINE,
 	SITEQ_N_CHARGING,
-	SITEQ_WH_TODAY
+	SITEQ_WH_TODAY,
+	SITEQ_LM /* load_management */
 };
 
 /* kW of a limit in amps per phase, rounded down to 0.1 kW. */

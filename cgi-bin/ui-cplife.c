@@ -4,6 +4,7 @@
 #include "ui-cplife.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "param.h"
@@ -18,7 +19,8 @@ static const char sql_cp[] =
     "GROUP_CONCAT(g.name ORDER BY g.name SEPARATOR ', ') FROM "
     "cp_group_members m JOIN cp_groups g ON g.id = m.group_id WHERE "
     "m.cp_id = charge_points.id), (SELECT COUNT(*) FROM transactions t "
-    "WHERE t.cp_id = charge_points.id) > 0 FROM charge_points WHERE id = ?";
+    "WHERE t.cp_id = charge_points.id) > 0, lm_phases, lm_min_a, lm_max_a, "
+    "lm_priority FROM charge_points WHERE id = ?";
 
 static const char sql_sites[] =
     "SELECT id, name FROM sites ORDER BY name LIMIT ?";
@@ -48,6 +50,17 @@ int ui_cplife_vars(struct ui_req *r, const char *id, TMPL_varlist **vl)
 			                   (char *)NULL);
 		if (db_int(&rows, 5))
 			*vl = TMPL_add_var(*vl, "has_tx", "1", (char *)NULL);
+		const char *ph = db_str(&rows, 6) ? db_str(&rows, 6) : "";
+		*vl = TMPL_add_var(*vl, "lm_phases", ph, (char *)NULL);
+		*vl = TMPL_add_var(*vl,
+		                   !strcmp(ph, "L1")   ? "lm_l1"
+		                   : !strcmp(ph, "L2") ? "lm_l2"
+		                   : !strcmp(ph, "L3") ? "lm_l3"
+		                                       : "lm_l123",
+		                   "1", (char *)NULL);
+		*vl = ui_add_fmt(*vl, "lm_min", "%.1f", db_dbl(&rows, 7));
+		*vl = ui_add_fmt(*vl, "lm_max", "%.1f", db_dbl(&rows, 8));
+		*vl = ui_add_fmt(*vl, "lm_priority", "%lld", db_int(&rows, 9));
 	}
 	db_rows_end(&rows);
 	if (rc < 0)
@@ -90,13 +103,14 @@ void ui_cplife_post(struct ui_req *r, const char *arg)
 		ui_bad_param(r, "cp_id", "is not a charge point id");
 		return;
 	}
-	static const char *const whats[] = {"site",     "notes",  "retire",
-	                                    "unretire", "delete", NULL};
+	static const char *const whats[] = {
+	    "site", "notes", "retire", "unretire", "delete", "load", NULL};
 	static const char *const ops[] = {"cp_set_site", "cp_set_notes",
-	                                  "cp_retire", "cp_unretire",
-	                                  "cp_delete"};
+	                                  "cp_retire",   "cp_unretire",
+	                                  "cp_delete",   "cp_set_load"};
 	static const char *const done_msg[] = {
-	    "site saved", "notes saved", "retired", "brought back", "deleted"};
+	    "site saved",   "notes saved", "retired",
+	    "brought back", "deleted",     "load management settings saved"};
 	int k = -1;
 	for (int i = 0; what && whats[i]; i++)
 		if (!strcmp(what, whats[i]))
@@ -104,7 +118,8 @@ void ui_cplife_post(struct ui_req *r, const char *arg)
 	if (k < 0) {
 		ui_form_free(&f);
 		ui_bad_param(r, "do",
-		             "is site, notes, retire, unretire or delete");
+		             "is site, notes, retire, unretire, delete or "
+		             "load");
 		return;
 	}
 	cJSON *p = cJSON_CreateObject();
@@ -121,6 +136,25 @@ void ui_cplife_post(struct ui_req *r, const char *arg)
 	} else if (k == 1) {
 		const char *v = ui_form_get(&f, "notes");
 		cJSON_AddStringToObject(p, "notes", v ? v : "");
+	} else if (k == 5) {
+		/* Numbers as numbers, anything else as typed: ocppd's check
+		 * (sites_parse.c) names the field. */
+		static const char *const fields[] = {"min_a", "max_a",
+		                                     "priority", NULL};
+		const char *v = ui_form_get(&f, "phases");
+		if (v && *v)
+			cJSON_AddStringToObject(p, "phases", v);
+		for (int i = 0; fields[i]; i++) {
+			char *end;
+			v = ui_form_get(&f, fields[i]);
+			if (!v || !*v)
+				continue;
+			double d = strtod(v, &end);
+			if (!*end && strspn(v, "0123456789.-+") == strlen(v))
+				cJSON_AddNumberToObject(p, fields[i], d);
+			else
+				cJSON_AddStringToObject(p, fields[i], v);
+		}
 	}
 	struct ui_outcome o = {"invalid", ""};
 	ui_control(r, ops[k], id, p, &o, NULL);

@@ -12,6 +12,7 @@
 #include "timeutil.h"
 #include "ui-error.h"
 #include "ui-format.h"
+#include "ui-siteload.h"
 
 #define CPS_MAX 500
 
@@ -63,6 +64,8 @@ TMPL_varlist *ui_site_vars(struct ui_req *r, const struct db_rows *rows)
 	}
 	if (!strcmp(str(rows, SITEQ_UNIT), "kW"))
 		vl = TMPL_add_var(vl, "unit_kw", "1", (char *)NULL);
+	if (db_int(rows, SITEQ_LM))
+		vl = TMPL_add_var(vl, "lm_on", "1", (char *)NULL);
 	ui_fmt_count(db_int(rows, SITEQ_N_CPS), buf, sizeof buf);
 	vl = TMPL_add_var(vl, "n_cps", buf, (char *)NULL);
 	ui_fmt_count(db_int(rows, SITEQ_N_ONLINE), buf, sizeof buf);
@@ -145,6 +148,11 @@ void ui_site(struct ui_req *r, const char *arg)
 		ui_db_error(r, "charge points");
 		return;
 	}
+	if (ui_siteload_vars(r, id, &vl)) {
+		TMPL_free_varlist(vl);
+		ui_db_error(r, "load management");
+		return;
+	}
 	const char *token = ui_csrf_for(r);
 	if (token)
 		vl = TMPL_add_var(vl, "csrf", token, (char *)NULL);
@@ -195,6 +203,9 @@ cJSON *ui_site_params(const struct ui_form *f)
 		cJSON_AddStringToObject(p, "notes", v);
 	else
 		cJSON_AddNullToObject(p, "notes");
+	/* A checkbox: sent when ticked, absent when not. */
+	cJSON_AddBoolToObject(p, "load_management",
+	                      ui_form_get(f, "load_management") != NULL);
 	return p;
 }
 

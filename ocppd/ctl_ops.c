@@ -156,6 +156,7 @@ static const struct op table[] = {
     {"cp_delete", sites_request},
     {"cp_retire", sites_request},
     {"cp_set_boot", cp_boot_request},
+    {"cp_set_load", sites_request},
     {"cp_set_log", oplog_set_request},
     {"cp_set_password", cp_sec_request},
     {"cp_set_notes", sites_request},

@@ -12,6 +12,7 @@
 #include "cp_auth.h"
 #include "dbq.h"
 #include "jsonutil.h"
+#include "load_mgmt.h"
 #include "log.h"
 #include "sites_parse.h"
 #include "takeover.h"
@@ -29,6 +30,7 @@ struct site_job {
 	const char *code;
 	char msg[200];
 	cJSON *row;
+	cJSON *load; /* cp_set_load: the settings now */
 	/* cp_retire, cp_unretire: the credentials, for the handshake's map */
 	int sec_profile;
 	char sec_hash[CP_HASH_MAX + 1];
@@ -37,7 +39,7 @@ struct site_job {
 static const char sql_site_row[] =
     "SELECT id, name, address, latitude, longitude, time_zone, "
     "grid_limit_a, grid_phases, grid_voltage, grid_limit_unit, notes, "
-    "created_at, updated_at FROM sites WHERE id = ?";
+    "created_at, updated_at, load_management FROM sites WHERE id = ?";
 
 static int add_num_or_null(cJSON *o, const char *name, const struct db_rows *r,
                            int col)
@@ -78,6 +80,7 @@ static cJSON *site_json(const struct db_rows *r)
 	    json_add_int(o, "grid_voltage", v) ||
 	    json_add_str(o, "grid_limit_unit", db_str(r, 9)) ||
 	    add_str_or_null(o, "notes", db_str(r, 10)) ||
+	    !cJSON_AddBoolToObject(o, "load_management", db_int(r, 13)) ||
 	    json_add_str(o, "created_at", c) ||
 	    json_add_str(o, "updated_at", u)) {
 		cJSON_Delete(o);
@@ -203,11 +206,11 @@ static enum hres site_write(struct site_job *k, struct db *db)
 		            "INSERT INTO sites (name, address, latitude, "
 		            "longitude, time_zone, grid_limit_a, grid_phases, "
 		            "grid_voltage, grid_limit_unit, notes, created_at, "
-		            "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-		            "?, ?)",
-		            "ssssssiisstt", s->name, s->address, plat, plon,
+		            "updated_at, load_management) VALUES (?, ?, ?, ?, "
+		            "?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		            "ssssssiissttt", s->name, s->address, plat, plon,
 		            s->tz, pa, s->phases, s->voltage, unit, s->notes,
-		            k->now_ms, k->now_ms);
+		            k->now_ms, k->now_ms, s->load_mgmt);
 		if (n < 0)
 			return H_DB_ERROR;
 		s->id = (long long)db_insert_id(db);
@@ -220,15 +223,17 @@ static enum hres site_write(struct site_job *k, struct db *db)
 		            "time_zone = IF(?, ?, time_zone), "
 		            "grid_limit_a = ?, grid_phases = ?, "
 		            "grid_voltage = ?, grid_limit_unit = ?, "
-		            "notes = IF(?, ?, notes), updated_at = ? "
-		            "WHERE id = ?",
-		            "isisisisissiisistl", !!(s->set & SITE_SET_NAME),
+		            "notes = IF(?, ?, notes), "
+		            "load_management = IF(?, ?, load_management), "
+		            "updated_at = ? WHERE id = ?",
+		            "isisisisissiisisiitl", !!(s->set & SITE_SET_NAME),
 		            s->name, !!(s->set & SITE_SET_ADDRESS), s->address,
 		            !!(s->set & SITE_SET_COORDS), plat,
 		            !!(s->set & SITE_SET_COORDS), plon,
 		            !!(s->set & SITE_SET_TZ), s->tz, pa, s->phases,
 		            s->voltage, unit, !!(s->set & SITE_SET_NOTES),
-		            s->notes, k->now_ms, s->id);
+		            s->notes, !!(s->set & SITE_SET_LM), s->load_mgmt,
+		            k->now_ms, s->id);
 		if (n < 0)
 			return H_DB_ERROR;
 	}
@@ -345,6 +350,54 @@ static cJSON *cp_answer(const struct site_job *k)
 	return o;
 }
 
+/* cp_set_load: the settings as they are (lock held) or after the
+ * change, into k->load; -1 on a database error. */
+static int load_row(struct site_job *k, struct db *db, int lock)
+{
+	struct db_rows r;
+	if (db_query(db, &r,
+	             lock ? "SELECT lm_phases, lm_min_a, lm_max_a, lm_priority "
+	                    "FROM charge_points WHERE id = ? FOR UPDATE"
+	                  : "SELECT lm_phases, lm_min_a, lm_max_a, lm_priority "
+	                    "FROM charge_points WHERE id = ?",
+	             "s", k->s.cp_id))
+		return -1;
+	int rc = db_next(&r);
+	cJSON_Delete(k->load);
+	k->load = NULL;
+	cJSON *o = rc > 0 ? cJSON_CreateObject() : NULL;
+	if (o) {
+		cJSON_AddStringToObject(o, "phases", db_str(&r, 0));
+		cJSON_AddNumberToObject(o, "min_a", db_dbl(&r, 1));
+		cJSON_AddNumberToObject(o, "max_a", db_dbl(&r, 2));
+		cJSON_AddNumberToObject(o, "priority", db_dbl(&r, 3));
+		k->load = o;
+	}
+	db_rows_end(&r);
+	return rc < 0 ? -1 : 0;
+}
+
+/* A change that would leave the minimum above the maximum is refused
+ * before anything is written. */
+static int load_consistent(struct site_job *k)
+{
+	const struct site_op *s = &k->s;
+	double mn = s->set & LOAD_SET_MIN
+	                ? s->lm_min_a
+	                : cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(
+	                      k->load, "min_a"));
+	double mx = s->set & LOAD_SET_MAX
+	                ? s->lm_max_a
+	                : cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(
+	                      k->load, "max_a"));
+	if (mn > mx) {
+		fail_with(k, "invalid_params",
+		          "min_a: %.1f A would be above max_a, %.1f A", mn, mx);
+		return 0;
+	}
+	return 1;
+}
+
 static enum hres cp_write(struct site_job *k, struct db *db)
 {
 	struct site_op *s = &k->s;
@@ -409,6 +462,25 @@ static enum hres cp_write(struct site_job *k, struct db *db)
 		            "UPDATE charge_points SET notes = ? WHERE id = ?",
 		            "ss", s->notes, s->cp_id);
 		break;
+	case CP_SET_LOAD:
+		if (load_row(k, db, 1))
+			return H_DB_ERROR;
+		if (!load_consistent(k))
+			return H_OK;
+		n = db_exec(db,
+		            "UPDATE charge_points SET "
+		            "lm_phases = IF(?, ?, lm_phases), "
+		            "lm_min_a = IF(?, ?, lm_min_a), "
+		            "lm_max_a = IF(?, ?, lm_max_a), "
+		            "lm_priority = IF(?, ?, lm_priority) WHERE id = ?",
+		            "isidididis", !!(s->set & LOAD_SET_PHASES),
+		            s->lm_phases, !!(s->set & LOAD_SET_MIN),
+		            s->lm_min_a, !!(s->set & LOAD_SET_MAX), s->lm_max_a,
+		            !!(s->set & LOAD_SET_PRIORITY), s->lm_priority,
+		            s->cp_id);
+		if (n < 0 || load_row(k, db, 0))
+			return H_DB_ERROR;
+		break;
 	case CP_DELETE:
 		if (count_of(
 		        db, &n,
@@ -445,7 +517,8 @@ static enum hres site_run(struct job *j, struct batch *b)
 	struct site_job *k = (struct site_job *)j;
 	/* A batch that failed runs again: start from nothing. */
 	cJSON_Delete(k->row);
-	k->row = NULL;
+	cJSON_Delete(k->load);
+	k->row = k->load = NULL;
 	k->code = NULL;
 	if (k->s.kind == SITE_UPDATE || k->s.kind == SITE_ADD)
 		return site_write(k, b->db);
@@ -545,7 +618,14 @@ static void site_done(struct job *j, enum hres r)
 		cJSON_AddBoolToObject(o, "member", k->s.kind == GROUP_ADD_CP);
 	} else if (k->s.kind == CP_SET_NOTES) {
 		add_str_or_null(o, "notes", k->s.notes);
+	} else if (k->s.kind == CP_SET_LOAD && k->load) {
+		cJSON_AddItemToObject(o, "load", k->load);
+		k->load = NULL;
 	}
+	/* A site's limit or its charge points changed: plan again. */
+	if (k->s.kind == SITE_UPDATE || k->s.kind == CP_SET_SITE ||
+	    k->s.kind == CP_SET_LOAD)
+		load_mgmt_poke();
 	control_ok(k->client, o);
 }
 
@@ -559,6 +639,7 @@ static void site_free(struct job *j)
 {
 	struct site_job *k = (struct site_job *)j;
 	cJSON_Delete(k->row);
+	cJSON_Delete(k->load);
 	site_op_free(&k->s);
 	free(k);
 }

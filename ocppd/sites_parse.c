@@ -20,19 +20,22 @@ static const char *const names[SITE_KIND_N] = {
     [GROUP_ADD_CP] = "group_add_cp", [GROUP_REMOVE_CP] = "group_remove_cp",
     [CP_SET_SITE] = "cp_set_site",   [CP_RETIRE] = "cp_retire",
     [CP_UNRETIRE] = "cp_unretire",   [CP_DELETE] = "cp_delete",
-    [CP_SET_NOTES] = "cp_set_notes",
+    [CP_SET_NOTES] = "cp_set_notes", [CP_SET_LOAD] = "cp_set_load",
 };
 
 /* The fields each kind takes (besides the request's cp_id). */
 static const char *const site_fields[] = {
     "id",          "name",         "address",    "latitude",
     "longitude",   "time_zone",    "grid_limit", "grid_limit_unit",
-    "grid_phases", "grid_voltage", "notes",      NULL};
+    "grid_phases", "grid_voltage", "notes",      "load_management",
+    NULL};
 static const char *const group_fields[] = {"id", "name", "description", NULL};
 static const char *const id_fields[] = {"id", NULL};
 static const char *const no_fields[] = {NULL};
 static const char *const cp_site_fields[] = {"site_id", NULL};
 static const char *const notes_fields[] = {"notes", NULL};
+static const char *const load_fields[] = {"phases", "min_a", "max_a",
+                                          "priority", NULL};
 
 static const char *const *fields_of(enum site_kind k)
 {
@@ -52,6 +55,8 @@ static const char *const *fields_of(enum site_kind k)
 		return cp_site_fields;
 	case CP_SET_NOTES:
 		return notes_fields;
+	case CP_SET_LOAD:
+		return load_fields;
 	default:
 		return no_fields;
 	}
@@ -275,11 +280,82 @@ static int parse_site(const cJSON *p, struct site_op *s, char *why,
 		return bad(why, whylen,
 		           "grid_limit: required with grid_limit_unit");
 	}
+	if ((v = cJSON_GetObjectItemCaseSensitive(p, "load_management"))) {
+		if (!cJSON_IsBool(v))
+			return bad(why, whylen,
+			           "load_management: true or false");
+		s->load_mgmt = cJSON_IsTrue(v);
+		s->set |= SITE_SET_LM;
+	}
 	if (s->kind == SITE_UPDATE && !s->set)
 		return bad(why, whylen,
 		           "nothing to update; give name, address, latitude "
 		           "and longitude, time_zone, grid_limit, grid_phases, "
-		           "grid_voltage or notes");
+		           "grid_voltage, notes or load_management");
+	return 0;
+}
+
+/* Amperes per phase with at most one decimal, in [min, max]. */
+static int amps(const cJSON *v, double min, double max, double *out)
+{
+	if (!cJSON_IsNumber(v) || v->valuedouble < min || v->valuedouble > max)
+		return -1;
+	double d = v->valuedouble * 10.0;
+	if (fabs(d - floor(d + 0.5)) > 1e-6)
+		return -1;
+	*out = floor(d + 0.5) / 10.0;
+	return 0;
+}
+
+static int parse_load(const cJSON *p, struct site_op *s, char *why,
+                      size_t whylen)
+{
+	static const char *const phases[] = {"L1", "L2", "L3", "L1L2L3", NULL};
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(p, "phases");
+	if (v) {
+		int i = 0;
+		while (cJSON_IsString(v) && phases[i] &&
+		       strcmp(phases[i], v->valuestring))
+			i++;
+		if (!cJSON_IsString(v) || !phases[i])
+			return bad(why, whylen,
+			           "phases: L1L2L3 (three-phase), or the one "
+			           "phase it is wired to: L1, L2 or L3");
+		snprintf(s->lm_phases, sizeof s->lm_phases, "%s", phases[i]);
+		s->set |= LOAD_SET_PHASES;
+	}
+	if ((v = cJSON_GetObjectItemCaseSensitive(p, "min_a"))) {
+		if (amps(v, 0, LOAD_AMPS_MAX, &s->lm_min_a))
+			return bad(why, whylen,
+			           "min_a: amperes per phase from 0 to %d, "
+			           "to 0.1",
+			           LOAD_AMPS_MAX);
+		s->set |= LOAD_SET_MIN;
+	}
+	if ((v = cJSON_GetObjectItemCaseSensitive(p, "max_a"))) {
+		if (amps(v, 1, LOAD_AMPS_MAX, &s->lm_max_a))
+			return bad(why, whylen,
+			           "max_a: amperes per phase from 1 to %d, "
+			           "to 0.1",
+			           LOAD_AMPS_MAX);
+		s->set |= LOAD_SET_MAX;
+	}
+	long long n;
+	if ((v = cJSON_GetObjectItemCaseSensitive(p, "priority"))) {
+		if (whole(v, -100, 100, &n))
+			return bad(why, whylen,
+			           "priority: a whole number from -100 to 100 "
+			           "(higher is served first)");
+		s->lm_priority = (int)n;
+		s->set |= LOAD_SET_PRIORITY;
+	}
+	if ((s->set & LOAD_SET_MIN) && (s->set & LOAD_SET_MAX) &&
+	    s->lm_min_a > s->lm_max_a)
+		return bad(why, whylen, "min_a: not above max_a");
+	if (!s->set)
+		return bad(why, whylen,
+		           "nothing to change; give phases, min_a, max_a or "
+		           "priority");
 	return 0;
 }
 
@@ -344,6 +420,8 @@ int site_op_parse(const char *op, const char *cp_id, const cJSON *params,
 		             : bad(why, whylen,
 		                   "notes: required (null or \"\" clears)");
 	}
+	case CP_SET_LOAD:
+		return parse_load(params, s, why, whylen);
 	default:
 		return 0;
 	}

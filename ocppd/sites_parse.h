@@ -33,6 +33,7 @@ enum site_kind {
 	CP_UNRETIRE,
 	CP_DELETE,
 	CP_SET_NOTES,
+	CP_SET_LOAD,
 	SITE_KIND_N
 };
 
@@ -46,6 +47,13 @@ enum site_kind {
 #define SITE_SET_VOLTAGE 0x040u
 #define SITE_SET_NOTES   0x080u
 #define SITE_SET_DESC    0x100u
+#define SITE_SET_LM      0x200u /* load_management */
+/* cp_set_load: how the charge point draws (docs/load-management.md) */
+#define LOAD_SET_PHASES   0x01u
+#define LOAD_SET_MIN      0x02u
+#define LOAD_SET_MAX      0x04u
+#define LOAD_SET_PRIORITY 0x08u
+#define LOAD_AMPS_MAX     500 /* per phase, one connector */
 
 struct site_op {
 	enum site_kind kind;
@@ -64,6 +72,11 @@ struct site_op {
 	char *notes;       /* site or charge point notes; NULL: none (owned) */
 	char *desc;        /* group description; NULL: none (owned) */
 	long long site_id; /* cp_set_site: 0 = no site */
+	int load_mgmt;     /* site: load management on */
+	/* cp_set_load, each when its LOAD_SET_* bit is in set */
+	char lm_phases[7]; /* L1, L2, L3 or L1L2L3 */
+	double lm_min_a, lm_max_a;
+	int lm_priority;
 };
 
 /* The op's kind for a control op name; -1 when it is not one of these. */

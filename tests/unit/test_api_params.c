@@ -199,6 +199,8 @@ static void test_openapi_doc(void)
 	                      "/cps/{cp_id}/site",
 	                      "/cps/{cp_id}/retired",
 	                      "/cps/{cp_id}/notes",
+	                      "/cps/{cp_id}/load",
+	                      "/sites/{site_id}/load",
 	                      "/groups",
 	                      "/groups/{group_id}",
 	                      "/groups/{group_id}/members/{cp_id}",
