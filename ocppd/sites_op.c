@@ -208,7 +208,7 @@ static enum hres site_write(struct site_job *k, struct db *db)
 		            "grid_voltage, grid_limit_unit, notes, created_at, "
 		            "updated_at, load_management) VALUES (?, ?, ?, ?, "
 		            "?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		            "ssssssiissttt", s->name, s->address, plat, plon,
+		            "ssssssiisstti", s->name, s->address, plat, plon,
 		            s->tz, pa, s->phases, s->voltage, unit, s->notes,
 		            k->now_ms, k->now_ms, s->load_mgmt);
 		if (n < 0)
