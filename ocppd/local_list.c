@@ -38,7 +38,8 @@ static int64_t next_tick_ms;
 
 struct update {
 	char cp_id[CONTROL_CP_ID_MAX + 1];
-	cJSON *payload; /* SendLocalList.req */
+	const char *op; /* SendLocalList, or GetLocalListVersion */
+	cJSON *payload; /* its .req */
 };
 
 struct sync_job {
@@ -150,6 +151,52 @@ fail:
 	return NULL;
 }
 
+/*
+ * Reconcile: a charge point that booted since its list's state last
+ * changed may have lost the list (a factory reset, a replaced controller)
+ * while we hold it in_sync.  It is asked GetLocalListVersion, in the room
+ * this tick's updates left; the answer (local_list_state.c) sends a Full
+ * list when the version differs.  updated_at moves on so it is asked once
+ * per boot.
+ */
+static enum hres reconcile_due(struct batch *b, struct sync_job *s)
+{
+	char ids[PACE][CONTROL_CP_ID_MAX + 1];
+	struct db_rows r;
+	int n = 0, rc = 0;
+	if (s->n >= PACE)
+		return H_OK;
+	if (db_query(b->db, &r,
+	             "SELECT cp.id FROM charge_points cp JOIN local_lists l "
+	             "ON l.cp_id = cp.id WHERE cp.connected = 1 "
+	             "AND cp.node_id <=> NULLIF(?, '') "
+	             "AND cp.boot_answer = 'Accepted' "
+	             "AND l.status IN ('in_sync', 'failed', 'no_answer') "
+	             "AND l.version_confirmed > 0 "
+	             "AND cp.last_boot > l.updated_at ORDER BY cp.id LIMIT ?",
+	             "si", s->cfg->node_id, PACE - s->n))
+		return H_DB_ERROR;
+	while (n < PACE - s->n && (rc = db_next(&r)) > 0)
+		snprintf(ids[n++], sizeof ids[0], "%s", db_str(&r, 0));
+	db_rows_end(&r);
+	if (rc < 0)
+		return H_DB_ERROR;
+	for (int i = 0; i < n; i++) {
+		if (db_exec(b->db,
+		            "UPDATE local_lists SET updated_at = "
+		            "UTC_TIMESTAMP(3) WHERE cp_id = ?",
+		            "s", ids[i]) < 0)
+			return H_DB_ERROR;
+		cJSON *p = cJSON_CreateObject();
+		if (!p)
+			return H_DB_ERROR;
+		memcpy(s->u[s->n].cp_id, ids[i], sizeof ids[i]);
+		s->u[s->n].op = "GetLocalListVersion";
+		s->u[s->n++].payload = p;
+	}
+	return H_OK;
+}
+
 static enum hres sync_run(struct job *j, struct batch *b)
 {
 	struct sync_job *s = (struct sync_job *)j;
@@ -220,9 +267,10 @@ static enum hres sync_run(struct job *j, struct batch *b)
 		if (!p)
 			continue;
 		memcpy(s->u[s->n].cp_id, due[i].id, sizeof due[i].id);
+		s->u[s->n].op = "SendLocalList";
 		s->u[s->n++].payload = p;
 	}
-	return H_OK;
+	return reconcile_due(b, s);
 }
 
 /* Committed: each update goes out as a command of its own, recorded in
@@ -236,7 +284,7 @@ static void sync_done(struct job *j, enum hres r)
 	for (int i = 0; i < s->n; i++) {
 		struct control_req req;
 		memset(&req, 0, sizeof req);
-		snprintf(req.op, sizeof req.op, "SendLocalList");
+		snprintf(req.op, sizeof req.op, "%s", s->u[i].op);
 		snprintf(req.cp_id, sizeof req.cp_id, "%s", s->u[i].cp_id);
 		snprintf(req.requested_by, sizeof req.requested_by, "%s",
 		         LOCAL_LIST_SENDER);
