@@ -22,6 +22,8 @@ import {
 const CP = cpId('cpsimprof');
 const TAG = `P57${process.pid % 100000}`;
 const OTHER = `Q57${process.pid % 100000}`;
+const PARENT = `G57${process.pid % 100000}`;
+const CHILD = `C57${process.pid % 100000}`;
 const procs = [];
 
 function cpsim(url, id, args = []) {
@@ -42,6 +44,8 @@ const connStatus = (n) => sqlValue(`SELECT status FROM connectors WHERE cp_id = 
 
 sql(`INSERT INTO users (id_tag, name, status) VALUES (${q(TAG)}, 'cpsim test', 'Accepted'), (${q(OTHER)}, 'cpsim other', 'Accepted')
 	ON DUPLICATE KEY UPDATE status = 'Accepted'`);
+sql(`INSERT INTO users (id_tag, name, status, parent_id_tag) VALUES (${q(CHILD)}, 'cpsim child', 'Accepted', ${q(PARENT)})
+	ON DUPLICATE KEY UPDATE status = 'Accepted', parent_id_tag = ${q(PARENT)}`);
 const sim = cpsim(env.ocppUrl, CP, ['--connectors', '2', '--obey-profiles', '--meter-interval', '1',
 	'--power-kw', '22', '--local-list-max', '3']);
 let txId;
@@ -126,6 +130,30 @@ try {
 		const after = await cmd('GetCompositeSchedule', { connectorId: 1, duration: 60, chargingRateUnit: 'A' });
 		checkEq('composite_hw', after?.chargingSchedule?.chargingSchedulePeriod, [{ startPeriod: 0, limit: 31.8 }]);
 		checkEq('stop', (await cmd('RemoteStopTransaction', { transactionId: txId }))?.status, 'Accepted');
+	});
+
+	await test('reservation_by_parent_and_expiry', async () => {
+		checkEq('idle', await until(() => connStatus(1) === 'Available', 10000, 50), true);
+		const expiry = new Date(Date.now() + 600e3).toISOString();
+		checkEq('reserve_parent', (await cmd('ReserveNow', { connectorId: 1, expiryDate: expiry, idTag: PARENT,
+			parentIdTag: PARENT, reservationId: 5704 }))?.status, 'Accepted');
+		checkEq('reserved', await until(() => connStatus(1) === 'Reserved', 5000, 50), true);
+		// Not in cpsim's local list: Authorize.conf's parentIdTag decides.
+		checkEq('stranger_accepted_for_authorize', (await cmd('RemoteStartTransaction', { connectorId: 1, idTag: OTHER }))?.status, 'Accepted');
+		checkEq('child_accepted', (await cmd('RemoteStartTransaction', { connectorId: 1, idTag: CHILD }))?.status, 'Accepted');
+		const tx = await until(() => sqlValue(`SELECT id_tag FROM transactions WHERE cp_id = ${q(CP)} AND stop_ts IS NULL`) === CHILD, 10000, 100);
+		check('child_started', tx, sql(`SELECT id, id_tag FROM transactions WHERE cp_id = ${q(CP)}`));
+		checkEq('stranger_never_started', sqlValue(`SELECT COUNT(*) FROM transactions WHERE cp_id = ${q(CP)} AND id_tag = ${q(OTHER)}`), '0');
+		const used = await until(async () => (await apiCall('GET', `/reservations?cp_id=${encodeURIComponent(CP)}`)).json?.items
+			?.find((i) => i.reservation_id === 5704)?.status === 'used', 10000, 100);
+		check('parent_reservation_used', used);
+		const open = sqlValue(`SELECT id FROM transactions WHERE cp_id = ${q(CP)} AND stop_ts IS NULL`);
+		checkEq('stop_child', (await cmd('RemoteStopTransaction', { transactionId: Number(open) }))?.status, 'Accepted');
+		// A reservation expiring: Available again, reported by cpsim.
+		const soon = new Date(Date.now() + 3000).toISOString();
+		checkEq('reserve_short', (await cmd('ReserveNow', { connectorId: 2, expiryDate: soon, idTag: TAG, reservationId: 5705 }))?.status, 'Accepted');
+		checkEq('reserved_short', await until(() => connStatus(2) === 'Reserved', 5000, 50), true);
+		checkEq('expired_available', await until(() => connStatus(2) === 'Available', 10000, 100), true);
 	});
 
 	await test('local_list_reconciled_after_restart', async () => {

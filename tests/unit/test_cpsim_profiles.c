@@ -154,7 +154,7 @@ static void test_list_answers(void)
 static void test_reservations(void)
 {
 	struct connector *c;
-	int res;
+	int res, chk;
 
 	fresh(2);
 	CHECK_STR(ask("ReserveNow", "{\"connectorId\":1,\"expiryDate\":"
@@ -172,7 +172,7 @@ static void test_reservations(void)
 	CHECK_STR(ask("RemoteStartTransaction",
 	              "{\"idTag\":\"OTHER\",\"connectorId\":1}"),
 	          "{\"status\":\"Rejected\"}");
-	c = cpstate_start_connector(&st, 0, "OTHER", &res);
+	c = cpstate_start_connector(&st, 0, "OTHER", &res, &chk);
 	CHECK(c && c->id == 2 && res == -1);
 	CHECK_STR(ask("RemoteStartTransaction",
 	              "{\"idTag\":\"r1\",\"connectorId\":1}"),
@@ -210,7 +210,7 @@ static void test_reservations(void)
 
 static void test_reservation_cancel_expiry(void)
 {
-	int res;
+	int res, chk;
 
 	fresh(2);
 	CHECK_STR(ask("CancelReservation", "{\"reservationId\":3}"),
@@ -249,11 +249,29 @@ static void test_reservation_cancel_expiry(void)
 	              "\"parentIdTag\":\"FAMILY\","
 	              "\"reservationId\":5}"),
 	          "{\"status\":\"Accepted\"}");
-	CHECK(cpstate_start_connector(&st, 1, "X", &res) != NULL);
+	CHECK(cpstate_start_connector(&st, 1, "X", &res, &chk) != NULL);
 	st.conn[1].tx = TX_RUNNING;
-	CHECK(cpstate_start_connector(&st, 2, "X", &res) == NULL);
-	CHECK(cpstate_start_connector(&st, 2, "KID", &res) != NULL);
+	CHECK(cpstate_start_connector(&st, 2, "X", &res, &chk) == NULL);
+	CHECK(cpstate_start_connector(&st, 2, "KID", &res, &chk) != NULL);
 	CHECK_INT(res, 0);
+	CHECK_INT(chk, 0);
+	/* A tag the local list does not know: on a connector reserved with
+	 * a parent, only through Authorize.conf's parentIdTag. */
+	st.conn[1].tx = TX_NONE;
+	cpstate_reservation_end(&st, 0);
+	CHECK_STR(ask("ReserveNow",
+	              "{\"connectorId\":1,\"expiryDate\":"
+	              "\"2026-12-03T10:01:00Z\",\"idTag\":\"MUM\","
+	              "\"parentIdTag\":\"FAMILY\","
+	              "\"reservationId\":6}"),
+	          "{\"status\":\"Accepted\"}");
+	CHECK(cpstate_start_connector(&st, 0, "STRANGER", &res, &chk) ==
+	      &st.conn[2]);
+	CHECK_STR(ask("RemoteStartTransaction",
+	              "{\"idTag\":\"STRANGER\",\"connectorId\":1}"),
+	          "{\"status\":\"Accepted\"}");
+	CHECK_INT(a.check_parent, 1);
+	CHECK_INT(a.reservation, 1);
 }
 
 /* ---- charging profiles -------------------------------------------------- */

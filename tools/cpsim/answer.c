@@ -34,7 +34,7 @@ static void on_remote_start(struct cpstate *st, const cJSON *p,
 {
 	const char *tag = answer_str_field(p, "idTag", 1, 20, a);
 	struct connector *c;
-	int id = 0, r, res = -1;
+	int id = 0, r, res = -1, check = 0;
 
 	if (!tag)
 		return;
@@ -43,7 +43,7 @@ static void on_remote_start(struct cpstate *st, const cJSON *p,
 	/* A reserved connector takes only its tag (cpstate_reserve.c). */
 	c = r && (id < 1 || id > st->nconn)
 	        ? NULL
-	        : cpstate_start_connector(st, r ? id : 0, tag, &res);
+	        : cpstate_start_connector(st, r ? id : 0, tag, &res, &check);
 	if (!c) {
 		answer_set_status(a, "Rejected");
 		return;
@@ -53,12 +53,14 @@ static void on_remote_start(struct cpstate *st, const cJSON *p,
 	c->remote = 1;
 	c->local_session = 0;
 	c->has_reservation = res >= 0;
+	c->check_parent = check;
 	c->reservation_id = res >= 0 ? st->res[res].id : 0;
 	snprintf(c->id_tag, sizeof c->id_tag, "%s", tag);
 	answer_set_status(a, "Accepted");
 	a->fu = FU_REMOTE_START;
 	a->connector = c->id;
 	a->reservation = res;
+	a->check_parent = check;
 	snprintf(a->id_tag, sizeof a->id_tag, "%s", tag);
 }
 

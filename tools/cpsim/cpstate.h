@@ -110,16 +110,21 @@ int cpstate_connector_free(const struct connector *c);
 /* Reservations (cpstate_reserve.c). */
 /* The connector whose reservation has this id (0..n), or -1. */
 int cpstate_reservation_find(const struct cpstate *st, int id);
-/* Whether tag may use reservation r: the reserved idTag, or a tag whose
- * parent (from the local list) is the reservation's parentIdTag. */
+/* Whether tag may use reservation r: 1 for the reserved idTag, or a tag
+ * whose parent (from the local list) is the reservation's parentIdTag; 2
+ * when the reservation has a parentIdTag and the tag is not in the local
+ * list (Authorize.conf's parentIdTag decides); else 0. */
 int cpstate_reservation_matches(const struct cpstate *st,
                                 const struct reservation *r, const char *tag);
 /* The connector a start by tag may take: want (1..n) or, with want 0, the
  * first that fits; a connector reserved for another tag is refused, and
  * the last free one while another tag holds a connector 0 reservation.
- * NULL if none.  *res_conn is the reservation it consumes (-1 none). */
+ * NULL if none.  *res_conn is the reservation it consumes (-1 none);
+ * *check_parent is set when the start must wait for Authorize.conf to
+ * name the reservation's parentIdTag (only for a connector asked for). */
 struct connector *cpstate_start_connector(struct cpstate *st, int want,
-                                          const char *tag, int *res_conn);
+                                          const char *tag, int *res_conn,
+                                          int *check_parent);
 /* Ends reservation k (0..n); a Reserved connector becomes Available. */
 void cpstate_reservation_end(struct cpstate *st, int k);
 /* Ends the reservations past their expiry; the number ended. */

@@ -33,7 +33,9 @@ int cpstate_reservation_matches(const struct cpstate *st,
 	if (!r->parent[0])
 		return 0;
 	e = local_auth_list_find(&st->list, tag);
-	return e && e->parent[0] && !strcasecmp(e->parent, r->parent);
+	if (!e)
+		return 2; /* only Authorize.conf can tell */
+	return e->parent[0] && !strcasecmp(e->parent, r->parent);
 }
 
 /* Free connectors not reserved for anyone. */
@@ -47,28 +49,31 @@ static int unreserved_free(const struct cpstate *st)
 	return n;
 }
 
-/* Whether tag may start on connector c; *res_conn: the reservation used. */
+/* Whether tag may start on connector c (2: if Authorize.conf gives it the
+ * reservation's parent, with maybe set); *res_conn: the reservation used. */
 static int may_start(struct cpstate *st, const struct connector *c,
-                     const char *tag, int *res_conn)
+                     const char *tag, int maybe, int *res_conn)
 {
 	const struct reservation *r = &st->res[c->id];
+	int m;
 
 	*res_conn = -1;
 	if (r->active) {
-		if (!cpstate_reservation_matches(st, r, tag))
+		m = cpstate_reservation_matches(st, r, tag);
+		if (!m || (m == 2 && !maybe))
 			return 0;
 		/* Reserved (or Preparing for it): the tag takes it. */
 		if (c->tx != TX_NONE || c->inoperative || c->pending_avail >= 0)
 			return 0;
 		*res_conn = c->id;
-		return 1;
+		return m;
 	}
 	if (!cpstate_connector_free(c))
 		return 0;
 	r = &st->res[0];
 	if (!r->active)
 		return 1;
-	if (cpstate_reservation_matches(st, r, tag)) {
+	if (cpstate_reservation_matches(st, r, tag) == 1) {
 		*res_conn = 0;
 		return 1;
 	}
@@ -77,23 +82,29 @@ static int may_start(struct cpstate *st, const struct connector *c,
 }
 
 struct connector *cpstate_start_connector(struct cpstate *st, int want,
-                                          const char *tag, int *res_conn)
+                                          const char *tag, int *res_conn,
+                                          int *check_parent)
 {
-	int i;
+	int i, m;
 
 	*res_conn = -1;
-	if (want > 0)
-		return want <= st->nconn &&
-		               may_start(st, &st->conn[want], tag, res_conn)
-		           ? &st->conn[want]
-		           : NULL;
-	/* A connector reserved for this tag first, then any. */
+	*check_parent = 0;
+	if (want > 0) {
+		if (want > st->nconn ||
+		    !(m = may_start(st, &st->conn[want], tag, 1, res_conn)))
+			return NULL;
+		*check_parent = m == 2;
+		return &st->conn[want];
+	}
+	/* A connector reserved for this tag first, then any; a tag that
+	 * only may be a child of the reservation's parent goes to a
+	 * connector it names. */
 	for (i = 1; i <= st->nconn; i++)
 		if (st->res[i].active &&
-		    may_start(st, &st->conn[i], tag, res_conn))
+		    may_start(st, &st->conn[i], tag, 0, res_conn))
 			return &st->conn[i];
 	for (i = 1; i <= st->nconn; i++)
-		if (may_start(st, &st->conn[i], tag, res_conn))
+		if (may_start(st, &st->conn[i], tag, 0, res_conn))
 			return &st->conn[i];
 	return NULL;
 }

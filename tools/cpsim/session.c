@@ -347,6 +347,18 @@ static void on_boot_reply(struct sess *s, const struct rpc_reply *r)
 	}
 }
 
+/* Authorize.conf names the parentIdTag of the reservation c is to use. */
+static int parent_fits(struct sess *s, const struct connector *c,
+                       const cJSON *conf)
+{
+	int k = cpstate_reservation_find(&s->st, c->reservation_id);
+	const cJSON *p = cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(conf, "idTagInfo"), "parentIdTag");
+
+	return k >= 0 && cJSON_IsString(p) &&
+	       !strcasecmp(p->valuestring, s->st.res[k].parent);
+}
+
 static void on_auth_reply(struct sess *s, struct connector *c,
                           const struct rpc_reply *r)
 {
@@ -356,10 +368,31 @@ static void on_auth_reply(struct sess *s, struct connector *c,
 		st = cJSON_GetObjectItemCaseSensitive(
 		    cJSON_GetObjectItemCaseSensitive(r->payload, "idTagInfo"),
 		    "status");
+	if (cJSON_IsString(st) && !strcmp(st->valuestring, "Accepted") &&
+	    c->check_parent && !parent_fits(s, c, r->payload)) {
+		/* Not of the reservation's group: the connector stays
+		 * Reserved for it. */
+		note(s,
+		     "connector %d: idTag %s is not of reservation %d's "
+		     "parent; not starting",
+		     c->id, c->id_tag, c->reservation_id);
+		c->tx = TX_NONE;
+		c->check_parent = 0;
+		c->has_reservation = 0;
+		c->remote = 0;
+		if (c->local_session) {
+			s->sessions_done++;
+			s->next_session_ms = clock_mono_ms() + 1000;
+		}
+		c->local_session = 0;
+		return;
+	}
 	if (cJSON_IsString(st) && !strcmp(st->valuestring, "Accepted")) {
+		c->check_parent = 0;
 		begin_start(s, c);
 		return;
 	}
+	c->check_parent = 0;
 	if (r->outcome == RPC_RESULT)
 		fail(s, "Authorize: idTag %s is %s", c->id_tag,
 		     cJSON_IsString(st) ? st->valuestring : "(no status)");
@@ -513,7 +546,8 @@ static void follow_up(struct sess *s, const struct answer *a)
 			                                 : "SoftReset");
 		break;
 	case FU_REMOTE_START:
-		if (!strcmp(
+		if (a->check_parent ||
+		    !strcmp(
 		        cpconfig_get(&s->st.cfg, "AuthorizeRemoteTxRequests"),
 		        "true"))
 			begin_authorize(s, c);
@@ -678,16 +712,18 @@ static int all_idle(struct sess *s)
 static void start_local_session(struct sess *s)
 {
 	struct connector *c;
-	int want = s->sessions_started % s->st.nconn + 1, res;
+	int want = s->sessions_started % s->st.nconn + 1, res, check;
 
 	/* A connector reserved for another tag is not ours to take. */
-	c = cpstate_start_connector(&s->st, want, s->o->id_tag, &res);
+	c = cpstate_start_connector(&s->st, want, s->o->id_tag, &res, &check);
 	if (!c)
-		c = cpstate_start_connector(&s->st, 0, s->o->id_tag, &res);
+		c = cpstate_start_connector(&s->st, 0, s->o->id_tag, &res,
+		                            &check);
 	if (!c)
 		return;
 	c->has_reservation = res >= 0;
 	c->reservation_id = res >= 0 ? s->st.res[res].id : 0;
+	c->check_parent = check;
 	s->sessions_started++;
 	c->tx = TX_STARTING;
 	c->local_session = 1;
