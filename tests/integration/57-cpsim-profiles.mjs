@@ -13,7 +13,8 @@
 //    --obey-profiles the power in MeterValues follows it;
 //  - local_list = all on an ocppd of our own: a cpsim restarted (its list
 //    gone, version 0) is asked GetLocalListVersion after its boot and gets
-//    a Full list again (GET /local-lists in_sync).
+//    a Full list again (GET /local-lists in_sync, and the charge point's
+//    dashboard page shows it).
 import { spawn } from 'node:child_process';
 import {
 	apiCall, check, checkEq, cpId, done, env, ownPort, q, sql, sqlValue, startOcppd, test, until,
@@ -180,6 +181,11 @@ try {
 			checkEq('resent_full', type, 'Full');
 			const api = await apiCall('GET', `/local-lists?cp_id=${encodeURIComponent(CP2)}`);
 			checkEq('api_in_sync', [api.status, api.json?.items?.[0]?.status, api.json?.items?.[0]?.behind], [200, 'in_sync', false]);
+			const page = await fetch(`${env.httpUrl}/cgi-bin/dashboard/cp/${encodeURIComponent(CP2)}`);
+			const html = await page.text();
+			const ver = String(api.json?.items?.[0]?.version_confirmed);
+			checkEq('page_shows_list', [page.status, /data-local-list="in_sync"/.test(html),
+				html.includes(`data-local-list-version>${ver}<`), /last answer <span class="sub">Accepted/.test(html)], [200, true, true, true]);
 			s1.proc.kill('SIGINT');
 			await s1.exited;
 		} finally {
