@@ -154,10 +154,11 @@ fail:
 /*
  * Reconcile: a charge point that booted since its list's state last
  * changed may have lost the list (a factory reset, a replaced controller)
- * while we hold it in_sync.  It is asked GetLocalListVersion, in the room
- * this tick's updates left; the answer (local_list_state.c) sends a Full
- * list when the version differs.  updated_at moves on so it is asked once
- * per boot.
+ * while we hold it in_sync.  It is asked GetLocalListVersion before any
+ * update goes to it (a Differential would otherwise be Accepted onto an
+ * empty list); its state is 'sending' until the answer (local_list_state.c)
+ * makes it in_sync again, or failed with a Full list next when the
+ * version differs.  updated_at moves on so it is asked once per boot.
  */
 static enum hres reconcile_due(struct batch *b, struct sync_job *s)
 {
@@ -183,7 +184,8 @@ static enum hres reconcile_due(struct batch *b, struct sync_job *s)
 		return H_DB_ERROR;
 	for (int i = 0; i < n; i++) {
 		if (db_exec(b->db,
-		            "UPDATE local_lists SET updated_at = "
+		            "UPDATE local_lists SET status = 'sending', "
+		            "last_answer = 'version asked', updated_at = "
 		            "UTC_TIMESTAMP(3) WHERE cp_id = ?",
 		            "s", ids[i]) < 0)
 			return H_DB_ERROR;
@@ -215,6 +217,9 @@ static enum hres sync_run(struct job *j, struct batch *b)
 		return H_DB_ERROR;
 	if (cur < 1 || cur > 2147483647LL)
 		return H_OK;
+	enum hres h = reconcile_due(b, s);
+	if (h != H_OK || s->n >= PACE)
+		return h;
 	struct due {
 		char id[CONTROL_CP_ID_MAX + 1];
 		long long from;
@@ -233,9 +238,10 @@ static enum hres sync_run(struct job *j, struct batch *b)
 	             "OR (l.status = 'sending' AND l.updated_at < "
 	             "UTC_TIMESTAMP(3) - INTERVAL ? SECOND)))) "
 	             "ORDER BY cp.id LIMIT ?",
-	             "sllii", s->cfg->node_id, cur, cur, SENDING_STALE_S, PACE))
+	             "sllii", s->cfg->node_id, cur, cur, SENDING_STALE_S,
+	             PACE - s->n))
 		return H_DB_ERROR;
-	while (nd < PACE && (rc = db_next(&r)) > 0) {
+	while (nd < PACE - s->n && (rc = db_next(&r)) > 0) {
 		snprintf(due[nd].id, sizeof due[nd].id, "%s", db_str(&r, 0));
 		due[nd].from = db_int(&r, 1);
 		nd++;
@@ -270,7 +276,7 @@ static enum hres sync_run(struct job *j, struct batch *b)
 		s->u[s->n].op = "SendLocalList";
 		s->u[s->n++].payload = p;
 	}
-	return reconcile_due(b, s);
+	return H_OK;
 }
 
 /* Committed: each update goes out as a command of its own, recorded in

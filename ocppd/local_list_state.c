@@ -39,7 +39,10 @@ int local_list_stamp(struct db *db, const char *id_tag, int deleted)
 /*
  * GetLocalListVersion answered (ours after a boot, or an operator's): a
  * version other than the one confirmed means the charge point's list is
- * not ours (lost, or replaced), so the next update is Full.
+ * not ours (lost, or replaced), so the next update is Full; the same
+ * version is in_sync again (the state was 'sending' while we asked).
+ * Unanswered, the state stays 'sending' and the update goes out when it
+ * is stale (local_list.c).
  */
 static int version_answer(struct db *db, const struct cmd_record *r)
 {
@@ -58,10 +61,10 @@ static int version_answer(struct db *db, const struct cmd_record *r)
 	return db_exec(
 	           db,
 	           "UPDATE local_lists SET updated_at = ?, last_answer = ?, "
-	           "status = IF(version_confirmed = ?, status, 'failed'), "
+	           "status = IF(version_confirmed = ?, 'in_sync', 'failed'), "
 	           "version_confirmed = IF(version_confirmed = ?, "
-	           "version_confirmed, 0) WHERE cp_id = ? "
-	           "AND status IN ('in_sync', 'failed', 'no_answer')",
+	           "version_confirmed, 0) WHERE cp_id = ? AND status IN "
+	           "('sending', 'in_sync', 'failed', 'no_answer')",
 	           "tslls", r->finished_ms, answer, version, version,
 	           r->cp_id) < 0
 	           ? -1

@@ -13,8 +13,9 @@
 //    --obey-profiles the power in MeterValues follows it;
 //  - local_list = all on an ocppd of our own: a cpsim restarted (its list
 //    gone, version 0) is asked GetLocalListVersion after its boot and gets
-//    a Full list again (GET /local-lists in_sync, and the charge point's
-//    dashboard page shows it).
+//    a Full list again, also when tags changed meanwhile (no Differential
+//    onto its empty list); GET /local-lists in_sync, and the charge
+//    point's dashboard page shows it.
 import { spawn } from 'node:child_process';
 import {
 	apiCall, check, checkEq, cpId, done, env, ownPort, q, sql, sqlValue, startOcppd, test, until,
@@ -159,6 +160,7 @@ try {
 
 	await test('local_list_reconciled_after_restart', async () => {
 		const CP2 = cpId('cpsimlist');
+		const NEWTAG = `N57${process.pid % 100000}`;
 		const d = await startOcppd({ CSMS_OCPP_PORT: String(ownPort(78)), CSMS_NODE_ID: 'L57', CSMS_LOCAL_LIST: 'all' },
 			`57-ocppd-${process.pid}`);
 		try {
@@ -170,6 +172,10 @@ try {
 			const first = sends();
 			s1.proc.kill('SIGINT');
 			await s1.exited;
+			// A tag changes meanwhile: the list is behind too, and still
+			// the version is asked before a Differential could be
+			// accepted onto the empty list.
+			checkEq('tag_added', (await apiCall('POST', '/users', { id_tag: NEWTAG, name: 'cpsim list' })).status, 201);
 			s1 = cpsim(d.url, CP2, ['--local-list-max', '5000']);
 			const asked = await until(() => Number(sqlValue(`SELECT COUNT(*) FROM commands WHERE cp_id = ${q(CP2)}
 				AND action = 'GetLocalListVersion' AND requested_by = 'local-list' AND status = 'answered'`)) >= 1, 30000, 200);
@@ -179,6 +185,9 @@ try {
 			const type = sqlValue(`SELECT JSON_VALUE(params, '$.updateType') FROM commands WHERE cp_id = ${q(CP2)}
 				AND action = 'SendLocalList' ORDER BY created_at DESC LIMIT 1`);
 			checkEq('resent_full', type, 'Full');
+			const after = sql(`SELECT action, JSON_VALUE(params, '$.updateType') FROM commands WHERE cp_id = ${q(CP2)}
+				AND requested_by = 'local-list' ORDER BY created_at`).slice(first).map((x) => x.join(' ').trim());
+			checkEq('asked_then_full', after, ['GetLocalListVersion', 'SendLocalList Full']);
 			const api = await apiCall('GET', `/local-lists?cp_id=${encodeURIComponent(CP2)}`);
 			checkEq('api_in_sync', [api.status, api.json?.items?.[0]?.status, api.json?.items?.[0]?.behind], [200, 'in_sync', false]);
 			const page = await fetch(`${env.httpUrl}/cgi-bin/dashboard/cp/${encodeURIComponent(CP2)}`);
@@ -188,6 +197,7 @@ try {
 				html.includes(`data-local-list-version>${ver}<`), /last answer <span class="sub">Accepted/.test(html)], [200, true, true, true]);
 			s1.proc.kill('SIGINT');
 			await s1.exited;
+			await apiCall('DELETE', `/users/${NEWTAG}`);
 		} finally {
 			await d.stop();
 		}
