@@ -38,7 +38,8 @@ static int64_t next_tick_ms;
 
 struct update {
 	char cp_id[CONTROL_CP_ID_MAX + 1];
-	cJSON *payload; /* SendLocalList.req */
+	const char *op; /* SendLocalList, or GetLocalListVersion */
+	cJSON *payload; /* its .req */
 };
 
 struct sync_job {
@@ -150,6 +151,54 @@ fail:
 	return NULL;
 }
 
+/*
+ * Reconcile: a charge point that booted since its list's state last
+ * changed may have lost the list (a factory reset, a replaced controller)
+ * while we hold it in_sync.  It is asked GetLocalListVersion before any
+ * update goes to it (a Differential would otherwise be Accepted onto an
+ * empty list); its state is 'sending' until the answer (local_list_state.c)
+ * makes it in_sync again, or failed with a Full list next when the
+ * version differs.  updated_at moves on so it is asked once per boot.
+ */
+static enum hres reconcile_due(struct batch *b, struct sync_job *s)
+{
+	char ids[PACE][CONTROL_CP_ID_MAX + 1];
+	struct db_rows r;
+	int n = 0, rc = 0;
+	if (s->n >= PACE)
+		return H_OK;
+	if (db_query(b->db, &r,
+	             "SELECT cp.id FROM charge_points cp JOIN local_lists l "
+	             "ON l.cp_id = cp.id WHERE cp.connected = 1 "
+	             "AND cp.node_id <=> NULLIF(?, '') "
+	             "AND cp.boot_answer = 'Accepted' "
+	             "AND l.status IN ('in_sync', 'failed', 'no_answer') "
+	             "AND l.version_confirmed > 0 "
+	             "AND cp.last_boot > l.updated_at ORDER BY cp.id LIMIT ?",
+	             "si", s->cfg->node_id, PACE - s->n))
+		return H_DB_ERROR;
+	while (n < PACE - s->n && (rc = db_next(&r)) > 0)
+		snprintf(ids[n++], sizeof ids[0], "%s", db_str(&r, 0));
+	db_rows_end(&r);
+	if (rc < 0)
+		return H_DB_ERROR;
+	for (int i = 0; i < n; i++) {
+		if (db_exec(b->db,
+		            "UPDATE local_lists SET status = 'sending', "
+		            "last_answer = 'version asked', updated_at = "
+		            "UTC_TIMESTAMP(3) WHERE cp_id = ?",
+		            "s", ids[i]) < 0)
+			return H_DB_ERROR;
+		cJSON *p = cJSON_CreateObject();
+		if (!p)
+			return H_DB_ERROR;
+		memcpy(s->u[s->n].cp_id, ids[i], sizeof ids[i]);
+		s->u[s->n].op = "GetLocalListVersion";
+		s->u[s->n++].payload = p;
+	}
+	return H_OK;
+}
+
 static enum hres sync_run(struct job *j, struct batch *b)
 {
 	struct sync_job *s = (struct sync_job *)j;
@@ -168,6 +217,9 @@ static enum hres sync_run(struct job *j, struct batch *b)
 		return H_DB_ERROR;
 	if (cur < 1 || cur > 2147483647LL)
 		return H_OK;
+	enum hres h = reconcile_due(b, s);
+	if (h != H_OK || s->n >= PACE)
+		return h;
 	struct due {
 		char id[CONTROL_CP_ID_MAX + 1];
 		long long from;
@@ -186,9 +238,10 @@ static enum hres sync_run(struct job *j, struct batch *b)
 	             "OR (l.status = 'sending' AND l.updated_at < "
 	             "UTC_TIMESTAMP(3) - INTERVAL ? SECOND)))) "
 	             "ORDER BY cp.id LIMIT ?",
-	             "sllii", s->cfg->node_id, cur, cur, SENDING_STALE_S, PACE))
+	             "sllii", s->cfg->node_id, cur, cur, SENDING_STALE_S,
+	             PACE - s->n))
 		return H_DB_ERROR;
-	while (nd < PACE && (rc = db_next(&r)) > 0) {
+	while (nd < PACE - s->n && (rc = db_next(&r)) > 0) {
 		snprintf(due[nd].id, sizeof due[nd].id, "%s", db_str(&r, 0));
 		due[nd].from = db_int(&r, 1);
 		nd++;
@@ -220,6 +273,7 @@ static enum hres sync_run(struct job *j, struct batch *b)
 		if (!p)
 			continue;
 		memcpy(s->u[s->n].cp_id, due[i].id, sizeof due[i].id);
+		s->u[s->n].op = "SendLocalList";
 		s->u[s->n++].payload = p;
 	}
 	return H_OK;
@@ -236,7 +290,7 @@ static void sync_done(struct job *j, enum hres r)
 	for (int i = 0; i < s->n; i++) {
 		struct control_req req;
 		memset(&req, 0, sizeof req);
-		snprintf(req.op, sizeof req.op, "SendLocalList");
+		snprintf(req.op, sizeof req.op, "%s", s->u[i].op);
 		snprintf(req.cp_id, sizeof req.cp_id, "%s", s->u[i].cp_id);
 		snprintf(req.requested_by, sizeof req.requested_by, "%s",
 		         LOCAL_LIST_SENDER);

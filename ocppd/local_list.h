@@ -11,6 +11,9 @@
  * (or the difference is large).  The answer, recorded with the command's
  * history row (cmdlog.c), moves the confirmed version on, or sends the
  * next update Full (Failed, VersionMismatch), or stops (NotSupported).
+ * A charge point that booted since its state last changed is asked
+ * GetLocalListVersion in the same tick; another version than the one it
+ * confirmed makes its next update Full (local_list_state.c).
  */
 #ifndef OCPPD_LOCAL_LIST_H
 #define OCPPD_LOCAL_LIST_H

@@ -3,6 +3,7 @@
  */
 #include "local_list_state.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
@@ -35,8 +36,45 @@ int local_list_stamp(struct db *db, const char *id_tag, int deleted)
 	           : 0;
 }
 
+/*
+ * GetLocalListVersion answered (ours after a boot, or an operator's): a
+ * version other than the one confirmed means the charge point's list is
+ * not ours (lost, or replaced), so the next update is Full; the same
+ * version is in_sync again (the state was 'sending' while we asked).
+ * Unanswered, the state stays 'sending' and the update goes out when it
+ * is stale (local_list.c).
+ */
+static int version_answer(struct db *db, const struct cmd_record *r)
+{
+	if (!cmd_record_answered(r) || !r->response)
+		return 0;
+	cJSON *resp = cJSON_Parse(r->response);
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(resp, "listVersion");
+	if (!cJSON_IsNumber(v)) {
+		cJSON_Delete(resp);
+		return 0;
+	}
+	char answer[40];
+	snprintf(answer, sizeof answer, "listVersion %.0f", v->valuedouble);
+	long long version = (long long)v->valuedouble;
+	cJSON_Delete(resp);
+	return db_exec(
+	           db,
+	           "UPDATE local_lists SET updated_at = ?, last_answer = ?, "
+	           "status = IF(version_confirmed = ?, 'in_sync', 'failed'), "
+	           "version_confirmed = IF(version_confirmed = ?, "
+	           "version_confirmed, 0) WHERE cp_id = ? AND status IN "
+	           "('sending', 'in_sync', 'failed', 'no_answer')",
+	           "tslls", r->finished_ms, answer, version, version,
+	           r->cp_id) < 0
+	           ? -1
+	           : 0;
+}
+
 int local_list_command(struct db *db, const struct cmd_record *r)
 {
+	if (!strcmp(r->action, "GetLocalListVersion") && r->outcome)
+		return version_answer(db, r);
 	if (strcmp(r->action, "SendLocalList") || !r->outcome)
 		return 0;
 	const char *status;

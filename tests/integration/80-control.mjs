@@ -241,7 +241,8 @@ await test('other_core_and_trigger_commands', async () => {
 	checkEq('data_transfer', (await csmsctl(['DataTransfer', SIM, 'vendorId=acme'])).out, { status: 'UnknownVendorId' });
 	checkEq('trigger_message', (await csmsctl(['TriggerMessage', SIM, 'requestedMessage=Heartbeat'])).out, { status: 'Accepted' });
 	checkEq('unlock_connector', (await csmsctl(['UnlockConnector', SIM, 'connectorId=1'])).out, { status: 'Unlocked' });
-	const ns = await csmsctl(['ReserveNow', SIM, 'connectorId=1', 'expiryDate=2030-01-01T00:00:00Z', `idTag=${simTag}`, 'reservationId=1']);
+	// cpsim does not do firmware updates: a CALLERROR NotSupported.
+	const ns = await csmsctl(['UpdateFirmware', SIM, 'location=https://example.com/fw.bin', 'retrieveDate=2030-01-01T00:00:00Z']);
 	checkEq('callerror_code_passed_through', [ns.code, ns.out?.code, ns.out?.source], [1, 'NotSupported', 'cp']);
 });
 
@@ -287,7 +288,7 @@ await test('commands_history_recorded', async () => {
 	if (!rows) throw new Error('history incomplete');
 	const got = rows.map((x) => `${x[0]}:${x[1]}`);
 	for (const want of ['GetConfiguration:answered', 'ChangeConfiguration:Accepted',
-		'ChangeConfiguration:Rejected', 'ReserveNow:callerror', 'RemoteStartTransaction:Accepted',
+		'ChangeConfiguration:Rejected', 'UpdateFirmware:callerror', 'RemoteStartTransaction:Accepted',
 		'RemoteStopTransaction:Accepted', 'ChangeAvailability:Accepted', 'Reset:Accepted'])
 		if (!got.includes(want)) throw new Error(`no ${want} in ${got.join(' ')}`);
 	check('commands_requested_by', rows.every((x) => x[2] === 'tester'), JSON.stringify(rows.map((x) => x[2])));

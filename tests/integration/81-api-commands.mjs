@@ -132,7 +132,8 @@ await test('get_and_change_configuration', async () => {
 	checkEq('change_configuration', [c.status, c.json?.result], [200, { status: 'Accepted' }]);
 	const r = await cmd(SIM, 'ChangeConfiguration', { key: 'NumberOfConnectors', value: '3' });
 	checkEq('business_refusal_is_200', [r.status, r.json?.result], [200, { status: 'Rejected' }]);
-	const ns = await cmd(SIM, 'ReserveNow', { connectorId: 1, expiryDate: '2030-01-01T00:00:00Z', idTag: simTag, reservationId: 1 });
+	// cpsim does not do firmware updates: a CALLERROR NotSupported.
+	const ns = await cmd(SIM, 'UpdateFirmware', { location: 'https://example.com/fw.bin', retrieveDate: '2030-01-01T00:00:00Z' });
 	checkEq('callerror_in_outcome', [ns.status, ns.json?.status, ns.json?.error?.code], [200, 'callerror', 'NotSupported']);
 });
 
@@ -188,7 +189,7 @@ await test('history_newest_first_with_requested_by', async () => {
 	const all = await call('GET', `/cps/${SIM}/commands?per_page=100`);
 	const got = all.json.items.map((c) => `${c.action}:${c.status}`);
 	for (const want of ['RemoteStartTransaction:Accepted', 'RemoteStopTransaction:Accepted',
-		'ChangeAvailability:Accepted', 'ReserveNow:callerror', 'GetConfiguration:answered'])
+		'ChangeAvailability:Accepted', 'UpdateFirmware:callerror', 'GetConfiguration:answered'])
 		expect(got.includes(want), `no ${want} in ${got.join(' ')}`);
 	const ids = all.json.items.map((c) => c.id);
 	checkEq('history_ids_descending', ids, [...ids].sort((a, b) => b - a));

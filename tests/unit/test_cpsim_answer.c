@@ -11,9 +11,7 @@
 
 #include "ocpp_schema.h"
 
-#include "../../tools/cpsim/answer.c"
-#include "../../tools/cpsim/cpconfig.c"
-#include "../../tools/cpsim/cpstate.c"
+#include "cpsim_answer_all.h"
 
 static ocpp_schemas *schemas;
 static struct cpstate st;
@@ -106,8 +104,8 @@ static void test_unknown_and_unsupported(void)
 {
 	fresh(1);
 	CHECK_STR(ask("FooBar", "{}"), "NotImplemented");
-	CHECK_STR(ask("ReserveNow", "{}"), "NotSupported");
-	CHECK_STR(ask("SetChargingProfile", "{}"), "NotSupported");
+	CHECK_STR(ask("ReserveNow", "{}"), "ProtocolError");
+	CHECK_STR(ask("UpdateFirmware", "{}"), "NotSupported");
 	CHECK_STR(ask("DataTransfer", "{\"vendorId\":\"acme\"}"),
 	          "{\"status\":\"UnknownVendorId\"}");
 	CHECK_STR(ask("ClearCache", "{}"), "{\"status\":\"Accepted\"}");

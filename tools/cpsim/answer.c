@@ -5,6 +5,7 @@
  * profiles this charge point does not claim get NotSupported.
  */
 #include "answer.h"
+#include "answer_int.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -12,76 +13,18 @@
 
 typedef void (*answer_fn)(struct cpstate *st, const cJSON *p, struct answer *a);
 
-static void set_status(struct answer *a, const char *status)
-{
-	snprintf(a->payload, sizeof a->payload, "{\"status\":\"%s\"}", status);
-}
-
-static void set_error(struct answer *a, const char *code, const char *desc)
-{
-	a->error = code;
-	snprintf(a->error_desc, sizeof a->error_desc, "%s", desc);
-}
-
-/*
- * Field helpers that answer with the matching CALLERROR when the field is
- * missing or of the wrong type; callers just return on -1.
- */
-static int int_or_error(const cJSON *p, const char *name, int required,
-                        int *out, struct answer *a)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(p, name);
-
-	if (!v) {
-		if (required) {
-			set_error(a, "ProtocolError", name);
-			return -1;
-		}
-		return 0;
-	}
-	if (!cJSON_IsNumber(v) ||
-	    v->valuedouble != (double)(int)v->valuedouble) {
-		set_error(a, "TypeConstraintViolation", name);
-		return -1;
-	}
-	*out = (int)v->valuedouble;
-	return 1;
-}
-
-static const char *string_or_error(const cJSON *p, const char *name,
-                                   int required, size_t maxlen,
-                                   struct answer *a)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(p, name);
-
-	if (!v) {
-		if (required)
-			set_error(a, "ProtocolError", name);
-		return NULL;
-	}
-	if (!cJSON_IsString(v)) {
-		set_error(a, "TypeConstraintViolation", name);
-		return NULL;
-	}
-	if (maxlen && strlen(v->valuestring) > maxlen) {
-		set_error(a, "PropertyConstraintViolation", name);
-		return NULL;
-	}
-	return v->valuestring;
-}
-
 static void on_reset(struct cpstate *st, const cJSON *p, struct answer *a)
 {
-	const char *type = string_or_error(p, "type", 1, 0, a);
+	const char *type = answer_str_field(p, "type", 1, 0, a);
 
 	(void)st;
 	if (!type)
 		return;
 	if (strcmp(type, "Soft") && strcmp(type, "Hard")) {
-		set_error(a, "PropertyConstraintViolation", "type");
+		answer_set_error(a, "PropertyConstraintViolation", "type");
 		return;
 	}
-	set_status(a, "Accepted");
+	answer_set_status(a, "Accepted");
 	a->fu = FU_RESET;
 	snprintf(a->what, sizeof a->what, "%s", type);
 }
@@ -89,33 +32,35 @@ static void on_reset(struct cpstate *st, const cJSON *p, struct answer *a)
 static void on_remote_start(struct cpstate *st, const cJSON *p,
                             struct answer *a)
 {
-	const char *tag = string_or_error(p, "idTag", 1, 20, a);
-	struct connector *c = NULL;
-	int id = 0, r;
+	const char *tag = answer_str_field(p, "idTag", 1, 20, a);
+	struct connector *c;
+	int id = 0, r, res = -1, check = 0;
 
 	if (!tag)
 		return;
-	if ((r = int_or_error(p, "connectorId", 0, &id, a)) < 0)
+	if ((r = answer_int_field(p, "connectorId", 0, &id, a)) < 0)
 		return;
-	if (r) {
-		if (id >= 1 && id <= st->nconn &&
-		    cpstate_connector_free(&st->conn[id]))
-			c = &st->conn[id];
-	} else {
-		c = cpstate_first_free(st);
-	}
+	/* A reserved connector takes only its tag (cpstate_reserve.c). */
+	c = r && (id < 1 || id > st->nconn)
+	        ? NULL
+	        : cpstate_start_connector(st, r ? id : 0, tag, &res, &check);
 	if (!c) {
-		set_status(a, "Rejected");
+		answer_set_status(a, "Rejected");
 		return;
 	}
 	/* Promise the connector now so a second start cannot take it. */
 	c->tx = TX_STARTING;
 	c->remote = 1;
 	c->local_session = 0;
+	c->has_reservation = res >= 0;
+	c->check_parent = check;
+	c->reservation_id = res >= 0 ? st->res[res].id : 0;
 	snprintf(c->id_tag, sizeof c->id_tag, "%s", tag);
-	set_status(a, "Accepted");
+	answer_set_status(a, "Accepted");
 	a->fu = FU_REMOTE_START;
 	a->connector = c->id;
+	a->reservation = res;
+	a->check_parent = check;
 	snprintf(a->id_tag, sizeof a->id_tag, "%s", tag);
 }
 
@@ -124,14 +69,14 @@ static void on_remote_stop(struct cpstate *st, const cJSON *p, struct answer *a)
 	struct connector *c;
 	int tx = 0;
 
-	if (int_or_error(p, "transactionId", 1, &tx, a) < 0)
+	if (answer_int_field(p, "transactionId", 1, &tx, a) < 0)
 		return;
 	c = cpstate_find_tx(st, tx);
 	if (!c || c->tx != TX_RUNNING) {
-		set_status(a, "Rejected");
+		answer_set_status(a, "Rejected");
 		return;
 	}
-	set_status(a, "Accepted");
+	answer_set_status(a, "Accepted");
 	a->fu = FU_REMOTE_STOP;
 	a->connector = c->id;
 	a->tx_id = tx;
@@ -141,13 +86,13 @@ static void on_unlock(struct cpstate *st, const cJSON *p, struct answer *a)
 {
 	int id = 0;
 
-	if (int_or_error(p, "connectorId", 1, &id, a) < 0)
+	if (answer_int_field(p, "connectorId", 1, &id, a) < 0)
 		return;
 	if (id < 1 || id > st->nconn) {
-		set_status(a, "UnlockFailed");
+		answer_set_status(a, "UnlockFailed");
 		return;
 	}
-	set_status(a, "Unlocked");
+	answer_set_status(a, "Unlocked");
 	a->fu = FU_UNLOCK;
 	a->connector = id;
 }
@@ -158,20 +103,20 @@ static void on_change_availability(struct cpstate *st, const cJSON *p,
 	const char *type;
 	int id = 0, i, from, to, inop, scheduled = 0;
 
-	if (int_or_error(p, "connectorId", 1, &id, a) < 0)
+	if (answer_int_field(p, "connectorId", 1, &id, a) < 0)
 		return;
-	if (!(type = string_or_error(p, "type", 1, 0, a)))
+	if (!(type = answer_str_field(p, "type", 1, 0, a)))
 		return;
 	if (!strcmp(type, "Inoperative"))
 		inop = 1;
 	else if (!strcmp(type, "Operative"))
 		inop = 0;
 	else {
-		set_error(a, "PropertyConstraintViolation", "type");
+		answer_set_error(a, "PropertyConstraintViolation", "type");
 		return;
 	}
 	if (id < 0 || id > st->nconn) {
-		set_status(a, "Rejected");
+		answer_set_status(a, "Rejected");
 		return;
 	}
 	from = id ? id : 0;
@@ -192,7 +137,7 @@ static void on_change_availability(struct cpstate *st, const cJSON *p,
 		else if (c->status == ST_UNAVAILABLE)
 			c->status = ST_AVAILABLE;
 	}
-	set_status(a, scheduled ? "Scheduled" : "Accepted");
+	answer_set_status(a, scheduled ? "Scheduled" : "Accepted");
 	a->fu = FU_AVAILABILITY;
 	a->connector = id;
 }
@@ -203,11 +148,11 @@ static void on_get_configuration(struct cpstate *st, const cJSON *p,
 	const cJSON *keys = cJSON_GetObjectItemCaseSensitive(p, "key");
 
 	if (keys && !cJSON_IsArray(keys)) {
-		set_error(a, "TypeConstraintViolation", "key");
+		answer_set_error(a, "TypeConstraintViolation", "key");
 		return;
 	}
 	if (cpconfig_reply(&st->cfg, keys, a->payload, sizeof a->payload) < 0)
-		set_error(a, "InternalError", "configuration too large");
+		answer_set_error(a, "InternalError", "configuration too large");
 }
 
 static void on_change_configuration(struct cpstate *st, const cJSON *p,
@@ -215,12 +160,12 @@ static void on_change_configuration(struct cpstate *st, const cJSON *p,
 {
 	const char *key, *value, *status;
 
-	if (!(key = string_or_error(p, "key", 1, 50, a)))
+	if (!(key = answer_str_field(p, "key", 1, 50, a)))
 		return;
-	if (!(value = string_or_error(p, "value", 1, 500, a)))
+	if (!(value = answer_str_field(p, "value", 1, 500, a)))
 		return;
 	status = cpconfig_change(&st->cfg, key, value);
-	set_status(a, status);
+	answer_set_status(a, status);
 	if (!strcmp(status, "Accepted")) {
 		a->fu = FU_CONFIG;
 		snprintf(a->what, sizeof a->what, "%s", key);
@@ -231,7 +176,7 @@ static void on_clear_cache(struct cpstate *st, const cJSON *p, struct answer *a)
 {
 	(void)st;
 	(void)p;
-	set_status(a, "Accepted");
+	answer_set_status(a, "Accepted");
 }
 
 static void on_trigger(struct cpstate *st, const cJSON *p, struct answer *a)
@@ -246,22 +191,22 @@ static void on_trigger(struct cpstate *st, const cJSON *p, struct answer *a)
 	unsigned i;
 	int id = 0, r;
 
-	if (!(msg = string_or_error(p, "requestedMessage", 1, 0, a)))
+	if (!(msg = answer_str_field(p, "requestedMessage", 1, 0, a)))
 		return;
-	if ((r = int_or_error(p, "connectorId", 0, &id, a)) < 0)
+	if ((r = answer_int_field(p, "connectorId", 0, &id, a)) < 0)
 		return;
 	if (r && (id < 0 || id > st->nconn)) {
-		set_status(a, "Rejected");
+		answer_set_status(a, "Rejected");
 		return;
 	}
 	for (i = 0; i < sizeof known / sizeof known[0]; i++)
 		if (!strcmp(msg, known[i]))
 			break;
 	if (i == sizeof known / sizeof known[0]) {
-		set_status(a, "NotImplemented");
+		answer_set_status(a, "NotImplemented");
 		return;
 	}
-	set_status(a, "Accepted");
+	answer_set_status(a, "Accepted");
 	a->fu = FU_TRIGGER;
 	a->connector = r ? id : -1;
 	snprintf(a->what, sizeof a->what, "%s", msg);
@@ -271,37 +216,45 @@ static void on_data_transfer(struct cpstate *st, const cJSON *p,
                              struct answer *a)
 {
 	(void)st;
-	if (!string_or_error(p, "vendorId", 1, 255, a))
+	if (!answer_str_field(p, "vendorId", 1, 255, a))
 		return;
-	set_status(a, "UnknownVendorId");
+	answer_set_status(a, "UnknownVendorId");
 }
 
 static const struct {
 	const char *action;
 	answer_fn fn;
 } handlers[] = {
+    {"CancelReservation", answer_cancel_reservation},
     {"ChangeAvailability", on_change_availability},
     {"ChangeConfiguration", on_change_configuration},
     {"ClearCache", on_clear_cache},
+    {"ClearChargingProfile", answer_clear_charging_profile},
     {"DataTransfer", on_data_transfer},
+    {"GetCompositeSchedule", answer_get_composite_schedule},
     {"GetConfiguration", on_get_configuration},
+    {"GetLocalListVersion", answer_get_local_list_version},
     {"RemoteStartTransaction", on_remote_start},
     {"RemoteStopTransaction", on_remote_stop},
+    {"ReserveNow", answer_reserve_now},
     {"Reset", on_reset},
+    {"SendLocalList", answer_send_local_list},
+    {"SetChargingProfile", answer_set_charging_profile},
     {"TriggerMessage", on_trigger},
     {"UnlockConnector", on_unlock},
 };
 
 /* Known OCPP 1.6 actions of profiles this charge point does not claim. */
 static const char *const unsupported[] = {
-    "CancelReservation",      "CertificateSigned",
-    "ClearChargingProfile",   "DeleteCertificate",
-    "ExtendedTriggerMessage", "GetCompositeSchedule",
-    "GetDiagnostics",         "GetInstalledCertificateIds",
-    "GetLocalListVersion",    "GetLog",
-    "InstallCertificate",     "ReserveNow",
-    "SendLocalList",          "SetChargingProfile",
-    "SignedUpdateFirmware",   "UpdateFirmware",
+    "CertificateSigned",
+    "DeleteCertificate",
+    "ExtendedTriggerMessage",
+    "GetDiagnostics",
+    "GetInstalledCertificateIds",
+    "GetLog",
+    "InstallCertificate",
+    "SignedUpdateFirmware",
+    "UpdateFirmware",
 };
 
 void answer_call(struct cpstate *st, const char *action, const cJSON *payload,
@@ -317,7 +270,7 @@ void answer_call(struct cpstate *st, const char *action, const cJSON *payload,
 		if (strcmp(o->action, action))
 			continue;
 		if (o->error[0])
-			set_error(a, o->error, "scenario answer");
+			answer_set_error(a, o->error, "scenario answer");
 		else
 			snprintf(a->payload, sizeof a->payload, "%s",
 			         o->payload);
@@ -327,8 +280,8 @@ void answer_call(struct cpstate *st, const char *action, const cJSON *payload,
 		if (strcmp(handlers[i].action, action))
 			continue;
 		if (!cJSON_IsObject(payload)) {
-			set_error(a, "FormationViolation",
-			          "payload is not an object");
+			answer_set_error(a, "FormationViolation",
+			                 "payload is not an object");
 			return;
 		}
 		snprintf(a->payload, sizeof a->payload, "{}");
@@ -337,11 +290,11 @@ void answer_call(struct cpstate *st, const char *action, const cJSON *payload,
 	}
 	for (i = 0; i < sizeof unsupported / sizeof unsupported[0]; i++) {
 		if (!strcmp(unsupported[i], action)) {
-			set_error(a, "NotSupported", action);
+			answer_set_error(a, "NotSupported", action);
 			return;
 		}
 	}
-	set_error(a, "NotImplemented", action);
+	answer_set_error(a, "NotImplemented", action);
 }
 
 int answer_override(struct cpstate *st, const char *action, const char *error,

@@ -25,6 +25,8 @@ enum followup {
 	FU_AVAILABILITY, /* connector (0 = all): report changed statuses */
 	FU_TRIGGER,      /* what: requestedMessage, connector (0 = none) */
 	FU_CONFIG,       /* what: the key that changed */
+	FU_STATUS,       /* connector (0 = all): report changed statuses
+	                    (a reservation made, cancelled) */
 };
 
 struct answer {
@@ -34,6 +36,10 @@ struct answer {
 	enum followup fu;
 	int connector;
 	int tx_id;
+	int reservation;  /* FU_REMOTE_START: the reservation it consumes
+	                     (its connector, 0..n), -1 none */
+	int check_parent; /* FU_REMOTE_START: Authorize first, the
+	                     reservation wants the tag's parent */
 	char id_tag[21];
 	char what[64];
 };

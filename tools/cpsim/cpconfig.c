@@ -21,25 +21,34 @@ static const struct {
     {"AuthorizationCacheEnabled", CK_BOOL, 0, 0, "true"},
     {"AuthorizationKey", CK_STR, 0, 1, ""},
     {"AuthorizeRemoteTxRequests", CK_BOOL, 0, 0, "false"},
+    {"ChargeProfileMaxStackLevel", CK_INT, 1, 0, "8"},
+    {"ChargingScheduleAllowedChargingRateUnit", CK_CSL, 1, 0, "Current,Power"},
+    {"ChargingScheduleMaxPeriods", CK_INT, 1, 0, "24"},
     {"ClockAlignedDataInterval", CK_INT, 0, 0, "0"},
     {"ConnectionTimeOut", CK_INT, 0, 0, "60"},
     {"ConnectorPhaseRotation", CK_CSL, 0, 0, NULL},
     {"GetConfigurationMaxKeys", CK_INT, 1, 0, "50"},
     {"HeartbeatInterval", CK_INT, 0, 0, NULL},
+    {"LocalAuthListEnabled", CK_BOOL, 0, 0, "true"},
+    {"LocalAuthListMaxLength", CK_INT, 1, 0, "1000"},
     {"LocalAuthorizeOffline", CK_BOOL, 0, 0, "true"},
     {"LocalPreAuthorize", CK_BOOL, 0, 0, "false"},
+    {"MaxChargingProfilesInstalled", CK_INT, 1, 0, "16"},
     {"MeterValuesAlignedData", CK_CSL, 0, 0, "Energy.Active.Import.Register"},
     {"MeterValuesSampledData", CK_CSL, 0, 0,
      "Energy.Active.Import.Register,Power.Active.Import"},
     {"MeterValueSampleInterval", CK_INT, 0, 0, NULL},
     {"NumberOfConnectors", CK_INT, 1, 0, NULL},
+    {"ReserveConnectorZeroSupported", CK_BOOL, 1, 0, "true"},
     {"ResetRetries", CK_INT, 0, 0, "3"},
+    {"SendLocalListMaxLength", CK_INT, 1, 0, "1000"},
     {"StopTransactionOnEVSideDisconnect", CK_BOOL, 0, 0, "true"},
     {"StopTransactionOnInvalidId", CK_BOOL, 0, 0, "true"},
     {"StopTxnAlignedData", CK_CSL, 0, 0, ""},
     {"StopTxnSampledData", CK_CSL, 0, 0, "Energy.Active.Import.Register"},
     {"SupportedFeatureProfiles", CK_CSL, 1, 0,
-     "Core,FirmwareManagement,RemoteTrigger"},
+     "Core,FirmwareManagement,LocalAuthListManagement,Reservation,"
+     "SmartCharging,RemoteTrigger"},
     {"TransactionMessageAttempts", CK_INT, 0, 0, "3"},
     {"TransactionMessageRetryInterval", CK_INT, 0, 0, "60"},
     {"UnlockConnectorOnEVSideDisconnect", CK_BOOL, 0, 0, "true"},
@@ -87,6 +96,16 @@ void cpconfig_init(struct cpconfig *c, int connectors, int heartbeat_s,
 			o += snprintf(v + o, (size_t)(128 - o), "%s%d.RST",
 			              j ? "," : "", j);
 	}
+}
+
+int cpconfig_force(struct cpconfig *c, const char *key, const char *value)
+{
+	struct cpconfig_key *k = find(c, key);
+
+	if (!k || strlen(value) >= sizeof k->value)
+		return -1;
+	snprintf(k->value, sizeof k->value, "%s", value);
+	return 0;
 }
 
 const char *cpconfig_get(const struct cpconfig *c, const char *key)

@@ -24,7 +24,7 @@ struct cpconfig_key {
 	char value[128];
 };
 
-#define CPCONFIG_MAX 32
+#define CPCONFIG_MAX 40
 
 struct cpconfig {
 	int n;
@@ -33,6 +33,10 @@ struct cpconfig {
 
 void cpconfig_init(struct cpconfig *c, int connectors, int heartbeat_s,
                    int meter_interval_s);
+
+/* Sets a key whatever its flags (the command line's read-only values,
+ * e.g. LocalAuthListMaxLength); -1 for an unknown key or a long value. */
+int cpconfig_force(struct cpconfig *c, const char *key, const char *value);
 
 /* The value, or NULL for an unknown (or hidden) key. */
 const char *cpconfig_get(const struct cpconfig *c, const char *key);

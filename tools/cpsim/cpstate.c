@@ -3,7 +3,10 @@
  */
 #include "cpstate.h"
 
+#include <stdio.h>
 #include <string.h>
+
+#include "opts.h"
 
 static const char *const status_names[] = {
     [ST_AVAILABLE] = "Available",
@@ -28,6 +31,7 @@ void cpstate_init(struct cpstate *st, int connectors, int heartbeat_s,
 	if (connectors > CPSTATE_MAX_CONN)
 		connectors = CPSTATE_MAX_CONN;
 	st->nconn = connectors;
+	st->hw_max_w = 11000;
 	for (i = 0; i <= connectors; i++) {
 		st->conn[i].id = i;
 		st->conn[i].status = ST_AVAILABLE;
@@ -36,6 +40,9 @@ void cpstate_init(struct cpstate *st, int connectors, int heartbeat_s,
 		st->conn[i].meter_wh = (double)meter_start_wh;
 	}
 	cpconfig_init(&st->cfg, connectors, heartbeat_s, meter_interval_s);
+	local_auth_list_init(
+	    &st->list, cpconfig_get_int(&st->cfg, "LocalAuthListMaxLength",
+	                                LOCAL_LIST_CAP));
 }
 
 const char *cpstate_status_name(enum cstatus s)
@@ -81,4 +88,15 @@ struct connector *cpstate_first_free(struct cpstate *st)
 		if (cpstate_connector_free(&st->conn[i]))
 			return &st->conn[i];
 	return NULL;
+}
+
+void cpstate_apply_opts(struct cpstate *st, const struct cpsim_opts *o)
+{
+	char v[16];
+
+	st->hw_max_w = o->power_kw * 1000.0;
+	snprintf(v, sizeof v, "%d", o->local_list_max);
+	cpconfig_force(&st->cfg, "LocalAuthListMaxLength", v);
+	cpconfig_force(&st->cfg, "SendLocalListMaxLength", v);
+	local_auth_list_init(&st->list, o->local_list_max);
 }

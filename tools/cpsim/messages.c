@@ -89,13 +89,24 @@ int msg_status(char *out, size_t n, int connector, const char *status,
 int msg_start(char *out, size_t n, int connector, const char *id_tag,
               long long meter_start, const char *ts)
 {
-	char t[128];
+	return msg_start_reserved(out, n, connector, id_tag, meter_start, ts,
+	                          -1);
+}
 
+int msg_start_reserved(char *out, size_t n, int connector, const char *id_tag,
+                       long long meter_start, const char *ts,
+                       long long reservation_id)
+{
+	char t[128], res[48] = "";
+
+	if (reservation_id >= 0)
+		snprintf(res, sizeof res, ",\"reservationId\":%lld",
+		         reservation_id);
 	return msg_fit(snprintf(out, n,
 	                        "{\"connectorId\":%d,\"idTag\":\"%s\","
-	                        "\"meterStart\":%lld,\"timestamp\":\"%s\"}",
+	                        "\"meterStart\":%lld%s,\"timestamp\":\"%s\"}",
 	                        connector, msg_esc(id_tag, t, sizeof t),
-	                        meter_start, ts),
+	                        meter_start, res, ts),
 	               n);
 }
 
@@ -149,4 +160,36 @@ int msg_diag_status(char *out, size_t n, const char *status)
 int msg_fw_status(char *out, size_t n, const char *status)
 {
 	return msg_fit(snprintf(out, n, "{\"status\":\"%s\"}", status), n);
+}
+
+int msg_meter_phases(char *out, size_t n, int connector, int tx_id,
+                     const char *ts, long long energy_wh, long long power_w,
+                     double amps, const char *context)
+{
+	char tx[32] = "";
+
+	if (tx_id >= 0)
+		snprintf(tx, sizeof tx, "\"transactionId\":%d,", tx_id);
+	return msg_fit(
+	    snprintf(out, n,
+	             "{\"connectorId\":%d,%s\"meterValue\":[{"
+	             "\"timestamp\":\"%s\",\"sampledValue\":["
+	             "{\"value\":\"%lld\",\"context\":\"%s\","
+	             "\"measurand\":\"Energy.Active.Import.Register\","
+	             "\"location\":\"Outlet\",\"unit\":\"Wh\"},"
+	             "{\"value\":\"%lld\",\"context\":\"%s\","
+	             "\"measurand\":\"Power.Active.Import\","
+	             "\"location\":\"Outlet\",\"unit\":\"W\"},"
+	             "{\"value\":\"%.1f\",\"context\":\"%s\","
+	             "\"measurand\":\"Current.Import\",\"phase\":\"L1\","
+	             "\"location\":\"Outlet\",\"unit\":\"A\"},"
+	             "{\"value\":\"%.1f\",\"context\":\"%s\","
+	             "\"measurand\":\"Current.Import\",\"phase\":\"L2\","
+	             "\"location\":\"Outlet\",\"unit\":\"A\"},"
+	             "{\"value\":\"%.1f\",\"context\":\"%s\","
+	             "\"measurand\":\"Current.Import\",\"phase\":\"L3\","
+	             "\"location\":\"Outlet\",\"unit\":\"A\"}]}]}",
+	             connector, tx, ts, energy_wh, context, power_w, context,
+	             amps, context, amps, context, amps, context),
+	    n);
 }

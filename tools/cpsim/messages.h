@@ -26,12 +26,21 @@ int msg_status(char *out, size_t n, int connector, const char *status,
                const char *error_code, const char *info, const char *ts);
 int msg_start(char *out, size_t n, int connector, const char *id_tag,
               long long meter_start, const char *ts);
+/* With the reservationId the start consumes (< 0: none). */
+int msg_start_reserved(char *out, size_t n, int connector, const char *id_tag,
+                       long long meter_start, const char *ts,
+                       long long reservation_id);
 /* id_tag may be NULL (remote or deauthorised stops). */
 int msg_stop(char *out, size_t n, int tx_id, const char *id_tag,
              long long meter_stop, const char *ts, const char *reason);
 /* tx_id < 0: no transactionId.  context e.g. "Sample.Periodic". */
 int msg_meter(char *out, size_t n, int connector, int tx_id, const char *ts,
               long long energy_wh, long long power_w, const char *context);
+/* As msg_meter, plus Current.Import on L1, L2 and L3 (--obey-profiles:
+ * the current each phase draws). */
+int msg_meter_phases(char *out, size_t n, int connector, int tx_id,
+                     const char *ts, long long energy_wh, long long power_w,
+                     double amps, const char *context);
 int msg_diag_status(char *out, size_t n, const char *status);
 int msg_fw_status(char *out, size_t n, const char *status);
 

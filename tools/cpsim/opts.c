@@ -51,6 +51,8 @@ enum {
 	O_TX_ATTEMPTS,
 	O_TX_RETRY,
 	O_CURVE,
+	O_OBEY_PROFILES,
+	O_LOCAL_LIST_MAX,
 	O_HELP,
 };
 
@@ -92,6 +94,8 @@ static const struct option longopts[] = {
     {"curve", required_argument, NULL, O_CURVE},
     {"tx-attempts", required_argument, NULL, O_TX_ATTEMPTS},
     {"tx-retry-interval", required_argument, NULL, O_TX_RETRY},
+    {"obey-profiles", no_argument, NULL, O_OBEY_PROFILES},
+    {"local-list-max", required_argument, NULL, O_LOCAL_LIST_MAX},
     {"help", no_argument, NULL, O_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -151,6 +155,12 @@ void opts_usage(FILE *out)
 	    "  --tx-retry-interval S wait S times the attempts so far between"
 	    "\n"
 	    "                        them (default 2; session mode)\n"
+	    "  --obey-profiles       draw no more than the charging profiles "
+	    "allow\n"
+	    "                        (MeterValues then carry Current.Import "
+	    "per phase)\n"
+	    "  --local-list-max N    entries the local list holds "
+	    "(default 1000)\n"
 	    "load mode:\n"
 	    "  --load                benchmark: many charge points\n"
 	    "  --cps N               connections (identities PREFIX0000001..)\n"
@@ -219,6 +229,7 @@ static void defaults(struct cpsim_opts *o)
 	o->timeout_s = 30;
 	o->tx_attempts = 3;
 	o->tx_retry_s = 2;
+	o->local_list_max = 1000;
 	o->cps = 100;
 	o->seconds = 10;
 	o->inflight = 1;
@@ -402,6 +413,13 @@ int opts_parse(int argc, char **argv, struct cpsim_opts *o, char *err,
 			break;
 		case O_RECONNECT:
 			o->reconnect = 1;
+			break;
+		case O_OBEY_PROFILES:
+			o->obey_profiles = 1;
+			break;
+		case O_LOCAL_LIST_MAX:
+			if (num_int(a, 0, 5000, &o->local_list_max))
+				BAD("--local-list-max: 0..5000");
 			break;
 		case O_TX_ATTEMPTS:
 			if (num_int(a, 1, 100, &o->tx_attempts))

@@ -56,6 +56,9 @@ struct cpsim_opts {
 	/* TransactionMessageAttempts / RetryInterval (session mode) */
 	int tx_attempts;
 	double tx_retry_s;
+	/* the other profiles (session and scenario modes) */
+	int obey_profiles;  /* limit the power to the charging profiles */
+	int local_list_max; /* LocalAuthListMaxLength */
 };
 
 /*

@@ -294,6 +294,7 @@ static void on_server_call(void *ud, const char *id, size_t id_len,
 	struct srun *r = ud;
 	struct answer a;
 
+	r->st.now_ms = clock_wall_ms();
 	answer_call(&r->st, action, payload, &a);
 	if (a.error) {
 		rpc_answer_error(&r->rpc, id, id_len, a.error, a.error_desc);
@@ -706,6 +707,7 @@ int scenario_run(const struct cpsim_opts *o, const struct cp_url *u)
 	}
 	cpstate_init(&r->st, o->connectors, 60, o->meter_interval_s,
 	             o->meter_start_wh);
+	cpstate_apply_opts(&r->st, o);
 	vars_set(&r->vars, "identity", u->identity);
 	if (url_path(u, u->identity, path, sizeof path) < 0) {
 		fprintf(stderr, "cpsim: URL too long\n");

@@ -19,8 +19,10 @@
 #include <strings.h>
 
 #include "answer.h"
+#include "answer_int.h"
 #include "backoff.h"
 #include "clock.h"
+#include "composite.h"
 #include "cpstate.h"
 #include "journal.h"
 #include "link.h"
@@ -166,24 +168,47 @@ static void send_status_all(struct sess *s)
 		send_status(s, i);
 }
 
+/* What connector c draws now: --power-kw while charging, or with
+ * --obey-profiles the lower of that and the composite schedule's limit. */
+static double conn_power_w(struct sess *s, const struct connector *c)
+{
+	struct composite_in in;
+	double lim;
+
+	if (c->tx != TX_RUNNING || c->status != ST_CHARGING)
+		return 0;
+	if (!s->o->obey_profiles)
+		return s->o->power_kw * 1000.0;
+	s->st.now_ms = clock_wall_ms();
+	answer_composite_in(&s->st, c->id, 1, 1, &in);
+	lim = composite_limit_now(&s->st.prof, &in);
+	return lim < s->o->power_kw * 1000.0 ? lim : s->o->power_kw * 1000.0;
+}
+
 static void update_energy(struct sess *s, struct connector *c, int64_t now)
 {
-	if (c->tx == TX_RUNNING && c->status == ST_CHARGING)
-		c->meter_wh += s->o->power_kw * 1000.0 *
-		               (double)(now - c->last_energy_ms) / 3600000.0;
+	/* The power of the interval just ended, then the one from now on
+	 * (a profile may have changed it). */
+	c->meter_wh +=
+	    c->power_w * (double)(now - c->last_energy_ms) / 3600000.0;
 	c->last_energy_ms = now;
+	c->power_w = conn_power_w(s, c);
 }
 
 static void send_meter(struct sess *s, struct connector *c, const char *context)
 {
 	char p[1024], ts[32];
-	int charging = c->tx == TX_RUNNING && c->status == ST_CHARGING;
-
 	update_energy(s, c, clock_mono_ms());
 	now_iso(ts);
-	msg_meter(p, sizeof p, c->id, c->tx == TX_RUNNING ? c->tx_id : -1, ts,
-	          llround(c->meter_wh),
-	          charging ? llround(s->o->power_kw * 1000) : 0, context);
+	if (s->o->obey_profiles)
+		msg_meter_phases(p, sizeof p, c->id,
+		                 c->tx == TX_RUNNING ? c->tx_id : -1, ts,
+		                 llround(c->meter_wh), llround(c->power_w),
+		                 c->power_w / (COMPOSITE_VOLTS * 3), context);
+	else
+		msg_meter(p, sizeof p, c->id,
+		          c->tx == TX_RUNNING ? c->tx_id : -1, ts,
+		          llround(c->meter_wh), llround(c->power_w), context);
 	s->meter_queued[c->id] = 1;
 	call(s, "MeterValues", p, CK_METER, c->id);
 }
@@ -193,11 +218,17 @@ static void begin_start(struct sess *s, struct connector *c)
 {
 	char p[512], ts[32];
 
+	/* The start consumes the reservation it was let in by. */
+	if (c->has_reservation)
+		cpstate_reservation_end(&s->st, cpstate_reservation_find(
+		                                    &s->st, c->reservation_id));
 	c->status = ST_PREPARING;
 	send_status(s, c->id);
 	now_iso(ts);
 	c->meter_start = llround(c->meter_wh);
-	msg_start(p, sizeof p, c->id, c->id_tag, c->meter_start, ts);
+	msg_start_reserved(p, sizeof p, c->id, c->id_tag, c->meter_start, ts,
+	                   c->has_reservation ? c->reservation_id : -1);
+	c->has_reservation = 0;
 	call(s, "StartTransaction", p, CK_START, c->id);
 }
 
@@ -241,6 +272,9 @@ static void end_tx(struct sess *s, struct connector *c)
 	c->remote = 0;
 	c->local_session = 0;
 	c->stop_at_ms = 0;
+	c->has_reservation = 0;
+	c->power_w = 0;
+	profiles_tx_ended(&s->st.prof, c->id);
 	if (c->pending_avail >= 0) {
 		c->inoperative = c->pending_avail;
 		c->pending_avail = -1;
@@ -313,6 +347,18 @@ static void on_boot_reply(struct sess *s, const struct rpc_reply *r)
 	}
 }
 
+/* Authorize.conf names the parentIdTag of the reservation c is to use. */
+static int parent_fits(struct sess *s, const struct connector *c,
+                       const cJSON *conf)
+{
+	int k = cpstate_reservation_find(&s->st, c->reservation_id);
+	const cJSON *p = cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(conf, "idTagInfo"), "parentIdTag");
+
+	return k >= 0 && cJSON_IsString(p) &&
+	       !strcasecmp(p->valuestring, s->st.res[k].parent);
+}
+
 static void on_auth_reply(struct sess *s, struct connector *c,
                           const struct rpc_reply *r)
 {
@@ -322,10 +368,31 @@ static void on_auth_reply(struct sess *s, struct connector *c,
 		st = cJSON_GetObjectItemCaseSensitive(
 		    cJSON_GetObjectItemCaseSensitive(r->payload, "idTagInfo"),
 		    "status");
+	if (cJSON_IsString(st) && !strcmp(st->valuestring, "Accepted") &&
+	    c->check_parent && !parent_fits(s, c, r->payload)) {
+		/* Not of the reservation's group: the connector stays
+		 * Reserved for it. */
+		note(s,
+		     "connector %d: idTag %s is not of reservation %d's "
+		     "parent; not starting",
+		     c->id, c->id_tag, c->reservation_id);
+		c->tx = TX_NONE;
+		c->check_parent = 0;
+		c->has_reservation = 0;
+		c->remote = 0;
+		if (c->local_session) {
+			s->sessions_done++;
+			s->next_session_ms = clock_mono_ms() + 1000;
+		}
+		c->local_session = 0;
+		return;
+	}
 	if (cJSON_IsString(st) && !strcmp(st->valuestring, "Accepted")) {
+		c->check_parent = 0;
 		begin_start(s, c);
 		return;
 	}
+	c->check_parent = 0;
 	if (r->outcome == RPC_RESULT)
 		fail(s, "Authorize: idTag %s is %s", c->id_tag,
 		     cJSON_IsString(st) ? st->valuestring : "(no status)");
@@ -361,6 +428,7 @@ static void on_start_reply(struct sess *s, struct connector *c,
 	}
 	c->tx = TX_RUNNING;
 	c->tx_id = (int)tx->valuedouble;
+	c->tx_start_wall_ms = clock_wall_ms();
 	c->last_energy_ms = now;
 	if (s->ntx < MAX_TX_LIST)
 		s->txs[s->ntx++] = c->tx_id;
@@ -374,6 +442,7 @@ static void on_start_reply(struct sess *s, struct connector *c,
 		return;
 	}
 	c->status = ST_CHARGING;
+	c->power_w = conn_power_w(s, c);
 	send_status(s, c->id);
 	interval = cpconfig_get_int(&s->st.cfg, "MeterValueSampleInterval", 0);
 	c->next_meter_ms = interval > 0 ? now + 1000LL * interval : 0;
@@ -477,7 +546,8 @@ static void follow_up(struct sess *s, const struct answer *a)
 			                                 : "SoftReset");
 		break;
 	case FU_REMOTE_START:
-		if (!strcmp(
+		if (a->check_parent ||
+		    !strcmp(
 		        cpconfig_get(&s->st.cfg, "AuthorizeRemoteTxRequests"),
 		        "true"))
 			begin_authorize(s, c);
@@ -491,6 +561,7 @@ static void follow_up(struct sess *s, const struct answer *a)
 		stop_tx(s, c, "UnlockCommand");
 		break;
 	case FU_AVAILABILITY:
+	case FU_STATUS:
 		for (i = 0; i <= s->st.nconn; i++)
 			if ((a->connector == 0 || a->connector == i) &&
 			    s->st.conn[i].reported != (int)s->st.conn[i].status)
@@ -523,6 +594,7 @@ static void on_server_call(void *ud, const char *id, size_t id_len,
 	struct sess *s = ud;
 	struct answer a;
 
+	s->st.now_ms = clock_wall_ms();
 	answer_call(&s->st, action, payload, &a);
 	if (a.error) {
 		note(s, "server call %s -> CALLERROR %s", action, a.error);
@@ -640,13 +712,18 @@ static int all_idle(struct sess *s)
 static void start_local_session(struct sess *s)
 {
 	struct connector *c;
-	int want = s->sessions_started % s->st.nconn + 1;
+	int want = s->sessions_started % s->st.nconn + 1, res, check;
 
-	c = cpstate_connector_free(&s->st.conn[want])
-	        ? &s->st.conn[want]
-	        : cpstate_first_free(&s->st);
+	/* A connector reserved for another tag is not ours to take. */
+	c = cpstate_start_connector(&s->st, want, s->o->id_tag, &res, &check);
+	if (!c)
+		c = cpstate_start_connector(&s->st, 0, s->o->id_tag, &res,
+		                            &check);
 	if (!c)
 		return;
+	c->has_reservation = res >= 0;
+	c->reservation_id = res >= 0 ? s->st.res[res].id : 0;
+	c->check_parent = check;
 	s->sessions_started++;
 	c->tx = TX_STARTING;
 	c->local_session = 1;
@@ -729,6 +806,12 @@ static void on_tick(void *ud)
 		call(s, "Heartbeat", "{}", CK_HB, 0);
 	}
 
+	/* Reservations past their expiry end: Available again. */
+	if (cpstate_reservations_expire(&s->st, clock_wall_ms()))
+		for (i = 1; i <= s->st.nconn; i++)
+			if (s->st.conn[i].reported != (int)s->st.conn[i].status)
+				send_status(s, i);
+
 	iv = cpconfig_get_int(&s->st.cfg, "MeterValueSampleInterval", 0);
 	for (i = 1; i <= s->st.nconn; i++) {
 		struct connector *c = &s->st.conn[i];
@@ -796,6 +879,7 @@ int session_run(const struct cpsim_opts *o, const struct cp_url *u)
 	s->boot.serial = o->serial;
 	cpstate_init(&s->st, o->connectors, 60, o->meter_interval_s,
 	             o->meter_start_wh);
+	cpstate_apply_opts(&s->st, o);
 	if (url_path(u, u->identity, path, sizeof path) < 0) {
 		fprintf(stderr, "cpsim: URL too long\n");
 		free(s);
