@@ -169,7 +169,7 @@ static int record(struct db *db, int site, enum lp_result res, int limit_da,
 	    "INSERT INTO load_decisions (site_id, decided_at, node_id, result, "
 	    "limit_da, sessions, plan) VALUES (?, UTC_TIMESTAMP(3), "
 	    "NULLIF(?, ''), ?, ?, ?, ?)",
-	    "isssis", site, cfg->node_id, result_name(res), limit_da, n, text);
+	    "issiis", site, cfg->node_id, result_name(res), limit_da, n, text);
 	free(text);
 	return rc < 0 ? -1 : 0;
 }
@@ -250,10 +250,11 @@ static int plan_site(struct db *db, int site, int limit_da, int phases,
 	            "transaction_id, site_id, target_da, status, updated_at) "
 	            "SELECT id, 0, 0, site_id, 0, 'new', "
 	            "UTC_TIMESTAMP(3) FROM charge_points WHERE site_id = ? "
-	            "ON DUPLICATE KEY UPDATE status = IF(target_da = "
-	            "VALUES(target_da) AND site_id = VALUES(site_id), status, "
-	            "'new'), target_da = VALUES(target_da), "
-	            "site_id = VALUES(site_id)",
+	            "ON DUPLICATE KEY UPDATE load_alloc.status = "
+	            "IF(load_alloc.target_da = VALUES(target_da) AND "
+	            "load_alloc.site_id = VALUES(site_id), load_alloc.status, "
+	            "'new'), load_alloc.target_da = VALUES(target_da), "
+	            "load_alloc.site_id = VALUES(site_id)",
 	            "i", site) < 0)
 		return -1;
 	if (changed && record(db, site, res, limit_da, s, n))

@@ -473,7 +473,7 @@ static enum hres cp_write(struct site_job *k, struct db *db)
 		            "lm_min_a = IF(?, ?, lm_min_a), "
 		            "lm_max_a = IF(?, ?, lm_max_a), "
 		            "lm_priority = IF(?, ?, lm_priority) WHERE id = ?",
-		            "isidididis", !!(s->set & LOAD_SET_PHASES),
+		            "isididiis", !!(s->set & LOAD_SET_PHASES),
 		            s->lm_phases, !!(s->set & LOAD_SET_MIN),
 		            s->lm_min_a, !!(s->set & LOAD_SET_MAX), s->lm_max_a,
 		            !!(s->set & LOAD_SET_PRIORITY), s->lm_priority,

@@ -111,8 +111,11 @@ try {
 			chargingSchedule: { chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit }] }, ...extra });
 		checkEq('tx_profile_idle_connector', (await cmd('SetChargingProfile',
 			{ connectorId: 2, csChargingProfiles: profile('TxProfile', 10) }))?.status, 'Rejected');
-		checkEq('cp_max_on_connector', (await cmd('SetChargingProfile',
-			{ connectorId: 1, csChargingProfiles: profile('ChargePointMaxProfile', 10) }))?.status, 'Rejected');
+		// OCPP 1.6 allows a ChargePointMaxProfile on connector 0 only:
+		// ocppd refuses it before sending (send_profile_check.c).
+		const cpMax = await apiCall('POST', `/cps/${encodeURIComponent(CP)}/commands/SetChargingProfile?wait=8`,
+			{ connectorId: 1, csChargingProfiles: profile('ChargePointMaxProfile', 10) });
+		checkEq('cp_max_on_connector', [cpMax.status, cpMax.json?.error?.code], [400, 'invalid_params']);
 		checkEq('tx_profile', (await cmd('SetChargingProfile',
 			{ connectorId: 1, csChargingProfiles: profile('TxProfile', 10, { transactionId: txId }) }))?.status, 'Accepted');
 		const a = await cmd('GetCompositeSchedule', { connectorId: 1, duration: 300, chargingRateUnit: 'A' });
