@@ -77,12 +77,18 @@ static void plan_text(const char *json, char *buf, size_t n)
 		    cJSON_GetObjectItemCaseSensitive(e, "connector_id"));
 		int obeys =
 		    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "obeys"));
+		int online = !cJSON_IsFalse(
+		    cJSON_GetObjectItemCaseSensitive(e, "online"));
 		if (!cJSON_IsString(cp) || used + 80 > n)
 			break;
 		char part[128];
 		if (!obeys)
 			snprintf(part, sizeof part, "%.50s#%d does not obey",
 			         cp->valuestring, conn);
+		else if (!online)
+			snprintf(part, sizeof part,
+			         "%.50s#%d offline, keeps %.1f A",
+			         cp->valuestring, conn, lim);
 		else if (lim > 0)
 			snprintf(part, sizeof part, "%.50s#%d %.1f A",
 			         cp->valuestring, conn, lim);

@@ -41,7 +41,8 @@ struct sess {
 	int conn;
 	int has_row, target, accepted, status;
 	struct lp_conn lp;
-	int eff;  /* what it may draw now */
+	int eff; /* what it may draw now */
+	int online;
 	int want; /* the new target */
 };
 
@@ -85,7 +86,8 @@ static int leader(struct db *db)
 static const char sql_sessions[] =
     "SELECT t.id, t.cp_id, t.connector_id, t.start_ts, cp.lm_phases, "
     "ROUND(cp.lm_min_a * 10), ROUND(cp.lm_max_a * 10), cp.lm_priority, "
-    "a.target_da, a.accepted_da, a.status, d.accepted_da, d.status "
+    "a.target_da, a.accepted_da, a.status, d.accepted_da, d.status, "
+    "cp.connected "
     "FROM charge_points cp "
     "JOIN transactions t ON t.cp_id = cp.id AND t.stop_ts IS NULL "
     "LEFT JOIN load_alloc a ON a.cp_id = t.cp_id "
@@ -135,6 +137,14 @@ static int load_sessions(struct db *db, int site, struct sess *s, int *n)
 			x->eff =
 			    x->has_row && x->target > now ? x->target : now;
 		}
+		/* Offline (its node died, its link dropped), it keeps the
+		 * limit it has and no new one reaches it: a share it cannot
+		 * take would be lost to the others. */
+		x->online = db_int(&r, 13) == 1;
+		if (!x->online && !x->lp.fixed) {
+			x->lp.fixed = 1;
+			x->lp.fixed_da = x->eff;
+		}
 	}
 	db_rows_end(&r);
 	return 0;
@@ -157,7 +167,10 @@ static int record(struct db *db, int site, enum lp_result res, int limit_da,
 		cJSON_AddNumberToObject(o, "share_a", s[i].lp.out_da / 10.0);
 		cJSON_AddNumberToObject(o, "limit_a", s[i].want / 10.0);
 		cJSON_AddNumberToObject(o, "drawing_a", s[i].eff / 10.0);
-		cJSON_AddBoolToObject(o, "obeys", !s[i].lp.fixed);
+		cJSON_AddBoolToObject(o, "obeys",
+		                      s[i].status != ST_REJECTED &&
+		                          s[i].status != ST_FAILED);
+		cJSON_AddBoolToObject(o, "online", s[i].online);
 		cJSON_AddItemToArray(plan, o);
 	}
 	char *text = plan ? cJSON_PrintUnformatted(plan) : NULL;
@@ -199,7 +212,7 @@ static int plan_site(struct db *db, int site, int limit_da, int phases,
 	int changed = 0;
 	for (int i = 0; i < n; i++) {
 		struct sess *x = &s[i];
-		int plan = x->lp.fixed ? x->lp.max_da : x->lp.out_da;
+		int plan = x->lp.fixed ? x->lp.fixed_da : x->lp.out_da;
 		x->want = plan;
 		if (!x->lp.fixed && plan > x->eff) {
 			/* Raised only into room there is now. */

@@ -418,6 +418,85 @@ else
 	fail profile_2_holds_with_tls_at_haproxy "registered over wss: $reg; profile 2 over plain ws: $plain (want 0); over wss: $tls; $(cat "$OUT/tls-set.json")"
 fi
 
+# ---- 2e. one site over two nodes: load management ---------------------
+# Four charge points of one 16 A site, two on ocppd-1 and two on ocppd-2
+# (straight to the nodes, not through HAProxy), obeying their profiles.
+# One node plans (the lowest live node_id), each node sends its own
+# charge points' shares; when the planning node stops, the next plans on
+# from the database (docs/load-management.md, "On a cluster").
+api() { # METHOD PATH [JSON]
+	if (($# > 2)); then
+		curl -s -u "operator:$OPERATOR_PASSWORD" -X "$1" -H 'Content-Type: application/json' -d "$3" "$API_BASE$2"
+	else
+		curl -s -u "operator:$OPERATOR_PASSWORD" -X "$1" "$API_BASE$2"
+	fi
+}
+jq1() { node -e 'let s = ""; process.stdin.on("data", (d) => s += d).on("end", () => {
+	try { const v = process.argv[1].split(".").reduce((o, k) => o == null ? o : o[k], JSON.parse(s));
+		console.log(typeof v === "object" ? JSON.stringify(v) : v) } catch { console.log("?") } })' "$1"; }
+# Shares as "CP:accepted_a" for the site's sessions, sorted.
+shares() { api GET "/sites/$1/load" | node -e 'let s = ""; process.stdin.on("data", (d) => s += d).on("end", () => {
+	try { const a = JSON.parse(s).allocations.filter((x) => x.kind === "session");
+		console.log(a.map((x) => `${x.cp_id}:${x.status}:${x.accepted_a}/${x.limit_a}`).sort().join(" ")) } catch { console.log("?") } })'; }
+db "INSERT IGNORE INTO users (id_tag, name, status) VALUES ('CLMTAG', 'cluster load', 'Accepted')"
+site=$(api POST /sites '{"name":"Cluster site","grid_limit":16,"grid_phases":3,"load_management":true}' | jq1 id)
+lm_pids=()
+for k in 1 2 3 4; do
+	n=$((k % 2 == 1 ? 1 : 2))
+	"$BIN/cpsim" --quiet --sessions 0 --obey-profiles --meter-interval 2 --power-kw 22 \
+		"$(node_url $n)/CLM000000$k" >"$OUT/clm-$k.log" 2>&1 &
+	lm_pids+=($!)
+done
+for ((i = 0; i < 100; i++)); do
+	(($(db "SELECT COUNT(*) FROM connectors WHERE cp_id LIKE 'CLM%' AND connector_id = 1 AND status = 'Available'") == 4)) && break
+	sleep 0.1
+done
+for k in 1 2 3 4; do
+	api PUT "/cps/CLM000000$k/site" "{\"site_id\":$site}" >/dev/null
+done
+sleep 6 # every charge point's default profile, from its own node
+for k in 1 2 3 4; do
+	api POST "/cps/CLM000000$k/commands/RemoteStartTransaction?wait=8" '{"connectorId":1,"idTag":"CLMTAG"}' >/dev/null
+	sleep 0.3
+done
+want="CLM0000001:accepted:8/8 CLM0000002:accepted:8/8 CLM0000003:accepted:0/0 CLM0000004:accepted:0/0"
+got=
+for ((i = 0; i < 100; i++)); do
+	got=$(shares "$site")
+	[[ $got == "$want" ]] && break
+	sleep 0.2
+done
+nodes=$(db "SELECT GROUP_CONCAT(DISTINCT node_id ORDER BY node_id) FROM charge_points WHERE id LIKE 'CLM%'")
+planner=$(db "SELECT node_id FROM load_decisions WHERE site_id = $site ORDER BY id DESC LIMIT 1")
+if [[ $got == "$want" && $nodes == "ocppd-1,ocppd-2" && $planner == ocppd-1 ]]; then
+	pass site_over_two_nodes_shared
+else
+	fail site_over_two_nodes_shared "shares: $got (want $want); nodes: $nodes; planned by: $planner"
+fi
+# The planning node stops: ocppd-2 plans on.  Its charge points' sessions
+# stay open (counted at what they accepted); a session on ocppd-2 ending
+# hands its share to the paused one there.
+$C stop ocppd-1 >/dev/null
+tx=$(db "SELECT id FROM transactions WHERE cp_id = 'CLM0000002' AND stop_ts IS NULL")
+api POST "/cps/CLM0000002/commands/RemoteStopTransaction?wait=8" "{\"transactionId\":$tx}" >/dev/null
+want="CLM0000001:accepted:8/8 CLM0000003:accepted:0/0 CLM0000004:accepted:8/8"
+for ((i = 0; i < 150; i++)); do
+	got=$(shares "$site")
+	[[ $got == "$want" ]] && break
+	sleep 0.2
+done
+planner=$(db "SELECT node_id FROM load_decisions WHERE site_id = $site ORDER BY id DESC LIMIT 1")
+if [[ $got == "$want" && $planner == ocppd-2 ]]; then
+	pass load_management_survives_planner_stop
+else
+	fail load_management_survives_planner_stop "shares: $got (want $want); planned by: $planner"
+fi
+kill "${lm_pids[@]}" 2>/dev/null
+wait "${lm_pids[@]}" 2>/dev/null
+$C start ocppd-1 >"$OUT/ocppd-1-lm.log" 2>&1 || fail lm_node_restarted "$(tail -n 2 "$OUT/ocppd-1-lm.log")"
+api PUT "/sites/$site" '{"load_management":false}' >/dev/null
+sleep 3 # HAProxy: rise 2 x inter 1 s
+
 # ---- 3. kill -9 the Galera writer under load -------------------------
 # The probe commits a row every 100 ms through HAProxy's writer address
 # and logs the time of each commit; the longest pause is the failover.
