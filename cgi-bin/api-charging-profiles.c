@@ -133,18 +133,7 @@ static void list(struct api_req *r, const char *cp)
 		api_db_error(r);
 		return;
 	}
-	cJSON *body = cJSON_CreateObject();
-	cJSON *items = cJSON_AddArrayToObject(body, "items");
-	while ((rc = db_next(&rows)) == 1)
-		cJSON_AddItemToArray(items, row_json(&rows));
-	db_rows_end(&rows);
-	if (rc < 0) {
-		cJSON_Delete(body);
-		api_db_error(r);
-		return;
-	}
-	api_json_paging(body, page, per_page, total);
-	api_send_json(r, 200, body);
+	api_send_items(r, &rows, row_json, page, per_page, total);
 }
 
 void api_charging_profiles_list(struct api_req *r)

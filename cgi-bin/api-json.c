@@ -255,3 +255,28 @@ void api_json_paging(cJSON *body, long long page, long long per_page,
 	api_json_int(body, "total", total);
 	api_json_int(body, "pages", (total + per_page - 1) / per_page);
 }
+
+void api_send_items(struct api_req *r, struct db_rows *rows,
+                    cJSON *(*make)(const struct db_rows *rows), long long page,
+                    long long per_page, long long total)
+{
+	cJSON *body = cJSON_CreateObject();
+	cJSON *items = cJSON_AddArrayToObject(body, "items");
+	long long n = 0;
+	int rc;
+	while ((rc = db_next(rows)) == 1) {
+		cJSON_AddItemToArray(items, make(rows));
+		n++;
+	}
+	db_rows_end(rows);
+	if (rc < 0) {
+		cJSON_Delete(body);
+		api_db_error(r);
+		return;
+	}
+	if (page)
+		api_json_paging(body, page, per_page, total);
+	else
+		api_json_int(body, "count", n);
+	api_send_json(r, 200, body);
+}

@@ -66,6 +66,14 @@ void api_json_int_or_null(cJSON *obj, const char *key, const char *s);
 void api_json_paging(cJSON *body, long long page, long long per_page,
                      long long total);
 
+/* The rows of a query just run, each through make, sent as
+ * {"items": [...], ...}: with "count" when page is 0, else with the page
+ * fields of api_json_paging.  Ends the rows; a database error while
+ * reading is answered like api_db_error. */
+void api_send_items(struct api_req *r, struct db_rows *rows,
+                    cJSON *(*make)(const struct db_rows *rows), long long page,
+                    long long per_page, long long total);
+
 /* Prints one object into out as compact JSON and frees it; -1 when out of
  * memory. */
 int api_json_write(FILE *out, cJSON *item);

@@ -194,6 +194,17 @@ static const char sql_groups[] =
     "FROM cp_groups g WHERE (? = '' OR g.id IN (SELECT group_id FROM "
     "cp_group_members WHERE cp_id = ?)) ORDER BY g.name LIMIT 1000";
 
+static cJSON *group_object(const struct db_rows *rows)
+{
+	cJSON *g = cJSON_CreateObject();
+	api_json_int(g, "id", db_int(rows, 0));
+	api_json_str(g, "name", db_str(rows, 1));
+	api_json_str(g, "description", db_str(rows, 2));
+	api_json_time(g, "created_at", db_time_ms(rows, 3));
+	api_json_int(g, "charge_points", db_int(rows, 4));
+	return g;
+}
+
 static void groups_list(struct api_req *r)
 {
 	const char *cp;
@@ -204,27 +215,7 @@ static void groups_list(struct api_req *r)
 		api_db_error(r);
 		return;
 	}
-	cJSON *body = cJSON_CreateObject();
-	cJSON *items = cJSON_AddArrayToObject(body, "items");
-	int rc, n = 0;
-	while ((rc = db_next(&rows)) == 1) {
-		cJSON *g = cJSON_CreateObject();
-		api_json_int(g, "id", db_int(&rows, 0));
-		api_json_str(g, "name", db_str(&rows, 1));
-		api_json_str(g, "description", db_str(&rows, 2));
-		api_json_time(g, "created_at", db_time_ms(&rows, 3));
-		api_json_int(g, "charge_points", db_int(&rows, 4));
-		cJSON_AddItemToArray(items, g);
-		n++;
-	}
-	db_rows_end(&rows);
-	if (rc < 0) {
-		cJSON_Delete(body);
-		api_db_error(r);
-		return;
-	}
-	api_json_int(body, "count", n);
-	api_send_json(r, 200, body);
+	api_send_items(r, &rows, group_object, 0, 0, 0);
 }
 
 void api_groups_route(struct api_req *r)

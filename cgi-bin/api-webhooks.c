@@ -30,6 +30,21 @@ static cJSON *events_array(const char *s)
 	return a;
 }
 
+static cJSON *webhook_object(const struct db_rows *rows)
+{
+	cJSON *w = cJSON_CreateObject();
+	api_json_int(w, "id", db_int(rows, 0));
+	api_json_str(w, "url", db_str(rows, 1));
+	cJSON_AddItemToObject(w, "events", events_array(db_str(rows, 2)));
+	cJSON_AddBoolToObject(w, "enabled", db_int(rows, 3) == 1);
+	api_json_str(w, "description", db_str(rows, 4));
+	api_json_time(w, "created_at", db_time_ms(rows, 5));
+	api_json_time(w, "updated_at", db_time_ms(rows, 6));
+	api_json_int(w, "pending", db_int(rows, 7));
+	api_json_int(w, "failed", db_int(rows, 8));
+	return w;
+}
+
 static void webhooks_list(struct api_req *r)
 {
 	struct db_rows rows;
@@ -37,32 +52,7 @@ static void webhooks_list(struct api_req *r)
 		api_db_error(r);
 		return;
 	}
-	cJSON *body = cJSON_CreateObject();
-	cJSON *items = cJSON_AddArrayToObject(body, "items");
-	int rc, n = 0;
-	while ((rc = db_next(&rows)) == 1) {
-		cJSON *w = cJSON_CreateObject();
-		api_json_int(w, "id", db_int(&rows, 0));
-		api_json_str(w, "url", db_str(&rows, 1));
-		cJSON_AddItemToObject(w, "events",
-		                      events_array(db_str(&rows, 2)));
-		cJSON_AddBoolToObject(w, "enabled", db_int(&rows, 3) == 1);
-		api_json_str(w, "description", db_str(&rows, 4));
-		api_json_time(w, "created_at", db_time_ms(&rows, 5));
-		api_json_time(w, "updated_at", db_time_ms(&rows, 6));
-		api_json_int(w, "pending", db_int(&rows, 7));
-		api_json_int(w, "failed", db_int(&rows, 8));
-		cJSON_AddItemToArray(items, w);
-		n++;
-	}
-	db_rows_end(&rows);
-	if (rc < 0) {
-		cJSON_Delete(body);
-		api_db_error(r);
-		return;
-	}
-	api_json_int(body, "count", n);
-	api_send_json(r, 200, body);
+	api_send_items(r, &rows, webhook_object, 0, 0, 0);
 }
 
 /* POST /webhooks: {"url", "secret", "events", "enabled",
