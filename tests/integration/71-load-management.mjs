@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // 71-load-management.mjs — site load management through the real stack
-// (docs/load-management.md): a site of 32 A per phase with eight cpsim
+// (docs/load-management.md): a site of 32 A per phase with nine cpsim
 // charge points that obey their charging profiles (--obey-profiles: they
 // draw what the profiles allow and report Current.Import per phase) and
 // one hand-written charge point that rejects every profile and draws its
 // 10 A whatever it is told.
 //   - every charge point of the site gets its 0 A default profile;
-//   - eight sessions on 32 - 10 = 22 A: three get 7.3 A, five are paused
+//   - nine sessions on 32 - 10 = 22 A: three get 7.3 A, six are paused
 //     (a car gets its 6 A minimum or nothing), and the current the cpsim
 //     charge points report adds up to no more than 22 A;
 //   - at no moment while sessions start and stop does what the charge
@@ -22,7 +22,7 @@ import {
 	until,
 } from '../node/lib.mjs';
 
-const N = 8;
+const N = 9;
 const TAG = `T59${process.pid % 100000}`;
 const CPS = Array.from({ length: N }, (_, i) => cpId(`lm${i + 1}`));
 const DEAF = cpId('lmdeaf');
@@ -142,7 +142,7 @@ try {
 		check('defaults_sent', ok, JSON.stringify((await load(site)).allocations));
 	});
 
-	await test('shared_among_eight', async () => {
+	await test('shared_among_nine', async () => {
 		await deaf.call('StartTransaction', { connectorId: 1, idTag: TAG, meterStart: 0, timestamp: isoNow() });
 		for (const id of CPS) {
 			const r = await cmd(id, 'RemoteStartTransaction', { connectorId: 1, idTag: TAG });
@@ -151,7 +151,7 @@ try {
 		}
 		check('settled', await settled(site), JSON.stringify((await load(site)).allocations));
 		const s = (await shares(site)).sort((a, b) => b - a);
-		checkEq('shares', s, [7.3, 7.3, 7.3, 0, 0, 0, 0, 0]);
+		checkEq('shares', s, [7.3, 7.3, 7.3, 0, 0, 0, 0, 0, 0]);
 		const dec = (await load(site)).decisions;
 		check('decision_paused', dec.length > 0 && dec[0].result === 'paused', JSON.stringify(dec[0]));
 		await sleep(2500);
@@ -167,7 +167,7 @@ try {
 				{ transactionId: a.transaction_id }))?.status, 'Accepted');
 		check('settled_again', await settled(site), JSON.stringify((await load(site)).allocations));
 		const s = (await shares(site)).sort((a, b) => b - a);
-		checkEq('shares_after_stops', s, [7.3, 7.3, 7.3, 0, 0, 0]);
+		checkEq('shares_after_stops', s, [7.3, 7.3, 7.3, 0, 0, 0, 0]);
 		await sleep(2500);
 		const amps = reportedAmps(site);
 		check('reported_within_limit_after', amps > 0 && amps <= LIMIT - 10 + 0.05, `${amps} A reported`);
