@@ -36,50 +36,132 @@ struct field {
 struct action {
 	const char *name;
 	struct field fields[FIELDS_MAX];
+	/* Builds a nested payload from the flat params of fields. */
+	cJSON *(*nest)(cJSON *flat, char *why, size_t len);
 };
+
+static cJSON *charging_profile(cJSON *flat, char *why, size_t len);
 
 static const struct action actions[] = {
     {"RemoteStartTransaction",
-     {{"idTag", F_STR, 1}, {"connectorId", F_INT, 0}}},
-    {"RemoteStopTransaction", {{"transactionId", F_INT, 1}}},
-    {"Reset", {{"type", F_STR, 1}}},
-    {"UnlockConnector", {{"connectorId", F_INT, 1}}},
-    {"ChangeAvailability", {{"connectorId", F_INT, 1}, {"type", F_STR, 1}}},
+     {{"idTag", F_STR, 1}, {"connectorId", F_INT, 0}},
+     NULL},
+    {"RemoteStopTransaction", {{"transactionId", F_INT, 1}}, NULL},
+    {"Reset", {{"type", F_STR, 1}}, NULL},
+    {"UnlockConnector", {{"connectorId", F_INT, 1}}, NULL},
+    {"ChangeAvailability",
+     {{"connectorId", F_INT, 1}, {"type", F_STR, 1}},
+     NULL},
     {"TriggerMessage",
-     {{"requestedMessage", F_STR, 1}, {"connectorId", F_INT, 0}}},
-    {"ChangeConfiguration", {{"key", F_STR, 1}, {"value", F_STR, 1}}},
+     {{"requestedMessage", F_STR, 1}, {"connectorId", F_INT, 0}},
+     NULL},
+    {"ChangeConfiguration", {{"key", F_STR, 1}, {"value", F_STR, 1}}, NULL},
     /* The answer is shown from the commands table (ui-config.c). */
-    {"GetConfiguration", {{NULL, F_STR, 0}}},
+    {"GetConfiguration", {{NULL, F_STR, 0}}, NULL},
     {"ReserveNow",
      {{"connectorId", F_INT, 1},
       {"idTag", F_STR, 1},
       {"expiryDate", F_EXPIRY, 1},
       {"reservationId", F_RESID, 0},
-      {"parentIdTag", F_STR, 0}}},
-    {"CancelReservation", {{"reservationId", F_INT, 1}}},
-    {"ClearCache", {{NULL, F_STR, 0}}},
-    {"GetLocalListVersion", {{NULL, F_STR, 0}}},
+      {"parentIdTag", F_STR, 0}},
+     NULL},
+    {"CancelReservation", {{"reservationId", F_INT, 1}}, NULL},
+    {"ClearCache", {{NULL, F_STR, 0}}, NULL},
+    {"GetLocalListVersion", {{NULL, F_STR, 0}}, NULL},
     {"DataTransfer",
-     {{"vendorId", F_STR, 1}, {"messageId", F_STR, 0}, {"data", F_STR, 0}}},
+     {{"vendorId", F_STR, 1}, {"messageId", F_STR, 0}, {"data", F_STR, 0}},
+     NULL},
     {"GetDiagnostics",
      {{"location", F_STR, 1},
       {"retries", F_INT, 0},
-      {"retryInterval", F_INT, 0}}},
+      {"retryInterval", F_INT, 0}},
+     NULL},
     {"UpdateFirmware",
      {{"location", F_STR, 1},
       {"retrieveDate", F_AT, 1},
       {"retries", F_INT, 0},
-      {"retryInterval", F_INT, 0}}},
+      {"retryInterval", F_INT, 0}},
+     NULL},
     {"ClearChargingProfile",
      {{"id", F_INT, 0},
       {"connectorId", F_INT, 0},
       {"chargingProfilePurpose", F_STR, 0},
-      {"stackLevel", F_INT, 0}}},
+      {"stackLevel", F_INT, 0}},
+     NULL},
     {"GetCompositeSchedule",
      {{"connectorId", F_INT, 1},
       {"duration", F_INT, 1},
-      {"chargingRateUnit", F_STR, 0}}},
+      {"chargingRateUnit", F_STR, 0}},
+     NULL},
+    /* One period from the start: the limit that holds until cleared. */
+    {"SetChargingProfile",
+     {{"connectorId", F_INT, 1},
+      {"chargingProfilePurpose", F_STR, 1},
+      {"stackLevel", F_INT, 1},
+      {"limit", F_STR, 1},
+      {"chargingRateUnit", F_STR, 1}},
+     charging_profile},
 };
+
+/* SetChargingProfile's csChargingProfiles from the form's fields; the
+ * limit stays text when it is not a number, so ocppd's schema check
+ * names it. */
+static cJSON *charging_profile(cJSON *flat, char *why, size_t len)
+{
+	(void)why;
+	(void)len;
+	cJSON *p = cJSON_CreateObject(), *cs = cJSON_CreateObject();
+	cJSON *sched = cJSON_CreateObject(), *periods = cJSON_CreateArray();
+	cJSON *period = cJSON_CreateObject();
+	const char *purpose = cJSON_GetStringValue(
+	    cJSON_GetObjectItemCaseSensitive(flat, "chargingProfilePurpose"));
+	const char *limit = cJSON_GetStringValue(
+	    cJSON_GetObjectItemCaseSensitive(flat, "limit"));
+	cJSON_AddItemToObject(
+	    p, "connectorId",
+	    cJSON_Duplicate(
+	        cJSON_GetObjectItemCaseSensitive(flat, "connectorId"), 1));
+	/* Unique enough among one charge point's profiles: the second it
+	 * was made. */
+	cJSON_AddNumberToObject(cs, "chargingProfileId",
+	                        (double)(time(NULL) % 100000000));
+	cJSON_AddItemToObject(
+	    cs, "stackLevel",
+	    cJSON_Duplicate(
+	        cJSON_GetObjectItemCaseSensitive(flat, "stackLevel"), 1));
+	cJSON_AddStringToObject(cs, "chargingProfilePurpose",
+	                        purpose ? purpose : "");
+	/* A session's profile counts from its start; the charge point's
+	 * maximum from now. */
+	int relative = purpose && strcmp(purpose, "ChargePointMaxProfile");
+	cJSON_AddStringToObject(cs, "chargingProfileKind",
+	                        relative ? "Relative" : "Absolute");
+	if (!relative) {
+		char ts[32];
+		time_t now = time(NULL);
+		struct tm tm;
+		gmtime_r(&now, &tm);
+		strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		cJSON_AddStringToObject(sched, "startSchedule", ts);
+	}
+	cJSON_AddItemToObject(
+	    sched, "chargingRateUnit",
+	    cJSON_Duplicate(
+	        cJSON_GetObjectItemCaseSensitive(flat, "chargingRateUnit"), 1));
+	cJSON_AddNumberToObject(period, "startPeriod", 0);
+	char *end;
+	double d = limit ? strtod(limit, &end) : 0;
+	if (limit && *limit && !*end)
+		cJSON_AddNumberToObject(period, "limit", d);
+	else
+		cJSON_AddStringToObject(period, "limit", limit ? limit : "");
+	cJSON_AddItemToArray(periods, period);
+	cJSON_AddItemToObject(sched, "chargingSchedulePeriod", periods);
+	cJSON_AddItemToObject(cs, "chargingSchedule", sched);
+	cJSON_AddItemToObject(p, "csChargingProfiles", cs);
+	cJSON_Delete(flat);
+	return p;
+}
 
 static const struct action *find_action(const char *name)
 {
@@ -176,6 +258,8 @@ void ui_cp_command(struct ui_req *r, const char *arg)
 	}
 	struct ui_outcome o = {"invalid", ""};
 	cJSON *params = params_of(a, &f, o.msg, sizeof o.msg);
+	if (params && a->nest)
+		params = a->nest(params, o.msg, sizeof o.msg);
 	cJSON *result = NULL;
 	if (params)
 		ui_command(r, a->name, id, params, &o, &result);

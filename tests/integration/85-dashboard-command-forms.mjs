@@ -2,7 +2,7 @@
 // 85-dashboard-command-forms.mjs — the charge point page's forms for the
 // commands 82 does not cover (ClearCache, GetLocalListVersion,
 // DataTransfer, GetDiagnostics, UpdateFirmware, GetCompositeSchedule,
-// ClearChargingProfile), each a POST with the page's CSRF token through
+// ClearChargingProfile, SetChargingProfile), each a POST with the page's CSRF token through
 // the real web server, answered by ocpp-rpc in strict mode as the charge
 // point: the charge point receives the payload the form describes (minutes
 // turned into a dateTime, empty optional fields left out), the outcome
@@ -24,6 +24,7 @@ const answers = {
 	UpdateFirmware: {},
 	GetCompositeSchedule: { status: 'Rejected' },
 	ClearChargingProfile: { status: 'Unknown' },
+	SetChargingProfile: { status: 'Accepted' },
 };
 for (const [action, answer] of Object.entries(answers))
 	cli.handle(action, ({ params }) => { got[action] = params; return answer; });
@@ -73,7 +74,24 @@ try {
 		s = await submit({ action: 'ClearChargingProfile', id: '', connectorId: '1', chargingProfilePurpose: 'TxProfile', stackLevel: '' });
 		checkEq('clear_charging_profile', [got.ClearChargingProfile, s.outcome?.[2]],
 			[{ connectorId: 1, chargingProfilePurpose: 'TxProfile' }, 'Unknown']);
-		checkEq('history_rows', sqlValue(`SELECT COUNT(DISTINCT action) FROM commands WHERE cp_id = ${q(CP)}`), '7');
+		s = await submit({ action: 'SetChargingProfile', connectorId: '0', chargingProfilePurpose: 'TxDefaultProfile',
+			stackLevel: '2', limit: '16.5', chargingRateUnit: 'A' });
+		const sp = got.SetChargingProfile;
+		checkEq('set_charging_profile', [sp?.connectorId, sp?.csChargingProfiles?.chargingProfilePurpose,
+			sp?.csChargingProfiles?.chargingProfileKind, sp?.csChargingProfiles?.stackLevel,
+			sp?.csChargingProfiles?.chargingSchedule, s.outcome?.[2]],
+		[0, 'TxDefaultProfile', 'Relative', 2,
+			{ chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 16.5 }] }, 'Accepted']);
+		delete got.SetChargingProfile;
+		s = await submit({ action: 'SetChargingProfile', connectorId: '1', chargingProfilePurpose: 'ChargePointMaxProfile',
+			stackLevel: '1', limit: '11000', chargingRateUnit: 'W' });
+		checkEq('cp_max_on_connector_refused', [s.outcome?.[0], got.SetChargingProfile], ['bad', undefined]);
+		s = await submit({ action: 'SetChargingProfile', connectorId: '0', chargingProfilePurpose: 'ChargePointMaxProfile',
+			stackLevel: '1', limit: '11000', chargingRateUnit: 'W' });
+		checkEq('cp_max_absolute', [got.SetChargingProfile?.csChargingProfiles?.chargingProfileKind,
+			typeof got.SetChargingProfile?.csChargingProfiles?.chargingSchedule?.startSchedule, s.outcome?.[2]],
+		['Absolute', 'string', 'Accepted']);
+		checkEq('history_rows', sqlValue(`SELECT COUNT(DISTINCT action) FROM commands WHERE cp_id = ${q(CP)}`), '8');
 	});
 
 	await test('bad_values_refused_before_sending', async () => {
@@ -84,6 +102,10 @@ try {
 		checkEq('not_a_number', [s.status, s.outcome?.[0]], [303, 'bad']);
 		s = await submit({ action: 'DataTransfer', vendorId: '' });
 		checkEq('missing_required', [s.status, s.outcome?.[0]], [303, 'bad']);
+		delete got.SetChargingProfile;
+		s = await submit({ action: 'SetChargingProfile', connectorId: '0', chargingProfilePurpose: 'TxDefaultProfile',
+			stackLevel: '1', limit: 'lots', chargingRateUnit: 'A' });
+		checkEq('limit_not_a_number', [s.outcome?.[0], got.SetChargingProfile], ['bad', undefined]);
 	});
 } finally {
 	await cli.close();
