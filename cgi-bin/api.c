@@ -30,6 +30,7 @@
 #include "api-openapi.h"
 #include "api-registration.h"
 #include "api-reservations.h"
+#include "api-security-events.h"
 #include "api-sites.h"
 #include "api-stats.h"
 #include "api-transactions.h"
@@ -65,6 +66,7 @@ static const struct route {
     {"/cps/*/log-level", M_GET | M_PUT, api_log_level},
     {"/cps/*/boot-answer", M_PUT, api_boot_answer},
     {"/cps/*/charging-profiles", M_GET, api_cp_charging_profiles},
+    {"/cps/*/security-events", M_GET, api_cp_security_events},
     {"/cps/*/composite-schedule", M_GET, api_cp_composite_schedule},
     {"/cps/*/site", M_PUT, api_cp_site},
     {"/cps/*/retired", M_PUT, api_cp_retired},
@@ -85,6 +87,7 @@ static const struct route {
     {"/transactions/*/meter-values.csv", M_GET, api_tx_meter_values_csv},
     {"/local-lists", M_GET, api_local_lists},
     {"/charging-profiles", M_GET, api_charging_profiles_list},
+    {"/security-events", M_GET, api_security_events},
     {"/registrations", M_GET, api_registrations_list},
     {"/reservations", M_GET, api_reservations_list},
     {"/reservations/*", M_GET, api_reservation_one},

@@ -22,6 +22,7 @@
 #include "ui-local-list.h"
 #include "ui-reservations.h"
 #include "ui-schedule.h"
+#include "ui-security-events.h"
 #include "ui-connector.h"
 #include "ui-cplife.h"
 #include "ui-error.h"
@@ -300,7 +301,8 @@ void ui_chargepoint(struct ui_req *r, const char *id)
 	}
 	if (add_commands(r, id, &vl) || ui_config_vars(r, id, &vl) ||
 	    ui_reservation_vars(r, id, &vl) || ui_schedule_vars(r, id, &vl) ||
-	    ui_cplife_vars(r, id, &vl) || ui_local_list_vars(r, id, &vl)) {
+	    ui_security_event_vars(r, id, &vl) || ui_cplife_vars(r, id, &vl) ||
+	    ui_local_list_vars(r, id, &vl)) {
 		TMPL_free_varlist(vl);
 		ui_db_error(r, "commands");
 		return;

@@ -133,6 +133,8 @@ static const struct key keys[] = {
     I(load_mgmt_interval, 0, 3600, "5"),
     I(load_mgmt_stack_level, 0, 100, "5"),
     I(load_mgmt_retry, 5, 86400, "60"),
+    /* the security event log (ocppd/security_events.h) */
+    I(security_event_retention_days, 1, 36500, "365"),
     I(send_queue_max, 4096, 1073741824, "1048576"),
     I(send_queue_total_max, 65536, 2147483647, "268435456"),
     P(templates_dir, "templates"),

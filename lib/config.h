@@ -96,6 +96,7 @@ struct csms_config {
 	int load_mgmt_interval;
 	int load_mgmt_stack_level;
 	int load_mgmt_retry;
+	int security_event_retention_days;
 	/* web tier */
 	char templates_dir[512];
 	double price_per_kwh;

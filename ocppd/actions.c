@@ -7,7 +7,8 @@
 #include <string.h>
 
 /* Sorted by name (actions_find bisects); the charge point -> central
- * system actions of the Core and Firmware Management profiles. */
+ * system actions of the Core and Firmware Management profiles, and the
+ * Security Whitepaper's notifications. */
 static struct action table[] = {
     {"Authorize", handle_authorize, handle_authorize_prefetch, NULL, 0},
     {"BootNotification", handle_boot_notification, NULL, NULL, 0},
@@ -15,7 +16,11 @@ static struct action table[] = {
     {"DiagnosticsStatusNotification", handle_diagnostics_status, NULL, NULL, 0},
     {"FirmwareStatusNotification", handle_firmware_status, NULL, NULL, 0},
     {"Heartbeat", handle_heartbeat, NULL, NULL, ACT_INLINE | ACT_BEAT},
+    {"LogStatusNotification", handle_log_status, NULL, NULL, 0},
     {"MeterValues", handle_meter_values, NULL, NULL, 0},
+    {"SecurityEventNotification", handle_security_event, NULL, NULL, 0},
+    {"SignedFirmwareStatusNotification", handle_signed_firmware_status, NULL,
+     NULL, 0},
     {"StartTransaction", handle_start_transaction,
      handle_start_transaction_prefetch, NULL, 0},
     {"StatusNotification", handle_status_notification, NULL, NULL, 0},

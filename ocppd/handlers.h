@@ -77,6 +77,11 @@ enum hres handle_data_transfer(struct hctx *c, const cJSON *req, cJSON *conf);
 enum hres handle_diagnostics_status(struct hctx *c, const cJSON *req,
                                     cJSON *conf);
 enum hres handle_firmware_status(struct hctx *c, const cJSON *req, cJSON *conf);
+/* The Security Whitepaper's notifications. */
+enum hres handle_security_event(struct hctx *c, const cJSON *req, cJSON *conf);
+enum hres handle_log_status(struct hctx *c, const cJSON *req, cJSON *conf);
+enum hres handle_signed_firmware_status(struct hctx *c, const cJSON *req,
+                                        cJSON *conf);
 enum hres handle_heartbeat(struct hctx *c, const cJSON *req, cJSON *conf);
 enum hres handle_meter_values(struct hctx *c, const cJSON *req, cJSON *conf);
 enum hres handle_start_transaction(struct hctx *c, const cJSON *req,

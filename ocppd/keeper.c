@@ -11,6 +11,7 @@
 #include "log.h"
 #include "mv_keep.h"
 #include "oplog_part.h"
+#include "security_events.h"
 #include "ticker.h"
 
 #define PASS_EVERY_S 600
@@ -30,6 +31,8 @@ static void pass(struct db *db, void *arg)
 	oplog_part_pass(db, cfg, today);
 	if (!db->lost)
 		mv_keep_pass(db, cfg, today, stopping);
+	if (!db->lost)
+		security_events_expire(db, cfg);
 }
 
 int keeper_start(const struct csms_config *c, char *err, size_t errlen)

@@ -201,6 +201,8 @@ static void test_openapi_doc(void)
 	                      "/cps/{cp_id}/notes",
 	                      "/cps/{cp_id}/load",
 	                      "/sites/{site_id}/load",
+	                      "/security-events",
+	                      "/cps/{cp_id}/security-events",
 	                      "/groups",
 	                      "/groups/{group_id}",
 	                      "/groups/{group_id}/members/{cp_id}",

@@ -1,0 +1,86 @@
+/*
+ * api-security-events.c — see api-security-events.h.
+ */
+#include "api-security-events.h"
+
+#include "api-json.h"
+#include "secquery.h"
+
+static cJSON *event_object(const struct db_rows *rows)
+{
+	cJSON *o = cJSON_CreateObject();
+	api_json_int(o, "id", db_int(rows, SECQ_ID));
+	api_json_str(o, "cp_id", db_str(rows, SECQ_CP));
+	api_json_str(o, "type", db_str(rows, SECQ_TYPE));
+	api_json_time(o, "timestamp", db_time_ms(rows, SECQ_TS));
+	api_json_str(o, "tech_info", db_str(rows, SECQ_TECH_INFO));
+	cJSON_AddBoolToObject(o, "critical", db_int(rows, SECQ_CRITICAL));
+	api_json_time(o, "received_at", db_time_ms(rows, SECQ_RECEIVED));
+	return o;
+}
+
+/* The list for one charge point (cp: the path's) or the fleet (NULL:
+ * the cp_id filter). */
+static void list(struct api_req *r, const char *cp)
+{
+	static const char *const flags[] = {"false", "true", NULL};
+	long long page, per_page;
+	const char *type = "";
+	if (param_int_or_400(&r->params, "page", 1, 1, 1000000000, &page) ||
+	    param_int_or_400(&r->params, "per_page", 50, 1, 500, &per_page) ||
+	    param_text_or_400(&r->params, "type", 50, "", &type))
+		return;
+	if (!cp && param_text_or_400(&r->params, "cp_id", 50, "", &cp))
+		return;
+	int crit = param_choice_or_400(&r->params, "critical", flags);
+	if (crit == -2)
+		return;
+	const char *critical = crit < 0 ? "" : crit ? "1" : "0";
+	struct db_rows rows;
+	long long total = 0;
+	int rc;
+	if (db_query(r->db, &rows, SECQ_COUNT, "ssssss", cp, cp, critical,
+	             critical, type, type)) {
+		api_db_error(r);
+		return;
+	}
+	if ((rc = db_next(&rows)) == 1)
+		total = db_int(&rows, 0);
+	db_rows_end(&rows);
+	if (rc < 0) {
+		api_db_error(r);
+		return;
+	}
+	if (db_query(r->db, &rows, SECQ_PAGE, "ssssssll", cp, cp, critical,
+	             critical, type, type, per_page, (page - 1) * per_page)) {
+		api_db_error(r);
+		return;
+	}
+	api_send_items(r, &rows, event_object, page, per_page, total);
+}
+
+void api_security_events(struct api_req *r)
+{
+	list(r, NULL);
+}
+
+void api_cp_security_events(struct api_req *r)
+{
+	struct db_rows rows;
+	if (db_query(r->db, &rows, "SELECT 1 FROM charge_points WHERE id = ?",
+	             "s", r->arg)) {
+		api_db_error(r);
+		return;
+	}
+	int rc = db_next(&rows);
+	db_rows_end(&rows);
+	if (rc < 0) {
+		api_db_error(r);
+		return;
+	}
+	if (!rc) {
+		api_error(r, 404, "not_found", "no charge point with this id");
+		return;
+	}
+	list(r, r->arg);
+}
