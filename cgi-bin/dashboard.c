@@ -16,6 +16,7 @@
 #include "timeutil.h"
 #include "tmpl.h"
 #include "ui-approvals.h"
+#include "ui-refused.h"
 #include "ui-chargepoint.h"
 #include "ui-command.h"
 #include "ui-cplife.h"
@@ -55,6 +56,7 @@ static const struct route routes[] = {
     {"/tags", ROUTE_DB, ui_tags},
     {"/webhooks", ROUTE_DB, ui_webhooks},
     {"/approvals", ROUTE_DB, ui_approvals},
+    {"/refused", 0, ui_refused},
     {"/sites", ROUTE_DB, ui_sites},
     {"/sites/", ROUTE_PREFIX | ROUTE_DB, ui_site},
     /* Changes go to ocppd, not the (read-only) database. */
