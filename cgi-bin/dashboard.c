@@ -62,6 +62,7 @@ static const struct route routes[] = {
     /* Changes go to ocppd, not the (read-only) database. */
     {"/cp/", ROUTE_PREFIX | ROUTE_POST, ui_cp_command},
     {"/tags/edit", ROUTE_POST, ui_tag_edit},
+    {"/tags/import", ROUTE_POST, ui_tag_import},
     {"/approvals", ROUTE_POST, ui_approval_post},
     {"/sites", ROUTE_POST, ui_sites_post},
     {"/sites/", ROUTE_PREFIX | ROUTE_POST, ui_site_post},

@@ -11,10 +11,14 @@
 //  - POST /tags.csv: a report per line (added, updated, unchanged,
 //    refused with why, each checked as POST/PUT /users check one), a
 //    round trip of the export changes nothing, a malformed file is a 400
-//    naming the line, a body that is not text/csv a 415.
+//    naming the line, a body that is not text/csv a 415;
+//  - the tags page in a real Chromium: the group and limit form, the
+//    group column and filter (a group's members), the export link, the
+//    import form (a chosen file read into it) and its report page.
 import {
 	apiCall as call, check, checkEq, cpId, done, env, isoNow, ocppClient, sqlValue, q, test,
 } from '../node/lib.mjs';
+import { chromium } from '../node/node_modules/playwright-core/index.mjs';
 
 const P = `T88${process.pid % 100000}`;
 const L1 = `${P}L1`, L2 = `${P}L2`, KID = `${P}KID`, GRP = `${P}GRP`;
@@ -169,5 +173,76 @@ await test('csv_import_bad_files', async () => {
 	const big = await csv('POST', 'id_tag\n' + 'X\n'.repeat(10001));
 	check('too_many_rows_400', big.status === 400 && /more than 10000 rows/.test(big.json?.error?.message), big.text);
 });
+
+const browser = await chromium.launch({
+	executablePath: '/usr/bin/chromium',
+	args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+		'--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+try {
+	const DASH = `${env.httpUrl}/cgi-bin/dashboard`;
+	const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+	const problems = [];
+	page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text()); });
+	page.on('pageerror', (e) => problems.push(e.message));
+	const outcome = async () => (await page.textContent('#outcome'))?.replace(/\s+/g, ' ').trim();
+
+	await test('dashboard_group_and_limit', async () => {
+		await page.goto(`${DASH}/tags?q=${P}`);
+		await page.click('#group-limit summary');
+		await page.fill('#group-form input[name="id_tag"]', L2);
+		await page.fill('#group-form input[name="parent_id_tag"]', GRP);
+		await page.fill('#group-form input[name="max_concurrent_tx"]', '4');
+		await Promise.all([page.waitForNavigation(), page.click('#group-form button[type="submit"]')]);
+		check('group_saved_outcome', /done/.test(await outcome() || ''), await outcome());
+		checkEq('group_stored', sqlValue(`SELECT CONCAT(parent_id_tag, '|', max_concurrent_tx) FROM users WHERE id_tag = ${q(L2)}`),
+			`${GRP}|4`);
+		const row = await page.textContent(`tr[data-tag="${L2}"]`);
+		check('row_shows_group_and_limit', row.includes(GRP) && /\b4\b/.test(row), row);
+		// The group link lists its members.
+		await Promise.all([page.waitForNavigation(), page.click(`tr[data-tag="${L2}"] a.tag`)]);
+		const members = await page.$$eval('tbody tr', (rs) => rs.map((r) => r.dataset.tag).sort());
+		checkEq('group_members', members, [`${P}NEW`, KID, L2].sort());
+		check('group_head', /no id tag here/.test(await page.textContent('#group-head')));
+		// Empty fields: out of the group, the global limit.
+		await page.goto(`${DASH}/tags?q=${P}`);
+		await page.click('#group-limit summary');
+		await page.fill('#group-form input[name="id_tag"]', L2);
+		await Promise.all([page.waitForNavigation(), page.click('#group-form button[type="submit"]')]);
+		checkEq('group_cleared', sqlValue(`SELECT CONCAT(IFNULL(parent_id_tag, 'none'), '|', IFNULL(max_concurrent_tx, 'global'))
+			FROM users WHERE id_tag = ${q(L2)}`), 'none|global');
+		// ocppd's check, shown as the outcome.
+		await page.click('#group-limit summary');
+		await page.fill('#group-form input[name="id_tag"]', L2);
+		await page.fill('#group-form input[name="parent_id_tag"]', L2);
+		await Promise.all([page.waitForNavigation(), page.click('#group-form button[type="submit"]')]);
+		check('own_parent_refused_shown', /parent_id_tag/.test(await outcome() || ''), await outcome());
+		checkEq('export_link', await page.getAttribute('#tags-export', 'href'), '/cgi-bin/api/tags.csv');
+	});
+
+	await test('dashboard_import', async () => {
+		await page.goto(`${DASH}/tags`);
+		await page.click('#tag-import summary');
+		await page.setInputFiles('#import-file', { name: 'tags.csv', mimeType: 'text/csv',
+			buffer: Buffer.from(`id_tag,name,max_concurrent_tx\n${P}WEB,From the browser,2\n${P}WEB2,x,many\n`) });
+		await page.waitForFunction(() => document.querySelector('#import-form textarea').value.includes('WEB2'));
+		await Promise.all([page.waitForNavigation(), page.click('#import-form button[type="submit"]')]);
+		checkEq('report_counts', (await page.textContent('#import-counts')).replace(/\s+/g, ' ').trim(),
+			'1 added · 0 updated · 0 unchanged · 1 refused');
+		const bad = await page.textContent('#import-report tr[data-line="3"]');
+		check('report_refused_why', /refused/.test(bad) && /max_concurrent_tx/.test(bad), bad);
+		checkEq('web_row_stored', sqlValue(`SELECT CONCAT(name, '|', max_concurrent_tx) FROM users WHERE id_tag = ${q(`${P}WEB`)}`),
+			'From the browser|2');
+		checkEq('no_console_problems', problems, []);
+		// A broken file: the reason (a 400 page), nothing written.
+		await page.goto(`${DASH}/tags`);
+		await page.click('#tag-import summary');
+		await page.fill('#import-form textarea', 'id_tag,colour\nX,red');
+		await Promise.all([page.waitForNavigation(), page.click('#import-form button[type="submit"]')]);
+		check('bad_file_reason', /colour/.test(await outcome() || ''), await outcome());
+	});
+} finally {
+	await browser.close();
+}
 
 done();
