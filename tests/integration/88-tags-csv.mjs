@@ -90,6 +90,11 @@ await test('parent_groups', async () => {
 	try {
 		const a = await cli.call('Authorize', { idTag: KID });
 		checkEq('authorize_parent', [a.idTagInfo.status, a.idTagInfo.parentIdTag], ['Accepted', GRP]);
+		const st = await cli.call('StartTransaction', { connectorId: 7, idTag: KID, meterStart: 0, timestamp: isoNow() });
+		checkEq('start_parent', [st.idTagInfo.status, st.idTagInfo.parentIdTag], ['Accepted', GRP]);
+		const sp = await cli.call('StopTransaction', { transactionId: st.transactionId, idTag: KID, meterStop: 5,
+			timestamp: isoNow() });
+		checkEq('stop_parent', sp.idTagInfo?.parentIdTag, GRP);
 	} finally {
 		await cli.close({ force: true });
 	}
