@@ -14,7 +14,9 @@
 //    capacity (256) lines, the newest kept;
 //  - the dashboard's Refused connections page, reached from Approvals in
 //    a real Chromium, shows them.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import net from 'node:net';
 import {
 	apiCall as call, check, checkEq, cpId, done, env, handshakeStatus, ocppClient, ownPort, q, rawHandshake, sql,
@@ -116,6 +118,10 @@ await test('closed_install_refusals_and_bound', async () => {
 		const it = a.result?.items || [];
 		checkEq('unknown_listed', find(it, (i) => i.identity === 'STRANGER89')?.reason, 'unknown charge point');
 		checkEq('wrong_password_listed', find(it, (i) => i.identity === PW)?.reason, 'wrong password');
+		// The operator's client reads the same list.
+		const cli = JSON.parse(execFileSync(path.join(env.bin, 'csmsctl'), ['connection_attempts'],
+			{ encoding: 'utf8', env: { ...process.env, CSMS_CONTROL_SOCKET: sock } }));
+		check('csmsctl_lists', (cli.items || []).some((i) => i.identity === 'STRANGER89'), JSON.stringify(cli).slice(0, 200));
 		const bad = await ctl.req({ op: 'connection_attempts', params: { x: 1 } });
 		checkEq('params_refused', bad.error?.code, 'invalid_params');
 
