@@ -20,19 +20,22 @@
  * own collation, as they are sorted); one more says there is a next. */
 #define USERS_LIMIT_MAX 1000
 static const char sql_users[] =
-    "SELECT id_tag, name, status, expiry_date, parent_id_tag"
-    " FROM users WHERE id_tag > ? ORDER BY id_tag LIMIT ?";
+    "SELECT id_tag, name, status, expiry_date, parent_id_tag,"
+    " max_concurrent_tx FROM users WHERE id_tag > ?"
+    " AND (? = '' OR parent_id_tag = ?) ORDER BY id_tag LIMIT ?";
 
 void api_users(struct api_req *r)
 {
 	struct db_rows rows;
-	const char *after;
+	const char *after, *parent;
 	long long limit;
 	if (param_text_or_400(&r->params, "after", 20, "", &after) ||
+	    param_text_or_400(&r->params, "parent_id_tag", 20, "", &parent) ||
 	    param_int_or_400(&r->params, "limit", USERS_LIMIT_MAX, 1,
 	                     USERS_LIMIT_MAX, &limit))
 		return;
-	if (db_query(r->db, &rows, sql_users, "sl", after, limit + 1)) {
+	if (db_query(r->db, &rows, sql_users, "sssl", after, parent, parent,
+	             limit + 1)) {
 		api_db_error(r);
 		return;
 	}
@@ -59,6 +62,10 @@ void api_users(struct api_req *r)
 		api_json_str(u, "status_reason", why);
 		api_json_time(u, "expiry_date", db_time_ms(&rows, 3));
 		api_json_str(u, "parent_id_tag", db_str(&rows, 4));
+		if (db_isnull(&rows, 5))
+			cJSON_AddNullToObject(u, "max_concurrent_tx");
+		else
+			api_json_int(u, "max_concurrent_tx", db_int(&rows, 5));
 		cJSON_AddItemToArray(items, u);
 		n++;
 	}

@@ -34,6 +34,7 @@
 #include "api-sites.h"
 #include "api-stats.h"
 #include "api-transactions.h"
+#include "api-tags.h"
 #include "api-users.h"
 #include "api-webhooks.h"
 #include "api-req.h"
@@ -92,6 +93,8 @@ static const struct route {
     {"/reservations", M_GET, api_reservations_list},
     {"/reservations/*", M_GET, api_reservation_one},
     {"/users", M_GET | M_POST, api_users_route},
+    {"/tags.csv", M_GET | M_POST, api_tags_csv},
+    {"/connection-attempts", M_GET, api_connection_attempts},
     {"/users/*", M_PUT | M_DELETE, api_user_route},
     {"/webhooks", M_GET | M_POST, api_webhooks_route},
     {"/webhooks/*", M_PUT | M_DELETE, api_webhook_route},

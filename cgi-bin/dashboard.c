@@ -17,6 +17,7 @@
 #include "tmpl.h"
 #include "ui-approvals.h"
 #include "ui-security-events.h"
+#include "ui-refused.h"
 #include "ui-chargepoint.h"
 #include "ui-command.h"
 #include "ui-cplife.h"
@@ -57,11 +58,13 @@ static const struct route routes[] = {
     {"/webhooks", ROUTE_DB, ui_webhooks},
     {"/approvals", ROUTE_DB, ui_approvals},
     {"/security-events", ROUTE_DB, ui_security_events},
+    {"/refused", 0, ui_refused},
     {"/sites", ROUTE_DB, ui_sites},
     {"/sites/", ROUTE_PREFIX | ROUTE_DB, ui_site},
     /* Changes go to ocppd, not the (read-only) database. */
     {"/cp/", ROUTE_PREFIX | ROUTE_POST, ui_cp_command},
     {"/tags/edit", ROUTE_POST, ui_tag_edit},
+    {"/tags/import", ROUTE_POST, ui_tag_import},
     {"/approvals", ROUTE_POST, ui_approval_post},
     {"/sites", ROUTE_POST, ui_sites_post},
     {"/sites/", ROUTE_PREFIX | ROUTE_POST, ui_site_post},

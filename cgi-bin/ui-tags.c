@@ -1,7 +1,10 @@
 /*
  * ui-tags.c — /tags: the id tags of the users table with their status,
  * expiry and parent tag, with the forms that change them (POSTed to
- * /tags/edit, ui-tagedit.c).  A text filter and pages of 100.
+ * /tags/edit, ui-tagedit.c).  A text filter, a group filter (parent=:
+ * the members of that parentIdTag) and pages of 100; each tag's own
+ * concurrent transaction limit; the CSV export link and the import form
+ * (POSTed to /tags/import, ui-tagedit.c).
  *
  * The status shown is the one a charge point would get: an Accepted tag
  * past its expiry date shows as Expired, as Authorize answers it.
@@ -22,12 +25,14 @@
 #define TAG_WHERE                                                              \
 	"WHERE (? = '' OR id_tag LIKE ? " PARAM_LIKE_ESCAPE                    \
 	" OR name LIKE ? " PARAM_LIKE_ESCAPE                                   \
-	" OR parent_id_tag LIKE ? " PARAM_LIKE_ESCAPE ")"
+	" OR parent_id_tag LIKE ? " PARAM_LIKE_ESCAPE ")"                      \
+	" AND (? = '' OR parent_id_tag = ?)"
 
 static const char sql_count[] = "SELECT COUNT(*) FROM users " TAG_WHERE;
 static const char sql_page[] =
-    "SELECT id_tag, name, status, expiry_date, parent_id_tag, created_at "
-    "FROM users " TAG_WHERE " ORDER BY id_tag LIMIT ? OFFSET ?";
+    "SELECT id_tag, name, status, expiry_date, parent_id_tag, created_at, "
+    "max_concurrent_tx FROM users " TAG_WHERE
+    " ORDER BY id_tag LIMIT ? OFFSET ?";
 
 static TMPL_varlist *tag_vars(struct ui_req *r, const struct db_rows *rows)
 {
@@ -52,6 +57,10 @@ static TMPL_varlist *tag_vars(struct ui_req *r, const struct db_rows *rows)
 	}
 	if (db_str(rows, 4) && *db_str(rows, 4))
 		vl = TMPL_add_var(vl, "parent", db_str(rows, 4), (char *)NULL);
+	if (!db_isnull(rows, 6)) {
+		snprintf(buf, sizeof buf, "%lld", db_int(rows, 6));
+		vl = TMPL_add_var(vl, "max_tx", buf, (char *)NULL);
+	}
 	ui_fmt_datetime(db_time_ms(rows, 5), buf, sizeof buf);
 	buf[10] = '\0';
 	return TMPL_add_var(vl, "created", buf, (char *)NULL);
@@ -60,7 +69,7 @@ static TMPL_varlist *tag_vars(struct ui_req *r, const struct db_rows *rows)
 void ui_tags(struct ui_req *r, const char *arg)
 {
 	struct db_rows rows;
-	const char *q;
+	const char *q, *parent;
 	char like[4 * QUERY_MAX + 8], buf[32];
 	long long page;
 	long long total = 0;
@@ -68,13 +77,15 @@ void ui_tags(struct ui_req *r, const char *arg)
 	(void)arg;
 
 	if (param_text_or_400(&r->params, "q", QUERY_MAX, "", &q) ||
+	    param_text_or_400(&r->params, "parent", 20, "", &parent) ||
 	    param_int_or_400(&r->params, "page", 1, 1, 100000000L, &page))
 		return;
 	if (param_like(q, PARAM_LIKE_CONTAINS, like, sizeof like)) {
 		ui_bad_param(r, "q", "is too long");
 		return;
 	}
-	if (db_query(r->db, &rows, sql_count, "ssss", q, like, like, like)) {
+	if (db_query(r->db, &rows, sql_count, "ssssss", q, like, like, like,
+	             parent, parent)) {
 		ui_db_error(r, "tags");
 		return;
 	}
@@ -93,8 +104,8 @@ void ui_tags(struct ui_req *r, const char *arg)
 		return;
 	}
 	long long offset = (long long)(page - 1) * PER_PAGE;
-	if (db_query(r->db, &rows, sql_page, "ssssil", q, like, like, like,
-	             PER_PAGE, offset)) {
+	if (db_query(r->db, &rows, sql_page, "ssssssil", q, like, like, like,
+	             parent, parent, PER_PAGE, offset)) {
 		ui_db_error(r, "tags");
 		return;
 	}
@@ -112,17 +123,30 @@ void ui_tags(struct ui_req *r, const char *arg)
 		return;
 	}
 	vl = TMPL_add_var(vl, "q", q, (char *)NULL);
+	if (*parent) {
+		vl = TMPL_add_var(vl, "group", parent, (char *)NULL);
+		/* A group is named by any IdToken; say when it is no tag. */
+		if (db_query(r->db, &rows,
+		             "SELECT status FROM users WHERE id_tag = ?", "s",
+		             parent) == 0) {
+			if (db_next(&rows) > 0)
+				vl = TMPL_add_var(vl, "group_is_tag", "1",
+				                  (char *)NULL);
+			db_rows_end(&rows);
+		}
+	}
 	const char *token = ui_csrf_for(r);
 	if (token)
 		vl = TMPL_add_var(vl, "csrf", token, (char *)NULL);
 	vl = ui_outcome_vars(r, vl);
-	if (*q)
+	if (*q || *parent)
 		vl = TMPL_add_var(vl, "filtered", "1", (char *)NULL);
 	ui_fmt_count(total, buf, sizeof buf);
 	vl = TMPL_add_var(vl, "n_count", buf, (char *)NULL);
 	struct ui_qs qs;
 	ui_qs_init(&qs);
 	ui_qs_add(&qs, "q", q);
+	ui_qs_add(&qs, "parent", parent);
 	vl = ui_pager_vars(r, vl, "/tags", qs.buf, page, pages);
 	ui_render(r, 200, "tags.tmpl", vl);
 }

@@ -2,6 +2,7 @@
  * cp_auth.c — charge point passwords; see cp_auth.h.
  */
 #include "cp_auth.h"
+#include "conn_attempts.h"
 
 #include <crypt.h>
 #include <errno.h>
@@ -526,6 +527,12 @@ int cp_auth_admit(const struct handshake_hello *h, struct handshake_verdict *v)
 	memset(v, 0, sizeof *v);
 	if (!reg.cfg->allow_unknown_cps && !sec)
 		return refuse(v, 404, "unknown charge point", "%s", id);
+	/* Let in, but worth an installer's look (conn_attempts.h). */
+	if (!sec)
+		conn_attempts_note(id, h->client, 0,
+		                   "unknown charge point, let in "
+		                   "(allow_unknown_cps)",
+		                   h->now_ms);
 	/* Retired (docs/sites.md): its history stays, its link does not. */
 	if (sec && sec->retired)
 		return refuse(v, 403, "charge point retired", "%s", id);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "calls.h"
+#include "conn_attempts.h"
 #include "control.h"
 #include "cp_boot_op.h"
 #include "cp_sec_op.h"
@@ -23,6 +24,7 @@
 #include "notify_ops.h"
 #include "oplog.h"
 #include "tags.h"
+#include "tags_import.h"
 #include "timeutil.h"
 #include "ws.h"
 
@@ -152,6 +154,7 @@ struct op {
 };
 
 static const struct op table[] = {
+    {"connection_attempts", conn_attempts_request},
     {"cps", op_cps},
     {"cp_delete", sites_request},
     {"cp_retire", sites_request},
@@ -175,6 +178,7 @@ static const struct op table[] = {
     {"status", op_status},
     {"tag_add", tags_request},
     {"tag_delete", tags_request},
+    {"tag_import", tags_import_request},
     {"tag_update", tags_request},
     {"undrain", drain_request},
     {"webhook_add", webhook_request},

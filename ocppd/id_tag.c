@@ -23,6 +23,7 @@ void id_tag_info_from(struct hctx *c, const char *canonical, const char *status,
 {
 	memset(out, 0, sizeof *out);
 	out->expiry_ms = DB_NULL_TIME;
+	out->max_tx = -1;
 	if (!canonical) {
 		copy(out->status, sizeof out->status, "Invalid");
 		return;
@@ -42,8 +43,10 @@ void id_tag_info_from(struct hctx *c, const char *canonical, const char *status,
 int id_tag_check_concurrent(struct hctx *c, const char *tag,
                             long long exclude_tx, struct id_tag_info *info)
 {
-	if (strcmp(info->status, "Accepted") ||
-	    c->cfg->max_concurrent_tx_per_tag <= 0)
+	/* The tag's own limit wins; without one, the global setting. */
+	int limit = info->max_tx >= 0 ? info->max_tx
+	                              : c->cfg->max_concurrent_tx_per_tag;
+	if (strcmp(info->status, "Accepted") || limit <= 0)
 		return 0;
 	struct db_rows r;
 	if (db_query(c->db, &r,
@@ -56,7 +59,7 @@ int id_tag_check_concurrent(struct hctx *c, const char *tag,
 	db_rows_end(&r);
 	if (rc < 0)
 		return -1;
-	if (open >= c->cfg->max_concurrent_tx_per_tag)
+	if (open >= limit)
 		copy(info->status, sizeof info->status, "ConcurrentTx");
 	return 0;
 }
@@ -68,15 +71,18 @@ int id_tag_lookup(struct hctx *c, const char *tag, int check_concurrent,
 	if (p) {
 		id_tag_info_from(c, p->state == PF_FOUND ? p->canonical : NULL,
 		                 p->status, p->expiry_ms, p->parent, out);
+		if (p->state == PF_FOUND)
+			out->max_tx = p->max_tx;
 		return check_concurrent
 		           ? id_tag_check_concurrent(c, tag, exclude_tx, out)
 		           : 0;
 	}
 	struct db_rows r;
-	if (db_query(c->db, &r,
-	             "SELECT id_tag, status, expiry_date, parent_id_tag "
-	             "FROM users WHERE id_tag = ?",
-	             "s", tag))
+	if (db_query(
+	        c->db, &r,
+	        "SELECT id_tag, status, expiry_date, parent_id_tag, "
+	        "IFNULL(max_concurrent_tx, -1) FROM users WHERE id_tag = ?",
+	        "s", tag))
 		return -1;
 	int rc = db_next(&r);
 	if (rc < 0) {
@@ -85,6 +91,8 @@ int id_tag_lookup(struct hctx *c, const char *tag, int check_concurrent,
 	}
 	id_tag_info_from(c, rc ? db_str(&r, 0) : NULL, db_str(&r, 1),
 	                 db_time_ms(&r, 2), db_str(&r, 3), out);
+	if (rc)
+		out->max_tx = (int)db_int(&r, 4);
 	db_rows_end(&r);
 	if (check_concurrent)
 		return id_tag_check_concurrent(c, tag, exclude_tx, out);

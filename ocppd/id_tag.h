@@ -4,7 +4,8 @@
  *
  * IdToken is case-insensitive (the users.id_tag collation is _ci).  The
  * status is Invalid for an unknown tag, Blocked, Expired (also when
- * expiry_date has passed), ConcurrentTx when max_concurrent_tx_per_tag is
+ * expiry_date has passed), ConcurrentTx when the tag's own limit
+ * (users.max_concurrent_tx) or, without one, max_concurrent_tx_per_tag is
  * set and reached, else Accepted.
  */
 #ifndef OCPPD_ID_TAG_H
@@ -26,6 +27,7 @@ struct id_tag_info {
 	int64_t expiry_ms;  /* DB_NULL_TIME: none */
 	char parent[21];    /* "" when none */
 	char canonical[21]; /* the tag as stored ("" when unknown) */
+	int max_tx;         /* users.max_concurrent_tx; -1: the global one */
 };
 
 /*
@@ -44,8 +46,9 @@ void id_tag_info_from(struct hctx *c, const char *canonical, const char *status,
                       int64_t expiry_ms, const char *parent,
                       struct id_tag_info *out);
 
-/* An Accepted info becomes ConcurrentTx when max_concurrent_tx_per_tag is
- * set and the tag has that many open transactions besides exclude_tx.
+/* An Accepted info becomes ConcurrentTx when its limit (info->max_tx, or
+ * max_concurrent_tx_per_tag when that is -1) is set and the tag has that
+ * many open transactions besides exclude_tx.
  * 0 ok, -1 database error. */
 int id_tag_check_concurrent(struct hctx *c, const char *tag,
                             long long exclude_tx, struct id_tag_info *info);

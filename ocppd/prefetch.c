@@ -20,8 +20,9 @@
  * first entry, an empty one is all NULL (which matches nothing).
  */
 #define USERS_PART                                                             \
-	"SELECT 'u', id_tag, status, expiry_date, parent_id_tag, NULL, NULL, " \
-	"NULL FROM users WHERE id_tag IN ("
+	"SELECT 'u', id_tag, status, expiry_date, parent_id_tag, "             \
+	"IFNULL(max_concurrent_tx, -1), NULL, NULL FROM users WHERE id_tag "   \
+	"IN ("
 #define SESSIONS_PART                                                          \
 	" UNION ALL SELECT 't', id, cp_id, connector_id, id_tag, "             \
 	"meter_start, meter_stop IS NOT NULL, start_ts FROM transactions "     \
@@ -183,6 +184,7 @@ static void found_tag(struct prefetch *pf, const struct db_rows *r)
 		copy(t->status, sizeof t->status, db_str(r, 2));
 		t->expiry_ms = db_time_ms(r, 3);
 		copy(t->parent, sizeof t->parent, db_str(r, 4));
+		t->max_tx = (int)db_int(r, 5);
 	}
 }
 

@@ -47,6 +47,7 @@ struct pf_tag {
 	char status[16];    /* "" when NULL */
 	char parent[81];
 	int64_t expiry_ms; /* DB_NULL_TIME: none */
+	int max_tx;        /* users.max_concurrent_tx, -1 when NULL */
 };
 
 struct pf_tx {

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "batch.h"
 #include "control.h"
@@ -78,8 +79,9 @@ static int parse_date(const char *s, int64_t *ms)
 
 static int known_fields(const cJSON *params, char *why, size_t whylen)
 {
-	static const char *const names[] = {"id_tag", "name", "status",
-	                                    "expiry_date", "parent_id_tag"};
+	static const char *const names[] = {
+	    "id_tag",      "name",          "status",
+	    "expiry_date", "parent_id_tag", "max_concurrent_tx"};
 	for (const cJSON *m = params ? params->child : NULL; m; m = m->next) {
 		size_t i;
 		for (i = 0; i < sizeof names / sizeof names[0]; i++)
@@ -99,6 +101,7 @@ int tag_op_parse(const char *op, const cJSON *params, struct tag_op *t,
 {
 	memset(t, 0, sizeof *t);
 	t->expiry_ms = DB_NULL_TIME;
+	t->max_tx = -1;
 	if (!strcmp(op, "tag_add"))
 		t->kind = TAG_ADD;
 	else if (!strcmp(op, "tag_update"))
@@ -139,6 +142,32 @@ int tag_op_parse(const char *op, const cJSON *params, struct tag_op *t,
 		return -1;
 	if (!rc)
 		t->set |= TAG_SET_PARENT;
+	/* A group is named by any IdToken (OCPP's parentIdTag need not be a
+	 * tag of its own), but a tag heading its own group is a slip. */
+	if (t->parent && !strcasecmp(t->parent, t->id_tag)) {
+		snprintf(why, whylen,
+		         "parent_id_tag: a tag cannot be its own "
+		         "parent");
+		return -1;
+	}
+	const cJSON *mx =
+	    cJSON_GetObjectItemCaseSensitive(params, "max_concurrent_tx");
+	if (mx) {
+		t->max_tx = -1;
+		if (cJSON_IsNumber(mx) && mx->valuedouble >= 0 &&
+		    mx->valuedouble <= TAG_MAX_TX &&
+		    mx->valuedouble == (double)(int)mx->valuedouble)
+			t->max_tx = (int)mx->valuedouble;
+		else if (!cJSON_IsNull(mx) &&
+		         !(cJSON_IsString(mx) && !mx->valuestring[0])) {
+			snprintf(why, whylen,
+			         "max_concurrent_tx: must be an integer 0..%d "
+			         "or null",
+			         TAG_MAX_TX);
+			return -1;
+		}
+		t->set |= TAG_SET_MAXTX;
+	}
 	const cJSON *st = cJSON_GetObjectItemCaseSensitive(params, "status");
 	if (st) {
 		if (!cJSON_IsString(st) ||
@@ -173,8 +202,8 @@ int tag_op_parse(const char *op, const cJSON *params, struct tag_op *t,
 	}
 	if (t->kind == TAG_UPDATE && !t->set) {
 		snprintf(why, whylen,
-		         "nothing to update: give name, status, expiry_date or "
-		         "parent_id_tag");
+		         "nothing to update: give name, status, expiry_date, "
+		         "parent_id_tag or max_concurrent_tx");
 		return -1;
 	}
 	return 0;
@@ -198,14 +227,18 @@ static cJSON *row_json(struct db_rows *r)
 	          : cJSON_AddNullToObject(o, "expiry_date")) ||
 	    !(db_str(r, 4)
 	          ? cJSON_AddStringToObject(o, "parent_id_tag", db_str(r, 4))
-	          : cJSON_AddNullToObject(o, "parent_id_tag"))) {
+	          : cJSON_AddNullToObject(o, "parent_id_tag")) ||
+	    !(!db_isnull(r, 5)
+	          ? cJSON_AddNumberToObject(o, "max_concurrent_tx",
+	                                    (double)db_int(r, 5))
+	          : cJSON_AddNullToObject(o, "max_concurrent_tx"))) {
 		cJSON_Delete(o);
 		return NULL;
 	}
 	return o;
 }
 
-static enum hres tag_op_run(struct db *db, struct tag_op *t)
+enum hres tag_op_run(struct db *db, struct tag_op *t)
 {
 	long long n;
 	/* A batch that failed runs again: start from nothing. */
@@ -216,12 +249,12 @@ static enum hres tag_op_run(struct db *db, struct tag_op *t)
 	case TAG_ADD:
 		/* IGNORE: an existing tag is an answer (exists), not an
 		 * error that would roll back the whole batch. */
-		n = db_exec(
-		    db,
-		    "INSERT IGNORE INTO users (id_tag, name, status, "
-		    "expiry_date, parent_id_tag) VALUES (?, ?, ?, ?, ?)",
-		    "sssts", t->id_tag, t->name, t->status, t->expiry_ms,
-		    t->parent);
+		n = db_exec(db,
+		            "INSERT IGNORE INTO users (id_tag, name, status, "
+		            "expiry_date, parent_id_tag, max_concurrent_tx) "
+		            "VALUES (?, ?, ?, ?, ?, IF(? < 0, NULL, ?))",
+		            "ssstsii", t->id_tag, t->name, t->status,
+		            t->expiry_ms, t->parent, t->max_tx, t->max_tx);
 		break;
 	case TAG_UPDATE:
 		/* One statement for every combination of fields: a flag per
@@ -230,13 +263,17 @@ static enum hres tag_op_run(struct db *db, struct tag_op *t)
 		            "UPDATE users SET name = IF(?, ?, name), "
 		            "status = IF(?, ?, status), "
 		            "expiry_date = IF(?, ?, expiry_date), "
-		            "parent_id_tag = IF(?, ?, parent_id_tag) "
+		            "parent_id_tag = IF(?, ?, parent_id_tag), "
+		            "max_concurrent_tx = IF(?, IF(? < 0, NULL, ?), "
+		            "max_concurrent_tx) "
 		            "WHERE id_tag = ?",
-		            "isisitiss", !!(t->set & TAG_SET_NAME), t->name,
+		            "isisitisiiis", !!(t->set & TAG_SET_NAME), t->name,
 		            !!(t->set & TAG_SET_STATUS),
 		            t->set & TAG_SET_STATUS ? t->status : NULL,
 		            !!(t->set & TAG_SET_EXPIRY), t->expiry_ms,
-		            !!(t->set & TAG_SET_PARENT), t->parent, t->id_tag);
+		            !!(t->set & TAG_SET_PARENT), t->parent,
+		            !!(t->set & TAG_SET_MAXTX), t->max_tx, t->max_tx,
+		            t->id_tag);
 		break;
 	case TAG_DELETE:
 		n = db_exec(db, "DELETE FROM users WHERE id_tag = ?", "s",
@@ -257,8 +294,8 @@ static enum hres tag_op_run(struct db *db, struct tag_op *t)
 		return H_OK;
 	struct db_rows r;
 	if (db_query(db, &r,
-	             "SELECT id_tag, name, status, expiry_date, parent_id_tag "
-	             "FROM users WHERE id_tag = ?",
+	             "SELECT id_tag, name, status, expiry_date, parent_id_tag, "
+	             "max_concurrent_tx FROM users WHERE id_tag = ?",
 	             "s", t->id_tag))
 		return H_DB_ERROR;
 	int rc = db_next(&r);

@@ -28,6 +28,9 @@ enum tag_kind { TAG_ADD, TAG_UPDATE, TAG_DELETE };
 #define TAG_SET_STATUS 2u
 #define TAG_SET_EXPIRY 4u
 #define TAG_SET_PARENT 8u
+#define TAG_SET_MAXTX  16u
+
+#define TAG_MAX_TX 1000 /* the most a tag's own limit may say */
 
 struct tag_op {
 	enum tag_kind kind;
@@ -40,6 +43,7 @@ struct tag_op {
 	int64_t expiry_ms; /* DB_NULL_TIME: none */
 	const char *parent;
 	char parent_buf[TAG_CHARS * 4 + 1];
+	int max_tx; /* max_concurrent_tx; -1: NULL (the global setting) */
 	/* outcome, filled by tag_op_run */
 	int found;  /* add: inserted; update/delete: the tag existed */
 	cJSON *row; /* the row after the write (add/update), owned */
@@ -49,6 +53,9 @@ struct tag_op {
  * naming the field ("id_tag: longer than 20 characters"). */
 int tag_op_parse(const char *op, const cJSON *params, struct tag_op *out,
                  char *why, size_t whylen);
+/* Writes one parsed op on a database worker, inside its transaction:
+ * t->found and t->row (add/update) say what happened. */
+enum hres tag_op_run(struct db *db, struct tag_op *t);
 /* The control ops tag_add, tag_update and tag_delete: checks the
  * request, queues the write, answers r->client once it is done. */
 struct control_req;

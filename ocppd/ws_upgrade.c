@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "conn_attempts.h"
 #include "log.h"
 #include "timeutil.h"
 #include "ws_int.h"
@@ -60,6 +61,9 @@ static const char *judged_id = "";
 
 static void refused(unsigned code, const char *why, const char *peer)
 {
+	/* Every refusal, with or without an identity, for the installer's
+	 * list (bounded in memory: conn_attempts.h). */
+	conn_attempts_note(judged_id, peer, code, why, time_now_ms());
 	if (judged_id[0] && ws_st.ops->on_refused)
 		ws_st.ops->on_refused(judged_id, code, why, peer);
 }

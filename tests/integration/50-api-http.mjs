@@ -395,9 +395,9 @@ await test('users', async () => {
 	expect(b.count === want.length, 'users count');
 	checkEq('user_fields', b.items.filter((u) => u.id_tag.startsWith(P)), [
 		{ id_tag: TAG1, name: 'Driver Ü', status: 'Accepted', effective_status: 'Accepted', status_reason: null,
-			expiry_date: '2030-01-01T00:00:00.000Z', parent_id_tag: null },
+			expiry_date: '2030-01-01T00:00:00.000Z', parent_id_tag: null, max_concurrent_tx: null },
 		{ id_tag: TAG2, name: null, status: 'Blocked', effective_status: 'Blocked', status_reason: null,
-			expiry_date: null, parent_id_tag: TAG1 }]);
+			expiry_date: null, parent_id_tag: TAG1, max_concurrent_tx: null }]);
 });
 
 await test('stats', async () => {

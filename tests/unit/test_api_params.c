@@ -186,6 +186,8 @@ static void test_openapi_doc(void)
 	                      "/transactions/{id}/meter-values.csv",
 	                      "/users",
 	                      "/users/{id_tag}",
+	                      "/tags.csv",
+	                      "/connection-attempts",
 	                      "/reservations",
 	                      "/reservations/{res_id}",
 	                      "/registrations",

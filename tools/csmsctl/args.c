@@ -10,7 +10,7 @@ int csmsctl_op_without_cp(const char *op)
 {
 	static const char *const names[] = {
 	    "status", "cps", "tag_add", "tag_update", "tag_delete", "drain",
-	    "undrain",
+	    "undrain", "tag_import", "connection_attempts",
 	    /* sites and groups (docs/sites.md) */
 	    "site_add", "site_update", "site_delete", "group_add",
 	    "group_update", "group_delete"};
