@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bulk.h"
 #include "calls.h"
 #include "control.h"
 #include "cp_boot_op.h"
@@ -152,6 +153,9 @@ struct op {
 };
 
 static const struct op table[] = {
+    {"bulk_cancel", bulk_request},
+    {"bulk_resume", bulk_request},
+    {"bulk_start", bulk_request},
     {"cps", op_cps},
     {"cp_delete", sites_request},
     {"cp_retire", sites_request},
