@@ -185,10 +185,9 @@ static enum hres start_run(struct bulk_job *k, struct batch *b)
 	            "max_in_flight, max_failures) VALUES (UTC_TIMESTAMP(3), "
 	            "NULLIF(?, ''), ?, ?, NULLIF(?, 0), NULLIF(?, 0), ?, ?, ?, "
 	            "NULLIF(?, -1))",
-	            "ssslllsll"
-	            "l",
-	            k->who, k->action, k->params, k->site_id, k->group_id, name,
-	            k->per_minute, k->max_in_flight, k->max_failures) < 0)
+	            "sssllslll", k->who, k->action, k->params, k->site_id,
+	            k->group_id, name, k->per_minute, k->max_in_flight,
+	            k->max_failures) < 0)
 		return H_DB_ERROR;
 	k->id = (long long)db_insert_id(b->db);
 	/* The charge points are those of the target now, retired ones
@@ -326,7 +325,9 @@ void bulk_request(const struct control_req *r)
 	}
 	k->job.ops = &op_ops;
 	k->job.who = "bulk";
-	k->job.what = r->op;
+	k->job.what = !strcmp(r->op, "bulk_start")    ? "bulk_start"
+	              : !strcmp(r->op, "bulk_cancel") ? "bulk_cancel"
+	                                              : "bulk_resume";
 	k->client = r->client;
 	snprintf(k->who, sizeof k->who, "%s", r->requested_by);
 	if (!strcmp(r->op, "bulk_start")) {
