@@ -19,27 +19,15 @@
 
 #include <stdint.h>
 
-#include "cmd_record.h"
+#include "bulk_state.h"
 #include "config.h"
 #include "control.h"
-#include "db.h"
 
 #define BULK_TICK_MS 2000
-/* requested_by of a job's commands: "bulk:<job id>:<who asked>". */
-#define BULK_WHO_PREFIX "bulk:"
 
 /* Control ops bulk_start, bulk_cancel, bulk_resume (event loop). */
 void bulk_request(const struct control_req *r);
 /* Event loop: every BULK_TICK_MS, the items due. */
 void bulk_tick(const struct csms_config *cfg, int64_t now_ms);
-/* Database worker, with the command's history row: a job's command
- * recorded as pending or finished moves its item on.  -1 on a database
- * error. */
-int bulk_command(struct db *db, const struct cmd_record *r);
-/* Database worker, with a FirmwareStatusNotification: the charge point's
- * item of a running firmware rollout follows it.  -1 on a database
- * error. */
-int bulk_firmware_status(struct db *db, const char *cp_id, const char *status,
-                         int64_t now_ms);
 
 #endif

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "batch.h"
-#include "bulk.h"
+#include "bulk_state.h"
 #include "charging_profiles.h"
 #include "dbq.h"
 #include "local_list_state.h"

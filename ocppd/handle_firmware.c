@@ -4,7 +4,7 @@
  * operator who asked for an upload or an update.  Each is a webhook
  * event too, written in the same transaction.
  */
-#include "bulk.h"
+#include "bulk_state.h"
 #include "handlers.h"
 #include "jsonutil.h"
 #include "notify.h"
