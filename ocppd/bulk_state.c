@@ -88,15 +88,31 @@ int bulk_firmware_status(struct db *db, const char *cp_id, const char *status,
 	else if (!strcmp(status, "DownloadFailed") ||
 	         !strcmp(status, "InstallationFailed"))
 		item = "failed";
+	/* The report is about the firmware last asked for: the newest
+	 * rollout waiting for this charge point (an older one it never
+	 * reported on keeps waiting until cancelled). */
+	struct db_rows r;
+	if (db_query(db, &r,
+	             "SELECT MAX(i.job_id) FROM bulk_job_items i JOIN "
+	             "bulk_jobs j ON j.id = i.job_id WHERE i.cp_id = ? AND "
+	             "j.action = 'UpdateFirmware' AND i.status IN ('sent', "
+	             "'answered')",
+	             "s", cp_id))
+		return -1;
+	int rc = db_next(&r);
+	long long job = rc > 0 ? db_int(&r, 0) : 0;
+	db_rows_end(&r);
+	if (rc < 0)
+		return -1;
+	if (!job)
+		return 0;
 	return db_exec(db,
-	               "UPDATE bulk_job_items i JOIN bulk_jobs j ON j.id = "
-	               "i.job_id SET i.fw_status = ?, i.fw_at = ?, i.status = "
-	               "COALESCE(?, i.status), i.why = IF(? = 'failed', ?, "
-	               "i.why), i.finished_at = IF(? IS NULL, i.finished_at, "
-	               "?) WHERE i.cp_id = ? AND j.action = 'UpdateFirmware' "
-	               "AND i.status IN ('sent', 'answered')",
-	               "stssssts", status, now_ms, item, item ? item : "",
-	               status, item, now_ms, cp_id) < 0
+	               "UPDATE bulk_job_items SET fw_status = ?, fw_at = ?, "
+	               "status = COALESCE(?, status), why = IF(? = 'failed', "
+	               "?, why), finished_at = IF(? IS NULL, finished_at, ?) "
+	               "WHERE job_id = ? AND cp_id = ?",
+	               "stsssstls", status, now_ms, item, item ? item : "",
+	               status, item, now_ms, job, cp_id) < 0
 	           ? -1
 	           : 0;
 }

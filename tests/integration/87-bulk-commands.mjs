@@ -45,8 +45,9 @@ for (const id of ids) {
 	cli.handle('ClearCache', answer('ClearCache', { status: 'Accepted' }));
 	cli.handle('UpdateFirmware', async () => {
 		got[id].push(['UpdateFirmware', Date.now()]);
+		const plan = fwPlan[id]; // what this request will report
 		setTimeout(async () => {
-			for (const status of fwPlan[id]) {
+			for (const status of plan) {
 				await cli.call('FirmwareStatusNotification', { status });
 				await sleep(200);
 			}
@@ -129,6 +130,27 @@ await test('firmware_rollout_progress_and_pause', async () => {
 		['done', 'installed', 2, 1]);
 	const again = await call('POST', `/bulk-jobs/${j.id}/resume`);
 	checkEq('resume_done_409', [again.status, again.json?.error?.code], [409, 'in_use']);
+});
+
+await test('firmware_report_goes_to_the_newest_rollout', async () => {
+	reset();
+	const solo = (await call('POST', '/groups', { name: `Bulk solo ${process.pid}` })).json?.id;
+	await call('PUT', `/groups/${solo}/members/${enc(ids[0])}`);
+	const fw = { location: 'https://firmware.example/cp-2.2.bin', retrieveDate: isoNow() };
+	const plan = fwPlan[ids[0]];
+	fwPlan[ids[0]] = []; // accepts, then never reports
+	const a = (await call('POST', `/groups/${solo}/commands/UpdateFirmware?per_minute=60`, fw)).json?.id;
+	const answered = await until(async () => (await job(a))?.items?.[0]?.status === 'answered', 20000, 250);
+	check('old_waits_answered', answered);
+	fwPlan[ids[0]] = plan;
+	const b = (await call('POST', `/groups/${solo}/commands/UpdateFirmware?per_minute=60`, fw)).json?.id;
+	const jb = await finished(b);
+	checkEq('new_installed', [jb?.status, jb?.items?.[0]?.status, jb?.items?.[0]?.firmware_status],
+		['done', 'installed', 'Installed']);
+	const ja = await job(a);
+	checkEq('old_untouched', [ja?.status, ja?.items?.[0]?.status, ja?.items?.[0]?.firmware_status],
+		['running', 'answered', null]);
+	checkEq('old_cancelled', (await call('POST', `/bulk-jobs/${a}/cancel`)).json?.status, 'cancelled');
 });
 
 await test('cancel', async () => {
