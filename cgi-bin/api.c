@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api-bulk.h"
 #include "api-chargepoints.h"
 #include "api-charging-profiles.h"
 #include "api-commands.h"
@@ -79,6 +80,12 @@ static const struct route {
     {"/groups", M_GET | M_POST, api_groups_route},
     {"/groups/*", M_PUT | M_DELETE, api_group_route},
     {"/groups/*/members/*", M_PUT | M_DELETE, api_group_member},
+    {"/sites/*/commands/*", M_POST, api_site_bulk},
+    {"/groups/*/commands/*", M_POST, api_group_bulk},
+    {"/bulk-jobs", M_GET, api_bulk_list},
+    {"/bulk-jobs/*", M_GET, api_bulk_one},
+    {"/bulk-jobs/*/cancel", M_POST, api_bulk_cancel},
+    {"/bulk-jobs/*/resume", M_POST, api_bulk_resume},
     {"/commands/*", M_GET, api_command_one},
     {"/connectors/*", M_GET, api_connectors},
     {"/transactions", M_GET, api_tx_list},

@@ -25,6 +25,10 @@
 #include "ui-log.h"
 #include "ui-overview.h"
 #include "ui-shared.h"
+#include "ui-bulk.h"
+#include "ui-bulkjob.h"
+#include "ui-group.h"
+#include "ui-groups.h"
 #include "ui-site.h"
 #include "ui-sites.h"
 #include "ui-tagedit.h"
@@ -61,6 +65,10 @@ static const struct route routes[] = {
     {"/refused", 0, ui_refused},
     {"/sites", ROUTE_DB, ui_sites},
     {"/sites/", ROUTE_PREFIX | ROUTE_DB, ui_site},
+    {"/groups", ROUTE_DB, ui_groups},
+    {"/groups/", ROUTE_PREFIX | ROUTE_DB, ui_group},
+    {"/bulk-jobs", ROUTE_DB, ui_bulk_jobs},
+    {"/bulk-jobs/", ROUTE_PREFIX | ROUTE_DB, ui_bulk_job},
     /* Changes go to ocppd, not the (read-only) database. */
     {"/cp/", ROUTE_PREFIX | ROUTE_POST, ui_cp_command},
     {"/tags/edit", ROUTE_POST, ui_tag_edit},
@@ -69,6 +77,10 @@ static const struct route routes[] = {
     {"/sites", ROUTE_POST, ui_sites_post},
     {"/sites/", ROUTE_PREFIX | ROUTE_POST, ui_site_post},
     {"/cp-life", ROUTE_POST, ui_cplife_post},
+    {"/groups", ROUTE_POST, ui_groups_post},
+    {"/groups/", ROUTE_PREFIX | ROUTE_POST, ui_group_post},
+    {"/bulk", ROUTE_POST, ui_bulk_post},
+    {"/bulk-jobs/", ROUTE_PREFIX | ROUTE_POST, ui_bulk_job_post},
 };
 
 struct app {

@@ -266,6 +266,39 @@ static void fail_call(struct call *k, const char *cp_id, const char *status,
 	call_free(k);
 }
 
+int calls_check(const char *op_name, const cJSON *params, char *why,
+                size_t whylen, const char **ocpp_error)
+{
+	int i = op_index(op_name);
+	*ocpp_error = NULL;
+	if (i < 0) {
+		snprintf(why, whylen, "no such command");
+		return -1;
+	}
+	cJSON *payload = NULL;
+	if (ops[i]->build) {
+		why[0] = '\0';
+		if (ops[i]->build(params, &payload, why, whylen)) {
+			if (!why[0])
+				snprintf(why, whylen, "out of memory");
+			return -1;
+		}
+	} else {
+		payload = cJSON_Duplicate(params, 1);
+	}
+	if (!payload) {
+		snprintf(why, whylen, "out of memory");
+		return -1;
+	}
+	enum ocpp_verr v = ocpp_validate(cs.req[i], payload, 0, why, whylen);
+	cJSON_Delete(payload);
+	if (v != OCPP_VALID) {
+		*ocpp_error = ocpp_verr_code(v);
+		return -1;
+	}
+	return 0;
+}
+
 void calls_submit(struct conn *c, const struct control_req *r)
 {
 	int i = op_index(r->op);

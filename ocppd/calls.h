@@ -46,6 +46,12 @@ void calls_tick(int64_t now_ms);
 /* Calls queued or outstanding, over all links / on one link. */
 unsigned calls_pending(void);
 unsigned calls_pending_on(const struct conn *c);
+/* Checks params of op as calls_submit would (the op's build, then the
+ * .req schema) without sending anything: 0, or -1 with why (the field
+ * first, as in invalid_params) and *ocpp_error (the CALLERROR code the
+ * schema gives, NULL when the build refused). */
+int calls_check(const char *op, const cJSON *params, char *why, size_t whylen,
+                const char **ocpp_error);
 /* A fresh uniqueId for a call or a recorded refusal. */
 void calls_new_uid(char out[RPC_ID_MAX + 1]);
 

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bulk.h"
 #include "calls.h"
 #include "conn_attempts.h"
 #include "control.h"
@@ -154,6 +155,9 @@ struct op {
 };
 
 static const struct op table[] = {
+    {"bulk_cancel", bulk_request},
+    {"bulk_resume", bulk_request},
+    {"bulk_start", bulk_request},
     {"connection_attempts", conn_attempts_request},
     {"cps", op_cps},
     {"cp_delete", sites_request},

@@ -4,6 +4,7 @@
  * operator who asked for an upload or an update.  Each is a webhook
  * event too, written in the same transaction.
  */
+#include "bulk_state.h"
 #include "handlers.h"
 #include "jsonutil.h"
 #include "notify.h"
@@ -31,7 +32,8 @@ enum hres handle_firmware_status(struct hctx *c, const cJSON *req, cJSON *conf)
 	            "UPDATE charge_points SET firmware_status = ?, "
 	            "firmware_ts = ? WHERE id = ?",
 	            "sts", status, c->now_ms, c->cp_id) < 0 ||
-	    notify_status_event(c, NOTIFY_FIRMWARE_STATUS, status))
+	    notify_status_event(c, NOTIFY_FIRMWARE_STATUS, status) ||
+	    bulk_firmware_status(c->db, c->cp_id, status, c->now_ms))
 		return hctx_db_error(c);
 	hctx_audit(c, "status=%s", status);
 	return H_OK;

@@ -52,6 +52,7 @@
 #include "oplog.h"
 #include "keeper.h"
 #include "load_mgmt.h"
+#include "bulk.h"
 #include "privdrop.h"
 #include "session.h"
 #include "strmap.h"
@@ -163,6 +164,7 @@ static void tick(void)
 		reservations_tick(now);
 		charging_profiles_tick(now);
 		local_list_tick(srv.cfg, now);
+		bulk_tick(srv.cfg, now);
 		notify_sweep_tick(srv.cfg, now);
 		drain_tick(now);
 	}

@@ -13,7 +13,9 @@ int csmsctl_op_without_cp(const char *op)
 	    "undrain", "tag_import", "connection_attempts",
 	    /* sites and groups (docs/sites.md) */
 	    "site_add", "site_update", "site_delete", "group_add",
-	    "group_update", "group_delete"};
+	    "group_update", "group_delete",
+	    /* commands to a site or group (docs/bulk-commands.md) */
+	    "bulk_start", "bulk_cancel", "bulk_resume"};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (!strcmp(op, names[i]))
 			return 1;
