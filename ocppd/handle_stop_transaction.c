@@ -24,6 +24,7 @@
 #include "notify.h"
 #include "prefetch.h"
 #include "timeutil.h"
+#include "txcost.h"
 
 struct session {
 	int found, first_stop;
@@ -152,6 +153,13 @@ enum hres handle_stop_transaction(struct hctx *c, const cJSON *req, cJSON *conf)
 		    .stop_ms = ts,
 		};
 		if (n > 0 && notify_session_finished(c, &ns))
+			return hctx_db_error(c);
+		/* Its cost, from the tariff in force at its start, commits
+		 * with it (txcost.h). */
+		struct txcost_session cs = {
+		    tx, (int)ses.connector, ses.start_tag, ses.start_ms,
+		    ts, ses.meter_start,    meter_stop};
+		if (n > 0 && txcost_stop(c, &cs))
 			return hctx_db_error(c);
 		/* Its TxProfiles end with it, in the same transaction. */
 		if (n > 0 && charging_profiles_tx_ended(c->db, c->cp_id,
