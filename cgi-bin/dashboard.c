@@ -27,6 +27,8 @@
 #include "ui-sites.h"
 #include "ui-tagedit.h"
 #include "ui-tags.h"
+#include "ui-receipt.h"
+#include "ui-tariffs.h"
 #include "ui-transaction.h"
 #include "ui-transactions.h"
 #include "ui-webhooks.h"
@@ -52,6 +54,8 @@ static const struct route routes[] = {
     {"/cp/", ROUTE_PREFIX | ROUTE_DB, ui_chargepoint},
     {"/transactions", ROUTE_DB, ui_transactions},
     {"/transactions/", ROUTE_PREFIX | ROUTE_DB, ui_transaction},
+    {"/receipts/", ROUTE_PREFIX | ROUTE_DB, ui_receipt},
+    {"/tariffs", ROUTE_DB, ui_tariffs},
     {"/tags", ROUTE_DB, ui_tags},
     {"/webhooks", ROUTE_DB, ui_webhooks},
     {"/approvals", ROUTE_DB, ui_approvals},
@@ -62,6 +66,7 @@ static const struct route routes[] = {
     {"/tags/edit", ROUTE_POST, ui_tag_edit},
     {"/approvals", ROUTE_POST, ui_approval_post},
     {"/sites", ROUTE_POST, ui_sites_post},
+    {"/tariffs", ROUTE_POST, ui_tariffs_post},
     {"/sites/", ROUTE_PREFIX | ROUTE_POST, ui_site_post},
     {"/cp-life", ROUTE_POST, ui_cplife_post},
 };

@@ -111,6 +111,20 @@ int tariff_cost(const struct tariff *t, const struct tzif *zone,
 	}
 	out->energy_wh =
 	    (long long)(mwh_at(s, stop) / 1000 - mwh_at(s, s->start_ms) / 1000);
+	if (stop == s->start_ms) {
+		/* No time passed (a stop timestamped at its start): the
+		 * energy at the prices of that minute. */
+		int64_t sec = stop / 1000 - (stop % 1000 < 0);
+		int64_t local = sec + (zone ? tzif_offset(zone, sec) : 0);
+		int64_t days = local / 86400 - (local % 86400 < 0);
+		const struct tariff_band *band =
+		    band_at(t, (int)(((days + 3) % 7 + 7) % 7),
+		            (int)((local - days * 86400) / 60));
+		e_pico =
+		    ((__int128)s->points[s->npoints - 1].wh * 1000 - prev_mwh) *
+		    (band ? band->energy_micro : t->energy_micro);
+		out->energy_wh = s->points[s->npoints - 1].wh - s->points[0].wh;
+	}
 	out->charging_ms = idle - s->start_ms;
 	out->idle_ms = stop - idle;
 	int64_t grace = (int64_t)t->idle_grace_min * MIN_MS;

@@ -259,6 +259,22 @@ static void meter_readings_place_the_energy(void)
 	CHECK_INT(c.energy_wh, 2100);
 }
 
+static void no_time_passed(void)
+{
+	/* Stop stamped at the start: 1 kWh still costs 0.30 (and the
+	 * band of that minute applies: 0.50 at 18:00 on a Monday). */
+	struct tariff t = base();
+	t.energy_micro = 300000;
+	struct tariff_cost c;
+	run(&t, NULL, T(2026, 3, 2, 10, 0), T(2026, 3, 2, 10, 0), 1000, 0, &c);
+	CHECK_INT(c.energy_minor, 30);
+	CHECK_INT(c.energy_wh, 1000);
+	t.nbands = 1;
+	t.bands[0] = (struct tariff_band){0x1f, 17 * 60, 20 * 60, 500000, 0};
+	run(&t, NULL, T(2026, 3, 2, 18, 0), T(2026, 3, 2, 18, 0), 1000, 0, &c);
+	CHECK_INT(c.energy_minor, 50);
+}
+
 static void refuses_nonsense(void)
 {
 	struct tariff t = base();
@@ -358,6 +374,7 @@ int main(void)
 	RUN(minimum_and_maximum);
 	RUN(vat_included_and_excluded);
 	RUN(meter_readings_place_the_energy);
+	RUN(no_time_passed);
 	RUN(refuses_nonsense);
 	RUN(decimals_without_floating_point);
 	RUN(breakdown_always_sums_to_the_total);
