@@ -64,8 +64,52 @@ static int idle_mark(struct hctx *c, const struct txcost_session *s,
 	return 0;
 }
 
-int txcost_stop(struct hctx *c, const struct txcost_session *s)
+/*
+ * The session's whole-meter energy readings between its start and stop
+ * (MeterValues already committed), so energy is placed in the bands when
+ * it was delivered; readings that go backwards, or past the stop's meter,
+ * are left out.  At most READINGS_MAX: past that, the last slot keeps
+ * the newest reading.
+ */
+#define READINGS_MAX 1000
+
+static int readings(struct hctx *c, const struct txcost_session *s,
+                    int64_t stop, long long wh, struct tariff_point *p, int *n)
 {
+	p[0] = (struct tariff_point){s->start_ms, 0};
+	*n = 1;
+	struct db_rows r;
+	if (db_query(c->db, &r,
+	             "SELECT ts, value_num FROM meter_values WHERE "
+	             "transaction_id = ? AND measurand = "
+	             "'Energy.Active.Import.Register' AND phase IS NULL AND "
+	             "value_num IS NOT NULL AND ts > ? AND ts < ? ORDER BY ts "
+	             "LIMIT 20000",
+	             "ltt", s->tx, s->start_ms, stop))
+		return -1;
+	int rc;
+	while ((rc = db_next(&r)) > 0) {
+		long long v = (long long)db_dbl(&r, 1) - s->meter_start;
+		int64_t ts = db_time_ms(&r, 0);
+		if (v < p[*n - 1].wh || v > wh || ts <= p[*n - 1].ms)
+			continue;
+		if (*n < READINGS_MAX - 1)
+			p[(*n)++] = (struct tariff_point){ts, v};
+		else /* full: keep the newest in the last slot */
+			p[*n - 1] = (struct tariff_point){ts, v};
+	}
+	db_rows_end(&r);
+	if (rc < 0)
+		return -1;
+	p[(*n)++] = (struct tariff_point){stop, wh};
+	return 0;
+}
+
+int txcost_stop(struct hctx *c, const struct txcost_session *s,
+                struct txcost_result *out)
+{
+	if (out)
+		memset(out, 0, sizeof *out);
 	struct tariff_pick pick;
 	if (tariff_pick(c->db, c->cfg, c->cp_id, s->connector, s->id_tag,
 	                s->start_ms, &pick))
@@ -94,12 +138,22 @@ int txcost_stop(struct hctx *c, const struct txcost_session *s)
 	int64_t stop = s->stop_ms > s->start_ms ? s->stop_ms : s->start_ms;
 	long long wh =
 	    s->meter_stop > s->meter_start ? s->meter_stop - s->meter_start : 0;
-	struct tariff_point p[2] = {{s->start_ms, 0}, {stop, wh}};
-	struct tariff_session ts = {s->start_ms, stop, idle, p, 2};
+	static __thread struct tariff_point p[READINGS_MAX];
+	int np;
+	if (readings(c, s, stop, wh, p, &np))
+		return -1;
+	struct tariff_session ts = {s->start_ms, stop, idle, p, np};
 	struct tariff_cost k;
 	if (tariff_cost(&pick.t, have_zone ? &zone : NULL, &ts, &k)) {
 		log_warn("txcost: tx=%lld: cannot be priced", s->tx);
 		return 0;
+	}
+	if (out) {
+		out->priced = 1;
+		out->gross_minor = k.gross_minor;
+		out->minor_digits = pick.t.minor_digits;
+		snprintf(out->currency, sizeof out->currency, "%s",
+		         pick.currency);
 	}
 	return db_exec(
 	           c->db,

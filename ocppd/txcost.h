@@ -23,8 +23,18 @@ struct txcost_session {
 	long long meter_start, meter_stop;
 };
 
-/* Price and store the finished session: 0, or -1 on a database error. */
-int txcost_stop(struct hctx *c, const struct txcost_session *s);
+/* What the stop stored, for the session's webhook event. */
+struct txcost_result {
+	int priced;
+	long long gross_minor;
+	int minor_digits;
+	char currency[8];
+};
+
+/* Price and store the finished session (out may be NULL): 0, or -1 on a
+ * database error. */
+int txcost_stop(struct hctx *c, const struct txcost_session *s,
+                struct txcost_result *out);
 
 /* A connector's status changed: Charging clears its idle mark,
  * SuspendedEV and Finishing set it (the first time) for its open session.
