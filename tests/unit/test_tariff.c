@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "../../lib/tariff.h"
+#include "../../lib/tariff_bands.h"
 #include "../../lib/timeutil.h"
 #include "../../lib/tzif.h"
 
@@ -306,6 +307,55 @@ static void decimals_without_floating_point(void)
 	CHECK_STR(buf, "-0.05");
 }
 
+static void bands_from_and_to_json(void)
+{
+	struct tariff t;
+	char err[160];
+	memset(&t, 0, sizeof t);
+	CHECK_INT(tariff_bands_from_text(
+	              "[{\"days\":\"Fri-Mon\",\"from\":\"22:00\",\"to\":"
+	              "\"06:00\",\"energy_price\":\"0.2\"},{\"days\":\"Tue,"
+	              "Thu\",\"from\":\"17:00\",\"to\":\"24:00\","
+	              "\"time_price\":0.015}]",
+	              &t, err, sizeof err),
+	          0);
+	CHECK_INT(t.nbands, 2);
+	/* Fri, Sat, Sun, Mon: bits 4, 5, 6 and 0 */
+	CHECK_INT(t.bands[0].days, 0x71);
+	CHECK_INT(t.bands[0].start_min, 1320);
+	CHECK_INT(t.bands[0].end_min, 360);
+	CHECK_INT(t.bands[0].energy_micro, 200000);
+	CHECK_INT(t.bands[1].days, 0x0a);
+	CHECK_INT(t.bands[1].end_min, 1440);
+	CHECK_INT(t.bands[1].time_micro, 15000);
+	char *text = tariff_bands_to_text(&t);
+	CHECK_STR(text,
+	          "[{\"days\":\"Mon,Fri-Sun\",\"from\":\"22:00\",\"to\":"
+	          "\"06:00\",\"energy_price\":\"0.200000\",\"time_price\":"
+	          "\"0.000000\"},{\"days\":\"Tue,Thu\",\"from\":\"17:00\","
+	          "\"to\":\"24:00\",\"energy_price\":\"0.000000\","
+	          "\"time_price\":\"0.015000\"}]");
+	free(text);
+	/* Refused: an unknown day, equal times, a bad time, a negative or
+	 * too fine price, not an array. */
+	const char *bad[] = {
+	    "[{\"days\":\"Mon-Fry\",\"from\":\"10:00\",\"to\":\"11:00\"}]",
+	    "[{\"days\":\"all\",\"from\":\"10:00\",\"to\":\"10:00\"}]",
+	    "[{\"days\":\"all\",\"from\":\"25:00\",\"to\":\"10:00\"}]",
+	    "[{\"days\":\"all\",\"from\":\"10:00\",\"to\":\"11:00\","
+	    "\"energy_price\":\"-1\"}]",
+	    "[{\"days\":\"all\",\"from\":\"10:00\",\"to\":\"11:00\","
+	    "\"energy_price\":\"0.1234567\"}]",
+	    "[{\"days\":\"Mon,\",\"from\":\"10:00\",\"to\":\"11:00\"}]",
+	    "{\"days\":\"all\"}",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		CHECK(tariff_bands_from_text(bad[i], &t, err, sizeof err) ==
+		      -1);
+	CHECK_INT(tariff_bands_from_text("", &t, err, sizeof err), 0);
+	CHECK_INT(t.nbands, 0);
+}
+
 static unsigned long long rnd_state = 88172645463325252ULL;
 static long long rnd(long long n)
 {
@@ -377,6 +427,7 @@ int main(void)
 	RUN(no_time_passed);
 	RUN(refuses_nonsense);
 	RUN(decimals_without_floating_point);
+	RUN(bands_from_and_to_json);
 	RUN(breakdown_always_sums_to_the_total);
 	CHECK_EXIT();
 }
