@@ -18,19 +18,23 @@
 #include "api-text.h"
 #include "money.h"
 #include "mvquery.h"
+#include "tariff.h"
 #include "timeutil.h"
+#include "txcost_view.h"
 #include "txquery.h"
 
 enum {
 	COL_START_STATUS = TXQ_NCOLS,
 	COL_RESERVATION,
 	COL_STOP_TAG,
-	COL_ANOMALY
+	COL_ANOMALY,
+	COL_NOW_WH
 };
 
 static const char sql_one[] =
     "SELECT " TXQ_COLUMNS ", t.start_status, t.reservation_id, "
-    "t.stop_id_tag, t.anomaly FROM transactions t WHERE t.id = ?";
+    "t.stop_id_tag, t.anomaly, " TXQ_SQL_LATEST_WH(
+        "t.id") " FROM transactions t WHERE t.id = ?";
 static const char sql_meter_values[] = MVQ_SQL("", "", "");
 
 /* The filters of /transactions and /transactions.csv; -1 after a 400. */
@@ -73,6 +77,10 @@ static cJSON *tx_object(struct api_req *r, const struct db_rows *rows)
 	             stop == DB_NULL_TIME ? "active" : "completed");
 	api_json_int(tx, "meter_start", db_int(rows, TXQ_MSTART));
 	api_json_int_or_null(tx, "meter_stop", db_str(rows, TXQ_MSTOP));
+	/* The stored cost (txcost_view.h) when the stop priced it; a
+	 * session stopped before tariffs existed keeps price_per_kwh. */
+	struct txcost_view cv;
+	int stored = !txcost_parse(db_str(rows, TXQ_COST), r->cfg, &cv);
 	if (db_isnull(rows, TXQ_MSTOP)) {
 		cJSON_AddNullToObject(tx, "energy_kwh");
 		cJSON_AddNullToObject(tx, "cost");
@@ -80,11 +88,22 @@ static cJSON *tx_object(struct api_req *r, const struct db_rows *rows)
 		long long wh = money_energy_wh(db_int(rows, TXQ_MSTART),
 		                               db_int(rows, TXQ_MSTOP));
 		api_json_num(tx, "energy_kwh", (double)wh / 1000);
-		long long cents = money_cost_cents(
-		    wh, money_price_micro(r->cfg->price_per_kwh));
-		api_json_num(tx, "cost", (double)cents / 100);
+		char amount[32];
+		txcost_amount(&cv, cv.gross, amount);
+		if (stored)
+			cJSON_AddRawToObject(tx, "cost", amount);
+		else
+			api_json_num(
+			    tx, "cost",
+			    (double)money_cost_cents(
+			        wh, money_price_micro(r->cfg->price_per_kwh)) /
+			        100);
 	}
-	api_json_str(tx, "currency", r->cfg->currency);
+	api_json_str(tx, "currency", stored ? cv.currency : r->cfg->currency);
+	if (stored)
+		cJSON_AddItemToObject(tx, "cost_breakdown", txcost_json(&cv));
+	else
+		cJSON_AddNullToObject(tx, "cost_breakdown");
 	api_json_time(tx, "start_ts", start);
 	api_json_time(tx, "stop_ts", stop);
 	/* A running transaction has run until now. */
@@ -161,7 +180,12 @@ static void csv_row(struct api_req *r, const struct db_rows *rows,
 		fprintf(out, "%lld,", db_int(rows, TXQ_MSTOP));
 		money_format_kwh(wh, 3, num);
 		fprintf(out, "%s,", num);
-		money_format_cents(money_cost_cents(wh, price_micro), num);
+		struct txcost_view sv;
+		if (!txcost_parse(db_str(rows, TXQ_COST), r->cfg, &sv))
+			txcost_amount(&sv, sv.gross, num);
+		else
+			money_format_cents(money_cost_cents(wh, price_micro),
+			                   num);
 		fputs(num, out);
 	} else {
 		fputs(",,", out);
@@ -170,6 +194,23 @@ static void csv_row(struct api_req *r, const struct db_rows *rows,
 	api_csv_text(out, r->cfg->currency);
 	putc(',', out);
 	api_csv_text(out, db_str(rows, TXQ_REASON));
+	/* The stored breakdown after the older columns (empty when the
+	 * session runs or was stopped before tariffs). */
+	struct txcost_view cv;
+	if (!txcost_parse(db_str(rows, TXQ_COST), r->cfg, &cv)) {
+		const long long v[] = {cv.net,  cv.vat,  cv.gross, cv.energy,
+		                       cv.time, cv.idle, cv.fee,   cv.adjust};
+		for (int i = 0; i < 8; i++) {
+			txcost_amount(&cv, v[i], num);
+			fprintf(out, ",%s", num);
+		}
+		tariff_format_fixed(cv.vat_bp, 2, num);
+		fprintf(out, ",%s,%s,", num, cv.currency);
+		if (cv.version_id)
+			fprintf(out, "%lld", cv.version_id);
+	} else {
+		fputs(",,,,,,,,,,", out);
+	}
 	fputs("\r\n", out);
 }
 
@@ -188,7 +229,9 @@ static void csv_begin(void *arg)
 	            " filename=\"transactions.csv\"\r\n");
 	fputs("id,cp_id,connector_id,id_tag,status,start_ts,stop_ts,"
 	      "duration_s,meter_start,meter_stop,energy_kwh,cost,currency,"
-	      "stop_reason\r\n",
+	      "stop_reason,cost_net,cost_vat,cost_gross,cost_energy,"
+	      "cost_time,cost_idle,cost_fee,cost_adjustment,vat_rate,"
+	      "cost_currency,tariff_version_id\r\n",
 	      k->r->out);
 }
 
@@ -293,6 +336,10 @@ void api_tx_one(struct api_req *r)
 	}
 	int rc = db_next(&rows);
 	cJSON *tx = NULL;
+	int running = 0, conn = 0;
+	char cp[51] = "", tag[21] = "";
+	int64_t start_ms = 0;
+	long long meter_start = 0, now_wh = 0;
 	if (rc == 1) {
 		tx = tx_object(r, &rows);
 		api_json_str(tx, "start_status",
@@ -301,6 +348,19 @@ void api_tx_one(struct api_req *r)
 		                     db_str(&rows, COL_RESERVATION));
 		api_json_str(tx, "stop_id_tag", db_str(&rows, COL_STOP_TAG));
 		api_json_str(tx, "anomaly", db_str(&rows, COL_ANOMALY));
+		/* A running session: what it would cost if it stopped now
+		 * (read after this row's result is closed). */
+		running = db_isnull(&rows, TXQ_STOP);
+		snprintf(cp, sizeof cp, "%s",
+		         db_str(&rows, TXQ_CP) ? db_str(&rows, TXQ_CP) : "");
+		snprintf(tag, sizeof tag, "%s",
+		         db_str(&rows, TXQ_TAG) ? db_str(&rows, TXQ_TAG) : "");
+		conn = (int)db_int(&rows, TXQ_CONN);
+		start_ms = db_time_ms(&rows, TXQ_START);
+		meter_start = db_int(&rows, TXQ_MSTART);
+		now_wh = db_isnull(&rows, COL_NOW_WH)
+		             ? meter_start
+		             : (long long)db_dbl(&rows, COL_NOW_WH);
 	}
 	db_rows_end(&rows);
 	if (rc < 0) {
@@ -311,6 +371,18 @@ void api_tx_one(struct api_req *r)
 		api_error(r, 404, "not_found", "no transaction with this id");
 		return;
 	}
+	struct txcost_view est;
+	if (running &&
+	    txcost_estimate(r->db, r->cfg, cp, conn, tag, start_ms, meter_start,
+	                    now_wh, id, r->now_ms, &est)) {
+		cJSON_Delete(tx);
+		api_db_error(r);
+		return;
+	}
+	if (running && est.estimate)
+		cJSON_AddItemToObject(tx, "cost_estimate", txcost_json(&est));
+	else
+		cJSON_AddNullToObject(tx, "cost_estimate");
 	cJSON *mv = meter_values(r, id);
 	if (!mv) {
 		cJSON_Delete(tx);

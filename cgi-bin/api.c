@@ -33,6 +33,7 @@
 #include "api-reservations.h"
 #include "api-security-events.h"
 #include "api-sites.h"
+#include "api-tariffs.h"
 #include "api-stats.h"
 #include "api-transactions.h"
 #include "api-tags.h"
@@ -103,6 +104,11 @@ static const struct route {
     {"/tags.csv", M_GET | M_POST, api_tags_csv},
     {"/connection-attempts", M_GET, api_connection_attempts},
     {"/users/*", M_PUT | M_DELETE, api_user_route},
+    {"/tariffs", M_GET | M_POST, api_tariffs_route},
+    {"/tariffs/*", M_GET | M_PUT | M_DELETE, api_tariff_route},
+    {"/tariffs/*/assignments", M_POST, api_tariff_assignments},
+    {"/tariffs/*/assignments/*", M_DELETE, api_tariff_assignment},
+    {"/costs", M_GET, api_costs},
     {"/webhooks", M_GET | M_POST, api_webhooks_route},
     {"/webhooks/*", M_PUT | M_DELETE, api_webhook_route},
     {"/webhooks/*/deliveries", M_GET, api_webhook_deliveries},

@@ -33,6 +33,8 @@
 #include "ui-sites.h"
 #include "ui-tagedit.h"
 #include "ui-tags.h"
+#include "ui-receipt.h"
+#include "ui-tariffs.h"
 #include "ui-transaction.h"
 #include "ui-transactions.h"
 #include "ui-webhooks.h"
@@ -58,6 +60,8 @@ static const struct route routes[] = {
     {"/cp/", ROUTE_PREFIX | ROUTE_DB, ui_chargepoint},
     {"/transactions", ROUTE_DB, ui_transactions},
     {"/transactions/", ROUTE_PREFIX | ROUTE_DB, ui_transaction},
+    {"/receipts/", ROUTE_PREFIX | ROUTE_DB, ui_receipt},
+    {"/tariffs", ROUTE_DB, ui_tariffs},
     {"/tags", ROUTE_DB, ui_tags},
     {"/webhooks", ROUTE_DB, ui_webhooks},
     {"/approvals", ROUTE_DB, ui_approvals},
@@ -75,6 +79,7 @@ static const struct route routes[] = {
     {"/tags/import", ROUTE_POST, ui_tag_import},
     {"/approvals", ROUTE_POST, ui_approval_post},
     {"/sites", ROUTE_POST, ui_sites_post},
+    {"/tariffs", ROUTE_POST, ui_tariffs_post},
     {"/sites/", ROUTE_PREFIX | ROUTE_POST, ui_site_post},
     {"/cp-life", ROUTE_POST, ui_cplife_post},
     {"/groups", ROUTE_POST, ui_groups_post},

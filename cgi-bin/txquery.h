@@ -67,11 +67,22 @@ struct txq_totals {
 #define TXQ_SQL_LATEST_WH(tx)                                                  \
 	TXQ_SQL_LATEST(tx, "Energy.Active.Import.Register")
 
+/* A finished session's stored cost (sql/024, txcost_view.h parses it):
+ * one primary-key lookup per row, NULL while it runs or when it was never
+ * priced. */
+#define TXQ_SQL_COST                                                           \
+	"(SELECT CONCAT_WS(' ', c.gross_minor, c.net_minor, c.vat_minor, "     \
+	"c.energy_minor, c.time_minor, c.idle_minor, c.fee_minor, "            \
+	"c.adjust_minor, c.minor_digits, c.vat_rate_bp, "                      \
+	"c.prices_include_vat, IFNULL(c.tariff_version_id, 0), c.charging_s, " \
+	"c.idle_s, c.idle_billed_s, c.energy_wh, IF(c.currency = '', '-', "    \
+	"c.currency)) FROM tx_costs c WHERE c.tx_id = t.id)"
+
 /* The columns of every row txquery reads, in enum txq_col order, of the
  * transactions row "t". */
 #define TXQ_COLUMNS                                                            \
 	"t.id, t.cp_id, t.connector_id, t.id_tag, t.meter_start, "             \
-	"t.meter_stop, t.start_ts, t.stop_ts, t.stop_reason"
+	"t.meter_stop, t.start_ts, t.stop_ts, t.stop_reason, " TXQ_SQL_COST
 /* The optional last column: the newest reading of a running transaction
  * (NULL once it has stopped). */
 #define TXQ_COL_LATEST_WH                                                      \
@@ -87,6 +98,7 @@ enum txq_col {
 	TXQ_START,
 	TXQ_STOP,
 	TXQ_REASON,
+	TXQ_COST,      /* TXQ_SQL_COST */
 	TXQ_LATEST_WH, /* only with txq_page.latest_wh */
 	TXQ_NCOLS = TXQ_LATEST_WH
 };

@@ -25,6 +25,7 @@
 #include "ui-chart.h"
 #include "ui-error.h"
 #include "ui-format.h"
+#include "ui-txcost.h"
 #include "ui-txrow.h"
 
 #define MV_READ_MAX  20000 /* meter values read for the chart */
@@ -360,6 +361,13 @@ void ui_transaction(struct ui_req *r, const char *arg)
 	if (s.n_mv >= MV_READ_MAX)
 		vl = ui_add_fmt(vl, "read_cut", "%d", MV_READ_MAX);
 	vl = chart_vars(vl, &s, start, end);
+	/* The stored cost and its parts, or a running session's estimate. */
+	if (ui_txcost_vars(r, id, &vl)) {
+		free_session(&s);
+		TMPL_free_varlist(vl);
+		ui_db_error(r, "cost");
+		return;
+	}
 	free_session(&s);
 	ui_render(r, 200, "transaction.tmpl", vl);
 }

@@ -6,6 +6,7 @@
 #include <math.h>
 
 #include "money.h"
+#include "txcost_view.h"
 #include "ui-format.h"
 
 TMPL_varlist *ui_tx_vars(struct ui_req *r, const struct db_rows *rows)
@@ -60,10 +61,20 @@ TMPL_varlist *ui_tx_vars(struct ui_req *r, const struct db_rows *rows)
 	if (have_energy) {
 		ui_fmt_kwh((double)wh, 2, buf, sizeof buf);
 		vl = TMPL_add_var(vl, "kwh", buf, (char *)NULL);
-		ui_fmt_money(
-		    money_cost_cents(
-		        wh, money_price_micro(r->ctx->cfg.price_per_kwh)),
-		    buf, sizeof buf);
+		/* The stored cost once the stop priced it (txcost_view.h);
+		 * price_per_kwh for a running session and older ones. */
+		struct txcost_view cv;
+		if (!txcost_parse(db_str(rows, TXQ_COST), &r->ctx->cfg, &cv) &&
+		    cv.digits == 2)
+			ui_fmt_money(cv.gross, buf, sizeof buf);
+		else if (!txcost_parse(db_str(rows, TXQ_COST), &r->ctx->cfg,
+		                       &cv))
+			txcost_amount(&cv, cv.gross, buf);
+		else
+			ui_fmt_money(money_cost_cents(
+			                 wh, money_price_micro(
+			                         r->ctx->cfg.price_per_kwh)),
+			             buf, sizeof buf);
 		vl = TMPL_add_var(vl, "cost", buf, (char *)NULL);
 	}
 	if ((s = db_str(rows, TXQ_REASON)) && *s)

@@ -20,6 +20,7 @@
 #include "handlers.h"
 #include "session.h"
 #include "sites_op.h"
+#include "tariffs_op.h"
 #include "takeover.h"
 #include "jsonutil.h"
 #include "notify_ops.h"
@@ -184,6 +185,11 @@ static const struct op table[] = {
     {"tag_delete", tags_request},
     {"tag_import", tags_import_request},
     {"tag_update", tags_request},
+    {"tariff_add", tariffs_request},
+    {"tariff_assign", tariffs_request},
+    {"tariff_delete", tariffs_request},
+    {"tariff_unassign", tariffs_request},
+    {"tariff_version_add", tariffs_request},
     {"undrain", drain_request},
     {"webhook_add", webhook_request},
     {"webhook_delete", webhook_request},

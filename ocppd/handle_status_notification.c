@@ -13,6 +13,7 @@
 #include "jsonutil.h"
 #include "notify.h"
 #include "timeutil.h"
+#include "txcost.h"
 
 enum hres handle_status_notification(struct hctx *c, const cJSON *req,
                                      cJSON *conf)
@@ -38,6 +39,9 @@ enum hres handle_status_notification(struct hctx *c, const cJSON *req,
 	                        info,     vendor,         verr,   ts,
 	                        c->now_ms};
 	if (coalesce_status(c->co, c->db, &row))
+		return hctx_db_error(c);
+	/* Where a session's idle time starts (txcost.h). */
+	if (txcost_status(c, (int)connector, status, ts))
 		return hctx_db_error(c);
 	/* A fault is a webhook event, in this transaction. */
 	if (status && !strcmp(status, "Faulted") &&

@@ -24,6 +24,7 @@
 #include "notify.h"
 #include "prefetch.h"
 #include "timeutil.h"
+#include "txcost.h"
 
 struct session {
 	int found, first_stop;
@@ -137,6 +138,14 @@ enum hres handle_stop_transaction(struct hctx *c, const cJSON *req, cJSON *conf)
 		if (c->pf)
 			prefetch_stopped(c->pf, c->cp_id, (int)ses.connector,
 			                 tx);
+		/* Its cost, from the tariff in force at its start, commits
+		 * with it (txcost.h). */
+		struct txcost_result cost = {0};
+		struct txcost_session cs = {
+		    tx, (int)ses.connector, ses.start_tag, ses.start_ms,
+		    ts, ses.meter_start,    meter_stop};
+		if (n > 0 && txcost_stop(c, &cs, &cost))
+			return hctx_db_error(c);
 		/* Only the first stop finishes the session: its webhook event
 		 * commits with it. */
 		struct notify_stop ns = {
@@ -150,6 +159,10 @@ enum hres handle_stop_transaction(struct hctx *c, const cJSON *req, cJSON *conf)
 		    .anomaly = anomaly,
 		    .start_ms = ses.start_ms,
 		    .stop_ms = ts,
+		    .cost_priced = cost.priced,
+		    .cost_minor = cost.gross_minor,
+		    .cost_digits = cost.minor_digits,
+		    .cost_currency = cost.currency,
 		};
 		if (n > 0 && notify_session_finished(c, &ns))
 			return hctx_db_error(c);

@@ -8,6 +8,7 @@
 
 #include "jsonutil.h"
 #include "notify_want.h"
+#include "tariff.h"
 #include "timeutil.h"
 #include "../cgi-bin/money.h"
 
@@ -79,6 +80,14 @@ int notify_session_finished(struct hctx *c, const struct notify_stop *s)
 	    money_cost_cents(wh, money_price_micro(c->cfg->price_per_kwh));
 	char cost[32];
 	money_format_cents(cents, cost);
+	const char *currency = c->cfg->currency;
+	if (s->cost_priced) {
+		/* The stored cost, as the API shows it. */
+		tariff_format_fixed(s->cost_minor, s->cost_digits, cost);
+		cents = s->cost_minor;
+		if (s->cost_currency && *s->cost_currency)
+			currency = s->cost_currency;
+	}
 	cJSON *d = cJSON_CreateObject();
 	if (!d || json_add_int(d, "transaction_id", s->tx) ||
 	    json_add_int(d, "connector_id", s->connector) ||
@@ -91,7 +100,7 @@ int notify_session_finished(struct hctx *c, const struct notify_stop *s)
 	    json_add_int(d, "meter_stop_wh", s->meter_stop) ||
 	    json_add_int(d, "energy_wh", wh) || json_add_str(d, "cost", cost) ||
 	    json_add_int(d, "cost_cents", cents) ||
-	    json_add_str(d, "currency", c->cfg->currency) ||
+	    json_add_str(d, "currency", currency) ||
 	    add_str_or_null(d, "anomaly", s->anomaly)) {
 		cJSON_Delete(d);
 		return -1;

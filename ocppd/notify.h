@@ -38,6 +38,11 @@ struct notify_stop {
 	long long tx, connector, meter_start, meter_stop;
 	const char *id_tag, *stop_id_tag, *reason, *anomaly;
 	int64_t start_ms, stop_ms;
+	/* The stored cost (txcost.h) when the stop priced it; otherwise
+	 * price_per_kwh as before. */
+	int cost_priced, cost_digits;
+	long long cost_minor;
+	const char *cost_currency;
 };
 int notify_session_finished(struct hctx *c, const struct notify_stop *s);
 

@@ -226,7 +226,7 @@ await test('transactions_item_fields', async () => {
 		id: firstId, cp_id: CP1, connector_id: 1, id_tag: TAG1, status: 'completed',
 		meter_start: 0, meter_stop: 1250, energy_kwh: 1.25,
 		cost: 0.38, // 1.25 kWh x 0.30 = 0.375, half up
-		currency: 'EUR', start_ts: iso(BASE), stop_ts: iso(BASE + 600000),
+		currency: 'EUR', cost_breakdown: null, start_ts: iso(BASE), stop_ts: iso(BASE + 600000),
 		duration_s: 600, stop_reason: 'Local',
 	});
 	const t7 = byId.get(cp1Ids[cp1Ids.length - 8]); // i = 7: 8250 Wh
@@ -369,12 +369,14 @@ await test('transactions_csv', async () => {
 	expect(/^attachment;\s*filename="transactions\.csv"$/.test(r.headers.get('content-disposition') || ''), 'content-disposition');
 	const rows = parseCsv(r.text);
 	checkEq('csv_header', rows[0], ['id', 'cp_id', 'connector_id', 'id_tag', 'status', 'start_ts', 'stop_ts',
-		'duration_s', 'meter_start', 'meter_stop', 'energy_kwh', 'cost', 'currency', 'stop_reason']);
+		'duration_s', 'meter_start', 'meter_stop', 'energy_kwh', 'cost', 'currency', 'stop_reason',
+		'cost_net', 'cost_vat', 'cost_gross', 'cost_energy', 'cost_time', 'cost_idle', 'cost_fee', 'cost_adjustment',
+		'vat_rate', 'cost_currency', 'tariff_version_id']);
 	checkEq('csv_row_count', rows.length - 1, 46);
 	checkEq('csv_order', rows.slice(1).map((row) => Number(row[0])), cp1Ids);
 	const first = rows.find((row) => Number(row[0]) === firstId);
 	checkEq('csv_completed_row', first, [String(firstId), CP1, '1', TAG1, 'completed', iso(BASE), iso(BASE + 600000),
-		'600', '0', '1250', '1.250', '0.38', 'EUR', 'Local']);
+		'600', '0', '1250', '1.250', '0.38', 'EUR', 'Local', ...Array(10).fill('')]);
 	const act = rows[1];
 	checkEq('csv_active_row_blanks', [act[4], act[6], act[9], act[10], act[11]], ['active', '', '', '', '']);
 	// Filters as in JSON, and text a spreadsheet would run stays text.
@@ -493,7 +495,8 @@ await test('openapi_every_path_answers', async () => {
 	const siteId = sqlValue("SELECT id FROM sites WHERE name = 'Site 50'");
 	sql(`UPDATE charge_points SET site_id = ${siteId} WHERE id = ${q(CP1)}`);
 	const subst = { cp_id: encodeURIComponent(CP1), id: String(firstId),
-		action: 'ClearCache', id_tag: 'X'.repeat(21), uid, res_id: resId, site_id: siteId, group_id: '0', job_id: '0' };
+		action: 'ClearCache', id_tag: 'X'.repeat(21), uid, res_id: resId, site_id: siteId, group_id: '0', job_id: '0',
+		tariff_id: '0', assignment_id: '0' };
 	for (const [path, item] of Object.entries(spec.paths)) {
 		const url = path.replace(/\{(\w+)\}/g, (_, k) => subst[k]);
 		for (const method of Object.keys(item)) {

@@ -214,6 +214,12 @@ static void test_openapi_doc(void)
 	                      "/groups",
 	                      "/groups/{group_id}",
 	                      "/groups/{group_id}/members/{cp_id}",
+	                      "/tariffs",
+	                      "/tariffs/{tariff_id}",
+	                      "/tariffs/{tariff_id}/assignments",
+	                      "/tariffs/{tariff_id}/assignments"
+	                      "/{assignment_id}",
+	                      "/costs",
 	                      "/webhooks",
 	                      "/webhooks/{webhook_id}",
 	                      "/webhooks/{webhook_id}/deliveries",
