@@ -17,6 +17,7 @@
 #include "tariff_bands.h"
 #include "tariff_json.h"
 #include "timeutil.h"
+#include "txcost.h"
 
 enum tkind { T_ADD, T_VERSION, T_DELETE, T_ASSIGN, T_UNASSIGN };
 
@@ -485,6 +486,8 @@ static void tariff_done(struct job *j, enum hres r)
 		return;
 	}
 	log_info("ocppd: control | %s | tariff=%lld", op, k->id);
+	/* Which sessions a tariff prices may have changed. */
+	txcost_assignments_changed();
 	cJSON *o = k->row;
 	k->row = NULL;
 	if (!o && (o = cJSON_CreateObject())) {

@@ -3,6 +3,7 @@
  */
 #include "txcost.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,10 +12,55 @@
 #include "tariff_pick.h"
 #include "tzif.h"
 
+/*
+ * Whether any tariff is assigned at all.  Without one every session is
+ * priced by price_per_kwh alone, which needs nothing read (no zone, no
+ * bands, no idle time) and no idle marks kept: the path of every
+ * StatusNotification and StopTransaction on an install without tariffs,
+ * where the reads cost a third of the throughput.  Asked again every
+ * ASSIGNED_RECHECK_MS per worker; a tariff assigned meanwhile prices the
+ * sessions that stop after that (docs/tariffs.md).
+ */
+#define ASSIGNED_RECHECK_MS 5000
+
+static atomic_uint generation; /* bumped by this node's assignment ops */
+
+void txcost_assignments_changed(void)
+{
+	atomic_fetch_add(&generation, 1);
+}
+
+static int tariffs_assigned(struct hctx *c)
+{
+	static __thread int64_t checked;
+	static __thread int assigned = -1; /* not read yet */
+	static __thread unsigned seen;
+	unsigned gen = atomic_load(&generation);
+	if (assigned >= 0 && gen == seen && c->now_ms >= checked &&
+	    c->now_ms - checked < ASSIGNED_RECHECK_MS)
+		return assigned;
+	struct db_rows r;
+	if (db_query(c->db, &r,
+	             "SELECT EXISTS(SELECT 1 FROM tariff_assignments)", ""))
+		return -1;
+	int rc = db_next(&r);
+	int any = rc > 0 && db_int(&r, 0) != 0;
+	db_rows_end(&r);
+	if (rc < 0)
+		return -1;
+	assigned = any;
+	checked = c->now_ms;
+	seen = gen;
+	return assigned;
+}
+
 int txcost_status(struct hctx *c, int connector, const char *status, int64_t ts)
 {
 	if (!status || connector < 1)
 		return 0;
+	int assigned = tariffs_assigned(c);
+	if (assigned <= 0)
+		return assigned;
 	if (!strcmp(status, "Charging"))
 		return db_exec(c->db,
 		               "DELETE FROM tx_idle WHERE cp_id = ? AND "
@@ -111,11 +157,15 @@ int txcost_stop(struct hctx *c, const struct txcost_session *s,
 	if (out)
 		memset(out, 0, sizeof *out);
 	struct tariff_pick pick;
-	if (tariff_pick(c->db, c->cfg, c->cp_id, s->connector, s->id_tag,
-	                s->start_ms, &pick))
+	int assigned = tariffs_assigned(c);
+	if (assigned < 0)
 		return -1;
-	int64_t idle;
-	if (idle_mark(c, s, &idle))
+	int64_t idle = 0;
+	if (!assigned)
+		tariff_default(c->cfg, &pick);
+	else if (tariff_pick(c->db, c->cfg, c->cp_id, s->connector, s->id_tag,
+	                     s->start_ms, &pick) ||
+	         idle_mark(c, s, &idle))
 		return -1;
 	/* The zone file is read on the database worker, never on the
 	 * event loop; an unknown zone prices in UTC and says so. */
@@ -139,9 +189,15 @@ int txcost_stop(struct hctx *c, const struct txcost_session *s,
 	long long wh =
 	    s->meter_stop > s->meter_start ? s->meter_stop - s->meter_start : 0;
 	static __thread struct tariff_point p[READINGS_MAX];
-	int np;
-	if (readings(c, s, stop, wh, p, &np))
-		return -1;
+	int np = 2;
+	/* Only bands make it matter when the energy was delivered. */
+	if (pick.t.nbands) {
+		if (readings(c, s, stop, wh, p, &np))
+			return -1;
+	} else {
+		p[0] = (struct tariff_point){s->start_ms, 0};
+		p[1] = (struct tariff_point){stop, wh};
+	}
 	struct tariff_session ts = {s->start_ms, stop, idle, p, np};
 	struct tariff_cost k;
 	if (tariff_cost(&pick.t, have_zone ? &zone : NULL, &ts, &k)) {

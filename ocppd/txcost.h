@@ -42,4 +42,9 @@ int txcost_stop(struct hctx *c, const struct txcost_session *s,
 int txcost_status(struct hctx *c, int connector, const char *status,
                   int64_t ts);
 
+/* This node changed a tariff assignment (event loop, after its commit):
+ * the workers read whether any tariff is assigned again at their next
+ * use, instead of up to 5 s later. */
+void txcost_assignments_changed(void);
+
 #endif
