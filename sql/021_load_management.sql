@@ -52,7 +52,7 @@ CREATE TABLE IF NOT EXISTS load_decisions (
   result       ENUM('ok','paused','over') NOT NULL,
   limit_da     INT NOT NULL,
   sessions     INT NOT NULL,
-  plan         TEXT NOT NULL,
+  plan         MEDIUMTEXT NOT NULL,
   PRIMARY KEY (id),
   KEY idx_load_decisions_site (site_id, decided_at)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
