@@ -113,27 +113,9 @@ static void list(struct api_req *r, const char *cp)
 		return;
 	if (pu >= 0)
 		purpose = profile_purposes[pu];
-	struct db_rows rows;
-	long long total = 0;
-	int rc;
-	if (db_query(r->db, &rows, sql_count, "ssssss", cp, cp, status, status,
-	             purpose, purpose)) {
-		api_db_error(r);
-		return;
-	}
-	if ((rc = db_next(&rows)) == 1)
-		total = db_int(&rows, 0);
-	db_rows_end(&rows);
-	if (rc < 0) {
-		api_db_error(r);
-		return;
-	}
-	if (db_query(r->db, &rows, sql_page, "ssssssll", cp, cp, status, status,
-	             purpose, purpose, per_page, (page - 1) * per_page)) {
-		api_db_error(r);
-		return;
-	}
-	api_send_items(r, &rows, row_json, page, per_page, total);
+	const char *const filters[] = {cp, status, purpose};
+	api_send_filtered_page(r, sql_count, sql_page, filters, 3, page,
+	                       per_page, row_json);
 }
 
 void api_charging_profiles_list(struct api_req *r)

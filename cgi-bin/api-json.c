@@ -280,3 +280,37 @@ void api_send_items(struct api_req *r, struct db_rows *rows,
 		api_json_int(body, "count", n);
 	api_send_json(r, 200, body);
 }
+
+void api_send_filtered_page(struct api_req *r, const char *count_sql,
+                            const char *page_sql, const char *const *filters,
+                            int nfilters, long long page, long long per_page,
+                            cJSON *(*make)(const struct db_rows *rows))
+{
+	struct db_value v[2 * API_FILTERS_MAX + 2];
+	size_t n = 0;
+	for (int i = 0; i < nfilters && i < API_FILTERS_MAX; i++)
+		for (int k = 0; k < 2; k++)
+			v[n++] =
+			    (struct db_value){.type = 's', .u.s = filters[i]};
+	struct db_rows rows;
+	long long total = 0;
+	if (db_query_values(r->db, &rows, count_sql, v, n)) {
+		api_db_error(r);
+		return;
+	}
+	int rc = db_next(&rows);
+	if (rc == 1)
+		total = db_int(&rows, 0);
+	db_rows_end(&rows);
+	if (rc < 0) {
+		api_db_error(r);
+		return;
+	}
+	v[n++] = (struct db_value){.type = 'l', .u.l = per_page};
+	v[n++] = (struct db_value){.type = 'l', .u.l = (page - 1) * per_page};
+	if (db_query_values(r->db, &rows, page_sql, v, n)) {
+		api_db_error(r);
+		return;
+	}
+	api_send_items(r, &rows, make, page, per_page, total);
+}

@@ -74,6 +74,17 @@ void api_send_items(struct api_req *r, struct db_rows *rows,
                     cJSON *(*make)(const struct db_rows *rows), long long page,
                     long long per_page, long long total);
 
+/* A filtered list, a page at a time: the optional filters are written in
+ * the statements as `(? = '' OR col = ?)`, so each of the nfilters texts
+ * ("" for none) is bound twice, in order; count_sql counts the rows,
+ * page_sql takes LIMIT and OFFSET after the filters.  Sent as
+ * api_send_items with the page fields (errors answered). */
+#define API_FILTERS_MAX 8
+void api_send_filtered_page(struct api_req *r, const char *count_sql,
+                            const char *page_sql, const char *const *filters,
+                            int nfilters, long long page, long long per_page,
+                            cJSON *(*make)(const struct db_rows *rows));
+
 /* Prints one object into out as compact JSON and frees it; -1 when out of
  * memory. */
 int api_json_write(FILE *out, cJSON *item);

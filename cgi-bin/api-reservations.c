@@ -63,27 +63,9 @@ void api_reservations_list(struct api_req *r)
 		return;
 	if (st >= 0)
 		status = reservation_statuses[st];
-	struct db_rows rows;
-	long long total = 0;
-	int rc;
-	if (db_query(r->db, &rows, sql_count, "ssssss", cp, cp, status, status,
-	             tag, tag)) {
-		api_db_error(r);
-		return;
-	}
-	if ((rc = db_next(&rows)) == 1)
-		total = db_int(&rows, 0);
-	db_rows_end(&rows);
-	if (rc < 0) {
-		api_db_error(r);
-		return;
-	}
-	if (db_query(r->db, &rows, sql_page, "ssssssll", cp, cp, status, status,
-	             tag, tag, per_page, (page - 1) * per_page)) {
-		api_db_error(r);
-		return;
-	}
-	api_send_items(r, &rows, row_json, page, per_page, total);
+	const char *const filters[] = {cp, status, tag};
+	api_send_filtered_page(r, sql_count, sql_page, filters, 3, page,
+	                       per_page, row_json);
 }
 
 void api_reservation_one(struct api_req *r)

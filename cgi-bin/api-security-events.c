@@ -36,27 +36,9 @@ static void list(struct api_req *r, const char *cp)
 	if (crit == -2)
 		return;
 	const char *critical = crit < 0 ? "" : crit ? "1" : "0";
-	struct db_rows rows;
-	long long total = 0;
-	int rc;
-	if (db_query(r->db, &rows, SECQ_COUNT, "ssssss", cp, cp, critical,
-	             critical, type, type)) {
-		api_db_error(r);
-		return;
-	}
-	if ((rc = db_next(&rows)) == 1)
-		total = db_int(&rows, 0);
-	db_rows_end(&rows);
-	if (rc < 0) {
-		api_db_error(r);
-		return;
-	}
-	if (db_query(r->db, &rows, SECQ_PAGE, "ssssssll", cp, cp, critical,
-	             critical, type, type, per_page, (page - 1) * per_page)) {
-		api_db_error(r);
-		return;
-	}
-	api_send_items(r, &rows, event_object, page, per_page, total);
+	const char *const filters[] = {cp, critical, type};
+	api_send_filtered_page(r, SECQ_COUNT, SECQ_PAGE, filters, 3, page,
+	                       per_page, event_object);
 }
 
 void api_security_events(struct api_req *r)
