@@ -100,6 +100,15 @@ int dbq_submit(struct job *j, const char *key, int best_effort)
 	return 0;
 }
 
+/* Jobs handed back to the loop since start: the drain rate the
+ * BootNotification shaping estimates from (loop thread only). */
+static unsigned long long done_total;
+
+unsigned long long dbq_done_total(void)
+{
+	return done_total;
+}
+
 unsigned dbq_run_done(void)
 {
 	/* Called on every wake-up of the loop: most have nothing for us,
@@ -124,6 +133,7 @@ unsigned dbq_run_done(void)
 		j = next;
 		n++;
 	}
+	done_total += n;
 	return n;
 }
 

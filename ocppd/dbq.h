@@ -91,6 +91,8 @@ int dbq_submit(struct job *j, const char *route, int best_effort);
 /* Event loop: done or fail, then free, for every job finished so far,
  * oldest first.  Returns how many. */
 unsigned dbq_run_done(void);
+/* Event loop: every job dbq_run_done has finished so far. */
+unsigned long long dbq_done_total(void);
 /* Workers, and the jobs waiting for worker i (the status op). */
 int dbq_workers(void);
 int dbq_depth(int i);

@@ -9,12 +9,15 @@
  */
 #include "dispatch.h"
 
+#include "boot_shape.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "actions.h"
 #include "batch.h"
+#include "boot_shape.h"
 #include "calls.h"
 #include "dbq.h"
 #include "handlers.h"
@@ -276,9 +279,9 @@ static void run_inline(struct conn *c, struct rpc_msg *m,
  * boot_pending_backlog, a BootNotification is answered Pending here, on
  * the loop, without a database job: the charge point sends nothing else
  * until it boots again after the interval (OCPP 1.6 4.2), so the queue
- * drains and no one is refused or timed out.  The interval is spread
- * over [base, 2 base] by identity so the retries do not come back as one
- * wave. */
+ * drains and no one is refused or timed out.  The interval is the time
+ * the queue takes to drain (boot_shape.c), at most boot_pending_interval,
+ * spread by identity so the retries do not come back as one wave. */
 
 static int db_backlog(void)
 {
@@ -300,8 +303,11 @@ static void boot_pending(struct conn *c, struct rpc_msg *m, int64_t now)
 	unsigned h = 2166136261u; /* FNV-1a of the identity */
 	for (const char *p = c->cp_id; *p; p++)
 		h = (h ^ (unsigned char)*p) * 16777619u;
-	int base = d.cfg->boot_pending_interval;
-	int interval = base + (int)(h % (unsigned)(base + 1));
+	static struct boot_shape shape;
+	int backlog = db_backlog();
+	int interval =
+	    boot_shape_interval(&shape, now, dbq_done_total(), backlog,
+	                        d.cfg->boot_pending_interval, h);
 	char ts[32];
 	time_format_iso8601(now, ts);
 	cJSON *conf = cJSON_CreateObject();
@@ -316,7 +322,7 @@ static void boot_pending(struct conn *c, struct rpc_msg *m, int64_t now)
 	c->up->boot_status = BOOT_PENDING;
 	log_info("ocpp: %s | BootNotification | Pending for %d s: %d "
 	         "database jobs queued",
-	         c->cp_id, interval, db_backlog());
+	         c->cp_id, interval, backlog);
 	size_t len = 0;
 	char *text = rpc_result_text(m->id, conf, &len);
 	struct frame *f = reply_frame(c->cp_id, text, len);
