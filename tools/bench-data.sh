@@ -21,8 +21,9 @@
 # million rows take minutes, not ten million round trips.  Rows it writes
 # have ids starting "BENCH-", and it deletes them first, so it can run
 # again; other rows are left alone, but the transaction ids it generates
-# start above the current maximum.  There is no sites table: charge
-# points are not grouped.
+# start above the current maximum.  The charge points are spread over
+# BENCH_SITES sites ("BENCH site 1" ..; by default one per 200 charge
+# points, at least 1: 500 for the fleet-size set), in turn.
 #
 #   tools/bench-data.sh            # uses $CSMS_CONF (or csms.conf)
 #   BENCH_TX=100000 BENCH_CP=100 tools/bench-data.sh   # a smaller set
@@ -40,6 +41,7 @@ CONF=${CSMS_CONF:-$ROOT/csms.conf}
 N_TX=${BENCH_TX:-1000000}
 N_CP=${BENCH_CP:-1000}
 N_MV_DAYS=${BENCH_MV_DAYS:-0}
+N_SITES=${BENCH_SITES:-$((N_CP / 200 > 1 ? N_CP / 200 : 1))}
 CHUNK=1000000
 
 die() {
@@ -50,6 +52,7 @@ die() {
 [[ $N_TX =~ ^[0-9]+$ && $N_TX -ge 1000 ]] || die "BENCH_TX must be a number >= 1000"
 [[ $N_CP =~ ^[0-9]+$ && $N_CP -ge 100 && $N_CP -le 999999 ]] || die "BENCH_CP must be 100..999999"
 [[ $N_MV_DAYS =~ ^[0-9]+$ && $N_MV_DAYS -le 365 ]] || die "BENCH_MV_DAYS must be 0..365"
+[[ $N_SITES =~ ^[0-9]+$ && $N_SITES -ge 1 && $N_SITES -le $N_CP ]] || die "BENCH_SITES must be 1..BENCH_CP"
 # Ids keep 4 digits up to 9,999 charge points (BENCH-0500), as the
 # figures of docs/benchmarks-api.md name them.
 W=$((${#N_CP} > 4 ? ${#N_CP} : 4))
@@ -144,10 +147,18 @@ DELETE FROM transactions WHERE cp_id LIKE 'BENCH-%';
 DELETE FROM connectors WHERE cp_id LIKE 'BENCH-%';
 DELETE FROM charge_points WHERE id LIKE 'BENCH-%';
 DELETE FROM users WHERE id_tag LIKE 'BENCH-%';
+DELETE FROM sites WHERE name LIKE 'BENCH site %';
+
+SET @site_base = (SELECT COALESCE(MAX(id), 0) FROM sites);
+INSERT INTO sites (id, name, time_zone, grid_limit_a, created_at, updated_at)
+SELECT @site_base + seq, CONCAT('BENCH site ', seq),
+       ELT(1 + seq % 3, 'Europe/Berlin', 'Europe/London', 'UTC'),
+       IF(seq % 2 = 0, 250, NULL), @now, @now
+FROM seq_1_to_$N_SITES;
 
 INSERT INTO charge_points (id, vendor, model, firmware_version, serial_number,
     boot_answer, last_boot, last_heartbeat, connected, connected_since,
-    total_kwh)
+    total_kwh, site_id)
 SELECT CONCAT('BENCH-', LPAD(seq, $W, '0')),
        ELT(1 + seq % 3, 'Alfen', 'ABB', 'Wallbox'),
        ELT(1 + seq % 3, 'Eve Single', 'Terra AC', 'Pulsar Plus'),
@@ -158,7 +169,7 @@ SELECT CONCAT('BENCH-', LPAD(seq, $W, '0')),
        IF(seq % 10 = 0, @now - INTERVAL 3 HOUR, @now - INTERVAL seq % 300 SECOND),
        seq % 10 <> 0,
        IF(seq % 10 = 0, NULL, @now - INTERVAL 2 DAY),
-       0
+       0, @site_base + 1 + seq % $N_SITES
 FROM seq_1_to_$N_CP;
 
 INSERT INTO connectors (cp_id, connector_id, status, error_code, status_ts,
@@ -201,10 +212,10 @@ SET cp.total_kwh = s.kwh;
 
 $mv_sql
 
-ANALYZE TABLE charge_points, connectors, transactions, users, meter_values;
+ANALYZE TABLE sites, charge_points, connectors, transactions, users, meter_values;
 SQL
 ms=$((($(date +%s%N) - start) / 1000000))
 mv=
 ((N_MV_DAYS > 0)) && mv=", meter values for the sessions of the last $N_MV_DAYS days"
-printf 'bench-data: %d charge points, %d transactions (%d running)%s loaded in %d.%01d s\n' \
-	"$N_CP" "$N_TX" "$N_ACTIVE" "$mv" $((ms / 1000)) $((ms % 1000 / 100))
+printf 'bench-data: %d charge points over %d sites, %d transactions (%d running)%s loaded in %d.%01d s\n' \
+	"$N_CP" "$N_SITES" "$N_TX" "$N_ACTIVE" "$mv" $((ms / 1000)) $((ms % 1000 / 100))

@@ -93,7 +93,7 @@ fi
 sizes=$(dbq "SELECT GROUP_CONCAT(CONCAT(table_name, ' ', table_rows, ' rows, ',
 	ROUND((data_length + index_length) / 1048576), ' MB') ORDER BY table_name SEPARATOR '; ')
 	FROM information_schema.tables WHERE table_schema = DATABASE()
-	AND table_name IN ('charge_points', 'connectors', 'transactions', 'meter_values', 'users')")
+	AND table_name IN ('sites', 'charge_points', 'connectors', 'transactions', 'meter_values', 'users')")
 pool=$(dbq "SELECT CONCAT(@@innodb_buffer_pool_size DIV 1048576, ' MB')")
 mv_rows=$(dbq "SELECT COUNT(*) FROM meter_values WHERE cp_id LIKE 'BENCH-%'")
 
@@ -107,6 +107,8 @@ cp_run=$(dbq "SELECT cp_id FROM transactions WHERE stop_ts IS NULL AND cp_id LIK
 tx_run=$(dbq "SELECT id FROM transactions WHERE cp_id = '$cp_run' AND stop_ts IS NULL LIMIT 1")
 tx_mv=$(dbq "SELECT MAX(id) - $BENCH_CP FROM transactions WHERE cp_id LIKE 'BENCH-%'")
 tag_mid=$(dbq "SELECT id_tag FROM transactions WHERE id = $tx_mv")
+n_sites=$(dbq "SELECT COUNT(*) FROM sites WHERE name LIKE 'BENCH site %'")
+site_mid=$(dbq "SELECT site_id FROM charge_points WHERE id = '$cp_mid'")
 # A webhook and a command, so their pages have a row to show.
 dbq "INSERT INTO webhooks (url, secret, events, created_at, updated_at)
 	SELECT 'https://bench.invalid/hook', 'bench-secret', 'transaction.started',
@@ -167,6 +169,16 @@ rows=(
 	"$API|/webhooks|GET /webhooks|100"
 	"$API|/webhooks/$hook/deliveries|GET /webhooks/{id}/deliveries|100"
 	"$API|/commands/1|GET /commands/{id} (404: none sent)|100|404"
+	"$API|/cps?site=$site_mid|GET /cps?site=… (200 charge points)|100"
+	"$API|/sites|GET /sites|100"
+	"$API|/sites/$site_mid|GET /sites/{id}|100"
+	"$API|/sites/$site_mid/load|GET /sites/{id}/load|100"
+	"$API|/costs?by=site&from=$month_ago&to=$today|GET /costs?by=site (30 days)|100"
+	"$API|/tariffs|GET /tariffs|100"
+	"$API|/security-events|GET /security-events|100"
+	"$API|/charging-profiles|GET /charging-profiles|100"
+	"$API|/reservations|GET /reservations|100"
+	"$API|/bulk-jobs|GET /bulk-jobs|100"
 	"$API|/stats|GET /stats|50"
 	"$API|/metrics|GET /metrics|50"
 	"$API|/health|GET /health|100"
@@ -179,6 +191,11 @@ rows=(
 	"$DASH|/?q=Wallbox|dashboard /?q=Wallbox (vendor)|100"
 	"$DASH|/?q=BENCH-0999|dashboard /?q=BENCH-0999 (id)|100"
 	"$DASH|/?q=no-such-thing|dashboard /?q=no-such-thing (no match)|100"
+	"$DASH|/?site=$site_mid|dashboard /?site=… (200 charge points)|100"
+	"$DASH|/sites|dashboard /sites (500 sites)|100"
+	"$DASH|/sites/$site_mid|dashboard /sites/{id}|100"
+	"$DASH|/security-events|dashboard /security-events|100"
+	"$DASH|/tariffs|dashboard /tariffs|100"
 	"$DASH|/cp/$cp_run|dashboard /cp/{id} (charging)|100"
 	"$DASH|/cp/$cp_run/log|dashboard /cp/{id}/log|100"
 	"$DASH|/transactions|dashboard /transactions (page 1)|100"
@@ -254,7 +271,7 @@ Command: \`make bench-web\` (\`tools/bench-web.sh\`): a stack of its own
 \`api\` and 2 of \`dashboard\`), loaded by
 \`BENCH_CP=$BENCH_CP BENCH_TX=$BENCH_TX BENCH_MV_DAYS=$BENCH_MV_DAYS tools/bench-data.sh\`:
 $load; $mv_rows meter values. Tables: $sizes.
-There is no sites table: the charge points are not grouped into sites.
+The charge points are spread over $n_sites sites, in turn.
 
 Each URL: 3 warm-up requests, then $RUNS timed ones with
 \`curl -w '%{time_total}'\` (the whole HTTP exchange through lighttpd on
@@ -269,10 +286,11 @@ $(awk -v t="$csv_ttfb" 'BEGIN { printf "%.0f", t * 1000 }') ms, complete after $
 $((csv_size / 1048576)) MB; the largest peak memory (VmHWM) of the 2 api
 processes was $((hwm_before / 1024)) MB before it and $((hwm_after / 1024)) MB after it.
 The program alone (\`build/bin/api\` as plain CGI, the same query): first
-4 KB after $cgi_first ms, the end after $cgi_total ms, peak memory $((cgi_rss / 1024)) MB. The
-difference to the first byte through lighttpd is lighttpd's: with its
-default \`server.stream-response-body = 0\` it keeps the whole answer
-(in temporary files) before it sends any of it.
+4 KB after $cgi_first ms, the end after $cgi_total ms, peak memory $((cgi_rss / 1024)) MB.
+\`lighttpd/csms.conf\` streams the exports (\`server.stream-response-body = 2\`
+for \`*.csv\` and \`*.ndjson\`): with lighttpd's default it kept the whole answer
+(in temporary files) before it sent any of it, and the first byte came after
+the last row.
 EOF
 )
 echo "$report"
