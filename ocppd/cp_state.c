@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "batch.h"
 #include "dbq.h"
@@ -126,11 +127,14 @@ static int cp_state_disconnected(struct db *db, const struct csms_config *cfg,
 }
 
 /* In chunks, so a node with many charge points never holds a long lock
- * the others' writes wait on. */
+ * the others' writes wait on.  A chunk that meets another node's writes
+ * in a deadlock (or, on Galera, a certification conflict) is run again:
+ * at start-up that is no reason not to start. */
 int cp_state_all_disconnected(struct db *db, const struct csms_config *cfg)
 {
 	long long n;
-	do
+	int tries = 0;
+	do {
 		n = db_exec(
 		    db,
 		    "UPDATE charge_points SET connected = 0, "
@@ -138,7 +142,15 @@ int cp_state_all_disconnected(struct db *db, const struct csms_config *cfg)
 		    "WHERE connected <> 0 AND node_id <=> NULLIF(?, '') "
 		    "LIMIT 5000",
 		    "s", cfg->node_id);
-	while (n == 5000);
+		if (n < 0 && db_errno_transient(db->last_errno) &&
+		    ++tries < 10) {
+			log_warn("ocppd: marking this node's charge points "
+			         "disconnected: %s; again",
+			         db_error(db));
+			usleep(50000u * (unsigned)tries);
+			n = 5000;
+		}
+	} while (n == 5000);
 	return n < 0 ? -1 : 0;
 }
 
