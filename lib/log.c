@@ -117,18 +117,72 @@ size_t log_escape(char *out, size_t cap, const char *text, size_t len)
 	return n;
 }
 
+/*
+ * A thread inside log_batch_begin/end keeps its info and debug lines and
+ * writes them together: a database worker logs a line per message, and
+ * one write(2) per line was a tenth of ocppd's CPU under load.  Lines
+ * stay whole (each flush ends on a line), a warning or error flushes
+ * what is kept before it, so the order holds and nothing that matters
+ * waits; what is kept is at most one batch's info lines.
+ */
+#define BATCH_BUF 32768
+
+static __thread struct {
+	int on;
+	size_t len;
+	char buf[BATCH_BUF];
+	/* The time prefix of the last line, redone once a second. */
+	time_t sec;
+	char date[24];
+} tl;
+
+static void flush_kept(void)
+{
+	size_t off = 0;
+	while (off < tl.len) {
+		ssize_t w = write(log_fd, tl.buf + off, tl.len - off);
+		if (w <= 0) {
+			if (w < 0 && errno == EINTR)
+				continue;
+			break;
+		}
+		off += (size_t)w;
+	}
+	tl.len = 0;
+}
+
+void log_batch_begin(void)
+{
+	tl.on = 1;
+}
+
+void log_flush(void)
+{
+	if (tl.len)
+		flush_kept();
+}
+
+void log_batch_end(void)
+{
+	log_flush();
+	tl.on = 0;
+}
+
 void log_printf(enum log_level level, const char *fmt, ...)
 {
 	if (level > cur_level)
 		return;
 	char buf[4096], msg[4096];
 	struct timeval tv;
-	struct tm tm;
 	gettimeofday(&tv, NULL);
-	gmtime_r(&tv.tv_sec, &tm);
-	int n = (int)strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-	n += snprintf(buf + n, sizeof buf - (size_t)n, ".%03ldZ %s ",
-	              (long)(tv.tv_usec / 1000), level_names[level]);
+	if (tv.tv_sec != tl.sec || !tl.date[0]) {
+		struct tm tm;
+		gmtime_r(&tv.tv_sec, &tm);
+		strftime(tl.date, sizeof tl.date, "%Y-%m-%dT%H:%M:%S", &tm);
+		tl.sec = tv.tv_sec;
+	}
+	int n = snprintf(buf, sizeof buf, "%s.%03ldZ %s ", tl.date,
+	                 (long)(tv.tv_usec / 1000), level_names[level]);
 	va_list ap;
 	va_start(ap, fmt);
 	int m = vsnprintf(msg, sizeof msg, fmt, ap);
@@ -140,6 +194,15 @@ void log_printf(enum log_level level, const char *fmt, ...)
 	n += (int)log_escape(buf + n, sizeof buf - (size_t)n - 1, msg,
 	                     (size_t)m);
 	buf[n++] = '\n';
+	if (tl.on && level >= LOG_INFO) {
+		if (tl.len + (size_t)n > sizeof tl.buf)
+			flush_kept();
+		memcpy(tl.buf + tl.len, buf, (size_t)n);
+		tl.len += (size_t)n;
+		return;
+	}
+	if (tl.len)
+		flush_kept();
 	ssize_t w = write(log_fd, buf, (size_t)n);
 	(void)w;
 }

@@ -4,8 +4,9 @@
  * Lines look like "2026-11-25T13:00:00.123Z info ocpp: CP_1 | Boot ...".
  * Control characters inside a line are escaped (a charge point's strings
  * cannot start a line of their own or drive the terminal).
- * Each line is written with a single write(2) so threads never interleave
- * and a log rotated under us loses nothing (log_reopen on SIGHUP).
+ * Each line is written whole, in one write(2) with any others a batch kept
+ * (log_batch_begin), so threads never interleave within a line, and a log
+ * rotated under us loses nothing (log_reopen on SIGHUP).
  */
 #ifndef CSMS_LOG_H
 #define CSMS_LOG_H
@@ -24,6 +25,13 @@ void log_printf(enum log_level level, const char *fmt, ...)
 /* The escaping every line gets (log.c): control characters as \n, \r,
  * \t, \xHH; returns the bytes written to out, at most cap. */
 size_t log_escape(char *out, size_t cap, const char *text, size_t len);
+/* Between these, the calling thread's info and debug lines are kept and
+ * written together at the end (or when a warning or error comes, before
+ * it): for a thread that logs a line per item of a batch. */
+void log_batch_begin(void);
+/* Writes what the calling thread kept, and goes on keeping. */
+void log_flush(void);
+void log_batch_end(void);
 
 #define log_error(...) log_printf(LOG_ERROR, __VA_ARGS__)
 #define log_warn(...)  log_printf(LOG_WARN, __VA_ARGS__)

@@ -187,6 +187,9 @@ static void post(struct finished *f)
 {
 	if (!f->head)
 		return;
+	/* The batch's log lines before its answers: whoever reads the log
+	 * after an answer finds the line of it. */
+	log_flush();
 	pthread_mutex_lock(&q.dlock);
 	if (q.dtail)
 		q.dtail->next = f->head;
@@ -428,8 +431,11 @@ static void *worker_main(void *arg)
 		w->busy = 1;
 		pthread_mutex_unlock(&w->lock);
 
-		if (list || w->deferred)
+		if (list || w->deferred) {
+			log_batch_begin();
 			process(w, list);
+			log_batch_end();
+		}
 
 		pthread_mutex_lock(&w->lock);
 		w->busy = 0;
