@@ -29,7 +29,7 @@
 #include "config.h"
 
 #define DB_NULL_TIME INT64_MIN
-#define DB_MAX_STMTS 96
+#define DB_MAX_STMTS 128
 #define DB_MAX_COLS  48
 
 /* One bound value for db_exec_values; type is a format letter (above). */

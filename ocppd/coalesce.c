@@ -13,7 +13,7 @@
 
 #define NSIZES 7 /* 1, 2, 4, ... COALESCE_CHUNK rows */
 
-enum kind { K_STATUS, K_METER, K_SEEN, K_ENERGY, K_CONN, K_COUNT };
+enum kind { K_STATUS, K_METER, K_SEEN, K_ENERGY, K_CONN, K_COST, K_COUNT };
 
 /* sql[kind][k]: the statement for 1 << k rows. */
 static char *sql[K_COUNT][NSIZES];
@@ -57,6 +57,18 @@ static char *sql[K_COUNT][NSIZES];
  * meter_stop); Wh in, kWh stored, exact (DECIMAL). */
 #define ENERGY_HEAD "UPDATE charge_points SET total_kwh = total_kwh + CASE id "
 #define ENERGY_ROW  "WHEN ? THEN ? / 1000 "
+
+/* Nothing reads a cost back in the batch that stops its session. */
+#define COST_HEAD                                                              \
+	"INSERT IGNORE INTO tx_costs (tx_id, tariff_version_id, tariff_name, " \
+	"currency, minor_digits, energy_wh, charging_s, idle_s, "              \
+	"idle_billed_s, energy_minor, time_minor, idle_minor, fee_minor, "     \
+	"adjust_minor, net_minor, vat_minor, gross_minor, vat_rate_bp, "       \
+	"prices_include_vat, computed_at) VALUES "
+#define COST_ROW                                                               \
+	"(?, NULLIF(?, 0), NULLIF(?, ''), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "   \
+	"?, "                                                                  \
+	"?, ?, ?, ?, ?)"
 
 /* head row (sep row)* tail, for n rows. */
 static char *repeat(const char *head, const char *row, const char *sep,
@@ -102,6 +114,7 @@ int coalesce_init(void)
 		sql[K_SEEN][k] = seen_sql(n);
 		sql[K_ENERGY][k] = case_sql(ENERGY_HEAD, ENERGY_ROW, n);
 		sql[K_CONN][k] = repeat(CONN_HEAD, CONN_ROW, ", ", "", n);
+		sql[K_COST][k] = repeat(COST_HEAD, COST_ROW, ", ", "", n);
 		for (int t = 0; t < K_COUNT; t++)
 			if (!sql[t][k]) {
 				coalesce_cleanup();
@@ -123,6 +136,7 @@ void coalesce_cleanup(void)
 void coalesce_reset(struct coalesce *co)
 {
 	co->nstatus = co->nmeter = co->nseen = co->nenergy = co->nconn = 0;
+	co->ncost = 0;
 }
 
 static struct db_value str(const char *s)
@@ -198,6 +212,22 @@ static size_t conn_values(struct db_value *v, const struct co_connector *r,
 	return k;
 }
 
+static size_t cost_values(struct db_value *v, const struct co_cost *r, int n)
+{
+	size_t k = 0;
+	for (int i = 0; i < n; i++) {
+		v[k++] = num_l(r[i].tx);
+		v[k++] = num_l(r[i].version_id);
+		v[k++] = str(r[i].name);
+		v[k++] = str(r[i].currency);
+		v[k++] = num_i(r[i].minor_digits);
+		for (int j = 0; j < 14; j++)
+			v[k++] = num_l(r[i].v[j]);
+		v[k++] = tm(r[i].computed_at);
+	}
+	return k;
+}
+
 /* The CASE pairs (id, value) (twice for last_seen and last_heartbeat),
  * then the IN list of ids. */
 static size_t keyed_values(struct db_value *v, const struct co_keyed *r, int n,
@@ -240,6 +270,9 @@ static int write_kind(struct coalesce *co, struct db *db, enum kind t, int n)
 		case K_ENERGY:
 			nv = keyed_values(co->vals, co->energy + done, m, t);
 			break;
+		case K_COST:
+			nv = cost_values(co->vals, co->cost + done, m);
+			break;
 		default:
 			nv = conn_values(co->vals, co->conn + done, m,
 			                 co->conn_now);
@@ -274,6 +307,18 @@ struct co_meter *coalesce_meter(struct coalesce *co, struct db *db)
 	struct co_meter *m = &co->meter[co->nmeter++];
 	memset(m, 0, sizeof *m);
 	return m;
+}
+
+struct co_cost *coalesce_cost(struct coalesce *co, struct db *db)
+{
+	if (co->ncost == COALESCE_CHUNK) {
+		if (write_kind(co, db, K_COST, co->ncost))
+			return NULL;
+		co->ncost = 0;
+	}
+	struct co_cost *r = &co->cost[co->ncost++];
+	memset(r, 0, sizeof *r);
+	return r;
 }
 
 /* One row per charge point: energy sums, times keep the newest.  The
@@ -345,7 +390,8 @@ int coalesce_flush(struct coalesce *co, struct db *db)
 	         (co->nmeter && write_kind(co, db, K_METER, co->nmeter)) ||
 	         (co->nseen && write_kind(co, db, K_SEEN, co->nseen)) ||
 	         (co->nenergy && write_kind(co, db, K_ENERGY, co->nenergy)) ||
-	         (co->nconn && write_kind(co, db, K_CONN, co->nconn));
+	         (co->nconn && write_kind(co, db, K_CONN, co->nconn)) ||
+	         (co->ncost && write_kind(co, db, K_COST, co->ncost));
 	int nconn = co->nconn;
 	coalesce_reset(co);
 	co->nconn = rc ? 0 : nconn;

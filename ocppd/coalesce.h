@@ -1,8 +1,8 @@
 /*
  * coalesce.h — the high-frequency writes of one worker batch
  * (StatusNotification upserts, sampled meter values, last_seen and
- * last_heartbeat, the energy of stopped sessions, connectors first named
- * by a transaction message),
+ * last_heartbeat, the energy and the cost of stopped sessions, connectors
+ * first named by a transaction message),
  * gathered while the batch's handlers run and sent as multi-row
  * statements just before its COMMIT.
  *
@@ -68,6 +68,19 @@ struct co_connector {
 	int connector;
 };
 
+/* A stopped session's cost (txcost.c), with its breakdown. */
+struct co_cost {
+	long long tx, version_id; /* version 0: stored as NULL */
+	char name[101];           /* "": stored as NULL */
+	char currency[8];
+	int minor_digits;
+	/* energy_wh, charging_s, idle_s, idle_billed_s, energy_minor,
+	 * time_minor, idle_minor, fee_minor, adjust_minor, net_minor,
+	 * vat_minor, gross_minor, vat_rate_bp, prices_include_vat */
+	long long v[14];
+	int64_t computed_at;
+};
+
 struct conncache;
 
 struct coalesce {
@@ -76,10 +89,11 @@ struct coalesce {
 	struct co_keyed seen[COALESCE_CHUNK];
 	struct co_keyed energy[COALESCE_CHUNK];
 	struct co_connector conn[COALESCE_CHUNK];
-	int nstatus, nmeter, nseen, nenergy, nconn;
+	struct co_cost cost[COALESCE_CHUNK];
+	int nstatus, nmeter, nseen, nenergy, nconn, ncost;
 	struct conncache *known; /* the worker's, set once; may be NULL */
 	int64_t conn_now;        /* last_update of new connector rows */
-	struct db_value vals[COALESCE_CHUNK * 13];
+	struct db_value vals[COALESCE_CHUNK * 20];
 };
 
 /* Builds the statement texts; call once before any worker starts.
@@ -106,6 +120,10 @@ int coalesce_connector(struct coalesce *co, struct db *db, const char *cp_id,
 /* Adds wh (> 0) to the charge point's total_kwh. */
 int coalesce_energy(struct coalesce *co, struct db *db, const char *cp_id,
                     long long wh);
+
+/* The slot for a stopped session's cost (INSERT IGNORE: the first cost
+ * of a session stays), or NULL when writing a full buffer failed. */
+struct co_cost *coalesce_cost(struct coalesce *co, struct db *db);
 
 /* Writes everything buffered; 0 ok, -1 database error. */
 int coalesce_flush(struct coalesce *co, struct db *db);

@@ -9,6 +9,7 @@
 
 #include "log.h"
 #include "tariff.h"
+#include "coalesce.h"
 #include "tariff_pick.h"
 #include "tzif.h"
 
@@ -211,26 +212,29 @@ int txcost_stop(struct hctx *c, const struct txcost_session *s,
 		snprintf(out->currency, sizeof out->currency, "%s",
 		         pick.currency);
 	}
-	return db_exec(
-	           c->db,
-	           "INSERT IGNORE INTO tx_costs (tx_id, tariff_version_id, "
-	           "tariff_name, currency, minor_digits, energy_wh, "
-	           "charging_s, idle_s, idle_billed_s, energy_minor, "
-	           "time_minor, idle_minor, fee_minor, adjust_minor, "
-	           "net_minor, vat_minor, gross_minor, vat_rate_bp, "
-	           "prices_include_vat, computed_at) VALUES (?, NULLIF(?, 0), "
-	           "NULLIF(?, ''), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-	           "?, "
-	           "?, ?)",
-	           "llssillllllllllllllt", s->tx, pick.version_id, pick.name,
-	           pick.currency, pick.t.minor_digits, k.energy_wh,
-	           (long long)(k.charging_ms / 1000),
-	           (long long)(k.idle_ms / 1000),
-	           (long long)(k.idle_billed_ms / 1000), k.energy_minor,
-	           k.time_minor, k.idle_minor, k.fee_minor, k.adjust_minor,
-	           k.net_minor, k.vat_minor, k.gross_minor,
-	           (long long)pick.t.vat_bp,
-	           (long long)pick.t.prices_include_vat, c->now_ms) < 0
-	           ? -1
-	           : 0;
+	struct co_cost *r = coalesce_cost(c->co, c->db);
+	if (!r)
+		return -1;
+	r->tx = s->tx;
+	r->version_id = pick.version_id;
+	snprintf(r->name, sizeof r->name, "%s", pick.name);
+	snprintf(r->currency, sizeof r->currency, "%s", pick.currency);
+	r->minor_digits = pick.t.minor_digits;
+	long long v[14] = {k.energy_wh,
+	                   (long long)(k.charging_ms / 1000),
+	                   (long long)(k.idle_ms / 1000),
+	                   (long long)(k.idle_billed_ms / 1000),
+	                   k.energy_minor,
+	                   k.time_minor,
+	                   k.idle_minor,
+	                   k.fee_minor,
+	                   k.adjust_minor,
+	                   k.net_minor,
+	                   k.vat_minor,
+	                   k.gross_minor,
+	                   (long long)pick.t.vat_bp,
+	                   (long long)pick.t.prices_include_vat};
+	memcpy(r->v, v, sizeof v);
+	r->computed_at = c->now_ms;
+	return 0;
 }
