@@ -66,8 +66,8 @@ static void sites_list(struct api_req *r)
 	                     API_SITES_LIMIT_MAX, &limit))
 		return;
 	struct db_rows rows;
-	if (db_query(r->db, &rows, sql_page, "tll", time_day_start(r->now_ms),
-	             after, limit + 1)) {
+	if (db_query(r->db, &rows, sql_page, "ttll", time_day_start(r->now_ms),
+	             time_day_start(r->now_ms), after, limit + 1)) {
 		api_db_error(r);
 		return;
 	}
@@ -129,8 +129,8 @@ static int path_id(struct api_req *r, const char *what, long long *id)
 static void site_one(struct api_req *r, long long id)
 {
 	struct db_rows rows;
-	if (db_query(r->db, &rows, sql_one, "tl", time_day_start(r->now_ms),
-	             id)) {
+	if (db_query(r->db, &rows, sql_one, "ttl", time_day_start(r->now_ms),
+	             time_day_start(r->now_ms), id)) {
 		api_db_error(r);
 		return;
 	}

@@ -114,7 +114,8 @@ void ui_site(struct ui_req *r, const char *arg)
 		return;
 	}
 	struct db_rows rows;
-	if (db_query(r->db, &rows, sql_one, "tl", time_day_start(r->now), id)) {
+	if (db_query(r->db, &rows, sql_one, "ttl", time_day_start(r->now),
+	             time_day_start(r->now), id)) {
 		ui_db_error(r, "site");
 		return;
 	}

@@ -20,8 +20,8 @@ void ui_sites(struct ui_req *r, const char *arg)
 {
 	(void)arg;
 	struct db_rows rows;
-	if (db_query(r->db, &rows, sql_page, "tli", time_day_start(r->now), 0LL,
-	             SITES_MAX)) {
+	if (db_query(r->db, &rows, sql_page, "ttli", time_day_start(r->now),
+	             time_day_start(r->now), 0LL, SITES_MAX)) {
 		ui_db_error(r, "sites");
 		return;
 	}

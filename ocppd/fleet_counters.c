@@ -6,7 +6,9 @@
 #include "counters.h"
 #include "db.h"
 #include "log.h"
+#include "site_counters.h"
 #include "ticker.h"
+#include "timeutil.h"
 
 static const struct csms_config *cfg;
 static int logged;
@@ -30,8 +32,12 @@ static void count(struct db *db, void *arg)
 	(void)arg;
 	struct counters c;
 	int rc = fresh(db, cfg->fleet_counters_interval);
+	/* The sites' totals go with the fleet's, on the same node. */
 	if (rc == 0)
-		rc = counters_load(db, &c) || counters_store(db, &c) ? -1 : 0;
+		rc = counters_load(db, &c) || counters_store(db, &c) ||
+		             site_counters_refresh(db, time_now_ms())
+		         ? -1
+		         : 0;
 	if (rc < 0 && !logged)
 		log_warn("ocppd: fleet counters: %s", db_error(db));
 	logged = rc < 0;
