@@ -571,7 +571,8 @@ void ui_overview(struct ui_req *r, const char *arg)
 		ui_bad_param(r, "page", why);
 		return;
 	}
-	if (load_cps(r, &o, &f)) {
+	/* Nothing matched: the page's read would scan again for nothing. */
+	if (o.matching > 0 && load_cps(r, &o, &f)) {
 		free_overview(&o);
 		ui_db_error(r, "overview");
 		return;
