@@ -244,6 +244,9 @@ WEB_GROUP  ?= www-data
 RUNDIR     ?= /run/csms
 BACKUPDIR  ?= /var/backups/csms
 DB_SOCKET  ?= /run/mysqld/mysqld.sock
+# Where the web server's user keeps received files and firmware images
+# (docs/files.md; created by the admin, docs/deploy.md).
+FILESDIR   ?= /var/lib/csms/files
 SHARE_DIRS  = templates static sql lighttpd apache
 
 install: all
@@ -275,6 +278,7 @@ install: all
 	    -e 's|^db_datadir = .*|db_datadir =|' \
 	    -e 's|^db_socket = .*|db_socket = $(DB_SOCKET)|' \
 	    -e 's|^backup_dir = .*|backup_dir = $(BACKUPDIR)|' \
+	    -e 's|^files_dir = .*|files_dir = $(FILESDIR)|' \
 	    -e 's|^csrf_secret_file = .*|csrf_secret_file = $(SYSCONFDIR)/csrf_secret|' \
 	    -e 's|^db_password_file = .*|db_password_file = $(SYSCONFDIR)/db_password|' \
 	    -e 's|^db_ro_password_file = .*|db_ro_password_file = $(SYSCONFDIR)/db_ro_password|' \
