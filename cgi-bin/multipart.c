@@ -78,8 +78,10 @@ int multipart_parse(const char *body, size_t len, const char *boundary,
 			return n; /* the closing delimiter */
 		if (end - p < 2 || p[0] != '\r' || p[1] != '\n')
 			return -1;
-		p += 2;
+		/* From the delimiter's own CR LF: a part may have no header
+		 * lines at all. */
 		const char *hend = find(p, (size_t)(end - p), "\r\n\r\n", 4);
+		p += 2;
 		if (!hend || n == max)
 			return -1;
 		struct multipart_part *m = &parts[n];
