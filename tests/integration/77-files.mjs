@@ -80,6 +80,20 @@ try {
 			WHERE id = ${q(SIM)}`) === 'Uploaded' && 'Uploaded', 5000, 50), 'Uploaded');
 	});
 
+	await test('dashboard_forms_upload_here_by_default', async () => {
+		const html = await (await fetch(`${DASH}/cp/${enc(SIM)}`)).text();
+		const tok = (html.match(/name="csrf" value="([0-9a-f]{64})"/) || [])[1];
+		const form = (fields) => fetch(`${DASH}/cp/${enc(SIM)}/command`, {
+			method: 'POST', redirect: 'manual', headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+			body: new URLSearchParams({ csrf: tok, ...fields }).toString(),
+		});
+		checkEq('get_log_form_303', (await form({ action: 'GetLog', logType: 'SecurityLog' })).status, 303);
+		checkEq('get_log_form_security_log', lastPayload(SIM, 'GetLog').logType, 'SecurityLog');
+		checkEq('diagnostics_form_303', (await form({ action: 'GetDiagnostics', location: '' })).status, 303);
+		expect(await until(() => sqlValue(`SELECT COUNT(*) FROM cp_files WHERE cp_id = ${q(SIM)}`) === '4', 10000, 50),
+			() => `files: ${sqlValue(`SELECT COUNT(*) FROM cp_files WHERE cp_id = ${q(SIM)}`)}`);
+	});
+
 	await test('reused_token_403_stores_nothing', async () => {
 		const loc = lastPayload(SIM, 'GetLog').log.remoteLocation;
 		const before = stored();
