@@ -10,7 +10,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import {
-	check, checkEq, cpId, done, env, ocppClient, q, sql, sqlValue, test, until,
+	check, checkEq, cpId, done, env, ocppClient, ownPort, q, sql, sqlValue, startOcppd, test, until,
 } from '../node/lib.mjs';
 
 const API = `${env.httpUrl}/cgi-bin/api`;
@@ -205,6 +205,25 @@ try {
 		const api = await (await fetch(`${API}/cps/${enc(SIM)}/files`)).json();
 		checkEq('api_jobs', api.firmware_jobs?.map((j) => [j.action, j.status]),
 			[['SignedUpdateFirmware', 'Installed'], ['UpdateFirmware', 'Installed']]);
+	});
+
+	// The upkeep pass (at every ocppd start, then every 10 minutes) drops
+	// tokens a day past their expiry; a fresh expired one stays a day.
+	await test('expired_tokens_purged', async () => {
+		const old = '1'.repeat(60) + String(process.pid % 10000).padStart(4, '0');
+		const young = '2'.repeat(60) + String(process.pid % 10000).padStart(4, '0');
+		sql(`INSERT INTO file_tokens (token_hash, cp_id, kind, request_id, created_at, expires_at) VALUES
+			(${q(old)}, ${q(RAW)}, 'log', 1, NOW(3) - INTERVAL 3 DAY, NOW(3) - INTERVAL 2 DAY),
+			(${q(young)}, ${q(RAW)}, 'log', 2, NOW(3) - INTERVAL 2 HOUR, NOW(3) - INTERVAL 1 HOUR)`);
+		const o = await startOcppd({ CSMS_OCPP_PORT: String(ownPort(77)) }, '77-ocppd');
+		try {
+			const gone = await until(() => sqlValue(`SELECT COUNT(*) FROM file_tokens WHERE token_hash = ${q(old)}`) === '0',
+				10000, 100);
+			checkEq('purged_after_a_day', [gone, sqlValue(`SELECT COUNT(*) FROM file_tokens WHERE token_hash = ${q(young)}`)],
+				[true, '1']);
+		} finally {
+			await o.stop();
+		}
 	});
 
 	await test('no_partial_files_left', async () => {
