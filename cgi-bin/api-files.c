@@ -195,3 +195,57 @@ void api_file_content(struct api_req *r)
 			break;
 	close(fd);
 }
+
+static void set_if_absent(cJSON *o, const char *name, const char *value)
+{
+	if (value && !cJSON_GetObjectItemCaseSensitive(o, name))
+		cJSON_AddStringToObject(o, name, value);
+}
+
+int api_files_fill_firmware(struct api_req *r, const char *action,
+                            cJSON *params)
+{
+	int is_signed = !strcmp(action, "SignedUpdateFirmware");
+	const cJSON *id =
+	    cJSON_GetObjectItemCaseSensitive(params, "firmwareId");
+	if ((!is_signed && strcmp(action, "UpdateFirmware")) || !id)
+		return 0;
+	if (!cJSON_IsNumber(id) || id->valuedouble < 1 ||
+	    id->valuedouble > 9e15) {
+		api_error(r, 400, "invalid_params",
+		          "firmwareId: a firmware image's id (GET /firmware)");
+		return -1;
+	}
+	struct db_rows rows;
+	if (db_query(
+	        r->db, &rows,
+	        "SELECT signature, signing_cert FROM firmware WHERE id = ?",
+	        "l", (long long)id->valuedouble)) {
+		api_db_error(r);
+		return -1;
+	}
+	int rc = db_next(&rows);
+	if (rc == 1 && is_signed) {
+		cJSON *fw =
+		    cJSON_GetObjectItemCaseSensitive(params, "firmware");
+		if (!fw)
+			fw = cJSON_AddObjectToObject(params, "firmware");
+		if (cJSON_IsObject(fw)) {
+			set_if_absent(fw, "signature", db_str(&rows, 0));
+			set_if_absent(fw, "signingCertificate",
+			              db_str(&rows, 1));
+		}
+	}
+	db_rows_end(&rows);
+	if (rc < 0) {
+		api_db_error(r);
+		return -1;
+	}
+	if (!rc) {
+		api_error(r, 400, "invalid_params",
+		          "firmwareId: no firmware image %.0f (GET /firmware)",
+		          id->valuedouble);
+		return -1;
+	}
+	return 0;
+}

@@ -226,6 +226,17 @@ try {
 		}
 	});
 
+	await test('signed_update_firmware_from_api', async () => {
+		// Only the image's id: the API signs it from the image's record.
+		const r = await cmd(SIM, 'SignedUpdateFirmware', { firmwareId: fwId });
+		checkEq('api_signed_accepted', [r.status, r.json?.result?.status], [200, 'Accepted']);
+		const p = lastPayload(SIM, 'SignedUpdateFirmware');
+		checkEq('api_signed_filled', [p.firmware.signature, p.firmware.signingCertificate.startsWith('-----BEGIN')],
+			['c2lnbmF0dXJlLTc3', true]);
+		const bad = await cmd(SIM, 'UpdateFirmware', { firmwareId: 999999999 });
+		checkEq('unknown_image_400', [bad.status, bad.json?.error?.code], [400, 'invalid_params']);
+	});
+
 	await test('no_partial_files_left', async () => {
 		checkEq('no_part_files', stored().filter((n) => n.startsWith('.part-')), []);
 	});
