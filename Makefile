@@ -34,7 +34,8 @@ OCPPD_SRC  := $(wildcard ocppd/*.c)
 CPSIM_SRC  := $(wildcard tools/cpsim/*.c)
 API_SRC    := $(wildcard cgi-bin/api*.c)
 DASH_SRC   := $(wildcard cgi-bin/dashboard*.c cgi-bin/ui-*.c)
-CGI_COMMON := $(filter-out $(API_SRC) $(DASH_SRC),$(wildcard cgi-bin/*.c))
+UPLOAD_SRC := $(wildcard cgi-bin/upload*.c)
+CGI_COMMON := $(filter-out $(API_SRC) $(DASH_SRC) $(UPLOAD_SRC),$(wildcard cgi-bin/*.c))
 CSMSCTL_SRC := $(wildcard tools/csmsctl/*.c)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 
@@ -50,6 +51,9 @@ BINS += $(BUILD)/bin/api $(BUILD)/web/cgi-bin/api
 endif
 ifneq ($(DASH_SRC),)
 BINS += $(BUILD)/bin/dashboard $(BUILD)/web/cgi-bin/dashboard
+endif
+ifneq ($(UPLOAD_SRC),)
+BINS += $(BUILD)/bin/upload $(BUILD)/web/cgi-bin/upload
 endif
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
@@ -90,9 +94,10 @@ $(BUILD)/bin/ocppd: $(OCPPD_SRC:%.c=$(BUILD)/%.o) $(BUILD)/cgi-bin/money.o $(BUI
 	@mkdir -p $(dir $@)
 	$(call quiet,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(CURL_LIBS)
 
+# cpsim fetches and sends files over HTTP (GetLog, UpdateFirmware).
 $(BUILD)/bin/cpsim: $(CPSIM_SRC:%.c=$(BUILD)/%.o) $(BUILD)/libcsms.a
 	@mkdir -p $(dir $@)
-	$(call quiet,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(call quiet,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) $(CURL_LIBS)
 
 $(BUILD)/bin/csmsctl: $(CSMSCTL_SRC:%.c=$(BUILD)/%.o) $(BUILD)/libcsms.a
 	@mkdir -p $(dir $@)
@@ -106,7 +111,11 @@ $(BUILD)/bin/dashboard: $(DASH_SRC:%.c=$(BUILD)/%.o) $(CGI_COMMON:%.c=$(BUILD)/%
 	@mkdir -p $(dir $@)
 	$(call quiet,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-# The web servers map /cgi-bin/ onto a directory that holds only the two
+$(BUILD)/bin/upload: $(UPLOAD_SRC:%.c=$(BUILD)/%.o) $(CGI_COMMON:%.c=$(BUILD)/%.o) $(BUILD)/libcsms.a
+	@mkdir -p $(dir $@)
+	$(call quiet,LD,$@)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+# The web servers map /cgi-bin/ onto a directory that holds only the
 # web programs, never ocppd or the tools.
 $(BUILD)/web/cgi-bin/%: $(BUILD)/bin/%
 	@mkdir -p $(dir $@)
@@ -235,6 +244,9 @@ WEB_GROUP  ?= www-data
 RUNDIR     ?= /run/csms
 BACKUPDIR  ?= /var/backups/csms
 DB_SOCKET  ?= /run/mysqld/mysqld.sock
+# Where the web server's user keeps received files and firmware images
+# (docs/files.md; created by the admin, docs/deploy.md).
+FILESDIR   ?= /var/lib/csms/files
 SHARE_DIRS  = templates static sql lighttpd apache
 
 install: all
@@ -248,7 +260,7 @@ install: all
 	    scripts/backup.sh > $(BUILD)/csms-backup
 	install -m 755 $(BUILD)/csms-backup $(DESTDIR)$(SBINDIR)/csms-backup
 	install -m 755 $(BUILD)/csms-backup $(DESTDIR)$(SBINDIR)/csms-restore
-	install -m 755 $(BUILD)/bin/api $(BUILD)/bin/dashboard $(DESTDIR)$(LIBEXECDIR)/cgi-bin/
+	install -m 755 $(BUILD)/bin/api $(BUILD)/bin/dashboard $(BUILD)/bin/upload $(DESTDIR)$(LIBEXECDIR)/cgi-bin/
 	for d in $(SHARE_DIRS); do \
 		install -d $(DESTDIR)$(DATADIR)/$$d && \
 		(cd $$d && find . -type d -exec install -d $(DESTDIR)$(DATADIR)/$$d/{} \; && \
@@ -266,6 +278,7 @@ install: all
 	    -e 's|^db_datadir = .*|db_datadir =|' \
 	    -e 's|^db_socket = .*|db_socket = $(DB_SOCKET)|' \
 	    -e 's|^backup_dir = .*|backup_dir = $(BACKUPDIR)|' \
+	    -e 's|^files_dir = .*|files_dir = $(FILESDIR)|' \
 	    -e 's|^csrf_secret_file = .*|csrf_secret_file = $(SYSCONFDIR)/csrf_secret|' \
 	    -e 's|^db_password_file = .*|db_password_file = $(SYSCONFDIR)/db_password|' \
 	    -e 's|^db_ro_password_file = .*|db_ro_password_file = $(SYSCONFDIR)/db_ro_password|' \

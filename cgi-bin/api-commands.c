@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "api-control.h"
+#include "api-files.h"
 #include "api-json.h"
 #include "webcmd.h"
 #include "webctl.h"
@@ -193,6 +194,11 @@ void api_command_send(struct api_req *r)
 		if (!known)
 			api_error(r, 404, "not_found",
 			          "no charge point with this id");
+		cJSON_Delete(params);
+		return;
+	}
+	/* A hosted image: checked, and signed from its own record. */
+	if (api_files_fill_firmware(r, r->arg2, params)) {
 		cJSON_Delete(params);
 		return;
 	}

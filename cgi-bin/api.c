@@ -37,6 +37,7 @@
 #include "api-stats.h"
 #include "api-transactions.h"
 #include "api-tags.h"
+#include "api-files.h"
 #include "api-users.h"
 #include "api-webhooks.h"
 #include "api-req.h"
@@ -70,6 +71,9 @@ static const struct route {
     {"/cps/*/boot-answer", M_PUT, api_boot_answer},
     {"/cps/*/charging-profiles", M_GET, api_cp_charging_profiles},
     {"/cps/*/security-events", M_GET, api_cp_security_events},
+    {"/cps/*/files", M_GET, api_cp_files},
+    {"/firmware", M_GET, api_firmware_list},
+    {"/files/*/content", M_GET, api_file_content},
     {"/cps/*/composite-schedule", M_GET, api_cp_composite_schedule},
     {"/cps/*/site", M_PUT, api_cp_site},
     {"/cps/*/retired", M_PUT, api_cp_retired},

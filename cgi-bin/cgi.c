@@ -135,6 +135,16 @@ int cgi_read_body(struct cgi_req *req, char **body, size_t *len, size_t max)
 	return 0;
 }
 
+long cgi_read(struct cgi_req *req, char *buf, size_t n)
+{
+	if (n > (1u << 30))
+		n = 1u << 30;
+	if (req->fcgx_in)
+		return FCGX_GetStr(buf, (int)n, (FCGX_Stream *)req->fcgx_in);
+	size_t got = fread(buf, 1, n, stdin);
+	return got ? (long)got : (ferror(stdin) ? -1 : 0);
+}
+
 static void setup_request(struct cgi_req *req)
 {
 	const char *v;

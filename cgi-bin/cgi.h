@@ -50,6 +50,10 @@ const char *cgi_getenv(const struct cgi_req *req, const char *name);
 /* The first value of a query parameter, or NULL when absent. */
 const char *cgi_param(const struct cgi_req *req, const char *name);
 
+/* Up to n bytes of the request body (streamed: an upload larger than
+ * memory); 0 at its end, -1 on an error. */
+long cgi_read(struct cgi_req *req, char *buf, size_t n);
+
 /* Why a query or form cannot be used as sent. */
 enum cgi_query {
 	CGI_QUERY_OK,

@@ -22,6 +22,7 @@
 #include "ui-command.h"
 #include "ui-cplife.h"
 #include "ui-error.h"
+#include "ui-firmware.h"
 #include "ui-log.h"
 #include "ui-overview.h"
 #include "ui-shared.h"
@@ -57,6 +58,7 @@ static const struct route routes[] = {
     /* "/cp/" + id + "/log": a '*' stands for one path segment. */
     {"/cp/*/log", ROUTE_DB, ui_log},
     {"/cp/*/log-level", ROUTE_POST, ui_log_level},
+    {"/cp/*/firmware", ROUTE_POST | ROUTE_DB, ui_cp_firmware_post},
     {"/cp/", ROUTE_PREFIX | ROUTE_DB, ui_chargepoint},
     {"/transactions", ROUTE_DB, ui_transactions},
     {"/transactions/", ROUTE_PREFIX | ROUTE_DB, ui_transaction},
@@ -66,6 +68,8 @@ static const struct route routes[] = {
     {"/webhooks", ROUTE_DB, ui_webhooks},
     {"/approvals", ROUTE_DB, ui_approvals},
     {"/security-events", ROUTE_DB, ui_security_events},
+    {"/firmware", ROUTE_DB, ui_firmware},
+    {"/firmware", ROUTE_POST, ui_firmware_post},
     {"/refused", 0, ui_refused},
     {"/sites", ROUTE_DB, ui_sites},
     {"/sites/", ROUTE_PREFIX | ROUTE_DB, ui_site},

@@ -12,6 +12,7 @@
  * idx_cmd_cp) and touch only this charge point's rows.
  */
 #include "ui-chargepoint.h"
+#include "ui-firmware.h"
 
 #include <string.h>
 
@@ -301,8 +302,8 @@ void ui_chargepoint(struct ui_req *r, const char *id)
 	}
 	if (add_commands(r, id, &vl) || ui_config_vars(r, id, &vl) ||
 	    ui_reservation_vars(r, id, &vl) || ui_schedule_vars(r, id, &vl) ||
-	    ui_security_event_vars(r, id, &vl) || ui_cplife_vars(r, id, &vl) ||
-	    ui_local_list_vars(r, id, &vl)) {
+	    ui_security_event_vars(r, id, &vl) || ui_files_vars(r, id, &vl) ||
+	    ui_cplife_vars(r, id, &vl) || ui_local_list_vars(r, id, &vl)) {
 		TMPL_free_varlist(vl);
 		ui_db_error(r, "commands");
 		return;

@@ -130,6 +130,18 @@ int ui_form_read_or_error(struct ui_req *r, struct ui_form *f)
 	return 0;
 }
 
+int ui_csrf_ok(struct ui_req *r, const char *token)
+{
+	if (load_secret(r) ||
+	    ui_csrf_check(secret, r->now / 1000, user_of(r), token)) {
+		log_warn("dashboard: %s %s refused: missing or invalid CSRF "
+		         "token (user \"%s\")",
+		         r->cgi->method, r->cgi->path, user_of(r));
+		return -1;
+	}
+	return 0;
+}
+
 static void outcome_of_error(const cJSON *answer, struct ui_outcome *o)
 {
 	const char *code = ctl_answer_code(answer);

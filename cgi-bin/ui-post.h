@@ -34,6 +34,9 @@ const char *ui_csrf_for(struct ui_req *r);
  */
 int ui_form_read_or_error(struct ui_req *r, struct ui_form *f);
 void ui_form_free(struct ui_form *f);
+/* The CSRF check alone, for a form read another way (a multipart
+ * upload, ui-firmware.c): 0 when token is valid for this user. */
+int ui_csrf_ok(struct ui_req *r, const char *token);
 /* A field's value, NULL when absent. */
 const char *ui_form_get(const struct ui_form *f, const char *name);
 

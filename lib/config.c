@@ -157,6 +157,13 @@ static const struct key keys[] = {
     I(webhook_backoff_max, 1, 604800, "3600"),
     B(webhook_allow_private, "no"),
     I(webhook_retention_days, 1, 3650, "30"),
+    /* files charge points upload and download (docs/files.md) */
+    P(files_dir, "var/files"),
+    S(public_url, ""),
+    I(upload_max_bytes, 1024, 2147483647, "16777216"),
+    I(firmware_max_bytes, 1024, 2147483647, "67108864"),
+    I(upload_token_ttl, 60, 604800, "3600"),
+    I(firmware_token_ttl, 60, 2592000, "86400"),
 };
 
 #define NKEYS (sizeof keys / sizeof keys[0])

@@ -26,12 +26,14 @@
 	X(GetConfiguration, get_configuration)                                 \
 	X(GetDiagnostics, get_diagnostics)                                     \
 	X(GetLocalListVersion, get_local_list_version)                         \
+	X(GetLog, get_log)                                                     \
 	X(RemoteStartTransaction, remote_start_transaction)                    \
 	X(RemoteStopTransaction, remote_stop_transaction)                      \
 	X(ReserveNow, reserve_now)                                             \
 	X(Reset, reset)                                                        \
 	X(SendLocalList, send_local_list)                                      \
 	X(SetChargingProfile, set_charging_profile)                            \
+	X(SignedUpdateFirmware, signed_update_firmware)                        \
 	X(TriggerMessage, trigger_message)                                     \
 	X(UnlockConnector, unlock_connector)                                   \
 	X(UpdateFirmware, update_firmware)

@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "cmdlog.h"
+#include "files_op.h"
 #include "db.h"
 #include "log.h"
 #include "log_frame.h"
@@ -317,6 +318,15 @@ void calls_submit(struct conn *c, const struct control_req *r)
 	}
 	if (!payload) {
 		control_fail(r->client, "internal", NULL, "out of memory");
+		return;
+	}
+	/* The upload location or firmware URL csms-c serves itself. */
+	why[0] = '\0';
+	if (files_prepare_call(op->action, r->cp_id, payload, why,
+	                       sizeof why)) {
+		refuse(r, op, payload, "error", "invalid_params", NULL,
+		       why[0] ? why : "out of memory");
+		cJSON_Delete(payload);
 		return;
 	}
 	enum ocpp_verr v =

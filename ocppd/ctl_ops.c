@@ -17,6 +17,7 @@
 #include "cp_sec_op.h"
 #include "dbq.h"
 #include "drain.h"
+#include "files_op.h"
 #include "handlers.h"
 #include "session.h"
 #include "sites_op.h"
@@ -172,6 +173,9 @@ static const struct op table[] = {
     {"cp_set_site", sites_request},
     {"cp_unretire", sites_request},
     {"drain", drain_request},
+    {"file_fetch", files_request},
+    {"file_upload", files_request},
+    {"firmware_add", files_request},
     {"group_add", sites_request},
     {"group_add_cp", sites_request},
     {"group_delete", sites_request},

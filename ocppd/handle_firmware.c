@@ -5,6 +5,7 @@
  * event too, written in the same transaction.
  */
 #include "bulk_state.h"
+#include "firmware_jobs.h"
 #include "handlers.h"
 #include "jsonutil.h"
 #include "notify.h"
@@ -33,7 +34,9 @@ enum hres handle_firmware_status(struct hctx *c, const cJSON *req, cJSON *conf)
 	            "firmware_ts = ? WHERE id = ?",
 	            "sts", status, c->now_ms, c->cp_id) < 0 ||
 	    notify_status_event(c, NOTIFY_FIRMWARE_STATUS, status) ||
-	    bulk_firmware_status(c->db, c->cp_id, status, c->now_ms))
+	    bulk_firmware_status(c->db, c->cp_id, status, c->now_ms) ||
+	    firmware_jobs_step(c->db, c->cp_id, "UpdateFirmware", NULL, status,
+	                       NULL, c->now_ms))
 		return hctx_db_error(c);
 	hctx_audit(c, "status=%s", status);
 	return H_OK;

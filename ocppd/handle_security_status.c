@@ -4,6 +4,7 @@
  * latest status per charge point with the request it answers, as
  * handle_firmware.c keeps the 1.6 core ones.
  */
+#include "firmware_jobs.h"
 #include "handlers.h"
 #include "jsonutil.h"
 
@@ -42,7 +43,9 @@ enum hres handle_signed_firmware_status(struct hctx *c, const cJSON *req,
 	if (db_exec(c->db,
 	            "UPDATE charge_points SET signed_fw_status = ?, "
 	            "signed_fw_request_id = ?, signed_fw_ts = ? WHERE id = ?",
-	            "ssts", status, rid, c->now_ms, c->cp_id) < 0)
+	            "ssts", status, rid, c->now_ms, c->cp_id) < 0 ||
+	    (rid && firmware_jobs_step(c->db, c->cp_id, "SignedUpdateFirmware",
+	                               rid, status, NULL, c->now_ms)))
 		return hctx_db_error(c);
 	hctx_audit(c, "status=%s requestId=%s", status, rid ? rid : "-");
 	return H_OK;

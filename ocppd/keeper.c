@@ -11,6 +11,7 @@
 #include "log.h"
 #include "mv_keep.h"
 #include "oplog_part.h"
+#include "file_tokens.h"
 #include "security_events.h"
 #include "ticker.h"
 
@@ -33,6 +34,8 @@ static void pass(struct db *db, void *arg)
 		mv_keep_pass(db, cfg, today, stopping);
 	if (!db->lost)
 		security_events_expire(db, cfg);
+	if (!db->lost)
+		file_tokens_expire(db);
 }
 
 int keeper_start(const struct csms_config *c, char *err, size_t errlen)

@@ -34,6 +34,7 @@
 #include "cp_auth.h"
 #include "cp_state.h"
 #include "ctl_ops.h"
+#include "files_op.h"
 #include "db.h"
 #include "dbq.h"
 #include "dispatch.h"
@@ -342,6 +343,7 @@ int server_main(const struct csms_config *cfg, enum server_mode mode)
 	known = NULL; /* cp_auth's now */
 	takeover_init(cfg);
 	ctl_ops_init();
+	files_init(cfg);
 	if (ws_start(cfg, &links, err, sizeof err)) {
 		fatal("%s", err);
 		goto out;

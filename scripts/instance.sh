@@ -35,6 +35,7 @@ dir=$(cd "$dir" && pwd)
 	echo "db_password_file = $dir/secrets/db_password"
 	echo "db_ro_password_file = $dir/secrets/db_ro_password"
 	echo "csrf_secret_file = $dir/secrets/csrf_secret"
+	echo "files_dir = $dir/files"
 	echo "user = csms"
 	for kv in "$@"; do
 		echo "${kv%%=*} = ${kv#*=}"

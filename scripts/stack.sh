@@ -453,11 +453,26 @@ csrf_secret() {
 	chmod 0600 "$f"
 }
 
+# Where the upload program keeps received files and firmware images
+# (files_dir, docs/files.md): written by the web programs' user, read by
+# its group (backups, the admin), nobody else.
+files_dir_setup() {
+	[[ -n ${files_dir:-} ]] || return 0
+	mkdir -p "$files_dir"
+	if [[ -n $web_user ]]; then
+		chown "$web_user:$svc_group" "$files_dir"
+		chmod 2750 "$files_dir"
+	else
+		chmod 0700 "$files_dir"
+	fi
+}
+
 web_start() {
 	local pidf=$run_dir/lighttpd.pid
 	pid_alive "$pidf" && return 0
 	prepare
 	csrf_secret
+	files_dir_setup
 	command -v lighttpd >/dev/null || [[ -x /usr/sbin/lighttpd ]] || die "lighttpd not found (run scripts/install-deps.sh)"
 	port_busy "$http_port" && die "port $http_port (http_port) is already in use"
 	export CSMS_ROOT=$ROOT CSMS_BIN_DIR=$BUILD_DIR/web/cgi-bin CSMS_HTTP_PORT=$http_port CSMS_OCPP_PORT=$ocpp_port \

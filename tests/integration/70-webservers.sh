@@ -113,6 +113,26 @@ check_site() {
 	[[ $code == 404 ]] && pass "${name}_json_404" || fail "${name}_json_404" "status $code"
 }
 
+# check_files NAME BASE: a charge point's upload reaches the upload
+# program at /files/ without any login (its one-time token is the
+# credential, docs/files.md) and is stored; the token then is used up,
+# and a firmware URL without a token is refused.
+check_files() {
+	local name=$1 base=$2 cp=WEB-FILES-$1 tok code again fw n
+	tok=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+	sql "INSERT INTO file_tokens (token_hash, cp_id, kind, request_id, created_at, expires_at)
+		VALUES ('$(printf %s "$tok" | sha256sum | cut -c1-64)', '$cp', 'log', 70, NOW(3), NOW(3) + INTERVAL 1 HOUR)"
+	code=$(status -X PUT -H 'X-File-Name: web.log' --data-binary "log via $name" "$base/files/u/$cp/$tok")
+	again=$(status -X PUT --data-binary "again" "$base/files/u/$cp/$tok")
+	fw=$(status "$base/files/f/$cp")
+	n=$(sql "SELECT COUNT(*) FROM cp_files WHERE cp_id = '$cp' AND size = ${#name} + 8")
+	if [[ $code == 201 && $again == 403 && $fw == 403 && $n == 1 ]]; then
+		pass "${name}_files_upload"
+	else
+		fail "${name}_files_upload" "PUT $code, again $again, firmware without token $fw, rows $n"
+	fi
+}
+
 # cpsim through a proxy: a whole session must land in the database.
 check_ws_proxy() {
 	local name=$1 url=$2 cp=$3
@@ -138,6 +158,7 @@ if start_apache fcgid; then
 	check_site apache_fcgid "$base"
 	check_changes_refused apache_fcgid "$base"
 	check_ws_proxy apache "$ws_base" WEB-APACHE-1
+	check_files apache_fcgid "$base"
 	stop_apache
 else
 	fail apache_fcgid_start "see $A/fcgid"
@@ -162,6 +183,7 @@ if start_apache auth -DCSMS_AUTH; then
 	[[ $code == 1 ]] && pass apache_static_csp || fail apache_static_csp "no CSP header on api-docs.html"
 	code=$(status "$base/static/csms.css")
 	[[ $code == 200 ]] && pass apache_auth_static_public || fail apache_auth_static_public "status $code"
+	check_files apache_auth "$base"
 	stop_apache
 else
 	fail apache_auth_start "see $A/auth"
@@ -204,6 +226,7 @@ code=$(status -u 'operator:s3cret pass' -X POST -H 'Content-Type: application/js
 	--data '{"id_tag":"WEB-AUTH-TAG","name":"added through lighttpd auth"}' "$lbase/cgi-bin/api/users")
 n=$(sql "SELECT COUNT(*) FROM users WHERE id_tag='WEB-AUTH-TAG'")
 [[ $code == 201 && $n == 1 ]] && pass lighttpd_auth_state_change || fail lighttpd_auth_state_change "status $code rows $n"
+check_files lighttpd_auth "$lbase"
 kill "$lpid" 2>/dev/null
 wait "$lpid" 2>/dev/null
 

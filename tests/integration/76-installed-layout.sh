@@ -33,7 +33,7 @@ block() {
 
 # Every marked block the test uses is there and is valid shell.
 missing=()
-for b in packages install user secrets database config first-tag htpasswd lighttpd-conf cron restore; do
+for b in packages install user secrets database config files first-tag htpasswd lighttpd-conf cron restore; do
 	body=$(block "$b")
 	if [[ -z $body ]]; then
 		missing+=("$b")
@@ -86,6 +86,7 @@ trap cleanup EXIT
 adapt() {
 	sed -e "s|/usr/local|$P|g" -e "s|/run/lighttpd|$T/run/lighttpd|g" \
 		-e "s|/run/csms|$T/run/csms|g" -e "s|/var/backups/csms|$T/backups|g" \
+		-e "s|/var/lib/csms|$T/lib/csms|g" \
 		-e "s|www-data|$WEB|g" -e "s|csms_ocpp_port = 9000|csms_ocpp_port = $OPORT|" \
 		-e "s|htpasswd -c \(.*\) operator)|htpasswd -bc \1 operator '$PW')|" \
 		-e '/^apt-get /d'
@@ -116,7 +117,8 @@ sql() {
 
 # ---- make install, then the doc's steps --------------------------------
 if make --no-print-directory -s BUILD="$build" install PREFIX="$P" WEB_GROUP="$WEB" \
-	RUNDIR="$T/run/csms" BACKUPDIR="$T/backups" DB_SOCKET="$DBSOCK" >"$T/install.log" 2>&1; then
+	RUNDIR="$T/run/csms" BACKUPDIR="$T/backups" DB_SOCKET="$DBSOCK" FILESDIR="$T/lib/csms/files" \
+	>"$T/install.log" 2>&1; then
 	pass make_install
 else
 	fail make_install "$(tail -n 3 "$T/install.log")"
@@ -127,7 +129,7 @@ sed -i -e "s|^ocpp_port = .*|ocpp_port = $OPORT|" -e "s|^ocpp_listen = .*|ocpp_l
 {
 	echo 'set -e'
 	echo "mariadb() { command mariadb --no-defaults -S '$DBSOCK' -u root \"\$@\"; }"
-	for b in user secrets database config htpasswd; do
+	for b in user secrets database config files htpasswd; do
 		block "$b" | adapt
 	done
 } >"$T/doc-steps.sh"
@@ -254,6 +256,28 @@ if grep -q 'Warning' "$T/lighttpd.err" "$T/lighttpd.out" 2>/dev/null; then
 else
 	pass lighttpd_starts_clean
 fi
+
+# ---- files: the upload directory is the web server's -------------------
+FD=$T/lib/csms/files
+got=$(stat -c '%a %U:%G' "$FD")
+[[ $got == "2750 $WEB:$SVC" ]] && pass files_dir_modes || fail files_dir_modes "$got"
+# A charge point's upload through each web server, with no login (the
+# URL's token is the credential): stored by $WEB, group-readable only.
+for srv in "lighttpd $LPORT" "apache_cgi $APORT"; do
+	name=${srv% *} port=${srv#* } cp=INST-FILES-${srv% *}
+	tok=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+	sql "INSERT INTO file_tokens (token_hash, cp_id, kind, request_id, created_at, expires_at)
+		VALUES ('$(printf %s "$tok" | sha256sum | cut -c1-64)', '$cp', 'log', 76, NOW(3), NOW(3) + INTERVAL 1 HOUR)"
+	code=$(curl -s -o /dev/null -w '%{http_code}' -X PUT -H 'X-File-Name: inst.log' --data-binary "installed $name" \
+		"http://127.0.0.1:$port/files/u/$cp/$tok")
+	stored=$(sql "SELECT stored_name FROM cp_files WHERE cp_id = '$cp'")
+	got=$(stat -c '%a %U' "$FD/$stored" 2>/dev/null)
+	[[ $code == 201 && -n $stored && $got == "640 $WEB" && $(cat "$FD/$stored") == "installed $name" ]] &&
+		pass "${name}_upload_stored" || fail "${name}_upload_stored" "status $code, '$stored' $got"
+done
+fid=$(sql "SELECT id FROM cp_files WHERE cp_id = 'INST-FILES-lighttpd'")
+got=$(curl -s "${auth[@]}" "$A/api/files/$fid/content")
+[[ $got == "installed lighttpd" ]] && pass admin_downloads_upload || fail admin_downloads_upload "'$got'"
 
 csrf_of() { grep -o 'name="csrf" value="[0-9a-f]*"' | head -n 1 | sed 's/.*value="\(.*\)"/\1/'; }
 # post_form BASE PATH field=value...: the status code of a form POST.

@@ -111,6 +111,36 @@ static void test_unknown_and_unsupported(void)
 	CHECK_STR(ask("ClearCache", "{}"), "{\"status\":\"Accepted\"}");
 }
 
+/* --files: the file transfers are accepted and named as follow-ups. */
+static void test_files(void)
+{
+	fresh(1);
+	CHECK_STR(ask("GetLog", "{}"), "NotSupported");
+	st.files = 1;
+	CHECK_STR(ask("GetLog", "{\"logType\":\"DiagnosticsLog\","
+	                        "\"requestId\":7,\"log\":{\"remoteLocation\":"
+	                        "\"http://h/files/u/CP/t\"}}"),
+	          "{\"status\":\"Accepted\",\"filename\":\"cpsim.log\"}");
+	CHECK_INT(a.fu, FU_FILE);
+	CHECK_INT(a.request_id, 7);
+	CHECK_STR(a.url, "http://h/files/u/CP/t");
+	/* FTP is accepted, but nothing is sent (no FTP client here) */
+	ask("GetDiagnostics", "{\"location\":\"ftp://h/x\"}");
+	CHECK(!a.error);
+	CHECK_INT(a.fu, FU_NONE);
+	CHECK_STR(
+	    ask("SignedUpdateFirmware",
+	        "{\"requestId\":3,\"firmware\":{\"location\":\"http://h/f\","
+	        "\"retrieveDateTime\":\"2030-01-01T00:00:00Z\","
+	        "\"signingCertificate\":\"C\",\"signature\":\"S\"}}"),
+	    "{\"status\":\"Accepted\"}");
+	CHECK_STR(a.what, "SignedUpdateFirmware");
+	CHECK_STR(ask("SignedUpdateFirmware", "{\"requestId\":3}"),
+	          "ProtocolError");
+	CHECK_STR(ask("UpdateFirmware", "{\"location\":\"http://h/f\"}"),
+	          "ProtocolError");
+}
+
 static void test_reset_unlock(void)
 {
 	fresh(2);
@@ -262,6 +292,7 @@ int main(void)
 	}
 	RUN(test_remote_start_stop);
 	RUN(test_malformed_calls);
+	RUN(test_files);
 	RUN(test_unknown_and_unsupported);
 	RUN(test_reset_unlock);
 	RUN(test_change_availability);

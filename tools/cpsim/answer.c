@@ -233,28 +233,26 @@ static const struct {
     {"DataTransfer", on_data_transfer},
     {"GetCompositeSchedule", answer_get_composite_schedule},
     {"GetConfiguration", on_get_configuration},
+    {"GetDiagnostics", answer_get_diagnostics},
     {"GetLocalListVersion", answer_get_local_list_version},
+    {"GetLog", answer_get_log},
     {"RemoteStartTransaction", on_remote_start},
     {"RemoteStopTransaction", on_remote_stop},
     {"ReserveNow", answer_reserve_now},
     {"Reset", on_reset},
     {"SendLocalList", answer_send_local_list},
     {"SetChargingProfile", answer_set_charging_profile},
+    {"SignedUpdateFirmware", answer_signed_update_firmware},
     {"TriggerMessage", on_trigger},
     {"UnlockConnector", on_unlock},
+    {"UpdateFirmware", answer_update_firmware},
 };
 
 /* Known OCPP 1.6 actions of profiles this charge point does not claim. */
 static const char *const unsupported[] = {
-    "CertificateSigned",
-    "DeleteCertificate",
-    "ExtendedTriggerMessage",
-    "GetDiagnostics",
-    "GetInstalledCertificateIds",
-    "GetLog",
+    "CertificateSigned",      "DeleteCertificate",
+    "ExtendedTriggerMessage", "GetInstalledCertificateIds",
     "InstallCertificate",
-    "SignedUpdateFirmware",
-    "UpdateFirmware",
 };
 
 void answer_call(struct cpstate *st, const char *action, const cJSON *payload,

@@ -27,6 +27,8 @@ enum followup {
 	FU_CONFIG,       /* what: the key that changed */
 	FU_STATUS,       /* connector (0 = all): report changed statuses
 	                    (a reservation made, cancelled) */
+	FU_FILE,         /* what: the action; url, request_id: upload a
+	                    file or fetch firmware (file_jobs.h) */
 };
 
 struct answer {
@@ -42,6 +44,8 @@ struct answer {
 	                     reservation wants the tag's parent */
 	char id_tag[21];
 	char what[64];
+	char url[600];  /* FU_FILE */
+	int request_id; /* FU_FILE: GetLog, SignedUpdateFirmware */
 };
 
 void answer_call(struct cpstate *st, const char *action,

@@ -45,6 +45,14 @@ void answer_set_charging_profile(struct cpstate *st, const struct cJSON *p,
                                  struct answer *a);
 void answer_clear_charging_profile(struct cpstate *st, const struct cJSON *p,
                                    struct answer *a);
+void answer_get_diagnostics(struct cpstate *st, const struct cJSON *p,
+                            struct answer *a);
+void answer_get_log(struct cpstate *st, const struct cJSON *p,
+                    struct answer *a);
+void answer_update_firmware(struct cpstate *st, const struct cJSON *p,
+                            struct answer *a);
+void answer_signed_update_firmware(struct cpstate *st, const struct cJSON *p,
+                                   struct answer *a);
 void answer_get_composite_schedule(struct cpstate *st, const struct cJSON *p,
                                    struct answer *a);
 

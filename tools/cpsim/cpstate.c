@@ -95,6 +95,7 @@ void cpstate_apply_opts(struct cpstate *st, const struct cpsim_opts *o)
 	char v[16];
 
 	st->hw_max_w = o->power_kw * 1000.0;
+	st->files = o->files;
 	snprintf(v, sizeof v, "%d", o->local_list_max);
 	cpconfig_force(&st->cfg, "LocalAuthListMaxLength", v);
 	cpconfig_force(&st->cfg, "SendLocalListMaxLength", v);

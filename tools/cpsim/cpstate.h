@@ -86,6 +86,8 @@ struct cpstate {
 	struct cpconfig cfg;
 	int noverrides;
 	struct answer_override overrides[CPSTATE_MAX_OVERRIDES];
+	int files; /* --files: GetDiagnostics, GetLog and the firmware
+	              updates are carried out over HTTP */
 };
 
 void cpstate_init(struct cpstate *st, int connectors, int heartbeat_s,

@@ -52,6 +52,7 @@ enum {
 	O_TX_RETRY,
 	O_CURVE,
 	O_OBEY_PROFILES,
+	O_FILES,
 	O_LOCAL_LIST_MAX,
 	O_HELP,
 };
@@ -95,6 +96,7 @@ static const struct option longopts[] = {
     {"tx-attempts", required_argument, NULL, O_TX_ATTEMPTS},
     {"tx-retry-interval", required_argument, NULL, O_TX_RETRY},
     {"obey-profiles", no_argument, NULL, O_OBEY_PROFILES},
+    {"files", no_argument, NULL, O_FILES},
     {"local-list-max", required_argument, NULL, O_LOCAL_LIST_MAX},
     {"help", no_argument, NULL, O_HELP},
     {NULL, 0, NULL, 0},
@@ -155,6 +157,9 @@ void opts_usage(FILE *out)
 	    "  --tx-retry-interval S wait S times the attempts so far between"
 	    "\n"
 	    "                        them (default 2; session mode)\n"
+	    "  --files               carry out GetDiagnostics, GetLog and "
+	    "(Signed)UpdateFirmware\n"
+	    "                        over HTTP (else NotSupported)\n"
 	    "  --obey-profiles       draw no more than the charging profiles "
 	    "allow\n"
 	    "                        (MeterValues then carry Current.Import "
@@ -416,6 +421,9 @@ int opts_parse(int argc, char **argv, struct cpsim_opts *o, char *err,
 			break;
 		case O_OBEY_PROFILES:
 			o->obey_profiles = 1;
+			break;
+		case O_FILES:
+			o->files = 1;
 			break;
 		case O_LOCAL_LIST_MAX:
 			if (num_int(a, 0, 5000, &o->local_list_max))

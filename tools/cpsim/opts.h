@@ -57,6 +57,7 @@ struct cpsim_opts {
 	int tx_attempts;
 	double tx_retry_s;
 	/* the other profiles (session and scenario modes) */
+	int files;          /* --files: upload logs, download firmware */
 	int obey_profiles;  /* limit the power to the charging profiles */
 	int local_list_max; /* LocalAuthListMaxLength */
 };

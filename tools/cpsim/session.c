@@ -20,6 +20,7 @@
 
 #include "answer.h"
 #include "answer_int.h"
+#include "file_jobs.h"
 #include "backoff.h"
 #include "clock.h"
 #include "composite.h"
@@ -135,6 +136,11 @@ static void call(struct sess *s, const char *action, const char *payload,
 {
 	if (!rpc_call(&s->rpc, action, payload, kind, connector, 0))
 		fail(s, "cannot queue %s", action);
+}
+
+static void file_send(void *ud, const char *action, const char *payload)
+{
+	call(ud, action, payload, CK_OTHER, 0);
 }
 
 static void send_boot(struct sess *s)
@@ -569,6 +575,9 @@ static void follow_up(struct sess *s, const struct answer *a)
 		break;
 	case FU_TRIGGER:
 		trigger(s, a->what, a->connector);
+		break;
+	case FU_FILE:
+		file_jobs_run(a, s->id, file_send, s);
 		break;
 	case FU_CONFIG:
 		if (!strcasecmp(a->what, "HeartbeatInterval"))
