@@ -50,6 +50,7 @@
 #include "nodelock.h"
 #include "ocpp_schema.h"
 #include "oplog.h"
+#include "certs.h"
 #include "keeper.h"
 #include "load_mgmt.h"
 #include "bulk.h"
@@ -371,7 +372,8 @@ int server_main(const struct csms_config *cfg, enum server_mode mode)
 	}
 	ctl_up = 1;
 	/* It sends through the control socket, so after it. */
-	if (load_mgmt_start(cfg, err, sizeof err)) {
+	if (load_mgmt_start(cfg, err, sizeof err) ||
+	    certs_start(cfg, err, sizeof err)) {
 		fatal("%s", err);
 		goto out;
 	}
@@ -386,6 +388,7 @@ int server_main(const struct csms_config *cfg, enum server_mode mode)
 	rc = 0;
 
 out:
+	certs_stop();
 	load_mgmt_stop();
 	notify_send_stop();
 	fleet_counters_stop();
