@@ -32,6 +32,7 @@
 #include "api-registration.h"
 #include "api-reservations.h"
 #include "api-security-events.h"
+#include "api-certificates.h"
 #include "api-sites.h"
 #include "api-tariffs.h"
 #include "api-stats.h"
@@ -70,6 +71,7 @@ static const struct route {
     {"/cps/*/boot-answer", M_PUT, api_boot_answer},
     {"/cps/*/charging-profiles", M_GET, api_cp_charging_profiles},
     {"/cps/*/security-events", M_GET, api_cp_security_events},
+    {"/cps/*/certificates", M_GET, api_cp_certificates},
     {"/cps/*/composite-schedule", M_GET, api_cp_composite_schedule},
     {"/cps/*/site", M_PUT, api_cp_site},
     {"/cps/*/retired", M_PUT, api_cp_retired},

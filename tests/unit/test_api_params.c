@@ -205,6 +205,7 @@ static void test_openapi_doc(void)
 	                      "/sites/{site_id}/load",
 	                      "/security-events",
 	                      "/cps/{cp_id}/security-events",
+	                      "/cps/{cp_id}/certificates",
 	                      "/sites/{site_id}/commands/{action}",
 	                      "/groups/{group_id}/commands/{action}",
 	                      "/bulk-jobs",
