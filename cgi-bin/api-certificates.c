@@ -78,8 +78,7 @@ void api_cp_certificates(struct api_req *r)
 	cJSON *body = cJSON_CreateObject();
 	api_json_str(body, "cp_id", r->arg);
 	if (add_list(r, body, "issued", CERTQ_ISSUED, issued_object) ||
-	    add_list(r, body, "installed", CERTQ_INSTALLED,
-	             installed_object)) {
+	    add_list(r, body, "installed", CERTQ_INSTALLED, installed_object)) {
 		cJSON_Delete(body);
 		return;
 	}

@@ -41,7 +41,7 @@ static int replace_set(struct db *db, const struct cmd_record *r,
 		            "certificate_type, hash_algorithm, "
 		            "issuer_name_hash, issuer_key_hash, serial_number, "
 		            "reported_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-		            "ssssssst", r->cp_id, type, alg, name, key, serial,
+		            "sssssst", r->cp_id, type, alg, name, key, serial,
 		            r->finished_ms) < 0)
 			return -1;
 	}

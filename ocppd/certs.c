@@ -243,7 +243,7 @@ static void run(struct db *db, void *arg)
 		renew_expiring(db);
 }
 
-int certs_start(const struct csms_config *c, char *err, size_t errlen)
+int certs_load(const struct csms_config *c, char *err, size_t errlen)
 {
 	cfg = c;
 	int has_ca = c->cert_ca_cert[0] || c->cert_ca_key[0];
@@ -255,23 +255,25 @@ int certs_start(const struct csms_config *c, char *err, size_t errlen)
 		         "cert_sign_command is");
 		return -1;
 	}
-	if (has_ca && !c->cert_sign_command[0]) {
-		if (!c->cert_ca_cert[0] || !c->cert_ca_key[0]) {
-			snprintf(err, errlen,
-			         "cert_ca_cert and cert_ca_key go together");
-			return -1;
-		}
-		if (cert_ca_load(&ca, c->cert_ca_cert, c->cert_ca_key, err,
-		                 errlen))
-			return -1;
-	}
-	T.run = run;
-	T.every_s = c->cert_check_every;
-	if (ticker_start(&T, c, err, errlen)) {
-		cert_ca_free(ca);
-		ca = NULL;
+	if (!has_ca || c->cert_sign_command[0])
+		return 0;
+	if (!c->cert_ca_cert[0] || !c->cert_ca_key[0]) {
+		snprintf(err, errlen,
+		         "cert_ca_cert and cert_ca_key go together");
 		return -1;
 	}
+	return cert_ca_load(&ca, c->cert_ca_cert, c->cert_ca_key, err, errlen);
+}
+
+int certs_start(const struct csms_config *c, char *err, size_t errlen)
+{
+	cfg = c;
+	if (!ca && !c->cert_sign_command[0])
+		return 0;
+	T.run = run;
+	T.every_s = c->cert_check_every;
+	if (ticker_start(&T, c, err, errlen))
+		return -1;
 	started = 1;
 	return 0;
 }

@@ -20,8 +20,11 @@
 
 #include "config.h"
 
-/* Loads the CA (a readable pair is required when configured) and starts
- * the thread; 0 without anything configured.  -1 with err (one line). */
+/* Checks the settings and loads the CA (a readable pair is required when
+ * configured), at start before the privileges are dropped; 0 also when
+ * nothing is configured.  -1 with err (one line). */
+int certs_load(const struct csms_config *cfg, char *err, size_t errlen);
+/* Starts the thread when signing is configured; -1 with err. */
 int certs_start(const struct csms_config *cfg, char *err, size_t errlen);
 void certs_stop(void);
 /* A CSR was accepted: sign soon (any thread). */

@@ -293,6 +293,12 @@ int server_main(const struct csms_config *cfg, enum server_mode mode)
 		fatal("%s", err);
 		goto out;
 	}
+	/* The CA key is read while ocppd may still be root (it is kept
+	 * from the service user like the TLS key). */
+	if (mode == SERVER_RUN && certs_load(cfg, err, sizeof err)) {
+		fatal("%s", err);
+		goto out;
+	}
 	if (ocpp_schemas_load(&schemas, ocpp16_schemas_json, err, sizeof err)) {
 		fatal("schemas: %s", err);
 		goto out;
