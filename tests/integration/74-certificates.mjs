@@ -218,6 +218,35 @@ await test('api_issued_certificates', async () => {
 	check('issued_fields', /^[0-9A-F]{32}$/.test(i?.serial) && i?.not_after && i?.renew_requested_at, JSON.stringify(i));
 	checkEq('unknown_cp_404', (await certs(`${tag}_NOBODY`)).status, 404);
 });
+await test('dashboard_certificates_card', async () => {
+	const DASH = `${env.httpUrl}/cgi-bin/dashboard`;
+	const page = async (id) => (await fetch(`${DASH}/cp/${id}`)).text();
+	const a1 = await page(CP);
+	const card = a1.slice(a1.indexOf('id="certificates"'));
+	check('card_shown', a1.includes('id="certificates"') && card.includes('id="cp-certs-issued"'), 'no certificates card');
+	const serial = sqlValue(`SELECT serial FROM cp_certificates WHERE cp_id = ${q(CP)}`);
+	check('issued_serial_shown', card.includes(serial), 'serial not on the page');
+	const token = (a1.match(/name="csrf" value="([0-9a-f]{64})"/) || [])[1];
+	check('forms_shown', token && card.includes('value="InstallCertificate"') &&
+		card.includes('value="SignChargePointCertificate"'), 'no forms');
+	installed = [HASH];
+	const post = (fields) => fetch(`${DASH}/cp/${CPB}/command`, { method: 'POST', redirect: 'manual',
+		headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+		body: new URLSearchParams({ csrf: token, ...fields }).toString() });
+	checkEq('get_ids_form_303', (await post({ action: 'GetInstalledCertificateIds',
+		certificateType: 'CentralSystemRootCertificate' })).status, 303);
+	await until(async () => (await certs(CPB)).json?.installed?.length === 1, 5000, 50);
+	const b1 = await page(CPB);
+	check('installed_with_delete_form', b1.includes('id="cp-certs-installed"') &&
+		b1.includes(`name="issuerNameHash" value="${HASH.issuerNameHash}"`), 'installed row or its delete form missing');
+	checkEq('delete_form_303', (await post({ action: 'DeleteCertificate', ...HASH })).status, 303);
+	check('delete_form_deletes', await until(async () => (await certs(CPB)).json?.installed?.length === 0, 5000, 50),
+		'the delete form did not delete');
+	checkEq('renew_form_303', (await post({ action: 'ExtendedTriggerMessage',
+		requestedMessage: 'SignChargePointCertificate' })).status, 303);
+	check('renew_form_sent', await until(() => cpb.calls.some((m) => m[2] === 'ExtendedTriggerMessage' &&
+		m[3].requestedMessage === 'SignChargePointCertificate'), 5000, 50), 'no ExtendedTriggerMessage');
+});
 cpb.close();
 
 // ---- profile 3 with the issued certificate ----------------------------------
