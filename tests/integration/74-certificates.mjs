@@ -253,6 +253,41 @@ cpb.close();
 cp.close();
 await until(() => sqlValue(`SELECT connected FROM charge_points WHERE id = ${q(CP)}`) === '0', 5000, 50);
 checkEq('certs_exit_0', (await a.stop()).code, 0);
+// ---- an external signer -------------------------------------------------------
+// The command checks the CSR came on its stdin and prints a chain issued
+// beforehand (the service user cannot read the test's CA key).
+const CPX = `${tag}_X`;
+sql(`DELETE FROM cp_certificates WHERE cp_id = ${q(CPX)}`);
+const xcsr = csr('x', `/O=${ORG}/CN=${CPX}`);
+ossl('x509', '-req', '-in', 'x.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-set_serial', '0x5eed', '-days', '3',
+	'-out', 'x.crt');
+const xchain = pem('x.crt') + pem('ca.crt');
+fs.writeFileSync(`${dir}/x.chain`, xchain, { mode: 0o644 });
+const c = await startOcppd({
+	CSMS_OCPP_PORT: portA, CSMS_CERT_SIGN_COMMAND:
+		`openssl req -noout -subject | grep -qx 'subject=O = ${ORG}, CN = ${CPX}' && cat '${dir}/x.chain'`,
+	CSMS_CERT_ORGANIZATION: ORG, CSMS_CERT_CHECK_EVERY: '1',
+}, '74-certs-cmd');
+await test('external_signer', async () => {
+	const x = chargePoint(c.url, CPX, { CertificateSigned: { status: 'Rejected' } });
+	await x.open;
+	checkEq('x_accepted', (await x.call('SignCertificate', { csr: xcsr }))?.[2], { status: 'Accepted' });
+	const got = await until(() => x.calls.find((m) => m[2] === 'CertificateSigned'), 10000, 50);
+	checkEq('x_chain_is_the_commands', got?.[3]?.certificateChain, xchain);
+	await until(() => sqlValue(`SELECT signed_status FROM cp_certificates WHERE cp_id = ${q(CPX)}`) === 'Rejected', 5000, 50);
+	checkEq('x_recorded_with_answer', sqlValue(`SELECT CONCAT_WS(',', state, serial, signed_status)
+		FROM cp_certificates WHERE cp_id = ${q(CPX)}`), 'issued,5EED,Rejected');
+	// A CSR the command refuses (exit 1): failed, with why.
+	checkEq('x2_accepted', (await x.call('SignCertificate', { csr: csr('x2', `/O=${ORG}/CN=${CPX}/OU=2`) }))?.[2],
+		{ status: 'Accepted' });
+	check('x2_failed', await until(() => sqlValue(`SELECT CONCAT_WS(',', state, error) FROM cp_certificates
+		WHERE cp_id = ${q(CPX)} ORDER BY id DESC LIMIT 1`) === 'failed,cert_sign_command: exited with status 1', 10000, 50),
+	sqlValue(`SELECT CONCAT_WS(',', state, error) FROM cp_certificates WHERE cp_id = ${q(CPX)} ORDER BY id DESC LIMIT 1`));
+	checkEq('x2_nothing_sent', x.calls.filter((m) => m[2] === 'CertificateSigned').length, 1);
+	x.close();
+});
+checkEq('cmd_exit_0', (await c.stop()).code, 0);
+
 const portB = ownPort(73);
 const b = await startOcppd({
 	CSMS_OCPP_PORT: portB, CSMS_CONTROL_SOCKET: '',
