@@ -50,6 +50,7 @@
 #include "nodelock.h"
 #include "ocpp_schema.h"
 #include "oplog.h"
+#include "auth_key_op.h"
 #include "certs.h"
 #include "keeper.h"
 #include "load_mgmt.h"
@@ -295,6 +296,7 @@ int server_main(const struct csms_config *cfg, enum server_mode mode)
 	}
 	/* The CA key is read while ocppd may still be root (it is kept
 	 * from the service user like the TLS key). */
+	auth_key_op_init(cfg);
 	if (mode == SERVER_RUN && certs_load(cfg, err, sizeof err)) {
 		fatal("%s", err);
 		goto out;

@@ -17,6 +17,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import https from 'node:https';
+import net from 'node:net';
 import {
 	WebSocket, apiCall, check, checkEq, done, env, ownPort, q, sql, sqlValue, startOcppd, test, until,
 } from '../node/lib.mjs';
@@ -67,7 +68,7 @@ function chargePoint(url, id, answers) {
 		}
 	});
 	return {
-		ws, calls,
+		ws, calls, answers,
 		open: new Promise((r, j) => { ws.once('open', r); ws.once('error', j); }),
 		call(action, payload) {
 			const uid = `u${++n}`;
@@ -163,6 +164,50 @@ await test('near_expiry_renewal_requested_once', async () => {
 	const passes = () => (fs.readFileSync(a.log, 'utf8').match(/renewal requested/g) || []).length;
 	await new Promise((r) => setTimeout(r, 3000));
 	checkEq('renewal_once', [trig().length, passes()], [1, 1]);
+});
+
+// ---- AuthorizationKey rotation ---------------------------------------------------
+// One control request to a's socket, its answer.
+function control(req) {
+	return new Promise((resolve, reject) => {
+		const sock = net.connect(`${env.out}/74-certs.sock`);
+		let buf = '';
+		sock.setEncoding('utf8');
+		sock.on('connect', () => sock.write(JSON.stringify(req) + '\n'));
+		sock.on('data', (d) => {
+			buf += d;
+			const i = buf.indexOf('\n');
+			if (i >= 0) { resolve(JSON.parse(buf.slice(0, i))); sock.end(); }
+		});
+		sock.on('error', reject);
+	});
+}
+
+await test('authorization_key_rotation', async () => {
+	sql(`UPDATE charge_points SET auth_hash = NULL WHERE id = ${q(CP)}`);
+	const changes = () => cp.calls.filter((m) => m[2] === 'ChangeConfiguration');
+	// Refused by the charge point: nothing stored.
+	cp.answers.ChangeConfiguration = { status: 'Rejected' };
+	const r1 = await control({ op: 'cp_rotate_auth_key', cp_id: CP, requested_by: 'test' });
+	checkEq('rotation_started', r1, { ok: true, result: { status: 'started' } });
+	check('rejected_logged', await until(() => /AuthorizationKey not rotated: ChangeConfiguration Rejected/
+		.test(fs.readFileSync(a.log, 'utf8')), 10000, 50), 'no "not rotated" line');
+	checkEq('rejected_keeps_password', sqlValue(`SELECT auth_hash IS NULL FROM charge_points WHERE id = ${q(CP)}`), '1');
+	// Accepted: the hash of the key the charge point got.
+	cp.answers.ChangeConfiguration = { status: 'Accepted' };
+	await control({ op: 'cp_rotate_auth_key', cp_id: CP, requested_by: 'test' });
+	check('hash_stored', await until(() => sqlValue(`SELECT auth_hash IS NOT NULL FROM charge_points
+		WHERE id = ${q(CP)}`) === '1', 10000, 50), 'no hash stored');
+	const sent = changes().at(-1)[3];
+	checkEq('key_sent', [sent.key, /^[0-9a-f]{40}$/.test(sent.value), changes().length], ['AuthorizationKey', true, 2]);
+	check('the_two_keys_differ', changes()[0][3].value !== sent.value);
+	const hash = sqlValue(`SELECT auth_hash FROM charge_points WHERE id = ${q(CP)}`);
+	const salt = hash.split('$')[2];
+	checkEq('hash_is_of_the_key', ossl('passwd', '-6', '-salt', salt, sent.value).trim(), hash);
+	checkEq('history_masks_key', sqlValue(`SELECT params LIKE '%${sent.value}%' FROM commands WHERE cp_id = ${q(CP)}
+		AND action = 'ChangeConfiguration' ORDER BY created_at DESC LIMIT 1`), '0');
+	const off = await control({ op: 'cp_rotate_auth_key', cp_id: `${tag}_NOBODY` });
+	checkEq('offline_refused', off?.error?.code, 'cp_offline');
 });
 
 // ---- the API ------------------------------------------------------------------
