@@ -14,7 +14,7 @@
 //     and ExtendedTriggerMessage through the API, the installed set and the
 //     issued certificates in GET /cps/{id}/certificates;
 //   - an unreadable CA key stops ocppd at start with one line.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import https from 'node:https';
 import net from 'node:net';
@@ -210,6 +210,43 @@ await test('authorization_key_rotation', async () => {
 	checkEq('offline_refused', off?.error?.code, 'cp_offline');
 });
 
+// ---- cpsim: a CSR on ExtendedTriggerMessage, the certificate saved ------------
+const CPS = `${tag}_S`;
+await test('cpsim_gets_a_certificate', async () => {
+	const sim = spawn(`${env.bin}/cpsim`, ['--sessions', '0', '--cert-org', ORG, '--cert-dir', dir,
+		`${a.url}/${CPS}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+	let err = '';
+	sim.stderr.on('data', (d) => { err += d; });
+	try {
+		check('sim_connected', await until(() => sqlValue(`SELECT connected FROM charge_points
+			WHERE id = ${q(CPS)}`) === '1', 10000, 50), err);
+		const t = await control({ op: 'ExtendedTriggerMessage', cp_id: CPS,
+			params: { requestedMessage: 'SignChargePointCertificate' } });
+		checkEq('sim_trigger_accepted', t?.result?.status, 'Accepted');
+		check('sim_certificate_saved', await until(() => fs.existsSync(`${dir}/${CPS}.crt`), 10000, 50), err);
+		check('sim_signed_accepted', await until(() => sqlValue(`SELECT signed_status FROM cp_certificates
+			WHERE cp_id = ${q(CPS)}`) === 'Accepted', 5000, 50), err);
+		check('sim_chain_verifies', /OK/.test(ossl('verify', '-CAfile', 'ca.crt', `${CPS}.crt`)));
+		const r = await control({ op: 'InstallCertificate', cp_id: CPS,
+			params: { certificateType: 'ManufacturerRootCertificate', certificate: pem('ca.crt') } });
+		checkEq('sim_install', r?.result?.status, 'Accepted');
+		const g = await control({ op: 'GetInstalledCertificateIds', cp_id: CPS,
+			params: { certificateType: 'ManufacturerRootCertificate' } });
+		const h = g?.result?.certificateHashData?.[0];
+		const caSerial = ossl('x509', '-in', 'ca.crt', '-noout', '-serial').trim().replace('serial=', '');
+		checkEq('sim_installed_ids', [g?.result?.status, h?.hashAlgorithm, h?.serialNumber?.toUpperCase()],
+			['Accepted', 'SHA256', caSerial]);
+		const d = await control({ op: 'DeleteCertificate', cp_id: CPS, params: { certificateHashData: h } });
+		checkEq('sim_delete', d?.result?.status, 'Accepted');
+		const g2 = await control({ op: 'GetInstalledCertificateIds', cp_id: CPS,
+			params: { certificateType: 'ManufacturerRootCertificate' } });
+		checkEq('sim_none_left', g2?.result?.status, 'NotFound');
+	} finally {
+		sim.kill('SIGTERM');
+		await new Promise((r) => sim.once('exit', r));
+	}
+});
+
 // ---- the API ------------------------------------------------------------------
 const HASH = { hashAlgorithm: 'SHA256', issuerNameHash: 'a'.repeat(64), issuerKeyHash: 'b'.repeat(64), serialNumber: '1f' };
 let installed = [HASH];
@@ -357,6 +394,17 @@ function upgrade(id, tls) {
 await test('profile3_with_issued_certificate', async () => {
 	checkEq('issued_cert_101', await upgrade(CP, { cert: pem('cp.crt'), key: pem('cp.key') }), 101);
 	checkEq('issued_cert_other_identity_403', await upgrade(CPB, { cert: pem('cp.crt'), key: pem('cp.key') }), 403);
+});
+
+await test('cpsim_reconnects_under_profile3', async () => {
+	sql(`UPDATE charge_points SET security_profile = 3 WHERE id = ${q(CPS)}`);
+	const r = await run(`${env.bin}/cpsim`, ['--sessions', '0', '--exit-after-session', '--quiet',
+		'--ca', `${dir}/ca.crt`, '--cert', `${dir}/${CPS}.crt`, '--key', `${dir}/${CPS}.key`,
+		`wss://localhost:${portB}/${CPS}`]);
+	checkEq('cpsim_profile3_exit', r.code, 0);
+	const w = await run(`${env.bin}/cpsim`, ['--sessions', '0', '--exit-after-session', '--quiet', '--timeout', '5',
+		'--ca', `${dir}/ca.crt`, `wss://localhost:${portB}/${CPS}`]);
+	check('cpsim_without_cert_refused', w.code !== 0, 'connected without a certificate');
 });
 checkEq('tls_exit_0', (await b.stop()).code, 0);
 done();

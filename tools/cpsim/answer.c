@@ -226,14 +226,19 @@ static const struct {
 	answer_fn fn;
 } handlers[] = {
     {"CancelReservation", answer_cancel_reservation},
+    {"CertificateSigned", answer_certificate_signed},
     {"ChangeAvailability", on_change_availability},
     {"ChangeConfiguration", on_change_configuration},
     {"ClearCache", on_clear_cache},
     {"ClearChargingProfile", answer_clear_charging_profile},
     {"DataTransfer", on_data_transfer},
+    {"DeleteCertificate", answer_delete_certificate},
+    {"ExtendedTriggerMessage", answer_extended_trigger_message},
     {"GetCompositeSchedule", answer_get_composite_schedule},
     {"GetConfiguration", on_get_configuration},
+    {"GetInstalledCertificateIds", answer_get_installed_certificate_ids},
     {"GetLocalListVersion", answer_get_local_list_version},
+    {"InstallCertificate", answer_install_certificate},
     {"RemoteStartTransaction", on_remote_start},
     {"RemoteStopTransaction", on_remote_stop},
     {"ReserveNow", answer_reserve_now},
@@ -246,13 +251,8 @@ static const struct {
 
 /* Known OCPP 1.6 actions of profiles this charge point does not claim. */
 static const char *const unsupported[] = {
-    "CertificateSigned",
-    "DeleteCertificate",
-    "ExtendedTriggerMessage",
     "GetDiagnostics",
-    "GetInstalledCertificateIds",
     "GetLog",
-    "InstallCertificate",
     "SignedUpdateFirmware",
     "UpdateFirmware",
 };

@@ -27,6 +27,7 @@ enum followup {
 	FU_CONFIG,       /* what: the key that changed */
 	FU_STATUS,       /* connector (0 = all): report changed statuses
 	                    (a reservation made, cancelled) */
+	FU_CERT,         /* a certificate was installed (cpcerts_save) */
 };
 
 struct answer {
