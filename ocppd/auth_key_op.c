@@ -13,6 +13,7 @@
 
 #include "ctl_client.h"
 #include "log.h"
+#include "self_call.h"
 #include "takeover.h"
 
 static const struct csms_config *cfg;
@@ -28,32 +29,6 @@ void auth_key_op_init(const struct csms_config *c)
 	cfg = c;
 }
 
-/* One control request; the answer's result.status (Accepted, ...) or its
- * error code into out. */
-static int ask(struct ctl_client *cc, const char *op, const char *cp,
-               cJSON *params, const char *who, char *out, size_t len)
-{
-	cJSON *answer = NULL;
-	char err[256];
-	int rc =
-	    ctl_request(cc, op, cp, params, who, ctl_default_timeout_ms(cfg),
-	                &answer, err, sizeof err);
-	cJSON_Delete(params);
-	if (rc) {
-		snprintf(out, len, "no answer from ocppd: %s", err);
-		return -1;
-	}
-	int ok = ctl_answer_ok(answer);
-	const cJSON *st = cJSON_GetObjectItemCaseSensitive(
-	    ctl_answer_result(answer), "status");
-	snprintf(out, len, "%s",
-	         !ok                  ? ctl_answer_code(answer)
-	         : cJSON_IsString(st) ? st->valuestring
-	                              : "ok");
-	cJSON_Delete(answer);
-	return ok ? 0 : -1;
-}
-
 static void *rotate(void *arg)
 {
 	struct rotation *k = arg;
@@ -67,8 +42,8 @@ static void *rotate(void *arg)
 	cJSON *p = cJSON_CreateObject();
 	cJSON_AddStringToObject(p, "key", "AuthorizationKey");
 	cJSON_AddStringToObject(p, "value", k->key);
-	if (ask(&cc, "ChangeConfiguration", k->cp, p, k->who, status,
-	        sizeof status) ||
+	if (self_call(cfg, &cc, "ChangeConfiguration", k->cp, p, k->who, status,
+	              sizeof status) ||
 	    strcmp(status, "Accepted")) {
 		log_warn("ocppd: %s | AuthorizationKey not rotated: "
 		         "ChangeConfiguration %s; the password is unchanged",
@@ -78,8 +53,8 @@ static void *rotate(void *arg)
 	}
 	p = cJSON_CreateObject();
 	cJSON_AddStringToObject(p, "password", k->key);
-	if (ask(&cc, "cp_set_password", k->cp, p, k->who, status,
-	        sizeof status))
+	if (self_call(cfg, &cc, "cp_set_password", k->cp, p, k->who, status,
+	              sizeof status))
 		/* The charge point has the new key, the database not: it is
 		 * refused until an operator sets a password again. */
 		log_error("ocppd: %s | AuthorizationKey accepted by the charge "

@@ -56,6 +56,7 @@
 #include "load_mgmt.h"
 #include "bulk.h"
 #include "privdrop.h"
+#include "profile_op.h"
 #include "session.h"
 #include "strmap.h"
 #include "takeover.h"
@@ -297,6 +298,7 @@ int server_main(const struct csms_config *cfg, enum server_mode mode)
 	/* The CA key is read while ocppd may still be root (it is kept
 	 * from the service user like the TLS key). */
 	auth_key_op_init(cfg);
+	profile_op_init(cfg);
 	if (mode == SERVER_RUN && certs_load(cfg, err, sizeof err)) {
 		fatal("%s", err);
 		goto out;

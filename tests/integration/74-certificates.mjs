@@ -52,8 +52,8 @@ function csr(name, subject, keyArgs = ['-algorithm', 'EC', '-pkeyopt', 'ec_param
 // ---- a charge point that answers the central system's calls ----------------
 // answers: action -> payload (or function of the request); calls: every
 // CALL received, in order; call(action, payload): our CALL, its answer.
-function chargePoint(url, id, answers) {
-	const ws = new WebSocket(`${url}/${id}`, ['ocpp1.6']);
+function chargePoint(url, id, answers, wsOpts) {
+	const ws = new WebSocket(`${url}/${id}`, ['ocpp1.6'], wsOpts);
 	const calls = [], pending = new Map();
 	let n = 0;
 	ws.on('message', (d) => {
@@ -168,9 +168,9 @@ await test('near_expiry_renewal_requested_once', async () => {
 
 // ---- AuthorizationKey rotation ---------------------------------------------------
 // One control request to a's socket, its answer.
-function control(req) {
+function control(req, name = '74-certs') {
 	return new Promise((resolve, reject) => {
-		const sock = net.connect(`${env.out}/74-certs.sock`);
+		const sock = net.connect(`${env.out}/${name}.sock`);
 		let buf = '';
 		sock.setEncoding('utf8');
 		sock.on('connect', () => sock.write(JSON.stringify(req) + '\n'));
@@ -183,6 +183,7 @@ function control(req) {
 	});
 }
 
+let authKey = '';
 await test('authorization_key_rotation', async () => {
 	sql(`UPDATE charge_points SET auth_hash = NULL WHERE id = ${q(CP)}`);
 	const changes = () => cp.calls.filter((m) => m[2] === 'ChangeConfiguration');
@@ -199,6 +200,7 @@ await test('authorization_key_rotation', async () => {
 	check('hash_stored', await until(() => sqlValue(`SELECT auth_hash IS NOT NULL FROM charge_points
 		WHERE id = ${q(CP)}`) === '1', 10000, 50), 'no hash stored');
 	const sent = changes().at(-1)[3];
+	authKey = sent.value;
 	checkEq('key_sent', [sent.key, /^[0-9a-f]{40}$/.test(sent.value), changes().length], ['AuthorizationKey', true, 2]);
 	check('the_two_keys_differ', changes()[0][3].value !== sent.value);
 	const hash = sqlValue(`SELECT auth_hash FROM charge_points WHERE id = ${q(CP)}`);
@@ -208,6 +210,26 @@ await test('authorization_key_rotation', async () => {
 		AND action = 'ChangeConfiguration' ORDER BY created_at DESC LIMIT 1`), '0');
 	const off = await control({ op: 'cp_rotate_auth_key', cp_id: `${tag}_NOBODY` });
 	checkEq('offline_refused', off?.error?.code, 'cp_offline');
+});
+
+await test('raise_profile_checks_prerequisites', async () => {
+	const raise = (profile) => control({ op: 'cp_raise_profile', cp_id: CP, params: { profile }, requested_by: 'test' });
+	cp.answers.ChangeConfiguration = (p) => ({ status: p.key === 'SecurityProfile' && p.value === '1' ? 'Accepted' : 'Rejected' });
+	const r1 = await raise(1);
+	checkEq('raise_1_started', r1?.result?.status, 'started');
+	check('raise_1_stored', await until(() => sqlValue(`SELECT security_profile FROM charge_points
+		WHERE id = ${q(CP)}`) === '1', 10000, 50), 'profile not raised to 1');
+	checkEq('raise_1_sent', cp.calls.filter((m) => m[2] === 'ChangeConfiguration').at(-1)[3],
+		{ key: 'SecurityProfile', value: '1' });
+	const again = await raise(1);
+	check('raise_same_refused', again?.error?.code === 'invalid_params' && /already/.test(again.error.message),
+		JSON.stringify(again));
+	const tls = await raise(2);
+	check('raise_2_needs_tls', tls?.error?.code === 'invalid_params' && /need TLS/.test(tls.error.message),
+		JSON.stringify(tls));
+	checkEq('raise_bad_profile', (await raise(4))?.error?.code, 'invalid_params');
+	checkEq('raise_offline', (await control({ op: 'cp_raise_profile', cp_id: `${tag}_NOBODY`,
+		params: { profile: 2 } }))?.error?.code, 'cp_offline');
 });
 
 // ---- cpsim: a CSR on ExtendedTriggerMessage, the certificate saved ------------
@@ -372,10 +394,34 @@ checkEq('cmd_exit_0', (await c.stop()).code, 0);
 
 const portB = ownPort(73);
 const b = await startOcppd({
-	CSMS_OCPP_PORT: portB, CSMS_CONTROL_SOCKET: '',
+	CSMS_OCPP_PORT: portB,
 	CSMS_TLS_CERT: `${dir}/server.crt`, CSMS_TLS_KEY: `${dir}/server.key`, CSMS_TLS_CA: `${dir}/ca.crt`,
 }, '74-certs-tls');
-sql(`UPDATE charge_points SET security_profile = 3 WHERE id = ${q(CP)}`);
+
+await test('raise_to_profile3_with_issued_certificate', async () => {
+	// Profile 1 now: the rotated key, and the issued certificate on TLS.
+	const tlsOpts = { ca: pem('ca.crt'), cert: pem('cp.crt'), key: pem('cp.key'), servername: 'localhost',
+		headers: { Authorization: `Basic ${Buffer.from(`${CP}:${authKey}`).toString('base64')}` } };
+	const t = chargePoint(`wss://localhost:${portB}`, CP, {
+		ChangeConfiguration: (p) => ({ status: p.key === 'SecurityProfile' ? 'Accepted' : 'Rejected' }) }, tlsOpts);
+	await t.open;
+	await t.call('BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' });
+	// An expired certificate is no prerequisite.
+	sql(`UPDATE cp_certificates SET not_after = not_after - INTERVAL 10 DAY WHERE cp_id = ${q(CP)}`);
+	const e = await control({ op: 'cp_raise_profile', cp_id: CP, params: { profile: 3 } }, '74-certs-tls');
+	check('raise_3_needs_certificate', e?.error?.code === 'invalid_params' &&
+		/needs a valid client certificate/.test(e.error.message), JSON.stringify(e));
+	sql(`UPDATE cp_certificates SET not_after = not_after + INTERVAL 10 DAY WHERE cp_id = ${q(CP)}`);
+	const r = await control({ op: 'cp_raise_profile', cp_id: CP, params: { profile: 3 } }, '74-certs-tls');
+	checkEq('raise_3_started', r?.result?.status, 'started');
+	check('raise_3_stored', await until(() => sqlValue(`SELECT security_profile FROM charge_points
+		WHERE id = ${q(CP)}`) === '3', 10000, 50), 'profile not raised to 3');
+	checkEq('raise_3_sent', t.calls.at(-1)?.[3], { key: 'SecurityProfile', value: '3' });
+	t.close();
+	await until(() => sqlValue(`SELECT connected FROM charge_points WHERE id = ${q(CP)}`) === '0', 5000, 50);
+	const n = await control({ op: 'cp_raise_profile', cp_id: CP, params: { profile: 3 } }, '74-certs-tls');
+	checkEq('raise_3_offline', n?.error?.code, 'cp_offline');
+});
 
 function upgrade(id, tls) {
 	return new Promise((resolve) => {
