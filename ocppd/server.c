@@ -295,10 +295,10 @@ int server_main(const struct csms_config *cfg, enum server_mode mode)
 		fatal("%s", err);
 		goto out;
 	}
-	/* The CA key is read while ocppd may still be root (it is kept
-	 * from the service user like the TLS key). */
 	auth_key_op_init(cfg);
 	profile_op_init(cfg);
+	/* The CA key is read while ocppd may still be root (it is kept
+	 * from the service user like the TLS key). */
 	if (mode == SERVER_RUN && certs_load(cfg, err, sizeof err)) {
 		fatal("%s", err);
 		goto out;
