@@ -32,6 +32,7 @@
 #include "api-registration.h"
 #include "api-reservations.h"
 #include "api-security-events.h"
+#include "api-certificates.h"
 #include "api-sites.h"
 #include "api-tariffs.h"
 #include "api-stats.h"
@@ -74,6 +75,7 @@ static const struct route {
     {"/cps/*/files", M_GET, api_cp_files},
     {"/firmware", M_GET, api_firmware_list},
     {"/files/*/content", M_GET, api_file_content},
+    {"/cps/*/certificates", M_GET, api_cp_certificates},
     {"/cps/*/composite-schedule", M_GET, api_cp_composite_schedule},
     {"/cps/*/site", M_PUT, api_cp_site},
     {"/cps/*/retired", M_PUT, api_cp_retired},

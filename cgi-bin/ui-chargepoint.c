@@ -18,6 +18,7 @@
 
 #include "timeutil.h"
 #include "param.h"
+#include "ui-certs.h"
 #include "ui-chart.h"
 #include "ui-config.h"
 #include "ui-local-list.h"
@@ -303,7 +304,8 @@ void ui_chargepoint(struct ui_req *r, const char *id)
 	if (add_commands(r, id, &vl) || ui_config_vars(r, id, &vl) ||
 	    ui_reservation_vars(r, id, &vl) || ui_schedule_vars(r, id, &vl) ||
 	    ui_security_event_vars(r, id, &vl) || ui_files_vars(r, id, &vl) ||
-	    ui_cplife_vars(r, id, &vl) || ui_local_list_vars(r, id, &vl)) {
+	    ui_cplife_vars(r, id, &vl) || ui_local_list_vars(r, id, &vl) ||
+	    ui_certs_vars(r, id, &vl)) {
 		TMPL_free_varlist(vl);
 		ui_db_error(r, "commands");
 		return;

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "param.h"
+#include "ui-certs.h"
 #include "ui-error.h"
 #include "ui-format.h"
 #include "ui-post.h"
@@ -103,6 +104,20 @@ static const struct action actions[] = {
       {"limit", F_STR, 1},
       {"chargingRateUnit", F_STR, 1}},
      charging_profile},
+    /* The Security Whitepaper's (ui-certs.c, docs/certificates.md). */
+    {"ExtendedTriggerMessage",
+     {{"requestedMessage", F_STR, 1}, {"connectorId", F_INT, 0}},
+     NULL},
+    {"GetInstalledCertificateIds", {{"certificateType", F_STR, 1}}, NULL},
+    {"InstallCertificate",
+     {{"certificateType", F_STR, 1}, {"certificate", F_STR, 1}},
+     NULL},
+    {"DeleteCertificate",
+     {{"hashAlgorithm", F_STR, 1},
+      {"issuerNameHash", F_STR, 1},
+      {"issuerKeyHash", F_STR, 1},
+      {"serialNumber", F_STR, 1}},
+     ui_certs_hash_data},
 };
 
 /* SetChargingProfile's csChargingProfiles from the form's fields; the

@@ -135,6 +135,14 @@ static const struct key keys[] = {
     I(load_mgmt_retry, 5, 86400, "60"),
     /* the security event log (ocppd/security_events.h) */
     I(security_event_retention_days, 1, 36500, "365"),
+    /* certificate management (ocppd/certs.h) */
+    P(cert_ca_cert, ""),
+    P(cert_ca_key, ""),
+    S(cert_sign_command, ""),
+    S(cert_organization, ""),
+    I(cert_validity_days, 1, 3650, "365"),
+    I(cert_renew_days, 0, 3650, "30"),
+    I(cert_check_every, 1, 86400, "3600"),
     I(send_queue_max, 4096, 1073741824, "1048576"),
     I(send_queue_total_max, 65536, 2147483647, "268435456"),
     P(templates_dir, "templates"),

@@ -97,6 +97,14 @@ struct csms_config {
 	int load_mgmt_stack_level;
 	int load_mgmt_retry;
 	int security_event_retention_days;
+	/* certificate management (ocppd/certs.h, docs/certificates.md) */
+	char cert_ca_cert[512];      /* the issuing CA's certificate (PEM) */
+	char cert_ca_key[512];       /* its private key (PEM) */
+	char cert_sign_command[512]; /* or: CSR on stdin, chain on stdout */
+	char cert_organization[128]; /* the O every CSR must carry */
+	int cert_validity_days;
+	int cert_renew_days;  /* renew this many days before expiry; 0 off */
+	int cert_check_every; /* seconds between two certificate passes */
 	/* web tier */
 	char templates_dir[512];
 	double price_per_kwh;

@@ -17,16 +17,21 @@
  */
 #define CTL_COMMANDS(X)                                                        \
 	X(CancelReservation, cancel_reservation)                               \
+	X(CertificateSigned, certificate_signed)                               \
 	X(ChangeAvailability, change_availability)                             \
 	X(ChangeConfiguration, change_configuration)                           \
 	X(ClearCache, clear_cache)                                             \
 	X(ClearChargingProfile, clear_charging_profile)                        \
 	X(DataTransfer, data_transfer)                                         \
+	X(DeleteCertificate, delete_certificate)                               \
+	X(ExtendedTriggerMessage, extended_trigger_message)                    \
 	X(GetCompositeSchedule, get_composite_schedule)                        \
 	X(GetConfiguration, get_configuration)                                 \
 	X(GetDiagnostics, get_diagnostics)                                     \
+	X(GetInstalledCertificateIds, get_installed_certificate_ids)           \
 	X(GetLocalListVersion, get_local_list_version)                         \
 	X(GetLog, get_log)                                                     \
+	X(InstallCertificate, install_certificate)                             \
 	X(RemoteStartTransaction, remote_start_transaction)                    \
 	X(RemoteStopTransaction, remote_stop_transaction)                      \
 	X(ReserveNow, reserve_now)                                             \

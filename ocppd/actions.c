@@ -19,6 +19,7 @@ static struct action table[] = {
     {"LogStatusNotification", handle_log_status, NULL, NULL, 0},
     {"MeterValues", handle_meter_values, NULL, NULL, 0},
     {"SecurityEventNotification", handle_security_event, NULL, NULL, 0},
+    {"SignCertificate", handle_sign_certificate, NULL, NULL, 0},
     {"SignedFirmwareStatusNotification", handle_signed_firmware_status, NULL,
      NULL, 0},
     {"StartTransaction", handle_start_transaction,

@@ -8,6 +8,7 @@
 
 #include "batch.h"
 #include "bulk_state.h"
+#include "cert_installed.h"
 #include "charging_profiles.h"
 #include "dbq.h"
 #include "local_list_state.h"
@@ -109,7 +110,8 @@ int cmdlog_write(struct db *db, const struct cmd_record *r)
 {
 	return cmdlog_row(db, r) || reservations_command(db, r) ||
 	               local_list_command(db, r) ||
-	               charging_profiles_command(db, r) || bulk_command(db, r)
+	               charging_profiles_command(db, r) ||
+	               bulk_command(db, r) || cert_installed_command(db, r)
 	           ? -1
 	           : 0;
 }

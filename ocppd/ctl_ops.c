@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "auth_key_op.h"
 #include "bulk.h"
 #include "calls.h"
 #include "conn_attempts.h"
@@ -25,6 +26,7 @@
 #include "takeover.h"
 #include "jsonutil.h"
 #include "notify_ops.h"
+#include "profile_op.h"
 #include "oplog.h"
 #include "tags.h"
 #include "tags_import.h"
@@ -164,6 +166,8 @@ static const struct op table[] = {
     {"cps", op_cps},
     {"cp_delete", sites_request},
     {"cp_retire", sites_request},
+    {"cp_raise_profile", profile_raise_request},
+    {"cp_rotate_auth_key", auth_key_request},
     {"cp_set_boot", cp_boot_request},
     {"cp_set_load", sites_request},
     {"cp_set_log", oplog_set_request},

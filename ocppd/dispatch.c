@@ -22,6 +22,7 @@
 #include "dbq.h"
 #include "handlers.h"
 #include "jsonutil.h"
+#include "certs.h"
 #include "load_mgmt.h"
 #include "log.h"
 #include "log_frame.h"
@@ -152,6 +153,8 @@ static void call_committed(struct job *j)
 			         k->ctx.audit);
 		if (k->ctx.session_moved)
 			load_mgmt_poke();
+		if (k->ctx.cert_requested)
+			certs_poke();
 		size_t len = 0;
 		char *text = rpc_result_text(k->uid, k->conf, &len);
 		k->conf = NULL; /* owned by rpc_result_text now */

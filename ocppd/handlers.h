@@ -43,6 +43,8 @@ struct hctx {
 	int boot_status;   /* set by BootNotification */
 	int session_moved; /* a session started or stopped: load management
 	                      plans again once it is committed */
+	int cert_requested; /* a CSR was accepted: the certificate thread
+	                       signs it once it is committed */
 };
 
 typedef enum hres (*handler_fn)(struct hctx *c, const cJSON *req, cJSON *conf);
@@ -82,6 +84,8 @@ enum hres handle_security_event(struct hctx *c, const cJSON *req, cJSON *conf);
 enum hres handle_log_status(struct hctx *c, const cJSON *req, cJSON *conf);
 enum hres handle_signed_firmware_status(struct hctx *c, const cJSON *req,
                                         cJSON *conf);
+enum hres handle_sign_certificate(struct hctx *c, const cJSON *req,
+                                  cJSON *conf);
 enum hres handle_heartbeat(struct hctx *c, const cJSON *req, cJSON *conf);
 enum hres handle_meter_values(struct hctx *c, const cJSON *req, cJSON *conf);
 enum hres handle_start_transaction(struct hctx *c, const cJSON *req,

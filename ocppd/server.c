@@ -51,10 +51,13 @@
 #include "nodelock.h"
 #include "ocpp_schema.h"
 #include "oplog.h"
+#include "auth_key_op.h"
+#include "certs.h"
 #include "keeper.h"
 #include "load_mgmt.h"
 #include "bulk.h"
 #include "privdrop.h"
+#include "profile_op.h"
 #include "session.h"
 #include "strmap.h"
 #include "takeover.h"
@@ -293,6 +296,14 @@ int server_main(const struct csms_config *cfg, enum server_mode mode)
 		fatal("%s", err);
 		goto out;
 	}
+	auth_key_op_init(cfg);
+	profile_op_init(cfg);
+	/* The CA key is read while ocppd may still be root (it is kept
+	 * from the service user like the TLS key). */
+	if (mode == SERVER_RUN && certs_load(cfg, err, sizeof err)) {
+		fatal("%s", err);
+		goto out;
+	}
 	if (ocpp_schemas_load(&schemas, ocpp16_schemas_json, err, sizeof err)) {
 		fatal("schemas: %s", err);
 		goto out;
@@ -373,7 +384,8 @@ int server_main(const struct csms_config *cfg, enum server_mode mode)
 	}
 	ctl_up = 1;
 	/* It sends through the control socket, so after it. */
-	if (load_mgmt_start(cfg, err, sizeof err)) {
+	if (load_mgmt_start(cfg, err, sizeof err) ||
+	    certs_start(cfg, err, sizeof err)) {
 		fatal("%s", err);
 		goto out;
 	}
@@ -388,6 +400,7 @@ int server_main(const struct csms_config *cfg, enum server_mode mode)
 	rc = 0;
 
 out:
+	certs_stop();
 	load_mgmt_stop();
 	notify_send_stop();
 	fleet_counters_stop();

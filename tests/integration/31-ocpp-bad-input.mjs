@@ -72,7 +72,8 @@ await expectError('payload_not_object', ws, call('e5', 'Heartbeat', []), 'e5', '
 await expectError('payload_null', ws, call('e5b', 'Heartbeat', null), 'e5b', 'FormationViolation');
 await expectError('unknown_action', ws, call('e6', 'Teleport', {}), 'e6', 'NotImplemented');
 await expectError('central_system_action', ws, call('e7', 'RemoteStartTransaction', { idTag: 'A' }), 'e7', 'NotSupported');
-await expectError('security_extension_action', ws, call('e8', 'SignCertificate', { csr: 'x' }), 'e8', 'NotSupported');
+await expectError('security_extension_action', ws, call('e8', 'InstallCertificate', { certificateType: 'CentralSystemRootCertificate', certificate: 'x' }), 'e8', 'NotSupported');
+await expectError('sign_certificate_csr_too_long', ws, call('e8b', 'SignCertificate', { csr: 'x'.repeat(5501) }), 'e8b', 'PropertyConstraintViolation');
 await expectError('missing_required', ws, call('e9', 'Authorize', {}), 'e9', 'OccurenceConstraintViolation');
 await expectError('missing_required_nested', ws, call('e9b', 'MeterValues', { connectorId: 1, meterValue: [{ timestamp: isoNow(), sampledValue: [{}] }] }), 'e9b', 'OccurenceConstraintViolation');
 await expectError('wrong_type', ws, call('e10', 'Authorize', { idTag: 5 }), 'e10', 'TypeConstraintViolation');

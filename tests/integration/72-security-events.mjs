@@ -11,9 +11,10 @@
 //   - GET /security-events (filters, paging, 400 on a bad filter) and
 //     GET /cps/{id}/security-events (404 for an unknown charge point);
 //   - the dashboard's Security events page and the charge point's card;
-//   - SignCertificate stays NotSupported (no certificate authority yet).
+//   - SignCertificate without a CA configured is Rejected and kept as an
+//     event (the whole issue: 74-certificates.mjs).
 import {
-	apiCall, check, checkEq, cpId, done, env, isoNow, rawClient, sqlValue, q, test,
+	apiCall, check, checkEq, cpId, done, env, isoNow, rawClient, sql, sqlValue, q, test,
 } from '../node/lib.mjs';
 
 const CP = cpId('secev');
@@ -64,7 +65,11 @@ try {
 		const bad = await ws.call(frame('l2', 'LogStatusNotification', { status: 'Done' }));
 		checkEq('log_bad_status', [bad?.[0], bad?.[2]], [4, 'PropertyConstraintViolation']);
 		const sign = await ws.call(frame('c1', 'SignCertificate', { csr: '-----BEGIN CERTIFICATE REQUEST-----' }));
-		checkEq('sign_certificate_not_supported', [sign?.[0], sign?.[2]], [4, 'NotSupported']);
+		checkEq('sign_certificate_without_ca_rejected', sign, [3, 'c1', { status: 'Rejected' }]);
+		// Kept as an event; taken out again so the counts below stay the notifications'.
+		checkEq('sign_refusal_event', sqlValue(`SELECT tech_info FROM security_events WHERE cp_id = ${q(CP)}
+			AND type = 'InvalidChargePointCertificate'`), 'CSR refused: no CA or signing command configured');
+		sql(`DELETE FROM security_events WHERE cp_id = ${q(CP)} AND type = 'InvalidChargePointCertificate'`);
 	});
 
 	await test('api', async () => {

@@ -5,6 +5,7 @@
  */
 #include "../../tools/cpsim/answer.c"
 #include "../../tools/cpsim/answer_cancel_reservation.c"
+#include "../../tools/cpsim/answer_certificates.c"
 #include "../../tools/cpsim/answer_clear_charging_profile.c"
 #include "../../tools/cpsim/answer_get_composite_schedule.c"
 #include "../../tools/cpsim/answer_get_local_list_version.c"

@@ -208,6 +208,7 @@ static void test_openapi_doc(void)
 	                      "/cps/{cp_id}/files",
 	                      "/firmware",
 	                      "/files/{file_id}/content",
+	                      "/cps/{cp_id}/certificates",
 	                      "/sites/{site_id}/commands/{action}",
 	                      "/groups/{group_id}/commands/{action}",
 	                      "/bulk-jobs",

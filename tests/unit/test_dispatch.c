@@ -139,6 +139,11 @@ void load_mgmt_poke(void)
 {
 }
 
+/* Nor is the certificate thread. */
+void certs_poke(void)
+{
+}
+
 /* ---- the action table -------------------------------------------------- */
 
 static int prefetched;

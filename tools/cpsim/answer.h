@@ -29,6 +29,7 @@ enum followup {
 	                    (a reservation made, cancelled) */
 	FU_FILE,         /* what: the action; url, request_id: upload a
 	                    file or fetch firmware (file_jobs.h) */
+	FU_CERT,         /* a certificate was installed (cpcerts_save) */
 };
 
 struct answer {

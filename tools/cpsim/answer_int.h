@@ -55,5 +55,17 @@ void answer_signed_update_firmware(struct cpstate *st, const struct cJSON *p,
                                    struct answer *a);
 void answer_get_composite_schedule(struct cpstate *st, const struct cJSON *p,
                                    struct answer *a);
+/* The Security Whitepaper's certificate calls (answer_certificates.c). */
+void answer_certificate_signed(struct cpstate *st, const struct cJSON *p,
+                               struct answer *a);
+void answer_install_certificate(struct cpstate *st, const struct cJSON *p,
+                                struct answer *a);
+void answer_delete_certificate(struct cpstate *st, const struct cJSON *p,
+                               struct answer *a);
+void answer_get_installed_certificate_ids(struct cpstate *st,
+                                          const struct cJSON *p,
+                                          struct answer *a);
+void answer_extended_trigger_message(struct cpstate *st, const struct cJSON *p,
+                                     struct answer *a);
 
 #endif

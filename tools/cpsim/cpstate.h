@@ -74,6 +74,8 @@ struct reservation {
 	int64_t expiry_ms; /* wall clock */
 };
 
+struct cpcerts;
+
 struct cpstate {
 	int nconn;
 	int64_t now_ms;  /* wall clock of the call being answered; the
@@ -88,6 +90,7 @@ struct cpstate {
 	struct answer_override overrides[CPSTATE_MAX_OVERRIDES];
 	int files; /* --files: GetDiagnostics, GetLog and the firmware
 	              updates are carried out over HTTP */
+	struct cpcerts *certs; /* cpcerts.h; NULL until the first use */
 };
 
 void cpstate_init(struct cpstate *st, int connectors, int heartbeat_s,

@@ -261,6 +261,8 @@ struct link *link_new(const struct link_opts *o, const struct link_ops *ops,
 	if (o->url->tls) {
 		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
 		info.client_ssl_ca_filepath = o->ca_file;
+		info.client_ssl_cert_filepath = o->cert_file;
+		info.client_ssl_private_key_filepath = o->key_file;
 	}
 	l->ctx = lws_create_context(&info);
 	if (!l->ctx) {

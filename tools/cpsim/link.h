@@ -23,6 +23,8 @@ struct link_opts {
 	const char *basic_auth;   /* "user:pass" or NULL */
 	const char *ca_file;      /* wss: CA bundle, NULL for the system's */
 	int insecure;             /* wss: accept any certificate */
+	const char *cert_file;    /* wss: client certificate (PEM) or NULL */
+	const char *key_file;     /* its key */
 	int verbose;              /* print every frame on stderr */
 	const char *tag;          /* prefix for verbose lines (identity) */
 };

@@ -28,6 +28,10 @@ enum {
 	O_BASIC_AUTH,
 	O_CA,
 	O_INSECURE,
+	O_CERT,
+	O_KEY,
+	O_CERT_ORG,
+	O_CERT_DIR,
 	O_SUBPROTOCOL,
 	O_TIMEOUT,
 	O_QUIET,
@@ -72,6 +76,10 @@ static const struct option longopts[] = {
     {"basic-auth", required_argument, NULL, O_BASIC_AUTH},
     {"ca", required_argument, NULL, O_CA},
     {"insecure", no_argument, NULL, O_INSECURE},
+    {"cert", required_argument, NULL, O_CERT},
+    {"key", required_argument, NULL, O_KEY},
+    {"cert-org", required_argument, NULL, O_CERT_ORG},
+    {"cert-dir", required_argument, NULL, O_CERT_DIR},
     {"subprotocol", required_argument, NULL, O_SUBPROTOCOL},
     {"timeout", required_argument, NULL, O_TIMEOUT},
     {"quiet", no_argument, NULL, O_QUIET},
@@ -136,6 +144,10 @@ void opts_usage(FILE *out)
 	    "  --basic-auth USER:PASS  HTTP Basic authentication\n"
 	    "  --ca FILE             CA bundle for wss://\n"
 	    "  --insecure            wss:// without certificate checks\n"
+	    "  --cert FILE --key FILE  TLS client certificate (profile 3)\n"
+	    "  --cert-org O          O of the CSRs it sends (default csms)\n"
+	    "  --cert-dir DIR        where CertificateSigned's certificate"
+	    " goes (ID.crt, ID.key)\n"
 	    "  --subprotocol LIST    offered subprotocols (default ocpp1.6;"
 	    " \"none\": no header)\n"
 	    "  --timeout S           reply timeout (default 30)\n"
@@ -336,6 +348,18 @@ int opts_parse(int argc, char **argv, struct cpsim_opts *o, char *err,
 		case O_INSECURE:
 			o->insecure = 1;
 			break;
+		case O_CERT:
+			o->cert_file = a;
+			break;
+		case O_KEY:
+			o->key_file = a;
+			break;
+		case O_CERT_ORG:
+			o->cert_org = a;
+			break;
+		case O_CERT_DIR:
+			o->cert_dir = a;
+			break;
 		case O_SUBPROTOCOL:
 			o->subprotocol = strcmp(a, "none") ? a : NULL;
 			break;
@@ -489,6 +513,8 @@ void opts_link(const struct cpsim_opts *o, const struct cp_url *u,
 	lo->basic_auth = o->basic_auth;
 	lo->ca_file = o->ca_file;
 	lo->insecure = o->insecure;
+	lo->cert_file = o->cert_file;
+	lo->key_file = o->key_file;
 	lo->verbose = o->verbose;
 	lo->tag = tag;
 }

@@ -29,6 +29,9 @@ struct cpsim_opts {
 	const char *basic_auth;
 	const char *ca_file;
 	int insecure;
+	const char *cert_file, *key_file; /* TLS client certificate */
+	const char *cert_org;             /* O of the CSRs (NULL: "csms") */
+	const char *cert_dir;    /* CertificateSigned's files go here */
 	const char *subprotocol; /* NULL: send no Sec-WebSocket-Protocol */
 	int timeout_s;           /* reply timeout */
 	/* behaviour and output */

@@ -8,6 +8,7 @@
  * through rpc.c, which sends them one at a time; nothing but
  * BootNotification goes out until the boot was accepted.
  */
+#include "cpcerts.h"
 #include "session.h"
 
 #include <cjson/cJSON.h>
@@ -531,6 +532,14 @@ static void trigger(struct sess *s, const char *what, int cid)
 	} else if (!strcmp(what, "FirmwareStatusNotification")) {
 		msg_fw_status(p, sizeof p, "Idle");
 		call(s, "FirmwareStatusNotification", p, CK_OTHER, 0);
+	} else if (!strcmp(what, "SignChargePointCertificate")) {
+		char csr[2048];
+		if (cpcerts_sign_request(
+		        &s->st, s->id, s->o->cert_org ? s->o->cert_org : "csms",
+		        csr, sizeof csr))
+			note(s, "could not make a CSR");
+		else
+			call(s, "SignCertificate", csr, CK_OTHER, 0);
 	}
 }
 
@@ -579,6 +588,17 @@ static void follow_up(struct sess *s, const struct answer *a)
 	case FU_FILE:
 		file_jobs_run(a, s->id, file_send, s);
 		break;
+	case FU_CERT: {
+		char err[256];
+		if (!s->o->cert_dir)
+			note(s, "certificate installed (no --cert-dir)");
+		else if (cpcerts_save(&s->st, s->o->cert_dir, s->id, err,
+		                      sizeof err))
+			note(s, "certificate not saved: %s", err);
+		else
+			note(s, "certificate saved in %s", s->o->cert_dir);
+		break;
+	}
 	case FU_CONFIG:
 		if (!strcasecmp(a->what, "HeartbeatInterval"))
 			s->next_hb_ms =
