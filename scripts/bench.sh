@@ -130,7 +130,9 @@ closed loop): \`make bench-profile\`, docs/benchmarks-profile.md.
 
 The REST API and the dashboard are measured on 1,000 charge points and
 1,000,000 transactions (\`tools/bench-data.sh\`, then \`tools/bench-api.sh\`):
-docs/benchmarks-api.md and docs/benchmarks-dashboard.md.
+docs/benchmarks-api.md and docs/benchmarks-dashboard.md.  At fleet size
+(100,000 charge points over 500 sites, 10,000,000 transactions, meter values
+of 30 days; \`make bench-web\`): docs/benchmarks-web.md.
 
 ## The message log
 
