@@ -64,7 +64,8 @@ void api_account_route(struct api_req *r)
 	if (given &&
 	    !(cJSON_IsString(given) && !strcmp(given->valuestring, r->arg))) {
 		cJSON_Delete(body);
-		api_bad_param(r, "user", "user in the body differs from the path");
+		api_bad_param(r, "user",
+		              "user in the body differs from the path");
 		return;
 	}
 	if (del && cJSON_GetArraySize(body) > (given ? 1 : 0)) {
@@ -74,8 +75,8 @@ void api_account_route(struct api_req *r)
 	}
 	cJSON_DeleteItemFromObjectCaseSensitive(body, "user");
 	cJSON_AddStringToObject(body, "user", r->arg);
-	cJSON *res = api_control_call(
-	    r, del ? "account_delete" : "account_set", NULL, body, 0);
+	cJSON *res = api_control_call(r, del ? "account_delete" : "account_set",
+	                              NULL, body, 0);
 	cJSON_Delete(body);
 	if (res)
 		api_send_json(r, 200, res);

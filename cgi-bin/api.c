@@ -125,12 +125,10 @@ static const struct route {
     {"/tariffs/*/assignments", M_POST, api_tariff_assignments, ROLE_ADMIN},
     {"/tariffs/*/assignments/*", M_DELETE, api_tariff_assignment, ROLE_ADMIN},
     {"/costs", M_GET, api_costs},
-    {"/webhooks", M_GET | M_POST, api_webhooks_route, ROLE_ADMIN},
+    {"/webhooks", M_GET | M_POST, api_webhooks_route, ROLE_ADMIN, ROLE_ADMIN},
     {"/webhooks/*", M_PUT | M_DELETE, api_webhook_route, ROLE_ADMIN},
-    {"/webhooks/*/deliveries", M_GET, api_webhook_deliveries, 0,
-     ROLE_ADMIN},
-    {"/accounts", M_GET | M_POST, api_accounts_route, ROLE_ADMIN,
-     ROLE_ADMIN},
+    {"/webhooks/*/deliveries", M_GET, api_webhook_deliveries, 0, ROLE_ADMIN},
+    {"/accounts", M_GET | M_POST, api_accounts_route, ROLE_ADMIN, ROLE_ADMIN},
     {"/accounts/*", M_PUT | M_DELETE, api_account_route, ROLE_ADMIN},
     {"/audit", M_GET, api_audit, 0, ROLE_ADMIN},
     {"/stats", M_GET, api_stats},
@@ -230,8 +228,8 @@ static int role_ok(struct api_req *r, const struct route *rt)
 	int write = method_bit(r->cgi->method) != M_GET;
 	int need = write ? (rt->write ? rt->write : ROLE_ADMIN)
 	                 : (rt->read == OPEN ? ROLE_NONE
-	                    : rt->read      ? rt->read
-	                                    : ROLE_VIEWER);
+	                    : rt->read       ? rt->read
+	                                     : ROLE_VIEWER);
 	if (need == ROLE_NONE)
 		return 1;
 	webdb_check_idle(r->db, r->now_ms, &r->ctx->db_used_ms);
@@ -248,9 +246,8 @@ static int role_ok(struct api_req *r, const struct route *rt)
 		          "change anything");
 	else
 		api_error(r, 403, "forbidden",
-		          "%s %s needs the %s role (yours: %s)",
-		          r->cgi->method, rt->path, webrole_name(need),
-		          webrole_name(role));
+		          "%s %s needs the %s role (yours: %s)", r->cgi->method,
+		          rt->path, webrole_name(need), webrole_name(role));
 	return 0;
 }
 

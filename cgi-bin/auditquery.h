@@ -11,8 +11,8 @@
 
 /* Parameters: who twice, kind twice; then limit and offset. */
 #define AUDITQ_PAGE                                                            \
-	"SELECT id, at, who, kind, op, subject, detail FROM audit "            \
-	AUDITQ_FILTER "ORDER BY id DESC LIMIT ? OFFSET ?"
+	"SELECT id, at, who, kind, op, subject, detail FROM "                  \
+	"audit " AUDITQ_FILTER "ORDER BY id DESC LIMIT ? OFFSET ?"
 #define AUDITQ_COUNT "SELECT COUNT(*) FROM audit " AUDITQ_FILTER
 
 enum auditq_col {

@@ -42,8 +42,9 @@ int account_op_parse(const char *op, const cJSON *params, struct account_op *a,
 	for (const char *s = u->valuestring; *s; n++) {
 		size_t len = utf8_decode(s, SIZE_MAX, NULL);
 		if (!len || (unsigned char)*s < 0x20 || *s == 0x7F) {
-			snprintf(why, whylen, "user: not valid UTF-8 or has "
-			                      "control characters");
+			snprintf(why, whylen,
+			         "user: not valid UTF-8 or has "
+			         "control characters");
 			return -1;
 		}
 		s += len;
@@ -74,7 +75,7 @@ struct account_job {
 	uint64_t client;
 	char who[CONTROL_WHO_MAX + 1];
 	char *detail;
-	int found;   /* delete: the row was there; set: it existed before */
+	int found;    /* delete: the row was there; set: it existed before */
 	char old[16]; /* the role before, "" none */
 };
 
@@ -140,10 +141,10 @@ static void account_job_done(struct job *j, enum hres r)
 	         aj->a.del ? "" : " role=", aj->a.role, aj->who);
 	cJSON *o = cJSON_CreateObject();
 	if (!o || json_add_str(o, "user", aj->a.user) ||
-	    (aj->a.del ? !cJSON_AddTrueToObject(o, "deleted")
-	               : json_add_str(o, "role", aj->a.role) ||
-	                     !cJSON_AddBoolToObject(o, "created",
-	                                            !aj->found))) {
+	    (aj->a.del
+	         ? !cJSON_AddTrueToObject(o, "deleted")
+	         : json_add_str(o, "role", aj->a.role) ||
+	               !cJSON_AddBoolToObject(o, "created", !aj->found))) {
 		cJSON_Delete(o);
 		control_fail(aj->client, "internal", NULL, "out of memory");
 		return;

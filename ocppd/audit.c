@@ -43,8 +43,9 @@ const char *audit_kind(const char *op)
 {
 	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
 		size_t n = strlen(kinds[i].prefix);
-		if (kinds[i].prefix[n - 1] == '_' ? !strncmp(op, kinds[i].prefix, n)
-		                                   : !strcmp(op, kinds[i].prefix))
+		if (kinds[i].prefix[n - 1] == '_'
+		        ? !strncmp(op, kinds[i].prefix, n)
+		        : !strcmp(op, kinds[i].prefix))
 			return kinds[i].kind;
 	}
 	/* Anything else that changes state: an OCPP command, or an op added
@@ -66,10 +67,10 @@ int audit_write(struct db *db, const char *who, const char *kind,
 
 static int secret_name(const char *name)
 {
-	return name && (strcasestr(name, "password") ||
-	                strcasestr(name, "secret") ||
-	                strcasestr(name, "auth_key") ||
-	                strcasestr(name, "authorizationkey"));
+	return name &&
+	       (strcasestr(name, "password") || strcasestr(name, "secret") ||
+	        strcasestr(name, "auth_key") ||
+	        strcasestr(name, "authorizationkey"));
 }
 
 static void redact(cJSON *v)
@@ -78,7 +79,8 @@ static void redact(cJSON *v)
 	const cJSON *key = cJSON_GetObjectItemCaseSensitive(v, "key");
 	cJSON *value = cJSON_GetObjectItemCaseSensitive(v, "value");
 	if (cJSON_IsString(key) && secret_name(key->valuestring) && value)
-		cJSON_ReplaceItemViaPointer(v, value, cJSON_CreateString("***"));
+		cJSON_ReplaceItemViaPointer(v, value,
+		                            cJSON_CreateString("***"));
 	for (cJSON *m = v ? v->child : NULL; m; m = m->next) {
 		if (secret_name(m->string) && !cJSON_IsObject(m) &&
 		    !cJSON_IsArray(m)) {
@@ -110,9 +112,9 @@ char *audit_detail(const cJSON *params)
  * parameter. */
 static void subject_of(const struct control_req *r, char *out, size_t len)
 {
-	static const char *const names[] = {"id_tag", "user", "tariff_id",
+	static const char *const names[] = {"id_tag",  "user",     "tariff_id",
 	                                    "site_id", "group_id", "id",
-	                                    "name", "url"};
+	                                    "name",    "url"};
 	out[0] = '\0';
 	if (r->cp_id[0]) {
 		snprintf(out, len, "%s", r->cp_id);
@@ -182,8 +184,7 @@ struct audit_job {
 static enum hres audit_job_run(struct job *j, struct batch *b)
 {
 	struct pending *p = &((struct audit_job *)j)->p;
-	return audit_write(b->db, p->who, p->kind, p->op, p->subject,
-	                   p->detail)
+	return audit_write(b->db, p->who, p->kind, p->op, p->subject, p->detail)
 	           ? H_DB_ERROR
 	           : H_OK;
 }
