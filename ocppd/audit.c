@@ -8,6 +8,7 @@
 
 #include "batch.h"
 #include "dbq.h"
+#include "load_mgmt.h"
 #include "log.h"
 #include "timeutil.h"
 
@@ -73,38 +74,63 @@ static int secret_name(const char *name)
 	        strcasestr(name, "authorizationkey"));
 }
 
-static void redact(cJSON *v)
+/* m's value becomes "***" (its name kept); returns the new item, or m
+ * when out of memory (the caller's detail is then dropped). */
+static cJSON *mask(cJSON *v, cJSON *m, int *oom)
+{
+	cJSON *s = cJSON_CreateString("***");
+	char *name = m->string ? strdup(m->string) : NULL;
+	if (!s || (m->string && !name)) {
+		cJSON_Delete(s);
+		free(name);
+		*oom = 1;
+		return m;
+	}
+	/* ReplaceItemViaPointer keeps the place, not the name. */
+	s->string = name;
+	cJSON_ReplaceItemViaPointer(v, m, s);
+	return s;
+}
+
+static void redact(cJSON *v, int *oom)
 {
 	/* ChangeConfiguration of AuthorizationKey: the value is the secret. */
 	const cJSON *key = cJSON_GetObjectItemCaseSensitive(v, "key");
 	cJSON *value = cJSON_GetObjectItemCaseSensitive(v, "value");
 	if (cJSON_IsString(key) && secret_name(key->valuestring) && value)
-		cJSON_ReplaceItemViaPointer(v, value,
-		                            cJSON_CreateString("***"));
+		mask(v, value, oom);
 	for (cJSON *m = v ? v->child : NULL; m; m = m->next) {
 		if (secret_name(m->string) && !cJSON_IsObject(m) &&
-		    !cJSON_IsArray(m)) {
-			cJSON *s = cJSON_CreateString("***");
-			if (s)
-				cJSON_ReplaceItemViaPointer(v, m, s), m = s;
-		} else {
-			redact(m);
-		}
+		    !cJSON_IsArray(m))
+			m = mask(v, m, oom);
+		else
+			redact(m, oom);
 	}
 }
 
 char *audit_detail(const cJSON *params)
 {
 	cJSON *copy = cJSON_Duplicate(params, 1);
+	int oom = 0;
 	if (!copy)
 		return NULL;
-	redact(copy);
+	redact(copy, &oom);
+	if (oom) {
+		/* A secret may still be in it: no detail rather than that. */
+		cJSON_Delete(copy);
+		return NULL;
+	}
 	char *s = cJSON_PrintUnformatted(copy);
 	cJSON_Delete(copy);
 	/* The column is TEXT; a tag import's thousands of rows say enough in
 	 * their first 4,000 bytes. */
-	if (s && strlen(s) > 4000)
-		strcpy(s + 3990, "...");
+	if (s && strlen(s) > 4000) {
+		/* Cut where a character starts: the column takes UTF-8 only. */
+		size_t k = 3990;
+		while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
+			k--;
+		strcpy(s + k, "...");
+	}
 	return s;
 }
 
@@ -153,7 +179,12 @@ static struct pending pending[PENDING_MAX];
 void audit_begin(const struct control_req *r)
 {
 	const char *kind = audit_kind(r->op);
-	if (!kind || !strcmp(kind, "account") || r->client == CONTROL_NO_CLIENT)
+	/* The load manager re-sends its shares every interval: a machine
+	 * following the site's settings (audited when changed), not a
+	 * person's change. */
+	if (!kind || !strcmp(kind, "account") ||
+	    r->client == CONTROL_NO_CLIENT ||
+	    !strcmp(r->requested_by, LM_REQUESTED_BY))
 		return;
 	/* A free slot, else the oldest (its client left without an answer). */
 	struct pending *p = &pending[0];

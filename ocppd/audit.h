@@ -8,7 +8,8 @@
  * the control socket's answer hook writes the row in a job of its own
  * (after the change's COMMIT; a crash between the two loses the row, never
  * the change).  That way a new op is audited without touching this file;
- * the reads (status, cps, connection_attempts) are not recorded.
+ * the reads (status, cps, connection_attempts) and the load manager's
+ * automatic profiles are not recorded.
  */
 #ifndef OCPPD_AUDIT_H
 #define OCPPD_AUDIT_H
