@@ -7,10 +7,12 @@
  * sessions) are counters.h's, shared with the dashboard.  "Today" and
  * "this month" are UTC periods of start_ts.  Energy and cost
  * count the transactions of the period that have ended (a running one has
- * no meter_stop yet), each as money_energy_wh counts it; cost is that
- * energy times the tariff, rounded to cents (money.c).  The transaction
- * figures come from the per-day summary tx_daily through txquery.c, as the
- * dashboard's counters do: a few hundred summary rows, not a month of
+ * no meter_stop yet), each as money_energy_wh counts it; cost is the
+ * sum of their stored costs (tx_costs, priced at the stop from the
+ * tariff in force: docs/tariffs.md) and, for sessions stopped before
+ * tariffs existed, their energy times price_per_kwh (txq_cost_cents).  The
+ * transaction figures come from the per-day summary tx_daily through txquery.c,
+ * as the dashboard's counters do: a few hundred summary rows, not a month of
  * transactions.
  */
 #include "api-stats.h"
@@ -27,7 +29,7 @@
 struct period {
 	const char *name;
 	int64_t since;
-	long long started, completed, wh;
+	long long started, completed, wh, cents;
 };
 
 struct stats {
@@ -45,6 +47,7 @@ static int load_period(struct api_req *r, struct period *p, int64_t until)
 	p->started = tot.count;
 	p->completed = tot.count - tot.active;
 	p->wh = tot.wh;
+	p->cents = txq_cost_cents(&tot, r->cfg->price_per_kwh);
 	return 0;
 }
 
@@ -74,16 +77,14 @@ static int load(struct api_req *r, struct stats *st)
 	return 0;
 }
 
-static void add_period(struct api_req *r, cJSON *body, const struct period *p)
+static void add_period(cJSON *body, const struct period *p)
 {
 	cJSON *o = cJSON_AddObjectToObject(body, p->name);
 	api_json_time(o, "since", p->since);
 	api_json_int(o, "transactions", p->started);
 	api_json_int(o, "completed", p->completed);
 	api_json_num(o, "energy_kwh", (double)p->wh / 1000);
-	long long cents =
-	    money_cost_cents(p->wh, money_price_micro(r->cfg->price_per_kwh));
-	api_json_num(o, "cost", (double)cents / 100);
+	api_json_num(o, "cost", (double)p->cents / 100);
 }
 
 void api_stats(struct api_req *r)
@@ -108,8 +109,8 @@ void api_stats(struct api_req *r)
 	api_json_int(o, "active", st.c.sessions);
 	api_json_num(body, "energy_kwh_total", st.c.total_kwh);
 	api_json_time(body, "counted_at", st.c.counted_ms);
-	add_period(r, body, &st.today);
-	add_period(r, body, &st.month);
+	add_period(body, &st.today);
+	add_period(body, &st.month);
 	api_json_str(body, "currency", r->cfg->currency);
 	api_json_num(body, "price_per_kwh", r->cfg->price_per_kwh);
 	api_json_time(body, "generated_at", r->now_ms);
@@ -184,11 +185,10 @@ void api_metrics(struct api_req *r)
 		        periods[i]->name, num);
 	}
 	metric(out, "csms_period_cost", "gauge",
-	       "Cost of that energy at the configured tariff.");
-	long long price = money_price_micro(r->cfg->price_per_kwh);
+	       "Cost of those transactions: their stored costs, and "
+	       "price_per_kwh for the ones stopped before tariffs existed.");
 	for (int i = 0; i < 2; i++) {
-		money_format_cents(money_cost_cents(periods[i]->wh, price),
-		                   num);
+		money_format_cents(periods[i]->cents, num);
 		fprintf(out, "csms_period_cost{period=\"%s\",currency=\"",
 		        periods[i]->name);
 		label_value(out, r->cfg->currency);

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api-accounts.h"
 #include "api-bulk.h"
 #include "api-chargepoints.h"
 #include "api-charging-profiles.h"
@@ -44,7 +45,9 @@
 #include "api-req.h"
 #include "log.h"
 #include "timeutil.h"
+#include "webctl.h"
 #include "webdb.h"
+#include "webrole.h"
 
 enum {
 	M_GET = 1, /* and HEAD */
@@ -53,23 +56,36 @@ enum {
 	M_DELETE = 8,
 };
 
+/* A route's read role that lets everyone in, even role none. */
+#define OPEN 100
+
+/* A row leaves out the roles it does not lower or raise: unset is the
+ * default, on purpose. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 static const struct route {
 	/* Segments separated by '/'; a "*" segment matches one non-empty
 	 * segment, handed to the handler as r->arg (then r->arg2). */
 	const char *path;
 	int methods;
 	void (*fn)(struct api_req *r);
+	/* The role (webrole.h) POST, PUT and DELETE need; unset (0) is
+	 * ROLE_ADMIN, so a new route that changes state fails closed until
+	 * its row names a lower role. */
+	int write;
+	/* The role GET and HEAD need; unset (0) is ROLE_VIEWER, OPEN none. */
+	int read;
 } routes[] = {
     {"/", M_GET, api_index},
     {"/cps", M_GET, api_cps_list},
-    {"/cps/*", M_GET | M_DELETE, api_cp_route},
+    {"/cps/*", M_GET | M_DELETE, api_cp_route, ROLE_ADMIN},
     {"/cps/*/commands", M_GET, api_commands_list},
-    {"/cps/*/commands/*", M_POST, api_command_send},
+    {"/cps/*/commands/*", M_POST, api_command_send, ROLE_OPERATOR},
     {"/cps/*/log", M_GET, api_log_list},
     {"/cps/*/log.csv", M_GET, api_log_csv},
     {"/cps/*/log.ndjson", M_GET, api_log_ndjson},
-    {"/cps/*/log-level", M_GET | M_PUT, api_log_level},
-    {"/cps/*/boot-answer", M_PUT, api_boot_answer},
+    {"/cps/*/log-level", M_GET | M_PUT, api_log_level, ROLE_OPERATOR},
+    {"/cps/*/boot-answer", M_PUT, api_boot_answer, ROLE_ADMIN},
     {"/cps/*/charging-profiles", M_GET, api_cp_charging_profiles},
     {"/cps/*/security-events", M_GET, api_cp_security_events},
     {"/cps/*/files", M_GET, api_cp_files},
@@ -77,22 +93,22 @@ static const struct route {
     {"/files/*/content", M_GET, api_file_content},
     {"/cps/*/certificates", M_GET, api_cp_certificates},
     {"/cps/*/composite-schedule", M_GET, api_cp_composite_schedule},
-    {"/cps/*/site", M_PUT, api_cp_site},
-    {"/cps/*/retired", M_PUT, api_cp_retired},
-    {"/cps/*/notes", M_PUT, api_cp_notes},
-    {"/cps/*/load", M_GET | M_PUT, api_cp_load},
+    {"/cps/*/site", M_PUT, api_cp_site, ROLE_ADMIN},
+    {"/cps/*/retired", M_PUT, api_cp_retired, ROLE_ADMIN},
+    {"/cps/*/notes", M_PUT, api_cp_notes, ROLE_ADMIN},
+    {"/cps/*/load", M_GET | M_PUT, api_cp_load, ROLE_ADMIN},
     {"/sites/*/load", M_GET, api_site_load},
-    {"/sites", M_GET | M_POST, api_sites_route},
-    {"/sites/*", M_GET | M_PUT | M_DELETE, api_site_route},
-    {"/groups", M_GET | M_POST, api_groups_route},
-    {"/groups/*", M_PUT | M_DELETE, api_group_route},
-    {"/groups/*/members/*", M_PUT | M_DELETE, api_group_member},
-    {"/sites/*/commands/*", M_POST, api_site_bulk},
-    {"/groups/*/commands/*", M_POST, api_group_bulk},
+    {"/sites", M_GET | M_POST, api_sites_route, ROLE_ADMIN},
+    {"/sites/*", M_GET | M_PUT | M_DELETE, api_site_route, ROLE_ADMIN},
+    {"/groups", M_GET | M_POST, api_groups_route, ROLE_ADMIN},
+    {"/groups/*", M_PUT | M_DELETE, api_group_route, ROLE_ADMIN},
+    {"/groups/*/members/*", M_PUT | M_DELETE, api_group_member, ROLE_ADMIN},
+    {"/sites/*/commands/*", M_POST, api_site_bulk, ROLE_OPERATOR},
+    {"/groups/*/commands/*", M_POST, api_group_bulk, ROLE_OPERATOR},
     {"/bulk-jobs", M_GET, api_bulk_list},
     {"/bulk-jobs/*", M_GET, api_bulk_one},
-    {"/bulk-jobs/*/cancel", M_POST, api_bulk_cancel},
-    {"/bulk-jobs/*/resume", M_POST, api_bulk_resume},
+    {"/bulk-jobs/*/cancel", M_POST, api_bulk_cancel, ROLE_OPERATOR},
+    {"/bulk-jobs/*/resume", M_POST, api_bulk_resume, ROLE_OPERATOR},
     {"/commands/*", M_GET, api_command_one},
     {"/connectors/*", M_GET, api_connectors},
     {"/transactions", M_GET, api_tx_list},
@@ -106,24 +122,28 @@ static const struct route {
     {"/registrations", M_GET, api_registrations_list},
     {"/reservations", M_GET, api_reservations_list},
     {"/reservations/*", M_GET, api_reservation_one},
-    {"/users", M_GET | M_POST, api_users_route},
-    {"/tags.csv", M_GET | M_POST, api_tags_csv},
+    {"/users", M_GET | M_POST, api_users_route, ROLE_OPERATOR},
+    {"/tags.csv", M_GET | M_POST, api_tags_csv, ROLE_OPERATOR},
     {"/connection-attempts", M_GET, api_connection_attempts},
-    {"/users/*", M_PUT | M_DELETE, api_user_route},
-    {"/tariffs", M_GET | M_POST, api_tariffs_route},
-    {"/tariffs/*", M_GET | M_PUT | M_DELETE, api_tariff_route},
-    {"/tariffs/*/assignments", M_POST, api_tariff_assignments},
-    {"/tariffs/*/assignments/*", M_DELETE, api_tariff_assignment},
+    {"/users/*", M_PUT | M_DELETE, api_user_route, ROLE_OPERATOR},
+    {"/tariffs", M_GET | M_POST, api_tariffs_route, ROLE_ADMIN},
+    {"/tariffs/*", M_GET | M_PUT | M_DELETE, api_tariff_route, ROLE_ADMIN},
+    {"/tariffs/*/assignments", M_POST, api_tariff_assignments, ROLE_ADMIN},
+    {"/tariffs/*/assignments/*", M_DELETE, api_tariff_assignment, ROLE_ADMIN},
     {"/costs", M_GET, api_costs},
-    {"/webhooks", M_GET | M_POST, api_webhooks_route},
-    {"/webhooks/*", M_PUT | M_DELETE, api_webhook_route},
-    {"/webhooks/*/deliveries", M_GET, api_webhook_deliveries},
+    {"/webhooks", M_GET | M_POST, api_webhooks_route, ROLE_ADMIN, ROLE_ADMIN},
+    {"/webhooks/*", M_PUT | M_DELETE, api_webhook_route, ROLE_ADMIN},
+    {"/webhooks/*/deliveries", M_GET, api_webhook_deliveries, 0, ROLE_ADMIN},
+    {"/accounts", M_GET | M_POST, api_accounts_route, ROLE_ADMIN, ROLE_ADMIN},
+    {"/accounts/*", M_PUT | M_DELETE, api_account_route, ROLE_ADMIN},
+    {"/audit", M_GET, api_audit, 0, ROLE_ADMIN},
     {"/stats", M_GET, api_stats},
     {"/metrics", M_GET, api_metrics},
-    {"/health", M_GET, api_health},
-    {"/openapi.json", M_GET, api_openapi},
-    {"/docs", M_GET, api_docs},
+    {"/health", M_GET, api_health, 0, OPEN},
+    {"/openapi.json", M_GET, api_openapi, 0, OPEN},
+    {"/docs", M_GET, api_docs, 0, OPEN},
 };
+#pragma GCC diagnostic pop
 
 /* Matches path against pattern; the '*' segments are copied into
  * args (NUL-separated storage in buf). */
@@ -207,6 +227,40 @@ static int method_bit(const char *m)
 	return 0;
 }
 
+/* Whether the request's role may use rt with its method (the one place
+ * the API decides); when not, the error is written. */
+static int role_ok(struct api_req *r, const struct route *rt)
+{
+	int write = method_bit(r->cgi->method) != M_GET;
+	int need = write ? (rt->write ? rt->write : ROLE_ADMIN)
+	                 : (rt->read == OPEN ? ROLE_NONE
+	                    : rt->read       ? rt->read
+	                                     : ROLE_VIEWER);
+	/* A command's own role may be higher than the route's. */
+	if (write && rt->fn == api_command_send &&
+	    webrole_for_command(r->arg2) > need)
+		need = webrole_for_command(r->arg2);
+	if (need == ROLE_NONE)
+		return 1;
+	webdb_check_idle(r->db, r->now_ms, &r->ctx->db_used_ms);
+	int role = webrole_of(r->db, r->cfg, r->cgi);
+	if (role < 0) {
+		api_db_error(r);
+		return 0;
+	}
+	if (role >= need)
+		return 1;
+	if (write && webctl_may_change(r->cgi))
+		api_error(r, 401, "unauthorized",
+		          "this deployment requires an authenticated user to "
+		          "change anything");
+	else
+		api_error(r, 403, "forbidden",
+		          "%s %s needs the %s role (yours: %s)", r->cgi->method,
+		          rt->path, webrole_name(need), webrole_name(role));
+	return 0;
+}
+
 /* HEAD: handlers write their body as for GET, into nothing. */
 static ssize_t discard(void *cookie, const char *buf, size_t size)
 {
@@ -267,6 +321,8 @@ static void handle(struct cgi_req *req, void *arg)
 		          cgi_query_why(req->params_refused), CGI_MAX_PARAMS);
 	else if (ctx->cfg_err[0])
 		api_error(&r, 503, "config_error", "%s", ctx->cfg_err);
+	else if (!role_ok(&r, rt))
+		; /* answered */
 	else {
 		/* Not webdb_ready: /health, /openapi.json and /docs answer
 		 * without the database, and a route that needs it answers

@@ -15,6 +15,7 @@
 #include "log.h"
 #include "timeutil.h"
 #include "tmpl.h"
+#include "ui-accounts.h"
 #include "ui-approvals.h"
 #include "ui-security-events.h"
 #include "ui-refused.h"
@@ -39,7 +40,9 @@
 #include "ui-transaction.h"
 #include "ui-transactions.h"
 #include "ui-webhooks.h"
+#include "webctl.h"
 #include "webdb.h"
+#include "webrole.h"
 
 enum route_flags {
 	ROUTE_PREFIX = 1, /* path starts with `path`; the rest is the arg */
@@ -51,21 +54,30 @@ struct route {
 	const char *path;
 	int flags;
 	void (*page)(struct ui_req *r, const char *arg);
+	/* The role (webrole.h) the route needs.  Unset (0): a page needs
+	 * ROLE_VIEWER, a form (ROUTE_POST) ROLE_ADMIN — a new form fails
+	 * closed until its row names a lower role. */
+	int role;
 };
 
+/* A row leaves out the role it does not lower or raise: unset is the
+ * default, on purpose. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 static const struct route routes[] = {
     {"/", ROUTE_DB, ui_overview},
     /* "/cp/" + id + "/log": a '*' stands for one path segment. */
     {"/cp/*/log", ROUTE_DB, ui_log},
-    {"/cp/*/log-level", ROUTE_POST, ui_log_level},
-    {"/cp/*/firmware", ROUTE_POST | ROUTE_DB, ui_cp_firmware_post},
+    {"/cp/*/log-level", ROUTE_POST, ui_log_level, ROLE_OPERATOR},
+    {"/cp/*/firmware", ROUTE_POST | ROUTE_DB, ui_cp_firmware_post,
+     ROLE_OPERATOR},
     {"/cp/", ROUTE_PREFIX | ROUTE_DB, ui_chargepoint},
     {"/transactions", ROUTE_DB, ui_transactions},
     {"/transactions/", ROUTE_PREFIX | ROUTE_DB, ui_transaction},
     {"/receipts/", ROUTE_PREFIX | ROUTE_DB, ui_receipt},
     {"/tariffs", ROUTE_DB, ui_tariffs},
     {"/tags", ROUTE_DB, ui_tags},
-    {"/webhooks", ROUTE_DB, ui_webhooks},
+    {"/webhooks", ROUTE_DB, ui_webhooks, ROLE_ADMIN},
     {"/approvals", ROUTE_DB, ui_approvals},
     {"/security-events", ROUTE_DB, ui_security_events},
     {"/firmware", ROUTE_DB, ui_firmware},
@@ -78,19 +90,23 @@ static const struct route routes[] = {
     {"/bulk-jobs", ROUTE_DB, ui_bulk_jobs},
     {"/bulk-jobs/", ROUTE_PREFIX | ROUTE_DB, ui_bulk_job},
     /* Changes go to ocppd, not the (read-only) database. */
-    {"/cp/", ROUTE_PREFIX | ROUTE_POST, ui_cp_command},
-    {"/tags/edit", ROUTE_POST, ui_tag_edit},
-    {"/tags/import", ROUTE_POST, ui_tag_import},
-    {"/approvals", ROUTE_POST, ui_approval_post},
+    {"/cp/", ROUTE_PREFIX | ROUTE_POST, ui_cp_command, ROLE_OPERATOR},
+    {"/tags/edit", ROUTE_POST, ui_tag_edit, ROLE_OPERATOR},
+    {"/tags/import", ROUTE_POST, ui_tag_import, ROLE_OPERATOR},
+    {"/approvals", ROUTE_POST, ui_approval_post, ROLE_ADMIN},
     {"/sites", ROUTE_POST, ui_sites_post},
     {"/tariffs", ROUTE_POST, ui_tariffs_post},
     {"/sites/", ROUTE_PREFIX | ROUTE_POST, ui_site_post},
     {"/cp-life", ROUTE_POST, ui_cplife_post},
     {"/groups", ROUTE_POST, ui_groups_post},
     {"/groups/", ROUTE_PREFIX | ROUTE_POST, ui_group_post},
-    {"/bulk", ROUTE_POST, ui_bulk_post},
-    {"/bulk-jobs/", ROUTE_PREFIX | ROUTE_POST, ui_bulk_job_post},
+    {"/bulk", ROUTE_POST, ui_bulk_post, ROLE_OPERATOR},
+    {"/bulk-jobs/", ROUTE_PREFIX | ROUTE_POST, ui_bulk_job_post, ROLE_OPERATOR},
+    {"/accounts", ROUTE_DB, ui_accounts, ROLE_ADMIN},
+    {"/accounts", ROUTE_POST, ui_accounts_post, ROLE_ADMIN},
+    {"/audit", ROUTE_DB, ui_audit, ROLE_ADMIN},
 };
+#pragma GCC diagnostic pop
 
 struct app {
 	struct ui_ctx ui;
@@ -149,6 +165,42 @@ static const struct route *find_route(const char *path, int post,
 			return rt;
 	}
 	return NULL;
+}
+
+/* The one place the dashboard decides who may: the request's role
+ * against the route's; when not, the error page is sent. */
+static int role_ok(struct ui_req *r, const struct route *rt, int post,
+                   struct app *app)
+{
+	int need = rt->role ? rt->role : post ? ROLE_ADMIN : ROLE_VIEWER;
+	if (r->cgi->remote_user && *r->cgi->remote_user &&
+	    !(rt->flags & ROUTE_DB) &&
+	    webdb_ready(r->db, r->now, &app->db_used_ms)) {
+		ui_db_error(r, "database");
+		return 0;
+	}
+	r->role = webrole_of(r->db, &app->ui.cfg, r->cgi);
+	if (r->role < 0) {
+		r->role = ROLE_NONE;
+		ui_db_error(r, "accounts");
+		return 0;
+	}
+	if (r->role >= need)
+		return 1;
+	if (post && webctl_may_change(r->cgi))
+		ui_error(r, 401, "Not signed in",
+		         "Changes need an authenticated user on this "
+		         "dashboard.");
+	else if (r->role == ROLE_NONE)
+		ui_error(r, 403, "Not allowed",
+		         "Your login has no access to this dashboard. An "
+		         "administrator can give it a role (Accounts).");
+	else
+		ui_error(r, 403, "Not allowed",
+		         post ? "Your role may not make this change. Nothing "
+		                "was changed."
+		              : "Your role may not see this page.");
+	return 0;
 }
 
 static void handle(struct cgi_req *cgi, void *p)
@@ -211,6 +263,8 @@ static void handle(struct cgi_req *cgi, void *p)
 		ui_db_error(&r, "database");
 		return;
 	}
+	if (!role_ok(&r, rt, post, app))
+		return;
 	rt->page(&r, arg);
 	log_debug("dashboard: %s %s?%s in %lld ms", cgi->method, cgi->path,
 	          cgi->query, (long long)(time_now_ms() - r.now));

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "money.h"
 #include "paging.h"
 #include "timeutil.h"
 
@@ -35,17 +36,35 @@ enum sql_kind { Q_TOTALS, Q_COUNT, Q_DESC, Q_ASC, Q_STREAM, Q_KINDS };
 	"IF(t.meter_stop IS NULL, 0, GREATEST(t.meter_stop - t.meter_start, "  \
 	"0))"
 
+/* A stored cost (tx_costs "c", joined) in cents, as sql/026's tx_daily
+ * triggers count it; NULL without one. */
+#define TX_COST_CENTS                                                          \
+	"CAST(CASE WHEN c.minor_digits >= 2 THEN ROUND(c.gross_minor / "       \
+	"POW(10, c.minor_digits - 2)) ELSE c.gross_minor * "                   \
+	"POW(10, 2 - c.minor_digits) END AS SIGNED)"
+#define TX_COST_FIGURES                                                        \
+	"COALESCE(SUM(" TX_COST_CENTS "), 0), COALESCE(SUM(c.energy_wh), 0)"
+
+long long txq_cost_cents(const struct txq_totals *t, double price_per_kwh)
+{
+	long long rest = t->wh > t->cost_wh ? t->wh - t->cost_wh : 0;
+	return t->cost_cents +
+	       money_cost_cents(rest, money_price_micro(price_per_kwh));
+}
+
 /* Per day, summed over the writers' shards; DATE as DATETIME so that
  * db_time_ms reads it. */
 static const char sql_days[] =
-    "SELECT CAST(day AS DATETIME), SUM(n), SUM(n_active), SUM(wh) "
+    "SELECT CAST(day AS DATETIME), SUM(n), SUM(n_active), SUM(wh), "
+    "SUM(cost_cents), SUM(cost_wh) "
     "FROM tx_daily WHERE (? IS NULL OR day >= ?) AND (? IS NULL OR day < ?) "
     "GROUP BY day ORDER BY day DESC";
 
 /* The same figures for part of a day, from the index. */
 static const char sql_window[] =
     "SELECT COUNT(*), COALESCE(SUM(t.stop_ts IS NULL), 0), "
-    "COALESCE(SUM(" TX_WH "), 0) FROM transactions t "
+    "COALESCE(SUM(" TX_WH "), 0), " TX_COST_FIGURES " FROM transactions t "
+    "LEFT JOIN tx_costs c ON c.tx_id = t.id "
     "WHERE t.start_ts >= ? AND t.start_ts < ?";
 
 /* Built on first use, kept for the process (the db cache keys on them). */
@@ -70,15 +89,16 @@ static const char *build_sql(enum sql_kind kind, unsigned mask, int latest)
 		n = asprintf(
 		    &sql,
 		    "SELECT COUNT(*), COALESCE(SUM(t.stop_ts IS NULL), "
-		    "0), COALESCE(SUM(" TX_WH "), 0) "
-		    "FROM transactions t WHERE %s AND %s AND %s AND "
+		    "0), COALESCE(SUM(" TX_WH "), 0), " TX_COST_FIGURES " "
+		    "FROM transactions t LEFT JOIN tx_costs c ON c.tx_id = "
+		    "t.id WHERE %s AND %s AND %s AND "
 		    "%s%s",
 		    cp, tag, lower, upper, status);
 		break;
 	case Q_COUNT:
 		/* The same shape; COUNT(*) alone stays in the index. */
 		n = asprintf(&sql,
-		             "SELECT COUNT(*), 0, 0 FROM transactions t "
+		             "SELECT COUNT(*), 0, 0, 0, 0 FROM transactions t "
 		             "WHERE %s AND %s AND %s AND %s%s",
 		             cp, tag, lower, upper, status);
 		break;
@@ -157,6 +177,8 @@ static int exact_totals(struct db *db, const struct txq_filter *f,
 		tot->count = db_int(&rows, 0);
 		tot->active = db_int(&rows, 1);
 		tot->wh = db_int(&rows, 2);
+		tot->cost_cents = db_int(&rows, 3);
+		tot->cost_wh = db_int(&rows, 4);
 	}
 	db_rows_end(&rows);
 	return rc < 0 ? -1 : 0;
@@ -224,15 +246,18 @@ static struct txq_filter days_filter(const struct txq_filter *f,
 	return g;
 }
 
-/* n, n_active and wh of [lo, hi) from the index, for a cut day. */
+/* n, n_active, wh, cost_cents and cost_wh of a day, or of [lo, hi). */
+#define NFIG 5
+
+/* The figures of [lo, hi) from the index, for a cut day. */
 static int window_figures(struct db *db, int64_t lo, int64_t hi,
-                          long long fig[3])
+                          long long fig[NFIG])
 {
 	struct db_rows rows;
 	if (db_query(db, &rows, sql_window, "tt", lo, hi))
 		return -1;
 	int rc = db_next(&rows);
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < NFIG; i++)
 		fig[i] = rc > 0 ? db_int(&rows, i) : 0;
 	db_rows_end(&rows);
 	return rc < 0 ? -1 : 0;
@@ -240,14 +265,17 @@ static int window_figures(struct db *db, int64_t lo, int64_t hi,
 
 /* Adds one day's n, n_active and wh to the totals as the status filter
  * sees them; returns the day's count of matching rows. */
-static long long add_day(const struct txq_filter *f, const long long fig[3],
+static long long add_day(const struct txq_filter *f, const long long fig[NFIG],
                          struct txq_totals *tot)
 {
 	long long c = f->status == TXQ_ACTIVE      ? fig[1]
 	              : f->status == TXQ_COMPLETED ? fig[0] - fig[1]
 	                                           : fig[0];
-	if (f->status != TXQ_ACTIVE)
+	if (f->status != TXQ_ACTIVE) {
 		tot->wh += fig[2];
+		tot->cost_cents += fig[3];
+		tot->cost_wh += fig[4];
+	}
 	if (f->status != TXQ_COMPLETED)
 		tot->active += fig[1];
 	tot->count += c;
@@ -279,15 +307,16 @@ static int summary(struct db *db, const struct txq_filter *f, struct days *d,
 	int ncut = 0;
 	while ((rc = db_next(&rows)) > 0) {
 		int64_t day = db_time_ms(&rows, 0);
-		long long fig[3] = {db_int(&rows, 1), db_int(&rows, 2),
-		                    db_int(&rows, 3)};
+		long long fig[NFIG] = {db_int(&rows, 1), db_int(&rows, 2),
+		                       db_int(&rows, 3), db_int(&rows, 4),
+		                       db_int(&rows, 5)};
 		if (day == DB_NULL_TIME)
 			continue;
 		if ((from != DB_NULL_TIME && day < from) ||
 		    (to != DB_NULL_TIME && day + MS_PER_DAY > to)) {
 			if (ncut < 2)
 				cut[ncut++] = day;
-			fig[0] = fig[1] = fig[2] = 0;
+			memset(fig, 0, sizeof fig);
 		}
 		long long c = add_day(f, fig, tot);
 		if (d && days_push(d, day, c, fig[1])) {
@@ -304,7 +333,7 @@ static int summary(struct db *db, const struct txq_filter *f, struct days *d,
 		int64_t hi = to != DB_NULL_TIME && to < cut[i] + MS_PER_DAY
 		                 ? to
 		                 : cut[i] + MS_PER_DAY;
-		long long fig[3];
+		long long fig[NFIG];
 		if (window_figures(db, lo, hi, fig))
 			return -1;
 		long long c = add_day(f, fig, tot);

@@ -45,7 +45,16 @@ struct txq_totals {
 	long long count;  /* transactions in the filtered set */
 	long long active; /* of which still running */
 	long long wh;     /* energy of the finished ones (money_energy_wh) */
+	/* Of the finished ones, those with a stored cost (tx_costs): their
+	 * gross in cents of the configured currency, and their energy. */
+	long long cost_cents;
+	long long cost_wh;
 };
+
+/* The cost of the totals: the stored costs, and the energy of the
+ * sessions without one (stopped before tariffs existed) at
+ * price_per_kwh; in cents. */
+long long txq_cost_cents(const struct txq_totals *t, double price_per_kwh);
 
 /*
  * The newest whole-meter (no phase) value of `measurand` of transaction

@@ -67,7 +67,7 @@ void ui_approvals(struct ui_req *r, const char *arg)
 	}
 	if (loop)
 		vl = TMPL_add_loop(vl, "cps", loop);
-	const char *token = ui_csrf_for(r);
+	const char *token = ui_csrf_for_admin(r);
 	if (token)
 		vl = TMPL_add_var(vl, "csrf", token, (char *)NULL);
 	vl = ui_outcome_vars(r, vl);

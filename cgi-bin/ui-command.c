@@ -18,6 +18,7 @@
 #include "ui-error.h"
 #include "ui-format.h"
 #include "ui-post.h"
+#include "webrole.h"
 
 #define CP_ID_MAX 50
 
@@ -271,6 +272,13 @@ void ui_cp_command(struct ui_req *r, const char *arg)
 	if (!a) {
 		ui_form_free(&f);
 		ui_bad_param(r, "action", "is not a command of this page");
+		return;
+	}
+	if (r->role < webrole_for_command(a->name)) {
+		ui_form_free(&f);
+		ui_error(r, 403, "Not allowed",
+		         "Your role may not make this change (the command "
+		         "needs the admin role). Nothing was changed.");
 		return;
 	}
 	struct ui_outcome o = {"invalid", ""};

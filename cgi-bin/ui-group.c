@@ -2,6 +2,7 @@
  * ui-group.c — see ui-group.h.
  */
 #include "ui-group.h"
+#include "webrole.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -77,7 +78,7 @@ void ui_group(struct ui_req *r, const char *arg)
 			                 (char *)NULL);
 		/* The loop's rows see only their own names. */
 		c = ui_add_fmt(c, "id", "%lld", id);
-		if (token)
+		if (token && r->role >= ROLE_ADMIN)
 			c = TMPL_add_var(c, "csrf", token, (char *)NULL);
 		loop = TMPL_add_varlist(loop, c);
 	}

@@ -47,7 +47,7 @@ void ui_groups(struct ui_req *r, const char *arg)
 		ui_db_error(r, "groups");
 		return;
 	}
-	const char *token = ui_csrf_for(r);
+	const char *token = ui_csrf_for_admin(r);
 	if (token)
 		vl = TMPL_add_var(vl, "csrf", token, (char *)NULL);
 	vl = ui_outcome_vars(r, vl);

@@ -19,6 +19,7 @@
 #include "ui-format.h"
 #include "webcmd.h"
 #include "webctl.h"
+#include "webrole.h"
 
 /* How long a command form waits for the charge point before the page
  * says "sent" and leaves the outcome to the Recent commands table (ms):
@@ -52,10 +53,15 @@ static const char *user_of(const struct ui_req *r)
 	return r->cgi->remote_user ? r->cgi->remote_user : "";
 }
 
+const char *ui_csrf_for_admin(struct ui_req *r)
+{
+	return r->role >= ROLE_ADMIN ? ui_csrf_for(r) : NULL;
+}
+
 const char *ui_csrf_for(struct ui_req *r)
 {
 	static char token[UI_CSRF_TOKEN_LEN + 1];
-	if (load_secret(r))
+	if (r->role < ROLE_OPERATOR || load_secret(r))
 		return NULL;
 	ui_csrf_token(secret, r->now / 1000, user_of(r), token);
 	return token;

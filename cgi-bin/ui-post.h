@@ -21,9 +21,12 @@ struct ui_form {
 
 /*
  * The CSRF token for forms on the page r renders, or NULL when the secret
- * cannot be read or created (logged; the page then shows no forms).
+ * cannot be read or created (logged; the page then shows no forms) or
+ * the request's role is below operator (a viewer sees none).
  */
 const char *ui_csrf_for(struct ui_req *r);
+/* The same for a page whose every form needs an admin. */
+const char *ui_csrf_for_admin(struct ui_req *r);
 
 /*
  * Reads and checks a POSTed form: an authenticated user when the

@@ -12,6 +12,7 @@
 #include "log.h"
 #include "timeutil.h"
 #include "ui-format.h"
+#include "webrole.h"
 
 /* No inline script or style anywhere: refresh.js and csms.css are files.
  * Inline SVG uses presentation attributes, which CSP does not cover. */
@@ -155,6 +156,14 @@ TMPL_varlist *ui_frame_vars(struct ui_req *r, TMPL_varlist *vl,
 	vl = TMPL_add_var(vl, "title", title, "base", r->base, "static",
 	                  r->static_url, "api", r->api_url, "generated", when,
 	                  "currency", r->ctx->cfg.currency, (char *)NULL);
+	/* Pages hide what the role cannot do (the route table refuses it
+	 * anyway): can_operate for commands and id tags, can_admin for the
+	 * rest. */
+	vl = TMPL_add_var(vl, "role", webrole_name(r->role), (char *)NULL);
+	if (r->role >= ROLE_OPERATOR)
+		vl = TMPL_add_var(vl, "can_operate", "1", (char *)NULL);
+	if (r->role >= ROLE_ADMIN)
+		vl = TMPL_add_var(vl, "can_admin", "1", (char *)NULL);
 	if (nav)
 		vl = ui_add_fmt(vl, "nav", "%s", nav);
 	if (refresh > 0)

@@ -38,6 +38,7 @@ struct ui_req {
 	const char *location;    /* sent as Location: when set (a redirect) */
 	char set_cookie[2048];   /* sent as Set-Cookie: when not empty */
 	struct param_src params; /* a bad one answered with a 400 page */
+	int role;                /* webrole.h, set before the page runs */
 };
 
 /* Fills the URLs of r from SCRIPT_NAME (the dashboard may live under a

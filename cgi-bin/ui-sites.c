@@ -38,7 +38,7 @@ void ui_sites(struct ui_req *r, const char *arg)
 		ui_db_error(r, "sites");
 		return;
 	}
-	const char *token = ui_csrf_for(r);
+	const char *token = ui_csrf_for_admin(r);
 	if (token)
 		vl = TMPL_add_var(vl, "csrf", token, (char *)NULL);
 	vl = TMPL_add_var(vl, "forms", "1", "voltage", "230", "time_zone",

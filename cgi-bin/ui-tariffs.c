@@ -129,7 +129,7 @@ void ui_tariffs(struct ui_req *r, const char *arg)
 	TMPL_varlist *vl = ui_frame_vars(r, NULL, "Tariffs", "tariffs", 0);
 	if (loop)
 		vl = TMPL_add_loop(vl, "tariffs", loop);
-	const char *token = ui_csrf_for(r);
+	const char *token = ui_csrf_for_admin(r);
 	if (token)
 		vl = TMPL_add_var(vl, "csrf", token, (char *)NULL);
 	char price[32];

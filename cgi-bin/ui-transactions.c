@@ -134,10 +134,10 @@ static TMPL_varlist *totals_vars(struct ui_req *r, TMPL_varlist *vl,
 	ui_fmt_kwh((double)tot->wh, tot->wh >= 100000000 ? 0 : 2, buf,
 	           sizeof buf);
 	vl = TMPL_add_var(vl, "total_kwh", buf, (char *)NULL);
-	/* The cost of the summed energy, as the API's /stats counts it. */
-	ui_fmt_money(money_cost_cents(
-	                 tot->wh, money_price_micro(r->ctx->cfg.price_per_kwh)),
-	             buf, sizeof buf);
+	/* The stored costs, price_per_kwh for sessions without one: as the
+	 * API's /stats counts it. */
+	ui_fmt_money(txq_cost_cents(tot, r->ctx->cfg.price_per_kwh), buf,
+	             sizeof buf);
 	return TMPL_add_var(vl, "total_cost", buf, (char *)NULL);
 }
 

@@ -149,6 +149,8 @@ static const struct key keys[] = {
     D(price_per_kwh, "0.30"),
     S(currency, "EUR"),
     S(cors_origin, ""),
+    E(web_default_role, "none|viewer|operator|admin", "viewer"),
+    E(web_anonymous_role, "none|viewer|operator|admin", "admin"),
     P(backup_dir, "var/backups"),
     /* installed layout: the dashboard's persistent form secret */
     P(csrf_secret_file, "var/secrets/csrf_secret"),

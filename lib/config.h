@@ -110,6 +110,9 @@ struct csms_config {
 	double price_per_kwh;
 	char currency[8];
 	char cors_origin[256];
+	/* web roles (docs/security.md): an account's role is in web_users */
+	char web_default_role[16];   /* a REMOTE_USER without an account */
+	char web_anonymous_role[16]; /* no REMOTE_USER, none required */
 	/* make backup */
 	char backup_dir[512];
 	/* installed layout */

@@ -199,8 +199,17 @@ static void post_answer(uint64_t client, cJSON *obj)
 	lws_callback_on_writable(c->wsi);
 }
 
+static void (*answer_hook)(uint64_t client, int ok);
+
+void control_set_answer_hook(void (*fn)(uint64_t client, int ok))
+{
+	answer_hook = fn;
+}
+
 void control_ok(uint64_t client, cJSON *result)
 {
+	if (answer_hook && client != CONTROL_NO_CLIENT)
+		answer_hook(client, 1);
 	cJSON *o = cJSON_CreateObject();
 	if (!result)
 		result = cJSON_CreateObject();
@@ -219,6 +228,8 @@ void control_fail(uint64_t client, const char *code, cJSON *extra,
 {
 	char msg[1024];
 	va_list ap;
+	if (answer_hook && client != CONTROL_NO_CLIENT)
+		answer_hook(client, 0);
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);

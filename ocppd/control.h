@@ -88,6 +88,10 @@ static inline cJSON *control_field_of(const char *why)
 	return extra;
 }
 
+/* fn(client, ok) runs as each request is answered, before the answer
+ * goes out (audit.c records the changes answered ok); NULL: none. */
+void control_set_answer_hook(void (*fn)(uint64_t client, int ok));
+
 /* Control clients connected now (for the status op). */
 unsigned control_clients(void);
 

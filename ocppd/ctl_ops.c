@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "accounts_op.h"
+#include "audit.h"
 #include "auth_key_op.h"
 #include "bulk.h"
 #include "calls.h"
@@ -159,6 +161,8 @@ struct op {
 };
 
 static const struct op table[] = {
+    {"account_delete", accounts_request},
+    {"account_set", accounts_request},
     {"bulk_cancel", bulk_request},
     {"bulk_resume", bulk_request},
     {"bulk_start", bulk_request},
@@ -207,10 +211,12 @@ static const struct op table[] = {
 void ctl_ops_init(void)
 {
 	started_ms = time_now_ms();
+	audit_install();
 }
 
 void ctl_ops_request(const struct control_req *r)
 {
+	audit_begin(r);
 	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
 		if (!strcmp(table[i].name, r->op)) {
 			table[i].fn(r);

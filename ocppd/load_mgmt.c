@@ -22,7 +22,7 @@
 #define SESSIONS_MAX 2000 /* open sessions of one site planned at most */
 #define SITES_MAX    1000 /* managed sites planned per run */
 #define SENDS_MAX    200  /* profiles one node sends per run */
-#define WHO          "load-management"
+#define WHO          LM_REQUESTED_BY
 
 static const struct csms_config *cfg;
 static atomic_int managed; /* a managed site exists: pokes matter */

@@ -32,6 +32,9 @@
 /* chargingProfileId of the default profile; a connector's TxProfile is
  * this plus its connector id. */
 #define LM_PROFILE_ID 900000
+/* Who the load manager's requests say they are from (requested_by):
+ * automatic, every interval, so not on the audit trail (audit.c). */
+#define LM_REQUESTED_BY "load-management"
 
 /* Starts the thread (nothing when load_mgmt_interval is 0); -1 with err. */
 int load_mgmt_start(const struct csms_config *cfg, char *err, size_t errlen);

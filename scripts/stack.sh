@@ -506,7 +506,28 @@ start_all() {
 	pid_alive "$run_dir/lighttpd.pid" || ! port_busy "$http_port" || die "port $http_port (http_port) is already in use"
 	db_start
 	ocppd_start "$@"
+	ensure_operator_admin
 	web_start
+}
+
+# The operator's login is the stack's first admin (a login without an
+# account only reads: docs/security.md), made once through ocppd like any
+# account; a stamp next to its password says it was, so a role an admin
+# changed later stays.
+ensure_operator_admin() {
+	[[ ${CSMS_WEB_ANONYMOUS_CHANGES:-0} != 1 ]] || return 0
+	local stamp out
+	stamp=$(secrets_dir)/operator.account
+	[[ -e $stamp ]] && return 0
+	# The control socket opens just after the OCPP port.
+	for ((i = 0; i < 100; i++)); do
+		if out=$("$BIN/csmsctl" -c "$CONF" -u stack.sh -t 15 account_set user=operator role=admin 2>&1); then
+			: >"$stamp"
+			return 0
+		fi
+		sleep 0.1
+	done
+	die "cannot make the operator login an admin: $out"
 }
 
 stop_all() {

@@ -496,7 +496,7 @@ await test('openapi_every_path_answers', async () => {
 	sql(`UPDATE charge_points SET site_id = ${siteId} WHERE id = ${q(CP1)}`);
 	const subst = { cp_id: encodeURIComponent(CP1), id: String(firstId),
 		action: 'ClearCache', id_tag: 'X'.repeat(21), uid, res_id: resId, site_id: siteId, group_id: '0', job_id: '0',
-		tariff_id: '0', assignment_id: '0', file_id: '0' };
+		tariff_id: '0', assignment_id: '0', file_id: '0', user: 'u'.repeat(101) };
 	// A received file recorded but not on disk: its content is 410.
 	sql(`INSERT INTO cp_files (cp_id, kind, request_id, stored_name, size, sha256, received_at)
 		VALUES (${q(CP1)}, 'log', 50, ${q(`log-50-${process.pid}`)}, 0, ${q('0'.repeat(64))}, NOW(3))`);

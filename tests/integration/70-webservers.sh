@@ -25,6 +25,10 @@ if [[ $(id -u) -eq 0 ]]; then
 	group=www-data
 fi
 htpasswd -bc "$A/htpasswd" operator 's3cret pass' >/dev/null 2>&1
+# The login changes id tags: an operator (a login without an account only
+# reads; docs/security.md, "Accounts and roles").
+out=$("$CSMS_BIN/csmsctl" -u cli:70-webservers account_set user=operator role=operator 2>&1) &&
+	pass csmsctl_account_set || fail csmsctl_account_set "$out"
 
 sql() {
 	mariadb --no-defaults -S "$CSMS_DB_SOCKET" -u "$CSMS_DB_USER" -p"$CSMS_DB_PASSWORD" "$CSMS_DB_NAME" -N -B -e "$1"

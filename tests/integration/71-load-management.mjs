@@ -218,4 +218,7 @@ try {
 	await Promise.all(procs.map((p) => new Promise((r) => (p.exitCode !== null ? r() : p.on('exit', r)))));
 	if (deaf) await deaf.close({ force: true }).catch(() => {});
 }
+// The shares it sent are the site's settings followed, not a person's
+// change: not on the audit trail (the settings' changes are).
+checkEq('load_manager_not_audited', sqlValue("SELECT COUNT(*) FROM audit WHERE who = 'load-management'"), '0');
 done();

@@ -33,7 +33,7 @@ block() {
 
 # Every marked block the test uses is there and is valid shell.
 missing=()
-for b in packages install user secrets database config files first-tag htpasswd lighttpd-conf cron restore; do
+for b in packages install user secrets database config files first-tag htpasswd first-admin lighttpd-conf cron restore; do
 	body=$(block "$b")
 	if [[ -z $body ]]; then
 		missing+=("$b")
@@ -291,6 +291,10 @@ post_form() {
 	curl -s -o /dev/null -w '%{http_code}' "${auth[@]}" "${args[@]}" "$base/dashboard$path"
 }
 
+# ---- the first admin (the doc's csmsctl), then the first id tags -------
+out=$(bash -c "$(block first-admin | adapt)" 2>&1)
+role=$(sql "SELECT role FROM web_users WHERE user='operator'")
+[[ $role == admin ]] && pass csmsctl_first_admin || fail csmsctl_first_admin "role '$role': $out"
 # ---- the first id tags: dashboard (lighttpd) and csmsctl (the doc) -----
 tok=$(curl -s "${auth[@]}" "$L/dashboard/tags" | csrf_of)
 code=$(post_form "$L" /tags/edit "csrf=$tok" op=add id_tag=INST-TAG-1 "name=added in the dashboard" status=Accepted)

@@ -291,6 +291,7 @@ await test('auth_required_refuses_anonymous_changes', async () => {
 	checkEq('anonymous_tag_not_added', sqlValue(`SELECT COUNT(*) FROM users WHERE id_tag = ${q(tag('Z'))}`), '0');
 	const g = cgi('GET', `/cps/${OFF}`, '', { CSMS_REQUIRE_AUTH: '1' });
 	checkEq('anonymous_reads_fine', g.status, 200);
+	sql("INSERT INTO web_users (user, role) VALUES ('alice', 'operator') ON DUPLICATE KEY UPDATE role = 'operator'");
 	const u = cgi('POST', `/cps/${OFF}/commands/Reset`, '{"type":"Soft"}', { CSMS_REQUIRE_AUTH: '1', REMOTE_USER: 'alice' });
 	checkEq('authenticated_passes', [u.status, u.json?.error?.code], [409, 'cp_offline']);
 	const who = await until(() => sqlValue(`SELECT requested_by FROM commands WHERE cp_id = ${q(OFF)}

@@ -282,6 +282,8 @@ function cgi(method, path, body, extraEnv = {}) {
 await test('auth_and_user_bound_tokens', async () => {
 	const T = tag('U');
 	const form = (tk) => new URLSearchParams({ csrf: tk, op: 'add', id_tag: T }).toString();
+	// Both may change id tags (operators): what refuses bob is alice's token.
+	sql("INSERT INTO web_users (user, role) VALUES ('alice', 'operator'), ('bob', 'operator') ON DUPLICATE KEY UPDATE role = 'operator'");
 	const alice = tokenOf(cgi('GET', '/tags', '', { REMOTE_USER: 'alice' }).text);
 	check('cgi_token_for_alice', alice, 'no token');
 	check('token_differs_per_user', alice !== tokenOf(cgi('GET', '/tags', '').text), 'same token for anonymous');

@@ -115,6 +115,8 @@ static void test_args_errors(void)
 	CHECK(strstr(err, "not a JSON object"));
 	CHECK_INT(csmsctl_op_without_cp("status"), 1);
 	CHECK_INT(csmsctl_op_without_cp("tag_add"), 1);
+	CHECK_INT(csmsctl_op_without_cp("account_set"), 1);
+	CHECK_INT(csmsctl_op_without_cp("account_delete"), 1);
 	CHECK_INT(csmsctl_op_without_cp("Reset"), 0);
 }
 

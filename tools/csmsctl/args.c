@@ -15,7 +15,9 @@ int csmsctl_op_without_cp(const char *op)
 	    "site_add", "site_update", "site_delete", "group_add",
 	    "group_update", "group_delete",
 	    /* commands to a site or group (docs/bulk-commands.md) */
-	    "bulk_start", "bulk_cancel", "bulk_resume"};
+	    "bulk_start", "bulk_cancel", "bulk_resume",
+	    /* web accounts (docs/security.md, "Accounts and roles") */
+	    "account_set", "account_delete"};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (!strcmp(op, names[i]))
 			return 1;

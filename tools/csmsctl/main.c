@@ -27,7 +27,8 @@ static void usage(FILE *out)
 	        "RemoteStartTransaction, ...),\n"
 	        "           or status, cps, tag_add, tag_update, tag_delete, "
 	        "drain, undrain,\n"
-	        "           tag_import, connection_attempts\n"
+	        "           tag_import, connection_attempts, account_set, "
+	        "account_delete\n"
 	        "           (no CP_ID)\n"
 	        "  PARAM    key=value (numbers, true/false/null and JSON "
 	        "objects/arrays as such,\n"
@@ -49,6 +50,8 @@ static void usage(FILE *out)
 	        "  csmsctl GetConfiguration CP_1 key=HeartbeatInterval\n"
 	        "  csmsctl tag_add id_tag=ABC123 name='Alice' "
 	        "status=Accepted\n"
+	        "  csmsctl account_set user=alice role=admin   (the first "
+	        "admin)\n"
 	        "  csmsctl drain rate=100 delay_s=5   (a rolling upgrade; "
 	        "undrain ends it)\n"
 	        "see docs/control.md\n");
