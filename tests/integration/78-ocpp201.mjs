@@ -235,6 +235,15 @@ await test('error_codes_16_unchanged', async () => {
 	ws.close();
 });
 
+// Commands are 1.6's: a 2.0.1 station is refused them before anything
+// is sent (409 cp_protocol), and the refusal is in its history.
+await test('commands_refused_to_201', async () => {
+	const r = await apiCall('POST', `/cps/${encodeURIComponent(A)}/commands/Reset?wait=5`, { type: 'Soft' });
+	checkEq('command_201_refused', [r.status, r.json?.error?.code], [409, 'cp_protocol']);
+	checkEq('command_201_recorded', sqlValue(`SELECT COUNT(*) FROM commands WHERE cp_id = ${q(A)}
+		AND action = 'Reset'`), '1');
+});
+
 await test('data_transfer_201', async () => {
 	const r = await a.call('DataTransfer', { vendorId: 'com.example', messageId: 'x', data: { a: 1 } });
 	checkEq('data_transfer_status', r.status, 'UnknownVendorId');
