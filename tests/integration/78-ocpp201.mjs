@@ -263,14 +263,18 @@ await test('mixed_fleet_api', async () => {
 	await b.call('BootNotification', { reason: 'PowerUp', chargingStation: { vendorName: 'New', model: 'M201' } });
 	checkEq('fleet_protocols', sql(`SELECT id, protocol FROM charge_points WHERE id IN (${q(OLD)}, ${q(B)}) ORDER BY vendor`),
 		[[B, 'ocpp2.0.1'], [OLD, 'ocpp1.6']]);
-	for (const id of [OLD, A]) {
+	for (const [id, proto] of [[OLD, 'ocpp1.6'], [A, 'ocpp2.0.1']]) {
 		const r = await apiCall('GET', `/cps/${encodeURIComponent(id)}`);
-		checkEq(`api_cp_${id === OLD ? '16' : '201'}`, r.status, 200);
+		checkEq(`api_cp_${id === OLD ? '16' : '201'}`, [r.status, r.json?.protocol], [200, proto]);
 	}
 	const t16 = await apiCall('GET', `/transactions/${st.transactionId}`);
 	const t201 = await apiCall('GET', `/transactions/${centralId}`);
 	checkEq('api_tx_16', [t16.status, t16.json?.cp_id], [200, OLD]);
-	checkEq('api_tx_201', [t201.status, t201.json?.cp_id, t201.json?.connector_id], [200, A, 1]);
+	checkEq('api_tx_201', [t201.status, t201.json?.cp_id, t201.json?.connector_id, t201.json?.protocol,
+		t201.json?.cp_transaction_id, t201.json?.evse_id, t201.json?.evse_connector_id, t201.json?.seq_missing,
+		t201.json?.energy_kwh], [200, A, 1, 'ocpp2.0.1', TXID, 1, 1, 0, 2]);
+	checkEq('api_tx_16_fields', [t16.json?.protocol, t16.json?.cp_transaction_id, t16.json?.evse_id],
+		['ocpp1.6', null, null]);
 	checkEq('tx_protocols', sql(`SELECT protocol FROM transactions WHERE id IN (${st.transactionId}, ${centralId}) ORDER BY id`)
 		.map((x) => x[0]).sort(), ['ocpp1.6', 'ocpp2.0.1']);
 	await old.close();
