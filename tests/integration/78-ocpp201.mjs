@@ -92,6 +92,8 @@ await test('status_per_evse_and_connector', async () => {
 	checkEq('status_reply', await st(1, 1, 'Available'), {});
 	await st(2, 1, 'Occupied');
 	await st(2, 2, 'Unavailable');
+	const stats = await apiCall('GET', '/stats');
+	check('stats_count_occupied', typeof stats.json?.connectors?.by_status?.Occupied === 'number', stats.text);
 	checkEq('status_rows', sql(`SELECT connector_id, status FROM connectors
 		WHERE cp_id = ${q(A)} ORDER BY connector_id`),
 	[['1', 'Available'], ['2', 'Occupied'], ['202', 'Unavailable']]);
