@@ -20,7 +20,7 @@ static struct action table[] = {
     {"DataTransfer", handle_data_transfer, NULL, NULL, ACT_INLINE},
     {"Heartbeat", handle_heartbeat, NULL, NULL, ACT_INLINE | ACT_BEAT},
     {"MeterValues", handle201_meter_values, NULL, NULL, 0},
-    {"NotifyReport", handle201_notify_report, NULL, NULL, ACT_INLINE},
+    {"NotifyReport", handle201_notify_report, NULL, NULL, 0},
     {"StatusNotification", handle201_status_notification, NULL, NULL, 0},
     {"TransactionEvent", handle201_transaction_event, NULL, NULL, 0},
 };

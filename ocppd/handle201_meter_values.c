@@ -27,9 +27,10 @@
 
 static const char *value_text(cJSON *sv, double d)
 {
-	const cJSON *have = cJSON_GetObjectItemCaseSensitive(sv, VALUE_TEXT);
-	if (cJSON_IsString(have))
-		return have->valuestring; /* a batch run again */
+	/* Always our own text: with lenient_unknown_properties a station
+	 * could have sent a member of that name.  A batch that runs again
+	 * starts with empty coalesced rows, so replacing it is safe. */
+	cJSON_DeleteItemFromObjectCaseSensitive(sv, VALUE_TEXT);
 	char buf[40];
 	snprintf(buf, sizeof buf, "%.15g", d);
 	cJSON *s = cJSON_AddStringToObject(sv, VALUE_TEXT, buf);

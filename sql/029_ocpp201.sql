@@ -58,3 +58,26 @@ CREATE TABLE IF NOT EXISTS tx_events (
   PRIMARY KEY (cp_id, cp_tx_id, seq_no),
   KEY idx_tx_events_tx (tx_id, seq_no)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;
+
+-- A 2.0.1 station's device model as its NotifyReports describe it: one
+-- row per component (with its instance and EVSE/connector), variable
+-- (with its instance) and attribute type (Actual, Target, MinSet,
+-- MaxSet).  '' and -1 stand for "not given" so the key is complete; a
+-- newer report of the same attribute replaces the row.
+CREATE TABLE IF NOT EXISTS device_vars (
+  cp_id              VARCHAR(50) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  component          VARCHAR(50) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  component_instance VARCHAR(50) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL DEFAULT '',
+  evse_id            INT NOT NULL DEFAULT -1,
+  connector_id       INT NOT NULL DEFAULT -1,
+  variable           VARCHAR(50) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
+  variable_instance  VARCHAR(50) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL DEFAULT '',
+  attr_type          VARCHAR(10) CHARACTER SET ascii NOT NULL DEFAULT 'Actual',
+  value              VARCHAR(2500) NULL,
+  mutability         VARCHAR(10) NULL,
+  data_type          VARCHAR(20) NULL,
+  unit               VARCHAR(16) NULL,
+  updated_at         DATETIME(3) NOT NULL,
+  PRIMARY KEY (cp_id, component, component_instance, evse_id, connector_id,
+               variable, variable_instance, attr_type)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci;

@@ -246,6 +246,29 @@ await test('commands_refused_to_201', async () => {
 		AND action = 'Reset'`), '1');
 });
 
+await test('notify_report_stored', async () => {
+	const report = (seqNo, value, tbc) => a.call('NotifyReport', {
+		requestId: 7, generatedAt: new Date().toISOString(), seqNo, tbc,
+		reportData: [
+			{ component: { name: 'OCPPCommCtrlr' }, variable: { name: 'HeartbeatInterval' },
+				variableAttribute: [{ type: 'Actual', value, mutability: 'ReadWrite' }, { type: 'MaxSet', value: '3600' }],
+				variableCharacteristics: { dataType: 'integer', unit: 's', supportsMonitoring: false } },
+			{ component: { name: 'EVSE', evse: { id: 1 } }, variable: { name: 'Power', instance: 'max' },
+				variableAttribute: [{ value: '22000', mutability: 'ReadOnly' }],
+				variableCharacteristics: { dataType: 'decimal', supportsMonitoring: true } },
+		],
+	});
+	checkEq('notify_report_reply', await report(0, '300', true), {});
+	await report(1, '600', false); // a newer value of the same attribute
+	checkEq('notify_report_rows', sql(`SELECT component, component_instance, evse_id, connector_id,
+		variable, variable_instance, attr_type, value, mutability, data_type, unit
+		FROM device_vars WHERE cp_id = ${q(A)} ORDER BY component, attr_type`), [
+		['EVSE', '', '1', '-1', 'Power', 'max', 'Actual', '22000', 'ReadOnly', 'decimal', null],
+		['OCPPCommCtrlr', '', '-1', '-1', 'HeartbeatInterval', '', 'Actual', '600', 'ReadWrite', 'integer', 's'],
+		['OCPPCommCtrlr', '', '-1', '-1', 'HeartbeatInterval', '', 'MaxSet', '3600', null, 'integer', 's'],
+	]);
+});
+
 await test('data_transfer_201', async () => {
 	const r = await a.call('DataTransfer', { vendorId: 'com.example', messageId: 'x', data: { a: 1 } });
 	checkEq('data_transfer_status', r.status, 'UnknownVendorId');
