@@ -172,6 +172,10 @@ await test('ended_counts_once', async () => {
 	});
 	const r = await a.call('TransactionEvent', ended);
 	checkEq('ended_token', r.idTokenInfo?.status, 'Accepted');
+	// Priced as a 1.6 stop is: the answer's totalCost is the stored cost.
+	const api = await apiCall('GET', `/transactions/${centralId}`);
+	check('ended_total_cost', typeof r.totalCost === 'number' && r.totalCost === api.json?.cost,
+		`${r.totalCost} vs ${api.json?.cost}`);
 	const row = txRow(TXID, 'meter_start, meter_stop, stop_reason, stop_id_tag, stop_ts IS NOT NULL, anomaly');
 	checkEq('ended_row', row, ['1000', '3000', 'EVDisconnected', OK, '1', null]);
 	const after = await until(() => totalKwh(A) !== before && totalKwh(A));
