@@ -29,7 +29,8 @@ quiet = @printf '  %-6s %s\n' $(1) $(2);
 endif
 
 LIB_SRC    := $(wildcard lib/*.c)
-LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/ocpp16_schemas.o
+LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/ocpp16_schemas.o \
+              $(BUILD)/gen/ocpp201_schemas.o
 OCPPD_SRC  := $(wildcard ocppd/*.c)
 CPSIM_SRC  := $(wildcard tools/cpsim/*.c)
 API_SRC    := $(wildcard cgi-bin/api*.c)
@@ -74,6 +75,13 @@ $(BUILD)/gen/ocpp16_schemas.c: lib/ocpp16-schemas.json $(BUILD)/bin2c
 	$(call quiet,GEN,$@)$(BUILD)/bin2c ocpp16_schemas_json < $< > $@
 
 $(BUILD)/gen/ocpp16_schemas.o: $(BUILD)/gen/ocpp16_schemas.c
+	$(call quiet,CC,$<)$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/gen/ocpp201_schemas.c: lib/ocpp201-schemas.json $(BUILD)/bin2c
+	@mkdir -p $(dir $@)
+	$(call quiet,GEN,$@)$(BUILD)/bin2c ocpp201_schemas_json < $< > $@
+
+$(BUILD)/gen/ocpp201_schemas.o: $(BUILD)/gen/ocpp201_schemas.c
 	$(call quiet,CC,$<)$(CC) $(CFLAGS) -c $< -o $@
 
 # The API's OpenAPI description, a real JSON file carried by the program.

@@ -27,7 +27,7 @@
 	" cp.connected, cp.last_heartbeat, cp.total_kwh, c.connector_id,"      \
 	" c.status, c.error_code, c.last_update, t.id, t.id_tag,"              \
 	" t.meter_start, t.start_ts, cp.last_seen, cp.site_id, cp.retired,"    \
-	" cp.notes"                                                            \
+	" cp.notes, cp.protocol"                                               \
 	" FROM " cps " LEFT JOIN connectors c ON c.cp_id = cp.id"              \
 	" LEFT JOIN transactions t ON t.cp_id = c.cp_id"                       \
 	" AND t.connector_id = c.connector_id AND t.stop_ts IS NULL "
@@ -54,7 +54,8 @@ enum {
 	COL_SEEN,
 	COL_SITE,
 	COL_RETIRED,
-	COL_NOTES
+	COL_NOTES,
+	COL_PROTOCOL
 };
 
 /* The page's charge points: ids after the cursor, in primary key order;
@@ -85,6 +86,9 @@ static cJSON *cp_object(const struct db_rows *rows)
 	api_json_str(cp, "vendor", db_str(rows, COL_VENDOR));
 	api_json_str(cp, "model", db_str(rows, COL_MODEL));
 	api_json_str(cp, "firmware_version", db_str(rows, COL_FW));
+	/* "ocpp1.6" or "ocpp2.0.1": its newest connection's (null: never
+	 * connected since the column exists). */
+	api_json_str(cp, "protocol", db_str(rows, COL_PROTOCOL));
 	cJSON_AddBoolToObject(cp, "connected", db_int(rows, COL_CONNECTED));
 	api_json_time(cp, "last_seen", db_time_ms(rows, COL_SEEN));
 	api_json_time(cp, "last_heartbeat", db_time_ms(rows, COL_HEARTBEAT));

@@ -28,13 +28,19 @@ enum {
 	COL_RESERVATION,
 	COL_STOP_TAG,
 	COL_ANOMALY,
-	COL_NOW_WH
+	COL_NOW_WH,
+	COL_PROTOCOL,
+	COL_CP_TX,
+	COL_EVSE,
+	COL_EVSE_CONN,
+	COL_SEQ_MISSING
 };
 
 static const char sql_one[] =
     "SELECT " TXQ_COLUMNS ", t.start_status, t.reservation_id, "
     "t.stop_id_tag, t.anomaly, " TXQ_SQL_LATEST_WH(
-        "t.id") " FROM transactions t WHERE t.id = ?";
+        "t.id") ", t.protocol, t.cp_tx_id, t.evse_id, t.evse_connector_id, "
+                "t.seq_missing FROM transactions t WHERE t.id = ?";
 static const char sql_meter_values[] = MVQ_SQL("", "", "");
 
 /* The filters of /transactions and /transactions.csv; -1 after a 400. */
@@ -337,7 +343,7 @@ void api_tx_one(struct api_req *r)
 	int rc = db_next(&rows);
 	cJSON *tx = NULL;
 	int running = 0, conn = 0;
-	char cp[51] = "", tag[21] = "";
+	char cp[51] = "", tag[37] = "";
 	int64_t start_ms = 0;
 	long long meter_start = 0, now_wh = 0;
 	if (rc == 1) {
@@ -348,6 +354,16 @@ void api_tx_one(struct api_req *r)
 		                     db_str(&rows, COL_RESERVATION));
 		api_json_str(tx, "stop_id_tag", db_str(&rows, COL_STOP_TAG));
 		api_json_str(tx, "anomaly", db_str(&rows, COL_ANOMALY));
+		/* OCPP 2.0.1 sessions: the charger's own id, its EVSE and
+		 * connector, and how many of its events never came
+		 * (docs/ocpp201.md); null for 1.6. */
+		api_json_str(tx, "protocol", db_str(&rows, COL_PROTOCOL));
+		api_json_str(tx, "cp_transaction_id", db_str(&rows, COL_CP_TX));
+		api_json_int_or_null(tx, "evse_id", db_str(&rows, COL_EVSE));
+		api_json_int_or_null(tx, "evse_connector_id",
+		                     db_str(&rows, COL_EVSE_CONN));
+		api_json_int_or_null(tx, "seq_missing",
+		                     db_str(&rows, COL_SEQ_MISSING));
 		/* A running session: what it would cost if it stopped now
 		 * (read after this row's result is closed). */
 		running = db_isnull(&rows, TXQ_STOP);

@@ -129,11 +129,16 @@ static const struct {
 	const char *status;
 	const char *cls;
 } status_classes[] = {
-    {"Available", "st-available"},   {"Preparing", "st-preparing"},
-    {"Charging", "st-charging"},     {"SuspendedEVSE", "st-suspended"},
-    {"SuspendedEV", "st-suspended"}, {"Finishing", "st-finishing"},
-    {"Reserved", "st-reserved"},     {"Unavailable", "st-unavailable"},
+    {"Available", "st-available"},
+    {"Preparing", "st-preparing"},
+    {"Charging", "st-charging"},
+    {"SuspendedEVSE", "st-suspended"},
+    {"SuspendedEV", "st-suspended"},
+    {"Finishing", "st-finishing"},
+    {"Reserved", "st-reserved"},
+    {"Unavailable", "st-unavailable"},
     {"Faulted", "st-faulted"},
+    {"Occupied", "st-charging"}, /* OCPP 2.0.1: in use */
 };
 
 const char *ui_status_class(const char *status)

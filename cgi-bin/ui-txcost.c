@@ -51,7 +51,7 @@ int ui_txcost_vars(struct ui_req *r, long long tx, TMPL_varlist **vl)
 			long long now_wh = db_isnull(&rows, 7)
 			                       ? db_int(&rows, 5)
 			                       : (long long)db_dbl(&rows, 7);
-			char cp[51], tag[21];
+			char cp[51], tag[37]; /* transactions.id_tag */
 			snprintf(cp, sizeof cp, "%s",
 			         db_str(&rows, 1) ? db_str(&rows, 1) : "");
 			snprintf(tag, sizeof tag, "%s",

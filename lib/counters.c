@@ -21,7 +21,8 @@
 const char *const counters_status[COUNTERS_NSTATUS + 1] = {
     "Available",   "Preparing", "Charging", "SuspendedEVSE",
     "SuspendedEV", "Finishing", "Reserved", "Unavailable",
-    "Faulted",     "Unknown",   NULL,
+    "Faulted",     "Unknown",   "Occupied", /* OCPP 2.0.1: in use */
+    NULL,
 };
 
 static const char sql_cps[] = "SELECT COUNT(*), COALESCE(SUM(connected), 0),"

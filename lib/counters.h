@@ -25,7 +25,7 @@
 
 /* The connectors.status ENUM, in the schema's order, then NULL (a list
  * for param_choice_or_400). */
-#define COUNTERS_NSTATUS 10
+#define COUNTERS_NSTATUS 11
 extern const char *const counters_status[COUNTERS_NSTATUS + 1];
 #define COUNTERS_CHARGING 2 /* index of "Charging" */
 

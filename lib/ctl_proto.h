@@ -56,6 +56,7 @@
 	X(cp_offline, 409)                                                     \
 	X(cp_pending, 409)                                                     \
 	X(cp_rejected, 409)                                                    \
+	X(cp_protocol, 409)                                                    \
 	X(exists, 409)                                                         \
 	X(in_use, 409)                                                         \
 	X(internal, 500)                                                       \

@@ -20,6 +20,9 @@
  * text; the build generates the definition (build/gen/ocpp16_schemas.c).
  */
 extern const char ocpp16_schemas_json[];
+/* The official OCPP 2.0.1 schemas (lib/ocpp201-schemas.json, the same
+ * layout; build/gen/ocpp201_schemas.c), compiled into a second set. */
+extern const char ocpp201_schemas_json[];
 
 typedef struct ocpp_schemas ocpp_schemas; /* opaque: every compiled schema */
 typedef struct ocpp_schema ocpp_schema;   /* opaque: one compiled schema */

@@ -15,6 +15,7 @@
  */
 #include "ocpp_schema_int.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -228,6 +229,47 @@ static int kw_min_items(struct compiler *c, struct node *n, const cJSON *v,
 	return 0;
 }
 
+static int kw_max_items(struct compiler *c, struct node *n, const cJSON *v,
+                        const struct path *at)
+{
+	if (count_uint(v, &n->max_items))
+		return compile_error(c, at, "must be a non-negative integer");
+	n->flags |= F_MAX_ITEMS;
+	return 0;
+}
+
+/* Only "items": {one schema} is supported, and there additionalItems has
+ * no effect (draft-07 9.3.1.2): accepted as the boolean the 2.0.1
+ * schemas write, nothing else. */
+static int kw_additional_items(struct compiler *c, struct node *n,
+                               const cJSON *v, const struct path *at)
+{
+	(void)n;
+	if (!cJSON_IsBool(v))
+		return compile_error(c, at, "only a boolean is supported");
+	return 0;
+}
+
+static int kw_minimum(struct compiler *c, struct node *n, const cJSON *v,
+                      const struct path *at)
+{
+	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble))
+		return compile_error(c, at, "must be a number");
+	n->minimum = v->valuedouble;
+	n->flags |= F_MINIMUM;
+	return 0;
+}
+
+static int kw_maximum(struct compiler *c, struct node *n, const cJSON *v,
+                      const struct path *at)
+{
+	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble))
+		return compile_error(c, at, "must be a number");
+	n->maximum = v->valuedouble;
+	n->flags |= F_MAXIMUM;
+	return 0;
+}
+
 static int kw_max_length(struct compiler *c, struct node *n, const cJSON *v,
                          const struct path *at)
 {
@@ -298,6 +340,10 @@ static const struct {
     {"additionalProperties", kw_additional},
     {"items", kw_items},
     {"minItems", kw_min_items},
+    {"maxItems", kw_max_items},
+    {"additionalItems", kw_additional_items},
+    {"minimum", kw_minimum},
+    {"maximum", kw_maximum},
     {"maxLength", kw_max_length},
     {"enum", kw_enum},
     {"format", kw_format},

@@ -46,7 +46,15 @@ struct schema__type_name {
 
 extern const struct schema__type_name schema__type_names[SCHEMA_NTYPES];
 
-enum { F_MAX_LENGTH = 1, F_MIN_ITEMS = 2, F_MULTIPLE_OF = 4, F_CLOSED = 8 };
+enum {
+	F_MAX_LENGTH = 1,
+	F_MIN_ITEMS = 2,
+	F_MULTIPLE_OF = 4,
+	F_CLOSED = 8,
+	F_MAX_ITEMS = 16, /* the 2.0.1 schemas use these three */
+	F_MINIMUM = 32,
+	F_MAXIMUM = 64,
+};
 
 enum { FMT_NONE, FMT_DATE_TIME, FMT_URI };
 
@@ -64,8 +72,8 @@ struct node {
 	const char **enums;
 	const struct node *items;
 	const struct node *additional; /* schema for undeclared properties */
-	double multiple_of;
-	uint32_t max_length, min_items;
+	double multiple_of, minimum, maximum;
+	uint32_t max_length, min_items, max_items;
 	uint16_t nprops, nrequired, nenums;
 	uint8_t types, flags, format;
 };

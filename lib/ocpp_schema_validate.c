@@ -239,6 +239,15 @@ static enum ocpp_verr check_number(struct vctx *v, const struct node *n,
 		out_fmt(verr(v, at), "%.15g is out of range for an integer", d);
 		return OCPP_ERR_PROPERTY;
 	}
+	if (((n->flags & F_MINIMUM) && d < n->minimum) ||
+	    ((n->flags & F_MAXIMUM) && d > n->maximum)) {
+		out_fmt(verr(v, at), "%.15g is out of range (%s %.15g)", d,
+		        (n->flags & F_MINIMUM) && d < n->minimum ? "minimum"
+		                                                 : "maximum",
+		        (n->flags & F_MINIMUM) && d < n->minimum ? n->minimum
+		                                                 : n->maximum);
+		return OCPP_ERR_PROPERTY;
+	}
 	if ((n->flags & F_MULTIPLE_OF) && !is_multiple(d, n->multiple_of)) {
 		out_fmt(verr(v, at), "%.15g is not a multiple of %.15g", d,
 		        n->multiple_of);
@@ -351,6 +360,19 @@ static enum ocpp_verr check_array(struct vctx *v, const struct node *n,
 			out_fmt(verr(v, at), "at least %u item%s required",
 			        (unsigned)n->min_items,
 			        n->min_items == 1 ? "" : "s");
+			return OCPP_ERR_OCCURRENCE;
+		}
+	}
+	if (n->flags & F_MAX_ITEMS) {
+		uint32_t count = 0;
+
+		for (item = x->child; item && count <= n->max_items;
+		     item = item->next)
+			count++;
+		if (count > n->max_items) {
+			out_fmt(verr(v, at), "at most %u item%s allowed",
+			        (unsigned)n->max_items,
+			        n->max_items == 1 ? "" : "s");
 			return OCPP_ERR_OCCURRENCE;
 		}
 	}

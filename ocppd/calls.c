@@ -350,6 +350,14 @@ void calls_submit(struct conn *c, const struct control_req *r)
 		code = "cp_offline";
 		status = "offline";
 		snprintf(msg, sizeof msg, "%s is not connected", r->cp_id);
+	} else if (c->proto == OCPP_P201) {
+		/* The commands are 1.6's (send_*.c): their payloads mean
+		 * nothing to a 2.0.1 station (docs/ocpp201.md). */
+		code = "cp_protocol";
+		snprintf(msg, sizeof msg,
+		         "the charge point speaks OCPP 2.0.1: %s is sent to "
+		         "OCPP 1.6 charge points only",
+		         op->action);
 	} else if (c->up->boot_status == BOOT_REJECTED) {
 		code = "cp_rejected";
 		snprintf(msg, sizeof msg,

@@ -27,6 +27,7 @@
 
 #include "batch.h"
 #include "dbq.h"
+#include "handshake.h"
 #include "log.h"
 #include "notify.h"
 #include "notify_want.h"
@@ -80,7 +81,7 @@ static int cp_state_online_event(struct db *db, const char *cp_id,
 
 static int cp_state_connected(struct db *db, const struct csms_config *cfg,
                               const char *cp_id, int64_t since_ms,
-                              const char *remote_addr)
+                              const char *remote_addr, const char *protocol)
 {
 	long long n;
 	if (cp_state_online_event(db, cp_id, since_ms))
@@ -93,23 +94,24 @@ static int cp_state_connected(struct db *db, const struct csms_config *cfg,
 		n = db_exec(db,
 		            "INSERT INTO charge_points (id, connected, "
 		            "connected_since, last_seen, remote_addr, node_id, "
-		            "boot_answer) "
-		            "VALUES (?, 1, ?, ?, ?, NULLIF(?, ''), ?) "
+		            "boot_answer, protocol) "
+		            "VALUES (?, 1, ?, ?, ?, NULLIF(?, ''), ?, ?) "
 		            "ON DUPLICATE KEY UPDATE connected = 1, "
 		            "connected_since = VALUES(connected_since), "
 		            "last_seen = VALUES(last_seen), "
 		            "remote_addr = VALUES(remote_addr), "
-		            "node_id = VALUES(node_id)",
-		            "sttsss", cp_id, since_ms, since_ms, remote_addr,
-		            cfg->node_id, cfg->new_cp_boot_answer);
+		            "node_id = VALUES(node_id), "
+		            "protocol = VALUES(protocol)",
+		            "sttssss", cp_id, since_ms, since_ms, remote_addr,
+		            cfg->node_id, cfg->new_cp_boot_answer, protocol);
 	else
 		n = db_exec(
 		    db,
 		    "UPDATE charge_points SET connected = 1, "
 		    "connected_since = ?, last_seen = ?, remote_addr = ?, "
-		    "node_id = NULLIF(?, '') WHERE id = ?",
-		    "ttsss", since_ms, since_ms, remote_addr, cfg->node_id,
-		    cp_id);
+		    "node_id = NULLIF(?, ''), protocol = ? WHERE id = ?",
+		    "ttssss", since_ms, since_ms, remote_addr, cfg->node_id,
+		    protocol, cp_id);
 	return n < 0 ? -1 : 0;
 }
 
@@ -161,16 +163,18 @@ struct state_job {
 	int connected;
 	int64_t since_ms;
 	char remote[64];
+	char protocol[12]; /* the subprotocol: "ocpp1.6", "ocpp2.0.1" */
 	char cp_id[];
 };
 
 static enum hres state_run(struct job *j, struct batch *b)
 {
 	struct state_job *s = (struct state_job *)j;
-	int rc = s->connected ? cp_state_connected(b->db, b->cfg, s->cp_id,
-	                                           s->since_ms, s->remote)
-	                      : cp_state_disconnected(b->db, b->cfg, s->cp_id,
-	                                              s->since_ms);
+	int rc =
+	    s->connected
+	        ? cp_state_connected(b->db, b->cfg, s->cp_id, s->since_ms,
+	                             s->remote, s->protocol)
+	        : cp_state_disconnected(b->db, b->cfg, s->cp_id, s->since_ms);
 	return rc ? H_DB_ERROR : H_OK;
 }
 
@@ -183,7 +187,7 @@ static const struct job_ops state_ops = {
     .flags = JOB_WAITS, .run = state_run, .free = state_free};
 
 int cp_state_submit(const char *cp_id, int connected, int64_t now_ms,
-                    const char *remote)
+                    const char *remote, const char *protocol)
 {
 	size_t len = strlen(cp_id);
 	struct state_job *s = calloc(1, sizeof *s + len + 1);
@@ -193,6 +197,8 @@ int cp_state_submit(const char *cp_id, int connected, int64_t now_ms,
 	s->connected = connected;
 	s->since_ms = now_ms;
 	snprintf(s->remote, sizeof s->remote, "%s", remote ? remote : "");
+	snprintf(s->protocol, sizeof s->protocol, "%s",
+	         protocol ? protocol : OCPP_SUBPROTOCOL);
 	s->job.ops = &state_ops;
 	s->job.who = s->cp_id;
 	s->job.what = "state";

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "actions.h"
+#include "actions201.h"
 #include "batch.h"
 #include "boot_shape.h"
 #include "calls.h"
@@ -44,7 +45,7 @@
 
 static struct {
 	const struct csms_config *cfg;
-	const ocpp_schemas *schemas;
+	const ocpp_schemas *schemas, *schemas201;
 	unsigned vflags;
 	int shutting_down;
 } d;
@@ -53,9 +54,15 @@ int dispatch_init(const struct csms_config *cfg, const ocpp_schemas *schemas)
 {
 	d.cfg = cfg;
 	d.schemas = schemas;
+	d.schemas201 = NULL;
 	d.vflags = cfg->lenient_unknown_properties ? OCPP_V_LENIENT_UNKNOWN : 0;
 	d.shutting_down = 0;
 	return 0;
+}
+
+void dispatch_set_201(const ocpp_schemas *schemas201)
+{
+	d.schemas201 = schemas201;
 }
 
 void dispatch_shutdown(void)
@@ -76,11 +83,13 @@ static struct frame *reply_frame(const char *cp_id, char *text, size_t len)
 	return f;
 }
 
-static struct frame *error_frame(const char *cp_id, const char *id,
+/* v201: the link speaks OCPP 2.0.1, whose codes differ (rpc.h). */
+static struct frame *error_frame(const char *cp_id, int v201, const char *id,
                                  enum rpc_error e, const char *desc)
 {
 	size_t len = 0;
-	char *text = rpc_error_text(id, e, desc, &len);
+	char *text =
+	    rpc_error_text(id, rpc_error_for_proto(e, v201), desc, &len);
 	return reply_frame(cp_id, text, len);
 }
 
@@ -95,7 +104,8 @@ static void send_reply(struct conn *c, const char *action, struct frame *f)
 static void send_error_for(struct conn *c, const char *action, const char *id,
                            enum rpc_error e, const char *desc)
 {
-	struct frame *f = error_frame(c->cp_id, id, e, desc);
+	struct frame *f =
+	    error_frame(c->cp_id, c->proto == OCPP_P201, id, e, desc);
 	if (f)
 		send_reply(c, action, f);
 }
@@ -108,6 +118,7 @@ static void send_error_for(struct conn *c, const char *action, const char *id,
 struct call_job {
 	struct job job;
 	const struct action *act;
+	int v201;       /* the link speaks OCPP 2.0.1 */
 	uint64_t conn;  /* the link's reference (ws.h) */
 	cJSON *payload; /* owned */
 	cJSON *conf;    /* the handler's confirmation, owned */
@@ -161,14 +172,15 @@ static void call_committed(struct job *j)
 		k->reply = reply_frame(k->cp_id, text, len);
 		if (!k->reply)
 			k->reply =
-			    error_frame(k->cp_id, k->uid, RPC_INTERNAL_ERROR,
-			                "out of memory");
+			    error_frame(k->cp_id, k->v201, k->uid,
+			                RPC_INTERNAL_ERROR, "out of memory");
 		return;
 	}
-	enum rpc_error e = rpc_error_for_handler(j->r);
+	enum rpc_error e =
+	    rpc_error_for_proto(rpc_error_for_handler(j->r), k->v201);
 	log_warn("ocpp: %s | %s | %s: %s", k->cp_id, k->act->name,
 	         rpc_error_code(e), k->ctx.err);
-	k->reply = error_frame(k->cp_id, k->uid, e,
+	k->reply = error_frame(k->cp_id, k->v201, k->uid, e,
 	                       k->ctx.err[0] ? k->ctx.err : "failed");
 }
 
@@ -179,8 +191,8 @@ static void call_done(struct job *j, enum hres r)
 		/* Its own transaction failed too. */
 		log_warn("ocpp: %s | %s | %s: database error", k->cp_id,
 		         k->act->name, rpc_error_code(RPC_INTERNAL_ERROR));
-		k->reply = error_frame(k->cp_id, k->uid, RPC_INTERNAL_ERROR,
-		                       "database error");
+		k->reply = error_frame(k->cp_id, k->v201, k->uid,
+		                       RPC_INTERNAL_ERROR, "database error");
 	}
 	struct conn *c = ws_conn_by_ref(k->conn);
 	if (!c || !k->reply)
@@ -235,6 +247,7 @@ static void queue_call(struct conn *c, struct rpc_msg *m,
 	k->job.who = k->cp_id;
 	k->job.what = act->name;
 	k->act = act;
+	k->v201 = c->proto == OCPP_P201;
 	k->conn = c->ref;
 	k->now_ms = now;
 	snprintf(k->uid, sizeof k->uid, "%s", m->id);
@@ -405,14 +418,18 @@ static void seen(struct conn *c, int64_t now)
 static void dispatch_call(struct conn *c, struct rpc_msg *m)
 {
 	char msg[256];
-	const struct action *act = actions_find(m->action);
+	/* One action table per protocol, chosen by the link's subprotocol. */
+	int v201 = c->proto == OCPP_P201;
+	const struct action *act =
+	    v201 ? actions201_find(m->action) : actions_find(m->action);
 	enum rpc_error e =
 	    act ? rpc_check_call(act->schema, m->action, m->payload, d.vflags,
 	                         msg, sizeof msg)
-	        : rpc_unknown_action(d.schemas, m->action, msg, sizeof msg);
+	        : rpc_unknown_action(v201 ? d.schemas201 : d.schemas, m->action,
+	                             msg, sizeof msg);
 	if (e != RPC_OK) {
 		log_warn("ocpp: %s | %.64s | %s: %s", c->cp_id, m->action,
-		         rpc_error_code(e), msg);
+		         rpc_error_code(rpc_error_for_proto(e, v201)), msg);
 		send_error_for(c, m->action, m->id, e, msg);
 		return;
 	}
@@ -457,9 +474,15 @@ void dispatch_frame(struct conn *c, const char *text, size_t len)
 		dispatch_call(c, &m);
 		break;
 	case RPC_REJECT:
+		/* OCPP-J 2.0.1 4.2.3: a CALL that is not a valid RPC request
+		 * (the envelope, not the payload) is an RpcFrameworkError. */
+		if (c->proto == OCPP_P201 && m.envelope)
+			m.error = RPC_RPC_FRAMEWORK_ERROR;
 		if (m.has_id) {
 			log_warn("ocpp: %s | %s: %s", c->cp_id,
-			         rpc_error_code(m.error), m.why);
+			         rpc_error_code(rpc_error_for_proto(
+			             m.error, c->proto == OCPP_P201)),
+			         m.why);
 			send_error_for(c, NULL, m.id, m.error, m.why);
 		} else {
 			log_warn("ocpp: %s | %s (no uniqueId to answer to)",
@@ -467,6 +490,15 @@ void dispatch_frame(struct conn *c, const char *text, size_t len)
 		}
 		break;
 	case RPC_IGNORE:
+		/* 1.6 ignores an unknown message type; 2.0.1 answers it. */
+		if (c->proto == OCPP_P201 && m.unknown_type && m.has_id) {
+			log_warn("ocpp: %s | MessageTypeNotSupported",
+			         c->cp_id);
+			send_error_for(c, NULL, m.id,
+			               RPC_MESSAGE_TYPE_NOT_SUPPORTED,
+			               "unknown messageTypeId");
+			break;
+		}
 		log_info("ocpp: %s | ignored: %s", c->cp_id, m.why);
 		break;
 	case RPC_CALLRESULT:

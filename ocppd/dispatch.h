@@ -19,6 +19,9 @@ struct conn;
 
 int dispatch_init(const struct csms_config *cfg, const ocpp_schemas *schemas);
 /* Stop taking calls (shutdown): they are answered InternalError. */
+/* The OCPP 2.0.1 schemas (for NotSupported vs NotImplemented on 2.0.1
+ * links); NULL until set. */
+void dispatch_set_201(const ocpp_schemas *schemas201);
 void dispatch_shutdown(void);
 /* ws_ops.on_frame. */
 void dispatch_frame(struct conn *c, const char *text, size_t len);

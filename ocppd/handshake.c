@@ -65,13 +65,15 @@ int handshake_subprotocol(const char *offered, int accept_missing,
 	if (!offered || !*offered) {
 		if (accept_missing)
 			return 1;
-		*why = "no Sec-WebSocket-Protocol offered (ocpp1.6 required; "
+		*why = "no Sec-WebSocket-Protocol offered (ocpp1.6 or "
+		       "ocpp2.0.1 required; "
 		       "set accept_missing_subprotocol = yes for chargers "
 		       "that omit it)";
 		return 0;
 	}
 	/* A comma (or, for repeated headers, space) separated list. */
 	const size_t want = sizeof OCPP_SUBPROTOCOL - 1;
+	const size_t want201 = sizeof OCPP_SUBPROTOCOL_201 - 1;
 	const char *p = offered;
 	while (*p) {
 		while (*p == ',' || *p == ' ' || *p == '\t')
@@ -82,8 +84,12 @@ int handshake_subprotocol(const char *offered, int accept_missing,
 		if ((size_t)(p - tok) == want &&
 		    !strncmp(tok, OCPP_SUBPROTOCOL, want))
 			return 1;
+		if ((size_t)(p - tok) == want201 &&
+		    !strncmp(tok, OCPP_SUBPROTOCOL_201, want201))
+			return 1;
 	}
-	*why = "only unsupported subprotocols offered (need ocpp1.6)";
+	*why = "only unsupported subprotocols offered (need ocpp1.6 or "
+	       "ocpp2.0.1)";
 	return 0;
 }
 

@@ -11,9 +11,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CP_ID_CHARS      50                /* charge_points.id VARCHAR(50) */
-#define CP_ID_BYTES      (CP_ID_CHARS * 4) /* UTF-8, worst case */
-#define OCPP_SUBPROTOCOL "ocpp1.6"
+#define CP_ID_CHARS          50 /* charge_points.id VARCHAR(50) */
+#define CP_ID_BYTES          (CP_ID_CHARS * 4) /* UTF-8, worst case */
+#define OCPP_SUBPROTOCOL     "ocpp1.6"
+#define OCPP_SUBPROTOCOL_201 "ocpp2.0.1"
+
+/* The protocol a link speaks (struct conn.proto): the index of its
+ * subprotocol in ws.c's table; a handshake without one speaks 1.6. */
+enum ocpp_proto { OCPP_P16 = 0, OCPP_P201 = 1 };
 
 /*
  * The identity is the last path segment of the (already percent-decoded)
@@ -26,7 +31,9 @@ int handshake_identity(const char *path, char *out, size_t outlen,
 
 /*
  * offered: the Sec-WebSocket-Protocol header value(s) (NULL or "" when
- * absent).  Returns 1 when ocpp1.6 can be spoken, 0 with why otherwise.
+ * absent).  Returns 1 when ocpp1.6 or ocpp2.0.1 can be spoken (which
+ * one is lws's choice: the first of the offer it knows), 0 with why
+ * otherwise.
  */
 int handshake_subprotocol(const char *offered, int accept_missing,
                           const char **why);

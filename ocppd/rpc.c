@@ -28,7 +28,33 @@ static const char *const codes[] = {
     [RPC_OCCURENCE_CONSTRAINT_VIOLATION] = "OccurenceConstraintViolation",
     [RPC_TYPE_CONSTRAINT_VIOLATION] = "TypeConstraintViolation",
     [RPC_GENERIC_ERROR] = "GenericError",
+    [RPC_FORMAT_VIOLATION] = "FormatViolation",
+    [RPC_OCCURRENCE_CONSTRAINT_VIOLATION] = "OccurrenceConstraintViolation",
+    [RPC_MESSAGE_TYPE_NOT_SUPPORTED] = "MessageTypeNotSupported",
+    [RPC_RPC_FRAMEWORK_ERROR] = "RpcFrameworkError",
 };
+
+enum rpc_error rpc_error_for_proto(enum rpc_error e, int v201)
+{
+	if (v201) {
+		if (e == RPC_FORMATION_VIOLATION)
+			return RPC_FORMAT_VIOLATION;
+		if (e == RPC_OCCURENCE_CONSTRAINT_VIOLATION)
+			return RPC_OCCURRENCE_CONSTRAINT_VIOLATION;
+		return e;
+	}
+	switch (e) {
+	case RPC_FORMAT_VIOLATION:
+		return RPC_FORMATION_VIOLATION;
+	case RPC_OCCURRENCE_CONSTRAINT_VIOLATION:
+		return RPC_OCCURENCE_CONSTRAINT_VIOLATION;
+	case RPC_MESSAGE_TYPE_NOT_SUPPORTED:
+	case RPC_RPC_FRAMEWORK_ERROR:
+		return RPC_PROTOCOL_ERROR;
+	default:
+		return e;
+	}
+}
 
 const char *rpc_error_code(enum rpc_error e)
 {
@@ -72,6 +98,7 @@ enum rpc_error rpc_error_for_validation(enum ocpp_verr v)
 static void reject(struct rpc_msg *m, enum rpc_error e, const char *why)
 {
 	m->kind = RPC_REJECT;
+	m->envelope = 1;
 	m->error = e;
 	m->why = why;
 }
@@ -173,10 +200,12 @@ static void reject_strict(struct rpc_msg *m, const struct json_strict_err *je)
 		snprintf(m->whybuf, sizeof m->whybuf,
 		         "%s: contains U+0000 (NUL)", je->path);
 		reject(m, RPC_PROPERTY_CONSTRAINT_VIOLATION, m->whybuf);
+		m->envelope = 0;
 		return;
 	}
 	if (je->kind == JSON_STRICT_NUL && in_payload) {
 		reject(m, RPC_PROPERTY_CONSTRAINT_VIOLATION, what);
+		m->envelope = 0;
 		return;
 	}
 	if (je->kind == JSON_STRICT_DUP_KEY) {
@@ -186,11 +215,13 @@ static void reject_strict(struct rpc_msg *m, const struct json_strict_err *je)
 		         in_payload && je->path[0] ? " at " : "",
 		         in_payload ? je->path : "");
 		reject(m, RPC_FORMATION_VIOLATION, m->whybuf);
+		m->envelope = !in_payload;
 		return;
 	}
 	if (je->kind == JSON_STRICT_NUL_KEY && in_payload && je->path[0]) {
 		snprintf(m->whybuf, sizeof m->whybuf, "%s: %s", je->path, what);
 		reject(m, RPC_FORMATION_VIOLATION, m->whybuf);
+		m->envelope = 0;
 		return;
 	}
 	reject(m, RPC_FORMATION_VIOLATION, what);
@@ -232,6 +263,9 @@ enum rpc_kind rpc_parse(const char *buf, size_t len, struct rpc_msg *m)
 	double t = type->valuedouble;
 	if (t != RPC_CALL && t != RPC_CALLRESULT && t != RPC_CALLERROR) {
 		ignore(m, "unknown messageTypeId");
+		m->unknown_type = 1;
+		if (je.kind == JSON_STRICT_OK)
+			set_id(m, id, &je);
 		return m->kind;
 	}
 	if (t == RPC_CALL) {

@@ -29,10 +29,23 @@ enum rpc_error {
 	RPC_OCCURENCE_CONSTRAINT_VIOLATION,
 	RPC_TYPE_CONSTRAINT_VIOLATION,
 	RPC_GENERIC_ERROR,
+	/* OCPP-J 2.0.1's own codes (rpc_error_for_proto) */
+	RPC_FORMAT_VIOLATION,
+	RPC_OCCURRENCE_CONSTRAINT_VIOLATION,
+	RPC_MESSAGE_TYPE_NOT_SUPPORTED,
+	RPC_RPC_FRAMEWORK_ERROR,
 };
 
-/* The exact OCPP 1.6 spelling, e.g. "OccurenceConstraintViolation". */
+/* The exact spelling, e.g. "OccurenceConstraintViolation" (1.6). */
 const char *rpc_error_code(enum rpc_error e);
+
+/*
+ * The code to send on a link speaking v201 (1: OCPP 2.0.1, 0: 1.6): the
+ * validator and the handlers speak 1.6's codes, 2.0.1 renamed two
+ * (FormatViolation, OccurrenceConstraintViolation); and the other way for
+ * a 2.0.1-only code on a 1.6 link.
+ */
+enum rpc_error rpc_error_for_proto(enum rpc_error e, int v201);
 
 /* What a handler reports; rpc_error_for_handler maps it to the wire. */
 enum hres {
@@ -67,8 +80,13 @@ struct rpc_msg {
 	const char *err_code; /* RPC_CALLERROR */
 	const char *err_desc; /* RPC_CALLERROR */
 	enum rpc_error error; /* RPC_REJECT: the CALLERROR to answer */
-	const char *why;      /* RPC_REJECT / RPC_IGNORE: for the log */
-	char whybuf[256];     /* why, when it names a path or a key */
+	/* RPC_REJECT: the envelope itself is wrong (not the payload): 2.0.1
+	 * answers RpcFrameworkError.  RPC_IGNORE: an unknown message type
+	 * number, with its id when readable (2.0.1 answers
+	 * MessageTypeNotSupported, 1.6 ignores it). */
+	unsigned envelope : 1, unknown_type : 1;
+	const char *why;  /* RPC_REJECT / RPC_IGNORE: for the log */
+	char whybuf[256]; /* why, when it names a path or a key */
 };
 
 /*

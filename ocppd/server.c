@@ -27,6 +27,7 @@
 #include <time.h>
 
 #include "actions.h"
+#include "actions201.h"
 #include "batch.h"
 #include "calls.h"
 #include "cmdlog.h"
@@ -127,7 +128,7 @@ static void link_close(struct conn *c)
 	calls_conn_closed(c);
 	dispatch_conn_closed(c);
 	if (takeover_leave(c))
-		cp_state_submit(c->cp_id, 0, c->up->up_ms, NULL);
+		cp_state_submit(c->cp_id, 0, c->up->up_ms, NULL, NULL);
 }
 
 static void loop_woke(void)
@@ -270,7 +271,7 @@ int server_main(const struct csms_config *cfg, enum server_mode mode)
 	int rc = 1;
 	int log_opened = 0, db_open = 0, ws_up = 0, dbq_up = 0, ctl_up = 0;
 	int locked = 0;
-	ocpp_schemas *schemas = NULL;
+	ocpp_schemas *schemas = NULL, *schemas201 = NULL;
 	struct strmap *known = NULL;
 	struct db db;
 	memset(&db, 0, sizeof db);
@@ -308,6 +309,11 @@ int server_main(const struct csms_config *cfg, enum server_mode mode)
 		fatal("schemas: %s", err);
 		goto out;
 	}
+	if (ocpp_schemas_load(&schemas201, ocpp201_schemas_json, err,
+	                      sizeof err)) {
+		fatal("2.0.1 schemas: %s", err);
+		goto out;
+	}
 	if (connect_with_retry(&db, cfg)) {
 		fatal("database: %s", db_error(&db));
 		goto out;
@@ -343,11 +349,13 @@ int server_main(const struct csms_config *cfg, enum server_mode mode)
 	locked = 1;
 
 	if (actions_init(schemas, err, sizeof err) ||
+	    actions201_init(schemas201, err, sizeof err) ||
 	    dispatch_init(cfg, schemas) || oplog_init(cfg, err, sizeof err) ||
 	    calls_init(cfg, schemas, err, sizeof err)) {
 		fatal("%s", err);
 		goto out;
 	}
+	dispatch_set_201(schemas201);
 	log_info("ocppd: %zu charge points registered, %d database worker%s",
 	         known->len, cfg->db_workers, cfg->db_workers == 1 ? "" : "s");
 	cp_auth_start(cfg, known);
@@ -434,6 +442,7 @@ out:
 	if (locked)
 		nodelock_stop();
 	ocpp_schemas_free(schemas);
+	ocpp_schemas_free(schemas201);
 	if (rc == 0 && mode == SERVER_RUN)
 		log_info("ocppd: stopped");
 	if (log_opened)

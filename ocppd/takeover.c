@@ -67,9 +67,11 @@ static int link_up(struct conn *c)
 	}
 	if (strmap_put(&t.links, c->cp_id, c))
 		return -1;
-	log_info("ocpp: %s | connected from %s", c->cp_id, peer);
+	const char *proto =
+	    c->proto == OCPP_P201 ? OCPP_SUBPROTOCOL_201 : OCPP_SUBPROTOCOL;
+	log_info("ocpp: %s | connected from %s (%s)", c->cp_id, peer, proto);
 	c->up->up_ms = time_now_ms();
-	if (cp_state_submit(c->cp_id, 1, c->up->up_ms, peer))
+	if (cp_state_submit(c->cp_id, 1, c->up->up_ms, peer, proto))
 		log_warn("ocpp: %s | database queue full: connected "
 		         "flag not written",
 		         c->cp_id);

@@ -291,6 +291,9 @@ static int on_established(struct lws *wsi, struct conn *c)
 	if (ws_path_of(wsi, path, sizeof path) ||
 	    handshake_identity(path, id, sizeof id, &why))
 		return -1;
+	/* lws chose the subprotocol: the first of the offer it knows. */
+	const struct lws_protocols *pr = lws_get_protocol(wsi);
+	c->proto = pr && pr->id == OCPP_P201 ? OCPP_P201 : OCPP_P16;
 	c->cp_id = strdup(id);
 	if (!c->cp_id || slot_alloc(c)) {
 		free(c->cp_id);
@@ -498,9 +501,13 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason,
 	}
 }
 
-/* per_session_data_size grows by ws_ops.up_size at ws_start. */
+/* per_session_data_size grows by ws_ops.up_size at ws_start.  The
+ * first is the default: a handshake without a subprotocol speaks 1.6. */
 static struct lws_protocols protocols[] = {
-    {OCPP_SUBPROTOCOL, callback, sizeof(struct conn), RX_CHUNK, 0, NULL, 0},
+    {OCPP_SUBPROTOCOL, callback, sizeof(struct conn), RX_CHUNK, OCPP_P16, NULL,
+     0},
+    {OCPP_SUBPROTOCOL_201, callback, sizeof(struct conn), RX_CHUNK, OCPP_P201,
+     NULL, 0},
     {NULL, NULL, 0, 0, 0, NULL, 0},
 };
 
@@ -665,6 +672,7 @@ int ws_start(const struct csms_config *cfg, const struct ws_ops *ops, char *err,
 	ws_st.cfg = cfg;
 	ws_st.ops = ops;
 	protocols[0].per_session_data_size = CONN_SIZE + ops->up_size;
+	protocols[1].per_session_data_size = CONN_SIZE + ops->up_size;
 	ws_st.refusing = 0;
 	ws_st.broken = 0;
 	const char *addr = cfg->ocpp_listen[0] ? cfg->ocpp_listen : "0.0.0.0";

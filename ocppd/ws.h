@@ -41,6 +41,7 @@ struct conn {
 	int64_t pinged_ms;    /* the idle ping last sent */
 	uint16_t close_code;
 	uint16_t peer_close_code;
+	uint8_t proto; /* enum ocpp_proto (handshake.h): the subprotocol */
 	const char *close_why; /* static */
 	const char *gone_why;  /* static: the disconnect line's reason */
 	unsigned closing : 1, live : 1, paused : 1, ping_due : 1;

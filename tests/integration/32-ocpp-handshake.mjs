@@ -18,7 +18,7 @@ await test('subprotocol_list_picks_ocpp16', async () => {
 checkEq('subprotocol_list_with_spaces', await rawHandshake(`/${cpId('sp2')}`,
 	{ 'Sec-WebSocket-Protocol': 'ocpp0.1, ocpp1.6' }), 101);
 checkEq('subprotocol_only_other_versions_refused',
-	(await handshakeStatus(`/${cpId('sp3')}`, ['ocpp2.0.1', 'ocpp1.5'])).status, 400);
+	(await handshakeStatus(`/${cpId('sp3')}`, ['ocpp2.0', 'ocpp1.5'])).status, 400);
 checkEq('subprotocol_missing_refused',
 	(await handshakeStatus(`/${cpId('sp4')}`, null)).status, 400);
 checkEq('subprotocol_missing_refused_raw', await rawHandshake(`/${cpId('sp5')}`,
@@ -148,7 +148,7 @@ await test('accept_missing_subprotocol_instance', async () => {
 		const r = await handshakeStatus(`/${cpId('nosp')}`, null, { url: d.url });
 		checkEq('missing_subprotocol_accepted', r, { status: 101, protocol: '' });
 		checkEq('other_versions_still_refused',
-			(await handshakeStatus(`/${cpId('nosp2')}`, ['ocpp2.0.1'], { url: d.url })).status, 400);
+			(await handshakeStatus(`/${cpId('nosp2')}`, ['ocpp2.0'], { url: d.url })).status, 400);
 		const ws = await rawClient(cpId('nosp3'), { url: d.url, protocols: null });
 		const a = await ws.call(JSON.stringify([2, 'm1', 'Heartbeat', {}]));
 		check('missing_subprotocol_link_answers', Array.isArray(a) && a[0] === 3, JSON.stringify(a));

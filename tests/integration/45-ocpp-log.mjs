@@ -139,7 +139,7 @@ await test('commands_paired_and_secrets_masked', async () => {
 
 await test('refused_handshake_recorded', async () => {
 	const id = cpId('log-d');
-	const r = await handshakeStatus(`/${id}`, ['ocpp2.0.1']);
+	const r = await handshakeStatus(`/${id}`, ['ocpp2.1']);
 	checkEq('refused_400', r.status, 400);
 	check('refusal_row', await until(() => count(id, "kind = 'refused'") === 1, 5000, 50), 'no refused row');
 	const x = rows(id)[0];

@@ -412,7 +412,7 @@ await test('stats', async () => {
 	expect(s.connectors.by_status.Faulted === Number(sqlValue(`SELECT COUNT(*) FROM connectors c
 		JOIN charge_points cp ON cp.id = c.cp_id WHERE c.status = 'Faulted' AND c.connector_id > 0
 		AND cp.connected = 1`)), 'by_status');
-	expect(Object.keys(s.connectors.by_status).length === 10, 'every status listed');
+	expect(Object.keys(s.connectors.by_status).length === 11, 'every status listed (2.0.1 added Occupied)');
 	expect(s.currency === 'EUR' && s.price_per_kwh === 0.3, 'tariff');
 	const today = new Date().toISOString().slice(0, 10);
 	expect(s.today.since === `${today}T00:00:00.000Z` && s.month.since === `${today.slice(0, 8)}01T00:00:00.000Z`, 'periods');

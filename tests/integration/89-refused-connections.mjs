@@ -66,7 +66,7 @@ function upgradeStatus(url, auth) {
 
 await test('stack_refusals_listed', async () => {
 	checkEq('empty_identity_400', await rawHandshake('/'), 400);
-	const p = await handshakeStatus(`/${enc(PROTO)}`, ['ocpp2.0.1']);
+	const p = await handshakeStatus(`/${enc(PROTO)}`, ['ocpp2.1']);
 	check('wrong_subprotocol_refused', p.status >= 400, `status ${p.status}`);
 	const rc = await ocppClient(RET);
 	await rc.call('BootNotification', { chargePointVendor: 'T89', chargePointModel: 'refused' });
@@ -78,7 +78,7 @@ await test('stack_refusals_listed', async () => {
 	sql(`DELETE FROM charge_points WHERE id = ${q(UNK)}`);
 	const cli = await ocppClient(UNK);
 	await cli.close({ force: true });
-	await handshakeStatus(`/${enc(PROTO)}`, ['ocpp2.0.1']); // the retry
+	await handshakeStatus(`/${enc(PROTO)}`, ['ocpp2.1']); // the retry
 
 	const r = await call('GET', '/connection-attempts');
 	checkEq('api_200', r.status, 200);

@@ -19,7 +19,7 @@
 #include "../../ocppd/log_frame.c"
 #include "../../ocppd/rpc.c"
 
-static ocpp_schemas *schemas;
+static ocpp_schemas *schemas, *schemas201;
 
 /* ---- the transport -------------------------------------------------- */
 
@@ -197,6 +197,16 @@ const struct action *actions_find(const char *name)
 	return NULL;
 }
 
+/* The 2.0.1 table: Heartbeat alone, against the 2.0.1 schema. */
+static struct action rows201[] = {
+    {"Heartbeat", fake_heartbeat, NULL, NULL, ACT_INLINE | ACT_BEAT},
+};
+
+const struct action *actions201_find(const char *name)
+{
+	return !strcmp(name, "Heartbeat") ? &rows201[0] : NULL;
+}
+
 /* ---- helpers ----------------------------------------------------------- */
 
 static struct db fake_db;
@@ -221,6 +231,7 @@ static void fresh(void)
 	fake_batch.db = &fake_db;
 	fake_batch.cfg = &cfg;
 	dispatch_init(&cfg, schemas);
+	dispatch_set_201(schemas201);
 }
 
 static void frame_in(const char *text)
@@ -270,6 +281,37 @@ static void test_unknown_and_invalid_calls_answered_at_once(void)
 	CHECK_INT(nqueued, 1);
 	CHECK_STR(queued[0]->what, "last_seen");
 	CHECK_INT(best_effort_seen, 1);
+}
+
+/* A 2.0.1 link: its own table and 2.0.1's codes and CALLERROR rules. */
+static void test_201_link_codes(void)
+{
+	fresh();
+	lnk.proto = OCPP_P201;
+	frame_in("[2,\"a\",\"Teleport\",{}]");
+	frame_in("[2,\"b\",\"GetVariables\",{}]");
+	frame_in("[2,\"c\",\"Heartbeat\",{\"x\":1}]");
+	frame_in("[2,\"d\",\"Authorize\",{}]");
+	frame_in("[7,\"e\",\"Heartbeat\",{}]");
+	frame_in("[2,\"f\",\"Heartbeat\"]");
+	frame_in("[2,\"h\",\"Heartbeat\",{}]");
+	CHECK_INT(nsent, 7);
+	CHECK(strstr(sent[0], "[4,\"a\",\"NotImplemented\""));
+	CHECK(strstr(sent[1], "[4,\"b\",\"NotSupported\""));
+	CHECK(strstr(sent[2], "[4,\"c\",\"FormatViolation\""));
+	/* Known to 2.0.1, not in this link's table. */
+	CHECK(strstr(sent[3], "[4,\"d\",\"NotSupported\""));
+	CHECK(strstr(sent[4], "[4,\"e\",\"MessageTypeNotSupported\""));
+	CHECK(strstr(sent[5], "[4,\"f\",\"RpcFrameworkError\""));
+	CHECK(!strncmp(sent[6], "[3,\"h\",", 7));
+	/* The same frames on a 1.6 link: 1.6's codes, the type ignored. */
+	fresh();
+	frame_in("[2,\"c\",\"Heartbeat\",{\"x\":1}]");
+	frame_in("[7,\"e\",\"Heartbeat\",{}]");
+	frame_in("[2,\"f\",\"Heartbeat\"]");
+	CHECK_INT(nsent, 2);
+	CHECK(strstr(sent[0], "[4,\"c\",\"FormationViolation\""));
+	CHECK(strstr(sent[1], "[4,\"f\",\"FormationViolation\""));
 }
 
 static void test_inline_call_answered_on_the_loop(void)
@@ -466,10 +508,17 @@ int main(void)
 		printf("FAIL schemas_load: %s\n", err);
 		return 1;
 	}
+	if (ocpp_schemas_load(&schemas201, ocpp201_schemas_json, err,
+	                      sizeof err)) {
+		printf("FAIL schemas201_load: %s\n", err);
+		return 1;
+	}
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
 		rows[i].schema = ocpp_schema_find(schemas, rows[i].name, 0);
+	rows201[0].schema = ocpp_schema_find(schemas201, "Heartbeat", 0);
 	RUN(test_unknown_and_invalid_calls_answered_at_once);
 	RUN(test_inline_call_answered_on_the_loop);
+	RUN(test_201_link_codes);
 	RUN(test_call_answered_after_its_job_committed);
 	RUN(test_boot_status_set_by_the_reply);
 	RUN(test_boot_pending_while_the_queue_is_deep);
@@ -480,5 +529,6 @@ int main(void)
 	RUN(test_seen_written_at_most_every_10_s);
 	fresh();
 	ocpp_schemas_free(schemas);
+	ocpp_schemas_free(schemas201);
 	return check_total_failed_ ? 1 : 0;
 }

@@ -492,8 +492,11 @@ static void test_subprotocol(void)
 	CHECK_INT(handshake_subprotocol("ocpp0.1, ocpp1.6", 0, &why), 1);
 	CHECK_INT(handshake_subprotocol("ocpp1.5,ocpp1.6", 0, &why), 1);
 	CHECK_INT(handshake_subprotocol("ocpp2.0.1 ocpp1.6", 0, &why), 1);
-	CHECK_INT(handshake_subprotocol("ocpp2.0.1, ocpp1.5", 0, &why), 0);
+	CHECK_INT(handshake_subprotocol("ocpp2.0.1, ocpp1.5", 0, &why), 1);
+	CHECK_INT(handshake_subprotocol("ocpp2.0.1", 0, &why), 1);
+	CHECK_INT(handshake_subprotocol("ocpp2.0, ocpp1.5", 0, &why), 0);
 	CHECK(why != NULL);
+	CHECK_INT(handshake_subprotocol("ocpp2.0.1x", 0, &why), 0);
 	CHECK_INT(handshake_subprotocol("ocpp1.6x", 0, &why), 0);
 	CHECK_INT(handshake_subprotocol("", 0, &why), 0);
 	CHECK_INT(handshake_subprotocol(NULL, 0, &why), 0);
