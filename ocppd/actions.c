@@ -31,31 +31,48 @@ static struct action table[] = {
 
 #define NTABLE (sizeof table / sizeof table[0])
 
-int actions_init(const ocpp_schemas *schemas, char *err, size_t errlen)
+int action_table_init(struct action *t, size_t n, const ocpp_schemas *schemas,
+                      const char *proto, char *err, size_t errlen)
 {
-	for (size_t i = 0; i < NTABLE; i++) {
-		table[i].schema = ocpp_schema_find(schemas, table[i].name, 0);
-		if (!table[i].schema) {
-			snprintf(err, errlen, "no schema for %s.req",
-			         table[i].name);
+	for (size_t i = 0; i < n; i++) {
+		if (i && strcmp(t[i - 1].name, t[i].name) >= 0) {
+			snprintf(err, errlen, "%sactions not sorted at %s",
+			         proto, t[i].name);
+			return -1;
+		}
+		t[i].schema = ocpp_schema_find(schemas, t[i].name, 0);
+		if (!t[i].schema) {
+			snprintf(err, errlen, "no %sschema for %s.req", proto,
+			         t[i].name);
 			return -1;
 		}
 	}
 	return 0;
 }
 
-const struct action *actions_find(const char *name)
+const struct action *action_table_find(const struct action *t, size_t n,
+                                       const char *name)
 {
-	size_t lo = 0, hi = NTABLE;
+	size_t lo = 0, hi = n;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		int c = strcmp(name, table[mid].name);
+		int c = strcmp(name, t[mid].name);
 		if (!c)
-			return &table[mid];
+			return &t[mid];
 		if (c < 0)
 			hi = mid;
 		else
 			lo = mid + 1;
 	}
 	return NULL;
+}
+
+int actions_init(const ocpp_schemas *schemas, char *err, size_t errlen)
+{
+	return action_table_init(table, NTABLE, schemas, "", err, errlen);
+}
+
+const struct action *actions_find(const char *name)
+{
+	return action_table_find(table, NTABLE, name);
 }

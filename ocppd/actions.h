@@ -13,6 +13,15 @@
 #include "handlers.h"
 #include "ocpp_schema.h"
 
+/* For a table of either protocol: checks it is sorted and resolves every
+ * row's .req schema in schemas; -1 with err naming the row (proto, e.g.
+ * "2.0.1 ", prefixes the message). */
+int action_table_init(struct action *t, size_t n, const ocpp_schemas *schemas,
+                      const char *proto, char *err, size_t errlen);
+/* The row of name in a sorted table, or NULL. */
+const struct action *action_table_find(const struct action *t, size_t n,
+                                       const char *name);
+
 /* Resolves every row's schema; -1 with err naming the one missing. */
 int actions_init(const ocpp_schemas *schemas, char *err, size_t errlen);
 /* The row of an action (exact, case-sensitive name), or NULL. */

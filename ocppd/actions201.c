@@ -8,9 +8,7 @@
  */
 #include "actions201.h"
 
-#include <stdio.h>
-#include <string.h>
-
+#include "actions.h"
 #include "handlers201.h"
 
 /* Sorted by name (actions201_find bisects). */
@@ -29,35 +27,11 @@ static struct action table[] = {
 
 int actions201_init(const ocpp_schemas *schemas201, char *err, size_t errlen)
 {
-	for (size_t i = 0; i < NTABLE; i++) {
-		if (i && strcmp(table[i - 1].name, table[i].name) >= 0) {
-			snprintf(err, errlen, "2.0.1 actions not sorted at %s",
-			         table[i].name);
-			return -1;
-		}
-		table[i].schema =
-		    ocpp_schema_find(schemas201, table[i].name, 0);
-		if (!table[i].schema) {
-			snprintf(err, errlen, "no 2.0.1 schema for %s.req",
-			         table[i].name);
-			return -1;
-		}
-	}
-	return 0;
+	return action_table_init(table, NTABLE, schemas201, "2.0.1 ", err,
+	                         errlen);
 }
 
 const struct action *actions201_find(const char *name)
 {
-	size_t lo = 0, hi = NTABLE;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcmp(name, table[mid].name);
-		if (!c)
-			return &table[mid];
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return NULL;
+	return action_table_find(table, NTABLE, name);
 }
