@@ -530,6 +530,12 @@ start_all() {
 		ocppd_start "$n"
 	done
 	web_start
+	# The operator's login is the first admin, as make run makes it: once,
+	# through ocppd-1's control socket (the web tier's).
+	(
+		clean_env
+		CSMS_CONF=$DIR/web/csms.conf CSMS_BUILD=$BUILD_DIR exec "$ROOT/scripts/stack.sh" operator-admin
+	) || note "the operator login is not an admin"
 	# Started is not yet in HAProxy's rotation (rise 2 x inter 1 s).
 	local i
 	for ((i = 0; i < 100; i++)); do

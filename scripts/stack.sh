@@ -589,8 +589,9 @@ ocppd-start) ocppd_start ;;
 ocppd-stop) stop_pidfile "$run_dir/ocppd.pid" ;;
 web-start) web_start ;;
 web-stop) stop_pidfile "$run_dir/lighttpd.pid" ;;
+operator-admin) ensure_operator_admin ;;
 *)
-	echo "usage: stack.sh run|start|stop|db-start|db-stop|ocppd-start|ocppd-stop|web-start|web-stop" >&2
+	echo "usage: stack.sh run|start|stop|db-start|db-stop|ocppd-start|ocppd-stop|web-start|web-stop|operator-admin" >&2
 	exit 2
 	;;
 esac
