@@ -440,6 +440,11 @@ shares() { api GET "/sites/$1/load" | node -e 'let s = ""; process.stdin.on("dat
 		console.log(a.map((x) => `${x.cp_id}:${x.status}:${x.accepted_a}/${x.limit_a}`).sort().join(" ")) } catch { console.log("?") } })'; }
 db "INSERT IGNORE INTO users (id_tag, name, status) VALUES ('CLMTAG', 'cluster load', 'Accepted')"
 site=$(api POST /sites '{"name":"Cluster site","grid_limit":16,"grid_phases":3,"load_management":true}' | jq1 id)
+# The site's tariff, written through ocppd-1 (the web tier's control
+# socket): a session another node stops is priced from it, from the
+# database (docs/tariffs.md).
+tariff=$(api POST /tariffs '{"name":"Cluster tariff","energy_price":"0.50","session_fee":"1.00"}' | jq1 id)
+api POST "/tariffs/$tariff/assignments" "{\"site_id\":$site}" >/dev/null
 lm_pids=()
 for k in 1 2 3 4; do
 	n=$((k % 2 == 1 ? 1 : 2))
@@ -490,6 +495,15 @@ if [[ $got == "$want" && $planner == ocppd-2 ]]; then
 	pass load_management_survives_planner_stop
 else
 	fail load_management_survives_planner_stop "shares: $got (want $want); planned by: $planner"
+fi
+# ocppd-2 stopped that session: its cost is stored, from the site's
+# tariff (a 1.00 session fee: 100 cents, and the energy on top).
+priced=$(db "SELECT CONCAT(tariff_name, '/', fee_minor, '/', gross_minor >= 100)
+	FROM tx_costs WHERE tx_id = $tx")
+if [[ $priced == "Cluster tariff/100/1" ]]; then
+	pass cost_priced_by_stopping_node
+else
+	fail cost_priced_by_stopping_node "tx $tx: $priced"
 fi
 kill "${lm_pids[@]}" 2>/dev/null
 wait "${lm_pids[@]}" 2>/dev/null
