@@ -8,6 +8,7 @@
  */
 #include "handlers.h"
 #include "jsonutil.h"
+#include "notify.h"
 #include "security_events.h"
 #include "timeutil.h"
 
@@ -28,6 +29,10 @@ enum hres handle_security_event(struct hctx *c, const cJSON *req, cJSON *conf)
 	            "critical, received_at) VALUES (?, ?, ?, ?, ?, ?)",
 	            "sstsit", c->cp_id, type, ts, info, critical,
 	            c->now_ms) < 0)
+		return hctx_db_error(c);
+	/* In the same transaction: a critical event acknowledged is an
+	 * event a subscriber will get. */
+	if (critical && notify_security_event(c, type, ts, info))
 		return hctx_db_error(c);
 	hctx_audit(c, "type=%s%s", type, critical ? " (critical)" : "");
 	return H_OK;

@@ -3,6 +3,8 @@
  */
 #include "notify.h"
 
+#include <stdio.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -129,6 +131,28 @@ int notify_connector_faulted(struct hctx *c, long long connector,
 	}
 	return notify_event(c->db, NOTIFY_CONNECTOR_FAULTED, c->cp_id,
 	                    c->now_ms, d, NULL);
+}
+
+/* A charge point resends an event it got no answer to: the same type
+ * and time of the same charge point is one webhook event. */
+int notify_security_event(struct hctx *c, const char *type, int64_t ts,
+                          const char *tech_info)
+{
+	if (!notify_wanted(NOTIFY_SECURITY_EVENT))
+		return 0;
+	cJSON *d = cJSON_CreateObject();
+	if (!d || add_str_or_null(d, "type", type) ||
+	    add_time(d, "timestamp", ts) ||
+	    add_str_or_null(d, "tech_info", tech_info) ||
+	    !cJSON_AddTrueToObject(d, "critical")) {
+		cJSON_Delete(d);
+		return -1;
+	}
+	char key[160];
+	snprintf(key, sizeof key, "sec:%.50s:%.50s:%lld", c->cp_id, type,
+	         (long long)ts);
+	return notify_event(c->db, NOTIFY_SECURITY_EVENT, c->cp_id, c->now_ms,
+	                    d, key);
 }
 
 int notify_status_event(struct hctx *c, const char *type, const char *status)

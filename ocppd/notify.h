@@ -51,6 +51,10 @@ int notify_connector_faulted(struct hctx *c, long long connector,
                              const char *vendor_id,
                              const char *vendor_error_code, int64_t ts);
 
+/* A critical SecurityEventNotification (the whitepaper's list). */
+int notify_security_event(struct hctx *c, const char *type, int64_t ts,
+                          const char *tech_info);
+
 /* type: NOTIFY_FIRMWARE_STATUS or NOTIFY_DIAGNOSTICS_STATUS. */
 int notify_status_event(struct hctx *c, const char *type, const char *status);
 

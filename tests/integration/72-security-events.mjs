@@ -11,6 +11,8 @@
 //   - GET /security-events (filters, paging, 400 on a bad filter) and
 //     GET /cps/{id}/security-events (404 for an unknown charge point);
 //   - the dashboard's Security events page and the charge point's card;
+//   - a critical event becomes one security.event webhook event for the
+//     subscribers (a resent one no second; a non-critical one none);
 //   - SignCertificate without a CA configured is Rejected and kept as an
 //     event (the whole issue: 74-certificates.mjs).
 import {
@@ -97,6 +99,32 @@ try {
 			page.includes('Signed firmware: <strong>Idle</strong>'), 'no security card');
 		checkEq('bad_show', (await fetch(`${env.httpUrl}/cgi-bin/dashboard/security-events?show=some`)).status, 400);
 	});
+	// A charge point of its own: the counts above stay as they are.
+	const CPW = cpId('secwh');
+	const wh = await rawClient(CPW);
+	try {
+		await test('critical_event_webhook', async () => {
+			await wh.call(frame('wb', 'BootNotification', { chargePointVendor: 'T72', chargePointModel: 'Hooked' }));
+			const hook = await apiCall('POST', '/webhooks', {
+				url: 'https://hooks.example.com/csms-t72', events: ['security.event'], secret: 's'.repeat(32),
+			});
+			checkEq('subscribed', hook.status, 201);
+			const t2 = '2026-12-01T10:00:00.000Z';
+			const ev = { type: 'FirmwareUpdated', timestamp: t2, techInfo: '1.2.3' };
+			checkEq('critical_answer', await wh.call(frame('w1', 'SecurityEventNotification', ev)), [3, 'w1', {}]);
+			// The charge point did not see the answer and sends it again.
+			checkEq('resent_answer', await wh.call(frame('w2', 'SecurityEventNotification', ev)), [3, 'w2', {}]);
+			checkEq('plain_answer', await wh.call(frame('w3', 'SecurityEventNotification',
+				{ type: 'AcmeDoorAjar', timestamp: isoNow() })), [3, 'w3', {}]);
+			const rows = sql(`SELECT data FROM webhook_events WHERE type = 'security.event' AND cp_id = ${q(CPW)}`);
+			const d = rows.length === 1 ? JSON.parse(rows[0][0]) : null;
+			checkEq('one_webhook_event', [rows.length, d?.type, d?.timestamp, d?.tech_info, d?.critical],
+				[1, 'FirmwareUpdated', t2, '1.2.3', true]);
+			await apiCall('DELETE', `/webhooks/${hook.json?.id}`);
+		});
+	} finally {
+		wh.close();
+	}
 } finally {
 	ws.close();
 }
