@@ -394,6 +394,11 @@ static int count_matching(struct ui_req *r, struct overview *o,
                           const struct filter *f)
 {
 	unsigned mask = filter_mask(f);
+	/* A status alone: ocppd's snapshot has the count. */
+	if (mask == F_STATUS && o->c.has_cps_by_status) {
+		o->matching = o->c.cps_by_status[f->status];
+		return 0;
+	}
 	if (!(mask & ~F_CONNECTED)) {
 		o->matching = f->connected < 0 ? o->c.cps
 		              : f->connected == 1

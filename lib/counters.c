@@ -134,21 +134,66 @@ int counters_load(struct db *db, struct counters *c)
 /* ---- the snapshot ocppd keeps ---------------------------------------------
  */
 
+static int status_index(const char *s)
+{
+	for (int i = 0; s && i < COUNTERS_NSTATUS; i++)
+		if (!strcmp(counters_status[i], s))
+			return i;
+	return -1;
+}
+
+int counters_load_cps_by_status(struct db *db, struct counters *c)
+{
+	struct db_rows rows;
+	if (db_query(db, &rows,
+	             "SELECT status, COUNT(DISTINCT cp_id) FROM connectors "
+	             "WHERE connector_id > 0 GROUP BY status",
+	             ""))
+		return -1;
+	memset(c->cps_by_status, 0, sizeof c->cps_by_status);
+	int rc;
+	while ((rc = db_next(&rows)) > 0) {
+		int i = status_index(db_str(&rows, 0));
+		if (i >= 0)
+			c->cps_by_status[i] = db_int(&rows, 1);
+	}
+	db_rows_end(&rows);
+	c->has_cps_by_status = rc == 0;
+	return rc < 0 ? -1 : 0;
+}
+
+/* "n,n,...", one per status. */
+static void join_counts(const long long *v, char *out, size_t len)
+{
+	size_t n = 0;
+	out[0] = '\0';
+	for (int i = 0; i < COUNTERS_NSTATUS && n < len; i++)
+		n += (size_t)snprintf(out + n, len - n, "%s%lld", i ? "," : "",
+		                      v[i]);
+}
+
+static void split_counts(const char *p, long long *v)
+{
+	for (int i = 0; i < COUNTERS_NSTATUS && p && *p; i++) {
+		char *end;
+		v[i] = strtoll(p, &end, 10);
+		p = *end == ',' ? end + 1 : end;
+	}
+}
+
 int counters_store(struct db *db, const struct counters *c)
 {
-	char by[COUNTERS_NSTATUS * 21 + 1] = "";
-	size_t n = 0;
-	for (int i = 0; i < COUNTERS_NSTATUS; i++)
-		n += (size_t)snprintf(by + n, sizeof by - n, "%s%lld",
-		                      i ? "," : "", c->by_status[i]);
+	char by[COUNTERS_NSTATUS * 21 + 1], cps_by[COUNTERS_NSTATUS * 21 + 1];
+	join_counts(c->by_status, by, sizeof by);
+	join_counts(c->cps_by_status, cps_by, sizeof cps_by);
 	return db_exec(db,
 	               "REPLACE INTO fleet_counters (id, cps, cps_connected, "
 	               "total_kwh, connectors, connectors_offline, by_status, "
-	               "sessions, taken_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?, "
-	               "UTC_TIMESTAMP(3))",
-	               "lldllsl", c->cps, c->cps_connected, c->total_kwh,
-	               c->connectors, c->connectors_offline, by,
-	               c->sessions) < 0
+	               "sessions, cps_by_status, taken_at) VALUES (1, ?, ?, ?, "
+	               "?, ?, ?, ?, NULLIF(?, ''), UTC_TIMESTAMP(3))",
+	               "lldllsls", c->cps, c->cps_connected, c->total_kwh,
+	               c->connectors, c->connectors_offline, by, c->sessions,
+	               c->has_cps_by_status ? cps_by : "") < 0
 	           ? -1
 	           : 0;
 }
@@ -160,7 +205,8 @@ static int counters_read(struct db *db, struct counters *c, int max_age_s)
 	struct db_rows rows;
 	if (db_query(db, &rows,
 	             "SELECT cps, cps_connected, total_kwh, connectors, "
-	             "connectors_offline, by_status, sessions, taken_at FROM "
+	             "connectors_offline, by_status, sessions, taken_at, "
+	             "cps_by_status FROM "
 	             "fleet_counters WHERE id = 1 AND taken_at >= "
 	             "UTC_TIMESTAMP(3) - INTERVAL ? SECOND",
 	             "i", max_age_s))
@@ -173,15 +219,14 @@ static int counters_read(struct db *db, struct counters *c, int max_age_s)
 		c->total_kwh = db_dbl(&rows, 2);
 		c->connectors = db_int(&rows, 3);
 		c->connectors_offline = db_int(&rows, 4);
-		const char *p = db_str(&rows, 5) ? db_str(&rows, 5) : "";
-		for (int i = 0; i < COUNTERS_NSTATUS && *p; i++) {
-			char *end;
-			c->by_status[i] = strtoll(p, &end, 10);
-			p = *end == ',' ? end + 1 : end;
-		}
+		split_counts(db_str(&rows, 5), c->by_status);
 		c->charging = c->by_status[COUNTERS_CHARGING];
 		c->sessions = db_int(&rows, 6);
 		c->counted_ms = db_time_ms(&rows, 7);
+		if (db_str(&rows, 8)) {
+			split_counts(db_str(&rows, 8), c->cps_by_status);
+			c->has_cps_by_status = 1;
+		}
 	}
 	db_rows_end(&rows);
 	return rc < 0 ? -1 : rc > 0;

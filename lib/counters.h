@@ -36,6 +36,11 @@ struct counters {
 	long long by_status[COUNTERS_NSTATUS];
 	long long charging;
 	long long sessions;
+	/* Charge points with a connector (>= 1) in each status, connected or
+	 * not (the overview's status filter); only in ocppd's snapshot:
+	 * has_cps_by_status 0 when counted on a request. */
+	long long cps_by_status[COUNTERS_NSTATUS];
+	int has_cps_by_status;
 	int64_t counted_ms; /* when: now, or the snapshot's time */
 };
 
@@ -53,6 +58,9 @@ int counters_load(struct db *db, struct counters *c);
  */
 #define COUNTERS_FRESH_S 15
 int counters_get(struct db *db, struct counters *c);
+/* ocppd, before counters_store: the per-status charge point counts, one
+ * pass over idx_conn_status. */
+int counters_load_cps_by_status(struct db *db, struct counters *c);
 int counters_store(struct db *db, const struct counters *c);
 
 #endif

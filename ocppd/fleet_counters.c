@@ -34,7 +34,9 @@ static void count(struct db *db, void *arg)
 	int rc = fresh(db, cfg->fleet_counters_interval);
 	/* The sites' totals go with the fleet's, on the same node. */
 	if (rc == 0)
-		rc = counters_load(db, &c) || counters_store(db, &c) ||
+		rc = counters_load(db, &c) ||
+		             counters_load_cps_by_status(db, &c) ||
+		             counters_store(db, &c) ||
 		             site_counters_refresh(db, time_now_ms())
 		         ? -1
 		         : 0;

@@ -8,6 +8,8 @@
 //  - /metrics and the overview show the same figures;
 //  - without a fresh snapshot (its ocppd stopped, the row gone) /stats
 //    counts again at once;
+//  - the overview's status filter counts from the snapshot's charge
+//    points per status (sql/032);
 //  - each site's totals are a snapshot too (site_counters, sql/030): the
 //    ocppd writes them with the fleet's, /sites/{id} reads them while
 //    fresh and counts again once they are 15 s old.
@@ -56,6 +58,19 @@ try {
 } finally {
 	await d.stop();
 }
+
+await test('status_filter_count_from_snapshot', async () => {
+	// No ocppd takes snapshots now: plant one whose Charging count (the
+	// third status) no table holds, and the overview shows it.
+	const row = sql('SELECT cps_by_status FROM fleet_counters WHERE id = 1')[0];
+	checkEq('snapshot_has_counts', (row?.[0] || '').split(',').length, 11);
+	sql(`UPDATE fleet_counters SET cps_by_status = '0,0,4321,0,0,0,0,0,0,0,0', taken_at = UTC_TIMESTAMP(3)`);
+	const page = await (await fetch(`${env.httpUrl}/cgi-bin/dashboard/?status=Charging`)).text();
+	checkEq('count_shown', /of 4,?321 matching charge points/.test(page), true);
+	sql('UPDATE fleet_counters SET taken_at = UTC_TIMESTAMP(3) - INTERVAL 1 MINUTE');
+	const live = await (await fetch(`${env.httpUrl}/cgi-bin/dashboard/?status=Charging`)).text();
+	checkEq('stale_counted_again', /of 4,?321 matching/.test(live), false);
+});
 
 await test('site_totals_read_the_snapshot', async () => {
 	// No ocppd takes snapshots now: what the row says is what is shown.
