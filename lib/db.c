@@ -56,7 +56,7 @@ int db_connect(struct db *db, const struct csms_config *cfg, int readonly)
 	}
 	unsigned timeout = 5;
 	mysql_optionsv(db->conn, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
-	timeout = 30;
+	timeout = db->long_statements ? 6 * 3600 : 30;
 	mysql_optionsv(db->conn, MYSQL_OPT_READ_TIMEOUT, &timeout);
 	mysql_optionsv(db->conn, MYSQL_OPT_WRITE_TIMEOUT, &timeout);
 	mysql_optionsv(db->conn, MYSQL_SET_CHARSET_NAME, "utf8mb4");

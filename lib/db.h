@@ -58,6 +58,10 @@ struct db {
 	 * transaction, db_commit ends it.  Set before the first db_connect.
 	 */
 	int batch_session;
+	/* A connection that runs migrations: an ALTER of a large table
+	 * (ten million sessions) runs for minutes, longer than the 30 s a
+	 * statement may take elsewhere.  Set before the first db_connect. */
+	int long_statements;
 	/*
 	 * One more statement run at every (re)connect, before anything else
 	 * (e.g. ocppd's workers: "SET @csms_shard = N", which the tx_daily

@@ -245,6 +245,8 @@ static int connect_with_retry(struct db *db, const struct csms_config *cfg)
 {
 	int64_t deadline = time_now_ms() + DB_START_TIMEOUT_MS;
 	memset(db, 0, sizeof *db);
+	/* This connection migrates (migrate_on_start, --migrate). */
+	db->long_statements = 1;
 	for (;;) {
 		if (!db_connect(db, cfg, 0))
 			return 0;
