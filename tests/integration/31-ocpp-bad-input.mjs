@@ -214,13 +214,25 @@ await test('unread_replies_close_the_link', async () => {
 		const r = await other.call(JSON.stringify([2, 'o1', 'Heartbeat', {}]), 5000);
 		check('other_cp_still_answered', Array.isArray(r) && r[0] === 3 && r[1] === 'o1', JSON.stringify(r));
 		deaf._socket.resume();
-		const c = await Promise.race([deaf.closed, new Promise((res) => setTimeout(() => res(null), 20000))]);
-		checkEq('unread_link_closed_1008', c?.code, 1008);
+		await closedWith1008('unread_link_closed_1008', d, deaf, cpId('deaf'));
 		other.close();
 	} finally {
 		await d.stop('SIGKILL');
 	}
 });
+
+// The close of a link whose peer neither reads nor stops writing: ocppd
+// sends 1008 and closes, but the peer's unread input makes the kernel
+// answer its next segments with a reset, and a client with writes still
+// pending may see that (1006) before it reads the close frame it already
+// has.  So the code ocppd closed with is read from its log, and the client
+// must see the link closed, with 1008 or, racing the reset, 1006.
+async function closedWith1008(name, d, deaf, cpName) {
+	const c = await Promise.race([deaf.closed, new Promise((res) => setTimeout(() => res(null), 20000))]);
+	const logged = await until(() => fs.readFileSync(d.log, 'utf8')
+		.includes(`${cpName} | disconnected: too many unread replies (code 1008)`), 10000, 100);
+	checkEq(name, [c !== null && (c.code === 1008 || c.code === 1006), logged], [true, true]);
+}
 
 const vmRss = (pid) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) * 1024;
 
@@ -270,8 +282,7 @@ await test('send_queue_bytes_bound_closes_link', async () => {
 		await sent;
 		check('bytes_bound_logged', logged, 'no byte-bound line in the log');
 		deaf._socket.resume();
-		const c = await Promise.race([deaf.closed, new Promise((res) => setTimeout(() => res(null), 20000))]);
-		checkEq('bytes_bound_closed_1008', c?.code, 1008);
+		await closedWith1008('bytes_bound_closed_1008', d, deaf, cpId('bytes'));
 	} finally {
 		await d.stop('SIGKILL');
 	}
