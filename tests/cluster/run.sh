@@ -571,13 +571,13 @@ note "during the writer failover ocppd answered $(jf "$OUT/CLC.json" callerrors)
 journal_ok CLC nothing_acknowledged_lost_after_writer_kill
 
 # The same data on all three nodes.
-# Not `nodes` nor `fleet_counters`: every ocppd stamps them every few
-# seconds, between two nodes' sums.
+# Not `nodes`, `fleet_counters` nor `site_counters`: ocppd stamps them
+# every few seconds, between two nodes' sums.
 # The three sums are taken one after the other, and a late write (a
 # disconnect, the offline timer) can land between two of them: taken again
 # until they agree, up to 5 times; nodes that differ for good never do.
 tables=$(root_sql "$GALERA_2_SOCKET" csms -e "SHOW FULL TABLES WHERE Table_type = 'BASE TABLE'" |
-	cut -f1 | grep -vxE 'nodes|fleet_counters' | paste -sd, -)
+	cut -f1 | grep -vxE 'nodes|fleet_counters|site_counters' | paste -sd, -)
 agreed=0
 for ((try = 1; try <= 5; try++)); do
 	sums=()
