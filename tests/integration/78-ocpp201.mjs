@@ -351,6 +351,21 @@ await test('notify_report_stored', async () => {
 	]);
 });
 
+// The stored device model in the API.
+await test('variables_in_the_api', async () => {
+	const r = await apiCall('GET', `/cps/${encodeURIComponent(A)}/variables`);
+	checkEq('variables_status', [r.status, r.json?.cp_id, r.json?.count], [200, A, 3]);
+	const hb = r.json?.items?.find((v) => v.variable === 'HeartbeatInterval' && v.attribute_type === 'Actual');
+	checkEq('variables_item', hb && { ...hb, updated_at: typeof hb.updated_at }, {
+		component: 'OCPPCommCtrlr', component_instance: null, evse_id: null, connector_id: null,
+		variable: 'HeartbeatInterval', variable_instance: null, attribute_type: 'Actual', value: '600',
+		mutability: 'ReadWrite', data_type: 'integer', unit: 's', updated_at: 'string' });
+	const power = r.json?.items?.find((v) => v.variable === 'Power');
+	checkEq('variables_evse', [power?.evse_id, power?.variable_instance], [1, 'max']);
+	const none = await apiCall('GET', `/cps/${encodeURIComponent(cpId('v201-none'))}/variables`);
+	checkEq('variables_unknown_cp', none.status, 404);
+});
+
 await test('data_transfer_201', async () => {
 	const r = await a.call('DataTransfer', { vendorId: 'com.example', messageId: 'x', data: { a: 1 } });
 	checkEq('data_transfer_status', r.status, 'UnknownVendorId');

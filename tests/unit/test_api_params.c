@@ -209,6 +209,7 @@ static void test_openapi_doc(void)
 	                      "/firmware",
 	                      "/files/{file_id}/content",
 	                      "/cps/{cp_id}/certificates",
+	                      "/cps/{cp_id}/variables",
 	                      "/sites/{site_id}/commands/{action}",
 	                      "/groups/{group_id}/commands/{action}",
 	                      "/bulk-jobs",
