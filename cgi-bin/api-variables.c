@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "api-json.h"
+#include "ocpp_secret.h"
 
 static const char sql_cp_exists[] = "SELECT 1 FROM charge_points WHERE id = ?";
 static const char sql_vars[] =
@@ -41,12 +42,11 @@ static cJSON *var_object(const struct db_rows *rows)
 	api_json_str(o, "variable", var);
 	add_opt_str(o, "variable_instance", db_str(rows, 5));
 	api_json_str(o, "attribute_type", db_str(rows, 6));
-	/* A station should not report a password (WriteOnly), but one
+	/* A station should not report its password (WriteOnly), but one
 	 * that does has it shown to no one. */
 	const char *value = db_str(rows, 7);
 	api_json_str(o, "value",
-	             value && var && strcasestr(var, "Password") ? "********"
-	                                                         : value);
+	             value && ocpp_secret_key(var) ? OCPP_SECRET_MASK : value);
 	api_json_str(o, "mutability", db_str(rows, 8));
 	api_json_str(o, "data_type", db_str(rows, 9));
 	api_json_str(o, "unit", db_str(rows, 10));

@@ -14,7 +14,6 @@
 #include <strings.h>
 
 #include "cmdlog.h"
-#include "jsonutil.h"
 #include "files_op.h"
 #include "db.h"
 #include "log.h"
@@ -204,23 +203,6 @@ static cJSON *for_history(const struct send_op *op, const cJSON *payload)
 		    !strcasecmp(key->valuestring, "AuthorizationKey"))
 			cJSON_ReplaceItemInObjectCaseSensitive(
 			    p, "value", cJSON_CreateString("********"));
-	}
-	/* 2.0.1: SecurityCtrlr's BasicAuthPassword and the like. */
-	const cJSON *set =
-	    cJSON_GetObjectItemCaseSensitive(p, "setVariableData");
-	if (p && !strcmp(op->action, "SetVariables") && cJSON_IsArray(set)) {
-		cJSON *d;
-		cJSON_ArrayForEach(d, set)
-		{
-			const char *name = json_str(
-			    cJSON_GetObjectItemCaseSensitive(d, "variable"),
-			    "name", "");
-			if (strcasestr(name, "Password") ||
-			    strcasestr(name, "Key"))
-				cJSON_ReplaceItemInObjectCaseSensitive(
-				    d, "attributeValue",
-				    cJSON_CreateString("********"));
-		}
 	}
 	return p;
 }

@@ -300,6 +300,11 @@ await test('commands_201_end_to_end', async () => {
 		AND action = 'SetVariables' AND params LIKE '%a-secret-password-16%'`), '0');
 	checkEq('set_variables_recorded', sqlValue(`SELECT COUNT(*) FROM commands WHERE cp_id = ${q(A)}
 		AND action = 'SetVariables' AND status = 'answered'`), '1');
+	// Nor the message log (written in batches: wait for the frame).
+	check('set_variables_logged', await until(() => Number(sqlValue(`SELECT COUNT(*) FROM ocpp_log
+		WHERE cp_id = ${q(A)} AND action = 'SetVariables'`)) >= 2), 'no SetVariables frames in ocpp_log');
+	checkEq('set_variables_log_masked', sqlValue(`SELECT COUNT(*) FROM ocpp_log WHERE cp_id = ${q(A)}
+		AND frame LIKE '%a-secret-password-16%'`), '0');
 });
 
 await test('command_201_bad_payload_refused_before_sending', async () => {
