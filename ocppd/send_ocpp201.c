@@ -88,20 +88,26 @@ static void audit_set_variables(const cJSON *req, const cJSON *conf, char *out,
 }
 
 /* remoteStartId is required by 2.0.1 (it comes back in the session's
- * TransactionEvent); a caller that does not care gets a fresh one. */
+ * TransactionEvent); a caller that does not care gets a fresh one: the
+ * second it was asked in and a counter, distinct for 1000 starts a second
+ * and across restarts, below 2^31 (the schema's integer). */
 static int build_start(const cJSON *params, cJSON **payload, char *why,
                        size_t whylen)
 {
+	static unsigned seq;
 	(void)why;
 	(void)whylen;
 	*payload = cJSON_Duplicate(params, 1);
 	if (!*payload)
 		return -1;
+	long long id = time_now_ms() / 1000 % 2000000 * 1000 + seq++ % 1000;
 	if (cJSON_IsObject(*payload) &&
 	    !cJSON_HasObjectItem(*payload, "remoteStartId") &&
-	    json_add_int(*payload, "remoteStartId",
-	                 (long long)(time_now_ms() / 1000 % 2000000000)))
+	    json_add_int(*payload, "remoteStartId", id)) {
+		cJSON_Delete(*payload);
+		*payload = NULL;
 		return -1;
+	}
 	return 0;
 }
 
