@@ -175,10 +175,11 @@ void api_command_send(struct api_req *r)
 		return;
 	long long timeout = 0, wait = 0;
 	if (!webctl_is_command(r->arg2)) {
-		api_error(r, 404, "unknown_action",
-		          "no such command: %.60s (an OCPP 1.6 action name, "
-		          "e.g. Reset)",
-		          r->arg2);
+		api_error(
+		    r, 404, "unknown_action",
+		    "no such command: %.60s (an OCPP 1.6 or 2.0.1 action name, "
+		    "e.g. Reset)",
+		    r->arg2);
 		cJSON_Delete(params);
 		return;
 	}

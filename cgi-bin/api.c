@@ -34,6 +34,7 @@
 #include "api-reservations.h"
 #include "api-security-events.h"
 #include "api-certificates.h"
+#include "api-variables.h"
 #include "api-sites.h"
 #include "api-tariffs.h"
 #include "api-stats.h"
@@ -92,6 +93,7 @@ static const struct route {
     {"/firmware", M_GET, api_firmware_list},
     {"/files/*/content", M_GET, api_file_content},
     {"/cps/*/certificates", M_GET, api_cp_certificates},
+    {"/cps/*/variables", M_GET, api_cp_variables},
     {"/cps/*/composite-schedule", M_GET, api_cp_composite_schedule},
     {"/cps/*/site", M_PUT, api_cp_site, ROLE_ADMIN},
     {"/cps/*/retired", M_PUT, api_cp_retired, ROLE_ADMIN},

@@ -94,7 +94,10 @@ int webctl_is_json_type(const char *ct)
 }
 
 #define COMMAND_NAME(action, symbol) #action,
-static const char *const commands[] = {CTL_COMMANDS(COMMAND_NAME) NULL};
+/* 1.6's and 2.0.1's: ocppd sends the one the station speaks, or refuses
+ * a name of the other protocol (cp_protocol). */
+static const char *const commands[] = {CTL_COMMANDS(COMMAND_NAME)
+                                           CTL_COMMANDS201(COMMAND_NAME) NULL};
 #undef COMMAND_NAME
 
 int webctl_is_command(const char *action)

@@ -44,6 +44,25 @@
 	X(UpdateFirmware, update_firmware)
 
 /*
+ * X(Action, symbol): the OCPP 2.0.1 commands (send201_<symbol>, ocppd's
+ * send201.c), sent to a charging station that speaks 2.0.1 under the
+ * same op names; a name in one list only is refused with cp_protocol to
+ * a station of the other protocol (docs/ocpp201.md).  Sorted by Action.
+ */
+#define CTL_COMMANDS201(X)                                                     \
+	X(ChangeAvailability, change_availability)                             \
+	X(ClearCache, clear_cache)                                             \
+	X(DataTransfer, data_transfer)                                         \
+	X(GetBaseReport, get_base_report)                                      \
+	X(GetVariables, get_variables)                                         \
+	X(RequestStartTransaction, request_start_transaction)                  \
+	X(RequestStopTransaction, request_stop_transaction)                    \
+	X(Reset, reset)                                                        \
+	X(SetVariables, set_variables)                                         \
+	X(TriggerMessage, trigger_message)                                     \
+	X(UnlockConnector, unlock_connector)
+
+/*
  * X(code, http_status): every error code of a control answer.  Anything
  * else in error.code is a charge point's CALLERROR (NotSupported, ...),
  * which the web tier answers with 502.

@@ -5,7 +5,10 @@
  * that names a secret gets its "value" masked.  That one rule covers
  * ChangeConfiguration.req ({"key","value"}), each configurationKey entry of
  * GetConfiguration.conf and whatever nests them (a CALL or CALLRESULT
- * array), so no new action can forget it.
+ * array), so no new action can forget it.  OCPP 2.0.1 names a variable
+ * instead: an object whose "variable" is {"name": a secret} has its
+ * "attributeValue" (SetVariables, GetVariables' results) and the "value"
+ * of each of its "variableAttribute" entries (NotifyReport) masked.
  */
 #include "ocpp_secret.h"
 
@@ -14,7 +17,10 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *const secret_keys[] = {"AuthorizationKey"};
+/* 1.6's AuthorizationKey; 2.0.1's SecurityCtrlr.BasicAuthPassword, the
+ * same password as a device model variable. */
+static const char *const secret_keys[] = {"AuthorizationKey",
+                                          "BasicAuthPassword"};
 
 int ocpp_secret_key(const char *key)
 {
@@ -26,6 +32,37 @@ int ocpp_secret_key(const char *key)
 	return 0;
 }
 
+/* Replaces obj's member name, when present, by the mask; 1 if it did. */
+static int mask_member(cJSON *obj, const char *name)
+{
+	if (!cJSON_GetObjectItemCaseSensitive(obj, name))
+		return 0;
+	/* By name: the replacement must keep the key. */
+	cJSON *m = cJSON_CreateString(OCPP_SECRET_MASK);
+	if (m && cJSON_ReplaceItemInObjectCaseSensitive(obj, name, m))
+		return 1;
+	cJSON_Delete(m);
+	return 0;
+}
+
+/* The 2.0.1 shapes: a secret variable's values in obj. */
+static int mask_variable(cJSON *obj)
+{
+	const cJSON *var = cJSON_GetObjectItemCaseSensitive(obj, "variable");
+	const cJSON *name = cJSON_GetObjectItemCaseSensitive(var, "name");
+	if (!cJSON_IsString(name) || !ocpp_secret_key(name->valuestring))
+		return 0;
+	int n = mask_member(obj, "attributeValue");
+	cJSON *attr;
+	cJSON_ArrayForEach(
+	    attr, cJSON_GetObjectItemCaseSensitive(obj, "variableAttribute"))
+	{
+		if (cJSON_IsObject(attr))
+			n += mask_member(attr, "value");
+	}
+	return n;
+}
+
 int ocpp_secret_mask(cJSON *node)
 {
 	int n = 0;
@@ -34,16 +71,9 @@ int ocpp_secret_mask(cJSON *node)
 	if (cJSON_IsObject(node)) {
 		const cJSON *k = cJSON_GetObjectItemCaseSensitive(node, "key");
 		cJSON *v = cJSON_GetObjectItemCaseSensitive(node, "value");
-		if (cJSON_IsString(k) && ocpp_secret_key(k->valuestring) && v) {
-			/* By name: the replacement must keep the "value" key.
-			 */
-			cJSON *m = cJSON_CreateString(OCPP_SECRET_MASK);
-			if (m && cJSON_ReplaceItemInObjectCaseSensitive(
-			             node, "value", m))
-				n++;
-			else
-				cJSON_Delete(m);
-		}
+		if (cJSON_IsString(k) && ocpp_secret_key(k->valuestring) && v)
+			n += mask_member(node, "value");
+		n += mask_variable(node);
 	}
 	cJSON *c;
 	cJSON_ArrayForEach(c, node)

@@ -31,6 +31,7 @@ struct call {
 	struct call *all_prev, *all_next; /* every call */
 	struct conn *conn;
 	const struct send_op *op;
+	const ocpp_schema *conf; /* the op's answer schema, of its protocol */
 	uint64_t client;
 	cJSON *payload; /* owned */
 	char uid[RPC_ID_MAX + 1];
@@ -51,10 +52,27 @@ static const char *const op_names[] = {CTL_COMMANDS(SEND_OP_NAME)};
 
 #define NOPS (sizeof ops / sizeof ops[0])
 
+/* The OCPP 2.0.1 commands, under the same op names where 2.0.1 kept the
+ * action's name (Reset, ...), sorted likewise. */
+#define SEND201_OP_PTR(action, symbol) &send201_##symbol,
+static const struct send_op *const ops201[] = {CTL_COMMANDS201(SEND201_OP_PTR)};
+#undef SEND201_OP_PTR
+#define NOPS201 (sizeof ops201 / sizeof ops201[0])
+
+/* One protocol's commands: an op list and its schemas. */
+struct op_table {
+	const struct send_op *const *ops;
+	size_t n;
+	const ocpp_schema **req, **conf;
+	const char *version; /* "1.6", "2.0.1": for messages */
+};
+
 static struct {
 	const struct csms_config *cfg;
 	const ocpp_schemas *schemas;
 	const ocpp_schema *req[NOPS], *conf[NOPS];
+	const ocpp_schema *req201[NOPS201], *conf201[NOPS201];
+	struct op_table t16, t201;
 	struct call *all;
 	unsigned n;
 	uint64_t seq;
@@ -84,15 +102,41 @@ int calls_init(const struct csms_config *cfg, const ocpp_schemas *schemas,
 			return -1;
 		}
 	}
+	cs.t16 = (struct op_table){ops, NOPS, cs.req, cs.conf, "1.6"};
+	cs.t201 =
+	    (struct op_table){ops201, NOPS201, cs.req201, cs.conf201, "2.0.1"};
 	return 0;
 }
 
-static int op_index(const char *name)
+int calls_init201(const ocpp_schemas *schemas201, char *err, size_t errlen)
 {
-	size_t lo = 0, hi = NOPS;
+	for (size_t i = 0; i < NOPS201; i++) {
+		if (i &&
+		    strcmp(ops201[i - 1]->action, ops201[i]->action) >= 0) {
+			snprintf(err, errlen,
+			         "2.0.1 send_op %s is out of order",
+			         ops201[i]->action);
+			return -1;
+		}
+		cs.req201[i] =
+		    ocpp_schema_find(schemas201, ops201[i]->action, 0);
+		cs.conf201[i] =
+		    ocpp_schema_find(schemas201, ops201[i]->action, 1);
+		if (!cs.req201[i] || !cs.conf201[i]) {
+			snprintf(err, errlen, "no 2.0.1 schema for %s",
+			         ops201[i]->action);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int table_index(const struct op_table *t, const char *name)
+{
+	size_t lo = 0, hi = t->n;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		int c = strcmp(name, ops[mid]->action);
+		int c = strcmp(name, t->ops[mid]->action);
 		if (!c)
 			return (int)mid;
 		if (c < 0)
@@ -103,9 +147,14 @@ static int op_index(const char *name)
 	return -1;
 }
 
+static int op_index(const char *name)
+{
+	return table_index(&cs.t16, name);
+}
+
 int calls_is_action(const char *op)
 {
-	return op_index(op) >= 0;
+	return op_index(op) >= 0 || table_index(&cs.t201, op) >= 0;
 }
 
 void calls_new_uid(char out[RPC_ID_MAX + 1])
@@ -267,31 +316,67 @@ static void fail_call(struct call *k, const char *cp_id, const char *status,
 	call_free(k);
 }
 
-int calls_check(const char *op_name, const cJSON *params, char *why,
-                size_t whylen, const char **ocpp_error)
+/* op i of t: its payload from params (build), or -1 with why. */
+static int build_payload(const struct send_op *op, const cJSON *params,
+                         cJSON **payload, char *why, size_t whylen)
 {
-	int i = op_index(op_name);
-	*ocpp_error = NULL;
-	if (i < 0) {
-		snprintf(why, whylen, "no such command");
-		return -1;
-	}
-	cJSON *payload = NULL;
-	if (ops[i]->build) {
+	*payload = NULL;
+	if (op->build) {
 		why[0] = '\0';
-		if (ops[i]->build(params, &payload, why, whylen)) {
+		if (op->build(params, payload, why, whylen)) {
 			if (!why[0])
 				snprintf(why, whylen, "out of memory");
 			return -1;
 		}
 	} else {
-		payload = cJSON_Duplicate(params, 1);
+		*payload = cJSON_Duplicate(params, 1);
 	}
+	return 0;
+}
+
+/* The table an op name is checked in when the station's protocol is not
+ * known (bulk checks, a station not connected): 1.6's, unless only 2.0.1
+ * has the name or the params are a 2.0.1 payload of a name both have. */
+static const struct op_table *table_unknown_proto(const char *name,
+                                                  const cJSON *params)
+{
+	int i = op_index(name), j = table_index(&cs.t201, name);
+	if (i < 0)
+		return j < 0 ? NULL : &cs.t201;
+	if (j < 0)
+		return &cs.t16;
+	char why[256];
+	cJSON *p16 = NULL, *p201 = NULL;
+	int ok16 =
+	    !build_payload(ops[i], params, &p16, why, sizeof why) && p16 &&
+	    ocpp_validate(cs.req[i], p16, 0, why, sizeof why) == OCPP_VALID;
+	int ok201 =
+	    !ok16 &&
+	    !build_payload(ops201[j], params, &p201, why, sizeof why) && p201 &&
+	    ocpp_validate(cs.req201[j], p201, 0, why, sizeof why) == OCPP_VALID;
+	cJSON_Delete(p16);
+	cJSON_Delete(p201);
+	return ok201 ? &cs.t201 : &cs.t16;
+}
+
+int calls_check(const char *op_name, const cJSON *params, char *why,
+                size_t whylen, const char **ocpp_error)
+{
+	const struct op_table *t = table_unknown_proto(op_name, params);
+	*ocpp_error = NULL;
+	if (!t) {
+		snprintf(why, whylen, "no such command");
+		return -1;
+	}
+	int i = table_index(t, op_name);
+	cJSON *payload = NULL;
+	if (build_payload(t->ops[i], params, &payload, why, whylen))
+		return -1;
 	if (!payload) {
 		snprintf(why, whylen, "out of memory");
 		return -1;
 	}
-	enum ocpp_verr v = ocpp_validate(cs.req[i], payload, 0, why, whylen);
+	enum ocpp_verr v = ocpp_validate(t->req[i], payload, 0, why, whylen);
 	cJSON_Delete(payload);
 	if (v != OCPP_VALID) {
 		*ocpp_error = ocpp_verr_code(v);
@@ -300,21 +385,59 @@ int calls_check(const char *op_name, const cJSON *params, char *why,
 	return 0;
 }
 
+/* The other protocol's name for an action that was renamed, or NULL. */
+static const char *counterpart(const char *action)
+{
+	static const char *const pairs[][2] = {
+	    {"ChangeConfiguration", "SetVariables"},
+	    {"GetConfiguration", "GetVariables"},
+	    {"RemoteStartTransaction", "RequestStartTransaction"},
+	    {"RemoteStopTransaction", "RequestStopTransaction"},
+	};
+	for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++)
+		for (int k = 0; k < 2; k++)
+			if (!strcmp(action, pairs[i][k]))
+				return pairs[i][!k];
+	return NULL;
+}
+
+/* Refuses an op the connected station's protocol does not have (the
+ * other protocol's table has it: ctl_ops.c asked calls_is_action). */
+static void refuse_protocol(const struct control_req *r,
+                            const struct op_table *mine)
+{
+	const struct op_table *other = mine == &cs.t16 ? &cs.t201 : &cs.t16;
+	int j = table_index(other, r->op);
+	const char *alt = counterpart(r->op);
+	char msg[256], hint[96] = "";
+	if (alt && table_index(mine, alt) >= 0)
+		snprintf(hint, sizeof hint, " (send %s instead)", alt);
+	snprintf(msg, sizeof msg,
+	         "the charge point speaks OCPP %s: %s is an OCPP %s "
+	         "command%s",
+	         mine->version, r->op, other->version, hint);
+	refuse(r, other->ops[j], r->params, "error", "cp_protocol", NULL, msg);
+}
+
 void calls_submit(struct conn *c, const struct control_req *r)
 {
-	int i = op_index(r->op);
-	const struct send_op *op = ops[i];
-	char why[512];
-	cJSON *payload = NULL;
-	if (op->build) {
-		why[0] = '\0';
-		if (op->build(r->params, &payload, why, sizeof why)) {
-			refuse(r, op, r->params, "error", "invalid_params",
-			       NULL, why[0] ? why : "out of memory");
+	const struct op_table *t;
+	if (c && !c->closing) {
+		t = c->proto == OCPP_P201 ? &cs.t201 : &cs.t16;
+		if (table_index(t, r->op) < 0) {
+			refuse_protocol(r, t);
 			return;
 		}
 	} else {
-		payload = cJSON_Duplicate(r->params, 1);
+		t = table_unknown_proto(r->op, r->params);
+	}
+	int i = table_index(t, r->op);
+	const struct send_op *op = t->ops[i];
+	char why[512];
+	cJSON *payload = NULL;
+	if (build_payload(op, r->params, &payload, why, sizeof why)) {
+		refuse(r, op, r->params, "error", "invalid_params", NULL, why);
+		return;
 	}
 	if (!payload) {
 		control_fail(r->client, "internal", NULL, "out of memory");
@@ -330,7 +453,7 @@ void calls_submit(struct conn *c, const struct control_req *r)
 		return;
 	}
 	enum ocpp_verr v =
-	    ocpp_validate(cs.req[i], payload, 0, why, sizeof why);
+	    ocpp_validate(t->req[i], payload, 0, why, sizeof why);
 	if (v != OCPP_VALID) {
 		/* The validator names the path first: "connectorId: ...". */
 		cJSON *extra = control_field_of(why);
@@ -350,14 +473,6 @@ void calls_submit(struct conn *c, const struct control_req *r)
 		code = "cp_offline";
 		status = "offline";
 		snprintf(msg, sizeof msg, "%s is not connected", r->cp_id);
-	} else if (c->proto == OCPP_P201) {
-		/* The commands are 1.6's (send_*.c): their payloads mean
-		 * nothing to a 2.0.1 station (docs/ocpp201.md). */
-		code = "cp_protocol";
-		snprintf(msg, sizeof msg,
-		         "the charge point speaks OCPP 2.0.1: %s is sent to "
-		         "OCPP 1.6 charge points only",
-		         op->action);
 	} else if (c->up->boot_status == BOOT_REJECTED) {
 		code = "cp_rejected";
 		snprintf(msg, sizeof msg,
@@ -387,6 +502,7 @@ void calls_submit(struct conn *c, const struct control_req *r)
 	}
 	k->conn = c;
 	k->op = op;
+	k->conf = t->conf[i];
 	k->client = r->client;
 	k->payload = payload;
 	k->created_ms = time_now_ms();
@@ -430,13 +546,12 @@ void calls_reply(struct conn *c, const struct rpc_msg *m)
 	}
 	unlink_conn(k);
 	unlink_all(k);
-	int i = op_index(k->op->action);
 	int64_t now = time_now_ms();
 	const char *who = k->requested_by[0] ? k->requested_by : "-";
 	if (m->kind == RPC_CALLRESULT) {
 		char why[256], audit[512];
 		const cJSON *conf = m->payload;
-		if (ocpp_validate(cs.conf[i], conf, 0, why, sizeof why) !=
+		if (ocpp_validate(k->conf, conf, 0, why, sizeof why) !=
 		    OCPP_VALID)
 			log_warn("ocpp: %s | %s | the answer does not match "
 			         "%s.conf: %s",

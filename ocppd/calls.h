@@ -28,6 +28,8 @@ struct conn;
 
 int calls_init(const struct csms_config *cfg, const ocpp_schemas *schemas,
                char *err, size_t errlen);
+/* The 2.0.1 commands' schemas (send_ocpp201.c); after calls_init. */
+int calls_init201(const ocpp_schemas *schemas201, char *err, size_t errlen);
 /* 1 when op is an OCPP action ocppd sends to charge points. */
 int calls_is_action(const char *op);
 /* A command for r->cp_id, whose link is c (NULL: not connected).

@@ -384,7 +384,8 @@ void oplog_refused(const char *cp_id, unsigned status, const char *why,
  * glibc's strcasestr.  A NUL inside the frame: ask the mask. */
 static int may_name_secret(const char *text, size_t len)
 {
-	return strlen(text) != len || strcasestr(text, "AuthorizationKey");
+	return strlen(text) != len || strcasestr(text, "AuthorizationKey") ||
+	       strcasestr(text, "BasicAuthPassword");
 }
 
 /* Reads, masks and cuts every record once (a retried batch reuses it). */

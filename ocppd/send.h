@@ -41,4 +41,10 @@ void send_audit_status(const cJSON *conf, char *out, size_t outlen);
 CTL_COMMANDS(SEND_OP_DECL)
 #undef SEND_OP_DECL
 
+/* send201_reset, ...: the OCPP 2.0.1 ones (send_ocpp201.c). */
+#define SEND201_OP_DECL(action, symbol)                                        \
+	extern const struct send_op send201_##symbol;
+CTL_COMMANDS201(SEND201_OP_DECL)
+#undef SEND201_OP_DECL
+
 #endif

@@ -353,7 +353,8 @@ int server_main(const struct csms_config *cfg, enum server_mode mode)
 	if (actions_init(schemas, err, sizeof err) ||
 	    actions201_init(schemas201, err, sizeof err) ||
 	    dispatch_init(cfg, schemas) || oplog_init(cfg, err, sizeof err) ||
-	    calls_init(cfg, schemas, err, sizeof err)) {
+	    calls_init(cfg, schemas, err, sizeof err) ||
+	    calls_init201(schemas201, err, sizeof err)) {
 		fatal("%s", err);
 		goto out;
 	}

@@ -9,7 +9,7 @@
 // 2.0.1 charger side by side in the API.
 import {
 	RPCClient, apiCall, check, checkEq, cpId, done, env, handshakeStatus, q,
-	rawClient, sql, sqlValue, test, until,
+	rawClient, sql, sqlValue, test, until, createRPCError,
 } from '../node/lib.mjs';
 
 const A = cpId('v201a');
@@ -241,13 +241,96 @@ await test('error_codes_16_unchanged', async () => {
 	ws.close();
 });
 
-// Commands are 1.6's: a 2.0.1 station is refused them before anything
-// is sent (409 cp_protocol), and the refusal is in its history.
-await test('commands_refused_to_201', async () => {
-	const r = await apiCall('POST', `/cps/${encodeURIComponent(A)}/commands/Reset?wait=5`, { type: 'Soft' });
-	checkEq('command_201_refused', [r.status, r.json?.error?.code], [409, 'cp_protocol']);
-	checkEq('command_201_recorded', sqlValue(`SELECT COUNT(*) FROM commands WHERE cp_id = ${q(A)}
-		AND action = 'Reset'`), '1');
+// Commands to a 2.0.1 station: 2.0.1's actions with 2.0.1 payloads, each
+// validated against its .req schema before it is sent and by the
+// station (strict mode: a payload it cannot read would be a CALLERROR),
+// the answer (validated by the station too) is the outcome.
+const cmd201 = (action, body, id = A) =>
+	apiCall('POST', `/cps/${encodeURIComponent(id)}/commands/${action}?wait=5`, body);
+const got = {};
+const answers = {
+	RequestStartTransaction: { status: 'Accepted', transactionId: 'tx-remote-1' },
+	RequestStopTransaction: { status: 'Rejected' },
+	UnlockConnector: { status: 'Unlocked' },
+	TriggerMessage: { status: 'Accepted' },
+	Reset: { status: 'Scheduled' },
+	ChangeAvailability: { status: 'Accepted' },
+	GetVariables: { getVariableResult: [{ attributeStatus: 'Accepted', attributeValue: '600',
+		component: { name: 'OCPPCommCtrlr' }, variable: { name: 'HeartbeatInterval' } }] },
+	SetVariables: { setVariableResult: [{ attributeStatus: 'Accepted',
+		component: { name: 'SecurityCtrlr' }, variable: { name: 'BasicAuthPassword' } }] },
+	GetBaseReport: { status: 'Accepted' },
+	ClearCache: { status: 'Accepted' },
+	DataTransfer: { status: 'Accepted', data: { pong: 1 } },
+};
+for (const [action, answer] of Object.entries(answers))
+	a.handle(action, ({ params }) => { got[action] = params; return answer; });
+
+await test('commands_201_end_to_end', async () => {
+	const sent = {
+		RequestStartTransaction: { idToken: { idToken: OK, type: 'ISO14443' }, evseId: 1, remoteStartId: 42 },
+		RequestStopTransaction: { transactionId: TXID },
+		UnlockConnector: { evseId: 1, connectorId: 1 },
+		TriggerMessage: { requestedMessage: 'StatusNotification', evse: { id: 1, connectorId: 1 } },
+		Reset: { type: 'OnIdle', evseId: 2 },
+		ChangeAvailability: { operationalStatus: 'Inoperative', evse: { id: 2, connectorId: 2 } },
+		GetVariables: { getVariableData: [{ component: { name: 'OCPPCommCtrlr' }, variable: { name: 'HeartbeatInterval' } }] },
+		SetVariables: { setVariableData: [{ attributeValue: 'a-secret-password-16',
+			component: { name: 'SecurityCtrlr' }, variable: { name: 'BasicAuthPassword' } }] },
+		GetBaseReport: { requestId: 8, reportBase: 'FullInventory' },
+		ClearCache: {},
+		DataTransfer: { vendorId: 'com.example', messageId: 'ping', data: { n: 1 } },
+	};
+	for (const [action, body] of Object.entries(sent)) {
+		const r = await cmd201(action, body);
+		checkEq(`command_201_${action}`, [r.status, r.json?.action, r.json?.status, r.json?.result],
+			[200, action, answers[action].status || 'answered', answers[action]]);
+		checkEq(`command_201_${action}_received`, got[action], body);
+	}
+	// Reset of the whole station, Immediate; ChangeAvailability of the station.
+	checkEq('reset_immediate', (await cmd201('Reset', { type: 'Immediate' })).json?.result, answers.Reset);
+	checkEq('reset_immediate_received', got.Reset, { type: 'Immediate' });
+	checkEq('availability_station', (await cmd201('ChangeAvailability', { operationalStatus: 'Operative' })).status, 200);
+	// remoteStartId is filled in when the caller leaves it out.
+	await cmd201('RequestStartTransaction', { idToken: { idToken: OK, type: 'Central' } });
+	check('remote_start_id_filled', Number.isInteger(got.RequestStartTransaction.remoteStartId),
+		JSON.stringify(got.RequestStartTransaction));
+	// The history keeps the command, without the password it set.
+	checkEq('set_variables_masked', sqlValue(`SELECT COUNT(*) FROM commands WHERE cp_id = ${q(A)}
+		AND action = 'SetVariables' AND params LIKE '%a-secret-password-16%'`), '0');
+	checkEq('set_variables_recorded', sqlValue(`SELECT COUNT(*) FROM commands WHERE cp_id = ${q(A)}
+		AND action = 'SetVariables' AND status = 'answered'`), '1');
+	// Nor the message log (written in batches: wait for the frame).
+	check('set_variables_logged', await until(() => Number(sqlValue(`SELECT COUNT(*) FROM ocpp_log
+		WHERE cp_id = ${q(A)} AND action = 'SetVariables'`)) >= 2), 'no SetVariables frames in ocpp_log');
+	checkEq('set_variables_log_masked', sqlValue(`SELECT COUNT(*) FROM ocpp_log WHERE cp_id = ${q(A)}
+		AND frame LIKE '%a-secret-password-16%'`), '0');
+});
+
+await test('command_201_bad_payload_refused_before_sending', async () => {
+	delete got.Reset;
+	const r = await cmd201('Reset', { type: 'Soft' }); // 1.6's value, not 2.0.1's
+	checkEq('bad_reset_refused', [r.status, r.json?.error?.code], [400, 'invalid_params']);
+	const u = await cmd201('RequestStartTransaction', { evseId: 1 });
+	checkEq('bad_start_refused', [u.status, u.json?.error?.code], [400, 'invalid_params']);
+	checkEq('bad_not_sent', got.Reset, undefined);
+});
+
+await test('command_names_of_the_other_protocol_409', async () => {
+	const r = await cmd201('RemoteStartTransaction', { idTag: OK, connectorId: 1 });
+	checkEq('command_16_to_201', [r.status, r.json?.error?.code], [409, 'cp_protocol']);
+	check('command_16_to_201_message', /OCPP 2\.0\.1.*RemoteStartTransaction.*RequestStartTransaction/
+		.test(r.json?.error?.message || ''), r.text);
+	checkEq('command_16_to_201_recorded', sqlValue(`SELECT COUNT(*) FROM commands WHERE cp_id = ${q(A)}
+		AND action = 'RemoteStartTransaction' AND status = 'error'`), '1');
+	const g = await cmd201('GetConfiguration', {});
+	checkEq('get_configuration_to_201', [g.status, g.json?.error?.code], [409, 'cp_protocol']);
+});
+
+await test('command_201_callerror_answer', async () => {
+	a.handle('UnlockConnector', () => { throw createRPCError('NotSupported', 'no locks here'); });
+	const r = await cmd201('UnlockConnector', { evseId: 1, connectorId: 1 });
+	checkEq('callerror_201', [r.status, r.json?.status, r.json?.error?.code], [200, 'callerror', 'NotSupported']);
 });
 
 await test('notify_report_stored', async () => {
@@ -271,6 +354,21 @@ await test('notify_report_stored', async () => {
 		['OCPPCommCtrlr', '', '-1', '-1', 'HeartbeatInterval', '', 'Actual', '600', 'ReadWrite', 'integer', 's'],
 		['OCPPCommCtrlr', '', '-1', '-1', 'HeartbeatInterval', '', 'MaxSet', '3600', null, 'integer', 's'],
 	]);
+});
+
+// The stored device model in the API.
+await test('variables_in_the_api', async () => {
+	const r = await apiCall('GET', `/cps/${encodeURIComponent(A)}/variables`);
+	checkEq('variables_status', [r.status, r.json?.cp_id, r.json?.count], [200, A, 3]);
+	const hb = r.json?.items?.find((v) => v.variable === 'HeartbeatInterval' && v.attribute_type === 'Actual');
+	checkEq('variables_item', hb && { ...hb, updated_at: typeof hb.updated_at }, {
+		component: 'OCPPCommCtrlr', component_instance: null, evse_id: null, connector_id: null,
+		variable: 'HeartbeatInterval', variable_instance: null, attribute_type: 'Actual', value: '600',
+		mutability: 'ReadWrite', data_type: 'integer', unit: 's', updated_at: 'string' });
+	const power = r.json?.items?.find((v) => v.variable === 'Power');
+	checkEq('variables_evse', [power?.evse_id, power?.variable_instance], [1, 'max']);
+	const none = await apiCall('GET', `/cps/${encodeURIComponent(cpId('v201-none'))}/variables`);
+	checkEq('variables_unknown_cp', none.status, 404);
 });
 
 await test('data_transfer_201', async () => {
@@ -306,6 +404,11 @@ await test('mixed_fleet_api', async () => {
 		['ocpp1.6', null, null]);
 	checkEq('tx_protocols', sql(`SELECT protocol FROM transactions WHERE id IN (${st.transactionId}, ${centralId}) ORDER BY id`)
 		.map((x) => x[0]).sort(), ['ocpp1.6', 'ocpp2.0.1']);
+	// A 2.0.1 command to the 1.6 charger: refused, naming its 1.6 form.
+	const r16 = await cmd201('RequestStartTransaction', { idToken: { idToken: OK, type: 'Central' }, remoteStartId: 1 }, OLD);
+	checkEq('command_201_to_16', [r16.status, r16.json?.error?.code], [409, 'cp_protocol']);
+	check('command_201_to_16_message', /OCPP 1\.6.*RequestStartTransaction.*RemoteStartTransaction/
+		.test(r16.json?.error?.message || ''), r16.text);
 	await old.close();
 	await b.close();
 });

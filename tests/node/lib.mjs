@@ -10,7 +10,7 @@ import net from 'node:net';
 
 const require = createRequire(import.meta.url);
 export const WebSocket = require('ws');
-export const { RPCClient } = require('ocpp-rpc');
+export const { RPCClient, createRPCError } = require('ocpp-rpc');
 
 export const env = {
 	ocppUrl: process.env.CSMS_OCPP_URL || 'ws://127.0.0.1:19000',

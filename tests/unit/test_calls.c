@@ -18,7 +18,7 @@
 #include "../../ocppd/log_frame.c"
 #include "../../ocppd/rpc.c"
 
-static ocpp_schemas *schemas;
+static ocpp_schemas *schemas, *schemas201;
 static struct csms_config cfg;
 
 /* ---- the transport -------------------------------------------------- */
@@ -247,6 +247,39 @@ static void test_async_answered_at_once(void)
 	CHECK_STR(history[1], "Reset Accepted 1");
 }
 
+/* The link's protocol picks the table: Reset is 2.0.1's on a 2.0.1 link
+ * (Soft is 1.6's type, refused there), a name of the other protocol is
+ * cp_protocol before anything else; offline, a 2.0.1-only name or a
+ * 2.0.1 payload of a shared name gets as far as cp_offline. */
+static void test_protocol_picks_the_table(void)
+{
+	fresh();
+	lnk.proto = OCPP_P201;
+	submit(&lnk, 1, "Reset", "{\"type\":\"Soft\"}", 0);
+	CHECK_STR(answer[0], "1 fail invalid_params");
+	submit(&lnk, 2, "RemoteStartTransaction", "{\"idTag\":\"A\"}", 0);
+	CHECK_STR(answer[1], "2 fail cp_protocol");
+	CHECK_STR(history[1], "RemoteStartTransaction error 0");
+	submit(NULL, 3, "GetVariables", "{}", 0);
+	CHECK_STR(answer[2], "3 fail invalid_params");
+	submit(NULL, 4, "Reset", "{\"type\":\"OnIdle\",\"evseId\":1}", 0);
+	CHECK_STR(answer[3], "4 fail cp_offline");
+	CHECK_INT(nsent, 0);
+	submit(&lnk, 5, "Reset", "{\"type\":\"Immediate\"}", 0);
+	CHECK_INT(nsent, 1);
+	CHECK(strstr(sent[0], "\"Reset\",{\"type\":\"Immediate\"}]"));
+	char uid[64], text[128];
+	snprintf(text, sizeof text, "[3,\"%s\",{\"status\":\"Scheduled\"}]",
+	         uid_of(0, uid, sizeof uid));
+	reply(text);
+	CHECK_STR(answer[4], "5 ok {\"status\":\"Scheduled\"}");
+	lnk.proto = OCPP_P16;
+	submit(&lnk, 6, "GetBaseReport",
+	       "{\"requestId\":1,\"reportBase\":\"FullInventory\"}", 0);
+	CHECK_STR(answer[5], "6 fail cp_protocol");
+	CHECK_INT(nsent, 1);
+}
+
 int main(void)
 {
 	char err[256];
@@ -254,8 +287,14 @@ int main(void)
 		printf("FAIL schemas_load: %s\n", err);
 		return 1;
 	}
+	if (ocpp_schemas_load(&schemas201, ocpp201_schemas_json, err,
+	                      sizeof err)) {
+		printf("FAIL schemas_load 2.0.1: %s\n", err);
+		return 1;
+	}
 	cfg.command_timeout = 30;
-	if (calls_init(&cfg, schemas, err, sizeof err)) {
+	if (calls_init(&cfg, schemas, err, sizeof err) ||
+	    calls_init201(schemas201, err, sizeof err)) {
 		printf("FAIL calls_init: %s\n", err);
 		return 1;
 	}
@@ -264,7 +303,9 @@ int main(void)
 	RUN(test_stray_reply_ignored);
 	RUN(test_timeout_and_close);
 	RUN(test_async_answered_at_once);
+	RUN(test_protocol_picks_the_table);
 	fresh();
 	ocpp_schemas_free(schemas);
+	ocpp_schemas_free(schemas201);
 	return check_total_failed_ ? 1 : 0;
 }

@@ -69,10 +69,43 @@ static void masks_frames(void)
 	CHECK(ok);
 }
 
+/* OCPP 2.0.1 names the password as a device model variable: masked in
+ * SetVariables, GetVariables' results and NotifyReport, any case; another
+ * variable's value untouched. */
+static void masks_201_variables(void)
+{
+	const char f[] =
+	    "[2,\"9\",\"SetVariables\",{\"setVariableData\":["
+	    "{\"attributeValue\":\"pw-set\",\"component\":{\"name\":"
+	    "\"SecurityCtrlr\"},\"variable\":{\"name\":"
+	    "\"basicauthpassword\"}},{\"attributeValue\":\"300\","
+	    "\"component\":{\"name\":\"OCPPCommCtrlr\"},\"variable\":"
+	    "{\"name\":\"HeartbeatInterval\"}}]}]";
+	char *out = NULL;
+	size_t n = 0;
+	CHECK_INT(ocpp_secret_mask_text(f, sizeof f - 1, &out, &n), 1);
+	int ok = out && !strstr(out, "pw-set") && strstr(out, "\"300\"") &&
+	         strstr(out, "\"attributeValue\":\"********\"");
+	free(out);
+	CHECK(ok);
+	cJSON *j = cJSON_Parse(
+	    "{\"reportData\":[{\"component\":{\"name\":\"SecurityCtrlr\"},"
+	    "\"variable\":{\"name\":\"BasicAuthPassword\"},"
+	    "\"variableAttribute\":[{\"type\":\"Actual\",\"value\":"
+	    "\"pw-rep\"},{\"type\":\"Target\",\"value\":\"pw-tgt\"}]}]}");
+	CHECK_INT(ocpp_secret_mask(j), 2);
+	char *s = cJSON_PrintUnformatted(j);
+	cJSON_Delete(j);
+	ok = s && !strstr(s, "pw-rep") && !strstr(s, "pw-tgt");
+	free(s);
+	CHECK(ok);
+}
+
 int main(void)
 {
 	RUN(masks_change_and_get);
 	RUN(leaves_the_rest_alone);
 	RUN(masks_frames);
+	RUN(masks_201_variables);
 	CHECK_EXIT();
 }
