@@ -17,7 +17,6 @@
 #include "auth_throttle.h"
 #include "batch.h"
 #include "log.h"
-#include "profile_pending.h"
 
 #define SHA1_LEN  20
 #define HMAC_BLK  64
@@ -576,8 +575,10 @@ int cp_auth_admit(const struct handshake_hello *h, struct handshake_verdict *v)
 	int used = pending && meets_pending(h, pending) ? pending : profile;
 	if (judge(h, sec, used, v))
 		return -1;
-	if (pending)
-		profile_pending_note(id, used, pending, h->now_ms);
+	/* The caller makes it final or records the fallback
+	 * (profile_pending.h). */
+	v->profile = used;
+	v->pending = pending;
 	return 0;
 }
 
