@@ -29,6 +29,7 @@ struct cp_sec *cp_sec_new(int profile, const char *hash)
 	if (!s)
 		return NULL;
 	s->profile = profile;
+	s->pending = 0;
 	s->retired = 0;
 	memcpy(s->hash, hash ? hash : "", n + 1);
 	return s;
@@ -201,16 +202,18 @@ static struct {
 	struct strmap *known; /* cp_id -> struct cp_sec * */
 } reg;
 
-/* The rows of (id, security_profile, auth_hash, retired) into set; ends
- * rows. */
+/* The rows of (id, security_profile, auth_hash, retired,
+ * security_profile_pending) into set; ends rows. */
 static int read_secs(struct db_rows *rows, struct strmap *set)
 {
 	int rc, fail = 0;
 	while ((rc = db_next(rows)) > 0) {
 		struct cp_sec *s =
 		    cp_sec_new((int)db_int(rows, 1), db_str(rows, 2));
-		if (s)
+		if (s) {
 			s->retired = db_int(rows, 3) == 1;
+			s->pending = (int)db_int(rows, 4);
+		}
 		if (!s || strmap_put(set, db_str(rows, 0), s)) {
 			free(s);
 			fail = 1;
@@ -225,7 +228,8 @@ int cp_sec_load(struct db *db, struct strmap *set)
 {
 	struct db_rows rows;
 	if (db_query(db, &rows,
-	             "SELECT id, security_profile, auth_hash, retired FROM "
+	             "SELECT id, security_profile, auth_hash, retired, "
+	             "COALESCE(security_profile_pending, 0) FROM "
 	             "charge_points",
 	             ""))
 		return -1;
@@ -237,6 +241,15 @@ void cp_auth_start(const struct csms_config *cfg, struct strmap *known)
 	reg.cfg = cfg;
 	cp_secmap_free(reg.known);
 	reg.known = known;
+}
+
+void cp_auth_profile_final(const char *cp_id, int profile)
+{
+	struct cp_sec *s = reg.known ? strmap_get(reg.known, cp_id) : NULL;
+	if (s && s->pending == profile) {
+		s->profile = profile;
+		s->pending = 0;
+	}
 }
 
 void cp_auth_set_retired(const char *cp_id, int retired)
@@ -343,9 +356,9 @@ int cp_sec_load_changed(struct db *db, int64_t since_ms, struct strmap *set)
 {
 	struct db_rows rows;
 	if (db_query(db, &rows,
-	             "SELECT id, security_profile, auth_hash, retired FROM "
-	             "charge_points "
-	             "WHERE sec_changed_at >= ?",
+	             "SELECT id, security_profile, auth_hash, retired, "
+	             "COALESCE(security_profile_pending, 0) FROM "
+	             "charge_points WHERE sec_changed_at >= ?",
 	             "t", since_ms))
 		return -1;
 	return read_secs(&rows, set);
@@ -511,15 +524,34 @@ refuse(struct handshake_verdict *v, unsigned status, const char *why,
 }
 
 /*
+ * Can this connection meet the pending profile?  TLS for 2 and 3, a
+ * verified certificate for 3, credentials sent for 1 and 2.  If not, it
+ * is judged by the old profile: the whitepaper's fallback.
+ */
+static int meets_pending(const struct handshake_hello *h, int pending)
+{
+	if (pending >= 2 && !h->tls)
+		return 0;
+	if (pending == 3)
+		return h->cert_cn != NULL;
+	return h->auth_sent;
+}
+
+/*
  * The security profile checks (docs/security.md).  Unknown charge points
  * are refused unless allow_unknown_cps.  Profile 1 and 2: HTTP Basic,
  * user = identity, password against the stored hash; 2 and 3 only over
  * TLS; 3: a client certificate (verified against tls_ca by OpenSSL, or
  * by a trusted TLS proxy: handshake_forwarded_tls) instead of a
- * password.  With tls_ca set every charge point needs a certificate;
- * any verified certificate's CN must equal the identity, whatever the
- * profile.
+ * password.  The certificate is the profile's, not the port's: with
+ * tls_ca set a profile 1/2 charge point without one still logs in with
+ * its password.  Any verified certificate's CN must equal the identity,
+ * whatever the profile.  A pending profile (profile_pending.h) is tried
+ * first, then the charge point's profile.
  */
+static int judge(const struct handshake_hello *h, const struct cp_sec *sec,
+                 int profile, struct handshake_verdict *v);
+
 int cp_auth_admit(const struct handshake_hello *h, struct handshake_verdict *v)
 {
 	const char *id = h->cp_id;
@@ -539,8 +571,22 @@ int cp_auth_admit(const struct handshake_hello *h, struct handshake_verdict *v)
 	int profile = sec ? sec->profile : 0;
 	if (profile < reg.cfg->security_profile_min)
 		profile = reg.cfg->security_profile_min;
-	if (h->client_certs && !h->cert_cn)
-		return refuse(v, 403, "client certificate required", "%s", id);
+	int pending = sec && sec->pending > profile ? sec->pending : 0;
+	int used = pending && meets_pending(h, pending) ? pending : profile;
+	if (judge(h, sec, used, v))
+		return -1;
+	/* The caller makes it final or records the fallback
+	 * (profile_pending.h). */
+	v->profile = used;
+	v->pending = pending;
+	return 0;
+}
+
+/* The checks of one profile; 0 let in, -1 refused (in v). */
+static int judge(const struct handshake_hello *h, const struct cp_sec *sec,
+                 int profile, struct handshake_verdict *v)
+{
+	const char *id = h->cp_id;
 	/* Any verified certificate must be the charge point's own, whatever
 	 * its profile: ours (tls_ca) or one a trusted proxy verified. */
 	if (h->cert_cn && strcmp(h->cert_cn, id))

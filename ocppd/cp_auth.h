@@ -30,6 +30,9 @@
  * map (cp_id -> struct cp_sec *).  hash is "" when no password is set. */
 struct cp_sec {
 	int profile; /* 0..3 */
+	/* A raised profile the charge point accepted but has not connected
+	 * with yet (sql/031): both are let in until it does; 0 none. */
+	int pending;
 	int retired; /* charge_points.retired: refused at the handshake */
 	char hash[];
 };
@@ -67,6 +70,9 @@ size_t cp_auth_known_count(void);
 /* Replaces (or adds) a charge point's entry (ownership of sec passes on
  * success); 0 ok, -1 out of memory. */
 int cp_auth_known_set(const char *cp_id, struct cp_sec *sec);
+/* Makes profile cp_id's profile when it is the pending one (the charge
+ * point connected with it: profile_pending.h). */
+void cp_auth_profile_final(const char *cp_id, int profile);
 /* Marks a registered charge point retired (or not) at once, before the
  * next reload reads it (sites_op.c); no-op for an unknown one. */
 void cp_auth_set_retired(const char *cp_id, int retired);

@@ -17,12 +17,14 @@ struct cp_sec_op {
 	uint64_t client;
 	char cp_id[CONTROL_CP_ID_MAX + 1];
 	int profile;      /* -1: unchanged */
+	int pending;      /* cp_set_security: profile only pending (sql/031) */
 	int set_password; /* password given (NULL clears) */
 	int clear_password;
 	char password[CP_PASSWORD_MAX + 1]; /* wiped once hashed */
 	/* outcome, filled by cp_sec_op_run */
 	int found;
 	int new_profile;
+	int new_pending;
 	char hash[CP_HASH_MAX + 1];
 	char err[160];
 };
@@ -46,8 +48,18 @@ static int cp_sec_op_parse(const struct control_req *r, struct cp_sec_op *out,
 		return -1;
 	}
 	out->profile = (int)p;
-	if (need_profile)
+	if (need_profile) {
+		/* pending: true — the charge point accepted the profile but
+		 * has not connected with it yet (profile_op.c). */
+		const cJSON *pd =
+		    cJSON_GetObjectItemCaseSensitive(r->params, "pending");
+		if (pd && !cJSON_IsBool(pd)) {
+			snprintf(why, whylen, "pending: true or false");
+			return -1;
+		}
+		out->pending = cJSON_IsTrue(pd);
 		return 0;
+	}
 	const cJSON *pw =
 	    cJSON_GetObjectItemCaseSensitive(r->params, "password");
 	out->set_password = 1;
@@ -96,12 +108,19 @@ static enum hres cp_sec_op_run(struct db *db, struct cp_sec_op *op)
 	 * ours) to read the row again (cp_auth.c); the trigger of sql/009
 	 * sets it too, but only when a value differs. */
 	long long n;
-	if (op->set_password && op->profile >= 0)
-		n = db_exec(db,
-		            "UPDATE charge_points SET auth_hash = ?, "
-		            "security_profile = ?, sec_changed_at = "
-		            "UTC_TIMESTAMP(3) WHERE id = ?",
-		            "sis", hash, op->profile, op->cp_id);
+	if (op->pending)
+		n = db_exec(
+		    db,
+		    "UPDATE charge_points SET security_profile_pending = "
+		    "?, sec_changed_at = UTC_TIMESTAMP(3) WHERE id = ?",
+		    "is", op->profile, op->cp_id);
+	else if (op->set_password && op->profile >= 0)
+		n = db_exec(
+		    db,
+		    "UPDATE charge_points SET auth_hash = ?, "
+		    "security_profile = ?, security_profile_pending = "
+		    "NULL, sec_changed_at = UTC_TIMESTAMP(3) WHERE id = ?",
+		    "sis", hash, op->profile, op->cp_id);
 	else if (op->set_password)
 		n = db_exec(
 		    db,
@@ -111,7 +130,8 @@ static enum hres cp_sec_op_run(struct db *db, struct cp_sec_op *op)
 	else
 		n = db_exec(db,
 		            "UPDATE charge_points SET security_profile = ?, "
-		            "sec_changed_at = UTC_TIMESTAMP(3) WHERE id = ?",
+		            "security_profile_pending = NULL, sec_changed_at = "
+		            "UTC_TIMESTAMP(3) WHERE id = ?",
 		            "is", op->profile, op->cp_id);
 	if (n < 0)
 		return H_DB_ERROR;
@@ -121,8 +141,9 @@ static enum hres cp_sec_op_run(struct db *db, struct cp_sec_op *op)
 	/* The state the handshake must now see, whole. */
 	struct db_rows rows;
 	if (db_query(db, &rows,
-	             "SELECT security_profile, auth_hash FROM charge_points "
-	             "WHERE id = ?",
+	             "SELECT security_profile, auth_hash, "
+	             "COALESCE(security_profile_pending, 0) FROM "
+	             "charge_points WHERE id = ?",
 	             "s", op->cp_id))
 		return H_DB_ERROR;
 	int rc = db_next(&rows);
@@ -130,6 +151,7 @@ static enum hres cp_sec_op_run(struct db *db, struct cp_sec_op *op)
 		op->new_profile = (int)db_int(&rows, 0);
 		const char *h = db_str(&rows, 1);
 		snprintf(op->hash, sizeof op->hash, "%s", h ? h : "");
+		op->new_pending = (int)db_int(&rows, 2);
 	}
 	db_rows_end(&rows);
 	return rc < 0 ? H_DB_ERROR : H_OK;
@@ -154,21 +176,26 @@ static void cp_sec_op_apply(struct cp_sec_op *op)
 	}
 	struct cp_sec *s = cp_sec_new(op->new_profile, op->hash);
 	/* New credentials do not bring a retired charge point back. */
-	if (s)
+	if (s) {
 		s->retired = cp_auth_is_retired(op->cp_id);
+		s->pending = op->new_pending;
+	}
 	if (!s || cp_auth_known_set(op->cp_id, s)) {
 		free(s);
 		control_fail(op->client, "internal", NULL, "out of memory");
 		return;
 	}
-	log_info("ocppd: %s | security: profile %d, password %s", op->cp_id,
+	log_info("ocppd: %s | security: profile %d%s, password %s", op->cp_id,
 	         op->new_profile,
+	         op->new_pending ? " (a higher one pending)" : "",
 	         op->set_password ? (op->clear_password ? "cleared" : "changed")
 	                          : (op->hash[0] ? "set" : "not set"));
 	cJSON *o = cJSON_CreateObject();
 	if (o) {
 		json_add_str(o, "cp_id", op->cp_id);
 		json_add_int(o, "profile", op->new_profile);
+		if (op->new_pending)
+			json_add_int(o, "pending_profile", op->new_pending);
 		cJSON_AddBoolToObject(o, "password_set", op->hash[0] != '\0');
 	}
 	control_ok(op->client, o);

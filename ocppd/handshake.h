@@ -108,6 +108,10 @@ struct handshake_verdict {
 	char detail[400];
 	int challenge; /* send WWW-Authenticate: Basic */
 	int retry_s;   /* send Retry-After */
+	/* Let in while a raised profile was pending (sql/031): the profile
+	 * judged (== pending: it passed the new one) and the pending one;
+	 * pending 0: none. */
+	int profile, pending;
 };
 
 #endif

@@ -24,7 +24,7 @@ struct raise_job {
 	char cp[CONTROL_CP_ID_MAX + 1];
 	char who[CONTROL_WHO_MAX + 1];
 	/* read by the worker */
-	int found, current, has_password, has_cert;
+	int found, current, pending, has_password, has_cert;
 };
 
 void profile_op_init(const struct csms_config *c)
@@ -39,6 +39,7 @@ static enum hres raise_run(struct job *j, struct batch *b)
 	k->found = 0;
 	if (db_query(b->db, &r,
 	             "SELECT security_profile, auth_hash IS NOT NULL, "
+	             "COALESCE(security_profile_pending, 0), "
 	             "EXISTS (SELECT 1 FROM cp_certificates c WHERE c.cp_id = "
 	             "cp.id AND c.state = 'issued' AND c.signed_status = "
 	             "'Accepted' AND c.not_after > UTC_TIMESTAMP(3)) FROM "
@@ -49,7 +50,8 @@ static enum hres raise_run(struct job *j, struct batch *b)
 		k->found = 1;
 		k->current = (int)db_int(&r, 0);
 		k->has_password = (int)db_int(&r, 1);
-		k->has_cert = (int)db_int(&r, 2);
+		k->pending = (int)db_int(&r, 2);
+		k->has_cert = (int)db_int(&r, 3);
 	}
 	db_rows_end(&r);
 	return H_OK;
@@ -79,14 +81,17 @@ static void *raise_thread(void *arg)
 	} else {
 		p = cJSON_CreateObject();
 		cJSON_AddNumberToObject(p, "profile", k->profile);
+		/* Pending until its first connection with it; the old one
+		 * stays good meanwhile (profile_pending.h). */
+		cJSON_AddBoolToObject(p, "pending", 1);
 		if (self_call(cfg, &cc, "cp_set_security", k->cp, p, k->who,
 		              status, sizeof status))
 			log_error("ocppd: %s | the charge point took security "
 			          "profile %d but it was not stored: %s",
 			          k->cp, k->profile, status);
 		else
-			log_info("ocppd: %s | security profile raised to %d "
-			         "(by %s)",
+			log_info("ocppd: %s | security profile %d accepted, "
+			         "pending until it connects with it (by %s)",
 			         k->cp, k->profile, k->who[0] ? k->who : "-");
 	}
 	ctl_close(&cc);
@@ -100,6 +105,9 @@ static const char *missing(const struct raise_job *k)
 	if (k->profile <= k->current)
 		return "the charge point already has this profile or a higher "
 		       "one";
+	if (k->profile == k->pending)
+		return "the charge point already accepted this profile; it is "
+		       "pending until the charge point connects with it";
 	if (k->profile >= 2 && !cfg->tls_cert[0] && !cfg->trusted_proxy_tls)
 		return "profiles 2 and 3 need TLS (tls_cert, or a trusted TLS "
 		       "proxy)";

@@ -7,8 +7,10 @@
  * (TLS for 2 and 3, tls_ca or a trusted TLS proxy for 3) — and refuses
  * with the reason when something is missing.  Then it sends
  * ChangeConfiguration SecurityProfile and, once the charge point answered
- * Accepted, requires the new profile (cp_set_security) from its next
- * connection on; one that refused keeps its profile.
+ * Accepted, stores the new profile as pending (cp_set_security pending):
+ * the old one stays good until the charge point's first connection with
+ * the new one, which makes it final (profile_pending.h, the whitepaper's
+ * fallback).  One that refused keeps its profile.
  *
  * The check is a database job; the two steps wait for the charge point,
  * so they run on a short-lived thread (self_call.h).  The op answers

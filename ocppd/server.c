@@ -33,6 +33,7 @@
 #include "cmdlog.h"
 #include "control.h"
 #include "cp_auth.h"
+#include "profile_pending.h"
 #include "cp_state.h"
 #include "ctl_ops.h"
 #include "files_op.h"
@@ -136,8 +137,20 @@ static void loop_woke(void)
 	dbq_run_done();
 }
 
+/* The handshake's verdict; a connection let in while a raised profile
+ * was pending makes it final or is a fallback. */
+static int admit(const struct handshake_hello *h, struct handshake_verdict *v)
+{
+	if (cp_auth_admit(h, v))
+		return -1;
+	if (v->pending)
+		profile_pending_note(h->cp_id, v->profile, v->pending,
+		                     h->now_ms);
+	return 0;
+}
+
 static const struct ws_ops links = {
-    .admit = cp_auth_admit,
+    .admit = admit,
     .on_open = link_open,
     .on_frame = dispatch_frame,
     .on_close = link_close,

@@ -458,6 +458,12 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason,
 {
 	struct conn *c = user;
 	switch (reason) {
+	case LWS_CALLBACK_OPENSSL_PERFORM_CLIENT_CERT_VERIFICATION:
+		/* len is OpenSSL's preverify_ok.  lws turns our 0 into "valid"
+		 * whatever OpenSSL found, so a certificate that does not
+		 * chain to tls_ca must be failed here: 1 fails the TLS
+		 * handshake. */
+		return len ? 0 : 1;
 	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
 		return ws_confirm_upgrade(wsi, in);
 	case LWS_CALLBACK_HTTP:
@@ -710,8 +716,13 @@ int ws_start(const struct csms_config *cfg, const struct ws_ops *ops, char *err,
 		                       SSL_OP_NO_TLSv1 | SSL_OP_NO_TLSv1_1;
 		if (ws_st.client_certs) {
 			info.ssl_ca_filepath = cfg->tls_ca;
+			/* Requested, verified when sent, but not required by
+			 * TLS: a password charge point (profile 1/2) shares
+			 * the port with certificate ones; cp_auth_admit
+			 * requires the certificate of profile 3. */
 			info.options |=
-			    LWS_SERVER_OPTION_REQUIRE_VALID_OPENSSL_CLIENT_CERT;
+			    LWS_SERVER_OPTION_REQUIRE_VALID_OPENSSL_CLIENT_CERT |
+			    LWS_SERVER_OPTION_PEER_CERT_NOT_REQUIRED;
 		}
 	}
 	info.count_threads = 1;
@@ -765,7 +776,10 @@ void ws_run(void)
 	                      : "poll (lws libev plugin not available)");
 	log_info("ocppd: listening on %s://%s:%d/%s", ws_st.tls ? "wss" : "ws",
 	         addr, ws_st.cfg->ocpp_port,
-	         ws_st.client_certs ? " (client certificates required)" : "");
+	         ws_st.client_certs
+	             ? " (client certificates checked; required for security "
+	               "profile 3)"
+	             : "");
 	if (ws_st.evloop)
 		while (!ws_st.broken)
 			evloop_run(ws_st.evloop);

@@ -211,7 +211,13 @@ static int admit(struct lws *wsi, const char *id)
 		union lws_tls_cert_info_results *ci;
 		char cbuf[sizeof *ci + 256];
 		ci = (union lws_tls_cert_info_results *)cbuf;
-		if (!lws_tls_peer_cert_info(wsi, LWS_TLS_CERT_INFO_COMMON_NAME,
+		/* Only a certificate OpenSSL verified against tls_ca names
+		 * the charge point (one is not required on the port). */
+		int verified = !lws_tls_peer_cert_info(
+		                   wsi, LWS_TLS_CERT_INFO_VERIFIED, ci, 0) &&
+		               ci->verified;
+		if (verified &&
+		    !lws_tls_peer_cert_info(wsi, LWS_TLS_CERT_INFO_COMMON_NAME,
 		                            ci, 256)) {
 			int n = ci->ns.len > 256 ? 256 : ci->ns.len;
 			memcpy(cn, ci->ns.name, (size_t)n);

@@ -217,8 +217,10 @@ await test('raise_profile_checks_prerequisites', async () => {
 	cp.answers.ChangeConfiguration = (p) => ({ status: p.key === 'SecurityProfile' && p.value === '1' ? 'Accepted' : 'Rejected' });
 	const r1 = await raise(1);
 	checkEq('raise_1_started', r1?.result?.status, 'started');
-	check('raise_1_stored', await until(() => sqlValue(`SELECT security_profile FROM charge_points
-		WHERE id = ${q(CP)}`) === '1', 10000, 50), 'profile not raised to 1');
+	// Pending until the charge point connects with it (79-profile-change).
+	check('raise_1_pending', await until(() => sqlValue(`SELECT CONCAT(security_profile, '/',
+		security_profile_pending) FROM charge_points WHERE id = ${q(CP)}`) === '0/1', 10000, 50),
+	'profile 1 not pending');
 	checkEq('raise_1_sent', cp.calls.filter((m) => m[2] === 'ChangeConfiguration').at(-1)[3],
 		{ key: 'SecurityProfile', value: '1' });
 	const again = await raise(1);
@@ -414,8 +416,10 @@ await test('raise_to_profile3_with_issued_certificate', async () => {
 	sql(`UPDATE cp_certificates SET not_after = not_after + INTERVAL 10 DAY WHERE cp_id = ${q(CP)}`);
 	const r = await control({ op: 'cp_raise_profile', cp_id: CP, params: { profile: 3 } }, '74-certs-tls');
 	checkEq('raise_3_started', r?.result?.status, 'started');
-	check('raise_3_stored', await until(() => sqlValue(`SELECT security_profile FROM charge_points
-		WHERE id = ${q(CP)}`) === '3', 10000, 50), 'profile not raised to 3');
+	// This link (Basic) made 1 final; 3 waits for the certificate login.
+	check('raise_3_pending', await until(() => sqlValue(`SELECT CONCAT(security_profile, '/',
+		security_profile_pending) FROM charge_points WHERE id = ${q(CP)}`) === '1/3', 10000, 50),
+	'profile 3 not pending');
 	checkEq('raise_3_sent', t.calls.at(-1)?.[3], { key: 'SecurityProfile', value: '3' });
 	t.close();
 	await until(() => sqlValue(`SELECT connected FROM charge_points WHERE id = ${q(CP)}`) === '0', 5000, 50);
@@ -439,11 +443,17 @@ function upgrade(id, tls) {
 
 await test('profile3_with_issued_certificate', async () => {
 	checkEq('issued_cert_101', await upgrade(CP, { cert: pem('cp.crt'), key: pem('cp.key') }), 101);
+	check('raise_3_final', await until(() => sqlValue(`SELECT CONCAT(security_profile, '/',
+		COALESCE(security_profile_pending, '-')) FROM charge_points WHERE id = ${q(CP)}`) === '3/-', 5000, 50),
+	'profile 3 not final after the certificate login');
 	checkEq('issued_cert_other_identity_403', await upgrade(CPB, { cert: pem('cp.crt'), key: pem('cp.key') }), 403);
 });
 
 await test('cpsim_reconnects_under_profile3', async () => {
-	sql(`UPDATE charge_points SET security_profile = 3 WHERE id = ${q(CPS)}`);
+	// Through ocppd, so its credentials map has it at once: the listener
+	// lets charge points of lower profiles in without a certificate.
+	checkEq('cpsim_profile3_set', (await control({ op: 'cp_set_security', cp_id: CPS, params: { profile: 3 } },
+		'74-certs-tls'))?.result?.profile, 3);
 	const r = await run(`${env.bin}/cpsim`, ['--sessions', '0', '--exit-after-session', '--quiet',
 		'--ca', `${dir}/ca.crt`, '--cert', `${dir}/${CPS}.crt`, '--key', `${dir}/${CPS}.key`,
 		`wss://localhost:${portB}/${CPS}`]);

@@ -7,7 +7,9 @@
 //     TLS 1.1 is refused;
 //   - profile 2: Basic auth over TLS (401 without, 101 with);
 //   - profile 3: the client certificate's CN must be the identity (a
-//     certificate of another CN gets 403, none fails the TLS handshake).
+//     certificate of another CN gets 403, none 403 (the listener asks
+//     for one but lets profile 1/2 in without), one not issued by
+//     tls_ca fails the TLS handshake).
 import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import https from 'node:https';
@@ -39,6 +41,9 @@ function issue(name, cn, ext) {
 issue('server', '127.0.0.1', 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
 issue('cp3', P3, 'extendedKeyUsage=clientAuth\n');
 issue('other', `${tag}_someone_else`, 'extendedKeyUsage=clientAuth\n');
+// The right CN, self-signed: not issued by tls_ca.
+key('self3');
+ossl('req', '-x509', '-new', '-key', 'self3.key', '-subj', `/CN=${P3}`, '-days', '2', '-out', 'self3.crt');
 const pem = (f) => fs.readFileSync(`${dir}/${f}`);
 
 // ---- helpers ---------------------------------------------------------------
@@ -157,7 +162,9 @@ await test('profile3_client_cert', async () => {
 		{ ...ca, cert: pem('cp3.crt'), key: pem('cp3.key') })).status, 101);
 	checkEq('wrong_cn_403', (await upgrade(port3, P3, null,
 		{ ...ca, cert: pem('other.crt'), key: pem('other.key') })).status, 403);
-	checkEq('no_cert_refused', (await upgrade(port3, P3, null, ca)).status, 0);
+	checkEq('no_cert_403', (await upgrade(port3, P3, null, ca)).status, 403);
+	checkEq('untrusted_cert_refused', (await upgrade(port3, P3, null,
+		{ ...ca, cert: pem('self3.crt'), key: pem('self3.key') })).status, 0);
 	check('cn_mismatch_logged', /refused \(403\): client certificate is not the charge point's/
 		.test(fs.readFileSync(d3.log, 'utf8')));
 });
