@@ -59,22 +59,8 @@ static int add_list(struct api_req *r, cJSON *body, const char *key,
 
 void api_cp_certificates(struct api_req *r)
 {
-	struct db_rows rows;
-	if (db_query(r->db, &rows, "SELECT 1 FROM charge_points WHERE id = ?",
-	             "s", r->arg)) {
-		api_db_error(r);
+	if (api_cp_or_404(r))
 		return;
-	}
-	int rc = db_next(&rows);
-	db_rows_end(&rows);
-	if (rc < 0) {
-		api_db_error(r);
-		return;
-	}
-	if (!rc) {
-		api_error(r, 404, "not_found", "no charge point with this id");
-		return;
-	}
 	cJSON *body = cJSON_CreateObject();
 	api_json_str(body, "cp_id", r->arg);
 	if (add_list(r, body, "issued", CERTQ_ISSUED, issued_object) ||

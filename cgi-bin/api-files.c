@@ -42,23 +42,10 @@ static cJSON *step_object(const struct db_rows *rows)
 
 void api_cp_files(struct api_req *r)
 {
+	if (api_cp_or_404(r))
+		return;
 	struct db_rows rows;
 	int rc;
-	if (db_query(r->db, &rows, "SELECT 1 FROM charge_points WHERE id = ?",
-	             "s", r->arg)) {
-		api_db_error(r);
-		return;
-	}
-	rc = db_next(&rows);
-	db_rows_end(&rows);
-	if (rc < 0) {
-		api_db_error(r);
-		return;
-	}
-	if (!rc) {
-		api_error(r, 404, "not_found", "no charge point with this id");
-		return;
-	}
 	cJSON *body = cJSON_CreateObject();
 	cJSON *files = cJSON_AddArrayToObject(body, "files");
 	cJSON *jobs = cJSON_AddArrayToObject(body, "firmware_jobs");

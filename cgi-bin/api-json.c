@@ -188,6 +188,23 @@ void api_db_error(struct api_req *r)
 	          "the query failed; the details are in the server log");
 }
 
+int api_cp_or_404(struct api_req *r)
+{
+	struct db_rows rows;
+	if (db_query(r->db, &rows, "SELECT 1 FROM charge_points WHERE id = ?",
+	             "s", r->arg)) {
+		api_db_error(r);
+		return -1;
+	}
+	int rc = db_next(&rows);
+	db_rows_end(&rows);
+	if (rc < 0)
+		api_db_error(r);
+	else if (!rc)
+		api_error(r, 404, "not_found", "no charge point with this id");
+	return rc > 0 ? 0 : -1;
+}
+
 void api_json_str(cJSON *obj, const char *key, const char *s)
 {
 	if (!s) {

@@ -53,6 +53,9 @@ void api_bad_param(struct api_req *r, const char *param, const char *fmt, ...)
 /* A query failed: 503 database_unavailable when the link is gone (it is
  * retried on the next request), else 500 with the detail on stderr only. */
 void api_db_error(struct api_req *r);
+/* 0 when the charge point r->arg is registered; else -1, after a 404 (or
+ * the database error) has been answered. */
+int api_cp_or_404(struct api_req *r);
 
 /* Object members for database values: NULL becomes JSON null, text is
  * repaired to valid UTF-8, times are ISO 8601 UTC. */

@@ -48,21 +48,7 @@ void api_security_events(struct api_req *r)
 
 void api_cp_security_events(struct api_req *r)
 {
-	struct db_rows rows;
-	if (db_query(r->db, &rows, "SELECT 1 FROM charge_points WHERE id = ?",
-	             "s", r->arg)) {
-		api_db_error(r);
+	if (api_cp_or_404(r))
 		return;
-	}
-	int rc = db_next(&rows);
-	db_rows_end(&rows);
-	if (rc < 0) {
-		api_db_error(r);
-		return;
-	}
-	if (!rc) {
-		api_error(r, 404, "not_found", "no charge point with this id");
-		return;
-	}
 	list(r, r->arg);
 }

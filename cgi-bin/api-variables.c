@@ -9,7 +9,6 @@
 #include "api-json.h"
 #include "ocpp_secret.h"
 
-static const char sql_cp_exists[] = "SELECT 1 FROM charge_points WHERE id = ?";
 static const char sql_vars[] =
     "SELECT component, component_instance, evse_id, connector_id, variable,"
     " variable_instance, attr_type, value, mutability, data_type, unit,"
@@ -56,21 +55,10 @@ static cJSON *var_object(const struct db_rows *rows)
 
 void api_cp_variables(struct api_req *r)
 {
+	if (api_cp_or_404(r))
+		return;
 	struct db_rows rows;
-	if (db_query(r->db, &rows, sql_cp_exists, "s", r->arg)) {
-		api_db_error(r);
-		return;
-	}
-	int rc = db_next(&rows);
-	db_rows_end(&rows);
-	if (rc < 0) {
-		api_db_error(r);
-		return;
-	}
-	if (!rc) {
-		api_error(r, 404, "not_found", "no charge point with this id");
-		return;
-	}
+	int rc;
 	if (db_query(r->db, &rows, sql_vars, "s", r->arg)) {
 		api_db_error(r);
 		return;
