@@ -58,7 +58,7 @@ BINS += $(BUILD)/bin/upload $(BUILD)/web/cgi-bin/upload
 endif
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run start stop test test-asan unit clean deps bench bench-profile bench-storm format \
+.PHONY: all run start stop test test-asan unit clean deps bench bench-profile bench-storm bench-long format \
 	check-format install-deps install uninstall backup restore fuzz cluster cluster-start \
 	cluster-stop test-cluster bench-web
 all: $(BINS)
@@ -235,6 +235,11 @@ bench-web: all
 # The reconnect storm after a restart, into docs/benchmarks-storm.md.
 bench-storm: all
 	@scripts/bench-storm.sh
+
+# The fixed rate for ten minutes, past the buffer pool, into
+# docs/benchmarks-long.md (ports 29700+, var/bench-long).
+bench-long: all
+	@scripts/bench-long.sh
 
 # Installation: `make install PREFIX=/usr/local DESTDIR=/tmp/stage`.
 PREFIX     ?= /usr/local
