@@ -236,6 +236,10 @@ await test('api_reads_by_role', async () => {
 const FORMS = [
 	['/cp/ROLE73-CP/log-level', { level: 'bogus' }, 'operator'],
 	['/cp/ROLE73-CP/command', { action: 'Bogus' }, 'operator'],
+	// A 2.0.1 station's forms (ocpp=2.0.1) and the device model page's.
+	['/cp/ROLE73-CP/command', { ocpp: '2.0.1', action: 'RequestStartTransaction' }, 'operator'],
+	['/cp/ROLE73-CP/command', { ocpp: '2.0.1', action: 'SetVariables', back: 'variables' }, 'operator'],
+	['/cp/ROLE73-CP/command', { ocpp: '2.0.1', action: 'GetBaseReport', back: 'variables' }, 'operator'],
 	['/tags/edit', { op: 'bogus' }, 'operator'],
 	['/tags/import', {}, 'operator'],
 	['/bulk', {}, 'operator'],
