@@ -161,6 +161,8 @@ await test('accounts_through_the_api', async () => {
 // The role each state-changing operation needs; any other needs admin.
 const NEEDS = {
 	'POST /cps/{cp_id}/commands/{action}': 'operator',
+	'POST /cps/{cp_id}/start': 'operator',
+	'POST /cps/{cp_id}/stop': 'operator',
 	'PUT /cps/{cp_id}/log-level': 'operator',
 	'POST /sites/{site_id}/commands/{action}': 'operator',
 	'POST /groups/{group_id}/commands/{action}': 'operator',

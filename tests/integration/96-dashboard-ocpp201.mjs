@@ -8,9 +8,11 @@
 // ClearCache, DataTransfer); the device model page lists the stored
 // variables by component, a page at a time, and its SetVariables form
 // reaches the station with the result shown; a 1.6 charge point keeps
-// the 1.6 forms; the protocol shows on the overview and the page.
+// the 1.6 forms; the protocol shows on the overview and the page.  The
+// API's POST /cps/{id}/start and /stop send each protocol its own
+// command.
 import {
-	RPCClient, check, checkEq, cpId, done, env, ocppClient, q, sql, test, until,
+	RPCClient, apiCall, check, checkEq, cpId, done, env, ocppClient, q, sql, test, until,
 } from '../node/lib.mjs';
 
 const DASH = `${env.httpUrl}/cgi-bin/dashboard`;
@@ -242,6 +244,35 @@ try {
 		checkEq('devmodel_16', [r.status, r.text.includes('speaks OCPP 1.6'), r.text.includes('value="GetBaseReport"')],
 			[200, true, false]);
 		checkEq('devmodel_unknown', (await get(`/cp/${cpId('nobody96')}/variables`)).status, 404);
+	});
+	await test('api_start_stop_per_protocol', async () => {
+		const got16 = {};
+		for (const a of ['RemoteStartTransaction', 'RemoteStopTransaction'])
+			old.handle(a, ({ params }) => { got16[a] = params; return { status: 'Accepted' }; });
+		const enc = encodeURIComponent;
+		let r = await apiCall('POST', `/cps/${enc(S)}/start?wait=5`, { id_tag: 'TOK96C', connector_id: 1 });
+		const p = got.RequestStartTransaction || {};
+		checkEq('api_start_201', [r.status, r.json?.action, r.json?.status, p.idToken, p.evseId, typeof p.remoteStartId],
+			[200, 'RequestStartTransaction', 'Accepted', { idToken: 'TOK96C', type: 'ISO14443' }, 1, 'number']);
+		r = await apiCall('POST', `/cps/${enc(OLD)}/start?wait=5`, { id_tag: 'TOK96D', id_token_type: 'Central' });
+		checkEq('api_start_16', [r.status, r.json?.action, got16.RemoteStartTransaction], [200, 'RemoteStartTransaction', { idTag: 'TOK96D' }]);
+		const txId = Number(sql(`SELECT id FROM transactions WHERE cp_id = ${q(S)} AND cp_tx_id = ${q(TXID)}`)[0][0]);
+		delete got.RequestStopTransaction;
+		r = await apiCall('POST', `/cps/${enc(S)}/stop?wait=5`, { transaction_id: txId });
+		checkEq('api_stop_201', [r.status, r.json?.action, got.RequestStopTransaction], [200, 'RequestStopTransaction', { transactionId: TXID }]);
+		const started = await old.call('StartTransaction', { connectorId: 1, idTag: 'TOK96D', meterStart: 0,
+			timestamp: new Date().toISOString() });
+		r = await apiCall('POST', `/cps/${enc(OLD)}/stop?wait=5`, { transaction_id: started.transactionId });
+		checkEq('api_stop_16', [r.status, r.json?.action, got16.RemoteStopTransaction],
+			[200, 'RemoteStopTransaction', { transactionId: started.transactionId }]);
+		r = await apiCall('POST', `/cps/${enc(OLD)}/stop`, { transaction_id: txId });
+		checkEq('api_stop_other_cps_tx_404', r.status, 404);
+		r = await apiCall('POST', `/cps/${enc(S)}/start`, {});
+		checkEq('api_start_needs_tag', [r.status, r.json?.error?.code], [400, 'invalid_params']);
+		r = await apiCall('POST', `/cps/${enc(S)}/stop`, { transaction_id: 'x' });
+		checkEq('api_stop_needs_number', r.status, 400);
+		r = await apiCall('POST', `/cps/${cpId('nobody96')}/start`, { id_tag: 'X' });
+		checkEq('api_start_unknown_cp', r.status, 404);
 	});
 } finally {
 	st.close({ force: true });
