@@ -111,7 +111,8 @@ try {
 		for (const action of Object.keys(answers).filter((a) => a !== 'RequestStopTransaction'))
 			check(`form201_${action}`, page.includes(`name="ocpp" value="2.0.1"><input type="hidden" name="action" value="${action}"`), 'missing');
 		check('no_16_start_on_201', !page.includes('value="RemoteStartTransaction"'), '1.6 start form shown');
-		check('no_16_config_form_on_201', !page.includes('value="ChangeConfiguration"><h3>'), '1.6 configuration form shown');
+		check('no_16_config_form_on_201', !page.includes('value="ChangeConfiguration"') && !page.includes('value="GetConfiguration"'),
+			'1.6 configuration forms shown');
 		const oldPage = (await get(cpPath(OLD))).text;
 		check('16_start_on_16', oldPage.includes('name="action" value="RemoteStartTransaction"'), 'no 1.6 start form');
 		check('no_201_forms_on_16', !oldPage.includes('name="ocpp" value="2.0.1"'), '2.0.1 forms on a 1.6 page');
@@ -220,6 +221,11 @@ try {
 			r.text.includes('data-variable="V100"')], [100, true, true, false]);
 		r = await get(`${base}?component=Big&page=3`);
 		checkEq('devmodel_last_page', (r.text.match(/data-variable="V\d+"/g) || []).length, 50);
+		sql(`INSERT INTO device_vars (cp_id, component, variable, attr_type, value, mutability, updated_at)
+			VALUES (${q(S)}, 'SecurityCtrlr', 'BasicAuthPassword', 'Actual', 'secret96pw', 'WriteOnly', NOW(3))`);
+		r = await get(`${base}?component=SecurityCtrlr`);
+		checkEq('devmodel_password_hidden', [r.text.includes('secret96pw'),
+			formFields(r.text, 'value="BasicAuthPassword"')?.value], [false, '']);
 		r = await get(`${base}?evse=x`);
 		checkEq('devmodel_bad_param', r.status, 400);
 
