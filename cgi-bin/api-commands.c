@@ -125,8 +125,8 @@ static void command_url(struct api_req *r, const char *uid, char *buf,
  * POST whose command is still pending is 202 with a Location (only then:
  * a web server takes a Location on a 200 for an internal redirect); a
  * GET is 200 whatever the status. */
-static void send_command(struct api_req *r, const char *uid, cJSON *row,
-                         int post)
+static void send_command(struct api_req *r, const char *action, const char *uid,
+                         cJSON *row, int post)
 {
 	const char *status = cJSON_GetStringValue(
 	    cJSON_GetObjectItemCaseSensitive(row, "status"));
@@ -140,7 +140,7 @@ static void send_command(struct api_req *r, const char *uid, cJSON *row,
 	api_json_str(body, "action",
 	             cJSON_GetStringValue(
 	                 cJSON_GetObjectItemCaseSensitive(row, "action"))
-	                 ?: r->arg2);
+	                 ?: action);
 	api_json_str(body, "status", status ? status : "pending");
 	api_json_str(body, "poll", url);
 	if (!pending) {
@@ -173,7 +173,6 @@ void api_command_send(struct api_req *r)
 	cJSON *params = api_change_begin(r);
 	if (!params)
 		return;
-	long long timeout = 0, wait = 0;
 	if (!webctl_is_command(r->arg2)) {
 		api_error(
 		    r, 404, "unknown_action",
@@ -183,6 +182,12 @@ void api_command_send(struct api_req *r)
 		cJSON_Delete(params);
 		return;
 	}
+	api_command_queue(r, r->arg2, params);
+}
+
+void api_command_queue(struct api_req *r, const char *action, cJSON *params)
+{
+	long long timeout = 0, wait = 0;
 	if (param_int_or_400(&r->params, "timeout", 0, 1, COMMAND_TIMEOUT_MAX,
 	                     &timeout) ||
 	    param_int_or_400(&r->params, "wait", 0, 0, COMMAND_WAIT_MAX,
@@ -199,12 +204,11 @@ void api_command_send(struct api_req *r)
 		return;
 	}
 	/* A hosted image: checked, and signed from its own record. */
-	if (api_files_fill_firmware(r, r->arg2, params)) {
+	if (api_files_fill_firmware(r, action, params)) {
 		cJSON_Delete(params);
 		return;
 	}
-	cJSON *res =
-	    api_control_queue(r, r->arg2, r->arg, params, (int)timeout);
+	cJSON *res = api_control_queue(r, action, r->arg, params, (int)timeout);
 	cJSON_Delete(params);
 	if (!res)
 		return;
@@ -233,10 +237,10 @@ void api_command_send(struct api_req *r)
 		row = cJSON_CreateObject();
 		api_json_str(row, "uid", uid);
 		api_json_str(row, "cp_id", r->arg);
-		api_json_str(row, "action", r->arg2);
+		api_json_str(row, "action", action);
 		api_json_str(row, "status", "pending");
 	}
-	send_command(r, uid, row, 1);
+	send_command(r, action, uid, row, 1);
 }
 
 void api_command_one(struct api_req *r)
@@ -249,7 +253,7 @@ void api_command_one(struct api_req *r)
 		api_error(r, 404, "not_found", "no command %.80s", r->arg);
 		return;
 	}
-	send_command(r, r->arg, row, 0);
+	send_command(r, r->arg2, r->arg, row, 0);
 }
 
 void api_commands_list(struct api_req *r)

@@ -23,6 +23,7 @@
 #include "api-chargepoints.h"
 #include "api-charging-profiles.h"
 #include "api-commands.h"
+#include "api-startstop.h"
 #include "api-cplife.h"
 #include "api-health.h"
 #include "api-json.h"
@@ -82,6 +83,8 @@ static const struct route {
     {"/cps/*", M_GET | M_DELETE, api_cp_route, ROLE_ADMIN},
     {"/cps/*/commands", M_GET, api_commands_list},
     {"/cps/*/commands/*", M_POST, api_command_send, ROLE_OPERATOR},
+    {"/cps/*/start", M_POST, api_cp_start, ROLE_OPERATOR},
+    {"/cps/*/stop", M_POST, api_cp_stop, ROLE_OPERATOR},
     {"/cps/*/log", M_GET, api_log_list},
     {"/cps/*/log.csv", M_GET, api_log_csv},
     {"/cps/*/log.ndjson", M_GET, api_log_ndjson},

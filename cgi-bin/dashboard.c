@@ -22,6 +22,7 @@
 #include "ui-chargepoint.h"
 #include "ui-command.h"
 #include "ui-cplife.h"
+#include "ui-devmodel.h"
 #include "ui-error.h"
 #include "ui-firmware.h"
 #include "ui-log.h"
@@ -68,6 +69,7 @@ static const struct route routes[] = {
     {"/", ROUTE_DB, ui_overview},
     /* "/cp/" + id + "/log": a '*' stands for one path segment. */
     {"/cp/*/log", ROUTE_DB, ui_log},
+    {"/cp/*/variables", ROUTE_DB, ui_devmodel},
     {"/cp/*/log-level", ROUTE_POST, ui_log_level, ROLE_OPERATOR},
     {"/cp/*/firmware", ROUTE_POST | ROUTE_DB, ui_cp_firmware_post,
      ROLE_OPERATOR},

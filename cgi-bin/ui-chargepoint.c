@@ -41,7 +41,8 @@ static const char sql_cp[] =
     "chargebox_serial, iccid, imsi, meter_type, meter_serial, boot_answer, "
     "last_boot, last_heartbeat, connected, connected_since, remote_addr, "
     "total_kwh, diagnostics_status, diagnostics_ts, firmware_status, "
-    "firmware_ts, created_at, last_seen FROM charge_points WHERE id = ?";
+    "firmware_ts, created_at, last_seen, protocol FROM charge_points "
+    "WHERE id = ?";
 
 static const char sql_last_tx[] =
     "SELECT " UI_TX_COLUMNS " FROM transactions t WHERE t.cp_id = ? "
@@ -125,6 +126,7 @@ static TMPL_varlist *cp_fields(struct ui_req *r, TMPL_varlist *vl,
 	boot = field(boot, "ICCID", db_str(rows, 6));
 	boot = field(boot, "IMSI", db_str(rows, 7));
 	boot = field(boot, "Boot answer", db_str(rows, 10));
+	boot = field(boot, "OCPP", ui_protocol_label(db_str(rows, 23)));
 	boot = time_field(r, boot, "Last boot", rows, 11);
 	boot = time_field(r, boot, "Registered", rows, 21);
 
@@ -148,6 +150,11 @@ static TMPL_varlist *cp_fields(struct ui_req *r, TMPL_varlist *vl,
 		    vl, "vendor", db_str(rows, 1) ? db_str(rows, 1) : "",
 		    "model", db_str(rows, 2) ? db_str(rows, 2) : "",
 		    (char *)NULL);
+	/* The command forms are the protocol's own (ui-command.c). */
+	if (ui_protocol_201(db_str(rows, 23)))
+		vl = TMPL_add_var(vl, "ocpp201", "1", (char *)NULL);
+	vl = TMPL_add_var(vl, "protocol", ui_protocol_label(db_str(rows, 23)),
+	                  (char *)NULL);
 	if (boot)
 		vl = TMPL_add_loop(vl, "boot_fields", boot);
 	if (live)

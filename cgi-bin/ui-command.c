@@ -33,7 +33,7 @@ struct field {
 	int required;
 };
 
-#define FIELDS_MAX 5
+#define FIELDS_MAX 7
 
 struct action {
 	const char *name;
@@ -43,6 +43,60 @@ struct action {
 };
 
 static cJSON *charging_profile(cJSON *flat, char *why, size_t len);
+static cJSON *start201(cJSON *flat, char *why, size_t len);
+static cJSON *evse201(cJSON *flat, char *why, size_t len);
+static cJSON *get_variables201(cJSON *flat, char *why, size_t len);
+static cJSON *set_variables201(cJSON *flat, char *why, size_t len);
+static cJSON *base_report201(cJSON *flat, char *why, size_t len);
+
+/*
+ * The forms a 2.0.1 station's page has (the form says ocpp=2.0.1): six
+ * names are also 1.6 commands with other payloads, so the protocol picks
+ * the table.  A form that claims the wrong protocol gets ocppd's schema
+ * refusal for the station's own one, nothing more.
+ */
+static const struct action actions201[] = {
+    /* remoteStartId is ocppd's (docs/ocpp201.md). */
+    {"RequestStartTransaction",
+     {{"idToken", F_STR, 1}, {"idTokenType", F_STR, 0}, {"evseId", F_INT, 0}},
+     start201},
+    {"RequestStopTransaction", {{"transactionId", F_STR, 1}}, NULL},
+    {"Reset", {{"type", F_STR, 1}, {"evseId", F_INT, 0}}, NULL},
+    {"UnlockConnector",
+     {{"evseId", F_INT, 1}, {"connectorId", F_INT, 1}},
+     NULL},
+    {"ChangeAvailability",
+     {{"operationalStatus", F_STR, 1},
+      {"evseId", F_INT, 0},
+      {"connectorId", F_INT, 0}},
+     evse201},
+    {"TriggerMessage",
+     {{"requestedMessage", F_STR, 1}, {"evseId", F_INT, 0}},
+     evse201},
+    {"GetVariables",
+     {{"component", F_STR, 1},
+      {"componentInstance", F_STR, 0},
+      {"evseId", F_INT, 0},
+      {"connectorId", F_INT, 0},
+      {"variable", F_STR, 1},
+      {"variableInstance", F_STR, 0},
+      {"attributeType", F_STR, 0}},
+     get_variables201},
+    {"SetVariables",
+     {{"component", F_STR, 1},
+      {"componentInstance", F_STR, 0},
+      {"evseId", F_INT, 0},
+      {"connectorId", F_INT, 0},
+      {"variable", F_STR, 1},
+      {"variableInstance", F_STR, 0},
+      {"attributeType", F_STR, 0}},
+     set_variables201},
+    {"GetBaseReport", {{"reportBase", F_STR, 1}}, base_report201},
+    {"ClearCache", {{NULL, F_STR, 0}}, NULL},
+    {"DataTransfer",
+     {{"vendorId", F_STR, 1}, {"messageId", F_STR, 0}, {"data", F_STR, 0}},
+     NULL},
+};
 
 static const struct action actions[] = {
     {"RemoteStartTransaction",
@@ -181,11 +235,139 @@ static cJSON *charging_profile(cJSON *flat, char *why, size_t len)
 	return p;
 }
 
-static const struct action *find_action(const char *name)
+/* Moves flat's member from into o as to (nothing when flat has none). */
+static void move(cJSON *flat, const char *from, cJSON *o, const char *to)
 {
-	for (size_t i = 0; name && i < sizeof actions / sizeof actions[0]; i++)
-		if (!strcmp(actions[i].name, name))
-			return &actions[i];
+	cJSON *v = cJSON_DetachItemFromObjectCaseSensitive(flat, from);
+	if (v)
+		cJSON_AddItemToObject(o, to, v);
+}
+
+/* idToken {idToken, type} (ISO14443 unless the form says), evseId. */
+static cJSON *start201(cJSON *flat, char *why, size_t len)
+{
+	(void)why;
+	(void)len;
+	cJSON *p = cJSON_CreateObject(), *tok = cJSON_CreateObject();
+	move(flat, "idToken", tok, "idToken");
+	if (!cJSON_GetObjectItemCaseSensitive(flat, "idTokenType"))
+		cJSON_AddStringToObject(tok, "type", "ISO14443");
+	move(flat, "idTokenType", tok, "type");
+	cJSON_AddItemToObject(p, "idToken", tok);
+	move(flat, "evseId", p, "evseId");
+	cJSON_Delete(flat);
+	return p;
+}
+
+/* evseId and connectorId become evse {id, connectorId}; a connector
+ * without its EVSE is refused here (the schema needs evse.id). */
+static cJSON *evse201(cJSON *flat, char *why, size_t len)
+{
+	cJSON *evse = cJSON_CreateObject();
+	int has_evse = cJSON_HasObjectItem(flat, "evseId");
+	if (!has_evse && cJSON_HasObjectItem(flat, "connectorId")) {
+		snprintf(why, len, "invalid: a connector needs its EVSE");
+		cJSON_Delete(evse);
+		cJSON_Delete(flat);
+		return NULL;
+	}
+	move(flat, "evseId", evse, "id");
+	move(flat, "connectorId", evse, "connectorId");
+	if (has_evse)
+		cJSON_AddItemToObject(flat, "evse", evse);
+	else
+		cJSON_Delete(evse);
+	return flat;
+}
+
+/* One {component, variable} of Get/SetVariables from the flat fields
+ * (what is left in flat is the rest of the entry). */
+static cJSON *var_entry(cJSON *flat)
+{
+	cJSON *comp = cJSON_CreateObject(), *var = cJSON_CreateObject();
+	move(flat, "component", comp, "name");
+	move(flat, "componentInstance", comp, "instance");
+	if (cJSON_HasObjectItem(flat, "evseId")) {
+		cJSON *evse = cJSON_CreateObject();
+		move(flat, "evseId", evse, "id");
+		move(flat, "connectorId", evse, "connectorId");
+		cJSON_AddItemToObject(comp, "evse", evse);
+	}
+	cJSON_DeleteItemFromObjectCaseSensitive(flat, "connectorId");
+	move(flat, "variable", var, "name");
+	move(flat, "variableInstance", var, "instance");
+	cJSON_AddItemToObject(flat, "component", comp);
+	cJSON_AddItemToObject(flat, "variable", var);
+	return flat;
+}
+
+static cJSON *get_variables201(cJSON *flat, char *why, size_t len)
+{
+	(void)why;
+	(void)len;
+	cJSON *p = cJSON_CreateObject();
+	cJSON *list = cJSON_AddArrayToObject(p, "getVariableData");
+	cJSON_AddItemToArray(list, var_entry(flat));
+	return p;
+}
+
+/* The value is read apart: an empty one is a value (it clears). */
+static cJSON *set_variables201(cJSON *flat, char *why, size_t len)
+{
+	(void)why;
+	(void)len;
+	cJSON *p = cJSON_CreateObject();
+	cJSON *list = cJSON_AddArrayToObject(p, "setVariableData");
+	cJSON_AddItemToArray(list, var_entry(flat));
+	return p;
+}
+
+/* requestId: unique enough among one station's reports, the second it
+ * was asked. */
+static cJSON *base_report201(cJSON *flat, char *why, size_t len)
+{
+	(void)why;
+	(void)len;
+	cJSON_AddNumberToObject(flat, "requestId",
+	                        (double)(time(NULL) % 2000000000));
+	return flat;
+}
+
+/* SetVariables' attributeValue: the form's text as it is, "" too. */
+static void set_value(cJSON *params, const char *value)
+{
+	cJSON *e = cJSON_GetArrayItem(
+	    cJSON_GetObjectItemCaseSensitive(params, "setVariableData"), 0);
+	if (e)
+		cJSON_AddStringToObject(e, "attributeValue",
+		                        value ? value : "");
+}
+
+/* Get/SetVariables answer a status per variable: the one asked for is
+ * the outcome, with the value read. */
+static void variables_outcome(const cJSON *result, const char *list,
+                              struct ui_outcome *o)
+{
+	const cJSON *e = cJSON_GetArrayItem(
+	    cJSON_GetObjectItemCaseSensitive(result, list), 0);
+	const char *st = cJSON_GetStringValue(
+	    cJSON_GetObjectItemCaseSensitive(e, "attributeStatus"));
+	const char *v = cJSON_GetStringValue(
+	    cJSON_GetObjectItemCaseSensitive(e, "attributeValue"));
+	if (!st)
+		return;
+	snprintf(o->msg, sizeof o->msg, "%.40s%s%.200s", st, v ? ": " : "",
+	         v ? v : "");
+}
+
+static const struct action *find_action(const char *name, int v201)
+{
+	const struct action *t = v201 ? actions201 : actions;
+	size_t n = v201 ? sizeof actions201 / sizeof actions201[0]
+	                : sizeof actions / sizeof actions[0];
+	for (size_t i = 0; name && i < n; i++)
+		if (!strcmp(t[i].name, name))
+			return &t[i];
 	return NULL;
 }
 
@@ -251,7 +433,7 @@ static cJSON *params_of(const struct action *a, const struct ui_form *f,
 void ui_cp_command(struct ui_req *r, const char *arg)
 {
 	static const char suffix[] = "/command";
-	char id[CP_ID_MAX + 1], path[3 * CP_ID_MAX + 8];
+	char id[CP_ID_MAX + 1], path[3 * CP_ID_MAX + 20];
 	size_t n = strlen(arg), sn = sizeof suffix - 1;
 	if (n <= sn || n - sn > CP_ID_MAX || strcmp(arg + n - sn, suffix)) {
 		ui_error(r, 404, "Page not found", "There is no such page.");
@@ -268,7 +450,9 @@ void ui_cp_command(struct ui_req *r, const char *arg)
 	if (ui_form_read_or_error(r, &f))
 		return;
 	const char *name = ui_form_get(&f, "action");
-	const struct action *a = find_action(name);
+	const char *proto = ui_form_get(&f, "ocpp");
+	int v201 = proto && !strcmp(proto, "2.0.1");
+	const struct action *a = find_action(name, v201);
 	if (!a) {
 		ui_form_free(&f);
 		ui_bad_param(r, "action", "is not a command of this page");
@@ -285,6 +469,8 @@ void ui_cp_command(struct ui_req *r, const char *arg)
 	cJSON *params = params_of(a, &f, o.msg, sizeof o.msg);
 	if (params && a->nest)
 		params = a->nest(params, o.msg, sizeof o.msg);
+	if (params && v201 && !strcmp(a->name, "SetVariables"))
+		set_value(params, ui_form_get(&f, "value"));
 	cJSON *result = NULL;
 	if (params)
 		ui_command(r, a->name, id, params, &o, &result);
@@ -308,13 +494,22 @@ void ui_cp_command(struct ui_req *r, const char *arg)
 		                            : "no diagnostics file",
 		         cJSON_IsString(fn) ? fn->valuestring : "");
 	}
+	if (result && v201 && !strcmp(a->name, "GetVariables"))
+		variables_outcome(result, "getVariableResult", &o);
+	if (result && v201 && !strcmp(a->name, "SetVariables"))
+		variables_outcome(result, "setVariableResult", &o);
+	/* The device model page's forms come back to it. */
+	const char *back = ui_form_get(&f, "back");
+	int to_vars = v201 && back && !strcmp(back, "variables");
 	cJSON_Delete(result);
 	cJSON_Delete(params);
 	ui_form_free(&f);
 
-	char seg[3 * CP_ID_MAX + 1], page[CP_ID_MAX + 8];
+	char seg[3 * CP_ID_MAX + 1], page[CP_ID_MAX + 20];
 	ui_path_escape(id, seg, sizeof seg);
-	snprintf(path, sizeof path, "/cp/%s", seg);
-	snprintf(page, sizeof page, "/cp/%s", id);
+	snprintf(path, sizeof path, "/cp/%s%s", seg,
+	         to_vars ? "/variables" : "");
+	snprintf(page, sizeof page, "/cp/%s%s", id,
+	         to_vars ? "/variables" : "");
 	ui_redirect_outcome(r, page, path, a->name, &o);
 }

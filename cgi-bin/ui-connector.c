@@ -27,7 +27,7 @@
 	"t.meter_start, "                                                      \
 	LATEST_COL("Energy.Active.Import.Register") ", "                       \
 	LATEST_COL("Power.Active.Import") ", "                                 \
-	LATEST_COL("SoC") " "                                                  \
+	LATEST_COL("SoC") ", t.cp_tx_id "                                      \
 	"FROM connectors c LEFT JOIN transactions t "                          \
 	"ON t.cp_id = c.cp_id AND t.connector_id = c.connector_id "            \
 	"AND t.stop_ts IS NULL "
@@ -77,6 +77,11 @@ static TMPL_varlist *connector_vars(struct ui_req *r,
 	int64_t start = c->tx_start;
 	vl = TMPL_add_var(vl, "tx", "1", "tx_id", db_str(rows, 7), "tx_tag",
 	                  db_str(rows, 8) ? db_str(rows, 8) : "", (char *)NULL);
+	/* A 2.0.1 station's own transactionId: its RequestStopTransaction
+	 * names the session by it. */
+	if (db_str(rows, 14) && *db_str(rows, 14))
+		vl = TMPL_add_var(vl, "tx_cp_id", db_str(rows, 14),
+		                  (char *)NULL);
 	ui_fmt_kwh(c->tx_wh, 2, buf, sizeof buf);
 	vl = TMPL_add_var(vl, "tx_kwh", buf, (char *)NULL);
 	if (!db_isnull(rows, 12)) {

@@ -208,3 +208,13 @@ void ui_qs_add_long(struct ui_qs *qs, const char *name, long value)
 	snprintf(num, sizeof num, "%ld", value);
 	ui_qs_add(qs, name, num);
 }
+
+int ui_protocol_201(const char *protocol)
+{
+	return protocol && !strcmp(protocol, "ocpp2.0.1");
+}
+
+const char *ui_protocol_label(const char *protocol)
+{
+	return ui_protocol_201(protocol) ? "2.0.1" : "1.6";
+}

@@ -40,6 +40,12 @@ void ui_fmt_count(long long v, char *buf, size_t n);
  * or NULL statuses get "st-unknown" so a new value never breaks a page. */
 const char *ui_status_class(const char *status);
 
+/* charge_points.protocol ("ocpp2.0.1", "ocpp1.6", NULL for one that
+ * never said) as shown: "2.0.1" or "1.6"; 1 from ui_protocol_201 for a
+ * 2.0.1 station. */
+const char *ui_protocol_label(const char *protocol);
+int ui_protocol_201(const char *protocol);
+
 /* Number of pages for total rows at per_page per page; at least 1. */
 long ui_page_count(long long total, long per_page);
 

@@ -84,7 +84,8 @@ enum {
 	"FROM connectors s%s WHERE s.status = ? AND s.connector_id > 0%s%s"
 #define CP_COLS                                                                \
 	"cp.id, cp.vendor, cp.model, cp.firmware_version, cp.connected, "      \
-	"cp.connected_since, cp.last_seen, cp.total_kwh, cp.last_boot"
+	"cp.connected_since, cp.last_seen, cp.total_kwh, cp.last_boot, "       \
+	"cp.protocol"
 
 /* The statement for a set of filters, built once per process (the
  * statement cache keys on the text's address).  count: the number of
@@ -220,6 +221,8 @@ static TMPL_varlist *cp_vars(struct ui_req *r, const struct db_rows *rows)
 		vl = TMPL_add_var(vl, "model", s, (char *)NULL);
 	if ((s = db_str(rows, 3)))
 		vl = TMPL_add_var(vl, "firmware", s, (char *)NULL);
+	vl = TMPL_add_var(vl, "protocol", ui_protocol_label(db_str(rows, 9)),
+	                  (char *)NULL);
 
 	int online = db_int(rows, 4) != 0;
 	/* last_seen moves with every frame (ocppd writes it at most every

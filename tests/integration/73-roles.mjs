@@ -161,6 +161,8 @@ await test('accounts_through_the_api', async () => {
 // The role each state-changing operation needs; any other needs admin.
 const NEEDS = {
 	'POST /cps/{cp_id}/commands/{action}': 'operator',
+	'POST /cps/{cp_id}/start': 'operator',
+	'POST /cps/{cp_id}/stop': 'operator',
 	'PUT /cps/{cp_id}/log-level': 'operator',
 	'POST /sites/{site_id}/commands/{action}': 'operator',
 	'POST /groups/{group_id}/commands/{action}': 'operator',
@@ -236,6 +238,10 @@ await test('api_reads_by_role', async () => {
 const FORMS = [
 	['/cp/ROLE73-CP/log-level', { level: 'bogus' }, 'operator'],
 	['/cp/ROLE73-CP/command', { action: 'Bogus' }, 'operator'],
+	// A 2.0.1 station's forms (ocpp=2.0.1) and the device model page's.
+	['/cp/ROLE73-CP/command', { ocpp: '2.0.1', action: 'RequestStartTransaction' }, 'operator'],
+	['/cp/ROLE73-CP/command', { ocpp: '2.0.1', action: 'SetVariables', back: 'variables' }, 'operator'],
+	['/cp/ROLE73-CP/command', { ocpp: '2.0.1', action: 'GetBaseReport', back: 'variables' }, 'operator'],
 	['/tags/edit', { op: 'bogus' }, 'operator'],
 	['/tags/import', {}, 'operator'],
 	['/bulk', {}, 'operator'],

@@ -173,6 +173,8 @@ static void test_openapi_doc(void)
 	                      "/cps/{cp_id}",
 	                      "/cps/{cp_id}/commands",
 	                      "/cps/{cp_id}/commands/{action}",
+	                      "/cps/{cp_id}/start",
+	                      "/cps/{cp_id}/stop",
 	                      "/cps/{cp_id}/log",
 	                      "/cps/{cp_id}/log.csv",
 	                      "/cps/{cp_id}/log.ndjson",
