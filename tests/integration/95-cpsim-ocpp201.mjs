@@ -11,7 +11,9 @@
 //    TriggerMessage MeterValues, UnlockConnector, Get/SetVariables,
 //    GetBaseReport -> NotifyReport stored in device_vars,
 //    RequestStopTransaction ending it, ChangeAvailability, ClearCache,
-//    DataTransfer, Reset -> a new BootNotification with RemoteReset.
+//    DataTransfer, Reset -> a new BootNotification with RemoteReset;
+//  - load mode with --ocpp 2.0.1 and a mixed fleet (--ocpp201-share):
+//    every call answered, no CALLERROR, complete 2.0.1 sessions stored.
 import { spawn } from 'node:child_process';
 import {
 	apiCall, check, checkEq, cpId, done, env, q, sql, sqlValue, test, until,
@@ -131,6 +133,38 @@ try {
 		checkEq('exit_code', await sim.exited, 0);
 		const summary = sim.stdout.trim().split('\n').pop() || '';
 		check('no_callerrors', field(summary, 'errors') === '0' && / ok$/.test(summary), summary + sim.stderr.slice(-600));
+	});
+	// Load mode: the same closed loop, all 2.0.1, then a mixed fleet.
+	const load = async (prefix, extra) => {
+		const p = spawn(`${env.bin}/cpsim`, ['--load', '--json', '--cps', '40', '--rate', '0',
+			'--seconds', '5', '--ramp', '1', ...extra, `${env.ocppUrl}/${prefix}`]);
+		let out = '';
+		p.stdout.on('data', (x) => { out += x; });
+		p.stderr.on('data', () => {});
+		procs.push(p);
+		const rc = await new Promise((r) => p.on('exit', r));
+		return { rc, j: JSON.parse(out || '{}') };
+	};
+	await test('cpsim201_load', async () => {
+		const prefix = `L95A${process.pid % 10000}-`;
+		const { rc, j } = await load(prefix, ['--ocpp', '2.0.1']);
+		checkEq('load_exit', rc, 0);
+		check('load_all_answered', j.held === 40 && j.sent > 400 && j.sent === j.answered &&
+			j.callerrors === 0 && j.timeouts === 0 && j.protocol_errors === 0, JSON.stringify(j));
+		const t = sql(`SELECT COUNT(*), SUM(protocol = 'ocpp2.0.1'), SUM(cp_tx_id IS NOT NULL),
+			SUM(stop_ts IS NOT NULL AND meter_stop IS NULL), SUM(seq_missing > 0)
+			FROM transactions WHERE cp_id LIKE ${q(prefix + '%')}`)[0].map(Number);
+		check('load_sessions_201', t[0] > 0 && t[1] === t[0] && t[2] === t[0] && t[3] === 0 && t[4] === 0,
+			JSON.stringify(t));
+	});
+	await test('cpsim201_load_mixed', async () => {
+		const prefix = `L95B${process.pid % 10000}-`;
+		const { rc, j } = await load(prefix, ['--ocpp201-share', '0.25']);
+		checkEq('mixed_exit', rc, 0);
+		check('mixed_all_answered', j.sent === j.answered && j.callerrors === 0, JSON.stringify(j));
+		checkEq('mixed_protocols', sql(`SELECT protocol, COUNT(*) FROM charge_points
+			WHERE id LIKE ${q(prefix + '%')} GROUP BY protocol ORDER BY protocol`),
+		[['ocpp1.6', '30'], ['ocpp2.0.1', '10']]);
 	});
 } finally {
 	for (const p of procs)

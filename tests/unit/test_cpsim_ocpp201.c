@@ -20,6 +20,8 @@
 #include "../../tools/cpsim/answer201_tx.c"
 #include "../../tools/cpsim/clock.c"
 #include "../../tools/cpsim/frame.c"
+#include "../../tools/cpsim/load_mix.c"
+#include "../../tools/cpsim/load_mix201.c"
 #include "../../tools/cpsim/messages.c"
 #include "../../tools/cpsim/messages201.c"
 
@@ -262,6 +264,47 @@ static void test_device_model(void)
 	CHECK(!strstr(p, "Identity"));
 }
 
+/* Load mode's 2.0.1 frames: every message of the cycle, in and out of a
+ * transaction, valid; the station's transactionId and seqNo in them. */
+static void test_load_frames_valid(void)
+{
+	struct lcp_view v = {1234566, 4, 5000, 0};
+	char buf[4096], payload[4096], action[64], ts[32];
+	struct frame f;
+	int m, len, tx;
+
+	clock_iso8601(clock_wall_ms(), ts);
+	for (tx = 0; tx < 2; tx++) {
+		v.tx_id = tx ? 4 : -1;
+		for (m = 0; m < LM_COUNT; m++) {
+			if (m == LM_STATUS_CONNECTOR)
+				continue; /* storm is 1.6 only */
+			len = load_mix_build201(buf, sizeof buf, (enum lmsg)m,
+			                        4294967295u, &v, ts, 0x6578abcd,
+			                        3);
+			if (!tx && (m == LM_START || m == LM_STOP)) {
+				CHECK_INT(len, -1); /* no transaction */
+				continue;
+			}
+			CHECK(len > 0);
+			CHECK_INT(frame_scan(buf, (size_t)len, &f), 0);
+			snprintf(action, sizeof action, "%.*s",
+			         (int)f.action_len, f.action);
+			CHECK_STR(action, load_mix_action201((enum lmsg)m, tx));
+			snprintf(payload, sizeof payload, "%.*s",
+			         (int)f.payload_len, f.payload);
+			CHECK_VALID(action, 0, payload);
+		}
+	}
+	load_mix_build201(buf, sizeof buf, LM_STOP, 1, &v, ts, 0x6578abcd, 3);
+	CHECK(strstr(buf, "\"transactionId\":\"1234567-6578abcd-4\""));
+	CHECK(strstr(buf, "\"seqNo\":3,"));
+	CHECK(strstr(buf, "\"eventType\":\"Ended\""));
+	load_mix_build201(buf, sizeof buf, LM_METER, 1, &v, ts, 0x6578abcd, 3);
+	CHECK(strstr(buf, "\"TransactionEvent\""));
+	CHECK(strstr(buf, "\"eventType\":\"Updated\""));
+}
+
 int main(void)
 {
 	char err[256];
@@ -274,6 +317,7 @@ int main(void)
 	RUN(test_station_messages_valid);
 	RUN(test_answers_valid_and_model);
 	RUN(test_device_model);
+	RUN(test_load_frames_valid);
 	ocpp_schemas_free(schemas);
 	CHECK_EXIT();
 }

@@ -510,6 +510,8 @@ int opts_parse(int argc, char **argv, struct cpsim_opts *o, char *err,
 		o->subprotocol = "ocpp2.0.1";
 	if (o->ocpp201_share > 0 && !o->load)
 		BAD("--ocpp201-share is for --load");
+	if ((o->ocpp201 || o->ocpp201_share > 0) && o->mix == MIX_STORM)
+		BAD("--mix storm is 1.6 only");
 	if (o->ocpp201 && o->scenario)
 		BAD("--ocpp 2.0.1 has no scenario mode yet");
 	if (o->ocpp201 && (o->journal || o->obey_profiles || o->files))
