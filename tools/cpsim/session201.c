@@ -134,8 +134,10 @@ static void send_boot(struct sess *s)
 
 	if (s->boot_queued)
 		return;
-	if (msg201_boot(p, sizeof p, &s->boot, s->boot_reason) < 0)
-		return fail(s, "BootNotification too long");
+	if (msg201_boot(p, sizeof p, &s->boot, s->boot_reason) < 0) {
+		fail(s, "BootNotification too long");
+		return;
+	}
 	s->boot_queued = 1;
 	call(s, "BootNotification", p, CK_BOOT, 0);
 }
@@ -196,8 +198,10 @@ static void send_tx_event(struct sess *s, struct evse201 *e, const char *type,
 	ev.energy_wh = llround(e->meter_wh);
 	ev.power_w = llround(e->power_w);
 	ev.context = context;
-	if (msg201_tx_event(p, sizeof p, &ev) < 0)
-		return fail(s, "TransactionEvent too long");
+	if (msg201_tx_event(p, sizeof p, &ev) < 0) {
+		fail(s, "TransactionEvent too long");
+		return;
+	}
 	call(s, "TransactionEvent", p, kind, e->id);
 }
 
