@@ -7,7 +7,10 @@
 # Environment: CSMS_BENCH_PORT_BASE (default 29000), CSMS_BENCH_HOLD (CPs
 # held, default 15000), CSMS_BENCH_SECONDS (per run, default 20),
 # CSMS_BENCH_RATE (fixed-rate run, default 15000 msgs/s),
-# CSMS_BENCH_OUT (default docs/benchmarks.md).  MariaDB runs with what
+# CSMS_BENCH_OUT (default docs/benchmarks.md), CSMS_BENCH_CPS (CPs of
+# the closed-loop and fixed-rate runs, default 1000), CSMS_BENCH_ONLY (run
+# only these runs, e.g. "tput201", and print their rows instead of
+# rewriting the page: a quick check of one run).  MariaDB runs with what
 # `make run` uses: its var/db-sizing.conf when there is one, else sized
 # from this machine the same way (scripts/stack.sh db_sizing);
 # CSMS_DB_BUFFER_POOL / CSMS_DB_REDO_LOG override both, and the figures
@@ -23,6 +26,8 @@ HOLD=${CSMS_BENCH_HOLD:-15000}
 SECS=${CSMS_BENCH_SECONDS:-20}
 RATE=${CSMS_BENCH_RATE:-15000}
 OUT=${CSMS_BENCH_OUT:-docs/benchmarks.md}
+CPS=${CSMS_BENCH_CPS:-1000}
+ONLY=${CSMS_BENCH_ONLY:-}
 BDIR=$ROOT/var/bench
 TICK=$(getconf CLK_TCK)
 
@@ -77,13 +82,39 @@ run() {
 		>"$BDIR/out/$name.permsg"
 }
 
+want() { [[ -z $ONLY || " $ONLY " == *" $1 "* ]]; }
 
-echo "bench: holding $HOLD connections"
-run hold --cps "$HOLD" --mix hold --rate 0 --seconds "$SECS" --ramp 15
-echo "bench: closed-loop throughput, 1000 CPs"
-run tput --cps 1000 --rate 0 --seconds "$SECS" --ramp 2
-echo "bench: fixed rate $RATE msgs/s, 1000 CPs"
-run rate --cps 1000 --rate "$RATE" --seconds "$SECS"
+if want hold; then
+	echo "bench: holding $HOLD connections"
+	run hold --cps "$HOLD" --mix hold --rate 0 --seconds "$SECS" --ramp 15
+fi
+if want tput; then
+	echo "bench: closed-loop throughput, $CPS CPs"
+	run tput --cps "$CPS" --rate 0 --seconds "$SECS" --ramp 2
+fi
+# The same closed loop with every charge point speaking OCPP 2.0.1: the
+# cycle as TransactionEvents (each stored once, deduplicated by seqNo).
+if want tput201; then
+	echo "bench: closed-loop throughput, $CPS CPs, OCPP 2.0.1"
+	run tput201 --ocpp 2.0.1 --cps "$CPS" --rate 0 --seconds "$SECS" --ramp 2
+fi
+if want rate; then
+	echo "bench: fixed rate $RATE msgs/s, $CPS CPs"
+	run rate --cps "$CPS" --rate "$RATE" --seconds "$SECS"
+fi
+
+row_tput201= cpu_tput201=
+if want tput201; then
+	row_tput201="| closed-loop throughput, OCPP 2.0.1 | \`cpsim --load --ocpp 2.0.1 --cps $CPS --rate 0 --seconds $SECS\` | \
+$(field tput201 msgs_per_sec) msgs/s, p50 $(field tput201 latency_ms.p50) ms, p99 $(field tput201 latency_ms.p99) ms, \
+CALLERRORs $(field tput201 callerrors), timeouts $(field tput201 timeouts) |"
+	cpu_tput201="| closed-loop throughput, OCPP 2.0.1 | $(cat "$BDIR/out/tput201.cpu") | $(cat "$BDIR/out/tput201.permsg") |"
+fi
+if [[ -n $ONLY ]]; then
+	echo "$row_tput201"
+	echo "$cpu_tput201"
+	exit 0
+fi
 
 cpu_model=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 flush=$(mariadb --no-defaults -S "$BDIR/run/mysqld.sock" -u "$(id -un)" -N -B \
@@ -105,8 +136,9 @@ the first start (\`$(sed -n 's/^# written .*from \([0-9]*\) MB of$/\1/p' "$BDIR/
 | run | command | result |
 |---|---|---|
 | connections held | \`cpsim --load --mix hold --cps $HOLD --seconds $SECS\` | $(field hold held) held, ocppd RSS $(field hold server_kb_per_conn) KiB per connection |
-| closed-loop throughput | \`cpsim --load --cps 1000 --rate 0 --seconds $SECS\` | $(field tput msgs_per_sec) msgs/s, p50 $(field tput latency_ms.p50) ms, p99 $(field tput latency_ms.p99) ms, CALLERRORs $(field tput callerrors), timeouts $(field tput timeouts) |
-| fixed rate | \`cpsim --load --cps 1000 --rate $RATE --seconds $SECS\` | $(field rate msgs_per_sec) msgs/s, p50 $(field rate latency_ms.p50) ms, p95 $(field rate latency_ms.p95) ms, p99 $(field rate latency_ms.p99) ms, max $(field rate latency_ms.max) ms, CALLERRORs $(field rate callerrors), timeouts $(field rate timeouts) |
+| closed-loop throughput | \`cpsim --load --cps $CPS --rate 0 --seconds $SECS\` | $(field tput msgs_per_sec) msgs/s, p50 $(field tput latency_ms.p50) ms, p99 $(field tput latency_ms.p99) ms, CALLERRORs $(field tput callerrors), timeouts $(field tput timeouts) |
+$row_tput201
+| fixed rate | \`cpsim --load --cps $CPS --rate $RATE --seconds $SECS\` | $(field rate msgs_per_sec) msgs/s, p50 $(field rate latency_ms.p50) ms, p95 $(field rate latency_ms.p95) ms, p99 $(field rate latency_ms.p99) ms, max $(field rate latency_ms.max) ms, CALLERRORs $(field rate callerrors), timeouts $(field rate timeouts) |
 
 CPU split (ocppd / mariadbd / cpsim, 100% = one core), and CPU time per
 answered message (ocppd / mariadbd):
@@ -115,11 +147,14 @@ answered message (ocppd / mariadbd):
 |---|---|---|
 | connections held | $(cat "$BDIR/out/hold.cpu") | |
 | closed-loop throughput | $(cat "$BDIR/out/tput.cpu") | $(cat "$BDIR/out/tput.permsg") |
+$cpu_tput201
 | fixed rate | $(cat "$BDIR/out/rate.cpu") | $(cat "$BDIR/out/rate.permsg") |
 
 The message mix is cpsim's realistic one (StatusNotification, MeterValues,
 Heartbeat, Authorize, StartTransaction/StopTransaction pairs); see
-docs/cpsim.md. How ocppd gets there (group commit, one read round trip
+docs/cpsim.md.  The OCPP 2.0.1 row runs the same cycle in 2.0.1's
+messages: TransactionEvent Started / Updated / Ended in place of
+StartTransaction, MeterValues and StopTransaction. How ocppd gets there (group commit, one read round trip
 per batch, coalesced multi-row writes) and the measurements behind each
 step: docs/benchmarks-ocppd.md.
 

@@ -390,7 +390,12 @@ int load_run(const struct cpsim_opts *o, const struct cp_url *u)
 		L->conns[i].tx_id = -1;
 		L->conns[i].meter_wh = 1000;
 		L->conns[i].cycle = (uint8_t)load_mix_start((uint32_t)i);
+		/* --ocpp201-share: spread evenly over the fleet. */
+		L->conns[i].v201 =
+		    o->ocpp201 || (int)((i + 1) * o->ocpp201_share) >
+		                      (int)(i * o->ocpp201_share);
 	}
+	L->run = (uint32_t)(clock_wall_ms() / 1000);
 	/* localhost could resolve to ::1 while we bind 127.x sources. */
 	snprintf(L->address, sizeof L->address, "%s",
 	         strcasecmp(u->host, "localhost") ? u->host : "127.0.0.1");

@@ -136,7 +136,7 @@ static int send_msg(struct load *L, struct lconn *c, enum lmsg m)
 	unsigned char *buf = L->txbuf + LWS_PRE;
 	struct lcp_view v;
 	struct slot *s = free_slot(L, c);
-	int len;
+	int len, seq;
 
 	if (!s)
 		return 0;
@@ -146,8 +146,23 @@ static int send_msg(struct load *L, struct lconn *c, enum lmsg m)
 	v.tx_id = c->tx == TXS_RUNNING ? c->tx_id : -1;
 	v.meter_wh = c->meter_wh;
 	v.connector = c->cycle; /* storm: the connector being reported */
-	len = load_mix_build((char *)buf, LOAD_TX_BUF, m, ++c->next_id, &v,
-	                     now_ts(L));
+	seq = 0;
+	if (c->v201) {
+		/* The station names its transactions itself. */
+		if (m == LM_START) {
+			c->tx_id++;
+			c->seq = 0;
+			v.tx_id = c->tx_id;
+		}
+		if (v.tx_id >= 0 &&
+		    (m == LM_START || m == LM_STOP || m == LM_METER))
+			seq = c->seq++;
+	}
+	len = c->v201
+	          ? load_mix_build201((char *)buf, LOAD_TX_BUF, m, ++c->next_id,
+	                              &v, now_ts(L), L->run, seq)
+	          : load_mix_build((char *)buf, LOAD_TX_BUF, m, ++c->next_id,
+	                           &v, now_ts(L));
 	if (len < 0)
 		return 0;
 	if (m == LM_START)
@@ -162,6 +177,7 @@ static int send_msg(struct load *L, struct lconn *c, enum lmsg m)
 	s->ts_ms = L->ts_ms;
 	s->tx_id = v.tx_id;
 	s->meter_wh = v.meter_wh;
+	s->seq = (uint8_t)seq;
 	c->inflight++;
 	if (s->counted)
 		L->st.sent++;
@@ -245,6 +261,32 @@ static const char *load_answer(const char *a, size_t n, const char **err)
 	return NULL;
 }
 
+/* The same for a 2.0.1 charge point, with 2.0.1's statuses. */
+static const char *load_answer201(const char *a, size_t n, const char **err)
+{
+	static const struct {
+		const char *action, *payload;
+	} t[] = {
+	    {"ChangeAvailability", "{\"status\":\"Rejected\"}"},
+	    {"ClearCache", "{\"status\":\"Accepted\"}"},
+	    {"DataTransfer", "{\"status\":\"UnknownVendorId\"}"},
+	    {"GetBaseReport", "{\"status\":\"NotSupported\"}"},
+	    {"RequestStartTransaction", "{\"status\":\"Rejected\"}"},
+	    {"RequestStopTransaction", "{\"status\":\"Rejected\"}"},
+	    {"Reset", "{\"status\":\"Rejected\"}"},
+	    {"TriggerMessage", "{\"status\":\"Rejected\"}"},
+	    {"UnlockConnector", "{\"status\":\"UnlockFailed\"}"},
+	};
+	size_t i;
+
+	*err = NULL;
+	for (i = 0; i < sizeof t / sizeof t[0]; i++)
+		if (strlen(t[i].action) == n && !memcmp(t[i].action, a, n))
+			return t[i].payload;
+	*err = "NotImplemented";
+	return NULL;
+}
+
 static void answer_server_call(struct load *L, struct lconn *c,
                                const struct frame *f)
 {
@@ -254,7 +296,8 @@ static void answer_server_call(struct load *L, struct lconn *c,
 	L->st.server_calls++;
 	if (c->reply)
 		return; /* one pending answer is plenty for a benchmark */
-	payload = load_answer(f->action, f->action_len, &err);
+	payload = c->v201 ? load_answer201(f->action, f->action_len, &err)
+	                  : load_answer(f->action, f->action_len, &err);
 	c->reply = malloc(cap);
 	if (!c->reply)
 		return;
@@ -355,6 +398,11 @@ static int on_message(struct load *L, struct lconn *c, const char *text,
 		                   vn == 8 && !memcmp(v, "Accepted", 8));
 		return 0;
 	case LM_START:
+		if (c->v201) {
+			/* Its own transactionId: running once answered. */
+			c->tx = f.type == FRAME_RESULT ? TXS_RUNNING : TXS_NONE;
+			break;
+		}
 		if (f.type == FRAME_RESULT &&
 		    !frame_obj_int(f.payload, f.payload_len, "transactionId",
 		                   &tx)) {
@@ -366,7 +414,7 @@ static int on_message(struct load *L, struct lconn *c, const char *text,
 		}
 		break;
 	case LM_STOP:
-		if (f.type == FRAME_RESULT)
+		if (f.type == FRAME_RESULT && !c->v201)
 			load_journal(L, c, s, s->tx_id);
 		break;
 	case LM_STATUS_CONNECTOR:
@@ -528,7 +576,9 @@ void load_open(struct load *L, struct lconn *c)
 	ci.path = path;
 	ci.host = L->host_hdr;
 	ci.origin = L->host_hdr;
-	ci.protocol = L->o->subprotocol;
+	/* A 2.0.1 charge point of a mixed fleet offers 2.0.1. */
+	ci.protocol =
+	    c->v201 && !L->o->ocpp201 ? "ocpp2.0.1" : L->o->subprotocol;
 	ci.local_protocol_name = load_protocols[0].name;
 	ci.opaque_user_data = c;
 	ci.pwsi = &c->wsi;

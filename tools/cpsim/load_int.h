@@ -53,6 +53,7 @@ struct slot {
 	uint8_t kind;
 	uint8_t used;
 	uint8_t counted; /* sent in the traffic phase */
+	uint8_t seq;     /* 2.0.1: the TransactionEvent's seqNo */
 };
 
 struct lconn {
@@ -72,6 +73,8 @@ struct lconn {
 	uint8_t was_ready; /* --reconnect: booted before the link dropped */
 	uint8_t resend;    /* --reconnect: resend the slots when writable */
 	uint8_t retries;   /* --reconnect: failed tries since the drop */
+	uint8_t v201;      /* speaks OCPP 2.0.1 (load_mix201.c) */
+	uint8_t seq;       /* 2.0.1: the next TransactionEvent's seqNo */
 	uint32_t seed;     /* --reconnect: jitter */
 	int64_t down_us;   /* --reconnect: when the link dropped */
 	int64_t reconnect_us;
@@ -119,6 +122,7 @@ struct load {
 	int storm_waiting; /* charge points told Pending, waiting to boot */
 	FILE *curve;
 	int64_t curve_us;
+	uint32_t run; /* 2.0.1 transactionIds: the run's start (s) */
 };
 
 /* load_conn.c */

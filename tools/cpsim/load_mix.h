@@ -60,4 +60,17 @@ const char *load_mix_action(enum lmsg m);
 int load_mix_build(char *buf, size_t n, enum lmsg m, uint32_t id,
                    const struct lcp_view *cp, const char *ts);
 
+/* The 2.0.1 action of message m (TransactionEvent for Start, Stop and a
+ * meter sample in a transaction; MeterValues outside one). */
+const char *load_mix_action201(enum lmsg m, int in_tx);
+/*
+ * load_mix_build for a 2.0.1 charge point (load_mix201.c): the same cycle
+ * as TransactionEvents.  cp->tx_id is then the charge point's transaction
+ * counter, made into its own string transactionId with run (the run's
+ * start, so a new run's ids are new); seq is the event's seqNo.
+ */
+int load_mix_build201(char *buf, size_t n, enum lmsg m, uint32_t id,
+                      const struct lcp_view *cp, const char *ts, uint32_t run,
+                      int seq);
+
 #endif

@@ -121,8 +121,12 @@ int load_resend(struct load *L, struct lconn *c)
 		v.meter_wh = s->meter_wh;
 		v.connector = 0; /* no storm: --reconnect excludes it */
 		clock_iso8601(s->ts_ms, ts);
-		len = load_mix_build((char *)buf, LOAD_TX_BUF,
-		                     (enum lmsg)s->kind, s->id, &v, ts);
+		len = c->v201
+		          ? load_mix_build201((char *)buf, LOAD_TX_BUF,
+		                              (enum lmsg)s->kind, s->id, &v, ts,
+		                              L->run, s->seq)
+		          : load_mix_build((char *)buf, LOAD_TX_BUF,
+		                           (enum lmsg)s->kind, s->id, &v, ts);
 		if (len < 0)
 			continue;
 		s->due_us = clock_mono_us();

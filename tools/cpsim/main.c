@@ -1,5 +1,5 @@
 /*
- * main.c — cpsim, the OCPP 1.6-J charge point simulator and load
+ * main.c — cpsim, the OCPP 1.6-J (and 2.0.1) charge point simulator and load
  * generator.  Parses the command line and hands over to one of the three
  * modes: session.c (a charge point), scenario_run.c (a scripted one) or
  * load.c (many, for benchmarks).
@@ -10,6 +10,7 @@
 #include "opts.h"
 #include "scenario_run.h"
 #include "session.h"
+#include "session201.h"
 #include "signals.h"
 #include "url.h"
 
@@ -43,5 +44,7 @@ int main(int argc, char **argv)
 		return load_run(&o, &u);
 	if (o.scenario)
 		return scenario_run(&o, &u);
+	if (o.ocpp201)
+		return session201_run(&o, &u);
 	return session_run(&o, &u);
 }

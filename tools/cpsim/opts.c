@@ -58,6 +58,8 @@ enum {
 	O_OBEY_PROFILES,
 	O_FILES,
 	O_LOCAL_LIST_MAX,
+	O_OCPP,
+	O_OCPP201_SHARE,
 	O_HELP,
 };
 
@@ -106,6 +108,8 @@ static const struct option longopts[] = {
     {"obey-profiles", no_argument, NULL, O_OBEY_PROFILES},
     {"files", no_argument, NULL, O_FILES},
     {"local-list-max", required_argument, NULL, O_LOCAL_LIST_MAX},
+    {"ocpp", required_argument, NULL, O_OCPP},
+    {"ocpp201-share", required_argument, NULL, O_OCPP201_SHARE},
     {"help", no_argument, NULL, O_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -151,6 +155,10 @@ void opts_usage(FILE *out)
 	    "  --subprotocol LIST    offered subprotocols (default ocpp1.6;"
 	    " \"none\": no header)\n"
 	    "  --timeout S           reply timeout (default 30)\n"
+	    "  --ocpp 1.6|2.0.1      the protocol spoken (default 1.6;"
+	    " 2.0.1 offers ocpp2.0.1)\n"
+	    "  --ocpp201-share F     load mode: this share of the charge"
+	    " points speaks 2.0.1\n"
 	    "behaviour and output:\n"
 	    "  --exit-after-session  exit when the sessions are done\n"
 	    "  --scenario FILE       run a scenario script instead\n"
@@ -274,7 +282,7 @@ int opts_parse(int argc, char **argv, struct cpsim_opts *o, char *err,
 {
 	long long ll;
 	char *end;
-	int c;
+	int c, subprotocol_set = 0;
 	size_t i;
 
 	defaults(o);
@@ -362,6 +370,7 @@ int opts_parse(int argc, char **argv, struct cpsim_opts *o, char *err,
 			break;
 		case O_SUBPROTOCOL:
 			o->subprotocol = strcmp(a, "none") ? a : NULL;
+			subprotocol_set = 1;
 			break;
 		case O_TIMEOUT:
 			if (num_int(a, 1, 3600, &o->timeout_s))
@@ -466,6 +475,16 @@ int opts_parse(int argc, char **argv, struct cpsim_opts *o, char *err,
 				BAD("--curve needs a file name");
 			o->curve = a;
 			break;
+		case O_OCPP:
+			if (!strcmp(a, "2.0.1"))
+				o->ocpp201 = 1;
+			else if (strcmp(a, "1.6"))
+				BAD("--ocpp: 1.6 or 2.0.1");
+			break;
+		case O_OCPP201_SHARE:
+			if (num_dbl(a, 0, 1, &o->ocpp201_share))
+				BAD("--ocpp201-share: 0..1");
+			break;
 		case O_JOURNAL:
 			if (!*a)
 				BAD("--journal needs a file name");
@@ -485,6 +504,18 @@ int opts_parse(int argc, char **argv, struct cpsim_opts *o, char *err,
 		BAD(optind >= argc ? "missing the ws:// URL"
 		                   : "one URL expected, got extra arguments");
 	o->url = argv[optind];
+	/* 2.0.1 offers its own subprotocol unless told otherwise; a mixed
+	 * fleet (load mode) chooses per charge point. */
+	if (o->ocpp201 && !subprotocol_set)
+		o->subprotocol = "ocpp2.0.1";
+	if (o->ocpp201_share > 0 && !o->load)
+		BAD("--ocpp201-share is for --load");
+	if ((o->ocpp201 || o->ocpp201_share > 0) && o->mix == MIX_STORM)
+		BAD("--mix storm is 1.6 only");
+	if (o->ocpp201 && o->scenario)
+		BAD("--ocpp 2.0.1 has no scenario mode yet");
+	if (o->ocpp201 && (o->journal || o->obey_profiles || o->files))
+		BAD("--journal, --obey-profiles and --files are 1.6 only");
 	if (o->scenario && o->load)
 		BAD("--scenario and --load exclude each other");
 	/* A reconnect wave: every charge point at once, unless told. */

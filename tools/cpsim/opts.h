@@ -63,6 +63,9 @@ struct cpsim_opts {
 	int files;          /* --files: upload logs, download firmware */
 	int obey_profiles;  /* limit the power to the charging profiles */
 	int local_list_max; /* LocalAuthListMaxLength */
+	/* OCPP 2.0.1 (session201.c, load mode) */
+	int ocpp201;          /* --ocpp 2.0.1 */
+	double ocpp201_share; /* --load: this share speaks 2.0.1 */
 };
 
 /*
