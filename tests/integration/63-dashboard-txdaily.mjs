@@ -92,6 +92,18 @@ try {
 	sql(`INSERT INTO transactions (cp_id, connector_id, id_tag, meter_start, start_ts)
 		VALUES ('CP9', 2, 'TAG0', 0, '2025-03-03 08:00:00')`);
 	check('summary_table_present', sql('SELECT COUNT(*) FROM tx_daily')[0][0] > 0, 'tx_daily is empty');
+	// An update that changes nothing tx_daily counts (a 2.0.1 event's
+	// charging_state, a start_status) writes no tx_daily row at all
+	// (sql/035); one that changes the energy still does.  Each in a shard
+	// of its own, so what it wrote is visible on its own.
+	sql(`SET @csms_shard = 990001; UPDATE transactions SET charging_state = 'EVConnected',
+		start_status = 'Accepted' WHERE id = 20`);
+	checkEq('tx_daily_unchanged_update_writes_nothing',
+		sql('SELECT COUNT(*) FROM tx_daily WHERE shard = 990001')[0][0], '0');
+	sql(`SET @csms_shard = 990002; UPDATE transactions SET meter_stop = meter_stop + 7
+		WHERE id = (SELECT MIN(id) FROM (SELECT id FROM transactions WHERE meter_stop > meter_start) x)`);
+	checkEq('tx_daily_energy_update_counted',
+		sql('SELECT n, n_active, wh FROM tx_daily WHERE shard = 990002').join(';'), '0,0,7');
 } catch (e) {
 	fail('setup', e.message);
 }
