@@ -62,6 +62,7 @@ struct csms_config {
 	int command_timeout;
 	/* charge point security (docs/security.md) */
 	int security_profile_min;
+	int security_profile_pending_timeout; /* seconds; 0: never */
 	int auth_fail_limit;
 	int auth_block_max;
 	char tls_cert[512];
