@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cgi.h"
+#include "filesweep.h"
 #include "log.h"
 #include "timeutil.h"
 #include "tmpl.h"
@@ -266,6 +267,10 @@ static void handle(struct cgi_req *cgi, void *p)
 	if (!role_ok(&r, rt, post, app))
 		return;
 	rt->page(&r, arg);
+	/* Files whose rows expired (files_retention_days): this program
+	 * can write files_dir and read the rows (filesweep.h). */
+	if (rt->flags & ROUTE_DB)
+		filesweep_maybe(r.db, app->ui.cfg.files_dir, r.now);
 	log_debug("dashboard: %s %s?%s in %lld ms", cgi->method, cgi->path,
 	          cgi->query, (long long)(time_now_ms() - r.now));
 }

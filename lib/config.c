@@ -177,6 +177,8 @@ static const struct key keys[] = {
     I(firmware_max_bytes, 1024, 2147483647, "67108864"),
     I(upload_token_ttl, 60, 604800, "3600"),
     I(firmware_token_ttl, 60, 2592000, "86400"),
+    /* uploads and firmware job records kept (ocppd/files_keep.h) */
+    I(files_retention_days, 0, 36500, "90"),
 };
 
 #define NKEYS (sizeof keys / sizeof keys[0])
