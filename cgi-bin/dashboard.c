@@ -83,6 +83,7 @@ static const struct route routes[] = {
     {"/security-events", ROUTE_DB, ui_security_events},
     {"/firmware", ROUTE_DB, ui_firmware},
     {"/firmware", ROUTE_POST, ui_firmware_post},
+    {"/firmware/*/delete", ROUTE_POST, ui_firmware_delete_post, ROLE_ADMIN},
     {"/refused", 0, ui_refused},
     {"/sites", ROUTE_DB, ui_sites},
     {"/sites/", ROUTE_PREFIX | ROUTE_DB, ui_site},

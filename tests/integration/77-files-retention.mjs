@@ -80,5 +80,28 @@ await test('files_swept', async () => {
 	check('stamp', fs.existsSync(stamp), 'no stamp');
 });
 
+// An admin deletes an image on the Firmware page: its row and its file
+// go (the file at once, not at the next sweep); a form without the CSRF
+// token changes nothing; deleting it again says so.
+await test('firmware_delete', async () => {
+	const DASH = `${env.httpUrl}/cgi-bin/dashboard`;
+	const page = await (await fetch(`${DASH}/firmware`)).text();
+	const m = new RegExp(`action="[^"]*/firmware/${fw}/delete"[^>]*><input type="hidden" name="csrf" value="([0-9a-f]{64})"`)
+		.exec(page);
+	check('delete_button', m, 'no delete form for the image');
+	const post = (body) => fetch(`${DASH}/firmware/${fw}/delete`, { method: 'POST', redirect: 'manual',
+		headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body });
+	checkEq('without_csrf_403', (await post('')).status, 403);
+	checkEq('kept_without_csrf', sqlValue(`SELECT COUNT(*) FROM firmware WHERE id = ${fw}`), '1');
+	const r = await post(`csrf=${m?.[1]}`);
+	checkEq('delete_303', r.status, 303);
+	checkEq('row_gone', sqlValue(`SELECT COUNT(*) FROM firmware WHERE id = ${fw}`), '0');
+	check('file_gone', !fs.existsSync(at(IMAGE)), 'image file kept');
+	checkEq('jobs_stay', sqlValue(`SELECT COUNT(*) FROM firmware_jobs WHERE cp_id = ${q(CP)}`), '1');
+	const again = await post(`csrf=${m?.[1]}`);
+	const shown = await (await fetch(`${DASH}/firmware`, { headers: { cookie: again.headers.get('set-cookie') || '' } })).text();
+	check('again_not_found', /no firmware image/.test(shown), 'no outcome for a second delete');
+});
+
 cleanup();
 done();
