@@ -19,6 +19,14 @@
 #define PART_AGE_S  86400 /* an upload still being written */
 #define CHECK_MAX   20000 /* names looked at in one sweep */
 
+/* Only names csms-c gives (files_op.c, ui-firmware.c): a files_dir set
+ * to a shared directory by mistake loses nothing else. */
+static int ours(const char *n)
+{
+	return !strncmp(n, "diagnostics-", 12) || !strncmp(n, "log-", 4) ||
+	       !strncmp(n, "firmware-", 9) || !strncmp(n, ".part-", 6);
+}
+
 /* 1 when a row names stored (or the database cannot say). */
 static int named(struct db *db, const char *stored)
 {
@@ -67,7 +75,7 @@ void filesweep_maybe(struct db *db, const char *files_dir, int64_t now_ms)
 	while ((e = readdir(d)) && checked < CHECK_MAX) {
 		const char *n = e->d_name;
 		int part = !strncmp(n, ".part-", 6);
-		if (n[0] == '.' && !part)
+		if (!ours(n))
 			continue;
 		struct stat st;
 		if (snprintf(path, sizeof path, "%s/%s", files_dir, n) >=

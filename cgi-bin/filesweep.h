@@ -4,8 +4,9 @@
  * the rows and deletes expired ones (ocppd/files_keep.c) but cannot
  * write files_dir (the web server's user owns it, docs/deploy.md); the
  * web programs that can, and have the database to ask, sweep it: a file
- * older than an hour that neither cp_files nor firmware names, and a
- * temporary ".part-" file older than a day, are removed.  Rows go first,
+ * of a name csms-c gives (diagnostics-, log-, firmware-) older than an
+ * hour that neither cp_files nor firmware names, and a temporary ".part-"
+ * file older than a day, are removed; nothing else is touched.  Rows go first,
  * files after, so no row ever names a missing file.
  */
 #ifndef CSMS_FILESWEEP_H

@@ -5,7 +5,8 @@
 // keeps the younger ones and every firmware image; then a dashboard page
 // view (its sweep stamp made old) removes the files no row names — the
 // expired upload, an old orphan, a day-old temporary file — and keeps the
-// younger upload, an image and a file named a moment ago (no row yet).
+// younger upload, an image, a file named a moment ago (no row yet) and
+// a file of a name csms-c never gives.
 import fs from 'node:fs';
 import path from 'node:path';
 import {
@@ -17,7 +18,7 @@ const tag = `K${process.pid % 100000}`;
 const CP = `${tag}_CP`;
 const name = (n) => `log-${tag}-${n}.txt`;
 const OLD = name('old'), NEW = name('new'), ORPHAN = name('orphan'), YOUNG = name('young');
-const IMAGE = `firmware-${tag}.bin`, PART = `.part-${tag}`;
+const IMAGE = `firmware-${tag}.bin`, PART = `.part-${tag}`, FOREIGN = `notes-${tag}.txt`;
 const at = (f) => path.join(FILES, f);
 const hoursAgo = (h) => new Date(Date.now() - h * 3600e3);
 
@@ -26,7 +27,7 @@ function cleanup() {
 	sql(`DELETE FROM firmware_jobs WHERE cp_id = ${q(CP)}`);
 	sql(`DELETE FROM cp_files WHERE cp_id = ${q(CP)}`);
 	sql(`DELETE FROM firmware WHERE stored_name = ${q(IMAGE)}`);
-	for (const f of [OLD, NEW, ORPHAN, YOUNG, IMAGE, PART]) fs.rmSync(at(f), { force: true });
+	for (const f of [OLD, NEW, ORPHAN, YOUNG, IMAGE, PART, FOREIGN]) fs.rmSync(at(f), { force: true });
 }
 cleanup();
 const row = (stored, days) => `(${q(CP)}, 'log', 1, ${q(stored)}, 3, '${'0'.repeat(64)}',
@@ -43,7 +44,7 @@ for (const days of [40, 10]) {
 	sql(`INSERT INTO firmware_job_steps (job_id, ts, status) SELECT id, created_at, 'Requested'
 		FROM firmware_jobs WHERE cp_id = ${q(CP)} AND request_id = ${days}`);
 }
-for (const [f, h] of [[OLD, 2], [NEW, 2], [ORPHAN, 2], [YOUNG, 0], [IMAGE, 2], [PART, 48]]) {
+for (const [f, h] of [[OLD, 2], [NEW, 2], [ORPHAN, 2], [YOUNG, 0], [IMAGE, 2], [PART, 48], [FOREIGN, 48]]) {
 	fs.writeFileSync(at(f), 'abc');
 	fs.utimesSync(at(f), hoursAgo(h), hoursAgo(h));
 }
@@ -75,8 +76,9 @@ await test('files_swept', async () => {
 	check('expired_file_removed', await until(() => !fs.existsSync(at(OLD)), 5000, 50), 'file of the deleted row kept');
 	check('orphan_removed', !fs.existsSync(at(ORPHAN)), 'old orphan kept');
 	check('part_removed', !fs.existsSync(at(PART)), 'day-old temporary file kept');
-	check('kept', [NEW, YOUNG, IMAGE].every((f) => fs.existsSync(at(f))),
-		[NEW, YOUNG, IMAGE].filter((f) => !fs.existsSync(at(f))).join(' '));
+	// A file of a name csms-c never gives is not its to remove.
+	check('kept', [NEW, YOUNG, IMAGE, FOREIGN].every((f) => fs.existsSync(at(f))),
+		[NEW, YOUNG, IMAGE, FOREIGN].filter((f) => !fs.existsSync(at(f))).join(' '));
 	check('stamp', fs.existsSync(stamp), 'no stamp');
 });
 
