@@ -27,7 +27,10 @@
 	" cp.connected, cp.last_heartbeat, cp.total_kwh, c.connector_id,"      \
 	" c.status, c.error_code, c.last_update, t.id, t.id_tag,"              \
 	" t.meter_start, t.start_ts, cp.last_seen, cp.site_id, cp.retired,"    \
-	" cp.notes, cp.protocol"                                               \
+	" cp.notes, cp.protocol, cp.security_profile,"                         \
+	" cp.security_profile_pending, IF(cp.security_profile_pending IS "     \
+	"NULL,"                                                                \
+	" NULL, cp.security_profile_pending_since)"                            \
 	" FROM " cps " LEFT JOIN connectors c ON c.cp_id = cp.id"              \
 	" LEFT JOIN transactions t ON t.cp_id = c.cp_id"                       \
 	" AND t.connector_id = c.connector_id AND t.stop_ts IS NULL "
@@ -55,7 +58,10 @@ enum {
 	COL_SITE,
 	COL_RETIRED,
 	COL_NOTES,
-	COL_PROTOCOL
+	COL_PROTOCOL,
+	COL_SEC_PROFILE,
+	COL_SEC_PENDING,
+	COL_SEC_PENDING_SINCE
 };
 
 /* The page's charge points: ids after the cursor, in primary key order;
@@ -96,6 +102,13 @@ static cJSON *cp_object(const struct db_rows *rows)
 	api_json_int_or_null(cp, "site_id", db_str(rows, COL_SITE));
 	cJSON_AddBoolToObject(cp, "retired", db_int(rows, COL_RETIRED) == 1);
 	api_json_str(cp, "notes", db_str(rows, COL_NOTES));
+	/* The profile required now, and a raised one waiting for the charge
+	 * point's first connection with it (docs/security.md). */
+	api_json_int(cp, "security_profile", db_int(rows, COL_SEC_PROFILE));
+	api_json_int_or_null(cp, "security_profile_pending",
+	                     db_str(rows, COL_SEC_PENDING));
+	api_json_time(cp, "security_profile_pending_since",
+	              db_time_ms(rows, COL_SEC_PENDING_SINCE));
 	cJSON_AddArrayToObject(cp, "connectors");
 	return cp;
 }

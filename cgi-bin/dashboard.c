@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cgi.h"
+#include "filesweep.h"
 #include "log.h"
 #include "timeutil.h"
 #include "tmpl.h"
@@ -84,6 +85,7 @@ static const struct route routes[] = {
     {"/security-events", ROUTE_DB, ui_security_events},
     {"/firmware", ROUTE_DB, ui_firmware},
     {"/firmware", ROUTE_POST, ui_firmware_post},
+    {"/firmware/*/delete", ROUTE_POST, ui_firmware_delete_post, ROLE_ADMIN},
     {"/refused", 0, ui_refused},
     {"/sites", ROUTE_DB, ui_sites},
     {"/sites/", ROUTE_PREFIX | ROUTE_DB, ui_site},
@@ -268,6 +270,10 @@ static void handle(struct cgi_req *cgi, void *p)
 	if (!role_ok(&r, rt, post, app))
 		return;
 	rt->page(&r, arg);
+	/* Files whose rows expired (files_retention_days): this program
+	 * can write files_dir and read the rows (filesweep.h). */
+	if (rt->flags & ROUTE_DB)
+		filesweep_maybe(r.db, app->ui.cfg.files_dir, r.now);
 	log_debug("dashboard: %s %s?%s in %lld ms", cgi->method, cgi->path,
 	          cgi->query, (long long)(time_now_ms() - r.now));
 }

@@ -17,10 +17,12 @@
 #include "filestore.h"
 #include "log.h"
 #include "multipart.h"
+#include "param.h"
 #include "ui-error.h"
 #include "ui-format.h"
 #include "ui-post.h"
 #include "webctl.h"
+#include "webrole.h"
 
 #define LIST_ROWS 100
 
@@ -31,7 +33,10 @@ static void free_loop(TMPL_loop *loop)
 		TMPL_free_varlist(TMPL_add_loop(NULL, "x", loop));
 }
 
-static TMPL_loop *image_rows(struct db_rows *rows, int *rc)
+/* del_csrf: the form token when this user may delete images (admin),
+ * else NULL. */
+static TMPL_loop *image_rows(struct db_rows *rows, int *rc,
+                             const char *del_csrf)
 {
 	TMPL_loop *loop = NULL;
 	while ((*rc = db_next(rows)) == 1) {
@@ -44,6 +49,9 @@ static TMPL_loop *image_rows(struct db_rows *rows, int *rc)
 		    when, "by", by ? by : "", (char *)NULL);
 		if (db_int(rows, 4))
 			row = TMPL_add_var(row, "signed", "1", (char *)NULL);
+		if (del_csrf)
+			row = TMPL_add_var(row, "del_csrf", del_csrf,
+			                   (char *)NULL);
 		loop = TMPL_add_varlist(loop, row);
 	}
 	db_rows_end(rows);
@@ -64,7 +72,9 @@ void ui_firmware(struct ui_req *r, const char *arg)
 		ui_db_error(r, "firmware");
 		return;
 	}
-	TMPL_loop *loop = image_rows(&rows, &rc);
+	const char *token = ui_csrf_for(r);
+	TMPL_loop *loop =
+	    image_rows(&rows, &rc, r->role >= ROLE_ADMIN ? token : NULL);
 	if (rc < 0) {
 		free_loop(loop);
 		ui_db_error(r, "firmware");
@@ -73,7 +83,6 @@ void ui_firmware(struct ui_req *r, const char *arg)
 	TMPL_varlist *vl = ui_frame_vars(r, NULL, "Firmware", "firmware", 0);
 	if (loop)
 		vl = TMPL_add_loop(vl, "images", loop);
-	const char *token = ui_csrf_for(r);
 	if (token)
 		vl = TMPL_add_var(vl, "csrf", token, (char *)NULL);
 	vl = ui_add_fmt(vl, "max_mb", "%d",
@@ -384,7 +393,7 @@ int ui_files_vars(struct ui_req *r, const char *cp_id, TMPL_varlist **vl)
 		*vl = TMPL_add_loop(*vl, "fw_jobs", jobs);
 	if (db_query(r->db, &rows, IMAGES_SQL, "l", 20LL))
 		return -1;
-	TMPL_loop *images = image_rows(&rows, &rc);
+	TMPL_loop *images = image_rows(&rows, &rc, NULL);
 	if (rc < 0) {
 		free_loop(images);
 		return -1;
@@ -392,4 +401,35 @@ int ui_files_vars(struct ui_req *r, const char *cp_id, TMPL_varlist **vl)
 	if (images)
 		*vl = TMPL_add_loop(*vl, "fw_images", images);
 	return 0;
+}
+
+void ui_firmware_delete_post(struct ui_req *r, const char *arg)
+{
+	struct ui_form f;
+	if (ui_form_read_or_error(r, &f))
+		return;
+	ui_form_free(&f);
+	long long id;
+	if (param_parse_int(arg, 1, 9007199254740991LL, &id)) {
+		ui_bad_param(r, "id", "is a firmware image's id");
+		return;
+	}
+	struct ui_outcome o = {"invalid", ""};
+	cJSON *p = cJSON_CreateObject(), *res = NULL;
+	cJSON_AddNumberToObject(p, "id", (double)id);
+	ui_control(r, "firmware_delete", NULL, p, &o, &res);
+	cJSON_Delete(p);
+	const cJSON *st = cJSON_GetObjectItemCaseSensitive(res, "stored_name");
+	if (!strcmp(o.kind, "ok") && cJSON_IsString(st)) {
+		/* The row is gone: the file now, or the next sweep
+		 * (filesweep.h) takes it. */
+		char path[1100];
+		snprintf(path, sizeof path, "%s/%s", r->ctx->cfg.files_dir,
+		         st->valuestring);
+		if (!strchr(st->valuestring, '/') && st->valuestring[0] != '.')
+			remove(path);
+		snprintf(o.msg, sizeof o.msg, "firmware %lld deleted", id);
+	}
+	cJSON_Delete(res);
+	ui_redirect_outcome(r, "/firmware", "/firmware", "Firmware delete", &o);
 }

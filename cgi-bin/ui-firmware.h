@@ -12,6 +12,9 @@
 
 void ui_firmware(struct ui_req *r, const char *arg);
 void ui_firmware_post(struct ui_req *r, const char *arg);
+/* POST /firmware/{id}/delete (admin): ocppd deletes the row, then the
+ * file goes. */
+void ui_firmware_delete_post(struct ui_req *r, const char *arg);
 /* arg: the charge point id (the route's '*'). */
 void ui_cp_firmware_post(struct ui_req *r, const char *arg);
 

@@ -3,6 +3,8 @@
  */
 #include "ui-security-events.h"
 
+#include <stdio.h>
+
 #include "param.h"
 #include "secquery.h"
 #include "ui-error.h"
@@ -76,7 +78,9 @@ int ui_security_event_vars(struct ui_req *r, const char *id, TMPL_varlist **vl)
 		return -1;
 	if (db_query(r->db, &rows,
 	             "SELECT log_status, log_request_id, log_ts, "
-	             "signed_fw_status, signed_fw_request_id, signed_fw_ts "
+	             "signed_fw_status, signed_fw_request_id, signed_fw_ts, "
+	             "security_profile, security_profile_pending, "
+	             "security_profile_pending_since "
 	             "FROM charge_points WHERE id = ?",
 	             "s", id))
 		return -1;
@@ -95,6 +99,20 @@ int ui_security_event_vars(struct ui_req *r, const char *id, TMPL_varlist **vl)
 		*vl = TMPL_add_var(*vl, names[k][0], st, names[k][1],
 		                   req ? req : "", names[k][2], when,
 		                   (char *)NULL);
+	}
+	if (rc == 1) {
+		/* The profile required now and a raised one still pending
+		 * (docs/security.md, "Security profile changes"). */
+		char prof[8], pend[8] = "", since[32] = "";
+		snprintf(prof, sizeof prof, "%lld", db_int(&rows, 6));
+		if (!db_isnull(&rows, 7)) {
+			snprintf(pend, sizeof pend, "%lld", db_int(&rows, 7));
+			ui_fmt_datetime(db_time_ms(&rows, 8), since,
+			                sizeof since);
+		}
+		*vl = TMPL_add_var(*vl, "sec_shown", "1", "sec_profile", prof,
+		                   "sec_pending", pend, "sec_pending_since",
+		                   since, (char *)NULL);
 	}
 	db_rows_end(&rows);
 	return rc < 0 ? -1 : 0;

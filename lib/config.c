@@ -101,6 +101,9 @@ static const struct key keys[] = {
     I(max_concurrent_tx_per_tag, 0, 1000, "0"),
     I(command_timeout, 1, 3600, "30"),
     I(security_profile_min, 0, 3, "0"),
+    /* a raised profile not met within this many seconds is dropped
+     * (ocppd/profile_expire.h); 0: waits forever */
+    I(security_profile_pending_timeout, 0, 31536000, "604800"),
     I(auth_fail_limit, 1, 1000, "5"),
     I(auth_block_max, 1, 86400, "300"),
     P(tls_cert, ""),
@@ -174,6 +177,8 @@ static const struct key keys[] = {
     I(firmware_max_bytes, 1024, 2147483647, "67108864"),
     I(upload_token_ttl, 60, 604800, "3600"),
     I(firmware_token_ttl, 60, 2592000, "86400"),
+    /* uploads and firmware job records kept (ocppd/files_keep.h) */
+    I(files_retention_days, 0, 36500, "90"),
 };
 
 #define NKEYS (sizeof keys / sizeof keys[0])

@@ -62,6 +62,7 @@ struct csms_config {
 	int command_timeout;
 	/* charge point security (docs/security.md) */
 	int security_profile_min;
+	int security_profile_pending_timeout; /* seconds; 0: never */
 	int auth_fail_limit;
 	int auth_block_max;
 	char tls_cert[512];
@@ -131,12 +132,13 @@ struct csms_config {
 	int webhook_allow_private;  /* may deliver to private addresses */
 	int webhook_retention_days; /* finished deliveries and events kept */
 	/* files charge points upload and download (docs/files.md) */
-	char files_dir[512];    /* where uploads and firmware are stored */
-	char public_url[256];   /* how charge points reach the web server */
-	int upload_max_bytes;   /* a diagnostics or log file at most */
-	int firmware_max_bytes; /* a firmware image at most */
-	int upload_token_ttl;   /* s an upload URL stays valid */
-	int firmware_token_ttl; /* s a firmware URL stays valid */
+	char files_dir[512];      /* where uploads and firmware are stored */
+	char public_url[256];     /* how charge points reach the web server */
+	int upload_max_bytes;     /* a diagnostics or log file at most */
+	int firmware_max_bytes;   /* a firmware image at most */
+	int upload_token_ttl;     /* s an upload URL stays valid */
+	int firmware_token_ttl;   /* s a firmware URL stays valid */
+	int files_retention_days; /* 0: kept for ever */
 };
 
 /* Which file: $CSMS_CONF, else the path given, else "csms.conf". */

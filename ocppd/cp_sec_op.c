@@ -112,7 +112,8 @@ static enum hres cp_sec_op_run(struct db *db, struct cp_sec_op *op)
 		n = db_exec(
 		    db,
 		    "UPDATE charge_points SET security_profile_pending = "
-		    "?, sec_changed_at = UTC_TIMESTAMP(3) WHERE id = ?",
+		    "?, security_profile_pending_since = UTC_TIMESTAMP(3), "
+		    "sec_changed_at = UTC_TIMESTAMP(3) WHERE id = ?",
 		    "is", op->profile, op->cp_id);
 	else if (op->set_password && op->profile >= 0)
 		n = db_exec(

@@ -184,6 +184,7 @@ static const struct op table[] = {
     {"file_fetch", files_request},
     {"file_upload", files_request},
     {"firmware_add", files_request},
+    {"firmware_delete", files_request},
     {"group_add", sites_request},
     {"group_add_cp", sites_request},
     {"group_delete", sites_request},

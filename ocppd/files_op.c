@@ -327,7 +327,7 @@ int files_prepare_call(const char *action, const char *cp_id, cJSON *payload,
 
 /* ---- the upload program's ops ---------------------------------------- */
 
-enum file_op { OP_UPLOAD, OP_FETCH, OP_FIRMWARE_ADD };
+enum file_op { OP_UPLOAD, OP_FETCH, OP_FIRMWARE_ADD, OP_FIRMWARE_DELETE };
 
 struct file_job {
 	struct job job;
@@ -463,6 +463,35 @@ static enum hres firmware_add_run(struct file_job *k, struct db *db)
 	return H_OK;
 }
 
+/* The image's row and its URLs go; the web tier then removes the file
+ * (cgi-bin/filesweep.h: no row names it).  Its jobs stay as history
+ * until files_retention_days. */
+static enum hres firmware_delete_run(struct file_job *k, struct db *db)
+{
+	struct db_rows r;
+	if (db_query(
+	        db, &r,
+	        "SELECT stored_name, size, name FROM firmware WHERE id = ? "
+	        "FOR UPDATE",
+	        "l", k->id))
+		return H_DB_ERROR;
+	int n = db_next(&r);
+	if (n > 0) {
+		snprintf(k->stored, sizeof k->stored, "%s", db_str(&r, 0));
+		k->size = db_int(&r, 1);
+		snprintf(k->name, sizeof k->name, "%s", db_str(&r, 2));
+	}
+	db_rows_end(&r);
+	if (n <= 0)
+		return n < 0 ? H_DB_ERROR : H_OK;
+	if (db_exec(db, "DELETE FROM file_tokens WHERE firmware_id = ?", "l",
+	            k->id) < 0 ||
+	    db_exec(db, "DELETE FROM firmware WHERE id = ?", "l", k->id) < 0)
+		return H_DB_ERROR;
+	k->found = 1;
+	return H_OK;
+}
+
 static enum hres file_run(struct job *j, struct batch *b)
 {
 	struct file_job *k = (struct file_job *)j;
@@ -472,6 +501,8 @@ static enum hres file_run(struct job *j, struct batch *b)
 		return upload_run(k, b->db);
 	case OP_FETCH:
 		return fetch_run(k, b->db);
+	case OP_FIRMWARE_DELETE:
+		return firmware_delete_run(k, b->db);
 	default:
 		return firmware_add_run(k, b->db);
 	}
@@ -482,6 +513,11 @@ static void file_done(struct job *j, enum hres r)
 	struct file_job *k = (struct file_job *)j;
 	if (r != H_OK) {
 		control_fail(k->client, "db_error", NULL, "database error");
+		return;
+	}
+	if (!k->found && k->op == OP_FIRMWARE_DELETE) {
+		control_fail(k->client, "not_found", NULL,
+		             "no firmware image %lld", k->id);
 		return;
 	}
 	if (!k->found) {
@@ -498,7 +534,7 @@ static void file_done(struct job *j, enum hres r)
 	if (!o || json_add_int(o, "id", k->id) ||
 	    json_add_str(o, "stored_name", k->stored) ||
 	    json_add_int(o, "size", k->size) ||
-	    (k->op != OP_FIRMWARE_ADD &&
+	    (k->op != OP_FIRMWARE_ADD && k->op != OP_FIRMWARE_DELETE &&
 	     (json_add_int(o, "request_id", k->request_id))) ||
 	    (k->op == OP_UPLOAD && json_add_str(o, "kind", k->kind)) ||
 	    (k->op == OP_FETCH && json_add_str(o, "name", k->name))) {
@@ -512,6 +548,9 @@ static void file_done(struct job *j, enum hres r)
 	else if (k->op == OP_FETCH)
 		log_info("ocppd: %s | %s | firmware %lld to %s", k->cp_id,
 		         k->job.what, k->id, k->addr[0] ? k->addr : "-");
+	else if (k->op == OP_FIRMWARE_DELETE)
+		log_info("ocppd: control | firmware_delete | %lld %s by %s",
+		         k->id, k->stored, k->by[0] ? k->by : "-");
 	else
 		log_info("ocppd: control | firmware_add | %lld %s by %s", k->id,
 		         k->stored, k->by[0] ? k->by : "-");
@@ -561,6 +600,13 @@ static int parse(const struct control_req *r, struct file_job *k)
 	const char *sha = json_str(p, "sha256", NULL);
 	const char *name = json_str(p, "name", "");
 	snprintf(k->addr, sizeof k->addr, "%s", json_str(p, "remote_addr", ""));
+	if (k->op == OP_FIRMWARE_DELETE) {
+		k->id = json_int(p, "id", -1);
+		if (k->id <= 0)
+			return bad(r, "id: required, a firmware image's id");
+		snprintf(k->by, sizeof k->by, "%s", r->requested_by);
+		return 0;
+	}
 	if (k->op == OP_FIRMWARE_ADD) {
 		const char *stored = json_str(p, "stored_name", NULL);
 		const char *sig = json_str(p, "signature", NULL);
@@ -619,9 +665,10 @@ void files_request(const struct control_req *r)
 		control_fail(r->client, "internal", NULL, "out of memory");
 		return;
 	}
-	k->op = !strcmp(r->op, "file_upload")  ? OP_UPLOAD
-	        : !strcmp(r->op, "file_fetch") ? OP_FETCH
-	                                       : OP_FIRMWARE_ADD;
+	k->op = !strcmp(r->op, "file_upload")       ? OP_UPLOAD
+	        : !strcmp(r->op, "file_fetch")      ? OP_FETCH
+	        : !strcmp(r->op, "firmware_delete") ? OP_FIRMWARE_DELETE
+	                                            : OP_FIRMWARE_ADD;
 	if (parse(r, k)) {
 		file_free(&k->job);
 		return;
@@ -631,9 +678,10 @@ void files_request(const struct control_req *r)
 	snprintf(k->cp_id, sizeof k->cp_id, "%s", r->cp_id);
 	k->job.ops = &file_ops;
 	k->job.who = k->cp_id;
-	k->job.what = r->op[5] == 'u'   ? "file upload"
-	              : r->op[5] == 'f' ? "file fetch"
-	                                : "firmware add";
+	k->job.what = r->op[5] == 'u'               ? "file upload"
+	              : r->op[5] == 'f'             ? "file fetch"
+	              : k->op == OP_FIRMWARE_DELETE ? "firmware delete"
+	                                            : "firmware add";
 	/* The charge point's route: after the call that made its token. */
 	if (dbq_submit(&k->job, k->cp_id[0] ? k->cp_id : NULL, 0)) {
 		file_free(&k->job);

@@ -12,6 +12,8 @@
 #include "mv_keep.h"
 #include "oplog_part.h"
 #include "file_tokens.h"
+#include "files_keep.h"
+#include "profile_expire.h"
 #include "security_events.h"
 #include "ticker.h"
 
@@ -36,6 +38,10 @@ static void pass(struct db *db, void *arg)
 		security_events_expire(db, cfg);
 	if (!db->lost)
 		file_tokens_expire(db);
+	if (!db->lost)
+		profile_expire_pass(db, cfg);
+	if (!db->lost)
+		files_keep_pass(db, cfg);
 }
 
 int keeper_start(const struct csms_config *c, char *err, size_t errlen)

@@ -418,6 +418,17 @@ else
 	fail profile_2_holds_with_tls_at_haproxy "registered over wss: $reg; profile 2 over plain ws: $plain (want 0); over wss: $tls; $(cat "$OUT/tls-set.json")"
 fi
 
+# ---- 2d'. a certificate and an upload token across nodes --------------
+# cert-upload.mjs: a certificate issued via SignCertificate on one node
+# admits its charge point through HAProxy's TLS port on another; an
+# upload token made by one node is used through the web tier.
+while read -r line; do
+	case $line in PASS\ *) pass "${line#PASS }" ;; FAIL\ *) n=${line#FAIL } && fail "${n%%:*}" "${n#*: }" ;; esac
+done < <(OUT=$OUT BIN=$BIN CLUSTER_DIR=$CSMS_CLUSTER_DIR NODE_PORT=$((CSMS_OCPP_PORT + 1)) OCPP_URL=$OCPP_URL \
+	OCPP_TLS_URL=$OCPP_TLS_URL OCPP_TLS_CA=$OCPP_TLS_CA HTTP_URL=$HTTP_URL API_BASE=$API_BASE \
+	OPERATOR_PASSWORD=$OPERATOR_PASSWORD DB_HOST=$DB_HOST DB_PORT=$DB_PORT DB_USER=$DB_USER DB_PASS=$DB_PASS \
+	DB_NAME=$DB_NAME node tests/cluster/cert-upload.mjs 2>&1 | tee "$OUT/cert-upload.log")
+
 # ---- 2e. one site over two nodes: load management ---------------------
 # Four charge points of one 16 A site, two on ocppd-1 and two on ocppd-2
 # (straight to the nodes, not through HAProxy), obeying their profiles.

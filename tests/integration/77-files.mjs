@@ -27,8 +27,9 @@ async function cmd(cp, action, body) {
 	});
 	return { status: r.status, json: await r.json().catch(() => undefined) };
 }
-// Every name in files_dir (the temporary .part- files too).
-const stored = () => fs.readdirSync(FILES).sort();
+// Every name in files_dir (the temporary .part- files too; not the
+// sweep stamp, cgi-bin/filesweep.h).
+const stored = () => fs.readdirSync(FILES).filter((n) => n !== '.sweep').sort();
 const lastPayload = (cp, action) => JSON.parse(sqlValue(`SELECT params FROM commands
 	WHERE cp_id = ${q(cp)} AND action = ${q(action)} ORDER BY id DESC LIMIT 1`));
 const put = (url, body) => fetch(url, { method: 'PUT', body });

@@ -71,6 +71,10 @@ struct sess {
 	int reconnects;
 	int64_t reconnect_at_ms;
 	uint32_t backoff_seed; /* --reconnect: jitter */
+	/* A certificate from CertificateSigned to reconnect with (wss): 1
+	 * close the link when idle, 2 closed: a new link with it. */
+	int cert_swap;
+	char new_cert[1024], new_key[1024];
 	struct journal *journal;
 	int resetting;
 	int64_t reset_close_ms;
@@ -595,8 +599,22 @@ static void follow_up(struct sess *s, const struct answer *a)
 		else if (cpcerts_save(&s->st, s->o->cert_dir, s->id, err,
 		                      sizeof err))
 			note(s, "certificate not saved: %s", err);
-		else
+		else if (!s->u->tls)
 			note(s, "certificate saved in %s", s->o->cert_dir);
+		else {
+			/* The whitepaper's flow: the charge point connects
+			 * again with its new certificate (security profile
+			 * 3), once this answer is out. */
+			snprintf(s->new_cert, sizeof s->new_cert, "%s/%s.crt",
+			         s->o->cert_dir, s->id);
+			snprintf(s->new_key, sizeof s->new_key, "%s/%s.key",
+			         s->o->cert_dir, s->id);
+			s->cert_swap = 1;
+			note(s,
+			     "certificate saved in %s; reconnecting with it "
+			     "(security profile 3)",
+			     s->o->cert_dir);
+		}
 		break;
 	}
 	case FU_CONFIG:
@@ -793,6 +811,11 @@ static void on_tick(void *ud)
 		return;
 	}
 	rpc_tick(&s->rpc);
+	if (s->cert_swap == 1 && link_is_open(s->link) && rpc_idle(&s->rpc)) {
+		s->cert_swap = 2;
+		link_close(s->link, 1000);
+		return;
+	}
 	if (s->closing) {
 		if (now >= s->close_deadline_ms)
 			set_done(s);
@@ -806,7 +829,11 @@ static void on_tick(void *ud)
 	if (!link_is_busy(s->link)) {
 		if (s->reconnect_at_ms && now >= s->reconnect_at_ms) {
 			s->reconnect_at_ms = 0;
-			link_connect(s->link);
+			if (s->cert_swap == 2)
+				/* session_run makes the link anew. */
+				link_stop(s->link);
+			else
+				link_connect(s->link);
 		}
 		return;
 	}
@@ -939,6 +966,24 @@ int session_run(const struct cpsim_opts *o, const struct cp_url *u)
 	link_connect(s->link);
 	if (!s->done)
 		link_run(s->link);
+	while (s->cert_swap == 2 && !s->done && !s->failed) {
+		/* The client certificate belongs to the lws context: a new
+		 * link carries the new one, without Basic auth (profile 3). */
+		s->cert_swap = 0;
+		link_free(s->link);
+		lo.cert_file = s->new_cert;
+		lo.key_file = s->new_key;
+		lo.basic_auth = NULL;
+		s->link = link_new(&lo, &lops, s, err, sizeof err);
+		s->rpc.link = s->link;
+		if (!s->link) {
+			fail(s, "%s", err);
+			break;
+		}
+		note(s, "reconnecting with the certificate %s", s->new_cert);
+		link_connect(s->link);
+		link_run(s->link);
+	}
 
 	if (o->exit_after_session && !s->failed &&
 	    s->sessions_done < o->sessions)
