@@ -50,6 +50,7 @@
  * a station of the other protocol (docs/ocpp201.md).  Sorted by Action.
  */
 #define CTL_COMMANDS201(X)                                                     \
+	X(CancelReservation, cancel_reservation)                               \
 	X(ChangeAvailability, change_availability)                             \
 	X(ClearCache, clear_cache)                                             \
 	X(DataTransfer, data_transfer)                                         \
@@ -57,6 +58,7 @@
 	X(GetVariables, get_variables)                                         \
 	X(RequestStartTransaction, request_start_transaction)                  \
 	X(RequestStopTransaction, request_stop_transaction)                    \
+	X(ReserveNow, reserve_now)                                             \
 	X(Reset, reset)                                                        \
 	X(SetVariables, set_variables)                                         \
 	X(TriggerMessage, trigger_message)                                     \

@@ -64,6 +64,61 @@ await test('get_set_variables_into_device_model', async () => {
 		api.text);
 });
 
+// Reservations: 2.0.1's payload (or 1.6's, turned into 2.0.1's) in the
+// same reservations table as 1.6.
+const resRow = (rid) => sql(`SELECT connector_id, id_tag, parent_id_tag, status, answer, transaction_id
+	FROM reservations WHERE cp_id = ${q(A)} AND reservation_id = ${rid} ORDER BY id DESC LIMIT 1`)[0];
+const inAnHour = () => new Date(Date.now() + 3600 * 1000).toISOString();
+
+await test('reservations_201', async () => {
+	answer('ReserveNow', () => ({ status: 'Accepted' }));
+	answer('CancelReservation', () => ({ status: 'Accepted' }));
+	const exp = inAnHour();
+	const r1 = await cmd('ReserveNow', { id: 9701, expiryDateTime: exp, idToken: { idToken: OK, type: 'ISO14443' }, evseId: 1 });
+	checkEq('reserve_now_201', [r1.status, r1.json?.status], [200, 'Accepted']);
+	checkEq('reserve_now_201_received', got.ReserveNow,
+		{ id: 9701, expiryDateTime: exp, idToken: { idToken: OK, type: 'ISO14443' }, evseId: 1 });
+	checkEq('reserve_now_201_row', resRow(9701), ['1', OK, null, 'active', 'Accepted', null]);
+
+	// 1.6's shape to a 2.0.1 station: sent as 2.0.1's.
+	const r2 = await cmd('ReserveNow', { reservationId: 9702, expiryDate: exp, idTag: OK, parentIdTag: 'GRP97', connectorId: 0 });
+	checkEq('reserve_now_16_shape', [r2.status, r2.json?.status], [200, 'Accepted']);
+	checkEq('reserve_now_16_shape_received', got.ReserveNow, { id: 9702, expiryDateTime: exp,
+		idToken: { idToken: OK, type: 'ISO14443' }, groupIdToken: { idToken: 'GRP97', type: 'ISO14443' } });
+	checkEq('reserve_now_16_shape_row', resRow(9702), ['0', OK, 'GRP97', 'active', 'Accepted', null]);
+	const long = await cmd('ReserveNow', { id: 9709, expiryDateTime: exp, idToken: { idToken: 'X'.repeat(30), type: 'Central' } });
+	checkEq('reserve_now_long_token', [long.status, long.json?.error?.code], [400, 'invalid_params']);
+
+	// CancelReservation: cancelled.
+	const c = await cmd('CancelReservation', { reservationId: 9702 });
+	checkEq('cancel_reservation_201', [c.status, c.json?.status, got.CancelReservation], [200, 'Accepted', { reservationId: 9702 }]);
+	checkEq('cancel_reservation_201_row', resRow(9702)?.[3], 'cancelled');
+
+	// The station's ReservationStatusUpdate closes one: Removed, Expired.
+	await cmd('ReserveNow', { id: 9703, expiryDateTime: exp, idToken: { idToken: OK, type: 'ISO14443' }, evseId: 2 });
+	await cmd('ReserveNow', { id: 9704, expiryDateTime: exp, idToken: { idToken: OK, type: 'ISO14443' }, evseId: 2 });
+	checkEq('status_update_reply', await a.call('ReservationStatusUpdate', { reservationId: 9703, reservationUpdateStatus: 'Removed' }), {});
+	await a.call('ReservationStatusUpdate', { reservationId: 9704, reservationUpdateStatus: 'Expired' });
+	checkEq('status_update_removed', resRow(9703)?.[3], 'removed');
+	checkEq('status_update_expired', resRow(9704)?.[3], 'expired');
+	const api = await apiCall('GET', `/reservations?cp_id=${encodeURIComponent(A)}&status=removed`);
+	checkEq('status_update_api', [api.status, api.json?.items?.map((x) => x.reservation_id)], [200, [9703]]);
+
+	// A TransactionEvent naming the reservation uses it.
+	const txId = `tx97-${process.pid}`;
+	await a.call('TransactionEvent', { eventType: 'Started', timestamp: new Date().toISOString(), seqNo: 0,
+		triggerReason: 'Authorized', transactionInfo: { transactionId: txId }, evse: { id: 1, connectorId: 1 },
+		idToken: { idToken: OK, type: 'ISO14443' }, reservationId: 9701 });
+	const tx = sql(`SELECT id, reservation_id FROM transactions WHERE cp_id = ${q(A)} AND cp_tx_id = ${q(txId)}`)[0];
+	checkEq('tx_reservation_linked', tx?.[1], '9701');
+	checkEq('reservation_used', resRow(9701), ['1', OK, null, 'used', 'Accepted', tx?.[0]]);
+	// A retry of the event changes nothing.
+	await a.call('TransactionEvent', { eventType: 'Started', timestamp: new Date().toISOString(), seqNo: 0,
+		triggerReason: 'Authorized', transactionInfo: { transactionId: txId }, evse: { id: 1, connectorId: 1 },
+		idToken: { idToken: OK, type: 'ISO14443' }, reservationId: 9701 });
+	checkEq('reservation_used_once', sqlValue(`SELECT COUNT(*) FROM reservations WHERE cp_id = ${q(A)} AND status = 'used'`), '1');
+});
+
 // __MORE__
 
 await a.close();
