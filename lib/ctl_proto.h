@@ -55,11 +55,13 @@
 	X(ClearCache, clear_cache)                                             \
 	X(DataTransfer, data_transfer)                                         \
 	X(GetBaseReport, get_base_report)                                      \
+	X(GetLocalListVersion, get_local_list_version)                         \
 	X(GetVariables, get_variables)                                         \
 	X(RequestStartTransaction, request_start_transaction)                  \
 	X(RequestStopTransaction, request_stop_transaction)                    \
 	X(ReserveNow, reserve_now)                                             \
 	X(Reset, reset)                                                        \
+	X(SendLocalList, send_local_list)                                      \
 	X(SetVariables, set_variables)                                         \
 	X(TriggerMessage, trigger_message)                                     \
 	X(UnlockConnector, unlock_connector)

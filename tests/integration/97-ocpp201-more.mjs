@@ -6,7 +6,7 @@
 // a TransactionEvent consuming one), the local list and smart charging
 // sent to a 2.0.1 station.
 import {
-	RPCClient, apiCall, check, checkEq, cpId, done, env, q, sql, sqlValue, test, until,
+	RPCClient, apiCall, check, checkEq, cpId, done, env, ownPort, q, sql, sqlValue, startOcppd, test, until,
 } from '../node/lib.mjs';
 
 const A = cpId('v201m');
@@ -117,6 +117,76 @@ await test('reservations_201', async () => {
 		triggerReason: 'Authorized', transactionInfo: { transactionId: txId }, evse: { id: 1, connectorId: 1 },
 		idToken: { idToken: OK, type: 'ISO14443' }, reservationId: 9701 });
 	checkEq('reservation_used_once', sqlValue(`SELECT COUNT(*) FROM reservations WHERE cp_id = ${q(A)} AND status = 'used'`), '1');
+});
+
+// The local list: the same store and sender as 1.6's (an ocppd of this
+// test's own with local_list = all), in 2.0.1's shape.
+await test('local_list_201', async () => {
+	const L = cpId('v201list');
+	const TAG = tag('L'), PARENT = tag('P');
+	sql(`INSERT INTO users (id_tag, status, expiry_date, parent_id_tag) VALUES
+		(${q(PARENT)}, 'Accepted', NULL, NULL),
+		(${q(TAG)}, 'Blocked', '2031-01-02 03:04:05', ${q(PARENT)})`);
+	const d = await startOcppd({ CSMS_OCPP_PORT: String(ownPort(97)), CSMS_NODE_ID: 'L97', CSMS_LOCAL_LIST: 'all' },
+		`97-ocppd-${process.pid}`);
+	const cli = new RPCClient({ endpoint: d.url, identity: L, protocols: ['ocpp2.0.1'],
+		strictMode: true, reconnect: false, callTimeoutMs: 10000 });
+	const lists = [];
+	try {
+		await cli.connect();
+		cli.handle('SendLocalList', ({ params }) => { lists.push(params); return { status: 'Accepted' }; });
+		cli.handle('GetLocalListVersion', () => ({ versionNumber: lists.at(-1)?.versionNumber ?? 0 }));
+		await cli.call('BootNotification', { reason: 'PowerUp', chargingStation: { vendorName: 'V', model: 'L97' } });
+		await until(() => lists.length >= 1, 20000, 100);
+		const full = lists[0];
+		checkEq('local_list_full', [full?.updateType, Number.isInteger(full?.versionNumber), 'listVersion' in (full || {})],
+			['Full', true, false]);
+		const mine = full?.localAuthorizationList?.find((e) => e.idToken?.idToken === TAG);
+		checkEq('local_list_entry', mine, { idToken: { idToken: TAG, type: 'ISO14443' },
+			idTokenInfo: { status: 'Blocked', cacheExpiryDateTime: '2031-01-02T03:04:05.000Z',
+				groupIdToken: { idToken: PARENT, type: 'Central' } } });
+		const state = () => sql(`SELECT status, version_confirmed FROM local_lists WHERE cp_id = ${q(L)}`)[0];
+		await until(() => state()?.[0] === 'in_sync', 10000, 100);
+		checkEq('local_list_in_sync', state(), ['in_sync', String(full?.versionNumber)]);
+
+		// A tag deleted through the API: a Differential removal.
+		const del = await apiCall('DELETE', `/users/${TAG}`);
+		checkEq('local_list_tag_deleted', del.status, 200);
+		await until(() => lists.length >= 2, 20000, 100);
+		checkEq('local_list_removal', [lists[1]?.updateType, lists[1]?.localAuthorizationList],
+			['Differential', [{ idToken: { idToken: TAG, type: 'ISO14443' } }]]);
+		await until(() => state()?.[1] === String(lists[1]?.versionNumber), 10000, 100);
+		checkEq('local_list_confirmed', state(), ['in_sync', String(lists[1]?.versionNumber)]);
+
+		// A boot since: ocppd asks GetLocalListVersion, 2.0.1's answer
+		// (versionNumber) is read as 1.6's listVersion.
+		await cli.call('BootNotification', { reason: 'RemoteReset', chargingStation: { vendorName: 'V', model: 'L97' } });
+		const asked = () => sqlValue(`SELECT COUNT(*) FROM commands WHERE cp_id = ${q(L)}
+			AND action = 'GetLocalListVersion' AND status = 'answered'`);
+		await until(() => asked() === '1' && state()?.[0] === 'in_sync', 20000, 100);
+		checkEq('local_list_version_asked', [asked(), sqlValue(`SELECT last_answer FROM local_lists WHERE cp_id = ${q(L)}`)],
+			['1', `listVersion ${lists[1]?.versionNumber}`]);
+	} finally {
+		await cli.close();
+		await d.stop();
+	}
+});
+
+await test('local_list_commands_by_hand', async () => {
+	answer('SendLocalList', () => ({ status: 'Accepted' }));
+	answer('GetLocalListVersion', () => ({ versionNumber: 7 }));
+	const body = { versionNumber: 7, updateType: 'Full', localAuthorizationList: [
+		{ idToken: { idToken: OK, type: 'ISO14443' }, idTokenInfo: { status: 'Accepted' } }] };
+	const r = await cmd('SendLocalList', body);
+	checkEq('send_local_list_201', [r.status, r.json?.status, got.SendLocalList], [200, 'Accepted', body]);
+	// 1.6's shape to a 2.0.1 station: sent as 2.0.1's.
+	const r16 = await cmd('SendLocalList', { listVersion: 8, updateType: 'Differential',
+		localAuthorizationList: [{ idTag: OK, idTagInfo: { status: 'Accepted', parentIdTag: 'GRP97' } }] });
+	checkEq('send_local_list_16_shape', [r16.status, got.SendLocalList], [200, { versionNumber: 8, updateType: 'Differential',
+		localAuthorizationList: [{ idToken: { idToken: OK, type: 'ISO14443' },
+			idTokenInfo: { status: 'Accepted', groupIdToken: { idToken: 'GRP97', type: 'Central' } } }] }]);
+	const v = await cmd('GetLocalListVersion', {});
+	checkEq('get_local_list_version_201', [v.status, v.json?.result], [200, { versionNumber: 7 }]);
 });
 
 // __MORE__
