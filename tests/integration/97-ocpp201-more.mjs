@@ -189,6 +189,62 @@ await test('local_list_commands_by_hand', async () => {
 	checkEq('get_local_list_version_201', [v.status, v.json?.result], [200, { versionNumber: 7 }]);
 });
 
+// Smart charging, the basic part: 2.0.1's profile shape into the same
+// charging_profiles table as 1.6's.
+await test('smart_charging_201', async () => {
+	answer('SetChargingProfile', () => ({ status: 'Accepted' }));
+	answer('ClearChargingProfile', () => ({ status: 'Accepted' }));
+	answer('GetChargingProfiles', () => ({ status: 'Accepted' }));
+	const start = new Date(Date.now() - 60000).toISOString();
+	answer('GetCompositeSchedule', (p) => ({ status: 'Accepted', schedule: { evseId: p.evseId, duration: p.duration,
+		scheduleStart: start, chargingRateUnit: 'W', chargingSchedulePeriod: [{ startPeriod: 0, limit: 7400 }] } }));
+	const profile = (id, level, limit) => ({ id, stackLevel: level, chargingProfilePurpose: 'TxDefaultProfile',
+		chargingProfileKind: 'Absolute', chargingSchedule: [{ id: 1, startSchedule: start, chargingRateUnit: 'W',
+			chargingSchedulePeriod: [{ startPeriod: 0, limit }] }] });
+	const profRow = (id) => sql(`SELECT connector_id, stack_level, purpose, kind, status, answer FROM charging_profiles
+		WHERE cp_id = ${q(A)} AND profile_id = ${id} ORDER BY id DESC LIMIT 1`)[0];
+	const s1 = await cmd('SetChargingProfile', { evseId: 1, chargingProfile: profile(971, 1, 11000) });
+	checkEq('set_profile_201', [s1.status, s1.json?.status], [200, 'Accepted']);
+	checkEq('set_profile_201_received', got.SetChargingProfile, { evseId: 1, chargingProfile: profile(971, 1, 11000) });
+	checkEq('set_profile_201_row', profRow(971), ['1', '1', 'TxDefaultProfile', 'Absolute', 'accepted', 'Accepted']);
+	checkEq('set_profile_201_schedule', JSON.parse(sqlValue(`SELECT schedule FROM charging_profiles WHERE cp_id = ${q(A)}
+		AND profile_id = 971 ORDER BY id DESC LIMIT 1`))[0]?.chargingSchedulePeriod, [{ startPeriod: 0, limit: 11000 }]);
+	// The same id again replaces it; a station-wide limit is 1.6's ChargePointMaxProfile in the table.
+	await cmd('SetChargingProfile', { evseId: 1, chargingProfile: profile(971, 2, 7000) });
+	checkEq('set_profile_201_replaced', sqlValue(`SELECT COUNT(*) FROM charging_profiles WHERE cp_id = ${q(A)}
+		AND profile_id = 971 AND status = 'replaced'`), '1');
+	const max = { ...profile(972, 0, 22000), chargingProfilePurpose: 'ChargingStationMaxProfile' };
+	checkEq('set_max_profile_201', (await cmd('SetChargingProfile', { evseId: 0, chargingProfile: max })).status, 200);
+	checkEq('set_max_profile_201_row', profRow(972)?.slice(0, 3), ['0', '0', 'ChargePointMaxProfile']);
+	const ext = await cmd('SetChargingProfile', { evseId: 0,
+		chargingProfile: { ...profile(973, 0, 1), chargingProfilePurpose: 'ChargingStationExternalConstraints' } });
+	checkEq('set_external_refused', [ext.status, ext.json?.error?.code], [400, 'invalid_params']);
+	const api = await apiCall('GET', `/cps/${encodeURIComponent(A)}/charging-profiles`);
+	check('profiles_api', api.status === 200 && JSON.stringify(api.json).includes('972'), api.text);
+
+	// ClearChargingProfile by criteria, and by id.
+	const c1 = await cmd('ClearChargingProfile', { chargingProfileCriteria: { evseId: 1, chargingProfilePurpose: 'TxDefaultProfile' } });
+	checkEq('clear_profile_201', [c1.status, c1.json?.status], [200, 'Accepted']);
+	checkEq('clear_profile_201_row', profRow(971)?.[4], 'cleared');
+	checkEq('clear_profile_201_other_kept', profRow(972)?.[4], 'accepted');
+	await cmd('ClearChargingProfile', { chargingProfileId: 972 });
+	checkEq('clear_profile_201_by_id', profRow(972)?.[4], 'cleared');
+
+	// GetChargingProfiles, answered by ReportChargingProfiles.
+	const g = await cmd('GetChargingProfiles', { requestId: 97, chargingProfile: { chargingProfilePurpose: 'TxDefaultProfile' } });
+	checkEq('get_profiles_201', [g.status, g.json?.status], [200, 'Accepted']);
+	checkEq('report_profiles_reply', await a.call('ReportChargingProfiles', { requestId: 97, chargingLimitSource: 'CSO',
+		evseId: 1, chargingProfile: [profile(971, 2, 7000)] }), {});
+	check('report_profiles_audited', await until(() => Number(sqlValue(`SELECT COUNT(*) FROM ocpp_log WHERE cp_id = ${q(A)}
+		AND action = 'ReportChargingProfiles'`)) >= 1), 'no ReportChargingProfiles in ocpp_log');
+
+	// GetCompositeSchedule: the station's answer kept per EVSE.
+	const cs = await cmd('GetCompositeSchedule', { duration: 3600, evseId: 1, chargingRateUnit: 'W' });
+	checkEq('composite_201', [cs.status, cs.json?.status], [200, 'Accepted']);
+	checkEq('composite_201_row', sql(`SELECT connector_id, duration, charging_rate_unit FROM composite_schedules
+		WHERE cp_id = ${q(A)}`), [['1', '3600', 'W']]);
+});
+
 // __MORE__
 
 await a.close();
