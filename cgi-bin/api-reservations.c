@@ -25,8 +25,8 @@ static const char sql_page[] =
 static const char sql_one[] = COLS "WHERE id = ?";
 
 static const char *const reservation_statuses[] = {
-    "requested", "active", "refused", "failed", "replaced",
-    "cancelled", "used",   "expired", NULL};
+    "requested", "active", "refused", "failed",  "replaced",
+    "cancelled", "used",   "expired", "removed", NULL};
 
 static cJSON *row_json(const struct db_rows *rows)
 {

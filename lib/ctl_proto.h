@@ -50,14 +50,22 @@
  * a station of the other protocol (docs/ocpp201.md).  Sorted by Action.
  */
 #define CTL_COMMANDS201(X)                                                     \
+	X(CancelReservation, cancel_reservation)                               \
 	X(ChangeAvailability, change_availability)                             \
 	X(ClearCache, clear_cache)                                             \
+	X(ClearChargingProfile, clear_charging_profile)                        \
 	X(DataTransfer, data_transfer)                                         \
 	X(GetBaseReport, get_base_report)                                      \
+	X(GetChargingProfiles, get_charging_profiles)                          \
+	X(GetCompositeSchedule, get_composite_schedule)                        \
+	X(GetLocalListVersion, get_local_list_version)                         \
 	X(GetVariables, get_variables)                                         \
 	X(RequestStartTransaction, request_start_transaction)                  \
 	X(RequestStopTransaction, request_stop_transaction)                    \
+	X(ReserveNow, reserve_now)                                             \
 	X(Reset, reset)                                                        \
+	X(SendLocalList, send_local_list)                                      \
+	X(SetChargingProfile, set_charging_profile)                            \
 	X(SetVariables, set_variables)                                         \
 	X(TriggerMessage, trigger_message)                                     \
 	X(UnlockConnector, unlock_connector)

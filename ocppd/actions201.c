@@ -19,6 +19,10 @@ static struct action table[] = {
     {"Heartbeat", handle_heartbeat, NULL, NULL, ACT_INLINE | ACT_BEAT},
     {"MeterValues", handle201_meter_values, NULL, NULL, 0},
     {"NotifyReport", handle201_notify_report, NULL, NULL, 0},
+    {"ReportChargingProfiles", handle201_report_charging_profiles, NULL, NULL,
+     0},
+    {"ReservationStatusUpdate", handle201_reservation_status_update, NULL, NULL,
+     0},
     {"StatusNotification", handle201_status_notification, NULL, NULL, 0},
     {"TransactionEvent", handle201_transaction_event, NULL, NULL, 0},
 };

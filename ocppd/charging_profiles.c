@@ -56,24 +56,43 @@ static int64_t json_time(const cJSON *o, const char *name)
 	return s && !time_parse_iso8601(s, &ms) ? ms : DB_NULL_TIME;
 }
 
+/* A profile's chargingProfileId (1.6) or id (2.0.1). */
+static long long profile_id(const cJSON *prof)
+{
+	return cJSON_HasObjectItem(prof, "chargingProfileId")
+	           ? json_int(prof, "chargingProfileId", 0)
+	           : json_int(prof, "id", 0);
+}
+
+/* The purpose as the table keeps it: 2.0.1's ChargingStationMaxProfile is
+ * 1.6's ChargePointMaxProfile (the whole station's limit). */
+static const char *purpose_of(const cJSON *prof)
+{
+	const char *p = json_str(prof, "chargingProfilePurpose", "");
+	return strcmp(p, "ChargingStationMaxProfile") ? p
+	                                              : "ChargePointMaxProfile";
+}
+
 /* The profile a command sends: csChargingProfiles of SetChargingProfile
  * (on its connectorId), chargingProfile of RemoteStartTransaction (on its
- * connectorId, or 0 when the charge point picks one). */
+ * connectorId, or 0 when the charge point picks one), chargingProfile of
+ * a 2.0.1 SetChargingProfile (on its evseId: EVSE n is connector n). */
 static const cJSON *sent_profile(const struct cmd_record *r, const cJSON *p,
                                  int *connector, const char **source)
 {
 	int remote = !strcmp(r->action, "RemoteStartTransaction");
-	*connector = (int)json_int(p, "connectorId", 0);
+	int v201 = !remote && cJSON_HasObjectItem(p, "evseId");
+	*connector = (int)json_int(p, v201 ? "evseId" : "connectorId", 0);
 	*source = remote ? "RemoteStartTransaction" : "SetChargingProfile";
-	const cJSON *prof =
-	    member(p, remote ? "chargingProfile" : "csChargingProfiles");
+	const cJSON *prof = member(p, remote || v201 ? "chargingProfile"
+	                                             : "csChargingProfiles");
 	return cJSON_IsObject(prof) ? prof : NULL;
 }
 
 static int record_request(struct db *db, const struct cmd_record *r,
                           const cJSON *prof, int connector, const char *source)
 {
-	const char *purpose = json_str(prof, "chargingProfilePurpose", "");
+	const char *purpose = purpose_of(prof);
 	char txbuf[24];
 	const char *tx = NULL;
 	long long txid;
@@ -95,8 +114,7 @@ static int record_request(struct db *db, const struct cmd_record *r,
 	    "transaction_id, schedule, source, status, command_uid, "
 	    "requested_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, "
 	    "?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)",
-	    "siiisssttssssstt", r->cp_id, connector,
-	    (int)json_int(prof, "chargingProfileId", 0),
+	    "siiisssttssssstt", r->cp_id, connector, (int)profile_id(prof),
 	    (int)json_int(prof, "stackLevel", 0), purpose,
 	    json_str(prof, "chargingProfileKind", ""),
 	    json_str(prof, "recurrencyKind", NULL),
@@ -149,7 +167,7 @@ static int record_answer(struct db *db, const struct cmd_record *r,
 	const char *status = accepted ? "accepted"
 	                     : answer ? "rejected"
 	                              : "failed";
-	const char *purpose = json_str(prof, "chargingProfilePurpose", "");
+	const char *purpose = purpose_of(prof);
 	int rc2 = 0;
 	if (accepted)
 		rc2 =
@@ -160,8 +178,7 @@ static int record_answer(struct db *db, const struct cmd_record *r,
 		            "AND (profile_id = ? OR (connector_id = ? AND "
 		            "purpose = ? AND stack_level = ?))",
 		            "tssiisi", r->finished_ms, r->cp_id, r->uid,
-		            (int)json_int(prof, "chargingProfileId", 0),
-		            connector, purpose,
+		            (int)profile_id(prof), connector, purpose,
 		            (int)json_int(prof, "stackLevel", 0)) < 0
 		        ? -1
 		        : 0;
@@ -203,16 +220,26 @@ static int record_clear(struct db *db, const struct cmd_record *r,
 		return 0;
 	long long id, conn = -1, level = -1;
 	const char *purpose = json_str(p, "chargingProfilePurpose", "");
+	const cJSON *crit = member(p, "chargingProfileCriteria");
 	long long n;
-	if (json_get_int(p, "id", &id, 0) == JSON_OK)
+	if (cJSON_IsObject(crit)) {
+		/* 2.0.1: the criteria in an object, evseId for connectorId. */
+		purpose = purpose_of(crit);
+		json_get_int(crit, "evseId", &conn, 1);
+		json_get_int(crit, "stackLevel", &level, 1);
+	}
+	if (json_get_int(p, "id", &id, 0) == JSON_OK ||
+	    json_get_int(p, "chargingProfileId", &id, 0) == JSON_OK)
 		n = db_exec(db,
 		            "UPDATE charging_profiles SET status = 'cleared', "
 		            "updated_at = ? WHERE cp_id = ? AND profile_id = ? "
 		            "AND status = 'accepted'",
 		            "tsl", r->finished_ms, r->cp_id, id);
 	else {
-		json_get_int(p, "connectorId", &conn, 1);
-		json_get_int(p, "stackLevel", &level, 1);
+		if (!crit) {
+			json_get_int(p, "connectorId", &conn, 1);
+			json_get_int(p, "stackLevel", &level, 1);
+		}
 		n = db_exec(db,
 		            "UPDATE charging_profiles SET status = 'cleared', "
 		            "updated_at = ? WHERE cp_id = ? "
@@ -242,6 +269,13 @@ static int record_composite(struct db *db, const struct cmd_record *r,
 	long long conn = json_int(p, "connectorId", 0);
 	json_get_int(resp, "connectorId", &conn, 1);
 	int64_t start = json_time(resp, "scheduleStart");
+	if (!cs && cJSON_IsObject(member(resp, "schedule"))) {
+		/* 2.0.1: schedule {evseId, duration, scheduleStart,
+		 * chargingRateUnit, chargingSchedulePeriod}. */
+		cs = member(resp, "schedule");
+		conn = json_int(p, "evseId", 0);
+		start = json_time(cs, "scheduleStart");
+	}
 	if (start == DB_NULL_TIME)
 		start = json_time(cs, "startSchedule");
 	char *sched = cJSON_IsObject(cs) ? cJSON_PrintUnformatted(cs) : NULL;

@@ -14,6 +14,7 @@
 #include "local_list_state.h"
 #include "log.h"
 #include "ocpp_secret.h"
+#include "device_vars.h"
 #include "reservations.h"
 
 /* The job: one row's write in the charge point's own queue. */
@@ -111,7 +112,8 @@ int cmdlog_write(struct db *db, const struct cmd_record *r)
 	return cmdlog_row(db, r) || reservations_command(db, r) ||
 	               local_list_command(db, r) ||
 	               charging_profiles_command(db, r) ||
-	               bulk_command(db, r) || cert_installed_command(db, r)
+	               bulk_command(db, r) || cert_installed_command(db, r) ||
+	               device_vars_command(db, r)
 	           ? -1
 	           : 0;
 }

@@ -37,6 +37,7 @@
 #include "meter_units.h"
 #include "notify.h"
 #include "timeutil.h"
+#include "reservations.h"
 #include "txcost.h"
 
 #define ENERGY "Energy.Active.Import.Register"
@@ -340,6 +341,27 @@ static enum hres end_session(struct hctx *c, const struct event *e,
 	return H_OK;
 }
 
+/* The reservation an event names (reservationId, 2.0.1 E05: on the
+ * event that starts the session, or a later one) is used by the session:
+ * kept on the row and consumed as a 1.6 StartTransaction consumes it. */
+static enum hres use_reservation(struct hctx *c, const cJSON *req,
+                                 const struct txrow *t)
+{
+	if (!cJSON_HasObjectItem(req, "reservationId"))
+		return H_OK;
+	long long rid = json_int(req, "reservationId", 0);
+	if (rid < INT32_MIN || rid > INT32_MAX)
+		return H_OK; /* the schema's integer: never here */
+	if (db_exec(c->db,
+	            "UPDATE transactions SET reservation_id = ? "
+	            "WHERE id = ? AND reservation_id IS NULL",
+	            "il", (int)rid, t->id) < 0 ||
+	    reservations_consume(c->db, c->cp_id, (int)t->connector, 1, rid,
+	                         t->id_tag, t->id, c->now_ms))
+		return hctx_db_error(c);
+	return H_OK;
+}
+
 static enum hres parse(struct hctx *c, const cJSON *req, struct event *e)
 {
 	memset(e, 0, sizeof *e);
@@ -421,6 +443,8 @@ enum hres handle201_transaction_event(struct hctx *c, const cJSON *req,
 		return H_OK;
 	}
 	if (!created && (r = update_row(c, &e, &t)) != H_OK)
+		return r;
+	if ((r = use_reservation(c, req, &t)) != H_OK)
 		return r;
 	/* The job owns the payload: the values' texts are added to it. */
 	cJSON *mvs =

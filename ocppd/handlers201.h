@@ -54,6 +54,10 @@ enum hres handle201_boot_notification(struct hctx *c, const cJSON *req,
 enum hres handle201_meter_values(struct hctx *c, const cJSON *req, cJSON *conf);
 enum hres handle201_notify_report(struct hctx *c, const cJSON *req,
                                   cJSON *conf);
+enum hres handle201_report_charging_profiles(struct hctx *c, const cJSON *req,
+                                             cJSON *conf);
+enum hres handle201_reservation_status_update(struct hctx *c, const cJSON *req,
+                                              cJSON *conf);
 enum hres handle201_status_notification(struct hctx *c, const cJSON *req,
                                         cJSON *conf);
 enum hres handle201_transaction_event(struct hctx *c, const cJSON *req,

@@ -50,6 +50,8 @@ static int version_answer(struct db *db, const struct cmd_record *r)
 		return 0;
 	cJSON *resp = cJSON_Parse(r->response);
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(resp, "listVersion");
+	if (!v) /* 2.0.1's name */
+		v = cJSON_GetObjectItemCaseSensitive(resp, "versionNumber");
 	if (!cJSON_IsNumber(v)) {
 		cJSON_Delete(resp);
 		return 0;
@@ -87,7 +89,9 @@ int local_list_command(struct db *db, const struct cmd_record *r)
 	} else if (!strcmp(answer, "Accepted")) {
 		status = "in_sync";
 		cJSON *p = r->params ? cJSON_Parse(r->params) : NULL;
-		confirmed = json_int(p, "listVersion", 0);
+		confirmed = cJSON_HasObjectItem(p, "versionNumber")
+		                ? json_int(p, "versionNumber", 0)
+		                : json_int(p, "listVersion", 0);
 		cJSON_Delete(p);
 	} else if (!strcmp(answer, "NotSupported")) {
 		status = "unsupported";

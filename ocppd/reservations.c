@@ -43,7 +43,21 @@ static int record_request(struct db *db, const struct cmd_record *r,
 	const char *tag = json_str(p, "idTag", "");
 	const char *parent = json_str(p, "parentIdTag", NULL);
 	long long rid = json_int(p, "reservationId", 0);
-	if (time_parse_iso8601(json_str(p, "expiryDate", ""), &expiry))
+	long long connector = json_int(p, "connectorId", 0);
+	const char *expiry_text = json_str(p, "expiryDate", "");
+	const cJSON *token = cJSON_GetObjectItemCaseSensitive(p, "idToken");
+	if (cJSON_IsObject(token)) {
+		/* 2.0.1's ReserveNow: id, idToken, groupIdToken, evseId
+		 * (none: any EVSE, which 1.6 calls connector 0). */
+		tag = json_str(token, "idToken", "");
+		parent = json_str(
+		    cJSON_GetObjectItemCaseSensitive(p, "groupIdToken"),
+		    "idToken", NULL);
+		rid = json_int(p, "id", 0);
+		connector = json_int(p, "evseId", 0);
+		expiry_text = json_str(p, "expiryDateTime", "");
+	}
+	if (time_parse_iso8601(expiry_text, &expiry))
 		return 0; /* validated before sending: never here */
 	int64_t now = r->created_ms;
 	if (db_exec(db,
@@ -57,9 +71,8 @@ static int record_request(struct db *db, const struct cmd_record *r,
 	            "status, command_uid, requested_by, created_at, "
 	            "updated_at) VALUES (?, ?, ?, ?, ?, ?, 'requested', ?, "
 	            "?, ?, ?)",
-	            "siisstsstt", r->cp_id, (int)rid,
-	            (int)json_int(p, "connectorId", 0), tag, parent, expiry,
-	            r->uid, r->requested_by, now, now) < 0)
+	            "siisstsstt", r->cp_id, (int)rid, (int)connector, tag,
+	            parent, expiry, r->uid, r->requested_by, now, now) < 0)
 		return -1;
 	__atomic_add_fetch(&requests, 1, __ATOMIC_RELAXED);
 	set_live(1);
@@ -168,6 +181,20 @@ int reservations_consume(struct db *db, const char *cp_id, int connector,
 	else
 		n = 0;
 	return n < 0 ? -1 : 0;
+}
+
+int reservations_station_update(struct db *db, const char *cp_id,
+                                long long reservation_id, int expired,
+                                int64_t now_ms)
+{
+	return db_exec(db,
+	               "UPDATE reservations SET status = ?, updated_at = ? "
+	               "WHERE cp_id = ? AND reservation_id = ? "
+	               "AND status IN ('requested', 'active')",
+	               "stsi", expired ? "expired" : "removed", now_ms, cp_id,
+	               (int)reservation_id) < 0
+	           ? -1
+	           : 0;
 }
 
 /* ---- expiry ------------------------------------------------------------- */

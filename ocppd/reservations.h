@@ -33,6 +33,13 @@ int reservations_consume(struct db *db, const char *cp_id, int connector,
                          int has_reservation, long long reservation_id,
                          const char *id_tag, long long tx_id, int64_t now_ms);
 
+/* A 2.0.1 station's ReservationStatusUpdate: its live reservation
+ * reservation_id ended, expired (Expired) or removed by the station
+ * (Removed).  0 or -1. */
+int reservations_station_update(struct db *db, const char *cp_id,
+                                long long reservation_id, int expired,
+                                int64_t now_ms);
+
 /* Event loop: every RESERVATIONS_TICK_MS, queues the expiry of live
  * reservations past their expiry date. */
 void reservations_tick(int64_t now_ms);

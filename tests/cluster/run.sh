@@ -2,7 +2,8 @@
 # run.sh — make test-cluster: the one-machine cluster (scripts/cluster.sh,
 # the shipped haproxy/*.cfg) under cpsim load: an ocppd node killed with
 # 3,000 charge points, one frozen, one drained and upgraded, a stale link,
-# security profile 2 with TLS at HAProxy, the Galera writer killed
+# security profile 2 with TLS at HAProxy, the Galera writer killed, an
+# OCPP 2.0.1 station's TransactionEvent retried after its node is killed
 # (docs/scale-out.md lists the checks).  Prints PASS/FAIL lines, NOTE
 # lines with the figures (docs/benchmarks-cluster.md), and ends with
 # "N passed, N failed".
@@ -144,6 +145,43 @@ let s = ""; process.stdin.on("data", (d) => s += d).on("end", () => {
 	try { const j = JSON.parse(s); console.log(`${j.id} ${j.total_kwh}`); } catch { console.log("unreadable"); } })')
 dbv=$(db "SELECT CONCAT(id, ' ', CAST(total_kwh AS DOUBLE)) FROM charge_points WHERE id = 'CLA0000150'")
 [[ -n $dbv && $api == "$dbv" ]] && pass web_tier_reads_cluster || fail web_tier_reads_cluster "API: $api, database: $dbv"
+
+# ---- 1b. an OCPP 2.0.1 station through HAProxy, its node killed ------
+# TransactionEvent's dedupe is in the database (tx_events' key), so an
+# event stored by the killed node and retried on another lands once.
+node tests/cluster/ocpp201-failover.mjs "$OCPP_URL/CL2010001" CL2010001 cl201-tx-1 >"$OUT/ocpp201.log" 2>&1 &
+p201=$!
+for ((i = 0; i < 300; i++)); do
+	grep -q READY "$OUT/ocpp201.log" && break
+	sleep 0.1
+done
+holder=$(db "SELECT node_id FROM charge_points WHERE id = 'CL2010001' AND connected = 1")
+proto=$(db "SELECT protocol FROM charge_points WHERE id = 'CL2010001'")
+if [[ $holder == ocppd-[123] && $proto == ocpp2.0.1 ]] && grep -q READY "$OUT/ocpp201.log"; then
+	pass ocpp201_station_behind_haproxy
+	$C kill "$holder" >/dev/null
+else
+	fail ocpp201_station_behind_haproxy "holder=$holder protocol=$proto $(tail -n 2 "$OUT/ocpp201.log")"
+	kill "$p201" 2>/dev/null
+fi
+wait "$p201"
+r201=$?
+row=$(db "SELECT COUNT(*), MAX(t.seq_max), MAX(t.seq_missing), MAX(t.stop_ts IS NOT NULL),
+	MAX(t.meter_start), MAX(t.meter_stop),
+	(SELECT COUNT(*) FROM tx_events e WHERE e.cp_id = 'CL2010001' AND e.cp_tx_id = 'cl201-tx-1')
+	FROM transactions t WHERE t.cp_id = 'CL2010001' AND t.cp_tx_id = 'cl201-tx-1'" | tr '\t' ' ')
+now_on=$(db "SELECT node_id FROM charge_points WHERE id = 'CL2010001'")
+if ((r201 == 0)) && [[ $row == '1 3 0 1 1000 4000 4' && $now_on != "$holder" ]]; then
+	pass ocpp201_transaction_event_retried_after_node_kill_lands_once
+else
+	fail ocpp201_transaction_event_retried_after_node_kill_lands_once "rc=$r201 row='$row' (want '1 3 0 1 1000 4000 4') node $holder -> $now_on $(tail -n 1 "$OUT/ocpp201.log")"
+fi
+[[ $holder == ocppd-[123] ]] && { $C start "$holder" >"$OUT/ocpp201-restart.log" 2>&1 ||
+	fail ocpp201_node_restarted "$(tail -n 2 "$OUT/ocpp201-restart.log")"; }
+for ((i = 0; i < 300; i++)); do
+	(($(grep -c 'Synced, cluster Primary of 3' <<<"$($C status)") == 3)) && break
+	sleep 0.1
+done
 
 # ---- 2. kill -9 one ocppd under load, at fleet size -----------------
 # BIG charge points (3,000) paced at BIG_RATE msgs/s: this 2-core machine
