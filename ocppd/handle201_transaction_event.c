@@ -239,33 +239,34 @@ static enum hres update_row(struct hctx *c, const struct event *e,
 	return H_OK;
 }
 
-/* seq_max, seq_missing, meter_last and the charging state, from every
- * event stored so far; the state only from an event not older than the
- * newest one (SET runs left to right: it reads seq_max before). */
+/*
+ * seq_max, seq_missing, meter_last and the charging state, for an event
+ * just stored in tx_events (not a retry).  No read of tx_events: the
+ * count of events so far is seq_max + 1 - seq_missing, so one more event
+ * s gives, against the row's own values (NULL seq_max: the first event),
+ *   s above seq_max: seq_missing + (s - seq_max - 1)  (the gap it opens)
+ *   s below seq_max: seq_missing - 1                  (a gap it fills)
+ *   first event:     s                                (none below it came)
+ * computed by the UPDATE itself, under the row's lock, so two nodes that
+ * store events of one session (a failover) do not count from a stale
+ * read.  SET runs left to right: the charging state and seq_missing read
+ * seq_max before it is raised.
+ */
 static enum hres bookkeeping(struct hctx *c, const struct event *e,
                              struct txrow *t)
 {
-	struct db_rows r;
-	if (db_query(c->db, &r,
-	             "SELECT COUNT(*), MAX(seq_no) FROM tx_events "
-	             "WHERE cp_id = ? AND cp_tx_id = ?",
-	             "ss", c->cp_id, e->cp_tx))
-		return hctx_db_error(c);
-	int rc = db_next(&r);
-	long long count = rc > 0 ? db_int(&r, 0) : 0;
-	long long max = rc > 0 ? db_int(&r, 1) : 0;
-	db_rows_end(&r);
-	if (rc < 0)
-		return hctx_db_error(c);
-	long long missing = max + 1 - count;
 	if (db_exec(c->db,
 	            "UPDATE transactions SET charging_state = "
 	            "IF(? >= COALESCE(seq_max, -1) AND ? IS NOT NULL, ?, "
-	            "charging_state), seq_max = ?, seq_missing = ?, "
+	            "charging_state), "
+	            "seq_missing = IF(seq_max IS NULL, ?, "
+	            "IF(? > seq_max, seq_missing + ? - seq_max - 1, "
+	            "seq_missing - 1)), "
+	            "seq_max = GREATEST(COALESCE(seq_max, -1), ?), "
 	            "meter_last = IF(?, GREATEST(COALESCE(meter_last, 0), ?), "
 	            "meter_last) WHERE id = ?",
-	            "lsslliil", e->seq, e->state, e->state, max, missing,
-	            e->has_reg, (int)e->reg, t->id) < 0)
+	            "lsslllliil", e->seq, e->state, e->state, e->seq, e->seq,
+	            e->seq, e->seq, e->has_reg, (int)e->reg, t->id) < 0)
 		return hctx_db_error(c);
 	if (e->has_reg && (!t->has_last || e->reg > t->meter_last)) {
 		t->meter_last = e->reg;
