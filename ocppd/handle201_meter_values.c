@@ -6,9 +6,13 @@
  * the value as a JSON number with unitOfMeasure {unit, multiplier}; the
  * stored value text is the number times 10^multiplier in that unit, so
  * value and unit agree as they do for 1.6, and value_num is in the base
- * unit (meter_units.h).  signedMeterValue is not kept yet.  MeterValues
- * of EVSE n belong to its open 2.0.1 session, if any; EVSE 0 is the
- * main meter (connector 0).
+ * unit (meter_units.h).  A signedMeterValue is kept whole, as a second
+ * row of the same measurand beside the number: format SignedMeterValue,
+ * value the object as JSON (signedMeterData, signingMethod,
+ * encodingMethod, publicKey), so a verifier gets everything the meter
+ * signed and the key to check it with; 1.6's signed values are rows of
+ * format SignedData in the same way.  MeterValues of EVSE n belong to its
+ * open 2.0.1 session, if any; EVSE 0 is the main meter (connector 0).
  */
 #include <math.h>
 #include <stdio.h>
@@ -23,7 +27,9 @@
 #define DEFAULT_MEASURAND "Energy.Active.Import.Register"
 /* The value's text, kept in the payload beside the number: the coalesced
  * rows point into the payload until the batch's COMMIT (coalesce.h). */
-#define VALUE_TEXT "\x01value"
+#define VALUE_TEXT    "\x01value"
+#define SIGNED_TEXT   "\x01signed"
+#define SIGNED_FORMAT "SignedMeterValue"
 
 static const char *value_text(cJSON *sv, double d)
 {
@@ -34,6 +40,20 @@ static const char *value_text(cJSON *sv, double d)
 	char buf[40];
 	snprintf(buf, sizeof buf, "%.15g", d);
 	cJSON *s = cJSON_AddStringToObject(sv, VALUE_TEXT, buf);
+	return s ? s->valuestring : NULL;
+}
+
+/* The signedMeterValue as JSON text, kept in the payload beside it like
+ * value_text; NULL when there is none (or no memory: the caller tells
+ * the two apart by signed). */
+static const char *signed_text(cJSON *sv, const cJSON *signed_mv)
+{
+	cJSON_DeleteItemFromObjectCaseSensitive(sv, SIGNED_TEXT);
+	char *json = cJSON_PrintUnformatted(signed_mv);
+	if (!json)
+		return NULL;
+	cJSON *s = cJSON_AddStringToObject(sv, SIGNED_TEXT, json);
+	cJSON_free(json);
 	return s ? s->valuestring : NULL;
 }
 
@@ -91,6 +111,21 @@ int meter_values201_store(struct hctx *c, int connector_id, long long tx,
 				    (!r->phase || !*r->phase))
 					*energy_wh = d;
 			}
+			stored++;
+			const cJSON *sig = cJSON_GetObjectItemCaseSensitive(
+			    sv, "signedMeterValue");
+			if (!sig)
+				continue;
+			const struct co_meter num = *r;
+			const char *stext = signed_text(sv, sig);
+			struct co_meter *sr =
+			    stext ? coalesce_meter(c->co, c->db) : NULL;
+			if (!sr)
+				return -1;
+			*sr = num;
+			sr->value = stext;
+			sr->format = SIGNED_FORMAT;
+			sr->has_num = 0;
 			stored++;
 		}
 	}

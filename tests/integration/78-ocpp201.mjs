@@ -149,6 +149,28 @@ await test('meter_values_201_into_the_session', async () => {
 	]);
 });
 
+// A signedMeterValue is kept whole beside its number (format
+// SignedMeterValue, the object as JSON): what a verifier needs.
+await test('meter_values_201_signed_kept', async () => {
+	const signed = { signedMeterData: 'T0NNRnx7IkZWIjoiMS4wIn0=', signingMethod: 'ECDSA-secp256r1-SHA256',
+		encodingMethod: 'OCMF', publicKey: 'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE' };
+	const at = iso(T0 + 31000);
+	const r = await a.call('MeterValues', { evseId: 1, meterValue: [{ timestamp: at,
+		sampledValue: [{ value: 1.5, unitOfMeasure: { unit: 'kWh' }, signedMeterValue: signed }] }] });
+	checkEq('signed_reply', r, {});
+	const rows = await until(() => {
+		const x = sql(`SELECT format, value, value_num FROM meter_values
+			WHERE cp_id = ${q(A)} AND ts = '${at.slice(0, 23).replace('T', ' ')}' ORDER BY format`);
+		return x.length === 2 && x;
+	});
+	check('signed_two_rows', !!rows, 'the number and the signed value: two rows');
+	if (!rows) return;
+	checkEq('signed_number_row', [rows[0][0], rows[0][1], Number(rows[0][2])], [null, '1.5', 1500]);
+	checkEq('signed_row_format', rows[1][0], 'SignedMeterValue');
+	checkEq('signed_row_whole', JSON.parse(rows[1][1]), signed);
+	checkEq('signed_row_no_number', rows[1][2], null);
+});
+
 await test('updated_out_of_order_gap_recorded', async () => {
 	await a.call('TransactionEvent', event('Updated', 1, TXID, {
 		meterValue: energy(1500), info: { chargingState: 'Charging' } }));
