@@ -33,14 +33,16 @@ enum {
 	COL_CP_TX,
 	COL_EVSE,
 	COL_EVSE_CONN,
-	COL_SEQ_MISSING
+	COL_SEQ_MISSING,
+	COL_REMOTE_START
 };
 
 static const char sql_one[] =
     "SELECT " TXQ_COLUMNS ", t.start_status, t.reservation_id, "
     "t.stop_id_tag, t.anomaly, " TXQ_SQL_LATEST_WH(
         "t.id") ", t.protocol, t.cp_tx_id, t.evse_id, t.evse_connector_id, "
-                "t.seq_missing FROM transactions t WHERE t.id = ?";
+                "t.seq_missing, t.remote_start_id FROM transactions t "
+                "WHERE t.id = ?";
 static const char sql_meter_values[] = MVQ_SQL("", "", "");
 
 /* The filters of /transactions and /transactions.csv; -1 after a 400. */
@@ -364,6 +366,8 @@ void api_tx_one(struct api_req *r)
 		                     db_str(&rows, COL_EVSE_CONN));
 		api_json_int_or_null(tx, "seq_missing",
 		                     db_str(&rows, COL_SEQ_MISSING));
+		api_json_int_or_null(tx, "remote_start_id",
+		                     db_str(&rows, COL_REMOTE_START));
 		/* A running session: what it would cost if it stopped now
 		 * (read after this row's result is closed). */
 		running = db_isnull(&rows, TXQ_STOP);

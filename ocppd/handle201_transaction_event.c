@@ -134,8 +134,8 @@ static long long close_stale(struct hctx *c, long long connector, int64_t ts,
 
 struct event {
 	const char *type, *trigger, *cp_tx, *stopped, *state, *tag;
-	long long seq, evse, evse_conn, connector, reg;
-	int offline, has_reg, has_evse;
+	long long seq, evse, evse_conn, connector, reg, remote_start;
+	int offline, has_reg, has_evse, has_remote_start;
 	int64_t ts;
 	char status[16]; /* the token's, when one came */
 };
@@ -240,8 +240,9 @@ static enum hres update_row(struct hctx *c, const struct event *e,
 }
 
 /*
- * seq_max, seq_missing, meter_last and the charging state, for an event
- * just stored in tx_events (not a retry).  No read of tx_events: the
+ * seq_max, seq_missing, meter_last, the charging state and the
+ * remoteStartId (the first one named), for an event just stored in
+ * tx_events (not a retry).  No read of tx_events: the
  * count of events so far is seq_max + 1 - seq_missing, so one more event
  * s gives, against the row's own values (NULL seq_max: the first event),
  *   s above seq_max: seq_missing + (s - seq_max - 1)  (the gap it opens)
@@ -264,9 +265,12 @@ static enum hres bookkeeping(struct hctx *c, const struct event *e,
 	            "seq_missing - 1)), "
 	            "seq_max = GREATEST(COALESCE(seq_max, -1), ?), "
 	            "meter_last = IF(?, GREATEST(COALESCE(meter_last, 0), ?), "
-	            "meter_last) WHERE id = ?",
-	            "lsslllliil", e->seq, e->state, e->state, e->seq, e->seq,
-	            e->seq, e->seq, e->has_reg, (int)e->reg, t->id) < 0)
+	            "meter_last), "
+	            "remote_start_id = IF(?, COALESCE(remote_start_id, ?), "
+	            "remote_start_id) WHERE id = ?",
+	            "lsslllliiiil", e->seq, e->state, e->state, e->seq, e->seq,
+	            e->seq, e->seq, e->has_reg, (int)e->reg,
+	            e->has_remote_start, (int)e->remote_start, t->id) < 0)
 		return hctx_db_error(c);
 	if (e->has_reg && (!t->has_last || e->reg > t->meter_last)) {
 		t->meter_last = e->reg;
@@ -377,6 +381,8 @@ static enum hres parse(struct hctx *c, const cJSON *req, struct event *e)
 	    cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(req, "offline"));
 	e->cp_tx = json_str(info, "transactionId", "");
 	e->stopped = json_str(info, "stoppedReason", NULL);
+	e->has_remote_start = cJSON_HasObjectItem(info, "remoteStartId");
+	e->remote_start = json_int(info, "remoteStartId", 0);
 	e->state = json_str(info, "chargingState", NULL);
 	e->tag = tok && strcmp(json_str(tok, "type", ""), "NoAuthorization")
 	             ? json_str(tok, "idToken", NULL)
@@ -392,9 +398,11 @@ static enum hres parse(struct hctx *c, const cJSON *req, struct event *e)
 		return H_BAD_VALUE;
 	}
 	if (e->seq < 0 || e->seq > INT32_MAX || e->connector < 0 ||
-	    e->evse_conn < 0 || !*e->cp_tx) {
+	    e->evse_conn < 0 || !*e->cp_tx || e->remote_start < INT32_MIN ||
+	    e->remote_start > INT32_MAX) {
 		snprintf(c->err, sizeof c->err,
-		         "seqNo, evse or transactionId out of range");
+		         "seqNo, evse, transactionId or remoteStartId out of "
+		         "range");
 		return H_BAD_VALUE;
 	}
 	e->has_reg = energy_register(

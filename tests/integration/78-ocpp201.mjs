@@ -226,6 +226,21 @@ await test('started_arrives_after_updated', async () => {
 	checkEq('late_start_ended', txRow(id, 'meter_stop, seq_missing, stop_reason'), ['600', '1', 'Local']);
 });
 
+// The remoteStartId a station echoes is kept on the session, from the
+// first event that names it (here an Updated: the Started was lost); a
+// later, different one does not replace it.
+await test('remote_start_id_linked', async () => {
+	const id = `tx-${process.pid}-rs`;
+	await a.call('TransactionEvent', event('Updated', 1, id, {
+		evse: { id: 3, connectorId: 1 }, meterValue: energy(100), info: { remoteStartId: 4711 } }));
+	checkEq('remote_start_id_row', txRow(id, 'remote_start_id'), ['4711']);
+	await a.call('TransactionEvent', event('Ended', 2, id, { info: { stoppedReason: 'Remote', remoteStartId: 99 } }));
+	const central = txRow(id, 'id, remote_start_id');
+	checkEq('remote_start_id_kept', central[1], '4711');
+	const api = await apiCall('GET', `/transactions/${central[0]}`);
+	checkEq('remote_start_id_api', [api.status, api.json?.remote_start_id], [200, 4711]);
+});
+
 // Errors, on a raw 2.0.1 socket: 2.0.1's codes, not 1.6's.
 await test('error_codes_201', async () => {
 	const ws = await rawClient(cpId('v201raw'), { protocols: ['ocpp2.0.1'] });
@@ -422,8 +437,8 @@ await test('mixed_fleet_api', async () => {
 	checkEq('api_tx_201', [t201.status, t201.json?.cp_id, t201.json?.connector_id, t201.json?.protocol,
 		t201.json?.cp_transaction_id, t201.json?.evse_id, t201.json?.evse_connector_id, t201.json?.seq_missing,
 		t201.json?.energy_kwh], [200, A, 1, 'ocpp2.0.1', TXID, 1, 1, 0, 2]);
-	checkEq('api_tx_16_fields', [t16.json?.protocol, t16.json?.cp_transaction_id, t16.json?.evse_id],
-		['ocpp1.6', null, null]);
+	checkEq('api_tx_16_fields', [t16.json?.protocol, t16.json?.cp_transaction_id, t16.json?.evse_id,
+		t16.json?.remote_start_id], ['ocpp1.6', null, null, null]);
 	checkEq('tx_protocols', sql(`SELECT protocol FROM transactions WHERE id IN (${st.transactionId}, ${centralId}) ORDER BY id`)
 		.map((x) => x[0]).sort(), ['ocpp1.6', 'ocpp2.0.1']);
 	// A 2.0.1 command to the 1.6 charger: refused, naming its 1.6 form.
