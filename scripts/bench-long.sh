@@ -80,13 +80,14 @@ for m in $(seq 1 "$MINUTES"); do
 	r1=$(status INNODB_BUFFER_POOL_READS)
 	w1=$(status INNODB_BUFFER_POOL_PAGES_FLUSHED)
 	n=$(field "$j" answered)
+	load=$(cut -d' ' -f1 /proc/loadavg)
 	size=$(tables_mb)
 	line=$(awk -v m="$m" -v rate="$(field "$j" msgs_per_sec)" -v p50="$(field "$j" latency_ms.p50)" \
 		-v p99="$(field "$j" latency_ms.p99)" -v max="$(field "$j" latency_ms.max)" \
 		-v to="$(field "$j" timeouts)" -v o=$((o1 - o0)) -v d=$((d1 - d0)) -v t="$TICK" -v n="$n" \
-		-v size="$size" -v pool="$pool_mb" -v r=$((r1 - r0)) -v w=$((w1 - w0)) \
-		'BEGIN { printf "| %d | %.0f | %s | %s | %s | %s | %.1f / %.1f | %d MB (%.0f%% of the pool) | %d | %d |",
-		         m, rate, p50, p99, max, to, 1e6*o/t/n, 1e6*d/t/n, size, 100*size/pool, r, w }')
+		-v size="$size" -v pool="$pool_mb" -v r=$((r1 - r0)) -v w=$((w1 - w0)) -v la="$load" \
+		'BEGIN { printf "| %d | %.0f | %s | %s | %s | %s | %.1f / %.1f | %d MB (%.0f%% of the pool) | %d | %d | %s |",
+		         m, rate, p50, p99, max, to, 1e6*o/t/n, 1e6*d/t/n, size, 100*size/pool, r, w, la }')
 	echo "bench-long: $line"
 	rows+="$line"$'\n'
 done

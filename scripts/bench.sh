@@ -116,6 +116,28 @@ if [[ -n $ONLY ]]; then
 	exit 0
 fi
 
+# The targets against this run's figures, and what the closed loop's
+# would take at this run's CPU per message.
+tput_rate=$(field tput msgs_per_sec)
+rate_p99=$(field rate latency_ms.p99)
+read -r us_o us_d < <(sed 's/ µs//g; s/ \/ / /' "$BDIR/out/tput.permsg")
+targets=$(awk -v r="$tput_rate" -v p="$rate_p99" -v held="$(field rate msgs_per_sec)" -v want="$RATE" \
+	-v o="$us_o" -v d="$us_d" -v cores="$(nproc)" -v cps="$CPS" '
+	BEGIN {
+		printf "| closed loop, %d charge points: at least 40,000 msgs/s | %.0f msgs/s | %s |\n",
+		       cps, r, (r >= 40000 ? "met" : "**not met**")
+		printf "| fixed %d msgs/s: p99 under 10 ms | p99 %s ms (%.0f msgs/s held) | %s |\n",
+		       want, p, held, (p < 10 && held >= 0.99 * want ? "met" : "**not met**")
+		printf "\nWhat the first target takes: this run used %.1f + %.1f = %.1f µs of CPU\n", o, d, o + d
+		printf "(ocppd + mariadbd) per answered message, so 40,000 msgs/s would need %.1f\n", (o + d) * 40000 / 1e6
+		printf "cores for those two alone, on a machine of %d that also runs the load generator.\n", cores
+		b = cores * 1e6 / 40000
+		printf "On this machine the target needs everything, cpsim included, under %.0f µs a\n", b
+		printf "message: a cut of %.0f%% or more.  Where the microseconds go today (the\n", (o + d > b ? 100 * (1 - b / (o + d)) : 0)
+		printf "kernel'"'"'s send and receive are nearly half of ocppd'"'"'s, cJSON most of the\n"
+		printf "rest; mariadbd'"'"'s per-row insert work): docs/benchmarks-profile.md.\n"
+	}')
+
 cpu_model=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 flush=$(mariadb --no-defaults -S "$BDIR/run/mysqld.sock" -u "$(id -un)" -N -B \
 	-e "SELECT CONCAT('innodb_flush_log_at_trx_commit=', @@innodb_flush_log_at_trx_commit, ', sync_binlog=', @@sync_binlog, ', log_bin=', @@log_bin, ', innodb_buffer_pool_size=', @@innodb_buffer_pool_size DIV 1048576, 'M', ', innodb_log_file_size=', @@innodb_log_file_size DIV 1048576, 'M', ', innodb_io_capacity=', @@innodb_io_capacity)")
@@ -158,6 +180,17 @@ StartTransaction, MeterValues and StopTransaction. How ocppd gets there (group c
 per batch, coalesced multi-row writes) and the measurements behind each
 step: docs/benchmarks-ocppd.md.
 
+## Targets
+
+| target | this run | |
+|---|---|---|
+$(printf '%s\n' "$targets" | sed -n '1,2p')
+| the fixed rate held for ten minutes once the tables outgrow the buffer pool | \`make bench-long\`: docs/benchmarks-long.md | see there |
+| 15,000 charge points back after a restart: 6 s over ws://, 20 s over wss:// (ECDSA P-256) | \`make bench-storm\`, quoted below | see below |
+| an idle TLS link: 10 KB or less | about 18 KB (docs/benchmarks-storm.md) | **not met**: OpenSSL 3.0's own state per connection, about 14 KB |
+| every API endpoint and dashboard page under 100 ms p95 at 100,000 charge points | \`make bench-web\`: docs/benchmarks-web.md | see there |
+$(printf '%s\n' "$targets" | sed -n '3,$p')
+
 Where the CPU of each message goes (perf on ocppd and mariadbd under this
 closed loop): \`make bench-profile\`, docs/benchmarks-profile.md.
 
@@ -181,6 +214,12 @@ docs/benchmarks-ocpp-log.md.
 Meter values as received and their 15-minute rollup past
 \`meter_values_retention_days\`, per row and per charge point and month,
 measured on the database these runs filled: docs/benchmarks-retention.md.
+
+## Ten minutes past the buffer pool
+
+The fixed rate for ten minutes on a fresh database, until the tables no
+longer fit in MariaDB's buffer pool: \`make bench-long\`,
+docs/benchmarks-long.md (the pool size it ran with is named there).
 
 ## Reconnect storm
 
