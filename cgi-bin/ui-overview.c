@@ -546,6 +546,32 @@ static int load_counters(struct ui_req *r, struct overview *o)
 	return 0;
 }
 
+/* Whether q's trigrams are rare enough for the lookup: a charge point
+ * found through them costs about ten times one read by the scan, so when
+ * an eighth of the fleet or more has them all (q=BENCH on a fleet named
+ * BENCH-...), the scan is the cheaper and q goes to it.  -1 on a db
+ * error. */
+static int check_grams(struct ui_req *r, const struct overview *o,
+                       struct filter *f)
+{
+	if (!(filter_mask(f) & F_GRAMS))
+		return 0;
+	long long limit = o->c.cps / 8 > 1000 ? o->c.cps / 8 : 1000;
+	struct db_value v[TEXT_GRAMS + 1];
+	size_t n = gram_values(f, v);
+	v[n++] = (struct db_value){.type = 'l', .u.l = limit};
+	struct db_rows rows;
+	if (db_query_values(
+	        r->db, &rows,
+	        "SELECT COUNT(*) FROM (" TEXT_BY_GRAMS " LIMIT ?) x", v, n))
+		return -1;
+	int rc = db_next(&rows);
+	if (rc > 0 && db_int(&rows, 0) >= limit)
+		f->by_grams = 0;
+	db_rows_end(&rows);
+	return rc < 0 ? -1 : 0;
+}
+
 /* How many charge points the filter matches: the counters know when only
  * the online filter is set. */
 static int count_matching(struct ui_req *r, struct overview *o,
@@ -733,7 +759,7 @@ void ui_overview(struct ui_req *r, const char *arg)
 		return;
 	o.today = time_day_start(r->now);
 	if (load_any_retired(r, &f) || load_counters(r, &o) ||
-	    count_matching(r, &o, &f)) {
+	    check_grams(r, &o, &f) || count_matching(r, &o, &f)) {
 		free_overview(&o);
 		ui_db_error(r, "overview");
 		return;
