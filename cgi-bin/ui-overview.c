@@ -91,7 +91,12 @@ enum {
  * cp_id_grams' primary key), and those whose vendor, model or firmware is
  * one of the few distinct (vendor, model, firmware) triples of
  * idx_cp_text that match (a loose scan of the index, then its range for
- * each triple).  Each charge point once. */
+ * each triple).  Each charge point once.  A statement with TEXT_TRIPLES
+ * is prepared for each request and closed after it (db_forget): MariaDB
+ * 10.11 plans the distinct triples as a loose scan of idx_cp_text on a
+ * statement's first execution only, and as a full scan of the index on
+ * the next ones (60-400 ms on 100,000 charge points instead of 4 ms); a
+ * prepare costs a round trip. */
 #define TEXT_BY_GRAMS                                                          \
 	"SELECT g0.cp_id AS id FROM cp_id_grams g0, cp_id_grams g1, "          \
 	"cp_id_grams g2, cp_id_grams g3, cp_id_grams g4 WHERE g0.gram = ? "    \
@@ -128,11 +133,6 @@ enum {
 	"cp.connected_since, cp.last_seen, cp.total_kwh, cp.last_boot, "       \
 	"cp.protocol"
 
-/* A statement of TEXT_CANDIDATES is prepared for each request and closed
- * after it (db_forget): MariaDB 10.11 plans the distinct triples as a
- * loose scan of idx_cp_text on a statement's first execution only, and as
- * a full scan of the index on the next ones (60-400 ms on 100,000 charge
- * points instead of 4 ms); a prepare costs a round trip. */
 /* The statement for a set of filters, built once per process (the
  * statement cache keys on the text's address).  count: the number of
  * matches instead of a page.  The rows skipped to reach a deep page are
