@@ -27,13 +27,19 @@
 #include "ui-format.h"
 
 #define QUERY_MAX 100
-#define PER_PAGE  UI_CONNECTORS_IDS_MAX
+/* The trigrams of q the id lookup joins (sql/036's cp_id_grams): the
+ * first, the last and three spread between, so the optimizer can start
+ * from the rarest of five. */
+#define TEXT_GRAMS 5
+#define PER_PAGE   UI_CONNECTORS_IDS_MAX
 /* A page number past this is a 400: 100,000,000 charge points. */
 #define PAGE_MAX 2000000
 
 struct filter {
 	const char *q; /* "" for none */
 	char like[4 * QUERY_MAX + 8];
+	int by_grams; /* q is read through cp_id_grams and idx_cp_text */
+	char grams[TEXT_GRAMS][16];
 	int connected;   /* -1 either, 0 offline, 1 online */
 	int status;      /* index in counters_status, -1 for any */
 	long page;       /* from 1 */
@@ -65,7 +71,8 @@ enum {
 	F_STATUS = 4,
 	F_SITE = 8,
 	F_RETIRED = 16,
-	F_MASKS = 32
+	F_GRAMS = 32, /* with F_TEXT: the candidates of TEXT_CANDIDATES */
+	F_MASKS = 64
 };
 
 /* Charge point ids are binary-collated: compare them case-insensitively
@@ -78,6 +85,45 @@ enum {
 	" OR cp.vendor LIKE ? " PARAM_LIKE_ESCAPE                              \
 	" OR cp.model LIKE ? " PARAM_LIKE_ESCAPE                               \
 	" OR cp.firmware_version LIKE ? " PARAM_LIKE_ESCAPE ")"
+/* The charge points q can match, a superset that WHERE_TEXT then checks
+ * (sql/036): those with every one of TEXT_GRAMS trigrams of q in their
+ * id (the optimizer starts from the rarest, by its range estimates of
+ * cp_id_grams' primary key), and those whose vendor, model or firmware is
+ * one of the few distinct (vendor, model, firmware) triples of
+ * idx_cp_text that match (a loose scan of the index, then its range for
+ * each triple).  Each charge point once.  A statement with TEXT_TRIPLES
+ * is prepared for each request and closed after it (db_forget): MariaDB
+ * 10.11 plans the distinct triples as a loose scan of idx_cp_text on a
+ * statement's first execution only, and as a full scan of the index on
+ * the next ones (60-400 ms on 100,000 charge points instead of 4 ms); a
+ * prepare costs a round trip. */
+#define TEXT_BY_GRAMS                                                          \
+	"SELECT g0.cp_id AS id FROM cp_id_grams g0, cp_id_grams g1, "          \
+	"cp_id_grams g2, cp_id_grams g3, cp_id_grams g4 WHERE g0.gram = ? "    \
+	"AND g1.gram = ? AND g1.cp_id = g0.cp_id AND g2.gram = ? AND "         \
+	"g2.cp_id = g0.cp_id AND g3.gram = ? AND g3.cp_id = g0.cp_id AND "     \
+	"g4.gram = ? AND g4.cp_id = g0.cp_id"
+#define TEXT_TRIPLES                                                           \
+	"(SELECT DISTINCT vendor, model, firmware_version FROM charge_points " \
+	"WHERE vendor LIKE ? " PARAM_LIKE_ESCAPE                               \
+	" OR model LIKE ? " PARAM_LIKE_ESCAPE                                  \
+	" OR firmware_version LIKE ? " PARAM_LIKE_ESCAPE                       \
+	") d STRAIGHT_JOIN charge_points %s ON %s.vendor <=> d.vendor AND "    \
+	"%s.model <=> d.model AND %s.firmware_version <=> d.firmware_version"
+#define TEXT_CANDIDATES                                                        \
+	"(" TEXT_BY_GRAMS " UNION SELECT c.id FROM " TEXT_TRIPLES              \
+	") t STRAIGHT_JOIN charge_points cp ON cp.id = t.id"
+/* The count by trigrams: the charge points of the matching triples (each
+ * one of the class that matches: q does not end in a space), plus those
+ * whose id alone matches (neither vendor, model nor firmware does). */
+#define TEXT_COUNT                                                             \
+	"SELECT (SELECT COUNT(*) FROM " TEXT_TRIPLES "%s%s) + "                \
+	"(SELECT COUNT(*) FROM (" TEXT_BY_GRAMS ") t STRAIGHT_JOIN "           \
+	"charge_points cp ON cp.id = t.id WHERE cp.id COLLATE "                \
+	"utf8mb4_general_ci LIKE ? " PARAM_LIKE_ESCAPE " AND NOT "             \
+	"COALESCE(cp.vendor LIKE ? " PARAM_LIKE_ESCAPE                         \
+	" OR cp.model LIKE ? " PARAM_LIKE_ESCAPE                               \
+	" OR cp.firmware_version LIKE ? " PARAM_LIKE_ESCAPE ", 0)%s%s)"
 /* A status filter matches a charge point with at least one connector
  * (id >= 1) in that status. */
 #define STATUS_FROM                                                            \
@@ -113,7 +159,27 @@ static const char *sql_for(unsigned mask, int count)
 			         *where ? " AND " : "", conds[i]);
 	char *sql = NULL;
 	int n;
-	if (mask & F_STATUS) {
+	if (mask & F_GRAMS && count) {
+		char rest[512] = "";
+		for (int i = 0; i < 4; i++)
+			if (conds[i] && i != 1)
+				snprintf(rest + strlen(rest),
+				         sizeof rest - strlen(rest), " AND %s",
+				         conds[i]);
+		const char *w = *rest ? " WHERE " : "";
+		n = asprintf(&sql, TEXT_COUNT, "cp", "cp", "cp", "cp", w,
+		             *rest ? rest + 5 : "", *rest ? " AND " : "",
+		             *rest ? rest + 5 : "");
+	} else if (mask & F_GRAMS) {
+		const char *w = *where ? " WHERE " : "";
+		n = asprintf(&sql,
+		             "SELECT " CP_COLS
+		             " FROM (SELECT cp.id FROM " TEXT_CANDIDATES "%s%s"
+		             " ORDER BY cp.id LIMIT ? OFFSET ?) k "
+		             "JOIN charge_points cp ON cp.id = k.id "
+		             "ORDER BY cp.id",
+		             "c", "c", "c", "c", w, where);
+	} else if (mask & F_STATUS) {
 		const char *join =
 		    *where ? " JOIN charge_points cp ON cp.id = s.cp_id" : "";
 		const char *and = *where ? " AND " : "";
@@ -155,24 +221,64 @@ static unsigned filter_mask(const struct filter *f)
 	/* Retired charge points are left out only while there are some, so
 	 * the usual statements (and the counters' shortcut) stay as they
 	 * were for a fleet without any. */
+	unsigned grams = *f->q && f->by_grams && f->status < 0 ? F_GRAMS : 0;
 	return (f->connected >= 0 ? F_CONNECTED : 0) | (*f->q ? F_TEXT : 0) |
 	       (f->status >= 0 ? F_STATUS : 0) | (f->site ? F_SITE : 0) |
-	       (f->any_retired || f->retired ? F_RETIRED : 0);
+	       (f->any_retired || f->retired ? F_RETIRED : 0) | grams;
+}
+
+/* The parameters of the filters but q's, in their order. */
+static size_t rest_values(const struct filter *f, struct db_value *v)
+{
+	size_t n = 0;
+	if (f->connected >= 0)
+		v[n++] = (struct db_value){.type = 'i', .u.i = f->connected};
+	if (f->site)
+		v[n++] = (struct db_value){.type = 'l', .u.l = f->site};
+	if (f->any_retired || f->retired)
+		v[n++] = (struct db_value){.type = 'i', .u.i = f->retired};
+	return n;
+}
+
+static size_t like_values(const struct filter *f, struct db_value *v, int k)
+{
+	for (int i = 0; i < k; i++)
+		v[i] = (struct db_value){.type = 's', .u.s = f->like};
+	return (size_t)k;
+}
+
+static size_t gram_values(const struct filter *f, struct db_value *v)
+{
+	for (int i = 0; i < TEXT_GRAMS; i++)
+		v[i] = (struct db_value){.type = 's', .u.s = f->grams[i]};
+	return TEXT_GRAMS;
 }
 
 /* The parameters of sql_for(mask, count) in their order into v (the
  * status first); their number. */
-static size_t filter_values(const struct filter *f, struct db_value *v)
+static size_t filter_values(const struct filter *f, unsigned mask, int count,
+                            struct db_value *v)
 {
 	size_t n = 0;
+	if (mask & F_GRAMS && count) {
+		n += like_values(f, v + n, 3);
+		n += rest_values(f, v + n);
+		n += gram_values(f, v + n);
+		n += like_values(f, v + n, 4);
+		n += rest_values(f, v + n);
+		return n;
+	}
+	if (mask & F_GRAMS) {
+		n += gram_values(f, v + n);
+		n += like_values(f, v + n, 3);
+	}
 	if (f->status >= 0)
 		v[n++] = (struct db_value){.type = 's',
 		                           .u.s = counters_status[f->status]};
 	if (f->connected >= 0)
 		v[n++] = (struct db_value){.type = 'i', .u.i = f->connected};
 	if (*f->q)
-		for (int i = 0; i < 4; i++)
-			v[n++] = (struct db_value){.type = 's', .u.s = f->like};
+		n += like_values(f, v + n, 4);
 	if (f->site)
 		v[n++] = (struct db_value){.type = 'l', .u.l = f->site};
 	if (f->any_retired || f->retired)
@@ -295,6 +401,54 @@ static void ocpp_url(struct ui_req *r, char *buf, size_t n)
 	snprintf(buf, n, "ws://%s:%d/{CP_ID}", host, r->ctx->cfg.ocpp_port);
 }
 
+/* The length of the UTF-8 character at p, 0 when it is not one. */
+static size_t utf8_len(const unsigned char *p)
+{
+	size_t n = *p < 0x80                 ? 1
+	           : *p >= 0xf0 && *p < 0xf5 ? 4
+	           : *p >= 0xe0              ? 3
+	           : *p >= 0xc2 && *p < 0xe0 ? 2
+	                                     : 0;
+	for (size_t i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
+/* Whether q can be read through the trigrams (sql/036), and which: a q of
+ * 3 characters or more whose last is not a space.  Columns compare with
+ * trailing spaces ignored, so the one vendor of "ABB" and "ABB " that
+ * the distinct triples show may not be the one a q ending in a space
+ * matches; such a q, and a shorter one, are the scan's. */
+static void pick_grams(struct filter *f)
+{
+	const unsigned char *q = (const unsigned char *)f->q;
+	size_t start[QUERY_MAX * 4 + 1], nc = 0, len = strlen(f->q);
+	f->by_grams = 0;
+	for (size_t i = 0; i < len && nc < QUERY_MAX * 4;) {
+		size_t l = utf8_len(q + i);
+		if (!l)
+			return;
+		start[nc++] = i;
+		i += l;
+	}
+	if (nc < 3 || q[len - 1] == ' ')
+		return;
+	start[nc] = len;
+	size_t windows = nc - 2;
+	for (size_t k = 0; k < TEXT_GRAMS; k++) {
+		size_t w = windows <= TEXT_GRAMS
+		               ? (k < windows ? k : windows - 1)
+		               : k * (windows - 1) / (TEXT_GRAMS - 1);
+		size_t bytes = start[w + 3] - start[w];
+		if (bytes >= sizeof f->grams[k])
+			return;
+		memcpy(f->grams[k], f->q + start[w], bytes);
+		f->grams[k][bytes] = '\0';
+	}
+	f->by_grams = 1;
+}
+
 /* -1 after a 400 page. */
 static int read_filter_or_400(struct ui_req *r, struct filter *f)
 {
@@ -327,6 +481,7 @@ static int read_filter_or_400(struct ui_req *r, struct filter *f)
 		ui_bad_param(r, "q", "is too long");
 		return -1;
 	}
+	pick_grams(f);
 	return 0;
 }
 
@@ -391,6 +546,32 @@ static int load_counters(struct ui_req *r, struct overview *o)
 	return 0;
 }
 
+/* Whether q's trigrams are rare enough for the lookup: a charge point
+ * found through them costs about ten times one read by the scan, so when
+ * an eighth of the fleet or more has them all (q=BENCH on a fleet named
+ * BENCH-...), the scan is the cheaper and q goes to it.  -1 on a db
+ * error. */
+static int check_grams(struct ui_req *r, const struct overview *o,
+                       struct filter *f)
+{
+	if (!(filter_mask(f) & F_GRAMS))
+		return 0;
+	long long limit = o->c.cps / 8 > 1000 ? o->c.cps / 8 : 1000;
+	struct db_value v[TEXT_GRAMS + 1];
+	size_t n = gram_values(f, v);
+	v[n++] = (struct db_value){.type = 'l', .u.l = limit};
+	struct db_rows rows;
+	if (db_query_values(
+	        r->db, &rows,
+	        "SELECT COUNT(*) FROM (" TEXT_BY_GRAMS " LIMIT ?) x", v, n))
+		return -1;
+	int rc = db_next(&rows);
+	if (rc > 0 && db_int(&rows, 0) >= limit)
+		f->by_grams = 0;
+	db_rows_end(&rows);
+	return rc < 0 ? -1 : 0;
+}
+
 /* How many charge points the filter matches: the counters know when only
  * the online filter is set. */
 static int count_matching(struct ui_req *r, struct overview *o,
@@ -409,8 +590,8 @@ static int count_matching(struct ui_req *r, struct overview *o,
 		                  : o->c.cps - o->c.cps_connected;
 		return 0;
 	}
-	struct db_value v[10];
-	size_t n = filter_values(f, v);
+	struct db_value v[24];
+	size_t n = filter_values(f, mask, 1, v);
 	const char *sql = sql_for(mask, 1);
 	struct db_rows rows;
 	if (!sql) {
@@ -423,6 +604,8 @@ static int count_matching(struct ui_req *r, struct overview *o,
 	if (rc > 0)
 		o->matching = db_int(&rows, 0);
 	db_rows_end(&rows);
+	if (mask & F_GRAMS)
+		db_forget(r->db, sql);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -431,12 +614,21 @@ static int count_matching(struct ui_req *r, struct overview *o,
 static int load_cps(struct ui_req *r, struct overview *o,
                     const struct filter *f)
 {
-	struct db_value v[12];
-	size_t n = filter_values(f, v);
+	struct db_value v[26];
+	unsigned mask = filter_mask(f);
+	/* Many matches spread over the fleet: the scan in id order finds the
+	 * page's sooner than the candidates are read and sorted.  It reads
+	 * about (page * PER_PAGE) * cps / matching charge points if the
+	 * matches are spread evenly; a quarter of the matches is the bound. */
+	long long end = (long long)f->page * PER_PAGE;
+	if (mask & F_GRAMS && o->c.cps > 0 &&
+	    end * (long long)o->c.cps < o->matching * o->matching / 4)
+		mask &= ~(unsigned)F_GRAMS;
+	size_t n = filter_values(f, mask, 0, v);
 	v[n++] = (struct db_value){.type = 'i', .u.i = PER_PAGE};
 	v[n++] = (struct db_value){.type = 'l',
 	                           .u.l = (long long)(f->page - 1) * PER_PAGE};
-	const char *sql = sql_for(filter_mask(f), 0);
+	const char *sql = sql_for(mask, 0);
 	struct db_rows rows;
 	int rc;
 	if (!sql) {
@@ -453,6 +645,8 @@ static int load_cps(struct ui_req *r, struct overview *o,
 			break;
 		}
 	db_rows_end(&rows);
+	if (mask & F_GRAMS)
+		db_forget(r->db, sql);
 	if (rc < 0)
 		return -1;
 	if (!o->n)
@@ -565,7 +759,7 @@ void ui_overview(struct ui_req *r, const char *arg)
 		return;
 	o.today = time_day_start(r->now);
 	if (load_any_retired(r, &f) || load_counters(r, &o) ||
-	    count_matching(r, &o, &f)) {
+	    check_grams(r, &o, &f) || count_matching(r, &o, &f)) {
 		free_overview(&o);
 		ui_db_error(r, "overview");
 		return;

@@ -206,6 +206,19 @@ static MYSQL_STMT *get_stmt(struct db *db, const char *sql)
 	return st;
 }
 
+void db_forget(struct db *db, const char *sql)
+{
+	for (int i = 0; i < db->nstmts; i++)
+		if (db->stmts[i].sql == sql) {
+			mysql_stmt_close(db->stmts[i].st);
+			memmove(&db->stmts[i], &db->stmts[i + 1],
+			        sizeof db->stmts[0] *
+			            (size_t)(db->nstmts - i - 1));
+			db->nstmts--;
+			return;
+		}
+}
+
 /* Where a bound value lives during one execute. */
 struct pslot {
 	union {

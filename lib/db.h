@@ -124,6 +124,10 @@ int db_query(struct db *db, struct db_rows *rows, const char *sql,
 /* db_query with the parameters in an array (for IN lists). */
 int db_query_values(struct db *db, struct db_rows *rows, const char *sql,
                     const struct db_value *v, size_t n);
+/* Closes the cached statement for sql, if any (after db_rows_end), so its
+ * next use prepares it again: for a statement whose plan on re-execution
+ * is worse than on its first. */
+void db_forget(struct db *db, const char *sql);
 /* 1 row ready, 0 no more rows, -1 error. */
 int db_next(struct db_rows *rows);
 void db_rows_end(struct db_rows *rows);
