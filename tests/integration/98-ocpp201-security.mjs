@@ -7,7 +7,8 @@
 //   - SignCertificate signed by a throwaway CA (a second ocppd, base+98):
 //     CertificateSigned in 2.0.1's shape with a chain that verifies; a
 //     CSR for another identity and a V2GCertificate refused and logged;
-//     TriggerMessage SignChargingStationCertificate brings a CSR;
+//     TriggerMessage SignChargingStationCertificate brings a CSR, and is
+//     what ocppd sends a 2.0.1 station whose certificate nears expiry;
 //   - InstallCertificate, GetInstalledCertificateIds (2.0.1's
 //     certificateHashDataChain), DeleteCertificate, the installed set in
 //     GET /cps/{id}/certificates;
@@ -198,7 +199,9 @@ try {
 		const port = ownPort(98);
 		const d = await startOcppd({ CSMS_OCPP_PORT: String(port), CSMS_NODE_ID: 'S98',
 			CSMS_CERT_CA_CERT: `${dir}/ca.crt`, CSMS_CERT_CA_KEY: `${dir}/ca.key`, CSMS_CERT_ORGANIZATION: ORG,
-			CSMS_CERT_VALIDITY_DAYS: '30' }, `98-ocppd-${process.pid}`);
+			// Renewal due as soon as it is issued: 30 days left, renewed at 31.
+			CSMS_CERT_VALIDITY_DAYS: '30', CSMS_CERT_RENEW_DAYS: '31', CSMS_CERT_CHECK_EVERY: '1' },
+		`98-ocppd-${process.pid}`);
 		const C = cpId('v201cert');
 		sql(`DELETE FROM cp_certificates WHERE cp_id = ${q(C)}`);
 		let c;
@@ -206,6 +209,8 @@ try {
 			c = await station(d.url, C);
 			const signed = [];
 			c.handle('CertificateSigned', ({ params }) => { signed.push(params); return { status: 'Accepted' }; });
+			const triggers = [];
+			c.handle('TriggerMessage', ({ params }) => { triggers.push(params); return { status: 'Accepted' }; });
 			const r = await c.call('SignCertificate', { csr: csr('cp', `/O=${ORG}/CN=${C}`),
 				certificateType: 'ChargingStationCertificate' });
 			checkEq('sign_accepted', r, { status: 'Accepted' });
@@ -227,6 +232,11 @@ try {
 			checkEq('v2g_event', sqlValue(`SELECT tech_info FROM security_events WHERE cp_id = ${q(C)}
 				ORDER BY id DESC LIMIT 1`), 'CSR refused: V2GCertificate: no V2G (ISO 15118) CA is configured');
 			checkEq('one_issued', sqlValue(`SELECT COUNT(*) FROM cp_certificates WHERE cp_id = ${q(C)}`), '1');
+			// The renewal: 2.0.1's TriggerMessage, once.
+			await until(() => triggers.length, 10000, 50);
+			checkEq('renewal_trigger', triggers, [{ requestedMessage: 'SignChargingStationCertificate' }]);
+			check('renewal_recorded', sqlValue(`SELECT renew_requested_at FROM cp_certificates WHERE cp_id = ${q(C)}`),
+				'no renew_requested_at');
 		} finally {
 			await c?.close({ force: true }).catch(() => {});
 			await d.stop();
