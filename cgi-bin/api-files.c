@@ -197,6 +197,9 @@ int api_files_fill_firmware(struct api_req *r, const char *action,
 	    cJSON_GetObjectItemCaseSensitive(params, "firmwareId");
 	if ((!is_signed && strcmp(action, "UpdateFirmware")) || !id)
 		return 0;
+	/* A 2.0.1 station's UpdateFirmware carries the signature as 1.6's
+	 * SignedUpdateFirmware does. */
+	int v201 = 0;
 	if (!cJSON_IsNumber(id) || id->valuedouble < 1 ||
 	    id->valuedouble > 9e15) {
 		api_error(r, 400, "invalid_params",
@@ -204,15 +207,18 @@ int api_files_fill_firmware(struct api_req *r, const char *action,
 		return -1;
 	}
 	struct db_rows rows;
-	if (db_query(
-	        r->db, &rows,
-	        "SELECT signature, signing_cert FROM firmware WHERE id = ?",
-	        "l", (long long)id->valuedouble)) {
+	if (db_query(r->db, &rows,
+	             "SELECT signature, signing_cert, (SELECT protocol = "
+	             "'ocpp2.0.1' FROM charge_points WHERE id = ?) "
+	             "FROM firmware WHERE id = ?",
+	             "sl", r->arg ? r->arg : "", (long long)id->valuedouble)) {
 		api_db_error(r);
 		return -1;
 	}
 	int rc = db_next(&rows);
-	if (rc == 1 && is_signed) {
+	if (rc == 1)
+		v201 = db_int(&rows, 2) == 1;
+	if (rc == 1 && (is_signed || v201)) {
 		cJSON *fw =
 		    cJSON_GetObjectItemCaseSensitive(params, "firmware");
 		if (!fw)

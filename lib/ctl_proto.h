@@ -51,15 +51,20 @@
  */
 #define CTL_COMMANDS201(X)                                                     \
 	X(CancelReservation, cancel_reservation)                               \
+	X(CertificateSigned, certificate_signed)                               \
 	X(ChangeAvailability, change_availability)                             \
 	X(ClearCache, clear_cache)                                             \
 	X(ClearChargingProfile, clear_charging_profile)                        \
 	X(DataTransfer, data_transfer)                                         \
+	X(DeleteCertificate, delete_certificate)                               \
 	X(GetBaseReport, get_base_report)                                      \
 	X(GetChargingProfiles, get_charging_profiles)                          \
 	X(GetCompositeSchedule, get_composite_schedule)                        \
+	X(GetInstalledCertificateIds, get_installed_certificate_ids)           \
 	X(GetLocalListVersion, get_local_list_version)                         \
+	X(GetLog, get_log)                                                     \
 	X(GetVariables, get_variables)                                         \
+	X(InstallCertificate, install_certificate)                             \
 	X(RequestStartTransaction, request_start_transaction)                  \
 	X(RequestStopTransaction, request_stop_transaction)                    \
 	X(ReserveNow, reserve_now)                                             \
@@ -68,7 +73,8 @@
 	X(SetChargingProfile, set_charging_profile)                            \
 	X(SetVariables, set_variables)                                         \
 	X(TriggerMessage, trigger_message)                                     \
-	X(UnlockConnector, unlock_connector)
+	X(UnlockConnector, unlock_connector)                                   \
+	X(UpdateFirmware, update_firmware)
 
 /*
  * X(code, http_status): every error code of a control answer.  Anything

@@ -66,6 +66,50 @@ static int delete_one(struct db *db, const struct cmd_record *r,
 	           : 0;
 }
 
+/* 2.0.1's answer: certificateHashDataChain, each entry with its own
+ * certificateType; the request's certificateType a list of the types
+ * asked (none: all).  Each type asked is replaced by what was answered. */
+static int replace_sets201(struct db *db, const struct cmd_record *r,
+                           const cJSON *types, const cJSON *resp)
+{
+	const cJSON *t;
+	if (!cJSON_GetArraySize(types)) {
+		if (db_exec(db,
+		            "DELETE FROM cp_installed_certs WHERE cp_id = ?",
+		            "s", r->cp_id) < 0)
+			return -1;
+	}
+	cJSON_ArrayForEach(t, types)
+	{
+		if (cJSON_IsString(t) &&
+		    db_exec(db,
+		            "DELETE FROM cp_installed_certs WHERE cp_id = ? "
+		            "AND certificate_type = ?",
+		            "ss", r->cp_id, t->valuestring) < 0)
+			return -1;
+	}
+	const cJSON *e;
+	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(
+	                          resp, "certificateHashDataChain"))
+	{
+		const char *alg, *name, *key, *serial;
+		const char *type = json_str(e, "certificateType", NULL);
+		if (!type || hash_fields(cJSON_GetObjectItemCaseSensitive(
+		                             e, "certificateHashData"),
+		                         &alg, &name, &key, &serial))
+			continue;
+		if (db_exec(db,
+		            "INSERT IGNORE INTO cp_installed_certs (cp_id, "
+		            "certificate_type, hash_algorithm, "
+		            "issuer_name_hash, issuer_key_hash, serial_number, "
+		            "reported_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+		            "sssssst", r->cp_id, type, alg, name, key, serial,
+		            r->finished_ms) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int cert_installed_command(struct db *db, const struct cmd_record *r)
 {
 	int get = !strcmp(r->action, "GetInstalledCertificateIds");
@@ -78,8 +122,13 @@ int cert_installed_command(struct db *db, const struct cmd_record *r)
 	cJSON *resp = r->response ? cJSON_Parse(r->response) : NULL;
 	if (get && (!strcmp(r->status, "Accepted") ||
 	            !strcmp(r->status, "NotFound"))) {
+		const cJSON *types =
+		    cJSON_GetObjectItemCaseSensitive(p, "certificateType");
 		const char *type = json_str(p, "certificateType", NULL);
-		if (type)
+		if (cJSON_HasObjectItem(resp, "certificateHashDataChain") ||
+		    !types || cJSON_IsArray(types))
+			rc = replace_sets201(db, r, types, resp);
+		else if (type)
 			rc = replace_set(db, r, type, resp);
 	} else if (!get && !strcmp(r->status, "Accepted")) {
 		rc = delete_one(db, r, p);

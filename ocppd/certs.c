@@ -152,6 +152,7 @@ static void sign_one(struct db *db, long long id, const char *cp)
 struct waiting {
 	long long id;
 	char cp[51];
+	int v201; /* renewal: the station speaks OCPP 2.0.1 */
 };
 
 static void sign_waiting(struct db *db)
@@ -178,7 +179,8 @@ static void sign_waiting(struct db *db)
 /* The newest issued certificate a charge point took, expiring within
  * cert_renew_days, with no later request under way. */
 static const char sql_expiring[] =
-    "SELECT c.id, c.cp_id FROM cp_certificates c JOIN charge_points cp "
+    "SELECT c.id, c.cp_id, cp.protocol = 'ocpp2.0.1' FROM cp_certificates c "
+    "JOIN charge_points cp "
     "ON cp.id = c.cp_id WHERE cp.connected = 1 AND cp.node_id <=> "
     "NULLIF(?, '') AND c.state = 'issued' AND c.signed_status = "
     "'Accepted' AND c.not_after < UTC_TIMESTAMP(3) + INTERVAL ? DAY AND "
@@ -187,7 +189,7 @@ static const char sql_expiring[] =
     "cp_certificates n WHERE n.cp_id = c.cp_id AND n.id > c.id AND "
     "n.state <> 'failed') ORDER BY c.not_after LIMIT 50";
 
-static void renew_one(struct db *db, long long id, const char *cp)
+static void renew_one(struct db *db, long long id, const char *cp, int v201)
 {
 	long long n =
 	    db_exec(db,
@@ -198,12 +200,16 @@ static void renew_one(struct db *db, long long id, const char *cp)
 	            "li", id, RENEW_GAP);
 	if (n != 1)
 		return;
+	/* 2.0.1 folded ExtendedTriggerMessage into TriggerMessage and
+	 * renamed the message. */
 	cJSON *params = cJSON_CreateObject(), *answer = NULL;
 	cJSON_AddStringToObject(params, "requestedMessage",
-	                        "SignChargePointCertificate");
+	                        v201 ? "SignChargingStationCertificate"
+	                             : "SignChargePointCertificate");
 	char err[256];
-	if (ctl_call(cfg, "ExtendedTriggerMessage", cp, params, WHO,
-	             ctl_default_timeout_ms(cfg), &answer, err, sizeof err))
+	if (ctl_call(cfg, v201 ? "TriggerMessage" : "ExtendedTriggerMessage",
+	             cp, params, WHO, ctl_default_timeout_ms(cfg), &answer, err,
+	             sizeof err))
 		log_warn("ocppd: certificates: renewal of %s: %s", cp, err);
 	else
 		log_info("ocppd: certificates: %s | renewal requested "
@@ -228,11 +234,12 @@ static void renew_expiring(struct db *db)
 	while (n < BATCH_MAX && db_next(&r) == 1) {
 		w[n].id = db_int(&r, 0);
 		snprintf(w[n].cp, sizeof w[n].cp, "%s", db_str(&r, 1));
+		w[n].v201 = db_int(&r, 2) == 1;
 		n++;
 	}
 	db_rows_end(&r);
 	for (int i = 0; i < n && !ticker_stopping(&T) && !db->lost; i++)
-		renew_one(db, w[i].id, w[i].cp);
+		renew_one(db, w[i].id, w[i].cp, w[i].v201);
 }
 
 static void run(struct db *db, void *arg)

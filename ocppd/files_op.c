@@ -297,7 +297,12 @@ int files_prepare_call(const char *action, const char *cp_id, cJSON *payload,
 			return -1;
 		return set_str(log, "remoteLocation", url);
 	}
-	int is_signed = !strcmp(action, "SignedUpdateFirmware");
+	/* 2.0.1's UpdateFirmware has the signed one's shape (its send_op
+	 * always gives it a firmware object); its job keeps its own name. */
+	int is_signed = !strcmp(action, "SignedUpdateFirmware") ||
+	                (!strcmp(action, "UpdateFirmware") &&
+	                 cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(
+	                     payload, "firmware")));
 	if (!is_signed && strcmp(action, "UpdateFirmware"))
 		return 0;
 	long long fw = take_firmware_id(payload, why, whylen);

@@ -16,30 +16,34 @@
 /* The whitepaper's event type for a charge point certificate problem. */
 #define REFUSED_EVENT "InvalidChargePointCertificate"
 
-static enum hres refuse(struct hctx *c, cJSON *conf, const char *why)
+static enum hres refuse(struct hctx *c, cJSON *conf, const char *event,
+                        const char *why)
 {
 	char info[255];
 	snprintf(info, sizeof info, "CSR refused: %s", why);
 	if (db_exec(c->db,
 	            "INSERT INTO security_events (cp_id, type, ts, tech_info, "
 	            "critical, received_at) VALUES (?, ?, ?, ?, 0, ?)",
-	            "sstst", c->cp_id, REFUSED_EVENT, c->now_ms, info,
-	            c->now_ms) < 0)
+	            "sstst", c->cp_id, event, c->now_ms, info, c->now_ms) < 0)
 		return hctx_db_error(c);
 	cJSON_AddStringToObject(conf, "status", "Rejected");
 	hctx_audit(c, "status=Rejected: %s", why);
 	return H_OK;
 }
 
-enum hres handle_sign_certificate(struct hctx *c, const cJSON *req, cJSON *conf)
+enum hres sign_certificate_csr(struct hctx *c, const char *csr,
+                               const char *refused_event,
+                               const char *refuse_why, cJSON *conf)
 {
-	const char *csr = json_str(req, "csr", "");
 	char why[256];
+	if (refuse_why)
+		return refuse(c, conf, refused_event, refuse_why);
 	if (!c->cfg->cert_ca_cert[0] && !c->cfg->cert_sign_command[0])
-		return refuse(c, conf, "no CA or signing command configured");
+		return refuse(c, conf, refused_event,
+		              "no CA or signing command configured");
 	if (csr_check(csr, c->cfg->cert_organization, c->cp_id, why,
 	              sizeof why))
-		return refuse(c, conf, why);
+		return refuse(c, conf, refused_event, why);
 	if (db_exec(c->db,
 	            "INSERT INTO cp_certificates (cp_id, state, csr, "
 	            "requested_at) VALUES (?, 'requested', ?, ?)",
@@ -49,4 +53,10 @@ enum hres handle_sign_certificate(struct hctx *c, const cJSON *req, cJSON *conf)
 	hctx_audit(c, "status=Accepted");
 	c->cert_requested = 1;
 	return H_OK;
+}
+
+enum hres handle_sign_certificate(struct hctx *c, const cJSON *req, cJSON *conf)
+{
+	return sign_certificate_csr(c, json_str(req, "csr", ""), REFUSED_EVENT,
+	                            NULL, conf);
 }

@@ -86,6 +86,13 @@ enum hres handle_signed_firmware_status(struct hctx *c, const cJSON *req,
                                         cJSON *conf);
 enum hres handle_sign_certificate(struct hctx *c, const cJSON *req,
                                   cJSON *conf);
+/* SignCertificate of either protocol: csr checked and kept as a requested
+ * row of cp_certificates (Accepted), or refused (Rejected) with a
+ * security event of type refused_event; refuse_why (not NULL) refuses it
+ * for that reason before any check. */
+enum hres sign_certificate_csr(struct hctx *c, const char *csr,
+                               const char *refused_event,
+                               const char *refuse_why, cJSON *conf);
 enum hres handle_heartbeat(struct hctx *c, const cJSON *req, cJSON *conf);
 enum hres handle_meter_values(struct hctx *c, const cJSON *req, cJSON *conf);
 enum hres handle_start_transaction(struct hctx *c, const cJSON *req,

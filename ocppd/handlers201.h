@@ -51,6 +51,8 @@ int meter_values201_store(struct hctx *c, int connector_id, long long tx,
 enum hres handle201_authorize(struct hctx *c, const cJSON *req, cJSON *conf);
 enum hres handle201_boot_notification(struct hctx *c, const cJSON *req,
                                       cJSON *conf);
+enum hres handle201_firmware_status(struct hctx *c, const cJSON *req,
+                                    cJSON *conf);
 enum hres handle201_meter_values(struct hctx *c, const cJSON *req, cJSON *conf);
 enum hres handle201_notify_report(struct hctx *c, const cJSON *req,
                                   cJSON *conf);
@@ -58,6 +60,8 @@ enum hres handle201_report_charging_profiles(struct hctx *c, const cJSON *req,
                                              cJSON *conf);
 enum hres handle201_reservation_status_update(struct hctx *c, const cJSON *req,
                                               cJSON *conf);
+enum hres handle201_sign_certificate(struct hctx *c, const cJSON *req,
+                                     cJSON *conf);
 enum hres handle201_status_notification(struct hctx *c, const cJSON *req,
                                         cJSON *conf);
 enum hres handle201_transaction_event(struct hctx *c, const cJSON *req,

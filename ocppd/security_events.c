@@ -32,6 +32,14 @@ static const struct {
     {"InvalidChargePointCertificate", 0},
     {"InvalidTLSVersion", 0},
     {"InvalidTLSCipherSuite", 0},
+    /* OCPP 2.0.1 part 2, appendix 1: the same events under 2.0.1's
+     * names, and two more. */
+    {"FailedToAuthenticateAtCsms", 0},
+    {"CsmsFailedToAuthenticate", 0},
+    {"InvalidCsmsCertificate", 0},
+    {"InvalidChargingStationCertificate", 0},
+    {"MaintenanceLoginAccepted", 1},
+    {"MaintenanceLoginFailed", 1},
 };
 
 int security_event_critical(const char *type)
