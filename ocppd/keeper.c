@@ -11,6 +11,7 @@
 #include "log.h"
 #include "mv_keep.h"
 #include "oplog_part.h"
+#include "cp_events.h"
 #include "file_tokens.h"
 #include "files_keep.h"
 #include "profile_expire.h"
@@ -36,6 +37,8 @@ static void pass(struct db *db, void *arg)
 		mv_keep_pass(db, cfg, today, stopping);
 	if (!db->lost)
 		security_events_expire(db, cfg);
+	if (!db->lost)
+		cp_events_expire(db, cfg);
 	if (!db->lost)
 		file_tokens_expire(db);
 	if (!db->lost)
