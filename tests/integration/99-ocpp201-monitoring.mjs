@@ -8,7 +8,7 @@
 // the station's answer as the outcome, and a bad payload refused before
 // anything is sent.
 import {
-	RPCClient, apiCall, check, checkEq, cpId, done, env, q, sql, sqlValue, test, until,
+	RPCClient, apiCall, check, checkEq, cpId, done, env, ownPort, q, sql, sqlValue, startOcppd, test, until,
 } from '../node/lib.mjs';
 
 const A = cpId('v201n');
@@ -157,6 +157,24 @@ await test('transaction_status_and_cost', async () => {
 	checkEq('cost_updated_negative', [neg.status, neg.json?.error?.code], [400, 'invalid_params']);
 	const missing = await cmd('CostUpdated', { totalCost: 1 });
 	checkEq('cost_updated_missing_tx', [missing.status, missing.json?.error?.code, got.CostUpdated], [400, 'invalid_params', undefined]);
+});
+
+// The event log is kept security_event_retention_days (365 here): an
+// ocppd of our own (base+89) deletes, at its first upkeep pass, an event
+// received 400 days ago and keeps one from yesterday.
+await test('events_expire', async () => {
+	const row = (id, days) => `(${q(A)}, ${id}, UTC_TIMESTAMP(3), 'Delta', 'EVSE', 'Power', '1', 'CustomMonitor',
+		UTC_TIMESTAMP(3) - INTERVAL ${days} DAY)`;
+	sql(`INSERT INTO cp_events (cp_id, event_id, ts, event_trigger, component, variable, actual_value,
+		notification_type, received_at) VALUES ${row(9901, 400)}, ${row(9902, 1)}`);
+	const d = await startOcppd({ CSMS_OCPP_PORT: ownPort(89) }, 'ocppd-events-expiry');
+	try {
+		check('old_event_deleted', await until(() => sqlValue(`SELECT COUNT(*) FROM cp_events WHERE cp_id = ${q(A)}
+			AND event_id = 9901`) === '0', 15000, 100), 'the 400-day-old event is still there');
+		checkEq('young_event_kept', sqlValue(`SELECT COUNT(*) FROM cp_events WHERE cp_id = ${q(A)} AND event_id = 9902`), '1');
+	} finally {
+		await d.stop();
+	}
 });
 
 await a.close();
