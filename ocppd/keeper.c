@@ -7,11 +7,11 @@
 
 #include <time.h>
 
+#include "cp_events.h"
 #include "db.h"
 #include "log.h"
 #include "mv_keep.h"
 #include "oplog_part.h"
-#include "cp_events.h"
 #include "file_tokens.h"
 #include "files_keep.h"
 #include "profile_expire.h"
