@@ -34,6 +34,7 @@
 #include "api-registration.h"
 #include "api-reservations.h"
 #include "api-security-events.h"
+#include "api-events.h"
 #include "api-certificates.h"
 #include "api-variables.h"
 #include "api-sites.h"
@@ -92,6 +93,7 @@ static const struct route {
     {"/cps/*/boot-answer", M_PUT, api_boot_answer, ROLE_ADMIN},
     {"/cps/*/charging-profiles", M_GET, api_cp_charging_profiles},
     {"/cps/*/security-events", M_GET, api_cp_security_events},
+    {"/cps/*/events", M_GET, api_cp_events},
     {"/cps/*/files", M_GET, api_cp_files},
     {"/firmware", M_GET, api_firmware_list},
     {"/files/*/content", M_GET, api_file_content},

@@ -136,7 +136,8 @@ static const struct key keys[] = {
     I(load_mgmt_interval, 0, 3600, "5"),
     I(load_mgmt_stack_level, 0, 100, "5"),
     I(load_mgmt_retry, 5, 86400, "60"),
-    /* the security event log (ocppd/security_events.h) */
+    /* the security event log (ocppd/security_events.h) and the 2.0.1
+     * event log (ocppd/cp_events.h) */
     I(security_event_retention_days, 1, 36500, "365"),
     /* certificate management (ocppd/certs.h) */
     P(cert_ca_cert, ""),

@@ -55,14 +55,20 @@
 	X(ChangeAvailability, change_availability)                             \
 	X(ClearCache, clear_cache)                                             \
 	X(ClearChargingProfile, clear_charging_profile)                        \
+	X(ClearDisplayMessage, clear_display_message)                          \
+	X(ClearVariableMonitoring, clear_variable_monitoring)                  \
+	X(CostUpdated, cost_updated)                                           \
 	X(DataTransfer, data_transfer)                                         \
 	X(DeleteCertificate, delete_certificate)                               \
 	X(GetBaseReport, get_base_report)                                      \
 	X(GetChargingProfiles, get_charging_profiles)                          \
 	X(GetCompositeSchedule, get_composite_schedule)                        \
+	X(GetDisplayMessages, get_display_messages)                            \
 	X(GetInstalledCertificateIds, get_installed_certificate_ids)           \
 	X(GetLocalListVersion, get_local_list_version)                         \
 	X(GetLog, get_log)                                                     \
+	X(GetMonitoringReport, get_monitoring_report)                          \
+	X(GetTransactionStatus, get_transaction_status)                        \
 	X(GetVariables, get_variables)                                         \
 	X(InstallCertificate, install_certificate)                             \
 	X(RequestStartTransaction, request_start_transaction)                  \
@@ -71,6 +77,11 @@
 	X(Reset, reset)                                                        \
 	X(SendLocalList, send_local_list)                                      \
 	X(SetChargingProfile, set_charging_profile)                            \
+	X(SetDisplayMessage, set_display_message)                              \
+	X(SetMonitoringBase, set_monitoring_base)                              \
+	X(SetMonitoringLevel, set_monitoring_level)                            \
+	X(SetNetworkProfile, set_network_profile)                              \
+	X(SetVariableMonitoring, set_variable_monitoring)                      \
 	X(SetVariables, set_variables)                                         \
 	X(TriggerMessage, trigger_message)                                     \
 	X(UnlockConnector, unlock_connector)                                   \

@@ -8,7 +8,9 @@
  * array), so no new action can forget it.  OCPP 2.0.1 names a variable
  * instead: an object whose "variable" is {"name": a secret} has its
  * "attributeValue" (SetVariables, GetVariables' results) and the "value"
- * of each of its "variableAttribute" entries (NotifyReport) masked.
+ * of each of its "variableAttribute" entries (NotifyReport) masked.  A
+ * 2.0.1 network connection profile (SetNetworkProfile's "connectionData")
+ * has its VPN password and shared key and its APN password masked.
  */
 #include "ocpp_secret.h"
 
@@ -21,6 +23,10 @@
  * same password as a device model variable. */
 static const char *const secret_keys[] = {"AuthorizationKey",
                                           "BasicAuthPassword"};
+
+/* Words that make a payload worth parsing for secrets beside the keys:
+ * the network profile that carries passwords of its own. */
+static const char *const secret_hints[] = {"connectionData"};
 
 int ocpp_secret_key(const char *key)
 {
@@ -63,6 +69,23 @@ static int mask_variable(cJSON *obj)
 	return n;
 }
 
+/* SetNetworkProfile's connectionData: vpn.password, vpn.key and
+ * apn.apnPassword. */
+static int mask_connection_data(cJSON *obj)
+{
+	cJSON *p = cJSON_GetObjectItemCaseSensitive(obj, "connectionData");
+	if (!cJSON_IsObject(p))
+		return 0;
+	int n = 0;
+	cJSON *vpn = cJSON_GetObjectItemCaseSensitive(p, "vpn");
+	cJSON *apn = cJSON_GetObjectItemCaseSensitive(p, "apn");
+	if (cJSON_IsObject(vpn))
+		n += mask_member(vpn, "password") + mask_member(vpn, "key");
+	if (cJSON_IsObject(apn))
+		n += mask_member(apn, "apnPassword");
+	return n;
+}
+
 int ocpp_secret_mask(cJSON *node)
 {
 	int n = 0;
@@ -74,6 +97,7 @@ int ocpp_secret_mask(cJSON *node)
 		if (cJSON_IsString(k) && ocpp_secret_key(k->valuestring) && v)
 			n += mask_member(node, "value");
 		n += mask_variable(node);
+		n += mask_connection_data(node);
 	}
 	cJSON *c;
 	cJSON_ArrayForEach(c, node)
@@ -95,6 +119,25 @@ static int mentions_secret(const char *text, size_t len)
 			if (!strncasecmp(text + j, secret_keys[i], kl))
 				return 1;
 	}
+	for (size_t i = 0; i < sizeof secret_hints / sizeof secret_hints[0];
+	     i++) {
+		size_t kl = strlen(secret_hints[i]);
+		for (size_t j = 0; j + kl <= len; j++)
+			if (!strncasecmp(text + j, secret_hints[i], kl))
+				return 1;
+	}
+	return 0;
+}
+
+int ocpp_secret_may_mention(const char *text)
+{
+	for (size_t i = 0; i < sizeof secret_keys / sizeof secret_keys[0]; i++)
+		if (strcasestr(text, secret_keys[i]))
+			return 1;
+	for (size_t i = 0; i < sizeof secret_hints / sizeof secret_hints[0];
+	     i++)
+		if (strcasestr(text, secret_hints[i]))
+			return 1;
 	return 0;
 }
 

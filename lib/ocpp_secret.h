@@ -18,6 +18,11 @@
 /* 1 when a configuration key's value is a secret (case-insensitive). */
 int ocpp_secret_key(const char *key);
 
+/* A quick no for a NUL-terminated text: 0 when it cannot hold a secret
+ * (names no secret key nor a structure that carries one), 1 when it may
+ * (then ocpp_secret_mask_text decides). */
+int ocpp_secret_may_mention(const char *text);
+
 /* Masks every secret value anywhere in the tree; returns how many. */
 int ocpp_secret_mask(cJSON *node);
 

@@ -54,6 +54,11 @@ enum hres handle201_boot_notification(struct hctx *c, const cJSON *req,
 enum hres handle201_firmware_status(struct hctx *c, const cJSON *req,
                                     cJSON *conf);
 enum hres handle201_meter_values(struct hctx *c, const cJSON *req, cJSON *conf);
+enum hres handle201_notify_display_messages(struct hctx *c, const cJSON *req,
+                                            cJSON *conf);
+enum hres handle201_notify_event(struct hctx *c, const cJSON *req, cJSON *conf);
+enum hres handle201_notify_monitoring_report(struct hctx *c, const cJSON *req,
+                                             cJSON *conf);
 enum hres handle201_notify_report(struct hctx *c, const cJSON *req,
                                   cJSON *conf);
 enum hres handle201_report_charging_profiles(struct hctx *c, const cJSON *req,

@@ -7,6 +7,7 @@
 
 #include <time.h>
 
+#include "cp_events.h"
 #include "db.h"
 #include "log.h"
 #include "mv_keep.h"
@@ -36,6 +37,8 @@ static void pass(struct db *db, void *arg)
 		mv_keep_pass(db, cfg, today, stopping);
 	if (!db->lost)
 		security_events_expire(db, cfg);
+	if (!db->lost)
+		cp_events_expire(db, cfg);
 	if (!db->lost)
 		file_tokens_expire(db);
 	if (!db->lost)

@@ -384,8 +384,7 @@ void oplog_refused(const char *cp_id, unsigned status, const char *why,
  * glibc's strcasestr.  A NUL inside the frame: ask the mask. */
 static int may_name_secret(const char *text, size_t len)
 {
-	return strlen(text) != len || strcasestr(text, "AuthorizationKey") ||
-	       strcasestr(text, "BasicAuthPassword");
+	return strlen(text) != len || ocpp_secret_may_mention(text);
 }
 
 /* Reads, masks and cuts every record once (a retried batch reuses it). */

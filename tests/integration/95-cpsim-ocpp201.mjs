@@ -109,12 +109,31 @@ try {
 		check('notify_report_stored', await until(() => sqlValue(`SELECT value FROM device_vars
 			WHERE cp_id = ${q(TWO)} AND component = 'SampledDataCtrlr' AND variable = 'TxUpdatedInterval'`) === '1',
 		5000, 100), 'device_vars has no TxUpdatedInterval = 1');
+		// The monitoring, display and transaction status calls answered.
+		checkEq('tx_status_ongoing', await cmd('GetTransactionStatus', { transactionId: txId }),
+			{ ongoingIndicator: true, messagesInQueue: false });
+		checkEq('cost_updated', await cmd('CostUpdated', { totalCost: 1.5, transactionId: txId }), {});
+		checkEq('monitoring_level', (await cmd('SetMonitoringLevel', { severity: 3 }))?.status, 'Accepted');
+		checkEq('monitoring_set', (await cmd('SetVariableMonitoring', { setMonitoringData: [{ value: 1, type: 'Delta',
+			severity: 5, component: { name: 'EVSE', evse: { id: 1 } }, variable: { name: 'Power' } }] }))
+			?.setMonitoringResult?.[0]?.status, 'UnsupportedMonitorType');
+		checkEq('monitoring_clear', (await cmd('ClearVariableMonitoring', { id: [3, 4] }))?.clearMonitoringResult,
+			[{ id: 3, status: 'NotFound' }, { id: 4, status: 'NotFound' }]);
+		checkEq('monitoring_report', (await cmd('GetMonitoringReport', { requestId: 951 }))?.status, 'EmptyResultSet');
+		checkEq('display_get', (await cmd('GetDisplayMessages', { requestId: 952 }))?.status, 'Unknown');
+		checkEq('display_set', (await cmd('SetDisplayMessage', { message: { id: 1, priority: 'InFront',
+			message: { format: 'ASCII', content: 'hello' } } }))?.status, 'Accepted');
+		checkEq('network_profile', (await cmd('SetNetworkProfile', { configurationSlot: 1, connectionData: {
+			ocppVersion: 'OCPP20', ocppTransport: 'JSON', ocppCsmsUrl: 'ws://127.0.0.1/', messageTimeout: 30,
+			securityProfile: 1, ocppInterface: 'Wired0' } }))?.status, 'Accepted');
 		checkEq('request_stop', (await cmd('RequestStopTransaction', { transactionId: txId }))?.status, 'Accepted');
 		check('remote_session_ended', await until(() => sqlValue(`SELECT stop_reason FROM transactions
 			WHERE id = ${rowId}`) === 'Remote', 8000, 100), 'no Ended with Remote');
 		checkEq('remote_session_row', sql(`SELECT protocol, id_tag, meter_stop > meter_start, seq_missing
 			FROM transactions WHERE id = ${rowId}`)[0], ['ocpp2.0.1', TAG, '1', '0']);
 		checkEq('stop_unknown', (await cmd('RequestStopTransaction', { transactionId: txId }))?.status, 'Rejected');
+		checkEq('tx_status_ended', await cmd('GetTransactionStatus', { transactionId: txId }),
+			{ ongoingIndicator: false, messagesInQueue: false });
 		checkEq('availability', (await cmd('ChangeAvailability', { operationalStatus: 'Inoperative',
 			evse: { id: 2 } }))?.status, 'Accepted');
 		check('unavailable', await until(() => status(2) === 'Unavailable', 5000, 50), status(2));

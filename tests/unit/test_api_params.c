@@ -207,6 +207,7 @@ static void test_openapi_doc(void)
 	                      "/sites/{site_id}/load",
 	                      "/security-events",
 	                      "/cps/{cp_id}/security-events",
+	                      "/cps/{cp_id}/events",
 	                      "/cps/{cp_id}/files",
 	                      "/firmware",
 	                      "/files/{file_id}/content",

@@ -16,6 +16,7 @@
 #include "../../tools/cpsim/answer201.c"
 #include "../../tools/cpsim/answer201_avail.c"
 #include "../../tools/cpsim/answer201_device.c"
+#include "../../tools/cpsim/answer201_more.c"
 #include "../../tools/cpsim/answer201_trigger.c"
 #include "../../tools/cpsim/answer201_tx.c"
 #include "../../tools/cpsim/clock.c"
@@ -208,6 +209,48 @@ static void test_answers_valid_and_model(void)
 	CHECK_STR(ans.error, "NotImplemented");
 }
 
+/* The monitoring, display, network profile, transaction status and cost
+ * answers: each valid against its .conf schema. */
+static void test_more_answers_valid(void)
+{
+	struct st201 st;
+
+	st201_init(&st, 1, "CP-THREE", 60, 10, 0);
+	CHECK_INT(ask(&st, "SetVariableMonitoring",
+	              "{'setMonitoringData':[{'value':1,'type':'Delta',"
+	              "'severity':5,'component':{'name':'EVSE'},"
+	              "'variable':{'name':'Power'}}]}"),
+	          1);
+	CHECK(strstr(ans.payload, "UnsupportedMonitorType"));
+	CHECK_INT(ask(&st, "ClearVariableMonitoring", "{'id':[1,2]}"), 1);
+	CHECK(strstr(ans.payload, "NotFound"));
+	CHECK_INT(ask(&st, "SetMonitoringBase", "{'monitoringBase':'All'}"), 1);
+	CHECK_INT(ask(&st, "SetMonitoringLevel", "{'severity':12}"), 1);
+	CHECK(has("Rejected"));
+	CHECK_INT(ask(&st, "GetMonitoringReport", "{'requestId':1}"), 1);
+	CHECK(has("EmptyResultSet"));
+	CHECK_INT(ask(&st, "SetDisplayMessage",
+	              "{'message':{'id':1,'priority':'InFront','message':"
+	              "{'format':'ASCII','content':'hi'}}}"),
+	          1);
+	CHECK_INT(ask(&st, "GetDisplayMessages", "{'requestId':2}"), 1);
+	CHECK(has("Unknown"));
+	CHECK_INT(ask(&st, "ClearDisplayMessage", "{'id':1}"), 1);
+	CHECK_INT(ask(&st, "SetNetworkProfile",
+	              "{'configurationSlot':1,'connectionData':{"
+	              "'ocppVersion':'OCPP20','ocppTransport':'JSON',"
+	              "'ocppCsmsUrl':'ws://h/','messageTimeout':30,"
+	              "'securityProfile':1,'ocppInterface':'Wired0'}}"),
+	          1);
+	CHECK(has("Accepted"));
+	CHECK_INT(ask(&st, "GetTransactionStatus", "{'transactionId':'x'}"), 1);
+	CHECK(strstr(ans.payload, "\"ongoingIndicator\":false"));
+	CHECK_INT(ask(&st, "GetTransactionStatus", "{}"), 1);
+	CHECK_INT(
+	    ask(&st, "CostUpdated", "{'totalCost':1.5,'transactionId':'x'}"),
+	    1);
+}
+
 static void test_device_model(void)
 {
 	struct st201 st;
@@ -316,6 +359,7 @@ int main(void)
 	}
 	RUN(test_station_messages_valid);
 	RUN(test_answers_valid_and_model);
+	RUN(test_more_answers_valid);
 	RUN(test_device_model);
 	RUN(test_load_frames_valid);
 	ocpp_schemas_free(schemas);

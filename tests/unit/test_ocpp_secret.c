@@ -101,11 +101,35 @@ static void masks_201_variables(void)
 	CHECK(ok);
 }
 
+/* SetNetworkProfile: the profile's VPN and APN passwords, in a frame as
+ * logged; the URL and the rest stay readable. */
+static void masks_network_profile(void)
+{
+	const char f[] =
+	    "[2,\"7\",\"SetNetworkProfile\",{\"configurationSlot\":1,"
+	    "\"connectionData\":{\"ocppVersion\":\"OCPP20\","
+	    "\"ocppTransport\":\"JSON\",\"ocppCsmsUrl\":\"wss://c/\","
+	    "\"messageTimeout\":30,\"securityProfile\":1,"
+	    "\"ocppInterface\":\"Wired0\",\"vpn\":{\"server\":\"v\","
+	    "\"user\":\"u\",\"password\":\"vpn-pw\",\"key\":\"vpn-key\","
+	    "\"type\":\"IPSec\"},\"apn\":{\"apn\":\"a\","
+	    "\"apnPassword\":\"apn-pw\",\"apnAuthentication\":\"AUTO\"}}}]";
+	char *out = NULL;
+	size_t n = 0;
+	CHECK_INT(ocpp_secret_mask_text(f, sizeof f - 1, &out, &n), 1);
+	int ok = out && !strstr(out, "vpn-pw") && !strstr(out, "vpn-key") &&
+	         !strstr(out, "apn-pw") && strstr(out, "wss://c/") &&
+	         strstr(out, "\"user\":\"u\"");
+	free(out);
+	CHECK(ok);
+}
+
 int main(void)
 {
 	RUN(masks_change_and_get);
 	RUN(leaves_the_rest_alone);
 	RUN(masks_frames);
 	RUN(masks_201_variables);
+	RUN(masks_network_profile);
 	CHECK_EXIT();
 }

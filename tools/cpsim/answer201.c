@@ -169,5 +169,9 @@ void answer201_call(struct st201 *st, const char *action, const cJSON *payload,
 			table201[i].fn(st, payload, a);
 			return;
 		}
+	int found;
+	answer201_more(st, action, payload, a, &found);
+	if (found)
+		return;
 	answer201_error(a, "NotImplemented", "not simulated");
 }

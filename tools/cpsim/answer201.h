@@ -95,6 +95,10 @@ int answer201_notify_report(const struct st201 *st, int request_id,
 
 /* Shared by the answer201*.c files. */
 void answer201_status(struct answer201 *a, const char *status);
+/* The monitoring, display, network profile, transaction status and cost
+ * calls (answer201_more.c): *found 0 when action is none of them. */
+void answer201_more(struct st201 *st, const char *action, const struct cJSON *p,
+                    struct answer201 *a, int *found);
 void answer201_error(struct answer201 *a, const char *code, const char *desc);
 void answer201_get_variables(struct st201 *st, const struct cJSON *p,
                              struct answer201 *a);
