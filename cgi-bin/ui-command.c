@@ -48,6 +48,7 @@ static cJSON *evse201(cJSON *flat, char *why, size_t len);
 static cJSON *get_variables201(cJSON *flat, char *why, size_t len);
 static cJSON *set_variables201(cJSON *flat, char *why, size_t len);
 static cJSON *base_report201(cJSON *flat, char *why, size_t len);
+static cJSON *charging_profile201(cJSON *flat, char *why, size_t len);
 
 /*
  * The forms a 2.0.1 station's page has (the form says ocpp=2.0.1): six
@@ -92,6 +93,16 @@ static const struct action actions201[] = {
       {"attributeType", F_STR, 0}},
      set_variables201},
     {"GetBaseReport", {{"reportBase", F_STR, 1}}, base_report201},
+    /* One period from the start, as 1.6's form; a TxProfile names its
+     * session by the station's transactionId. */
+    {"SetChargingProfile",
+     {{"evseId", F_INT, 1},
+      {"chargingProfilePurpose", F_STR, 1},
+      {"stackLevel", F_INT, 1},
+      {"limit", F_STR, 1},
+      {"chargingRateUnit", F_STR, 1},
+      {"transactionId", F_STR, 0}},
+     charging_profile201},
     {"ClearCache", {{NULL, F_STR, 0}}, NULL},
     {"DataTransfer",
      {{"vendorId", F_STR, 1}, {"messageId", F_STR, 0}, {"data", F_STR, 0}},
@@ -241,6 +252,67 @@ static void move(cJSON *flat, const char *from, cJSON *o, const char *to)
 	cJSON *v = cJSON_DetachItemFromObjectCaseSensitive(flat, from);
 	if (v)
 		cJSON_AddItemToObject(o, to, v);
+}
+
+/* The limit as a number; text when it is not one, so ocppd's schema
+ * check names it. */
+static void add_limit(cJSON *period, const cJSON *flat)
+{
+	const char *limit = cJSON_GetStringValue(
+	    cJSON_GetObjectItemCaseSensitive(flat, "limit"));
+	char *end;
+	double d = limit ? strtod(limit, &end) : 0;
+	if (limit && *limit && !*end)
+		cJSON_AddNumberToObject(period, "limit", d);
+	else
+		cJSON_AddStringToObject(period, "limit", limit ? limit : "");
+}
+
+/* 2.0.1's SetChargingProfile from the same fields as 1.6's form: evseId,
+ * chargingProfile with id, chargingSchedule an array of one schedule with
+ * an id of its own (K01). */
+static cJSON *charging_profile201(cJSON *flat, char *why, size_t len)
+{
+	(void)why;
+	(void)len;
+	cJSON *p = cJSON_CreateObject(), *cs = cJSON_CreateObject();
+	cJSON *scheds = cJSON_CreateArray(), *sched = cJSON_CreateObject();
+	cJSON *periods = cJSON_CreateArray(), *period = cJSON_CreateObject();
+	const char *purpose = cJSON_GetStringValue(
+	    cJSON_GetObjectItemCaseSensitive(flat, "chargingProfilePurpose"));
+	move(flat, "evseId", p, "evseId");
+	/* Unique enough among one station's profiles: the second it was
+	 * made. */
+	double id = (double)(time(NULL) % 100000000);
+	cJSON_AddNumberToObject(cs, "id", id);
+	move(flat, "stackLevel", cs, "stackLevel");
+	cJSON_AddStringToObject(cs, "chargingProfilePurpose",
+	                        purpose ? purpose : "");
+	/* A session's profile counts from its start; the station's maximum
+	 * from now. */
+	int relative = purpose && strcmp(purpose, "ChargingStationMaxProfile");
+	cJSON_AddStringToObject(cs, "chargingProfileKind",
+	                        relative ? "Relative" : "Absolute");
+	move(flat, "transactionId", cs, "transactionId");
+	cJSON_AddNumberToObject(sched, "id", id);
+	if (!relative) {
+		char ts[32];
+		time_t now = time(NULL);
+		struct tm tm;
+		gmtime_r(&now, &tm);
+		strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		cJSON_AddStringToObject(sched, "startSchedule", ts);
+	}
+	move(flat, "chargingRateUnit", sched, "chargingRateUnit");
+	cJSON_AddNumberToObject(period, "startPeriod", 0);
+	add_limit(period, flat);
+	cJSON_AddItemToArray(periods, period);
+	cJSON_AddItemToObject(sched, "chargingSchedulePeriod", periods);
+	cJSON_AddItemToArray(scheds, sched);
+	cJSON_AddItemToObject(cs, "chargingSchedule", scheds);
+	cJSON_AddItemToObject(p, "chargingProfile", cs);
+	cJSON_Delete(flat);
+	return p;
 }
 
 /* idToken {idToken, type} (ISO14443 unless the form says), evseId. */

@@ -10,12 +10,14 @@
 #include <cjson/cJSON.h>
 
 #include "batch.h"
+#include "bulk_shape.h"
 #include "calls.h"
 #include "dbq.h"
 #include "jsonutil.h"
 #include "log.h"
 #include "takeover.h"
 #include "timeutil.h"
+#include "ws.h"
 
 /* Jobs looked at per tick and node, and items started per job and tick
  * at most (the pace is the job's own, below these). */
@@ -28,9 +30,13 @@
 static int64_t next_tick_ms;
 
 /* Per charge point and transaction, not for a whole site: refused. */
-static const char *const not_bulk[] = {"CancelReservation", "ReserveNow",
+static const char *const not_bulk[] = {"CancelReservation",
+                                       "ReserveNow",
                                        "RemoteStartTransaction",
-                                       "RemoteStopTransaction", NULL};
+                                       "RemoteStopTransaction",
+                                       "RequestStartTransaction",
+                                       "RequestStopTransaction",
+                                       NULL};
 
 enum bulk_kind { BULK_START, BULK_CANCEL, BULK_RESUME };
 
@@ -605,7 +611,15 @@ static void tick_done(struct job *jb, enum hres r)
 		snprintf(req.requested_by, sizeof req.requested_by, "%s",
 		         t->s[i].who);
 		req.params = t->s[i].params;
-		calls_submit(takeover_find(req.cp_id), &req);
+		/* Each target in its own protocol's shape where one payload
+		 * means the same in both (bulk_shape.h). */
+		struct conn *c = takeover_find(req.cp_id);
+		cJSON *shaped = bulk_shape(req.op, req.params,
+		                           c && !c->closing ? c->proto : -1);
+		if (shaped)
+			req.params = shaped;
+		calls_submit(c, &req);
+		cJSON_Delete(shaped);
 	}
 }
 

@@ -89,6 +89,32 @@ static const cJSON *sent_profile(const struct cmd_record *r, const cJSON *p,
 	return cJSON_IsObject(prof) ? prof : NULL;
 }
 
+/* A 2.0.1 profile's transactionId: the station's own string, or NULL. */
+static const char *tx201(const cJSON *prof)
+{
+	const cJSON *t = member(prof, "transactionId");
+	return cJSON_IsString(t) ? t->valuestring : NULL;
+}
+
+/* The session a station's own transactionId names (transactions.cp_tx_id),
+ * as text into out: 1, 0 when none is known (yet), -1 on a database
+ * error. */
+static int session_of(struct db *db, const char *cp_id, const char *cp_tx,
+                      char *out, size_t outlen)
+{
+	struct db_rows rows;
+	if (db_query(db, &rows,
+	             "SELECT id FROM transactions WHERE cp_id = ? AND "
+	             "cp_tx_id = ?",
+	             "ss", cp_id, cp_tx))
+		return -1;
+	int rc = db_next(&rows);
+	if (rc > 0)
+		snprintf(out, outlen, "%lld", db_int(&rows, 0));
+	db_rows_end(&rows);
+	return rc < 0 ? -1 : rc > 0;
+}
+
 static int record_request(struct db *db, const struct cmd_record *r,
                           const cJSON *prof, int connector, const char *source)
 {
@@ -102,6 +128,13 @@ static int record_request(struct db *db, const struct cmd_record *r,
 	    txid >= INT32_MIN && txid <= INT32_MAX) {
 		snprintf(txbuf, sizeof txbuf, "%lld", txid);
 		tx = txbuf;
+	} else if (tx201(prof)) {
+		int rc =
+		    session_of(db, r->cp_id, tx201(prof), txbuf, sizeof txbuf);
+		if (rc < 0)
+			return -1;
+		if (rc > 0)
+			tx = txbuf;
 	}
 	const cJSON *cs = member(prof, "chargingSchedule");
 	char *sched = cs ? cJSON_PrintUnformatted(cs) : strdup("{}");
@@ -182,11 +215,22 @@ static int record_answer(struct db *db, const struct cmd_record *r,
 		            (int)json_int(prof, "stackLevel", 0)) < 0
 		        ? -1
 		        : 0;
+	/* A 2.0.1 TxProfile names its session by the station's id: bound
+	 * to it here when its TransactionEvent came after the request. */
+	if (!rc2 && accepted && !strcmp(purpose, "TxProfile") && tx201(prof))
+		rc2 = db_exec(db,
+		              "UPDATE charging_profiles SET transaction_id = "
+		              "(SELECT t.id FROM transactions t WHERE "
+		              "t.cp_id = ? AND t.cp_tx_id = ?) WHERE "
+		              "command_uid = ? AND transaction_id IS NULL",
+		              "sss", r->cp_id, tx201(prof), r->uid) < 0
+		          ? -1
+		          : 0;
 	/* A TxProfile sent without a transactionId is for the session
 	 * running on its connector (SetChargingProfile); remote start's
 	 * session has not begun and is bound at its stop. */
-	if (!rc2 && accepted && !strcmp(purpose, "TxProfile") &&
-	    !strcmp(source, "SetChargingProfile"))
+	else if (!rc2 && accepted && !strcmp(purpose, "TxProfile") &&
+	         !strcmp(source, "SetChargingProfile"))
 		rc2 = db_exec(db,
 		              "UPDATE charging_profiles SET transaction_id = "
 		              "(SELECT t.id FROM transactions t WHERE "

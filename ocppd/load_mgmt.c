@@ -346,10 +346,48 @@ static cJSON *profile(int conn, long long tx, int da, int nphases)
 	return p;
 }
 
+/* The same limit in 2.0.1's shape (K01): the profile's id, its schedule
+ * an array of schedules with ids of their own, evseId for connectorId;
+ * a TxProfile names the session by the station's own transactionId.
+ * NULL when a session's station id is not known (no TxProfile without
+ * one: 2.0.1 K01.FR.03). */
+static cJSON *profile201(int conn, int evse, long long tx, const char *cp_tx,
+                         int da, int nphases)
+{
+	if (tx > 0 && !cp_tx)
+		return NULL;
+	cJSON *p = cJSON_CreateObject(), *cs = cJSON_CreateObject();
+	cJSON *scheds = cJSON_CreateArray(), *sched = cJSON_CreateObject();
+	cJSON *periods = cJSON_CreateArray(), *period = cJSON_CreateObject();
+	cJSON_AddNumberToObject(p, "evseId", evse);
+	cJSON_AddNumberToObject(cs, "id", LM_PROFILE_ID + conn);
+	cJSON_AddNumberToObject(cs, "stackLevel", cfg->load_mgmt_stack_level);
+	cJSON_AddStringToObject(cs, "chargingProfilePurpose",
+	                        tx > 0 ? "TxProfile" : "TxDefaultProfile");
+	cJSON_AddStringToObject(cs, "chargingProfileKind", "Relative");
+	if (tx > 0)
+		cJSON_AddStringToObject(cs, "transactionId", cp_tx);
+	cJSON_AddNumberToObject(sched, "id", LM_PROFILE_ID + conn);
+	cJSON_AddStringToObject(sched, "chargingRateUnit", "A");
+	cJSON_AddNumberToObject(period, "startPeriod", 0);
+	cJSON_AddNumberToObject(period, "limit", da / 10.0);
+	cJSON_AddNumberToObject(period, "numberPhases", nphases);
+	cJSON_AddItemToArray(periods, period);
+	cJSON_AddItemToObject(sched, "chargingSchedulePeriod", periods);
+	cJSON_AddItemToArray(scheds, sched);
+	cJSON_AddItemToObject(cs, "chargingSchedule", scheds);
+	cJSON_AddItemToObject(p, "chargingProfile", cs);
+	return p;
+}
+
 static const char sql_due[] =
     "SELECT a.cp_id, a.connector_id, a.transaction_id, a.target_da, "
-    "cp.lm_phases FROM load_alloc a JOIN charge_points cp ON cp.id = "
-    "a.cp_id WHERE cp.connected = 1 AND cp.node_id <=> NULLIF(?, '') "
+    "cp.lm_phases, cp.protocol = 'ocpp2.0.1', t.cp_tx_id, "
+    "COALESCE(t.evse_id, a.connector_id) FROM load_alloc a "
+    "JOIN charge_points cp ON cp.id = a.cp_id "
+    "LEFT JOIN transactions t ON a.transaction_id > 0 AND "
+    "t.id = a.transaction_id "
+    "WHERE cp.connected = 1 AND cp.node_id <=> NULLIF(?, '') "
     "AND (a.status = 'new' OR (a.status = 'accepted' AND "
     "a.accepted_da <> a.target_da) OR (a.status IN ('rejected', "
     "'failed') AND a.updated_at < UTC_TIMESTAMP(3) - INTERVAL ? SECOND)) "
@@ -359,6 +397,8 @@ static const char sql_due[] =
 struct due {
 	char cp[51];
 	int conn, tx, da, phases;
+	int v201, evse; /* a 2.0.1 station: its shape, its EVSE */
+	char cp_tx[37]; /* the station's transactionId (2.0.1) */
 };
 
 /* Sends one target; the answer goes to its row. */
@@ -369,11 +409,20 @@ static void send_one(struct db *db, struct ctl_client *cc, const struct due *d)
 	if (d->da < 0) {
 		op = "ClearChargingProfile";
 		params = cJSON_CreateObject();
-		cJSON_AddNumberToObject(params, "id", LM_PROFILE_ID + d->conn);
+		cJSON_AddNumberToObject(params,
+		                        d->v201 ? "chargingProfileId" : "id",
+		                        LM_PROFILE_ID + d->conn);
 	} else {
 		op = "SetChargingProfile";
-		params =
-		    profile(d->conn, d->tx, d->da, d->phases == LP_ALL ? 3 : 1);
+		int nph = d->phases == LP_ALL ? 3 : 1;
+		params = d->v201 ? profile201(d->conn, d->evse, d->tx,
+		                              d->cp_tx[0] ? d->cp_tx : NULL,
+		                              d->da, nph)
+		                 : profile(d->conn, d->tx, d->da, nph);
+		if (!params) {
+			/* Its station id not known yet: the next run. */
+			return;
+		}
 	}
 	char err[256];
 	int rc =
@@ -435,6 +484,10 @@ static void send_due(struct db *db)
 		d[n].tx = (int)db_int(&r, 2);
 		d[n].da = (int)db_int(&r, 3);
 		d[n].phases = phases_of(db_str(&r, 4));
+		d[n].v201 = db_int(&r, 5) == 1;
+		snprintf(d[n].cp_tx, sizeof d[n].cp_tx, "%s",
+		         db_str(&r, 6) ? db_str(&r, 6) : "");
+		d[n].evse = (int)db_int(&r, 7);
 		n++;
 	}
 	db_rows_end(&r);

@@ -1,8 +1,9 @@
 /*
  * load_mgmt.h — site load management: a site with load_management on and
  * a grid limit (amps per phase) shares it among its charging connectors,
- * as TxProfiles (OCPP 1.6 Smart Charging) ocppd sends and the charge
- * points accept (sql/021, docs/load-management.md).
+ * as TxProfiles (OCPP 1.6 Smart Charging, or 2.0.1's shape to a 2.0.1
+ * station) ocppd sends and the charge points accept (sql/021,
+ * docs/load-management.md).
  *
  * A thread of its own (ticker.h), every load_mgmt_interval seconds and
  * soon after a session starts or stops:

@@ -13,7 +13,7 @@
 //  - cancel: the charge points not reached yet are never sent to;
 //  - bad input → a JSON error with the right status and parameter.
 import {
-	apiCall as call, check, checkEq, cpId, done, isoNow, ocppClient, sleep, test, until,
+	RPCClient, apiCall as call, check, checkEq, cpId, done, env, isoNow, ocppClient, sleep, test, until,
 } from '../node/lib.mjs';
 
 const enc = encodeURIComponent;
@@ -196,6 +196,54 @@ await test('bad_input_json_errors', async () => {
 	const before = (await call('GET', '/bulk-jobs?limit=500')).json?.count;
 	await call('POST', `/sites/${site}/commands/Reset`, { type: 'Bogus' });
 	checkEq('refused_records_nothing', (await call('GET', '/bulk-jobs?limit=500')).json?.count, before);
+});
+
+// A mixed fleet: a group of a 1.6 charge point and a 2.0.1 station.  A
+// Reset goes to each in its own protocol's shape (1.6 Soft is 2.0.1's
+// Immediate; OnIdle has no 1.6 counterpart and is that target's
+// refusal); a 1.6-only name is the 2.0.1 target's cp_protocol refusal,
+// recorded in the job; a per-session 2.0.1 action is refused as 1.6's.
+await test('mixed_fleet_per_protocol', async () => {
+	const V = cpId('bulk_v201');
+	const st = new RPCClient({ endpoint: env.ocppUrl, identity: V, protocols: ['ocpp2.0.1'], strictMode: true,
+		reconnect: false, callTimeoutMs: 10000 });
+	await st.connect();
+	await st.call('BootNotification', { reason: 'PowerUp', chargingStation: { vendorName: 'T87', model: 'bulk201' } });
+	const seen = [];
+	st.handle('Reset', ({ params }) => { seen.push(params); return { status: 'Accepted' }; });
+	const got16 = [];
+	clients[0].handle('Reset', ({ params }) => { got16.push(params); return { status: 'Accepted' }; });
+	clients[0].handle('ChangeConfiguration', () => ({ status: 'Accepted' }));
+	const mixed = (await call('POST', '/groups', { name: `Bulk mixed ${process.pid}` })).json?.id;
+	for (const id of [ids[0], V]) await call('PUT', `/groups/${mixed}/members/${enc(id)}`);
+	const items = async (r) => {
+		const j = await finished(r.json?.id);
+		check(`done_${r.json?.id}`, j?.status === 'done', JSON.stringify(j));
+		return Object.fromEntries((j?.items || []).map((i) => [i.cp_id, i]));
+	};
+	const soft = await call('POST', `/groups/${mixed}/commands/Reset?per_minute=600&max_in_flight=10`, { type: 'Soft' });
+	checkEq('soft_started', [soft.status, soft.json?.charge_points], [202, 2]);
+	let it = await items(soft);
+	checkEq('soft_answered_both', [it[ids[0]]?.status, it[V]?.status], ['answered', 'answered']);
+	checkEq('soft_shapes', [got16, seen], [[{ type: 'Soft' }], [{ type: 'Immediate' }]]);
+	const idle = await call('POST', `/groups/${mixed}/commands/Reset?per_minute=600&max_in_flight=10`, { type: 'OnIdle' });
+	checkEq('onidle_started', idle.status, 202);
+	it = await items(idle);
+	checkEq('onidle_201_answered', [it[V]?.status, seen[1]], ['answered', { type: 'OnIdle' }]);
+	check('onidle_16_refused', it[ids[0]]?.status === 'failed' && /^invalid_params/.test(it[ids[0]]?.why || ''),
+		JSON.stringify(it[ids[0]]));
+	checkEq('onidle_16_not_sent', got16.length, 1);
+	const cc = await call('POST', `/groups/${mixed}/commands/ChangeConfiguration?per_minute=600&max_in_flight=10`,
+		{ key: 'HeartbeatInterval', value: '300' });
+	checkEq('cc_started', cc.status, 202);
+	it = await items(cc);
+	checkEq('cc_16_answered', it[ids[0]]?.status, 'answered');
+	check('cc_201_cp_protocol', it[V]?.status === 'failed' && /^cp_protocol: .*OCPP 2\.0\.1/.test(it[V]?.why || ''),
+		JSON.stringify(it[V]));
+	const rs = await call('POST', `/groups/${mixed}/commands/RequestStartTransaction`,
+		{ idToken: { idToken: 'X', type: 'Central' }, remoteStartId: 1 });
+	checkEq('request_start_not_bulk', [rs.status, rs.json?.error?.parameter], [400, 'action']);
+	await st.close();
 });
 
 for (const cli of clients) await cli.close();

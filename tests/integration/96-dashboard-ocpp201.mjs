@@ -44,6 +44,7 @@ const answers = {
 	GetBaseReport: { status: 'Accepted' },
 	ClearCache: { status: 'Accepted' },
 	DataTransfer: { status: 'Accepted', data: 'pong' },
+	SetChargingProfile: { status: 'Accepted' },
 };
 for (const [action, answer] of Object.entries(answers))
 	st.handle(action, ({ params }) => { got[action] = params; return answer; });
@@ -177,6 +178,24 @@ try {
 		s = await v201({ action: 'DataTransfer', vendorId: 'T96', messageId: 'ping', data: 'x' });
 		checkEq('data_transfer', [got.DataTransfer, s.outcome?.[2]],
 			[{ vendorId: 'T96', messageId: 'ping', data: 'x' }, 'Accepted']);
+		// The charging limit form in 2.0.1's shape; a TxProfile names the
+		// session by the station's id and is linked to it.
+		s = await v201({ action: 'SetChargingProfile', evseId: '1', chargingProfilePurpose: 'TxProfile',
+			stackLevel: '2', limit: '10.5', chargingRateUnit: 'A', transactionId: TXID });
+		const cp = got.SetChargingProfile?.chargingProfile;
+		checkEq('set_profile_201', [s.outcome?.[2], got.SetChargingProfile?.evseId, cp?.stackLevel,
+			cp?.chargingProfilePurpose, cp?.chargingProfileKind, cp?.transactionId, cp?.chargingSchedule?.length,
+			cp?.chargingSchedule?.[0]?.id === cp?.id, cp?.chargingSchedule?.[0]?.chargingRateUnit,
+			cp?.chargingSchedule?.[0]?.chargingSchedulePeriod], ['Accepted', 1, 2, 'TxProfile', 'Relative', TXID, 1,
+			true, 'A', [{ startPeriod: 0, limit: 10.5 }]]);
+		checkEq('set_profile_201_linked', sql(`SELECT p.status, p.transaction_id = t.id FROM charging_profiles p
+			JOIN transactions t ON t.cp_id = p.cp_id AND t.cp_tx_id = ${q(TXID)}
+			WHERE p.cp_id = ${q(S)} AND p.profile_id = ${Number(cp?.id)}`), [['accepted', '1']]);
+		s = await v201({ action: 'SetChargingProfile', evseId: '0', chargingProfilePurpose: 'ChargingStationMaxProfile',
+			stackLevel: '0', limit: '22000', chargingRateUnit: 'W', transactionId: '' });
+		const mx = got.SetChargingProfile?.chargingProfile;
+		checkEq('set_profile_201_station_max', [s.outcome?.[2], mx?.chargingProfileKind, 'transactionId' in (mx || {}),
+			typeof mx?.chargingSchedule?.[0]?.startSchedule], ['Accepted', 'Absolute', false, 'string']);
 	});
 
 	await test('16_form_to_201_refused_by_ocppd', async () => {
