@@ -120,7 +120,8 @@ fi
 # would take at this run's CPU per message.
 tput_rate=$(field tput msgs_per_sec)
 rate_p99=$(field rate latency_ms.p99)
-read -r us_o us_d < <(sed 's/ µs//g; s/ \/ / /' "$BDIR/out/tput.permsg")
+# (the file has no final newline: read's status would end the script)
+read -r us_o us_d < <(sed 's/ µs//g; s/ \/ / /' "$BDIR/out/tput.permsg") || true
 targets=$(awk -v r="$tput_rate" -v p="$rate_p99" -v held="$(field rate msgs_per_sec)" -v want="$RATE" \
 	-v o="$us_o" -v d="$us_d" -v cores="$(nproc)" -v cps="$CPS" '
 	BEGIN {
