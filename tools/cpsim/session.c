@@ -8,6 +8,7 @@
  * through rpc.c, which sends them one at a time; nothing but
  * BootNotification goes out until the boot was accepted.
  */
+#include "sess_report.h"
 #include "cpcerts.h"
 #include "session.h"
 
@@ -98,14 +99,9 @@ static void note(struct sess *s, const char *fmt, ...)
 static void note(struct sess *s, const char *fmt, ...)
 {
 	va_list ap;
-
-	if (s->o->quiet)
-		return;
-	fprintf(stderr, "cpsim: %s ", s->id);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	sess_vnote(s->o->quiet, s->id, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 /* Record a failure; the first reason is the one the summary names. */
@@ -113,16 +109,10 @@ static void fail(struct sess *s, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 static void fail(struct sess *s, const char *fmt, ...)
 {
-	char buf[256];
 	va_list ap;
-
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
+	sess_vfail(s->id, &s->failed, s->why, sizeof s->why, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "cpsim: %s error: %s\n", s->id, buf);
-	if (!s->failed)
-		snprintf(s->why, sizeof s->why, "%s", buf);
-	s->failed = 1;
 }
 
 static void set_done(struct sess *s)
