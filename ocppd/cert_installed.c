@@ -20,6 +20,25 @@ static int hash_fields(const cJSON *h, const char **alg, const char **name,
 	return *alg && *name && *key && *serial ? 0 : -1;
 }
 
+/* One reported certificate of the set; one whose hash data is
+ * incomplete is skipped. */
+static int record_hash(struct db *db, const struct cmd_record *r,
+                       const char *type, const cJSON *h)
+{
+	const char *alg, *name, *key, *serial;
+	if (hash_fields(h, &alg, &name, &key, &serial))
+		return 0;
+	return db_exec(db,
+	               "INSERT IGNORE INTO cp_installed_certs (cp_id, "
+	               "certificate_type, hash_algorithm, "
+	               "issuer_name_hash, issuer_key_hash, serial_number, "
+	               "reported_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	               "sssssst", r->cp_id, type, alg, name, key, serial,
+	               r->finished_ms) < 0
+	           ? -1
+	           : 0;
+}
+
 static int replace_set(struct db *db, const struct cmd_record *r,
                        const char *type, const cJSON *resp)
 {
@@ -33,16 +52,7 @@ static int replace_set(struct db *db, const struct cmd_record *r,
 	const cJSON *h;
 	cJSON_ArrayForEach(h, list)
 	{
-		const char *alg, *name, *key, *serial;
-		if (hash_fields(h, &alg, &name, &key, &serial))
-			continue;
-		if (db_exec(db,
-		            "INSERT IGNORE INTO cp_installed_certs (cp_id, "
-		            "certificate_type, hash_algorithm, "
-		            "issuer_name_hash, issuer_key_hash, serial_number, "
-		            "reported_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-		            "sssssst", r->cp_id, type, alg, name, key, serial,
-		            r->finished_ms) < 0)
+		if (record_hash(db, r, type, h))
 			return -1;
 	}
 	return 0;
@@ -92,19 +102,10 @@ static int replace_sets201(struct db *db, const struct cmd_record *r,
 	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(
 	                          resp, "certificateHashDataChain"))
 	{
-		const char *alg, *name, *key, *serial;
 		const char *type = json_str(e, "certificateType", NULL);
-		if (!type || hash_fields(cJSON_GetObjectItemCaseSensitive(
-		                             e, "certificateHashData"),
-		                         &alg, &name, &key, &serial))
-			continue;
-		if (db_exec(db,
-		            "INSERT IGNORE INTO cp_installed_certs (cp_id, "
-		            "certificate_type, hash_algorithm, "
-		            "issuer_name_hash, issuer_key_hash, serial_number, "
-		            "reported_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-		            "sssssst", r->cp_id, type, alg, name, key, serial,
-		            r->finished_ms) < 0)
+		if (type && record_hash(db, r, type,
+		                        cJSON_GetObjectItemCaseSensitive(
+		                            e, "certificateHashData")))
 			return -1;
 	}
 	return 0;
