@@ -373,14 +373,20 @@ static cJSON *var_entry(cJSON *flat)
 	return flat;
 }
 
+/* {key: [the one variable the form names]} */
+static cJSON *one_variable(cJSON *flat, const char *key)
+{
+	cJSON *p = cJSON_CreateObject();
+	cJSON *list = cJSON_AddArrayToObject(p, key);
+	cJSON_AddItemToArray(list, var_entry(flat));
+	return p;
+}
+
 static cJSON *get_variables201(cJSON *flat, char *why, size_t len)
 {
 	(void)why;
 	(void)len;
-	cJSON *p = cJSON_CreateObject();
-	cJSON *list = cJSON_AddArrayToObject(p, "getVariableData");
-	cJSON_AddItemToArray(list, var_entry(flat));
-	return p;
+	return one_variable(flat, "getVariableData");
 }
 
 /* The value is read apart: an empty one is a value (it clears). */
@@ -388,10 +394,7 @@ static cJSON *set_variables201(cJSON *flat, char *why, size_t len)
 {
 	(void)why;
 	(void)len;
-	cJSON *p = cJSON_CreateObject();
-	cJSON *list = cJSON_AddArrayToObject(p, "setVariableData");
-	cJSON_AddItemToArray(list, var_entry(flat));
-	return p;
+	return one_variable(flat, "setVariableData");
 }
 
 /* requestId: unique enough among one station's reports, the second it
