@@ -112,11 +112,15 @@ Command, one line per minute: \`cpsim --load --cps 1000 --rate $RATE --seconds 6
 $MINUTES times in a row on a fresh database.  Tables: data and indexes of
 meter_values, transactions, connectors and charge_points; disk reads:
 pages InnoDB had to read back (\`Innodb_buffer_pool_reads\`); pages
-flushed: pages written back (\`Innodb_buffer_pool_pages_flushed\`).
+flushed: pages written back (\`Innodb_buffer_pool_pages_flushed\`); load:
+the 1-minute load average at the end of the minute (the benchmark alone
+makes about 3 on two cores).
 
-| minute | msgs/s | p50 ms | p99 ms | max ms | timeouts | µs CPU per msg (ocppd / mariadbd) | tables | disk reads | pages flushed |
-|---|---|---|---|---|---|---|---|---|---|
+| minute | msgs/s | p50 ms | p99 ms | max ms | timeouts | µs CPU per msg (ocppd / mariadbd) | tables | disk reads | pages flushed | load |
+|---|---|---|---|---|---|---|---|---|---|---|
 EOF
 	printf '%s' "$rows"
+	# The reading of the figures is kept by hand beside the script.
+	cat docs/benchmarks-long-notes.md
 } >"$OUT"
 echo "bench-long: written to $OUT"
