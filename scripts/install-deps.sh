@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 
 pkgs=(build-essential pkg-config libwebsockets-dev libcjson-dev libmariadb-dev
       libfcgi-dev mariadb-server mariadb-client lighttpd apache2
-      libapache2-mod-fcgid libcrypt-dev libev-dev libssl-dev libcurl4-openssl-dev)
+      libapache2-mod-fcgid libcrypt-dev libev-dev libssl-dev libcurl4-openssl-dev
+      libjemalloc-dev)
 if [[ "${1:-}" == "--test" ]]; then
 	# haproxy: tests/integration/94-proxy-tls.mjs runs haproxy/ocpp.cfg.
 	pkgs+=(curl chromium wrk clang clang-format libclang-rt-14-dev openssl acl
