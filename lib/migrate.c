@@ -3,10 +3,12 @@
  *
  * Each file is applied once, in number order, and recorded in
  * schema_version, so a second start (or a newer release) applies only what
- * is new.  Statements end with ';' at the end of a line; "--" lines are
- * comments.  ocppd runs this at start-up with the write account, or with
- * migrate_on_start = no (a cluster) only db_schema_check, and the
- * migration runs once per deploy from `ocppd --migrate`.
+ * is new.  Statements are split as the mariadb client splits these
+ * files (sql_split.h: ';' at the end of a line, "--" comment lines,
+ * DELIMITER for trigger bodies of several statements).  ocppd runs this at
+ * start-up with the write account, or with migrate_on_start = no (a cluster)
+ * only db_schema_check, and the migration runs once per deploy from `ocppd
+ * --migrate`.
  *
  * A file can fail half-way (a CREATE TRIGGER refused for lack of SUPER
  * while binary logging is on, after its CREATE TABLE went through), and
@@ -18,6 +20,7 @@
  * fix.
  */
 #include "db.h"
+#include "sql_split.h"
 
 #include <dirent.h>
 #include <mysql.h>
@@ -116,54 +119,35 @@ static int run_counted(struct db *db, const char *sql, size_t len,
 	return 0;
 }
 
-/* Splits on ';' at the end of a line and skips "--" comment lines; the
- * first `skip` statements were done by an earlier, failed attempt. */
+struct apply {
+	struct db *db;
+	const char *path;
+	long version;
+	int skip, no;
+	char *err;
+	size_t errlen;
+};
+
+static int apply_one(const char *stmt, size_t len, void *arg)
+{
+	struct apply *a = arg;
+	if (++a->no <= a->skip)
+		return 0;
+	return run_counted(a->db, stmt, len, a->path, a->version, a->no, a->err,
+	                   a->errlen);
+}
+
+/* The file's statements in order (sql_split.h); the first `skip` were
+ * done by an earlier, failed attempt. */
 static int apply_file(struct db *db, const char *path, const char *text,
                       long version, int skip, char *err, size_t errlen)
 {
-	char *stmt = NULL;
-	size_t len = 0;
-	FILE *cur = open_memstream(&stmt, &len);
-	if (!cur) {
+	struct apply a = {db, path, version, skip, 0, err, errlen};
+	*err = '\0';
+	int rc = sql_split(text, apply_one, &a);
+	if (rc == -1 && !*err)
 		snprintf(err, errlen, "%s: out of memory", path);
-		return -1;
-	}
-	int rc = 0, no = 0;
-	const char *p = text;
-	while (*p && rc == 0) {
-		const char *eol = strchr(p, '\n');
-		size_t ll = eol ? (size_t)(eol - p) : strlen(p);
-		const char *s = p;
-		while (s < p + ll && (*s == ' ' || *s == '\t'))
-			s++;
-		int comment = (p + ll - s >= 2 && s[0] == '-' && s[1] == '-');
-		if (!comment) {
-			fwrite(p, 1, ll, cur);
-			fputc('\n', cur);
-			const char *e = p + ll;
-			while (e > p &&
-			       (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
-				e--;
-			if (e > p && e[-1] == ';') {
-				fflush(cur);
-				if (++no > skip)
-					rc = run_counted(db, stmt, len, path,
-					                 version, no, err,
-					                 errlen);
-				rewind(cur);
-				len = 0;
-				fflush(cur);
-			}
-		}
-		p = eol ? eol + 1 : p + ll;
-	}
-	fflush(cur);
-	/* Trailing text without ';' is a statement too, unless blank. */
-	if (rc == 0 && len && strspn(stmt, " \t\r\n") < len && ++no > skip)
-		rc = run_counted(db, stmt, len, path, version, no, err, errlen);
-	fclose(cur);
-	free(stmt);
-	return rc;
+	return rc ? -1 : 0;
 }
 
 static const char create_version_table[] =
