@@ -132,7 +132,13 @@ int meter_values201_store(struct hctx *c, int connector_id, long long tx,
 	return stored;
 }
 
-/* The open 2.0.1 session on EVSE evse, or 0. */
+/*
+ * The open 2.0.1 session on EVSE evse, or 0.  A session's connector_id is
+ * its EVSE's number (evse201_connector: evse itself, or evse * 100 + c
+ * for a further connector c), so the open-session index (cp_id,
+ * connector_id, stop_ts) finds it in a range of its own; by evse_id alone
+ * the read walked every session the charge point ever had.
+ */
 static int open_session(struct hctx *c, long long evse, long long *tx)
 {
 	struct db_rows r;
@@ -141,9 +147,12 @@ static int open_session(struct hctx *c, long long evse, long long *tx)
 		return 0;
 	if (db_query(c->db, &r,
 	             "SELECT id FROM transactions WHERE cp_id = ? "
-	             "AND evse_id = ? AND stop_ts IS NULL "
+	             "AND (connector_id = ? OR connector_id BETWEEN ? AND ?) "
+	             "AND stop_ts IS NULL AND evse_id = ? "
 	             "AND protocol = 'ocpp2.0.1' ORDER BY id DESC LIMIT 1",
-	             "si", c->cp_id, (int)evse))
+	             "siiii", c->cp_id, (int)evse,
+	             (int)evse201_connector(evse, 2),
+	             (int)evse201_connector(evse, 99), (int)evse))
 		return -1;
 	int rc = db_next(&r);
 	if (rc > 0)

@@ -221,6 +221,14 @@ await test('started_arrives_after_updated', async () => {
 		idToken: { idToken: OK, type: 'ISO14443' } }));
 	checkEq('late_start_row', txRow(id, `meter_start, id_tag, seq_missing,
 		start_ts = '${iso(T0).slice(0, 23).replace('T', ' ')}'`), ['500', OK, '0', '1']);
+	// A MeterValues of the EVSE, whose session sits on its second
+	// connector (connector_id 202): the open session is found by EVSE.
+	const mvAt = iso(T0 + 40000);
+	await a.call('MeterValues', { evseId: 2, meterValue: [{ timestamp: mvAt,
+		sampledValue: [{ value: 555, measurand: 'Power.Active.Import', unitOfMeasure: { unit: 'W' } }] }] });
+	const mvTx = await until(() => sqlValue(`SELECT transaction_id FROM meter_values WHERE cp_id = ${q(A)}
+		AND ts = '${mvAt.slice(0, 23).replace('T', ' ')}' AND measurand = 'Power.Active.Import'`));
+	checkEq('evse_second_connector_meter_values', mvTx, txRow(id, 'id')[0]);
 	// Ended with no meter value: the newest register carried is the stop.
 	await a.call('TransactionEvent', event('Ended', 3, id, { info: { stoppedReason: 'Local' } }));
 	checkEq('late_start_ended', txRow(id, 'meter_stop, seq_missing, stop_reason'), ['600', '1', 'Local']);
