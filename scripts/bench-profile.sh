@@ -40,6 +40,18 @@ P=$BDIR/out
 mkdir -p "$P"
 
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+db() { mariadb --no-defaults -S "$BDIR/run/mysqld.sock" -u "$(id -un)" -N -B -e "$1"; }
+# MariaDB's own counters over the run: perf cannot follow mariadbd's
+# stacks, these say what work each message asked of it.
+status() {
+	db "SELECT VARIABLE_NAME, VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS
+	    WHERE VARIABLE_NAME IN ('COM_STMT_EXECUTE', 'COM_COMMIT', 'HANDLER_WRITE',
+	      'HANDLER_UPDATE', 'HANDLER_DELETE', 'HANDLER_READ_KEY', 'HANDLER_READ_NEXT',
+	      'HANDLER_TMP_WRITE', 'CREATED_TMP_TABLES', 'INNODB_BUFFER_POOL_PAGES_FLUSHED')
+	    ORDER BY 1"
+}
+db "SET GLOBAL userstat = 1; FLUSH TABLE_STATISTICS"
+status >"$P/status0"
 o0=$(ticks "$OCPPD_PID")
 d0=$(ticks "$DB_PID")
 t0=$EPOCHREALTIME
@@ -57,12 +69,24 @@ wait "$load" || { echo "bench-profile: cpsim failed: $(tail -n 2 "$P/load.err")"
 t1=$EPOCHREALTIME
 o1=$(ticks "$OCPPD_PID")
 d1=$(ticks "$DB_PID")
+status >"$P/status1"
+db "SELECT TABLE_NAME, ROWS_READ, ROWS_CHANGED FROM information_schema.TABLE_STATISTICS
+    WHERE TABLE_SCHEMA NOT IN ('mysql', 'performance_schema', 'information_schema')
+    ORDER BY ROWS_CHANGED DESC, ROWS_READ DESC LIMIT 12" >"$P/tables"
+db "SET GLOBAL userstat = 0"
 
 field() {
 	node -e 'const j=JSON.parse(require("fs").readFileSync(process.argv[1]));const v=process.argv[2].split(".").reduce((o,k)=>o==null?o:o[k],j);console.log(v==null?"-":v)' \
 		"$P/load.json" "$1"
 }
 answered=$(field answered)
+per_msg_status() {
+	join "$P/status0" "$P/status1" |
+		awk -v n="$answered" '{ printf "| `%s` | %.3f |\n", tolower($1), ($3 - $2) / n }'
+}
+per_msg_tables() {
+	awk -v n="$answered" -F'\t' '$2 + $3 > 0 { printf "| %s | %.3f | %.3f |\n", $1, $3 / n, $2 / n }' "$P/tables"
+}
 # Self time per shared object, and the hottest symbols (percent of the
 # process's samples).
 by_dso() {
@@ -150,6 +174,20 @@ only the function a sample landed in is known):
 | % | function | object |
 |---|---|---|
 $(top_syms "$P/mariadbd.data" 20)
+
+MariaDB's own counters over the whole run, per answered message
+(\`SHOW GLOBAL STATUS\`; a statement a trigger runs counts as one):
+
+| counter | per message |
+|---|---|
+$(per_msg_status)
+
+Rows per answered message by table (\`userstat\`,
+information_schema.TABLE_STATISTICS, over the whole run):
+
+| table | rows written | rows read |
+|---|---|---|
+$(per_msg_tables)
 EOF
 } >"$OUT"
 echo "bench-profile: written to $OUT"
