@@ -171,6 +171,7 @@ flush=$(mariadb --no-defaults -S "$BDIR/run/mysqld.sock" -u "$(id -un)" -N -B \
 Produced by \`make bench\` (scripts/bench.sh) on $(date -u +%Y-%m-%d): $(nproc) cores ($cpu_model),
 $(free -g | awk '/Mem:/ {print $2}') GiB, MariaDB $(mariadbd --version | awk '{print $3}'), ocppd with
 $(awk -F' = ' '/^db_workers/ {print $2}' csms.conf) database workers; load generator \`cpsim --load\` on the same machine, loopback.
+Load average when the runs ended: $(cut -d' ' -f1-3 /proc/loadavg) (the runs alone make about 3).
 MariaDB settings during every run: $flush (with the first one, every
 acknowledged message is committed to disk before its answer is sent).
 They are \`make run\`'s: its private MariaDB is sized from the machine at
