@@ -83,11 +83,13 @@ dbq() {
 	mariadb --no-defaults -S "$db_socket" -u "$db_user" "-p$db_password" -N -B "$db_name" -e "$1"
 }
 # ocppd marks every charge point disconnected when it starts: a reused
-# data set gets bench-data.sh's 90 % online back.
+# data set gets bench-data.sh's 90 % online back (and none retired, should
+# a run have stopped while one was).
 if ((!fresh)); then
 	dbq "UPDATE charge_points SET connected = CAST(SUBSTRING(id, 7) AS UNSIGNED) % 10 <> 0,
 		connected_since = IF(CAST(SUBSTRING(id, 7) AS UNSIGNED) % 10 <> 0,
-		                     UTC_TIMESTAMP(3) - INTERVAL 2 DAY, NULL)
+		                     UTC_TIMESTAMP(3) - INTERVAL 2 DAY, NULL),
+		retired = 0
 		WHERE id LIKE 'BENCH-%'"
 fi
 sizes=$(dbq "SELECT GROUP_CONCAT(CONCAT(table_name, ' ', table_rows, ' rows, ',
@@ -115,6 +117,13 @@ dbq "INSERT INTO webhooks (url, secret, events, created_at, updated_at)
 	       UTC_TIMESTAMP(3), UTC_TIMESTAMP(3) FROM DUAL
 	WHERE NOT EXISTS (SELECT 1 FROM webhooks)"
 hook=$(dbq "SELECT MIN(id) FROM webhooks")
+# The overview's cursors: the last id of the page before page 600 of
+# q=Wallbox (a third of the fleet) and of page 300 of status=Faulted, as
+# the pager's Next links carry them.
+wb_after=$(dbq "SELECT id FROM charge_points WHERE vendor = 'Wallbox' AND retired = 0
+	ORDER BY id LIMIT 1 OFFSET $((599 * 50 - 1))")
+fa_after=$(dbq "SELECT DISTINCT cp_id FROM connectors WHERE status = 'Faulted' AND connector_id > 0
+	ORDER BY cp_id LIMIT 1 OFFSET $((299 * 50 - 1))")
 
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 
@@ -191,6 +200,11 @@ rows=(
 	"$DASH|/?q=Wallbox|dashboard /?q=Wallbox (vendor)|100"
 	"$DASH|/?q=BENCH-0999|dashboard /?q=BENCH-0999 (id)|100"
 	"$DASH|/?q=no-such-thing|dashboard /?q=no-such-thing (no match)|100"
+	"$DASH|/?q=BENCH|dashboard /?q=BENCH (every charge point)|100"
+	"$DASH|/?q=Wallbox&page=600|dashboard /?q=Wallbox&page=600 (by number)|100"
+	"$DASH|/?q=Wallbox&page=600&after=$wb_after|dashboard /?q=Wallbox&page=600&after=… (Next)|100"
+	"$DASH|/?status=Faulted&page=300|dashboard /?status=Faulted&page=300 (by number)|100"
+	"$DASH|/?status=Faulted&page=300&after=$fa_after|dashboard /?status=Faulted&page=300&after=… (Next)|100"
 	"$DASH|/?site=$site_mid|dashboard /?site=… (200 charge points)|100"
 	"$DASH|/sites|dashboard /sites (500 sites)|100"
 	"$DASH|/sites/$site_mid|dashboard /sites/{id}|100"
@@ -222,6 +236,27 @@ for row in "${rows[@]}"; do
 	table+="| \`$what\` | $p50 | $p95 | $bytes | $target | $met |"$'\n'
 	printf 'bench-web: %-70s p50 %7s p95 %7s %s\n' "$what" "$p50" "$p95" "$met" >&2
 done
+# The overview's text filter once a charge point is retired (the filter
+# then leaves retired ones out): one is retired for these and back after.
+rows_retired=(
+	"$DASH|/|dashboard / (overview, page 1)|100"
+	"$DASH|/?q=Wallbox|dashboard /?q=Wallbox (vendor)|100"
+	"$DASH|/?q=BENCH-0999|dashboard /?q=BENCH-0999 (id)|100"
+	"$DASH|/?q=BENCH|dashboard /?q=BENCH (every charge point)|100"
+	"$DASH|/?q=Wallbox&page=600&after=$wb_after|dashboard /?q=Wallbox&page=600&after=… (Next)|100"
+)
+dbq "UPDATE charge_points SET retired = 1 WHERE id = '$cp_mid'"
+for row in "${rows_retired[@]}"; do
+	IFS='|' read -r base path what target want <<<"$row"
+	what="$what, one retired"
+	read -r p50 p95 bytes status <<<"$(timeit "$base$path" "${want:-200}")"
+	met=$(awk -v m="$p95" -v t="$target" 'BEGIN { print (m < t) ? "yes" : "**no**" }')
+	[[ $status == ok ]] || met="**status $status**"
+	[[ $met == yes ]] || missed=$((missed + 1))
+	table+="| \`$what\` | $p50 | $p95 | $bytes | $target | $met |"$'\n'
+	printf 'bench-web: %-70s p50 %7s p95 %7s %s\n' "$what" "$p50" "$p95" "$met" >&2
+done
+dbq "UPDATE charge_points SET retired = 0 WHERE id = '$cp_mid'"
 load_after=$(loadavg)
 
 # The month's CSV: time to the first byte and to the end, and the peak
@@ -278,7 +313,8 @@ Each URL: 3 warm-up requests, then $RUNS timed ones with
 127.0.0.1, with the operator's login), one after the other.
 
 $table
-$missed of ${#rows[@]} requests missed their target.
+$missed of $((${#rows[@]} + ${#rows_retired[@]})) requests missed their target (the last
+${#rows_retired[@]} with one charge point retired, \`$cp_mid\`).
 
 The month's CSV export (\`GET /transactions.csv?from=$month_ago&to=$today\`,
 $csv_rows transactions): status $csv_code, first byte after

@@ -152,6 +152,35 @@ try {
 		if (meta !== '5') throw new Error(`no-script refresh ${meta}`);
 	});
 
+	await test('overview_pager_next_and_previous', async () => {
+		// 60 online of 120: two pages, walked with the pager's links
+		// (keyset: after= the last id shown, before= the first), the
+		// filters kept in the form and the address.
+		const pg = `${CP}_pg`;
+		const all = Array.from({ length: 120 }, (_, i) => `${pg}${String(i).padStart(3, '0')}`);
+		sql(`INSERT INTO charge_points (id, vendor, model, connected) VALUES ${all.map((c, i) =>
+			`(${q(c)}, 'Pager', 'Browser', ${i % 2})`).join(',')}`);
+		const online = all.filter((_, i) => i % 2);
+		const rows = () => page.$$eval('tr[data-cp]', (r) => r.map((e) => e.getAttribute('data-cp')));
+		await page.goto(`${DASH}/?q=${encodeURIComponent(pg)}&connected=1`);
+		const first = await rows();
+		await Promise.all([page.waitForNavigation(), page.click('a[rel=next]')]);
+		const second = await rows();
+		const url2 = new URL(page.url());
+		const kept = await page.inputValue('input[name=q]');
+		const conn2 = await page.$eval('select[name=connected]', (s) => s.value);
+		await Promise.all([page.waitForNavigation(), page.click('a[rel=prev]')]);
+		const back = await rows();
+		sql(`DELETE FROM charge_points WHERE id LIKE ${q(`${pg}%`)}`);
+		if (JSON.stringify(first) !== JSON.stringify(online.slice(0, 50))) throw new Error(`page 1 ${first.slice(0, 3)}`);
+		if (JSON.stringify(second) !== JSON.stringify(online.slice(50))) throw new Error(`page 2 ${second}`);
+		if (url2.searchParams.get('after') !== online[49] || url2.searchParams.get('connected') !== '1'
+			|| url2.searchParams.get('q') !== pg)
+			throw new Error(`next went to ${url2}`);
+		if (kept !== pg || conn2 !== '1') throw new Error(`form lost its filters: ${kept} ${conn2}`);
+		if (JSON.stringify(back) !== JSON.stringify(first)) throw new Error(`back ${back.slice(0, 3)}`);
+	});
+
 	check('no_console_errors_or_csp_violations', problems.length === 0, () => problems.join(' | '));
 } catch (e) {
 	fail('browser_session', e.stack || e);
