@@ -17,7 +17,8 @@ endif
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
-ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -MMD -MP -Ilib -I$(BUILD)/gen $(PKG_CFLAGS) $(CURL_CFLAGS) -D_GNU_SOURCE
+ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -MMD -MP -Ilib -I$(BUILD)/gen $(PKG_CFLAGS) $(CURL_CFLAGS) -D_GNU_SOURCE \
+             $(if $(MALLOC_LIBS),-DCSMS_JEMALLOC)
 LIBS       = $(PKG_LIBS) -lev -lpthread -lcrypt -lm
 # ocppd allocates and frees a parsed frame, its job and its reply for every
 # message from many threads: jemalloc takes a fifth off its CPU per message

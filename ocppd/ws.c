@@ -23,6 +23,9 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#ifdef CSMS_JEMALLOC
+#include <jemalloc/jemalloc.h>
+#endif
 
 #include "evloop.h"
 #include "log.h"
@@ -559,12 +562,24 @@ static unsigned idle_every_ms(void)
  * all closed again, 3 KB per idle TLS link while they were up.  Once
  * the wave has passed (1,000 links opened or closed since, and fewer
  * than 10 new ones in the last walk) the free pages go back to the
- * system; malloc_trim takes a few milliseconds, once per wave.
+ * system (malloc_trim, or jemalloc's purge of all arenas); it takes a
+ * few milliseconds, once per wave.
  */
+static void give_back(void)
+{
+#ifdef CSMS_JEMALLOC
+	/* jemalloc returns freed pages only after dirty_decay_ms (10 s) of
+	 * disuse; after a wave, at once, as glibc's trim does. */
+	mallctl("arena.4096.purge", NULL, NULL, NULL, 0); /* all arenas */
+#else
+	malloc_trim(0);
+#endif
+}
+
 static void trim_after_wave(void)
 {
 	if (ws_st.churn >= 1000 && ws_st.opened < 10) {
-		malloc_trim(0);
+		give_back();
 		ws_st.churn = 0;
 	}
 	ws_st.opened = 0;
