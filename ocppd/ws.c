@@ -569,8 +569,9 @@ static void give_back(void)
 {
 #ifdef CSMS_JEMALLOC
 	/* jemalloc returns freed pages only after dirty_decay_ms (10 s) of
-	 * disuse; after a wave, at once, as glibc's trim does. */
-	mallctl("arena.4096.purge", NULL, NULL, NULL, 0); /* all arenas */
+	 * disuse; after a wave, at once, as glibc's trim does.  Arena 4096
+	 * is MALLCTL_ARENAS_ALL. */
+	mallctl("arena.4096.purge", NULL, NULL, NULL, 0);
 #else
 	malloc_trim(0);
 #endif

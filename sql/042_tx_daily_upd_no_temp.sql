@@ -17,7 +17,7 @@
 -- they were runs no statement at all (10 µs, as without a trigger); one
 -- that stays on the session's day writes one row, the net delta; only a
 -- late 2.0.1 Started that moves start_ts to another day writes two.  A
--- stop: 44-52 µs against 57-70 µs for two FROM DUAL triggers and 370 µs
+-- stop: 37-43 µs against 57-70 µs for two FROM DUAL triggers and 370 µs
 -- for sql/035's.
 DELIMITER //
 CREATE OR REPLACE TRIGGER tx_daily_upd AFTER UPDATE ON transactions FOR EACH ROW
