@@ -47,4 +47,11 @@ CTL_COMMANDS(SEND_OP_DECL)
 CTL_COMMANDS201(SEND201_OP_DECL)
 #undef SEND201_OP_DECL
 
+/* The audits of InstallCertificate and DeleteCertificate, whose fields
+ * 1.6 (Security Whitepaper) and 2.0.1 name alike (send_certificates.c). */
+void send_audit_install_certificate(const cJSON *req, const cJSON *conf,
+                                    char *out, size_t len);
+void send_audit_delete_certificate(const cJSON *req, const cJSON *conf,
+                                   char *out, size_t len);
+
 #endif

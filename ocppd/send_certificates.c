@@ -19,16 +19,16 @@ static void audit_signed(const cJSON *req, const cJSON *conf, char *out,
 	         json_str(conf, "status", "-"));
 }
 
-static void audit_install(const cJSON *req, const cJSON *conf, char *out,
-                          size_t len)
+void send_audit_install_certificate(const cJSON *req, const cJSON *conf,
+                                    char *out, size_t len)
 {
 	snprintf(out, len, "certificateType=%s status=%s",
 	         json_str(req, "certificateType", "-"),
 	         json_str(conf, "status", "-"));
 }
 
-static void audit_delete(const cJSON *req, const cJSON *conf, char *out,
-                         size_t len)
+void send_audit_delete_certificate(const cJSON *req, const cJSON *conf,
+                                   char *out, size_t len)
 {
 	const cJSON *h =
 	    cJSON_GetObjectItemCaseSensitive(req, "certificateHashData");
@@ -49,9 +49,9 @@ static void audit_get_ids(const cJSON *req, const cJSON *conf, char *out,
 
 const struct send_op send_certificate_signed = {"CertificateSigned", 0, NULL,
                                                 audit_signed};
-const struct send_op send_install_certificate = {"InstallCertificate", 0, NULL,
-                                                 audit_install};
+const struct send_op send_install_certificate = {
+    "InstallCertificate", 0, NULL, send_audit_install_certificate};
 const struct send_op send_delete_certificate = {"DeleteCertificate", 0, NULL,
-                                                audit_delete};
+                                                send_audit_delete_certificate};
 const struct send_op send_get_installed_certificate_ids = {
     "GetInstalledCertificateIds", 0, NULL, audit_get_ids};

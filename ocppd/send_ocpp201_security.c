@@ -101,24 +101,6 @@ static void audit_signed(const cJSON *req, const cJSON *conf, char *out,
 	         json_str(conf, "status", "-"));
 }
 
-static void audit_install(const cJSON *req, const cJSON *conf, char *out,
-                          size_t len)
-{
-	snprintf(out, len, "certificateType=%s status=%s",
-	         json_str(req, "certificateType", "-"),
-	         json_str(conf, "status", "-"));
-}
-
-static void audit_delete(const cJSON *req, const cJSON *conf, char *out,
-                         size_t len)
-{
-	const cJSON *h =
-	    cJSON_GetObjectItemCaseSensitive(req, "certificateHashData");
-	snprintf(out, len, "serialNumber=%s status=%s",
-	         json_str(h, "serialNumber", "-"),
-	         json_str(conf, "status", "-"));
-}
-
 static void audit_get_ids(const cJSON *req, const cJSON *conf, char *out,
                           size_t len)
 {
@@ -147,10 +129,10 @@ static void audit_log(const cJSON *req, const cJSON *conf, char *out,
 
 const struct send_op send201_certificate_signed = {"CertificateSigned", 0,
                                                    build_signed, audit_signed};
-const struct send_op send201_install_certificate = {"InstallCertificate", 0,
-                                                    NULL, audit_install};
-const struct send_op send201_delete_certificate = {"DeleteCertificate", 0, NULL,
-                                                   audit_delete};
+const struct send_op send201_install_certificate = {
+    "InstallCertificate", 0, NULL, send_audit_install_certificate};
+const struct send_op send201_delete_certificate = {
+    "DeleteCertificate", 0, NULL, send_audit_delete_certificate};
 const struct send_op send201_get_installed_certificate_ids = {
     "GetInstalledCertificateIds", 0, NULL, audit_get_ids};
 const struct send_op send201_get_log = {"GetLog", 0, NULL, audit_log};
