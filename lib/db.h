@@ -29,7 +29,9 @@
 #include "config.h"
 
 #define DB_NULL_TIME INT64_MIN
-#define DB_MAX_STMTS 128
+/* A database worker prepares its handlers' statements and the multi-row
+ * writes in every size it meets (ocppd/coalesce.c: up to 6 x 33). */
+#define DB_MAX_STMTS 384
 #define DB_MAX_COLS  48
 
 /* One bound value for db_exec_values; type is a format letter (above). */

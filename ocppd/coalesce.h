@@ -11,9 +11,9 @@
  * a single row does.  Nothing in the batch reads these rows back, so
  * deferring them to the end of the transaction changes no answer, and
  * the replies still wait for the COMMIT.  Statements are prepared for
- * 1, 2, 4, ... 64 rows (COALESCE_CHUNK), built once per process, so
- * values only ever travel as bound parameters; n rows go out as the
- * binary decomposition of n.  A full buffer is written at once, inside
+ * 1 to 32 rows and for 64 (COALESCE_CHUNK), built once per process, so
+ * values only ever travel as bound parameters; a batch's rows of one kind
+ * are one statement up to 32 rows.  A full buffer is written at once, inside
  * the same transaction.  Heartbeats and stopped sessions' energy of the
  * same charge point in one batch become one row.
  *
@@ -33,7 +33,7 @@
 
 #include "db.h"
 
-#define COALESCE_CHUNK 64 /* rows per statement at most; a power of two */
+#define COALESCE_CHUNK 64 /* rows per statement at most */
 
 struct co_status {
 	const char *cp_id;

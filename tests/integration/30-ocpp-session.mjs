@@ -155,6 +155,23 @@ await test('meter_values_without_transaction_id_find_the_open_one', async () => 
 		AND value = '11800'`), String(tx1));
 });
 
+// A message's samples are written by multi-row statements of 1 to 32
+// rows and of 64 (ocppd/coalesce.c): 13, 45 and 100 samples cross each
+// size; every sample is a row, in the order sent.
+await test('meter_values_many_samples_stored_in_order', async () => {
+	const want = [];
+	for (const n of [13, 45, 100]) {
+		const sampledValue = [];
+		for (let i = 0; i < n; i++) {
+			sampledValue.push({ value: `${n}.${i}`, measurand: 'Voltage', unit: 'V' });
+			want.push([`${n}.${i}`]);
+		}
+		await a.call('MeterValues', { connectorId: 1, transactionId: tx1, meterValue: [{ timestamp: isoNow(), sampledValue }] });
+	}
+	checkEq('many_samples_rows', sql(`SELECT value FROM meter_values WHERE cp_id = ${q(A)}
+		AND measurand = 'Voltage' ORDER BY id`), want);
+});
+
 const kwhBefore = totalKwh(A);
 await test('stop_transaction_by_group_member', async () => {
 	const r = await a.call('StopTransaction', {
