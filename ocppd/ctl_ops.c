@@ -55,6 +55,25 @@ static const char *boot_name(int b)
 	}
 }
 
+/* dbq_stats as "db_batches", "db_jobs" and "db_time_us" {read, run,
+ * write, commit}: divided by the batches, what a batch waits on. */
+static int db_stats_add(cJSON *o)
+{
+	struct dbq_stats s;
+	dbq_stats(&s);
+	cJSON *t = cJSON_CreateObject();
+	if (!t || json_add_int(t, "read", (long long)s.read_us) ||
+	    json_add_int(t, "run", (long long)s.run_us) ||
+	    json_add_int(t, "write", (long long)s.write_us) ||
+	    json_add_int(t, "commit", (long long)s.commit_us) ||
+	    !cJSON_AddItemToObject(o, "db_time_us", t)) {
+		cJSON_Delete(t);
+		return -1;
+	}
+	return json_add_int(o, "db_batches", (long long)s.batches) ||
+	       json_add_int(o, "db_jobs", (long long)s.jobs);
+}
+
 static void op_status(const struct control_req *r)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -78,6 +97,7 @@ static void op_status(const struct control_req *r)
 	    json_add_int(o, "db_workers", dbq_workers()) ||
 	    json_add_int(o, "db_queue", total) ||
 	    !cJSON_AddItemToObject(o, "db_queue_per_worker", depths) ||
+	    db_stats_add(o) ||
 	    !cJSON_AddBoolToObject(o, "shutting_down", !ws_accepting()) ||
 	    drain_status_add(o) || oplog_status_add(o)) {
 		if (!cJSON_IsArray(

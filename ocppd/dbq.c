@@ -44,8 +44,9 @@ struct worker {
 	struct job *deferred, *deferred_tail;
 	int ndeferred;
 	struct job *batch[DBQ_BATCH + 1];
-	int transient;   /* the last rollback's cause: db_errno_transient */
-	int commit_sent; /* the last run_tx got as far as its COMMIT */
+	int transient;       /* the last rollback's cause: db_errno_transient */
+	int commit_sent;     /* the last run_tx got as far as its COMMIT */
+	struct dbq_stats st; /* written by the worker, under lock */
 };
 
 /* A batch rolled back by a deadlock or a certification failure runs again
@@ -152,6 +153,22 @@ int dbq_depth(int i)
 	return n;
 }
 
+void dbq_stats(struct dbq_stats *s)
+{
+	memset(s, 0, sizeof *s);
+	for (int i = 0; q.w && i < q.n; i++) {
+		struct worker *w = &q.w[i];
+		pthread_mutex_lock(&w->lock);
+		s->batches += w->st.batches;
+		s->jobs += w->st.jobs;
+		s->read_us += w->st.read_us;
+		s->run_us += w->st.run_us;
+		s->write_us += w->st.write_us;
+		s->commit_us += w->st.commit_us;
+		pthread_mutex_unlock(&w->lock);
+	}
+}
+
 int dbq_idle(void)
 {
 	if (!q.w)
@@ -217,10 +234,31 @@ static enum tx_result rollback(struct worker *w)
  * job failed (the caller retries them one by one), TX_DB_LOST: the
  * connection is gone.  On TX_COMMITTED every job's r is its outcome.
  */
+static int64_t mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void count_batch(struct worker *w, int n, const int64_t t[5])
+{
+	pthread_mutex_lock(&w->lock);
+	w->st.batches++;
+	w->st.jobs += (unsigned)n;
+	w->st.read_us += (unsigned long long)(t[1] - t[0]);
+	w->st.run_us += (unsigned long long)(t[2] - t[1]);
+	w->st.write_us += (unsigned long long)(t[3] - t[2]);
+	w->st.commit_us += (unsigned long long)(t[4] - t[3]);
+	pthread_mutex_unlock(&w->lock);
+}
+
 static enum tx_result run_tx(struct worker *w, struct job **jobs, int n)
 {
 	const struct dbq_batch_ops *bo = q.bops;
+	int64_t t[5];
 	w->commit_sent = 0;
+	t[0] = mono_us();
 	bo->begin(w->b);
 	if (db_begin(&w->db))
 		return db_conn_lost(&w->db) ? TX_DB_LOST : TX_FAILED;
@@ -231,6 +269,7 @@ static enum tx_result run_tx(struct worker *w, struct job **jobs, int n)
 		log_warn("ocppd: database batch read: %s", db_error(&w->db));
 		return rollback(w);
 	}
+	t[1] = mono_us();
 	for (int i = 0; i < n; i++) {
 		struct job *j = jobs[i];
 		j->r = j->ops->run(j, w->b);
@@ -243,15 +282,19 @@ static enum tx_result run_tx(struct worker *w, struct job **jobs, int n)
 		return rollback(w);
 	}
 	/* The batch's coalesced writes, then the one COMMIT. */
+	t[2] = mono_us();
 	if (bo->flush(w->b)) {
 		log_warn("ocppd: database batch write: %s", db_error(&w->db));
 		return rollback(w);
 	}
 	w->commit_sent = 1;
+	t[3] = mono_us();
 	if (db_commit(&w->db)) {
 		log_warn("ocppd: database commit: %s", db_error(&w->db));
 		return rollback(w);
 	}
+	t[4] = mono_us();
+	count_batch(w, n, t);
 	bo->committed(w->b, time_now_ms());
 	for (int i = 0; i < n; i++)
 		if (jobs[i]->ops->committed)
@@ -403,6 +446,11 @@ static void process(struct worker *w, struct job *list)
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
+	/* Named so that per-thread figures (top -H, /proc/PID/task/TID/
+	 * schedstat, make bench-profile) tell the workers from the loop. */
+	char name[16];
+	snprintf(name, sizeof name, "db worker %d", w->index);
+	pthread_setname_np(pthread_self(), name);
 	for (;;) {
 		pthread_mutex_lock(&w->lock);
 		while (!w->head && !w->stopping) {

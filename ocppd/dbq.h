@@ -96,6 +96,18 @@ unsigned long long dbq_done_total(void);
 /* Workers, and the jobs waiting for worker i (the status op). */
 int dbq_workers(void);
 int dbq_depth(int i);
+/*
+ * Where the workers' time went since start, summed over workers: batch
+ * transactions committed and the jobs in them, and the wall time of each
+ * part of a committed batch (microseconds): the batch's reads, the
+ * handlers with their own statements, the coalesced writes, the COMMIT.
+ * Wall time, not CPU: a part waits for the database and for a core.
+ */
+struct dbq_stats {
+	unsigned long long batches, jobs;
+	unsigned long long read_us, run_us, write_us, commit_us;
+};
+void dbq_stats(struct dbq_stats *s);
 /* 1 when every queue is empty and no worker is inside a batch. */
 int dbq_idle(void);
 /* Stops and joins the workers (after draining what is queued); jobs

@@ -100,6 +100,7 @@ static int acquire(char *err, size_t errlen)
 static void *keeper(void *arg)
 {
 	(void)arg;
+	pthread_setname_np(pthread_self(), "node lock");
 	pthread_mutex_lock(&nl.lock);
 	while (!nl.stop) {
 		struct timespec ts;

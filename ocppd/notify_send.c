@@ -441,6 +441,7 @@ static void clean(struct db *db)
 static void *sender(void *arg)
 {
 	(void)arg;
+	pthread_setname_np(pthread_self(), "webhooks");
 	struct db db;
 	memset(&db, 0, sizeof db);
 	int connected = 0;

@@ -47,6 +47,8 @@ static void *loop(void *arg)
 {
 	struct ticker *t = arg;
 	int logged = 0;
+	/* Named in top -H and /proc/PID/task/TID/comm (15 bytes at most). */
+	pthread_setname_np(pthread_self(), t->name);
 	for (;;) {
 		struct timespec last;
 		clock_gettime(CLOCK_REALTIME, &last);

@@ -93,6 +93,24 @@ await test('status_op', async () => {
 		if (!(k in r.result)) throw new Error(`no ${k}: ${JSON.stringify(r.result)}`);
 });
 
+// The workers' batches and where their time went: a message answered
+// after its COMMIT is one more job in a committed batch, and the parts'
+// times only grow.
+await test('status_counts_batches_and_their_time', async () => {
+	const before = (await ask(mainSock, { op: 'status' })).result;
+	const cp = await ocppClient(cpId('batches'));
+	await cp.call('BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' });
+	await cp.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Available' });
+	await cp.close();
+	const after = (await ask(mainSock, { op: 'status' })).result;
+	check('status_db_jobs_grow', after.db_jobs >= before.db_jobs + 2 && after.db_batches > before.db_batches,
+		JSON.stringify([before.db_jobs, after.db_jobs, before.db_batches, after.db_batches]));
+	const parts = ['read', 'run', 'write', 'commit'];
+	check('status_db_time_parts', parts.every((p) => Number.isInteger(after.db_time_us?.[p]) &&
+		after.db_time_us[p] >= before.db_time_us[p]) && after.db_time_us.commit > before.db_time_us.commit,
+		JSON.stringify([before.db_time_us, after.db_time_us]));
+});
+
 await test('bad_requests_answered_and_connection_kept', async () => {
 	const c = control(mainSock);
 	await c.ready;
