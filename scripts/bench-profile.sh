@@ -2,8 +2,9 @@
 # bench-profile.sh — `make bench-profile`: where ocppd and mariadbd spend
 # their CPU under make bench's closed loop (1,000 charge points, cpsim's
 # realistic mix), sampled with perf, written to docs/benchmarks-profile.md
-# with the command that produced it.  make bench says how fast; this says
-# why not faster.
+# with the command that produced it, then make bench's fixed rate again
+# with each thread's run-queue waits and the parts of a database batch.
+# make bench says how fast; this says why not faster, and what waits.
 #
 # A fresh stack on its own ports (CSMS_BENCH_PORT_BASE + 500, default
 # 29500) with make run's MariaDB sizing, the normal build (-O2 -g: perf
@@ -74,6 +75,77 @@ db "SELECT TABLE_NAME, ROWS_READ, ROWS_CHANGED FROM information_schema.TABLE_STA
     WHERE TABLE_SCHEMA NOT IN ('mysql', 'performance_schema', 'information_schema')
     ORDER BY ROWS_CHANGED DESC, ROWS_READ DESC LIMIT 12" >"$P/tables"
 db "SET GLOBAL userstat = 0"
+
+# ---- Where a message waits: make bench's fixed rate, no perf ----------
+# Per thread (/proc/PID/task/TID/schedstat): time on a core, time
+# runnable but waiting for one (the run queue), and wake-ups.  What is
+# neither was asleep: waiting for the database, the disk or the next job.
+FIXED=${CSMS_BENCH_RATE:-15000}
+sched() { # PID...: "tid comm run_ns wait_ns slices" of every thread
+	local p t
+	for p in "$@"; do
+		for t in /proc/"$p"/task/*; do
+			printf '%s %s %s\n' "${t##*/}" "$(tr ' ' '_' <"$t/comm")" "$(cat "$t/schedstat")"
+		done 2>/dev/null
+	done
+}
+ctl_status() { "$BIN/csmsctl" -c "$CSMS_CONF" status; }
+ctl_status >"$P/ctl0"
+sched "$OCPPD_PID" >"$P/o-sched0"
+sched "$DB_PID" >"$P/d-sched0"
+f0=$EPOCHREALTIME
+"$BIN/cpsim" --load --json --cps 1000 --rate "$FIXED" --seconds 20 \
+	"ws://127.0.0.1:$BASE/WAIT_" >"$P/fixed.json" 2>"$P/fixed.err" &
+load=$!
+sleep 1
+sched "$load" >"$P/c-sched0"
+while kill -0 "$load" 2>/dev/null; do
+	sched "$load" >"$P/c-sched1.tmp" && [[ -s $P/c-sched1.tmp ]] && mv "$P/c-sched1.tmp" "$P/c-sched1"
+	sleep 0.5
+done
+wait "$load" || { echo "bench-profile: cpsim failed: $(tail -n 2 "$P/fixed.err")" >&2; exit 1; }
+f1=$EPOCHREALTIME
+sched "$OCPPD_PID" >"$P/o-sched1"
+sched "$DB_PID" >"$P/d-sched1"
+ctl_status >"$P/ctl1"
+fixed_answered=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).answered)' "$P/fixed.json")
+workers=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).db_workers)' "$P/ctl1")
+# One row per group of threads: NAME BEFORE AFTER SELECT, where SELECT
+# picks threads by name (a regex) or "top N" / "rest N" by time on a core.
+wait_row() {
+	awk -v name="$1" -v sel="$4" -v n="$fixed_answered" -v wall="$(awk -v a="$f0" -v b="$f1" 'BEGIN{print b-a}')" '
+		NR == FNR { r[$1] = $3; w[$1] = $4; s[$1] = $5; next }
+		($1 in r) { d[++k] = $3 - r[$1]; q[k] = $4 - w[$1]; z[k] = $5 - s[$1]; c[k] = $2 }
+		END {
+			split(sel, a, " ")
+			# rank by time on a core, for "top N" / "rest N"
+			for (i = 1; i <= k; i++) { rank[i] = 1
+				for (j = 1; j <= k; j++) if (d[j] > d[i] || (d[j] == d[i] && j < i)) rank[i]++ }
+			for (i = 1; i <= k; i++) {
+				take = a[1] == "top" ? rank[i] <= a[2] : a[1] == "rest" ? rank[i] > a[2] : c[i] ~ sel
+				if (!take) continue
+				run += d[i]; wt += q[i]; sl += z[i]
+			}
+			printf "| %s | %.0f%% | %.0f%% | %.1f µs | %.1f µs | %.2f | %.0f µs |\n", name,
+				100 * run / 1e9 / wall, 100 * wt / 1e9 / wall, run / 1e3 / n, wt / 1e3 / n,
+				sl / n, sl ? wt / 1e3 / sl : 0
+		}' "$2" "$3"
+}
+batch_rows() {
+	node -e '
+		const fs = require("fs");
+		const a = JSON.parse(fs.readFileSync(process.argv[1])), b = JSON.parse(fs.readFileSync(process.argv[2]));
+		const nb = b.db_batches - a.db_batches, nj = b.db_jobs - a.db_jobs;
+		const part = (p, what) => console.log(`| ${p} | ${what} | ${((b.db_time_us[p] - a.db_time_us[p]) / nb / 1000).toFixed(2)} ms |`);
+		console.log(`${nb} batches, ${(nj / nb).toFixed(1)} jobs a batch on average.\n`);
+		console.log("| part | what | mean wall time a batch |");
+		console.log("|---|---|---|");
+		part("read", "BEGIN and the batch\x27s reads (one round trip)");
+		part("run", "the handlers and their own statements (StartTransaction\x27s INSERT, StopTransaction\x27s UPDATE, ...)");
+		part("write", "the multi-row writes (meter values, statuses, last seen, ...)");
+		part("commit", "COMMIT: the redo log written and flushed to disk");
+	' "$P/ctl0" "$P/ctl1"
+}
 
 field() {
 	node -e 'const j=JSON.parse(require("fs").readFileSync(process.argv[1]));const v=process.argv[2].split(".").reduce((o,k)=>o==null?o:o[k],j);console.log(v==null?"-":v)' \
@@ -188,6 +260,30 @@ information_schema.TABLE_STATISTICS, over the whole run):
 | table | rows written | rows read |
 |---|---|---|
 $(per_msg_tables)
+
+## Where a message waits: a fixed $FIXED msgs/s
+
+After the closed loop, \`cpsim --load --cps 1000 --rate $FIXED --seconds 20\`
+(make bench's fixed-rate run) without perf: $(node -e 'const j=JSON.parse(require("fs").readFileSync(process.argv[1]));console.log(`${j.msgs_per_sec} msgs/s held, p50 ${j.latency_ms.p50} ms, p99 ${j.latency_ms.p99} ms, max ${j.latency_ms.max} ms`)' "$P/fixed.json").
+
+Each thread's time on a core, and its time runnable but waiting for a
+core (the run queue), from /proc/PID/task/TID/schedstat over the run
+(100% = one core); per answered message, with the wake-ups (a thread
+going back on a core after it blocked or was preempted) and the mean run
+queue wait of one:
+
+| threads | on a core | waiting for a core | on a core, per message | waiting, per message | wake-ups per message | wait per wake-up |
+|---|---|---|---|---|---|---|
+$(wait_row "ocppd: event loop" "$P/o-sched0" "$P/o-sched1" '^ocppd$')
+$(wait_row "ocppd: database workers" "$P/o-sched0" "$P/o-sched1" '^db_worker')
+$(wait_row "mariadbd: the $workers busiest threads (the workers' connections)" "$P/d-sched0" "$P/d-sched1" "top $workers")
+$(wait_row "mariadbd: every other thread" "$P/d-sched0" "$P/d-sched1" "rest $workers")
+$(wait_row "cpsim (the load)" "$P/c-sched0" "$P/c-sched1" '.')
+
+A batch of the database workers (ocppd's \`status\`: \`db_batches\`,
+\`db_jobs\`, \`db_time_us\`, over the run; wall time, waits included):
+
+$(batch_rows)
 EOF
 } >"$OUT"
 echo "bench-profile: written to $OUT"
