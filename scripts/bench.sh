@@ -141,23 +141,37 @@ tput_rate=$(field tput msgs_per_sec)
 rate_p99=$(field rate latency_ms.p99)
 # (the file has no final newline: read's status would end the script)
 read -r us_o us_d < <(sed 's/ µs//g; s/ \/ / /' "$BDIR/out/tput.permsg") || true
+# The fixed rate's CPU split: how busy the cores were.
+read -r cpu_o cpu_d cpu_c < <(sed 's/%//g; s/ \/ / /g' "$BDIR/out/rate.cpu") || true
 targets=$(awk -v r="$tput_rate" -v p="$rate_p99" -v held="$(field rate msgs_per_sec)" -v want="$RATE" \
-	-v o="$us_o" -v d="$us_d" -v cores="$(nproc)" -v cps="$CPS" '
+	-v o="$us_o" -v d="$us_d" -v cores="$(nproc)" -v cps="$CPS" \
+	-v co="$cpu_o" -v cd="$cpu_d" -v cc="$cpu_c" '
 	BEGIN {
 		printf "| closed loop, %d charge points: at least 40,000 msgs/s | %.0f msgs/s | %s |\n",
 		       cps, r, (r >= 40000 ? "met" : "**not met**")
 		printf "| fixed %d msgs/s: p99 under 10 ms | p99 %s ms (%.0f msgs/s held) | %s |\n",
 		       want, p, held, (p < 10 && held >= 0.99 * want ? "met" : "**not met**")
 		printf "\nWhat the first target takes: this run used %.1f + %.1f = %.1f µs of CPU\n", o, d, o + d
-		printf "(ocppd + mariadbd) per answered message, so 40,000 msgs/s would need %.1f\n", (o + d) * 40000 / 1e6
+		printf "(ocppd + mariadbd) per answered message, so 40,000 msgs/s needs %.1f\n", (o + d) * 40000 / 1e6
 		printf "cores for those two alone, on a machine of %d that also runs the load generator.\n", cores
 		b = cores * 1e6 / 40000
 		printf "On this machine the target needs everything, cpsim included, under %.0f µs a\n", b
-		printf "message: a cut of %.0f%% or more.  Where the microseconds go today: in\n", (o + d > b ? 100 * (1 - b / (o + d)) : 0)
+		if (o + d > b)
+			printf "message: a cut of %.0f%% or more.", 100 * (1 - b / (o + d))
+		else
+			printf "message, and ocppd with mariadbd took %.0f%% of that.", 100 * (o + d) / b
+		printf "  Where the microseconds go: in\n"
 		printf "ocppd the kernel (a receive and a send per message, and the switches of\n"
 		printf "the database round trips) is about half; in mariadbd InnoDB'"'"'s own work per\n"
-		printf "row written, about 20 µs, and the meter values are 1.05 rows a message in\n"
+		printf "row written, and the meter values are 1.05 rows a message in\n"
 		printf "this mix (docs/benchmarks-profile.md, docs/benchmarks-ocppd.md).\n"
+		printf "\nWhat the second target takes: at the fixed rate ocppd, mariadbd and cpsim\n"
+		printf "kept %.0f%% of the %d cores busy.  The tail is then the run queue: a\n", (co + cd + cc) / cores, cores
+		printf "message waits for the batch before its own, a batch is about six statements,\n"
+		printf "each a wake-up of the worker and of its MariaDB thread, and each wake-up may\n"
+		printf "wait for a core while other threads run.  \`make bench-profile\` measures those waits per\n"
+		printf "thread and the parts of a batch (docs/benchmarks-profile.md, \"Where a\n"
+		printf "message waits\"); the COMMIT'"'"'s flush to disk is a fraction of a batch.\n"
 	}')
 
 cpu_model=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
