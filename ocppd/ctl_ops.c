@@ -22,6 +22,7 @@
 #include "drain.h"
 #include "files_op.h"
 #include "handlers.h"
+#include "reply_latency.h"
 #include "session.h"
 #include "sites_op.h"
 #include "tariffs_op.h"
@@ -98,6 +99,9 @@ static void op_status(const struct control_req *r)
 	    json_add_int(o, "db_queue", total) ||
 	    !cJSON_AddItemToObject(o, "db_queue_per_worker", depths) ||
 	    db_stats_add(o) ||
+	    reply_latency_status_add(
+	        o, cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+	               r->params, "reset_reply_latency"))) ||
 	    !cJSON_AddBoolToObject(o, "shutting_down", !ws_accepting()) ||
 	    drain_status_add(o) || oplog_status_add(o)) {
 		if (!cJSON_IsArray(

@@ -234,13 +234,6 @@ static enum tx_result rollback(struct worker *w)
  * job failed (the caller retries them one by one), TX_DB_LOST: the
  * connection is gone.  On TX_COMMITTED every job's r is its outcome.
  */
-static int64_t mono_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 static void count_batch(struct worker *w, int n, const int64_t t[5])
 {
 	pthread_mutex_lock(&w->lock);
@@ -258,7 +251,7 @@ static enum tx_result run_tx(struct worker *w, struct job **jobs, int n)
 	const struct dbq_batch_ops *bo = q.bops;
 	int64_t t[5];
 	w->commit_sent = 0;
-	t[0] = mono_us();
+	t[0] = time_mono_us();
 	bo->begin(w->b);
 	if (db_begin(&w->db))
 		return db_conn_lost(&w->db) ? TX_DB_LOST : TX_FAILED;
@@ -269,7 +262,7 @@ static enum tx_result run_tx(struct worker *w, struct job **jobs, int n)
 		log_warn("ocppd: database batch read: %s", db_error(&w->db));
 		return rollback(w);
 	}
-	t[1] = mono_us();
+	t[1] = time_mono_us();
 	for (int i = 0; i < n; i++) {
 		struct job *j = jobs[i];
 		j->r = j->ops->run(j, w->b);
@@ -282,18 +275,18 @@ static enum tx_result run_tx(struct worker *w, struct job **jobs, int n)
 		return rollback(w);
 	}
 	/* The batch's coalesced writes, then the one COMMIT. */
-	t[2] = mono_us();
+	t[2] = time_mono_us();
 	if (bo->flush(w->b)) {
 		log_warn("ocppd: database batch write: %s", db_error(&w->db));
 		return rollback(w);
 	}
 	w->commit_sent = 1;
-	t[3] = mono_us();
+	t[3] = time_mono_us();
 	if (db_commit(&w->db)) {
 		log_warn("ocppd: database commit: %s", db_error(&w->db));
 		return rollback(w);
 	}
-	t[4] = mono_us();
+	t[4] = time_mono_us();
 	count_batch(w, n, t);
 	bo->committed(w->b, time_now_ms());
 	for (int i = 0; i < n; i++)

@@ -28,6 +28,7 @@
 #include "log.h"
 #include "log_frame.h"
 #include "oplog.h"
+#include "reply_latency.h"
 #include "rpc.h"
 #include "session.h"
 #include "timeutil.h"
@@ -124,6 +125,7 @@ struct call_job {
 	cJSON *conf;    /* the handler's confirmation, owned */
 	struct frame *reply;
 	int64_t now_ms;
+	int64_t rx_us; /* the frame read (reply_latency.h) */
 	struct hctx ctx;
 	char uid[RPC_ID_MAX + 1];
 	char cp_id[];
@@ -201,6 +203,7 @@ static void call_done(struct job *j, enum hres r)
 		c->up->boot_status = (uint8_t)k->ctx.boot_status;
 	send_reply(c, k->act->name, k->reply);
 	k->reply = NULL;
+	reply_latency_add(k->rx_us);
 }
 
 static void call_fail(struct job *j)
@@ -230,6 +233,9 @@ static const struct job_ops call_ops = {.prefetch = call_prefetch,
                                         .fail = call_fail,
                                         .free = call_free};
 
+/* When the frame being dispatched was read (loop thread). */
+static int64_t frame_rx_us;
+
 static void queue_call(struct conn *c, struct rpc_msg *m,
                        const struct action *act, int64_t now)
 {
@@ -250,6 +256,7 @@ static void queue_call(struct conn *c, struct rpc_msg *m,
 	k->v201 = c->proto == OCPP_P201;
 	k->conn = c->ref;
 	k->now_ms = now;
+	k->rx_us = frame_rx_us;
 	snprintf(k->uid, sizeof k->uid, "%s", m->id);
 	/* The payload moves to the job: no copy. */
 	k->payload = cJSON_DetachItemFromArray(m->root, 3);
@@ -285,8 +292,10 @@ static void run_inline(struct conn *c, struct rpc_msg *m,
 	size_t len = 0;
 	char *text = rpc_result_text(m->id, conf, &len);
 	struct frame *f = reply_frame(c->cp_id, text, len);
-	if (f)
+	if (f) {
 		send_reply(c, act->name, f);
+		reply_latency_add(frame_rx_us);
+	}
 }
 
 /* ---- BootNotification under load ---------------------------------------
@@ -462,6 +471,7 @@ static void dispatch_call(struct conn *c, struct rpc_msg *m)
 
 void dispatch_frame(struct conn *c, const char *text, size_t len)
 {
+	frame_rx_us = time_mono_us();
 	log_frame(c->cp_id, "<-", text, len);
 	int64_t now = time_now_ms();
 	struct rpc_msg m;

@@ -109,6 +109,17 @@ await test('status_counts_batches_and_their_time', async () => {
 	check('status_db_time_parts', parts.every((p) => Number.isInteger(after.db_time_us?.[p]) &&
 		after.db_time_us[p] >= before.db_time_us[p]) && after.db_time_us.commit > before.db_time_us.commit,
 		JSON.stringify([before.db_time_us, after.db_time_us]));
+	// The server's reply latency: the two calls are in it, in order of size.
+	const l = after.reply_us;
+	check('status_reply_latency', l && l.count >= before.reply_us.count + 2 && l.p50 > 0 &&
+		l.p50 <= l.p90 && l.p90 <= l.p99 && l.p99 <= l.max, JSON.stringify([before.reply_us, l]));
+});
+
+await test('status_reply_latency_reset', async () => {
+	const first = (await ask(mainSock, { op: 'status', params: { reset_reply_latency: true } })).result.reply_us;
+	const next = (await ask(mainSock, { op: 'status' })).result.reply_us;
+	check('reply_latency_starts_over', next.since > first.since && next.count < first.count,
+		JSON.stringify([first, next]));
 });
 
 await test('bad_requests_answered_and_connection_kept', async () => {

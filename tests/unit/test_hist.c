@@ -1,5 +1,5 @@
 /*
- * test_cpsim_hist.c — the load generator's latency histogram and its
+ * test_hist.c — the latency histogram (cpsim's load, ocppd's replies) and its
  * summary (text and --json).
  */
 #include "check.h"
@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "../../tools/cpsim/frame.c"
-#include "../../tools/cpsim/hist.c"
+#include "../../lib/hist.c"
 #include "../../tools/cpsim/load_report.c"
 
 static void test_index_monotonic(void)

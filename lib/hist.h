@@ -3,10 +3,10 @@
  *
  * Log-linear buckets: exact below 32, then 32 buckets per power of two, so
  * a reported percentile is within about 3% of the true sample.  Values are
- * unsigned integers (cpsim records microseconds).
+ * unsigned integers (cpsim and ocppd record microseconds).
  */
-#ifndef CPSIM_HIST_H
-#define CPSIM_HIST_H
+#ifndef CSMS_HIST_H
+#define CSMS_HIST_H
 
 #include <stdint.h>
 
