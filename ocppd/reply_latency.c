@@ -19,8 +19,8 @@ void reply_latency_add(int64_t rx_us)
 		hist_init(&h);
 		since_ms = time_now_ms();
 	}
-	int64_t d = time_mono_us() - rx_us;
-	hist_add(&h, d > 0 ? (uint64_t)d : 0);
+	int64_t us = time_mono_us() - rx_us;
+	hist_add(&h, us > 0 ? (uint64_t)us : 0);
 }
 
 int reply_latency_status_add(cJSON *o, int reset)

@@ -17,6 +17,7 @@
 #include "../../ocppd/dispatch.c"
 #include "../../ocppd/frame.c"
 #include "../../ocppd/log_frame.c"
+#include "../../ocppd/reply_latency.c"
 #include "../../ocppd/rpc.c"
 
 static ocpp_schemas *schemas, *schemas201;
