@@ -59,6 +59,8 @@ run() {
 	local name=$1
 	shift
 	local o0 d0 o1 d1
+	# ocppd's own reply latency over this run alone (its status op).
+	"$BIN/csmsctl" -c "$CSMS_CONF" status reset_reply_latency=true >/dev/null
 	o0=$(cpu_ticks "$OCPPD_PID")
 	d0=$(cpu_ticks "$DB_PID")
 	local t0=$EPOCHREALTIME
@@ -72,6 +74,7 @@ run() {
 	done
 	wait "$cp" || { echo "bench: cpsim $name failed: $(tail -n 2 "$BDIR/out/$name.err")" >&2; exit 1; }
 	local t1=$EPOCHREALTIME
+	"$BIN/csmsctl" -c "$CSMS_CONF" status >"$BDIR/out/$name.status"
 	o1=$(cpu_ticks "$OCPPD_PID")
 	d1=$(cpu_ticks "$DB_PID")
 	awk -v o=$((o1 - o0)) -v d=$((d1 - d0)) -v c="$c" -v t="$TICK" -v t0="$t0" -v t1="$t1" \
@@ -82,6 +85,13 @@ run() {
 	awk -v o=$((o1 - o0)) -v d=$((d1 - d0)) -v t="$TICK" -v n="$(field "$name" answered)" \
 		'BEGIN { if (n > 0) printf "%.1f µs / %.1f µs", 1e6*o/t/n, 1e6*d/t/n; else printf "-" }' \
 		>"$BDIR/out/$name.permsg"
+}
+
+# ocppd's p99 of a run in ms: from each frame read to its reply written
+# (the load generator's figure adds its own waits and the network).
+server_p99() {
+	node -e 'const j=JSON.parse(require("fs").readFileSync(process.argv[1]));console.log(j.reply_us.p99/1000)' \
+		"$BDIR/out/$1.status"
 }
 
 want() { [[ -z $ONLY || " $ONLY " == *" $1 "* ]]; }
@@ -125,7 +135,7 @@ if want curve; then
 		n=rate$r
 		[[ $r == "$RATE" ]] && n=rate
 		[[ -s $BDIR/out/$n.json ]] || continue
-		curve_rows+="| $r | $(field "$n" msgs_per_sec) | $(field "$n" latency_ms.p50) | $(field "$n" latency_ms.p99) | $(field "$n" latency_ms.max) | $(cat "$BDIR/out/$n.cpu") | $(cat "$BDIR/out/$n.permsg") |"$'\n'
+		curve_rows+="| $r | $(field "$n" msgs_per_sec) | $(field "$n" latency_ms.p50) | $(field "$n" latency_ms.p99) | $(server_p99 "$n") | $(field "$n" latency_ms.max) | $(cat "$BDIR/out/$n.cpu") | $(cat "$BDIR/out/$n.permsg") |"$'\n'
 	done
 fi
 if [[ -n $ONLY ]]; then
@@ -197,7 +207,7 @@ the first start (\`$(sed -n 's/^# written .*from \([0-9]*\) MB of$/\1/p' "$BDIR/
 | connections held | \`cpsim --load --mix hold --cps $HOLD --seconds $SECS\` | $(field hold held) held, ocppd RSS $(field hold server_kb_per_conn) KiB per connection |
 | closed-loop throughput | \`cpsim --load --cps $CPS --rate 0 --seconds $SECS\` | $(field tput msgs_per_sec) msgs/s, p50 $(field tput latency_ms.p50) ms, p99 $(field tput latency_ms.p99) ms, CALLERRORs $(field tput callerrors), timeouts $(field tput timeouts) |
 $row_tput201
-| fixed rate | \`cpsim --load --cps $CPS --rate $RATE --seconds $SECS\` | $(field rate msgs_per_sec) msgs/s, p50 $(field rate latency_ms.p50) ms, p95 $(field rate latency_ms.p95) ms, p99 $(field rate latency_ms.p99) ms, max $(field rate latency_ms.max) ms, CALLERRORs $(field rate callerrors), timeouts $(field rate timeouts) |
+| fixed rate | \`cpsim --load --cps $CPS --rate $RATE --seconds $SECS\` | $(field rate msgs_per_sec) msgs/s, p50 $(field rate latency_ms.p50) ms, p95 $(field rate latency_ms.p95) ms, p99 $(field rate latency_ms.p99) ms (ocppd's own: $(server_p99 rate) ms), max $(field rate latency_ms.max) ms, CALLERRORs $(field rate callerrors), timeouts $(field rate timeouts) |
 
 CPU split (ocppd / mariadbd / cpsim, 100% = one core), and CPU time per
 answered message (ocppd / mariadbd):
@@ -233,10 +243,13 @@ $(printf '%s\n' "$targets" | sed -n '3,$p')
 \`cpsim --load --cps $CPS --rate R --seconds $SECS\` for each rate R: how far
 below the closed loop's throughput the latency target holds on this
 machine (CPU: ocppd / mariadbd / cpsim, 100% = one core; per message:
-ocppd / mariadbd).
+ocppd / mariadbd).  p50, p99 and max are cpsim's, from a call sent to its
+answer read; ocppd's own p99 is from the frame read to the reply written
+(its \`status\`: \`reply_us\`, docs/control.md), connects and closes
+included.
 
-| offered msgs/s | held msgs/s | p50 ms | p99 ms | max ms | CPU | per message |
-|---|---|---|---|---|---|---|
+| offered msgs/s | held msgs/s | p50 ms | p99 ms | ocppd's own p99 ms | max ms | CPU | per message |
+|---|---|---|---|---|---|---|---|
 $(printf '%s' "$curve_rows")
 
 Where the CPU of each message goes (perf on ocppd and mariadbd under this
