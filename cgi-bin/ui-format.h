@@ -55,7 +55,13 @@ long ui_page_count(long long total, long per_page);
  * HTML-escaped: it goes through the template's default escaping.
  */
 struct ui_qs {
-	char buf[1024];
+	/* The longest a page builds: the log page's three text filters of
+	 * 200 characters, up to 12 bytes each percent-encoded (a four-byte
+	 * UTF-8 character), its times and its cursor; the overview's q and
+	 * cursor of 50 such characters took 1,200 bytes.  Longer is cut
+	 * (overflow set), so a bound here must stay above what the pages'
+	 * parameters allow. */
+	char buf[8192];
 	size_t len;
 	int overflow;
 };

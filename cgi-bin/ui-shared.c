@@ -107,12 +107,17 @@ void ui_write_headers(struct ui_req *r, int status, const char *ctype,
 TMPL_varlist *ui_add_fmt(TMPL_varlist *vl, const char *name, const char *fmt,
                          ...)
 {
-	char buf[2048];
+	/* As long as it takes: a link carries its whole query string. */
+	char *s = NULL;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
+	int n = vasprintf(&s, fmt, ap);
 	va_end(ap);
-	return TMPL_add_var(vl, name, buf, (char *)NULL);
+	if (n < 0)
+		return vl; /* out of memory: the page goes without it */
+	vl = TMPL_add_var(vl, name, s, (char *)NULL);
+	free(s);
+	return vl;
 }
 
 static TMPL_varlist *page_link(struct ui_req *r, TMPL_varlist *vl,

@@ -158,6 +158,29 @@ try {
 		await page(`/?q=x&after=a&before=b`, 400);
 		await page(`/?after=${'x'.repeat(51)}`, 400);
 	});
+	// The longest links a pager makes: a q of 48 characters of four UTF-8
+	// bytes (576 bytes percent-encoded) that 60 ids of 50 characters
+	// contain, the cursor one of those ids: the links carry both whole.
+	await test('pager_links_keep_a_long_q_and_cursor', async () => {
+		const plug = '\u{1F50C}'.repeat(48);
+		// (as bytes: the mariadb client's own character set is not utf8mb4)
+		sql(`INSERT INTO charge_points (id, vendor, model)
+			SELECT CONCAT(LPAD(seq, 2, '0'), CONVERT(UNHEX(REPEAT('F09F948C', 48)) USING utf8mb4)),
+			       'KeyC', 'KeysetLong' FROM seq_1_to_60`);
+		try {
+			const want = [...Array(60).keys()].map((i) => `${String(i + 1).padStart(2, '0')}${plug}`);
+			const f1 = await page(`/?q=${encodeURIComponent(plug)}`);
+			checkEq('long_q_page1', f1.rows, want.slice(0, 50));
+			const nx = f1.link('next');
+			checkEq('long_q_next_link_whole', params(nx), sorted({ q: plug, page: '2', after: want[49] }));
+			const f2 = await page(rel(nx));
+			checkEq('long_q_page2', f2.rows, want.slice(50));
+			// Back to page 1: the first page's link, without a cursor.
+			checkEq('long_q_prev_link_whole', params(f2.link('prev')), { q: plug });
+		} finally {
+			sql(`DELETE FROM charge_points WHERE model = 'KeysetLong'`);
+		}
+	});
 } finally {
 	sql(`DELETE FROM connectors WHERE cp_id LIKE ${q(`${P}%`)}`);
 	sql(`DELETE FROM charge_points WHERE id LIKE ${q(`${P}%`)}`);
