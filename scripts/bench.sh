@@ -59,18 +59,19 @@ run() {
 	local name=$1
 	shift
 	local o0 d0 o1 d1
-	# ocppd's own reply latency over this run alone (its status op).
-	"$BIN/csmsctl" -c "$CSMS_CONF" status reset_reply_latency=true >/dev/null
 	o0=$(cpu_ticks "$OCPPD_PID")
 	d0=$(cpu_ticks "$DB_PID")
 	local t0=$EPOCHREALTIME
 	"$BIN/cpsim" --load --json --pid "$OCPPD_PID" "$@" "ws://127.0.0.1:$BASE/BENCH${name}_" \
 		>"$BDIR/out/$name.json" 2>"$BDIR/out/$name.err" &
 	local cp=$!
-	local c=0
+	local c=0 polls=0
 	while kill -0 "$cp" 2>/dev/null; do
 		c=$(cpu_ticks "$cp")
 		sleep 0.5
+		# ocppd's own reply latency from 2 s into the run: after the
+		# charge points' connects and boots, as cpsim's figures.
+		((++polls == 4)) && "$BIN/csmsctl" -c "$CSMS_CONF" status reset_reply_latency=true >/dev/null
 	done
 	wait "$cp" || { echo "bench: cpsim $name failed: $(tail -n 2 "$BDIR/out/$name.err")" >&2; exit 1; }
 	local t1=$EPOCHREALTIME
@@ -155,12 +156,12 @@ read -r us_o us_d < <(sed 's/ µs//g; s/ \/ / /' "$BDIR/out/tput.permsg") || tru
 read -r cpu_o cpu_d cpu_c < <(sed 's/%//g; s/ \/ / /g' "$BDIR/out/rate.cpu") || true
 targets=$(awk -v r="$tput_rate" -v p="$rate_p99" -v held="$(field rate msgs_per_sec)" -v want="$RATE" \
 	-v o="$us_o" -v d="$us_d" -v cores="$(nproc)" -v cps="$CPS" \
-	-v co="$cpu_o" -v cd="$cpu_d" -v cc="$cpu_c" '
+	-v co="$cpu_o" -v cd="$cpu_d" -v cc="$cpu_c" -v sp="$(server_p99 rate)" '
 	BEGIN {
 		printf "| closed loop, %d charge points: at least 40,000 msgs/s | %.0f msgs/s | %s |\n",
 		       cps, r, (r >= 40000 ? "met" : "**not met**")
-		printf "| fixed %d msgs/s: p99 under 10 ms | p99 %s ms (%.0f msgs/s held) | %s |\n",
-		       want, p, held, (p < 10 && held >= 0.99 * want ? "met" : "**not met**")
+		printf "| fixed %d msgs/s: p99 under 10 ms | p99 %s ms as cpsim measures it, %s ms ocppd'"'"'s own (%.0f msgs/s held) | %s |\n",
+		       want, p, sp, held, (p < 10 && held >= 0.99 * want ? "met" : "**not met**")
 		printf "\nWhat the first target takes: this run used %.1f + %.1f = %.1f µs of CPU\n", o, d, o + d
 		printf "(ocppd + mariadbd) per answered message, so 40,000 msgs/s needs %.1f\n", (o + d) * 40000 / 1e6
 		printf "cores for those two alone, on a machine of %d that also runs the load generator.\n", cores
@@ -245,8 +246,8 @@ below the closed loop's throughput the latency target holds on this
 machine (CPU: ocppd / mariadbd / cpsim, 100% = one core; per message:
 ocppd / mariadbd).  p50, p99 and max are cpsim's, from a call sent to its
 answer read; ocppd's own p99 is from the frame read to the reply written
-(its \`status\`: \`reply_us\`, docs/control.md), connects and closes
-included.
+(its \`status\`: \`reply_us\`, docs/control.md), from 2 s into the run,
+after the connects and boots.
 
 | offered msgs/s | held msgs/s | p50 ms | p99 ms | ocppd's own p99 ms | max ms | CPU | per message |
 |---|---|---|---|---|---|---|---|
