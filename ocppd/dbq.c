@@ -229,11 +229,8 @@ static enum tx_result rollback(struct worker *w)
 	return lost || db_conn_lost(&w->db) ? TX_DB_LOST : TX_FAILED;
 }
 
-/*
- * Runs jobs[0..n) in one transaction.  TX_FAILED: rolled back because a
- * job failed (the caller retries them one by one), TX_DB_LOST: the
- * connection is gone.  On TX_COMMITTED every job's r is its outcome.
- */
+/* A committed batch's parts, at t[0..4]: start, reads done, handlers
+ * done, writes done, committed (dbq_stats). */
 static void count_batch(struct worker *w, int n, const int64_t t[5])
 {
 	pthread_mutex_lock(&w->lock);
@@ -246,6 +243,11 @@ static void count_batch(struct worker *w, int n, const int64_t t[5])
 	pthread_mutex_unlock(&w->lock);
 }
 
+/*
+ * Runs jobs[0..n) in one transaction.  TX_FAILED: rolled back because a
+ * job failed (the caller retries them one by one), TX_DB_LOST: the
+ * connection is gone.  On TX_COMMITTED every job's r is its outcome.
+ */
 static enum tx_result run_tx(struct worker *w, struct job **jobs, int n)
 {
 	const struct dbq_batch_ops *bo = q.bops;
