@@ -11,14 +11,18 @@
 #include "timeutil.h"
 
 static struct hist h;
-static int64_t since_ms;
+static int64_t since_ms; /* 0: not started */
+
+static void start_over(void)
+{
+	hist_init(&h);
+	since_ms = time_now_ms();
+}
 
 void reply_latency_add(int64_t rx_us)
 {
-	if (!since_ms) {
-		hist_init(&h);
-		since_ms = time_now_ms();
-	}
+	if (!since_ms)
+		start_over();
 	int64_t us = time_mono_us() - rx_us;
 	hist_add(&h, us > 0 ? (uint64_t)us : 0);
 }
@@ -26,10 +30,8 @@ void reply_latency_add(int64_t rx_us)
 int reply_latency_status_add(cJSON *o, int reset)
 {
 	char ts[32];
-	if (!since_ms) {
-		hist_init(&h);
-		since_ms = time_now_ms();
-	}
+	if (!since_ms)
+		start_over();
 	time_format_iso8601(since_ms, ts);
 	cJSON *r = cJSON_CreateObject();
 	if (!r || json_add_str(r, "since", ts) ||
@@ -42,9 +44,7 @@ int reply_latency_status_add(cJSON *o, int reset)
 		cJSON_Delete(r);
 		return -1;
 	}
-	if (reset) {
-		hist_init(&h);
-		since_ms = time_now_ms();
-	}
+	if (reset)
+		start_over();
 	return 0;
 }

@@ -1,7 +1,10 @@
 /*
  * reply_latency.h — how long ocppd takes to answer a charge point's call:
  * from the frame read off the link to the reply written to it, the
- * database batch and its COMMIT included.  The load generator's figure
+ * database batch and its COMMIT included.  Calls answered by their
+ * handlers (a result, or a CALLERROR of the handler or the database);
+ * frames refused before (not valid, unknown action, BootNotification
+ * Pending under load) are not counted.  The load generator's figure
  * (cpsim) adds the network and its own waits; this one is the server's
  * alone.  Loop thread only.
  */
