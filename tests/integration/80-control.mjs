@@ -115,6 +115,17 @@ await test('status_counts_batches_and_their_time', async () => {
 		l.p50 <= l.p90 && l.p90 <= l.p99 && l.p99 <= l.max, JSON.stringify([before.reply_us, l]));
 });
 
+// Per-thread figures (top -H, schedstat, make bench-profile) tell the
+// database workers from the event loop by their names.
+await test('threads_named', async () => {
+	const st = (await ask(mainSock, { op: 'status' })).result;
+	const dir = `/proc/${st.pid}/task`;
+	const names = fs.readdirSync(dir).map((t) => fs.readFileSync(`${dir}/${t}/comm`, 'utf8').trim());
+	const want = [...Array(st.db_workers).keys()].map((i) => `db worker ${i}`);
+	check('worker_threads_named', want.every((n) => names.includes(n)) && names.includes('upkeep'),
+		JSON.stringify(names));
+});
+
 await test('status_reply_latency_reset', async () => {
 	const first = (await ask(mainSock, { op: 'status', params: { reset_reply_latency: true } })).result.reply_us;
 	const next = (await ask(mainSock, { op: 'status' })).result.reply_us;
