@@ -12,15 +12,9 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+#include "timeutil.h"
 
 static void init(struct ctl_client *c)
 {
@@ -175,7 +169,7 @@ static int wait_fd(int fd, short ev, long long deadline, char *err,
                    size_t errlen)
 {
 	for (;;) {
-		long long left = deadline - now_ms();
+		long long left = deadline - time_mono_ms();
 		if (left <= 0) {
 			snprintf(err, errlen,
 			         "no answer from ocppd in time (timeout)");
@@ -205,7 +199,7 @@ int ctl_roundtrip(struct ctl_client *c, const char *line, int timeout_ms,
 		snprintf(err, errlen, "a request is one line");
 		return -1;
 	}
-	long long deadline = now_ms() + timeout_ms;
+	long long deadline = time_mono_ms() + timeout_ms;
 	size_t len = strlen(line), off = 0;
 	const char nl = '\n';
 	while (off <= len) {

@@ -246,6 +246,11 @@ int64_t time_mono_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+int64_t time_mono_ms(void)
+{
+	return time_mono_us() / 1000;
+}
+
 int64_t time_day_start(int64_t ms)
 {
 	int64_t r = ms % MS_PER_DAY;

@@ -39,7 +39,9 @@ void time_civil_from_days(int64_t days, int64_t *y, int *m, int *d);
 
 /* CLOCK_REALTIME in milliseconds. */
 int64_t time_now_ms(void);
-/* CLOCK_MONOTONIC in microseconds: for durations. */
+/* CLOCK_MONOTONIC in microseconds and in milliseconds: for durations and
+ * deadlines. */
 int64_t time_mono_us(void);
+int64_t time_mono_ms(void);
 
 #endif

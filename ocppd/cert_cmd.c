@@ -13,17 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-extern char **environ;
+#include "timeutil.h"
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+extern char **environ;
 
 /* Writes all of csr, then reads stdout to EOF within the deadline. */
 static int talk(int *inp, int out, const char *csr, char *buf, size_t *len,
@@ -31,10 +25,10 @@ static int talk(int *inp, int out, const char *csr, char *buf, size_t *len,
 {
 	int in = *inp;
 	size_t off = 0, n = strlen(csr);
-	int64_t deadline = now_ms() + CERT_CMD_TIMEOUT_S * 1000;
+	int64_t deadline = time_mono_ms() + CERT_CMD_TIMEOUT_S * 1000;
 	*len = 0;
 	while (out >= 0) {
-		int64_t left = deadline - now_ms();
+		int64_t left = deadline - time_mono_ms();
 		if (left <= 0) {
 			snprintf(err, errlen, "no answer within %d s",
 			         CERT_CMD_TIMEOUT_S);

@@ -23,12 +23,12 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "control_listen.h"
 #include "ctl_addr.h"
 #include "log.h"
+#include "timeutil.h"
 
 #define READ_CHUNK 4096
 #define PROTOCOL   "ocppd-control"
@@ -69,13 +69,6 @@ static struct {
 	struct client clients[CONTROL_CLIENT_MAX];
 	unsigned nclients;
 } ctl = {.unix_fd = -1, .tcp_fd = -1, .addr_fd = -1};
-
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 unsigned control_clients(void)
 {
@@ -189,7 +182,7 @@ static void post_answer(uint64_t client, cJSON *obj)
 		text = strdup(oom);
 	}
 	c->busy = 0;
-	c->active_ms = mono_ms();
+	c->active_ms = time_mono_ms();
 	if (!text || client_queue(c, text, strlen(text)) ||
 	    client_queue(c, "\n", 1))
 		c->closing = 1;
@@ -523,7 +516,7 @@ static int client_read(struct client *c)
 			break;
 		}
 		c->in_len += (size_t)n;
-		c->active_ms = mono_ms();
+		c->active_ms = time_mono_ms();
 		next_lines(c);
 	}
 	if (client_flush(c))
@@ -570,7 +563,7 @@ static void accept_all(int lfd, int need_auth)
 		lws_sock_file_fd_type d;
 		d.filefd = fd;
 		c->fd = fd;
-		c->active_ms = mono_ms();
+		c->active_ms = time_mono_ms();
 		c->reading = 1;
 		c->authed = !need_auth;
 		ctl.nclients++;
@@ -641,7 +634,7 @@ void control_tick(void)
 {
 	if (!ctl.nclients)
 		return;
-	int64_t now = mono_ms();
+	int64_t now = time_mono_ms();
 	int64_t limit = ctl.cfg->control_idle_timeout > 0
 	                    ? (int64_t)ctl.cfg->control_idle_timeout * 1000
 	                    : 0;

@@ -4,6 +4,8 @@
  */
 #include "clock.h"
 
+#include "timeutil.h"
+
 #include <stdio.h>
 #include <time.h>
 
@@ -22,10 +24,7 @@ int64_t clock_mono_ms(void)
 
 int64_t clock_mono_us(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+	return time_mono_us();
 }
 
 void clock_iso8601(int64_t wall_ms, char out[32])
